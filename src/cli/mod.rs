@@ -1,0 +1,31 @@
+//! The `migsim` command line: argument parsing and printing only; every
+//! command is a library call.
+
+use clap::{Parser, Subcommand};
+
+pub mod fit;
+pub mod zenou;
+
+/// migsim: agent-based migration simulator and survey-estimator workbench.
+#[derive(Debug, Parser)]
+#[command(name = "migsim", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Zenou dyad model: analytic steady state, ODE, and (with --agents) the agent-based engine.
+    Zenou(zenou::ZenouArgs),
+    /// Fit an estimator to a CSV file.
+    Fit(fit::FitArgs),
+}
+
+/// Run a parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Zenou(args) => zenou::run(args),
+        Command::Fit(args) => fit::run(args),
+    }
+}

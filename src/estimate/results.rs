@@ -1,0 +1,307 @@
+//! The one results type shared by every estimator.
+//!
+//! Rows of (name, estimate, std_error, ci_low, ci_high, p_value) for
+//! coefficients, marginal effects, thresholds and causal effects, plus a map
+//! of scalar fit statistics. Renders as a statsmodels-like text table
+//! (`Display`) and serialises to the JSON shape of the CLI contract.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::normal;
+
+/// z quantile of a two-sided 95% interval.
+pub const Z_975: f64 = 1.959_963_984_540_054;
+
+/// One estimated quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamRow {
+    pub name: String,
+    pub estimate: f64,
+    pub std_error: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub p_value: f64,
+}
+
+impl ParamRow {
+    /// Wald row with a standard normal reference distribution.
+    pub fn normal(name: impl Into<String>, estimate: f64, std_error: f64) -> Self {
+        let z = estimate / std_error;
+        ParamRow {
+            name: name.into(),
+            estimate,
+            std_error,
+            ci_low: estimate - Z_975 * std_error,
+            ci_high: estimate + Z_975 * std_error,
+            p_value: normal::two_sided_p(z),
+        }
+    }
+
+    /// Wald row with a Student t reference distribution on `df` degrees of freedom.
+    pub fn student_t(name: impl Into<String>, estimate: f64, std_error: f64, df: f64) -> Self {
+        use statrs::distribution::{ContinuousCDF, StudentsT};
+        let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
+            return Self::normal(name, estimate, std_error);
+        };
+        let q = t.inverse_cdf(0.975);
+        let stat = estimate / std_error;
+        let p = if stat.is_nan() {
+            f64::NAN
+        } else {
+            (2.0 * t.sf(stat.abs())).min(1.0)
+        };
+        ParamRow {
+            name: name.into(),
+            estimate,
+            std_error,
+            ci_low: estimate - q * std_error,
+            ci_high: estimate + q * std_error,
+            p_value: p,
+        }
+    }
+
+    /// Test statistic estimate / std_error.
+    pub fn statistic(&self) -> f64 {
+        self.estimate / self.std_error
+    }
+}
+
+/// How the reported standard errors were computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum CovarianceType {
+    /// Inverse observed information (MLE) or s^2 (X'X)^-1 (OLS).
+    Classical,
+    /// HC1 for OLS; n/(n-1)-scaled sandwich for MLE (Stata `vce(robust)`).
+    Robust,
+    /// CR1 (Stata `vce(cluster)`).
+    Cluster { variable: String, groups: usize },
+    /// Bootstrap with the given number of replications.
+    Bootstrap { reps: usize },
+    /// Abadie-Imbens matching variance.
+    AbadieImbens,
+    /// Quasi-Bayesian Monte Carlo draws.
+    Simulation { sims: usize },
+}
+
+impl fmt::Display for CovarianceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CovarianceType::Classical => write!(f, "nonrobust"),
+            CovarianceType::Robust => write!(f, "robust"),
+            CovarianceType::Cluster { variable, groups } => {
+                write!(f, "cluster({variable}, {groups} groups)")
+            }
+            CovarianceType::Bootstrap { reps } => write!(f, "bootstrap ({reps} reps)"),
+            CovarianceType::AbadieImbens => write!(f, "Abadie-Imbens"),
+            CovarianceType::Simulation { sims } => write!(f, "quasi-Bayesian ({sims} sims)"),
+        }
+    }
+}
+
+/// The outcome of any estimator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitResult {
+    pub estimator: String,
+    pub n: usize,
+    pub coefficients: Vec<ParamRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marginal_effects: Vec<ParamRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<ParamRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<ParamRow>,
+    /// Further named lists of rows (e.g. `first_stage`, `interaction_effect`).
+    #[serde(flatten)]
+    pub extra_rows: BTreeMap<String, Vec<ParamRow>>,
+    /// Scalar fit statistics (log_likelihood, aic, bic, pseudo_r2, ...).
+    pub fit: BTreeMap<String, f64>,
+    /// Estimator-specific tables (balance table, sensitivity grid, Brant test).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, serde_json::Value>,
+    pub info: FitInfo,
+    /// Covariance matrix of `coefficients` then `thresholds`, row-major.
+    #[serde(default, skip_serializing)]
+    pub vcov: Option<Vec<f64>>,
+}
+
+/// Provenance and health of a fit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FitInfo {
+    pub dependent: String,
+    pub covariance: Option<CovarianceType>,
+    pub converged: bool,
+    pub iterations: usize,
+    /// Observations dropped listwise for missing values.
+    pub n_dropped: usize,
+    /// Non-fatal problems (non-convergence in a Monte Carlo rep, weak instruments...).
+    pub warnings: Vec<String>,
+}
+
+impl FitResult {
+    /// An empty result for `estimator` on `n` observations.
+    pub fn new(estimator: impl Into<String>, n: usize) -> Self {
+        FitResult {
+            estimator: estimator.into(),
+            n,
+            coefficients: Vec::new(),
+            marginal_effects: Vec::new(),
+            thresholds: Vec::new(),
+            effects: Vec::new(),
+            extra_rows: BTreeMap::new(),
+            fit: BTreeMap::new(),
+            tables: BTreeMap::new(),
+            info: FitInfo::default(),
+            vcov: None,
+        }
+    }
+
+    /// Find a row by name in any list (coefficients first).
+    pub fn row(&self, name: &str) -> Option<&ParamRow> {
+        self.coefficients
+            .iter()
+            .chain(&self.marginal_effects)
+            .chain(&self.thresholds)
+            .chain(&self.effects)
+            .chain(self.extra_rows.values().flatten())
+            .find(|r| r.name == name)
+    }
+
+    /// Coefficient by name.
+    pub fn coef(&self, name: &str) -> Option<&ParamRow> {
+        self.coefficients.iter().find(|r| r.name == name)
+    }
+
+    /// JSON text of the CLI contract.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e6) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+fn write_rows(f: &mut fmt::Formatter<'_>, title: &str, rows: &[ParamRow]) -> fmt::Result {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let w = rows
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(title.len())
+        .max(10);
+    let rule = "-".repeat(w + 66);
+    writeln!(f, "{rule}")?;
+    writeln!(
+        f,
+        "{title:<w$} {:>10} {:>10} {:>8} {:>8} {:>12} {:>12}",
+        "coef", "std err", "z", "P>|z|", "[0.025", "0.975]"
+    )?;
+    writeln!(f, "{rule}")?;
+    for r in rows {
+        writeln!(
+            f,
+            "{:<w$} {:>10} {:>10} {:>8.3} {:>8.3} {:>12} {:>12}",
+            r.name,
+            fmt_num(r.estimate),
+            fmt_num(r.std_error),
+            r.statistic(),
+            r.p_value,
+            fmt_num(r.ci_low),
+            fmt_num(r.ci_high)
+        )?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for FitResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let title = format!("{} Regression Results", self.estimator);
+        writeln!(f, "{title:^80}")?;
+        writeln!(f, "{}", "=".repeat(80))?;
+        writeln!(
+            f,
+            "{:<22}{:<18}{:<22}{:>18}",
+            "Dep. Variable:", self.info.dependent, "No. Observations:", self.n
+        )?;
+        let cov = self
+            .info
+            .covariance
+            .as_ref()
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            f,
+            "{:<22}{:<18}{:<22}{:>18}",
+            "Covariance Type:", cov, "Dropped (missing):", self.info.n_dropped
+        )?;
+        let conv = if self.info.converged { "True" } else { "False" };
+        writeln!(
+            f,
+            "{:<22}{:<18}{:<22}{:>18}",
+            "Converged:", conv, "Iterations:", self.info.iterations
+        )?;
+        for chunk in self.fit.iter().collect::<Vec<_>>().chunks(2) {
+            let cells: Vec<String> = chunk
+                .iter()
+                .map(|(k, v)| format!("{:<22}{:>18}", format!("{k}:"), fmt_num(**v)))
+                .collect();
+            writeln!(f, "{}", cells.join(""))?;
+        }
+        write_rows(f, "", &self.coefficients)?;
+        write_rows(f, "thresholds", &self.thresholds)?;
+        write_rows(f, "marginal effects", &self.marginal_effects)?;
+        write_rows(f, "effects", &self.effects)?;
+        for (k, rows) in &self.extra_rows {
+            write_rows(f, k, rows)?;
+        }
+        writeln!(f, "{}", "=".repeat(80))?;
+        for w in &self.info.warnings {
+            writeln!(f, "Warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_row_interval_and_p_value() {
+        let r = ParamRow::normal("b", 1.96, 1.0);
+        assert!((r.p_value - 0.049_995_790_296_440_87).abs() < 1e-12);
+        assert!((r.ci_low - (1.96 - Z_975)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn t_row_uses_student_quantile() {
+        // scipy.stats.t.ppf(0.975, 10) = 2.228138851986274
+        let r = ParamRow::student_t("b", 0.0, 1.0, 10.0);
+        assert!((r.ci_high - 2.228_138_851_986_274).abs() < 1e-8);
+    }
+
+    #[test]
+    fn json_has_contract_keys_and_omits_empty_lists() {
+        let mut fr = FitResult::new("logit", 10);
+        fr.coefficients.push(ParamRow::normal("const", 0.5, 0.1));
+        fr.fit.insert("log_likelihood".into(), -3.0);
+        let v: serde_json::Value = serde_json::from_str(&fr.to_json()).unwrap();
+        assert_eq!(v["estimator"], "logit");
+        assert_eq!(v["n"], 10);
+        assert_eq!(v["coefficients"][0]["name"], "const");
+        assert!(v.get("thresholds").is_none());
+        assert_eq!(v["fit"]["log_likelihood"], -3.0);
+    }
+}

@@ -1,0 +1,13 @@
+//! migsim: an agent-based migration simulator.
+//!
+//! Data flow: scenario -> population (agents on a petgraph network) -> engine
+//! -> survey measurement -> cohort -> estimators -> recovery diagnostics ->
+//! report. The `migsim` binary is a thin clap shell over this library.
+
+pub mod cli;
+pub mod data;
+pub mod estimate;
+pub mod io;
+pub mod network;
+pub mod seed;
+pub mod zenou;

@@ -1,0 +1,1 @@
+//! Social graphs (petgraph) and their generators.
