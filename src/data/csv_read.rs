@@ -18,9 +18,9 @@ const BUF_BYTES: usize = 1 << 16;
 /// Read `path`; only `wanted` columns when given (in header order).
 pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, DataError> {
     let file = path.display().to_string();
-    let io_err = |source| DataError::Io {
+    let io_err = |reason| DataError::Io {
         file: file.clone(),
-        source,
+        reason,
     };
     let row_bound = count_newlines(path).map_err(io_err)?;
     let mut rdr = open(path).map_err(io_err)?;
@@ -236,9 +236,9 @@ fn read_text_columns(
     fields: &[usize],
     n: usize,
 ) -> Result<HashMap<usize, Categorical>, DataError> {
-    let mut rdr = open(path).map_err(|source| DataError::Io {
+    let mut rdr = open(path).map_err(|reason| DataError::Io {
         file: file.to_string(),
-        source,
+        reason,
     })?;
     let mut maps: Vec<HashMap<Vec<u8>, u32>> = vec![HashMap::new(); fields.len()];
     let mut codes: Vec<Vec<u32>> = vec![Vec::with_capacity(n); fields.len()];
@@ -288,9 +288,9 @@ fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical
 fn csv_error(file: &str, e: csv::Error, rows_read: usize) -> DataError {
     let line = e.position().map_or(0, |p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => DataError::Io {
+        csv::ErrorKind::Io(reason) => DataError::Io {
             file: file.to_string(),
-            source,
+            reason,
         },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

@@ -23,11 +23,10 @@ impl fmt::Display for RowLoc {
 /// A dataset could not be read, built or turned into a design matrix.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
-    #[error("cannot read {file}: {source}")]
+    #[error("cannot read {file}: {reason}")]
     Io {
         file: String,
-        #[source]
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{file}: empty file (expected a header row of column names)")]
     Empty { file: String },
@@ -66,7 +65,7 @@ pub enum DataError {
         column: String,
         available: String,
     },
-    #[error("{file}: column `{column}` (in `{term}`) must be numeric, but {loc} has `{value}`")]
+    #[error("{file}: column `{column}`{} must be numeric, but {loc} has `{value}`", in_term(.column, .term))]
     NonNumeric {
         file: String,
         column: String,
@@ -74,7 +73,7 @@ pub enum DataError {
         loc: RowLoc,
         value: String,
     },
-    #[error("{file}: column `{column}` (in `{term}`) has the non-finite value {value} at {loc}")]
+    #[error("{file}: column `{column}`{} has the non-finite value {value} at {loc}", in_term(.column, .term))]
     NonFinite {
         file: String,
         column: String,
@@ -103,4 +102,13 @@ pub enum DataError {
     BadTerm { term: String, reason: String },
     #[error(transparent)]
     Write(#[from] crate::io::WriteError),
+}
+
+/// ` (in term `a:b`)` when the term is more than the column itself.
+fn in_term(column: &str, term: &str) -> String {
+    if column == term {
+        String::new()
+    } else {
+        format!(" (in term `{term}`)")
+    }
 }
