@@ -44,7 +44,10 @@ fn write_logit_csv(path: &Path) {
 }
 
 fn formula() -> Formula {
-    let x = (0..K).map(|j| format!("x{j}")).collect::<Vec<_>>().join(",");
+    let x = (0..K)
+        .map(|j| format!("x{j}"))
+        .collect::<Vec<_>>()
+        .join(",");
     Formula::parse("y", Some(&x), None, None, true).expect("formula")
 }
 

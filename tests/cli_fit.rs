@@ -26,7 +26,11 @@ fn fails(args: &[&str]) -> String {
 }
 
 fn good_csv(dir: &Path) -> PathBuf {
-    write(dir, "ok.csv", "y,a,city\n1,0.5,x\n0,1.5,y\n1,2.5,x\n0,0.1,y\n")
+    write(
+        dir,
+        "ok.csv",
+        "y,a,city\n1,0.5,x\n0,1.5,y\n1,2.5,x\n0,0.1,y\n",
+    )
 }
 
 #[test]
@@ -44,10 +48,21 @@ fn unknown_estimator_lists_the_valid_ones() {
 fn unknown_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = good_csv(dir.path());
-    let msg = fails(&["logit", "--data", p.to_str().unwrap(), "--y", "y", "--x", "a,age"]);
+    let msg = fails(&[
+        "logit",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "a,age",
+    ]);
     assert_eq!(
         msg,
-        format!("error: {}: no column `age` (columns: y, a, city)", p.display())
+        format!(
+            "error: {}: no column `age` (columns: y, a, city)",
+            p.display()
+        )
     );
 }
 
@@ -55,7 +70,15 @@ fn unknown_column() {
 fn non_numeric_cell() {
     let dir = tempfile::tempdir().unwrap();
     let p = good_csv(dir.path());
-    let msg = fails(&["probit", "--data", p.to_str().unwrap(), "--y", "y", "--x", "a:city"]);
+    let msg = fails(&[
+        "probit",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "a:city",
+    ]);
     assert_eq!(
         msg,
         format!(
@@ -102,7 +125,15 @@ fn missing_outcome_option() {
 fn bad_term() {
     let dir = tempfile::tempdir().unwrap();
     let p = good_csv(dir.path());
-    let msg = fails(&["ologit", "--data", p.to_str().unwrap(), "--y", "y", "--x", "a^3"]);
+    let msg = fails(&[
+        "ologit",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "a^3",
+    ]);
     assert_eq!(
         msg,
         "error: invalid formula term `a^3`: only squares are supported (`a^2`)"

@@ -102,7 +102,10 @@ fn ragged_row_is_malformed() {
 fn empty_file_and_header_only_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(&dir, "e.csv", "");
-    assert!(matches!(Dataset::read_csv(&p), Err(DataError::Empty { .. })));
+    assert!(matches!(
+        Dataset::read_csv(&p),
+        Err(DataError::Empty { .. })
+    ));
     let p = write(&dir, "h.csv", "a,b\n");
     let e = Dataset::read_csv(&p).unwrap_err();
     assert_eq!(
@@ -140,7 +143,10 @@ fn unknown_column_names_the_file() {
 fn missing_file_is_an_io_error_naming_it() {
     let e = Dataset::read_csv(std::path::Path::new("/nonexistent/x.csv")).unwrap_err();
     assert!(matches!(e, DataError::Io { .. }));
-    assert!(e.to_string().starts_with("cannot read /nonexistent/x.csv: "));
+    assert!(
+        e.to_string()
+            .starts_with("cannot read /nonexistent/x.csv: ")
+    );
 }
 
 #[test]
@@ -149,7 +155,10 @@ fn all_missing_and_constant_columns_in_a_file() {
     let p = write(&dir, "c.csv", "y,m,k,a\n1,NA,5,1\n0,,5,2\n1,.,5,NA\n");
     let f = Formula::parse("y", Some("m"), None, None, true).unwrap();
     let e = load_design(&p, &f).unwrap_err();
-    assert!(matches!(&e, DataError::AllMissing { column, .. } if column == "m"), "{e}");
+    assert!(
+        matches!(&e, DataError::AllMissing { column, .. } if column == "m"),
+        "{e}"
+    );
     let f = Formula::parse("y", Some("a,k"), None, None, true).unwrap();
     let e = load_design(&p, &f).unwrap_err();
     assert!(
@@ -218,5 +227,12 @@ fn in_memory_columns_must_agree() {
         ],
     )
     .unwrap_err();
-    assert!(matches!(e, DataError::DuplicateColumn { first: 1, second: 2, .. }));
+    assert!(matches!(
+        e,
+        DataError::DuplicateColumn {
+            first: 1,
+            second: 2,
+            ..
+        }
+    ));
 }

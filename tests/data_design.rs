@@ -8,7 +8,9 @@ use migsim::data::{
 };
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/data")
+        .join(name)
 }
 
 /// expected_design.csv as (header, rows of text cells), read with the csv crate.
@@ -166,7 +168,9 @@ fn fe_with_one_level_is_constant() {
     ]);
     let f = Formula::parse("y", None, Some("g"), None, true).unwrap();
     let e = build_design(&ds, &f).unwrap_err();
-    assert!(matches!(&e, DataError::Constant { column, value, n: 2, .. } if column == "g" && value == "7"));
+    assert!(
+        matches!(&e, DataError::Constant { column, value, n: 2, .. } if column == "g" && value == "7")
+    );
 }
 
 #[test]
@@ -177,7 +181,10 @@ fn all_missing_column_is_named() {
     ]);
     let f = Formula::parse("y", Some("m"), None, None, true).unwrap();
     let e = build_design(&ds, &f).unwrap_err();
-    assert_eq!(e.to_string(), "<memory>: column `m` has no non-missing values");
+    assert_eq!(
+        e.to_string(),
+        "<memory>: column `m` has no non-missing values"
+    );
 }
 
 #[test]
@@ -188,12 +195,16 @@ fn no_complete_cases_is_reported() {
     ]);
     let f = Formula::parse("y", Some("a"), None, None, true).unwrap();
     let e = build_design(&ds, &f).unwrap_err();
-    assert!(matches!(e, DataError::NoCompleteCases { dropped: 2, .. }), "{e}");
+    assert!(
+        matches!(e, DataError::NoCompleteCases { dropped: 2, .. }),
+        "{e}"
+    );
 }
 
 #[test]
 fn text_column_in_numeric_term_reports_first_bad_row() {
-    let city = migsim::data::Categorical::from_cells(&[Some("3"), None, Some("Beijing"), Some("x")]);
+    let city =
+        migsim::data::Categorical::from_cells(&[Some("3"), None, Some("Beijing"), Some("x")]);
     let ds = mem(vec![
         ("y", Column::Numeric(vec![1.0, 0.0, 1.0, 0.0])),
         ("city", Column::Categorical(city)),

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::data::{Formula, load_design};
-use crate::estimate::{self, EstimateError, FitOptions, Margins, SeKind};
+use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
@@ -93,10 +93,62 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
     )?;
     let design = load_design(&args.data, &formula)?;
     let result = estimate::fit_by_name(name, &design, &args.options())?;
-    if args.json {
-        println!("{}", result.to_json());
-    } else {
-        print!("{result}");
-    }
+    print!("{}", render(&result, args.json));
     Ok(())
+}
+
+/// The text `fit` prints: the table, or one JSON object and a newline.
+pub fn render(result: &FitResult, json: bool) -> String {
+    if json {
+        format!("{}\n", result.to_json())
+    } else {
+        result.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::estimate::ParamRow;
+
+    #[test]
+    fn json_output_is_one_object_of_the_contract_shape() {
+        let mut r = FitResult::new("logit", 10);
+        r.coefficients.push(ParamRow::normal("const", 0.5, 0.25));
+        let text = render(&r, true);
+        assert!(text.ends_with("}\n"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["estimator"], "logit");
+        assert_eq!(v["n"], 10);
+        assert_eq!(v["coefficients"][0]["name"], "const");
+        assert_eq!(v["coefficients"][0]["std_error"], 0.25);
+    }
+
+    #[test]
+    fn cluster_implies_cluster_errors_and_discrete_implies_margins() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "migsim",
+            "fit",
+            "logit",
+            "--data",
+            "d.csv",
+            "--y",
+            "y",
+            "--robust",
+            "--cluster",
+            "g",
+            "--discrete",
+            "--max-iter",
+            "7",
+        ])
+        .unwrap();
+        let crate::cli::Command::Fit(args) = cli.command else {
+            panic!("not fit")
+        };
+        let o = args.options();
+        assert_eq!(o.se, SeKind::Cluster);
+        assert_eq!(o.margins, Some(Margins::Discrete));
+        assert_eq!(o.max_iter, 7);
+    }
 }

@@ -89,11 +89,10 @@ impl<'a, 'f> Builder<'a, 'f> {
         let y = self.gather(self.idx(&f.y));
         self.check_finite(&y, &f.y, &f.y)?;
         self.release_after(Stage::Y);
-        let fe_levels: Vec<(usize, Vec<Level>)> = f
-            .fe
-            .iter()
-            .map(|c| self.fe_levels(c))
-            .collect::<Result<_, _>>()?;
+        let fe_levels: Vec<(usize, Vec<Level>)> =
+            f.fe.iter()
+                .map(|c| self.fe_levels(c))
+                .collect::<Result<_, _>>()?;
         let k = usize::from(f.intercept)
             + f.x_terms.len()
             + fe_levels.iter().map(|(_, l)| l.len() - 1).sum::<usize>();
@@ -250,7 +249,9 @@ impl<'a, 'f> Builder<'a, 'f> {
     fn check_not_constant(&self, v: &[f64], term: &str) -> Result<(), DataError> {
         let (lo, hi) = v
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
         if lo < hi {
             return Ok(());
         }

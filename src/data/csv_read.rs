@@ -77,11 +77,9 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         .zip(builders)
         .map(|(f, b)| match b {
             Builder::Numeric(v) => Column::Numeric(v),
-            Builder::Text => Column::Categorical(texts.remove(f).unwrap_or_else(|| {
-                Categorical {
-                    levels: Vec::new(),
-                    codes: vec![MISSING_CODE; n],
-                }
+            Builder::Text => Column::Categorical(texts.remove(f).unwrap_or_else(|| Categorical {
+                levels: Vec::new(),
+                codes: vec![MISSING_CODE; n],
             })),
         })
         .collect();

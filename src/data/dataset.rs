@@ -17,7 +17,10 @@ pub const MISSING_CODE: u32 = u32::MAX;
 /// Whether a (trimmed) cell is one of [`MISSING_TOKENS`].
 #[inline]
 pub fn is_missing_token(cell: &[u8]) -> bool {
-    matches!(cell, b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"NULL" | b".")
+    matches!(
+        cell,
+        b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"NULL" | b"."
+    )
 }
 
 /// Parse a trimmed, non-missing cell as a number (`1`, `-2.5e3`, `.5`, `inf`).
@@ -51,7 +54,9 @@ impl Categorical {
         let codes = cells
             .iter()
             .map(|c| match present(c) {
-                Some(s) => levels.binary_search_by(|l| l.as_str().cmp(s)).map_or(MISSING_CODE, |i| i as u32),
+                Some(s) => levels
+                    .binary_search_by(|l| l.as_str().cmp(s))
+                    .map_or(MISSING_CODE, |i| i as u32),
                 None => MISSING_CODE,
             })
             .collect();

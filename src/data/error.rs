@@ -45,14 +45,18 @@ pub enum DataError {
         line: u64,
         message: String,
     },
-    #[error("{file}: column name `{column}` appears twice in the header (columns {first} and {second})")]
+    #[error(
+        "{file}: column name `{column}` appears twice in the header (columns {first} and {second})"
+    )]
     DuplicateColumn {
         file: String,
         column: String,
         first: usize,
         second: usize,
     },
-    #[error("{file}: column `{column}` of {found} rows does not match the {expected} rows of the others")]
+    #[error(
+        "{file}: column `{column}` of {found} rows does not match the {expected} rows of the others"
+    )]
     LengthMismatch {
         file: String,
         column: String,

@@ -31,7 +31,9 @@ impl Term {
             name.split(':').map(|f| f.trim().to_string()).collect()
         };
         if factors.iter().any(|f| f.is_empty() || f.contains('^')) {
-            return Err(bad("expected `a`, `a^2` or `a:b` with column names on both sides"));
+            return Err(bad(
+                "expected `a`, `a^2` or `a:b` with column names on both sides",
+            ));
         }
         Ok(Term {
             name: name.to_string(),
@@ -92,7 +94,9 @@ impl Formula {
             y: y.to_string(),
             x_terms,
             fe,
-            cluster: cluster.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+            cluster: cluster
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
             intercept,
         })
     }
@@ -102,7 +106,11 @@ impl Formula {
     pub fn columns(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         let all = std::iter::once(self.y.as_str())
-            .chain(self.x_terms.iter().flat_map(|t| t.factors.iter().map(String::as_str)))
+            .chain(
+                self.x_terms
+                    .iter()
+                    .flat_map(|t| t.factors.iter().map(String::as_str)),
+            )
             .chain(self.fe.iter().map(String::as_str))
             .chain(self.cluster.as_deref());
         for c in all {
