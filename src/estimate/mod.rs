@@ -3,6 +3,9 @@
 //! parameter involved.
 
 pub mod error;
+pub mod factor;
+pub mod interaction;
+pub mod lq;
 pub mod normal;
 pub mod options;
 pub mod results;
