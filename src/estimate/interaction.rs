@@ -147,6 +147,17 @@ pub fn from_fit(
     opts: &InteractionOptions,
 ) -> Result<InteractionEffect, EstimateError> {
     let beta: Vec<f64> = fit.coefficients.iter().map(|r| r.estimate).collect();
+    if !fit
+        .coefficients
+        .iter()
+        .map(|r| &r.name)
+        .eq(design.names.iter())
+    {
+        return Err(EstimateError::Invalid(format!(
+            "interaction effect: the {} fit's coefficients do not match the design columns {:?}",
+            fit.estimator, design.names
+        )));
+    }
     let Some(vcov) = fit.vcov.as_deref() else {
         return Err(EstimateError::Invalid(format!(
             "interaction effect: the {} fit carries no covariance matrix",
