@@ -226,3 +226,32 @@ fn bad_input_is_an_error() {
     let ragged = fit_factor(&names[..2], &[a, vec![1.0, 2.0]], &FactorOptions::default());
     assert!(matches!(ragged, Err(EstimateError::Invalid(m)) if m.contains("rows")));
 }
+
+#[test]
+fn improper_three_item_ml_is_bounded_and_flagged() {
+    // x1 = u + v, x2 ~ u, x3 ~ v with u, v independent: r23 ~ 0 makes
+    // r12 r13 / r23 far above 1, so the exact solution is a Heywood case and
+    // ML holds the first uniqueness at factanal's lower bound 0.005.
+    let n = 400;
+    let noise = |i: usize, s: f64| ((i as f64 * s).sin() * 43_758.545).fract();
+    let u: Vec<f64> = (0..n).map(|i| noise(i, 12.9898)).collect();
+    let v: Vec<f64> = (0..n).map(|i| noise(i, 78.233)).collect();
+    let x1: Vec<f64> = (0..n).map(|i| u[i] + v[i]).collect();
+    let x2: Vec<f64> = (0..n).map(|i| u[i] + 0.3 * noise(i, 39.346)).collect();
+    let x3: Vec<f64> = (0..n).map(|i| v[i] + 0.3 * noise(i, 11.135)).collect();
+    let names: Vec<String> = ["x1", "x2", "x3"].iter().map(|s| s.to_string()).collect();
+    let opts = FactorOptions {
+        method: FactorMethod::MaximumLikelihood,
+        ..FactorOptions::default()
+    };
+    let f = fit_factor(&names, &[x1, x2, x3], &opts).unwrap();
+    assert!(
+        f.result
+            .info
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("Heywood"))
+    );
+    let psi1 = f.result.extra_rows["uniqueness"][0].estimate;
+    assert!((psi1 - 0.005).abs() < 1e-12, "{psi1}");
+}

@@ -44,7 +44,10 @@ fn check_case(weights: Option<&[f64]>, expected: &Value) {
     for i in 0..want_lq.len() {
         for j in 0..want_lq[i].len() {
             assert!((got.table.counts[i][j] - want_counts[i][j]).abs() < TOL);
-            assert!((got.table.lq[i][j] - want_lq[i][j]).abs() < TOL, "cell {i},{j}");
+            assert!(
+                (got.table.lq[i][j] - want_lq[i][j]).abs() < TOL,
+                "cell {i},{j}"
+            );
         }
     }
     let want_rows = floats(&expected["per_row"]);

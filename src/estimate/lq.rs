@@ -46,7 +46,10 @@ pub struct LocationQuotients {
 impl LqTable {
     /// LQ of a cell by labels, if both labels occur in the data.
     pub fn get(&self, origin: &str, destination: &str) -> Option<f64> {
-        let i = self.origins.binary_search_by(|o| o.as_str().cmp(origin)).ok()?;
+        let i = self
+            .origins
+            .binary_search_by(|o| o.as_str().cmp(origin))
+            .ok()?;
         let j = self
             .destinations
             .binary_search_by(|d| d.as_str().cmp(destination))
@@ -119,7 +122,13 @@ pub fn quotients(counts: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, EstimateError> {
         .map(|(row, &oi)| {
             row.iter()
                 .zip(&dest_tot)
-                .map(|(&e, &dj)| if e > 0.0 { (e / dj) / (oi / total) } else { 0.0 })
+                .map(|(&e, &dj)| {
+                    if e > 0.0 {
+                        (e / dj) / (oi / total)
+                    } else {
+                        0.0
+                    }
+                })
                 .collect()
         })
         .collect())

@@ -16,12 +16,10 @@ pub(super) fn fit(
     names: &[String],
     opts: &FactorOptions,
 ) -> Result<Extraction, EstimateError> {
-    if r.nrows() == 3 {
-        if let Some(l) = three_item_exact(r) {
-            let mut ex = with_heywood_check(l, names, 0, true);
-            ex.uniquenesses = ex.loadings.iter().map(|l| 1.0 - l * l).collect();
-            return Ok(ex);
-        }
+    if r.nrows() == 3
+        && let Some(l) = three_item_exact(r)
+    {
+        return Ok(with_heywood_check(l, names, 0, true));
     }
     em(r, names, opts)
 }
