@@ -5,6 +5,7 @@
 pub mod error;
 pub mod normal;
 pub mod options;
+pub mod ordered;
 pub mod results;
 
 use crate::data::Design;
@@ -27,8 +28,9 @@ pub fn fit_by_name(
     design: &Design,
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
-    let _ = (design, opts);
     match name {
+        "ologit" => ordered::OrderedLogit::new(opts.clone()).fit(design),
+        "oprobit" => ordered::OrderedProbit::new(opts.clone()).fit(design),
         other => Err(EstimateError::UnknownEstimator(
             other.to_string(),
             DESIGN_ESTIMATORS.join(", "),
