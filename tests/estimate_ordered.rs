@@ -245,7 +245,7 @@ fn separated_category_is_reported_not_hidden() {
     let design = small_design(y, vec![("a", a), ("d", d)]);
     let opts = FitOptions { max_iter: 50, ..FitOptions::default() };
     match OrderedLogit::new(opts).fit(&design) {
-        Ok(r) => assert!(!r.info.converged && !r.info.warnings.is_empty(), "{:?}", r.info),
-        Err(e) => assert!(matches!(e, EstimateError::SingularInformation { .. }), "{e}"),
+        Err(EstimateError::Separation { column, .. }) => assert_eq!(column, "d"),
+        other => panic!("expected separation by `d`, got {other:?}"),
     }
 }

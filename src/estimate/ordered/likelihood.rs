@@ -100,6 +100,11 @@ impl<'a> OrderedData<'a> {
 
     /// Log-likelihood only (for step halving); `-inf` where a probability is 0.
     pub fn log_likelihood(&self, link: Link, theta: &[f64]) -> f64 {
+        self.ln_probs(link, theta).iter().sum()
+    }
+
+    /// `ln p_i`, the log-probability of each observation's category.
+    pub fn ln_probs(&self, link: Link, theta: &[f64]) -> Vec<f64> {
         let (beta, kappa) = theta.split_at(self.k());
         let eta = self.linear_index(beta);
         eta.iter()
@@ -108,7 +113,7 @@ impl<'a> OrderedData<'a> {
                 let (lo, hi) = self.bounds(kappa, i, e);
                 link.ln_interval(lo, hi)
             })
-            .sum()
+            .collect()
     }
 
     /// Log-likelihood, analytic score and analytic Hessian.

@@ -17,6 +17,7 @@ pub mod brant;
 mod cutpoints;
 pub mod likelihood;
 mod link;
+mod separation_check;
 mod solver;
 mod vcov;
 
@@ -208,6 +209,7 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     };
     let out = solver::maximize(&model, start, opts.max_iter, opts.tol).map_err(singular)?;
     let theta = model.theta(&out.theta);
+    separation_check::check(link, &data, design, &theta)?;
     let ev = data.evaluate(link, &theta);
     let bread = solver::inverse_negative(ev.hess.as_ref()).map_err(singular)?;
     let scores = match opts.se {
