@@ -31,7 +31,8 @@ fn simulate(link: Link, n: usize, beta: &[f64; 3], kappa: &[f64], seed: u64) -> 
         let a: f64 = rng.sample(StandardNormal);
         let d = f64::from(u8::from(rng.random::<f64>() < 0.4));
         let x = [a, d, a * d];
-        let ystar: f64 = x.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>() + draw_error(&mut rng, link);
+        let ystar: f64 =
+            x.iter().zip(beta).map(|(x, b)| x * b).sum::<f64>() + draw_error(&mut rng, link);
         y.push(1.0 + kappa.iter().filter(|&&k| k < ystar).count() as f64);
         rows.push(x);
     }
@@ -49,7 +50,13 @@ fn assert_within_4_se(r: &FitResult, beta: &[f64; 3], kappa: &[f64]) {
     let truth = beta.iter().chain(kappa);
     for (row, t) in r.coefficients.iter().chain(&r.thresholds).zip(truth) {
         let z = (row.estimate - t) / row.std_error;
-        assert!(z.abs() < 4.0, "{}: {} vs true {t} (se {})", row.name, row.estimate, row.std_error);
+        assert!(
+            z.abs() < 4.0,
+            "{}: {} vs true {t} (se {})",
+            row.name,
+            row.estimate,
+            row.std_error
+        );
     }
 }
 

@@ -36,7 +36,7 @@ pub struct WaldRow {
 pub struct BrantTest {
     pub omnibus: WaldRow,
     pub variables: Vec<WaldRow>,
-    /// Binary splits, `y>1`, `y>2`, ...
+    /// Binary splits, `y>1`, `y>2`, ... (with the outcome's name)
     pub splits: Vec<String>,
     /// Slopes of each binary logit (one row per split, regressors in design order).
     pub binary_slopes: Vec<Vec<f64>>,
@@ -69,7 +69,13 @@ impl Concave for BinaryLogit<'_> {
         let eta = self.index(b);
         eta.iter()
             .zip(self.z)
-            .map(|(&e, &z)| if z > 0.5 { Link::Logit.ln_cdf(e) } else { Link::Logit.ln_sf(e) })
+            .map(|(&e, &z)| {
+                if z > 0.5 {
+                    Link::Logit.ln_cdf(e)
+                } else {
+                    Link::Logit.ln_sf(e)
+                }
+            })
             .sum()
     }
 
@@ -101,31 +107,50 @@ fn fit_split(xc: MatRef<'_, f64>, z: &[f64], max_iter: usize, tol: f64) -> Resul
     let out = solver::maximize(&model, start, max_iter, tol)
         .map_err(|_| "its information matrix is singular".to_string())?;
     if !out.converged {
-        return Err(format!("it did not converge in {} iterations", out.iterations));
+        return Err(format!(
+            "it did not converge in {} iterations",
+            out.iterations
+        ));
     }
     let (_, _, hess) = model.derivatives(&out.theta);
-    let inv_info =
-        solver::inverse_negative(hess.as_ref()).map_err(|_| "its information is singular".to_string())?;
-    Ok(Split { prob: model.probabilities(&out.theta), coef: out.theta, inv_info })
+    let inv_info = solver::inverse_negative(hess.as_ref())
+        .map_err(|_| "its information is singular".to_string())?;
+    Ok(Split {
+        prob: model.probabilities(&out.theta),
+        coef: out.theta,
+        inv_info,
+    })
 }
 
 /// Brant test for an ordered-logit design; `Err` explains why it could not
 /// be computed (a binary split that separates or does not converge).
 pub fn brant_test(
     data: &OrderedData<'_>,
+    y_name: &str,
     names: &[String],
     values: &[f64],
     max_iter: usize,
     tol: f64,
 ) -> Result<BrantTest, String> {
     let (n, k) = (data.x.nrows(), data.k());
-    let xc = Mat::<f64>::from_fn(n, k + 1, |i, j| if j == 0 { 1.0 } else { data.x[(i, j - 1)] });
+    let xc = Mat::<f64>::from_fn(
+        n,
+        k + 1,
+        |i, j| if j == 0 { 1.0 } else { data.x[(i, j - 1)] },
+    );
     let mut splits = Vec::with_capacity(data.ncat - 1);
     let mut labels = Vec::with_capacity(data.ncat - 1);
-    for j in 0..data.ncat - 1 {
-        let z: Vec<f64> = data.cat.iter().map(|&c| if c > j { 1.0 } else { 0.0 }).collect();
-        let label = format!("y>{}", values[j]);
-        splits.push(fit_split(xc.as_ref(), &z, max_iter, tol).map_err(|e| format!("binary logit {label}: {e}"))?);
+    for (j, value) in values[..data.ncat - 1].iter().enumerate() {
+        let z: Vec<f64> = data
+            .cat
+            .iter()
+            .map(|&c| if c > j { 1.0 } else { 0.0 })
+            .collect();
+        let label = format!("{y_name}>{value}");
+        splits.push(
+            fit_split(xc.as_ref(), &z, max_iter, tol)
+                .map_err(|e| format!("binary logit {label}: {e}"))?,
+        );
         labels.push(label);
     }
     let v = stacked_covariance(xc.as_ref(), &splits, k);
@@ -156,8 +181,12 @@ fn stacked_covariance(xc: MatRef<'_, f64>, splits: &[Split], k: usize) -> Mat<f6
             let block = if a == b {
                 splits[a].inv_info.clone()
             } else {
-                let w: Vec<f64> =
-                    splits[a].prob.iter().zip(&splits[b].prob).map(|(pa, pb)| pb * (1.0 - pa)).collect();
+                let w: Vec<f64> = splits[a]
+                    .prob
+                    .iter()
+                    .zip(&splits[b].prob)
+                    .map(|(pa, pb)| pb * (1.0 - pa))
+                    .collect();
                 let mut mid = Mat::<f64>::zeros(k + 1, k + 1);
                 add_weighted_gram(xc, &w, mid.as_mut());
                 &splits[a].inv_info * &mid * &splits[b].inv_info
@@ -174,7 +203,13 @@ fn stacked_covariance(xc: MatRef<'_, f64>, splits: &[Split], k: usize) -> Mat<f6
 }
 
 /// Wald test of `b_{1,c} - b_{r,c} = 0` over the `(r, c)` pairs given.
-fn wald(name: &str, rows: &[(usize, usize)], b: &[f64], v: &Mat<f64>, k: usize) -> Result<WaldRow, String> {
+fn wald(
+    name: &str,
+    rows: &[(usize, usize)],
+    b: &[f64],
+    v: &Mat<f64>,
+    k: usize,
+) -> Result<WaldRow, String> {
     let q = rows.len();
     let d = Mat::<f64>::from_fn(q, b.len(), |i, col| {
         let (r, c) = rows[i];
@@ -186,26 +221,48 @@ fn wald(name: &str, rows: &[(usize, usize)], b: &[f64], v: &Mat<f64>, k: usize) 
             0.0
         }
     });
-    let db: Vec<f64> = (0..q).map(|i| (0..b.len()).map(|c| d[(i, c)] * b[c]).sum()).collect();
+    let db: Vec<f64> = (0..q)
+        .map(|i| (0..b.len()).map(|c| d[(i, c)] * b[c]).sum())
+        .collect();
     let dvd = &d * v * d.transpose();
     let sol = solver::solve_spd(dvd.as_ref(), &db)
         .map_err(|_| format!("the covariance of the slope differences for `{name}` is singular"))?;
     let chi2: f64 = db.iter().zip(&sol).map(|(a, s)| a * s).sum();
-    let p_value = ChiSquared::new(q as f64).map(|c| c.sf(chi2)).unwrap_or(f64::NAN);
-    Ok(WaldRow { name: name.to_string(), chi2, df: q, p_value })
+    let p_value = ChiSquared::new(q as f64)
+        .map(|c| c.sf(chi2))
+        .unwrap_or(f64::NAN);
+    Ok(WaldRow {
+        name: name.to_string(),
+        chi2,
+        df: q,
+        p_value,
+    })
 }
 
 impl fmt::Display for BrantTest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = self.variables.iter().map(|r| r.name.len()).max().unwrap_or(3).max(12);
+        let w = self
+            .variables
+            .iter()
+            .map(|r| r.name.len())
+            .max()
+            .unwrap_or(3)
+            .max(12);
         writeln!(f, "Brant test of parallel regression assumption")?;
         writeln!(f, "{}", "-".repeat(w + 30))?;
         writeln!(f, "{:<w$} {:>12} {:>6} {:>10}", "", "chi2", "df", "P>chi2")?;
         writeln!(f, "{}", "-".repeat(w + 30))?;
         for r in std::iter::once(&self.omnibus).chain(&self.variables) {
-            writeln!(f, "{:<w$} {:>12.4} {:>6} {:>10.4}", r.name, r.chi2, r.df, r.p_value)?;
+            writeln!(
+                f,
+                "{:<w$} {:>12.4} {:>6} {:>10.4}",
+                r.name, r.chi2, r.df, r.p_value
+            )?;
         }
         writeln!(f, "{}", "-".repeat(w + 30))?;
-        writeln!(f, "A significant test statistic is evidence that the parallel regression assumption has been violated.")
+        writeln!(
+            f,
+            "A significant test statistic is evidence that the parallel regression assumption has been violated."
+        )
     }
 }

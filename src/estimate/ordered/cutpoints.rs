@@ -53,7 +53,10 @@ pub fn categorize(y: &[f64]) -> (Vec<f64>, Vec<usize>) {
 /// Threshold names as statsmodels' `OrderedModel` writes them: `low/high`
 /// for each pair of adjacent categories (`1/2`, `2/3`; `0.5/1.5`).
 pub fn threshold_names(values: &[f64]) -> Vec<String> {
-    values.windows(2).map(|w| format!("{}/{}", w[0], w[1])).collect()
+    values
+        .windows(2)
+        .map(|w| format!("{}/{}", w[0], w[1]))
+        .collect()
 }
 
 /// Observations per category.

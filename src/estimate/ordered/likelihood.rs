@@ -71,8 +71,16 @@ impl<'a> OrderedData<'a> {
     /// `(l, u)` of observation `i` given its linear index.
     fn bounds(&self, kappa: &[f64], i: usize, eta: f64) -> (f64, f64) {
         let c = self.cat[i];
-        let lo = if c == 0 { f64::NEG_INFINITY } else { kappa[c - 1] - eta };
-        let hi = if c + 1 == self.ncat { f64::INFINITY } else { kappa[c] - eta };
+        let lo = if c == 0 {
+            f64::NEG_INFINITY
+        } else {
+            kappa[c - 1] - eta
+        };
+        let hi = if c + 1 == self.ncat {
+            f64::INFINITY
+        } else {
+            kappa[c] - eta
+        };
         (lo, hi)
     }
 
@@ -86,8 +94,16 @@ impl<'a> OrderedData<'a> {
             }
         };
         let (ru, rl) = (ratio(hi), ratio(lo));
-        let gu = if hi.is_finite() { link.dlog_pdf(hi) } else { 0.0 };
-        let gl = if lo.is_finite() { link.dlog_pdf(lo) } else { 0.0 };
+        let gu = if hi.is_finite() {
+            link.dlog_pdf(hi)
+        } else {
+            0.0
+        };
+        let gl = if lo.is_finite() {
+            link.dlog_pdf(lo)
+        } else {
+            0.0
+        };
         ObsTerms {
             ln_p,
             ru,
@@ -206,7 +222,14 @@ pub fn add_weighted_gram(x: MatRef<'_, f64>, w: &[f64], mut out: faer::MatMut<'_
         let rows = BLOCK.min(n - start);
         let xb = x.subrows(start, rows);
         let wx = Mat::<f64>::from_fn(rows, k, |i, j| w[start + i] * xb[(i, j)]);
-        matmul(out.rb_mut(), Accum::Add, xb.transpose(), wx.as_ref(), 1.0, Par::Seq);
+        matmul(
+            out.rb_mut(),
+            Accum::Add,
+            xb.transpose(),
+            wx.as_ref(),
+            1.0,
+            Par::Seq,
+        );
         start += rows;
     }
 }

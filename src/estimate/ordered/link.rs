@@ -99,7 +99,12 @@ mod tests {
     #[test]
     fn interval_probabilities_match_direct_differences() {
         for link in [Link::Logit, Link::Probit] {
-            for &(lo, hi) in &[(-1.0, 0.5), (0.3, 2.0), (-3.0, -2.5), (f64::NEG_INFINITY, 0.2)] {
+            for &(lo, hi) in &[
+                (-1.0, 0.5),
+                (0.3, 2.0),
+                (-3.0, -2.5),
+                (f64::NEG_INFINITY, 0.2),
+            ] {
                 let direct = link.cdf(hi) - link.cdf(lo);
                 assert!((link.ln_interval(lo, hi) - direct.ln()).abs() < 1e-13);
             }
@@ -114,6 +119,9 @@ mod tests {
         assert!((v - (-804.608_442_013_753_9)).abs() < 1e-9, "{v}");
         // logistic: S(40) - S(41) = e^-40/(1+e^-40) - e^-41/(1+e^-41) ~ e^-40 (1 - e^-1)
         let w = Link::Logit.ln_interval(40.0, 41.0);
-        assert!((w - (-40.0 + (1.0 - (-1.0f64).exp()).ln())).abs() < 1e-12, "{w}");
+        assert!(
+            (w - (-40.0 + (1.0 - (-1.0f64).exp()).ln())).abs() < 1e-12,
+            "{w}"
+        );
     }
 }

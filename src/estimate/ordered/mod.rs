@@ -68,7 +68,9 @@ impl OrderedProbit {
 /// The Brant table of a fit as text, if the fit carries one.
 pub fn brant_text(result: &FitResult) -> Option<String> {
     let table = result.tables.get("brant")?;
-    serde_json::from_value::<BrantTest>(table.clone()).ok().map(|b| b.to_string())
+    serde_json::from_value::<BrantTest>(table.clone())
+        .ok()
+        .map(|b| b.to_string())
 }
 
 /// The likelihood in the estimation parameters `(b, a)`.
@@ -99,7 +101,9 @@ impl Concave for Reparametrised<'_> {
             _ => 0.0,
         });
         let ev = self.data.evaluate(self.link, &self.theta(ba));
-        let grad = (0..p).map(|j| (0..p).map(|i| jac[(i, j)] * ev.grad[i]).sum()).collect();
+        let grad = (0..p)
+            .map(|j| (0..p).map(|i| jac[(i, j)] * ev.grad[i]).sum())
+            .collect();
         let curv = jac.transpose() * &ev.hess * &jac;
         (ev.ll, grad, curv)
     }
@@ -127,10 +131,13 @@ fn prepare(link: Link, design: &Design, opts: &FitOptions) -> Result<Prepared, E
             reason: "the Brant test is defined for ordered logit (ologit) only".into(),
         });
     }
-    if opts.max_iter == 0 || !(opts.tol > 0.0) {
+    if opts.max_iter == 0 || opts.tol.is_nan() || opts.tol <= 0.0 {
         return Err(EstimateError::InvalidOption {
             option: "max_iter/tol".into(),
-            reason: format!("need max_iter >= 1 and tol > 0, got {} and {}", opts.max_iter, opts.tol),
+            reason: format!(
+                "need max_iter >= 1 and tol > 0, got {} and {}",
+                opts.max_iter, opts.tol
+            ),
         });
     }
     if let Some(row) = design.y.iter().position(|v| !v.is_finite()) {
@@ -169,7 +176,9 @@ fn check_rank(design: &Design) -> Result<(), EstimateError> {
     if k == 0 {
         return Ok(());
     }
-    let means: Vec<f64> = (0..k).map(|j| design.x.col(j).iter().sum::<f64>() / n as f64).collect();
+    let means: Vec<f64> = (0..k)
+        .map(|j| design.x.col(j).iter().sum::<f64>() / n as f64)
+        .collect();
     let centred = Mat::<f64>::from_fn(n, k, |i, j| design.x[(i, j)] - means[j]);
     let mut gram = Mat::<f64>::zeros(k, k);
     likelihood::add_weighted_gram(centred.as_ref(), &vec![1.0; n], gram.as_mut());
@@ -190,7 +199,13 @@ fn check_rank(design: &Design) -> Result<(), EstimateError> {
 fn param_names(design: &Design, thresholds: &[String], idx: &[usize]) -> Vec<String> {
     let k = design.k();
     idx.iter()
-        .map(|&i| if i < k { design.names[i].clone() } else { thresholds[i - k].clone() })
+        .map(|&i| {
+            if i < k {
+                design.names[i].clone()
+            } else {
+                thresholds[i - k].clone()
+            }
+        })
         .collect()
 }
 
@@ -198,7 +213,11 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     let prep = prepare(link, design, opts)?;
     let (n, k) = (design.n(), design.k());
     let ncat = prep.values.len();
-    let data = OrderedData { x: design.x.as_ref(), cat: &prep.cat, ncat };
+    let data = OrderedData {
+        x: design.x.as_ref(),
+        cat: &prep.cat,
+        ncat,
+    };
     let thresholds = cutpoints::threshold_names(&prep.values);
     let counts = cutpoints::counts(&prep.cat, ncat);
     let mut start = vec![0.0; k];
@@ -220,10 +239,25 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     let p = theta.len();
     let se = |i: usize| v[(i, i)].max(0.0).sqrt();
     let mut res = FitResult::new(link.estimator(), n);
-    res.coefficients = (0..k).map(|i| ParamRow::normal(design.names[i].clone(), theta[i], se(i))).collect();
-    res.thresholds = (k..p).map(|i| ParamRow::normal(thresholds[i - k].clone(), theta[i], se(i))).collect();
-    res.vcov = Some((0..p).flat_map(|i| (0..p).map(move |j| (i, j))).map(|(i, j)| v[(i, j)]).collect());
-    fill_fit(&mut res, ev.ll, cutpoints::null_log_likelihood(&counts), k, p);
+    res.coefficients = (0..k)
+        .map(|i| ParamRow::normal(design.names[i].clone(), theta[i], se(i)))
+        .collect();
+    res.thresholds = (k..p)
+        .map(|i| ParamRow::normal(thresholds[i - k].clone(), theta[i], se(i)))
+        .collect();
+    res.vcov = Some(
+        (0..p)
+            .flat_map(|i| (0..p).map(move |j| (i, j)))
+            .map(|(i, j)| v[(i, j)])
+            .collect(),
+    );
+    fill_fit(
+        &mut res,
+        ev.ll,
+        cutpoints::null_log_likelihood(&counts),
+        k,
+        p,
+    );
     res.info.dependent = design.y_name.clone();
     res.info.covariance = Some(cov_type);
     res.info.converged = out.converged;
@@ -243,21 +277,41 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     Ok(res)
 }
 
-fn add_brant(res: &mut FitResult, data: &OrderedData<'_>, design: &Design, values: &[f64], opts: &FitOptions) {
+fn add_brant(
+    res: &mut FitResult,
+    data: &OrderedData<'_>,
+    design: &Design,
+    values: &[f64],
+    opts: &FitOptions,
+) {
     if data.ncat < 3 || data.k() == 0 {
-        res.info
-            .warnings
-            .push("Brant test not computed: it needs at least 3 outcome categories and 1 regressor".into());
+        res.info.warnings.push(
+            "Brant test not computed: it needs at least 3 outcome categories and 1 regressor"
+                .into(),
+        );
         return;
     }
-    match brant::brant_test(data, &design.names, values, opts.max_iter, opts.tol) {
+    match brant::brant_test(
+        data,
+        &design.y_name,
+        &design.names,
+        values,
+        opts.max_iter,
+        opts.tol,
+    ) {
         Ok(test) => match serde_json::to_value(&test) {
             Ok(json) => {
                 res.tables.insert("brant".into(), json);
             }
-            Err(e) => res.info.warnings.push(format!("Brant test not stored: {e}")),
+            Err(e) => res
+                .info
+                .warnings
+                .push(format!("Brant test not stored: {e}")),
         },
-        Err(why) => res.info.warnings.push(format!("Brant test not computed: {why}")),
+        Err(why) => res
+            .info
+            .warnings
+            .push(format!("Brant test not computed: {why}")),
     }
 }
 
@@ -266,7 +320,9 @@ fn add_brant(res: &mut FitResult, data: &OrderedData<'_>, design: &Design, value
 fn fill_fit(res: &mut FitResult, ll: f64, ll_null: f64, k: usize, p: usize) {
     let n = res.n as f64;
     let lr = 2.0 * (ll - ll_null);
-    let lr_p = ChiSquared::new(k as f64).map(|c| c.sf(lr)).unwrap_or(f64::NAN);
+    let lr_p = ChiSquared::new(k as f64)
+        .map(|c| c.sf(lr))
+        .unwrap_or(f64::NAN);
     let stats = [
         ("log_likelihood", ll),
         ("ll_null", ll_null),

@@ -20,8 +20,17 @@ use super::link::Link;
 pub const MAX_SD_EFFECT: f64 = 10.0;
 
 /// `Err(Separation)` naming the responsible column when the fit shows separation.
-pub fn check(link: Link, data: &OrderedData<'_>, design: &Design, theta: &[f64]) -> Result<(), EstimateError> {
-    let perfect = data.ln_probs(link, theta).iter().filter(|&&l| l > -1e-10).count();
+pub fn check(
+    link: Link,
+    data: &OrderedData<'_>,
+    design: &Design,
+    theta: &[f64],
+) -> Result<(), EstimateError> {
+    let perfect = data
+        .ln_probs(link, theta)
+        .iter()
+        .filter(|&&l| l > -1e-10)
+        .count();
     if perfect == 0 {
         return Ok(());
     }
@@ -32,7 +41,9 @@ pub fn check(link: Link, data: &OrderedData<'_>, design: &Design, theta: &[f64])
         let sd = (col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
         (theta[j] * sd).abs()
     };
-    let worst = (0..data.k()).map(|j| (j, effect(j))).max_by(|a, b| a.1.total_cmp(&b.1));
+    let worst = (0..data.k())
+        .map(|j| (j, effect(j)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
     match worst {
         Some((j, e)) if e > MAX_SD_EFFECT => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),

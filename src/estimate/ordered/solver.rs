@@ -58,14 +58,29 @@ pub fn maximize<P: Concave>(
             Some(next) => theta = next,
             None => {
                 let done = decrement <= tol.sqrt();
-                return Ok(NewtonOutcome { theta, iterations: iter, converged: done, decrement });
+                return Ok(NewtonOutcome {
+                    theta,
+                    iterations: iter,
+                    converged: done,
+                    decrement,
+                });
             }
         }
         if decrement <= tol {
-            return Ok(NewtonOutcome { theta, iterations: iter, converged: true, decrement });
+            return Ok(NewtonOutcome {
+                theta,
+                iterations: iter,
+                converged: true,
+                decrement,
+            });
         }
     }
-    Ok(NewtonOutcome { theta, iterations: max_iter, converged: false, decrement })
+    Ok(NewtonOutcome {
+        theta,
+        iterations: max_iter,
+        converged: false,
+        decrement,
+    })
 }
 
 fn halve_until_better<P: Concave>(
@@ -108,8 +123,15 @@ pub fn inverse_negative(hess: MatRef<'_, f64>) -> Result<Mat<f64>, Singular> {
 }
 
 fn singular(gram: MatRef<'_, f64>) -> Singular {
-    let dep: Vec<usize> = dependent_columns(gram).into_iter().map(|(j, _)| j).collect();
-    Singular(if dep.is_empty() { (0..gram.nrows()).collect() } else { dep })
+    let dep: Vec<usize> = dependent_columns(gram)
+        .into_iter()
+        .map(|(j, _)| j)
+        .collect();
+    Singular(if dep.is_empty() {
+        (0..gram.nrows()).collect()
+    } else {
+        dep
+    })
 }
 
 /// Columns of a Gram matrix `G = Z'Z` that are linear combinations of
@@ -131,7 +153,7 @@ pub fn dependent_columns(gram: MatRef<'_, f64>) -> Vec<(usize, Vec<usize>)> {
             z.push((gram[(a, j)] - s) / l[r][r]);
         }
         let resid = gjj - z.iter().map(|v| v * v).sum::<f64>();
-        if !(gjj > 0.0) || resid <= DEPENDENCE_TOL * gjj {
+        if gjj.is_nan() || gjj <= 0.0 || resid <= DEPENDENCE_TOL * gjj {
             let mut b = vec![0.0; z.len()];
             for r in (0..z.len()).rev() {
                 let s: f64 = (r + 1..z.len()).map(|c| l[c][r] * b[c]).sum();

@@ -13,7 +13,9 @@ use crate::estimate::{CovarianceType, EstimateError, SeKind};
 /// `A^-1 B A^-1 * scale` with `A^-1 = bread`.
 fn sandwich(bread: &Mat<f64>, meat: &Mat<f64>, scale: f64) -> Mat<f64> {
     let v = bread * meat * bread;
-    Mat::from_fn(v.nrows(), v.ncols(), |i, j| scale * 0.5 * (v[(i, j)] + v[(j, i)]))
+    Mat::from_fn(v.nrows(), v.ncols(), |i, j| {
+        scale * 0.5 * (v[(i, j)] + v[(j, i)])
+    })
 }
 
 /// Covariance of the estimates given `bread = (-H)^-1` and the n x p score
