@@ -8,6 +8,7 @@ pub mod interaction;
 pub mod lq;
 pub mod normal;
 pub mod options;
+pub mod ordered;
 pub mod results;
 
 use crate::data::Design;
@@ -30,9 +31,12 @@ pub fn fit_by_name(
     design: &Design,
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
-    let _ = (design, opts);
-    Err(EstimateError::UnknownEstimator(
-        name.to_string(),
-        DESIGN_ESTIMATORS.join(", "),
-    ))
+    match name {
+        "ologit" => ordered::OrderedLogit::new(opts.clone()).fit(design),
+        "oprobit" => ordered::OrderedProbit::new(opts.clone()).fit(design),
+        other => Err(EstimateError::UnknownEstimator(
+            other.to_string(),
+            DESIGN_ESTIMATORS.join(", "),
+        )),
+    }
 }

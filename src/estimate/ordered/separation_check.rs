@@ -1,0 +1,58 @@
+//! Detection of (quasi-)complete separation after the Newton iterations.
+//!
+//! Under separation the likelihood keeps rising as a slope goes to
+//! infinity; Newton then "converges" because the score vanishes
+//! exponentially while the slope is huge. The fit is rejected when both
+//! symptoms are present: some observations are fitted with probability 1
+//! (`ln p_i > -1e-10`) and a regressor moves the latent index by more than
+//! [`MAX_SD_EFFECT`] units per standard deviation (an odds ratio above
+//! e^10 per SD for the logit). The regressor with the largest such effect is
+//! named.
+
+use crate::data::Design;
+use crate::estimate::EstimateError;
+
+use super::likelihood::OrderedData;
+use super::link::Link;
+
+/// Latent-index change per standard deviation of a regressor beyond which a
+/// slope is taken as diverging.
+pub const MAX_SD_EFFECT: f64 = 10.0;
+
+/// `Err(Separation)` naming the responsible column when the fit shows separation.
+pub fn check(
+    link: Link,
+    data: &OrderedData<'_>,
+    design: &Design,
+    theta: &[f64],
+) -> Result<(), EstimateError> {
+    let perfect = data
+        .ln_probs(link, theta)
+        .iter()
+        .filter(|&&l| l > -1e-10)
+        .count();
+    if perfect == 0 {
+        return Ok(());
+    }
+    let n = design.n() as f64;
+    let effect = |j: usize| {
+        let col = design.x.col(j);
+        let mean = col.iter().sum::<f64>() / n;
+        let sd = (col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+        (theta[j] * sd).abs()
+    };
+    let worst = (0..data.k())
+        .map(|j| (j, effect(j)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    match worst {
+        Some((j, e)) if e > MAX_SD_EFFECT => Err(EstimateError::Separation {
+            kind: "quasi-complete".into(),
+            column: design.names[j].clone(),
+            detail: format!(
+                "of {perfect} observations with probability 1 (slope {:.3e}, {e:.1} latent units per SD)",
+                theta[j]
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
