@@ -17,7 +17,6 @@ Usage (from the repository root, after `cargo build --release`):
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -43,25 +42,33 @@ def write_csv(path, rows):
 
 
 def python_side(path):
-    t0 = time.perf_counter()
+    """Wall seconds of read_csv and of read_csv + Logit, CPU seconds of both."""
+    t0, c0 = time.perf_counter(), time.process_time()
     df = pd.read_csv(path)
     t1 = time.perf_counter()
     X = sm.add_constant(df[[f"x{j}" for j in range(K)]])
     res = sm.Logit(df["y"], X).fit(disp=0)
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t0, res.params.to_numpy()
+    t2, c2 = time.perf_counter(), time.process_time()
+    return t1 - t0, t2 - t0, c2 - c0, res.params.to_numpy()
 
 
 def migsim_side(binary, path):
-    cmd = [binary, "fit", "logit", "--data", path, "--y", "y",
+    """Wall seconds, CPU seconds and peak RSS (MB) of one `migsim fit logit`
+    under /usr/bin/time (ru_maxrss of a forked child would count the parent's
+    pages), its coefficients, and its error line if it failed."""
+    cmd = ["/usr/bin/time", "-f", "TIME %U %S %M", binary, "fit", "logit",
+           "--data", path, "--y", "y",
            "--x", ",".join(f"x{j}" for j in range(K)), "--json"]
     t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True)
     t = time.perf_counter() - t0
+    stats = [l for l in out.stderr.splitlines() if l.startswith("TIME ")][-1].split()
+    cpu, rss = float(stats[1]) + float(stats[2]), int(stats[3]) / 1024
     if out.returncode != 0:
-        return t, None, out.stderr.strip()
+        err = [l for l in out.stderr.splitlines() if not l.startswith(("TIME ", "Command"))]
+        return t, cpu, rss, None, " ".join(err)
     rows = json.loads(out.stdout)["coefficients"]
-    return t, np.array([r["estimate"] for r in rows]), None
+    return t, cpu, rss, np.array([r["estimate"] for r in rows]), None
 
 
 def main():
@@ -72,6 +79,8 @@ def main():
     args = ap.parse_args()
     if not os.path.exists(args.migsim):
         sys.exit(f"{args.migsim} not found: run `cargo build --release` first")
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("/usr/bin/time (GNU time) is needed to measure migsim's peak RSS")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "logit.csv")
@@ -81,32 +90,37 @@ def main():
         print(f"CSV: {args.rows} rows x {K + 1} columns, {size_mb:.1f} MB; "
               f"numeric data {numeric_mb:.1f} MB")
 
-        py_read, py_total, rs_total = [], [], []
+        py_read, py_total, py_cpu, rs_total, rs_cpu, rs_rss = [], [], [], [], [], []
         params_py = params_rs = None
         error = None
         for _ in range(args.repeats):
-            r, t, params_py = python_side(path)
+            r, t, c, params_py = python_side(path)
             py_read.append(r)
             py_total.append(t)
-            t, params_rs, error = migsim_side(args.migsim, path)
+            py_cpu.append(c)
+            t, c, rss, params_rs, error = migsim_side(args.migsim, path)
             rs_total.append(t)
-        rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            rs_cpu.append(c)
+            rs_rss.append(rss)
 
         med = statistics.median
-        print(f"pandas.read_csv                 median {med(py_read):.3f} s")
-        print(f"pandas.read_csv + sm.Logit.fit  median {med(py_total):.3f} s")
+        print(f"pandas.read_csv                 median wall {med(py_read):.3f} s")
+        print(f"pandas.read_csv + sm.Logit.fit  median wall {med(py_total):.3f} s, "
+              f"CPU {med(py_cpu):.3f} s")
         if error is not None:
             print(f"migsim fit logit failed ({error}); its time covers loading only:")
-            print(f"migsim CSV -> design            median {med(rs_total):.3f} s "
-                  f"(read_csv alone is {med(py_read) / med(rs_total):.1f}x slower)")
+            print(f"migsim CSV -> design            median wall {med(rs_total):.3f} s, "
+                  f"CPU {med(rs_cpu):.3f} s "
+                  f"(pandas.read_csv / migsim: {med(py_read) / med(rs_total):.1f}x)")
         else:
-            print(f"migsim fit logit --json         median {med(rs_total):.3f} s")
-            print(f"speed-up (CSV to answer)        {med(py_total) / med(rs_total):.1f}x")
+            print(f"migsim fit logit --json         median wall {med(rs_total):.3f} s, "
+                  f"CPU {med(rs_cpu):.3f} s")
+            print(f"speed-up (CSV to answer, wall)  {med(py_total) / med(rs_total):.1f}x")
             print(f"max |coef difference|           "
                   f"{np.max(np.abs(params_py - params_rs)):.2e}")
-        print(f"migsim peak RSS                 {rss_mb:.1f} MB "
-              f"= {rss_mb / numeric_mb:.2f}x the numeric data")
-
+        rss = max(rs_rss)
+        print(f"migsim peak RSS                 {rss:.1f} MB "
+              f"= {rss / numeric_mb:.2f}x the numeric data")
 
 if __name__ == "__main__":
     main()

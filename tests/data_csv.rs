@@ -236,3 +236,26 @@ fn in_memory_columns_must_agree() {
         }
     ));
 }
+
+#[test]
+fn byte_order_mark_and_blank_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "b.csv", "\u{feff}y,a\n1,2\n\n0,x\n");
+    let f = Formula::parse("y", Some("a"), None, None, true).unwrap();
+    let e = load_design(&p, &f).unwrap_err();
+    assert!(
+        matches!(&e, DataError::NonNumeric { loc, .. } if loc.row == 2 && loc.line == Some(4)),
+        "{e}"
+    );
+}
+
+#[test]
+fn ragged_row_after_blank_crlf_line_reports_its_true_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(&dir, "c.csv", "a,b\r\n1,2\r\n\r\n3\r\n");
+    let e = Dataset::read_csv(&p).unwrap_err();
+    assert!(
+        matches!(&e, DataError::Ragged { loc, .. } if loc.row == 2 && loc.line == Some(4)),
+        "{e}"
+    );
+}

@@ -5,15 +5,17 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 use std::path::Path;
 
-use super::dataset::{
-    Categorical, Column, Dataset, MISSING_CODE, RowLines, is_missing_token, parse_number,
-};
+use super::dataset::{Categorical, Column, Dataset, MISSING_CODE, is_missing_token, parse_number};
 use super::error::{DataError, RowLoc};
+use super::lines;
 
 const BUF_BYTES: usize = 1 << 16;
+
+/// Byte-order mark that spreadsheet exports put before the first header name.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Read `path`; only `wanted` columns when given (in header order).
 pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, DataError> {
@@ -22,18 +24,27 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         file: file.clone(),
         reason,
     };
-    let row_bound = count_newlines(path).map_err(io_err)?;
+    let counted = lines::count(path).map_err(io_err)?;
+    let row_bound = counted.lines();
     let mut rdr = open(path).map_err(io_err)?;
     let header = rdr
         .byte_headers()
-        .map_err(|e| csv_error(&file, e, 0))?
+        .map_err(|e| csv_error(path, e, 0))?
         .clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
         return Err(DataError::Empty { file });
     }
     let names: Vec<String> = header
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .enumerate()
+        .map(|(j, h)| {
+            let h = if j == 0 {
+                h.strip_prefix(UTF8_BOM).unwrap_or(h)
+            } else {
+                h
+            };
+            String::from_utf8_lossy(h).trim().to_string()
+        })
         .collect();
     check_duplicates(&file, &names)?;
     let fields = select_fields(&file, &names, wanted)?;
@@ -42,16 +53,14 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         .iter()
         .map(|_| Builder::Numeric(Vec::with_capacity(row_bound)))
         .collect();
-    let mut lines = LineMap::new();
     let mut record = csv::ByteRecord::new();
     let mut n = 0usize;
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(csv_error(&file, e, n)),
+            Err(e) => return Err(csv_error(path, e, n)),
         }
-        lines.push(n, record.position().map_or(0, |p| p.line()));
         for (b, &f) in builders.iter_mut().zip(&fields) {
             b.push(trim(&record[f]));
         }
@@ -84,7 +93,8 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         })
         .collect();
     let names = fields.iter().map(|&f| names[f].clone()).collect();
-    Ok(Dataset::from_parts(file, names, columns, n, lines.finish()))
+    let lines = lines::row_lines(path, &counted, n).map_err(io_err)?;
+    Ok(Dataset::from_parts(file, names, columns, n, lines))
 }
 
 /// A column being read: numbers so far, or known to hold text.
@@ -108,63 +118,12 @@ impl Builder {
     }
 }
 
-/// Row-to-line map, kept as a formula until a row breaks it.
-struct LineMap {
-    first: Option<u64>,
-    explicit: Option<Vec<u64>>,
-}
-
-impl LineMap {
-    fn new() -> Self {
-        LineMap {
-            first: None,
-            explicit: None,
-        }
-    }
-
-    fn push(&mut self, row: usize, line: u64) {
-        let first = *self.first.get_or_insert(line);
-        match &mut self.explicit {
-            Some(v) => v.push(line),
-            None if line != first + row as u64 => {
-                let mut v: Vec<u64> = (0..row as u64).map(|r| first + r).collect();
-                v.push(line);
-                self.explicit = Some(v);
-            }
-            None => {}
-        }
-    }
-
-    fn finish(self) -> RowLines {
-        match self.explicit {
-            Some(v) => RowLines::Explicit(v),
-            None => RowLines::Regular {
-                first: self.first.unwrap_or(2),
-            },
-        }
-    }
-}
-
 fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
     let f = File::open(path)?;
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
         .buffer_capacity(BUF_BYTES)
         .from_reader(BufReader::with_capacity(BUF_BYTES, f)))
-}
-
-/// Upper bound on the number of records (used to size the columns once).
-fn count_newlines(path: &Path) -> std::io::Result<usize> {
-    let mut f = File::open(path)?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut count = 1;
-    loop {
-        let got = f.read(&mut buf)?;
-        if got == 0 {
-            return Ok(count);
-        }
-        count += buf[..got].iter().filter(|&&b| b == b'\n').count();
-    }
 }
 
 fn trim(cell: &[u8]) -> &[u8] {
@@ -244,7 +203,7 @@ fn read_text_columns(
     let mut row = 0;
     while rdr
         .read_byte_record(&mut record)
-        .map_err(|e| csv_error(file, e, row))?
+        .map_err(|e| csv_error(path, e, row))?
     {
         for ((map, col), &f) in maps.iter_mut().zip(&mut codes).zip(fields) {
             let cell = trim(&record[f]);
@@ -283,17 +242,18 @@ fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical
 }
 
 /// Map a csv error met after `rows_read` complete data rows.
-fn csv_error(file: &str, e: csv::Error, rows_read: usize) -> DataError {
-    let line = e.position().map_or(0, |p| p.line());
+fn csv_error(path: &Path, e: csv::Error, rows_read: usize) -> DataError {
+    let file = path.display().to_string();
+    let line = e
+        .position()
+        .and_then(|p| lines::line_at(path, p.byte()))
+        .unwrap_or(0);
     match e.into_kind() {
-        csv::ErrorKind::Io(reason) => DataError::Io {
-            file: file.to_string(),
-            reason,
-        },
+        csv::ErrorKind::Io(reason) => DataError::Io { file, reason },
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
         } => DataError::Ragged {
-            file: file.to_string(),
+            file,
             loc: RowLoc {
                 row: rows_read + 1,
                 line: Some(line),
@@ -302,9 +262,9 @@ fn csv_error(file: &str, e: csv::Error, rows_read: usize) -> DataError {
             found: len as usize,
         },
         other => DataError::Malformed {
-            file: file.to_string(),
+            file,
             line,
-            message: format!("{:?}", other),
+            message: format!("{other:?}"),
         },
     }
 }

@@ -23,9 +23,47 @@ pub fn is_missing_token(cell: &[u8]) -> bool {
     )
 }
 
-/// Parse a trimmed, non-missing cell as a number (`1`, `-2.5e3`, `.5`, `inf`).
+/// Parse a trimmed, non-missing cell as a number (`1`, `-2.5e3`, `.5`, `inf`),
+/// with the same result as `str::parse::<f64>`.
+#[inline]
 pub fn parse_number(cell: &[u8]) -> Option<f64> {
-    std::str::from_utf8(cell).ok()?.parse::<f64>().ok()
+    plain_decimal(cell).or_else(|| std::str::from_utf8(cell).ok()?.parse::<f64>().ok())
+}
+
+/// Powers of ten exactly representable as `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Clinger's fast path for `[+-]digits[.digits]`: when the digits form an
+/// integer m <= 2^53 and there are f <= 22 decimals, m and 10^f are exact and
+/// one IEEE division m / 10^f is the correctly rounded value. `None` (fall
+/// back to the full parser) otherwise.
+#[inline]
+fn plain_decimal(cell: &[u8]) -> Option<f64> {
+    let (neg, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, cell),
+    };
+    let (mut m, mut n_digits, mut frac, mut dot) = (0u64, 0u32, 0usize, false);
+    for &b in digits {
+        match b {
+            b'0'..=b'9' if n_digits < 19 => {
+                m = m * 10 + u64::from(b - b'0');
+                n_digits += 1;
+                frac += usize::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if n_digits == 0 || m > 1 << 53 || frac >= POW10.len() {
+        return None;
+    }
+    let x = m as f64 / POW10[frac];
+    Some(if neg { -x } else { x })
 }
 
 /// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,
@@ -292,5 +330,58 @@ impl Dataset {
     pub fn write_csv(&self, path: &Path) -> Result<(), DataError> {
         crate::io::write_atomic(path, &self.to_csv_bytes())?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn std_parse(s: &str) -> Option<f64> {
+        s.parse::<f64>().ok()
+    }
+
+    proptest! {
+        #[test]
+        fn fast_path_equals_std_parse(x in -1e9f64..1e9, decimals in 0usize..18) {
+            let s = format!("{x:.decimals$}");
+            prop_assert_eq!(parse_number(s.as_bytes()).map(f64::to_bits), std_parse(&s).map(f64::to_bits), "{}", s);
+        }
+
+        #[test]
+        fn digit_strings_equal_std_parse(int in "[+-]?[0-9]{0,12}", frac in "(\\.[0-9]{0,12})?") {
+            let s = format!("{int}{frac}");
+            prop_assert_eq!(parse_number(s.as_bytes()).map(f64::to_bits), std_parse(&s).map(f64::to_bits), "{}", s);
+        }
+    }
+
+    #[test]
+    fn edge_cases_equal_std_parse() {
+        for s in [
+            "-0",
+            "0.",
+            ".5",
+            "+.5",
+            "-",
+            "+",
+            ".",
+            "1e5",
+            "-2.5E-3",
+            "inf",
+            "-infinity",
+            "9007199254740993",
+            "123456789012345678901",
+            "0.1234567890123456789012",
+            "1.2.3",
+            "1-2",
+            " 1",
+        ] {
+            assert_eq!(
+                parse_number(s.as_bytes()).map(f64::to_bits),
+                std_parse(s).map(f64::to_bits),
+                "{s}"
+            );
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod dataset;
 pub mod design;
 pub mod error;
 pub mod formula;
+mod lines;
 
 pub use build::{build_design, build_design_owned, load_design};
 pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
