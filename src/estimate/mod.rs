@@ -2,13 +2,25 @@
 //! [`FitResult`]; errors are [`EstimateError`]s that name the column or
 //! parameter involved.
 
+pub mod binary;
+pub mod binary_link;
+pub mod checks;
+pub mod covariance;
 pub mod error;
+pub mod linalg;
+pub mod margins;
+pub mod newton;
 pub mod normal;
+pub mod ols;
 pub mod options;
 pub mod results;
+pub mod separation;
 
 use crate::data::Design;
+pub use binary::{BinaryFit, Logit, Probit};
+pub use binary_link::Link;
 pub use error::EstimateError;
+pub use ols::{Ols, OlsFit};
 pub use options::{FitOptions, Margins, SeKind};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
 
@@ -27,8 +39,10 @@ pub fn fit_by_name(
     design: &Design,
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
-    let _ = (design, opts);
     match name {
+        "ols" => Ols::new(opts.clone()).fit(design),
+        "logit" => Logit::new(opts.clone()).fit(design),
+        "probit" => Probit::new(opts.clone()).fit(design),
         other => Err(EstimateError::UnknownEstimator(
             other.to_string(),
             DESIGN_ESTIMATORS.join(", "),
