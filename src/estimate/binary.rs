@@ -7,11 +7,11 @@
 
 use faer::{Col, Mat};
 
+use super::EstimateError;
 use super::binary_link::Link;
 use super::covariance::{self, Family, Scores};
 use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
 use super::{FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
-use super::EstimateError;
 use crate::data::Design;
 
 /// The log-likelihood of a binary model on a design.
@@ -29,7 +29,10 @@ impl LogLik for BinaryLik<'_> {
             |r| {
                 let eta = linalg::index_block(self.x, b, r.clone());
                 let y = &self.y[r];
-                eta.iter().zip(y).map(|(&e, &y)| self.link.obs_ll(y, e)).sum::<f64>()
+                eta.iter()
+                    .zip(y)
+                    .map(|(&e, &y)| self.link.obs_ll(y, e))
+                    .sum::<f64>()
             },
             |p| ll += p,
         );
@@ -38,17 +41,29 @@ impl LogLik for BinaryLik<'_> {
 
     fn eval(&self, b: &[f64]) -> Eval {
         let k = b.len();
-        let mut out = Eval { ll: 0.0, grad: vec![0.0; k], hess: Mat::zeros(k, k) };
+        let mut out = Eval {
+            ll: 0.0,
+            grad: vec![0.0; k],
+            hess: Mat::zeros(k, k),
+        };
         linalg::map_blocks(
             self.y.len(),
             |r| {
                 let eta = linalg::index_block(self.x, b, r.clone());
                 let y = &self.y[r.clone()];
-                let terms: Vec<_> = eta.iter().zip(y).map(|(&e, &y)| self.link.obs(y, e)).collect();
+                let terms: Vec<_> = eta
+                    .iter()
+                    .zip(y)
+                    .map(|(&e, &y)| self.link.obs(y, e))
+                    .collect();
                 let score: Vec<f64> = terms.iter().map(|t| t.score).collect();
                 let w: Vec<f64> = terms.iter().map(|t| t.weight).collect();
                 let ll: f64 = terms.iter().map(|t| t.ll).sum();
-                (ll, linalg::xt_vec_block(self.x, &score, r.clone()), linalg::gram_block(self.x, &w, r))
+                (
+                    ll,
+                    linalg::xt_vec_block(self.x, &score, r.clone()),
+                    linalg::gram_block(self.x, &w, r),
+                )
             },
             |(ll, g, h)| {
                 out.ll += ll;
@@ -114,18 +129,35 @@ impl BinaryModel {
         checks::check_outcome_varies(d)?;
         checks::check_full_rank(d)?;
         separation::check_single_regressors(&d.x, &d.y, &d.names)?;
-        let lik = BinaryLik { link: self.link, x: &d.x, y: &d.y };
-        let nopts = NewtonOptions { max_iter: self.opts.max_iter, tol: self.opts.tol };
+        let lik = BinaryLik {
+            link: self.link,
+            x: &d.x,
+            y: &d.y,
+        };
+        let nopts = NewtonOptions {
+            max_iter: self.opts.max_iter,
+            tol: self.opts.tol,
+        };
         let out = newton::maximize(&lik, self.start(d), nopts);
         let eta = linalg::index(&d.x, &out.theta);
         separation::check_after_fit(&d.x, &eta, &out.theta, &d.names)?;
-        if matches!(out.termination, Termination::SingularHessian | Termination::NonFinite) {
+        if matches!(
+            out.termination,
+            Termination::SingularHessian | Termination::NonFinite
+        ) {
             return Err(self.singular(d, &eta));
         }
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
-        let resid: Vec<f64> = eta.iter().zip(&d.y).map(|(&e, &y)| self.link.obs(y, e).score).collect();
-        let scores = Scores::Index { x: &d.x, resid: &resid };
+        let resid: Vec<f64> = eta
+            .iter()
+            .zip(&d.y)
+            .map(|(&e, &y)| self.link.obs(y, e).score)
+            .collect();
+        let scores = Scores::Index {
+            x: &d.x,
+            resid: &resid,
+        };
         let v = covariance::vcov(
             self.opts.se,
             &bread,

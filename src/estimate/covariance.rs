@@ -82,7 +82,14 @@ pub fn cluster_meat(scores: &Scores<'_>, clusters: &Clusters) -> Mat<f64> {
         }
     }
     let mut m = Mat::zeros(p, p);
-    matmul(m.as_mut(), Accum::Replace, sums.transpose(), sums.as_ref(), 1.0, Par::Seq);
+    matmul(
+        m.as_mut(),
+        Accum::Replace,
+        sums.transpose(),
+        sums.as_ref(),
+        1.0,
+        Par::Seq,
+    );
     m
 }
 

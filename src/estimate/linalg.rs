@@ -71,18 +71,21 @@ pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
     let xb = x.as_ref().subrows(r.start, r.len());
     let wx = Mat::from_fn(r.len(), k, |i, j| w[i] * xb[(i, j)]);
     let mut g = Mat::zeros(k, k);
-    matmul(g.as_mut(), Accum::Replace, xb.transpose(), wx.as_ref(), 1.0, Par::Seq);
+    matmul(
+        g.as_mut(),
+        Accum::Replace,
+        xb.transpose(),
+        wx.as_ref(),
+        1.0,
+        Par::Seq,
+    );
     g
 }
 
 /// `X' diag(w) X`, accumulated in row blocks.
 pub fn weighted_gram(x: &Mat<f64>, w: &[f64]) -> Mat<f64> {
     let mut g = Mat::zeros(x.ncols(), x.ncols());
-    map_blocks(
-        x.nrows(),
-        |r| gram_block(x, &w[r.clone()], r),
-        |p| g += p,
-    );
+    map_blocks(x.nrows(), |r| gram_block(x, &w[r.clone()], r), |p| g += p);
     g
 }
 
@@ -226,7 +229,14 @@ pub fn sandwich(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     let mut ab = Mat::zeros(a.nrows(), b.ncols());
     matmul(ab.as_mut(), Accum::Replace, a, b, 1.0, Par::Seq);
     let mut out = Mat::zeros(a.nrows(), a.nrows());
-    matmul(out.as_mut(), Accum::Replace, ab.as_ref(), a.transpose(), 1.0, Par::Seq);
+    matmul(
+        out.as_mut(),
+        Accum::Replace,
+        ab.as_ref(),
+        a.transpose(),
+        1.0,
+        Par::Seq,
+    );
     symmetrize(&mut out);
     out
 }

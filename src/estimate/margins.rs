@@ -50,7 +50,10 @@ fn derivative_effect(j: usize, beta: &[f64], mean_f: f64, mean_fpx: &[f64]) -> E
     let jac = (0..beta.len())
         .map(|l| f64::from(u8::from(l == j)) * mean_f + beta[j] * mean_fpx[l])
         .collect();
-    Effect { estimate: beta[j] * mean_f, jac }
+    Effect {
+        estimate: beta[j] * mean_f,
+        jac,
+    }
 }
 
 fn discrete_effect(link: Link, x: &Mat<f64>, eta: &[f64], beta: &[f64], j: usize) -> Effect {
@@ -68,7 +71,10 @@ fn discrete_effect(link: Link, x: &Mat<f64>, eta: &[f64], beta: &[f64], j: usize
     }
     let mut jac: Vec<f64> = linalg::xt_vec(x, &diff).iter().map(|v| v / n).collect();
     jac[j] = f1_sum / n;
-    Effect { estimate: est / n, jac }
+    Effect {
+        estimate: est / n,
+        jac,
+    }
 }
 
 /// Average marginal effects of every non-constant design column, with

@@ -133,7 +133,13 @@ pub fn maximize<L: LogLik + ?Sized>(f: &L, start: Vec<f64>, opts: NewtonOptions)
     let mut eval = f.eval(&theta);
     let stop = |theta, eval: Eval, it, term| {
         let decrement = direction(&eval).map_or(f64::INFINITY, |(_, d)| d);
-        NewtonOutcome { theta, eval, iterations: it, termination: term, decrement }
+        NewtonOutcome {
+            theta,
+            eval,
+            iterations: it,
+            termination: term,
+            decrement,
+        }
     };
     if !finite(&eval) {
         return stop(theta, eval, 0, Termination::NonFinite);
@@ -191,7 +197,10 @@ mod tests {
 
     #[test]
     fn finds_the_maximum_and_reports_convergence() {
-        let opts = NewtonOptions { max_iter: 50, tol: 1e-12 };
+        let opts = NewtonOptions {
+            max_iter: 50,
+            tol: 1e-12,
+        };
         let out = maximize(&Bowl, vec![10.0, 10.0], opts);
         assert!(out.converged());
         assert!((out.theta[0] - 1.0).abs() < 1e-8);
@@ -200,7 +209,10 @@ mod tests {
 
     #[test]
     fn iteration_cap_is_a_recorded_state() {
-        let opts = NewtonOptions { max_iter: 2, tol: 1e-12 };
+        let opts = NewtonOptions {
+            max_iter: 2,
+            tol: 1e-12,
+        };
         let out = maximize(&Bowl, vec![50.0, 0.0], opts);
         assert_eq!(out.termination, Termination::MaxIterations);
         assert_eq!(out.iterations, 2);

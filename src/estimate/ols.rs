@@ -61,7 +61,10 @@ impl Ols {
         let resid: Vec<f64> = d.y.iter().zip(&fitted).map(|(y, f)| y - f).collect();
         let rss = r[(k, k)] * r[(k, k)];
         let s2 = rss / (n - k) as f64;
-        let scores = Scores::Index { x: &d.x, resid: &resid };
+        let scores = Scores::Index {
+            x: &d.x,
+            resid: &resid,
+        };
         let v = covariance::vcov(
             self.opts.se,
             &xtx_inv,
@@ -120,13 +123,28 @@ fn gaussian_ll(rss: f64, n: f64) -> f64 {
 /// are zero with the reported covariance (the classical ANOVA F when
 /// classical), log-likelihood (and of the constant-only model), aic, bic,
 /// scale `s^2`, sigma, df_model, df_resid.
-fn ols_stats(d: &Design, beta: &[f64], rss: f64, v: &Mat<f64>, df_denom: f64) -> BTreeMap<String, f64> {
+fn ols_stats(
+    d: &Design,
+    beta: &[f64],
+    rss: f64,
+    v: &Mat<f64>,
+    df_denom: f64,
+) -> BTreeMap<String, f64> {
     use statrs::distribution::{ContinuousCDF, FisherSnedecor};
     let (n, k) = (d.n() as f64, d.k() as f64);
     let konst = d.col_index("const");
     let c = f64::from(u8::from(konst.is_some()));
     let ybar = d.y.iter().sum::<f64>() / n;
-    let tss = d.y.iter().map(|y| if konst.is_some() { (y - ybar).powi(2) } else { y * y }).sum::<f64>();
+    let tss =
+        d.y.iter()
+            .map(|y| {
+                if konst.is_some() {
+                    (y - ybar).powi(2)
+                } else {
+                    y * y
+                }
+            })
+            .sum::<f64>();
     let tss_c = d.y.iter().map(|y| (y - ybar).powi(2)).sum::<f64>();
     let r2 = 1.0 - rss / tss;
     let ll = gaussian_ll(rss, n);
@@ -134,8 +152,9 @@ fn ols_stats(d: &Design, beta: &[f64], rss: f64, v: &Mat<f64>, df_denom: f64) ->
     let q = free.len() as f64;
     let vs = Mat::from_fn(free.len(), free.len(), |a, b| v[(free[a], free[b])]);
     let bs: Vec<f64> = free.iter().map(|&j| beta[j]).collect();
-    let f = linalg::spd_solve(vs.as_ref(), &bs)
-        .map_or(f64::NAN, |z| z.iter().zip(&bs).map(|(a, b)| a * b).sum::<f64>() / q);
+    let f = linalg::spd_solve(vs.as_ref(), &bs).map_or(f64::NAN, |z| {
+        z.iter().zip(&bs).map(|(a, b)| a * b).sum::<f64>() / q
+    });
     let fp = FisherSnedecor::new(q, df_denom).map_or(f64::NAN, |dist| dist.sf(f));
     let s2 = rss / (n - k);
     [

@@ -28,7 +28,9 @@ pub const DIVERGED_INDEX: f64 = 20.0;
 pub const SATURATED_INDEX: f64 = 36.0;
 
 fn min_max(v: impl Iterator<Item = f64>) -> (f64, f64) {
-    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| (lo.min(a), hi.max(a)))
+    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| {
+        (lo.min(a), hi.max(a))
+    })
 }
 
 /// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all
@@ -69,7 +71,12 @@ pub fn check_single_regressors(
         };
         if let Some((complete, detail)) = found {
             return Err(EstimateError::Separation {
-                kind: if complete { "complete" } else { "quasi-complete" }.into(),
+                kind: if complete {
+                    "complete"
+                } else {
+                    "quasi-complete"
+                }
+                .into(),
                 column: name.clone(),
                 detail,
             });

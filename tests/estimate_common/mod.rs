@@ -9,7 +9,9 @@ use faer::Mat;
 use migsim::data::{Clusters, Design};
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/binary")
+        .join(name)
 }
 
 pub fn reference() -> serde_json::Value {
@@ -22,14 +24,21 @@ pub fn reference() -> serde_json::Value {
 pub fn load(file: &str, y: &str, xs: &[String], cluster: Option<&str>) -> Design {
     let mut rdr = csv::Reader::from_path(fixture(file)).unwrap();
     let header: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let pos: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let pos: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
     let mut wanted: Vec<&str> = vec![y];
     wanted.extend(xs.iter().map(String::as_str));
     wanted.extend(cluster);
     let (mut rows, mut dropped) = (Vec::new(), 0);
     for rec in rdr.records() {
         let rec = rec.unwrap();
-        let vals: Option<Vec<f64>> = wanted.iter().map(|c| rec[pos[c]].parse::<f64>().ok()).collect();
+        let vals: Option<Vec<f64>> = wanted
+            .iter()
+            .map(|c| rec[pos[c]].parse::<f64>().ok())
+            .collect();
         match vals {
             Some(v) => rows.push(v),
             None => dropped += 1,
@@ -45,8 +54,15 @@ pub fn load(file: &str, y: &str, xs: &[String], cluster: Option<&str>) -> Design
         let mut levels = raw.clone();
         levels.sort_unstable();
         levels.dedup();
-        let ids = raw.iter().map(|v| levels.binary_search(v).unwrap() as u32).collect();
-        Clusters { variable: c.to_string(), ids, groups: levels.len() }
+        let ids = raw
+            .iter()
+            .map(|v| levels.binary_search(v).unwrap() as u32)
+            .collect();
+        Clusters {
+            variable: c.to_string(),
+            ids,
+            groups: levels.len(),
+        }
     });
     Design {
         y_name: y.to_string(),
@@ -60,12 +76,26 @@ pub fn load(file: &str, y: &str, xs: &[String], cluster: Option<&str>) -> Design
 
 /// Design for one model of a reference entry.
 pub fn load_ref(ds: &str, entry: &serde_json::Value) -> Design {
-    let xs: Vec<String> = entry["x"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-    load(&format!("data_{ds}.csv"), entry["y"].as_str().unwrap(), &xs, Some("cid"))
+    let xs: Vec<String> = entry["x"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    load(
+        &format!("data_{ds}.csv"),
+        entry["y"].as_str().unwrap(),
+        &xs,
+        Some("cid"),
+    )
 }
 
 pub fn floats(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|a| a.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_f64().unwrap())
+        .collect()
 }
 
 /// `|a - b| <= rel * |b| + abs`.
