@@ -2,17 +2,29 @@
 //! [`FitResult`]; errors are [`EstimateError`]s that name the column or
 //! parameter involved.
 
+pub mod binary;
+pub mod binary_link;
+pub mod checks;
+pub mod covariance;
 pub mod error;
 pub mod factor;
 pub mod interaction;
+pub mod linalg;
 pub mod lq;
+pub mod margins;
+pub mod newton;
 pub mod normal;
+pub mod ols;
 pub mod options;
 pub mod ordered;
 pub mod results;
+pub mod separation;
 
 use crate::data::Design;
+pub use binary::{BinaryFit, Logit, Probit};
+pub use binary_link::Link;
 pub use error::EstimateError;
+pub use ols::{Ols, OlsFit};
 pub use options::{FitOptions, Margins, SeKind};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
 
@@ -34,6 +46,9 @@ pub fn fit_by_name(
     match name {
         "ologit" => ordered::OrderedLogit::new(opts.clone()).fit(design),
         "oprobit" => ordered::OrderedProbit::new(opts.clone()).fit(design),
+        "ols" => Ols::new(opts.clone()).fit(design),
+        "logit" => Logit::new(opts.clone()).fit(design),
+        "probit" => Probit::new(opts.clone()).fit(design),
         other => Err(EstimateError::UnknownEstimator(
             other.to_string(),
             DESIGN_ESTIMATORS.join(", "),

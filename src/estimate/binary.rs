@@ -1,0 +1,314 @@
+//! Logit and probit by Newton–Raphson on the analytic gradient and Hessian.
+//!
+//! `ll(b) = sum_i ln F(q_i x_i'b)`, `q_i = 2 y_i - 1`;
+//! gradient `X'r` with generalised residuals `r_i`, Hessian `-X'WX`
+//! (see [`Link::obs`]). Each evaluation is one blocked pass over the rows.
+//! Classical errors: inverse observed information `(X'WX)^-1` at the optimum.
+
+use faer::{Col, Mat};
+
+use super::EstimateError;
+use super::binary_link::Link;
+use super::covariance::{self, Family, Scores};
+use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
+use super::{FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
+use crate::data::Design;
+
+/// The log-likelihood of a binary model on a design.
+pub struct BinaryLik<'a> {
+    pub link: Link,
+    pub x: &'a Mat<f64>,
+    pub y: &'a [f64],
+}
+
+impl LogLik for BinaryLik<'_> {
+    fn value(&self, b: &[f64]) -> f64 {
+        let mut ll = 0.0;
+        linalg::map_blocks(
+            self.y.len(),
+            |r| {
+                let eta = linalg::index_block(self.x, b, r.clone());
+                let y = &self.y[r];
+                eta.iter()
+                    .zip(y)
+                    .map(|(&e, &y)| self.link.obs_ll(y, e))
+                    .sum::<f64>()
+            },
+            |p| ll += p,
+        );
+        ll
+    }
+
+    fn eval(&self, b: &[f64]) -> Eval {
+        let k = b.len();
+        let mut out = Eval {
+            ll: 0.0,
+            grad: vec![0.0; k],
+            hess: Mat::zeros(k, k),
+        };
+        linalg::map_blocks(
+            self.y.len(),
+            |r| {
+                let eta = linalg::index_block(self.x, b, r.clone());
+                let y = &self.y[r.clone()];
+                let terms: Vec<_> = eta
+                    .iter()
+                    .zip(y)
+                    .map(|(&e, &y)| self.link.obs(y, e))
+                    .collect();
+                let score: Vec<f64> = terms.iter().map(|t| t.score).collect();
+                let w: Vec<f64> = terms.iter().map(|t| t.weight).collect();
+                let ll: f64 = terms.iter().map(|t| t.ll).sum();
+                (
+                    ll,
+                    linalg::xt_vec_block(self.x, &score, r.clone()),
+                    linalg::gram_block(self.x, &w, r),
+                )
+            },
+            |(ll, g, h)| {
+                out.ll += ll;
+                out.grad.iter_mut().zip(g).for_each(|(o, a)| *o += a);
+                out.hess -= h;
+            },
+        );
+        out
+    }
+}
+
+/// A fitted binary model: the shared result plus the pieces downstream
+/// estimators reuse.
+#[derive(Debug, Clone)]
+pub struct BinaryFit {
+    pub result: FitResult,
+    pub link: Link,
+    /// Coefficients in design-column order.
+    pub beta: Col<f64>,
+    /// Covariance of `beta` of the requested kind.
+    pub vcov: Mat<f64>,
+    /// Fitted linear index `x_i'b`.
+    pub eta: Vec<f64>,
+    /// Euclidean norm of the score at `beta`.
+    pub grad_norm: f64,
+}
+
+impl BinaryFit {
+    /// Fitted probabilities `F(x_i'b)`.
+    pub fn probabilities(&self) -> Vec<f64> {
+        self.eta.iter().map(|&e| self.link.cdf(e)).collect()
+    }
+}
+
+/// A binary-response model with a given link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryModel {
+    pub link: Link,
+    pub opts: FitOptions,
+}
+
+impl BinaryModel {
+    /// Fit; non-convergence is an error.
+    pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
+        let fit = self.fit_full(d)?;
+        if !fit.result.info.converged {
+            return Err(EstimateError::NotConverged {
+                estimator: self.link.name().into(),
+                iterations: fit.result.info.iterations,
+                grad_norm: fit.grad_norm,
+            });
+        }
+        Ok(fit.result)
+    }
+
+    /// Fit; non-convergence (iteration cap, failed line search) is recorded
+    /// as `info.converged = false` plus a warning, for Monte Carlo harnesses.
+    /// Separation and a singular information matrix are errors.
+    pub fn fit_full(&self, d: &Design) -> Result<BinaryFit, EstimateError> {
+        let name = self.link.name();
+        checks::check_shape(d)?;
+        checks::check_binary(d, name)?;
+        checks::check_outcome_varies(d)?;
+        checks::check_full_rank(d)?;
+        separation::check_single_regressors(&d.x, &d.y, &d.names)?;
+        let lik = BinaryLik {
+            link: self.link,
+            x: &d.x,
+            y: &d.y,
+        };
+        let nopts = NewtonOptions {
+            max_iter: self.opts.max_iter,
+            tol: self.opts.tol,
+        };
+        let out = newton::maximize(&lik, self.start(d), nopts);
+        let eta = linalg::index(&d.x, &out.theta);
+        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names)?;
+        if matches!(
+            out.termination,
+            Termination::SingularHessian | Termination::NonFinite
+        ) {
+            return Err(self.singular(d, &eta));
+        }
+        let neg_h = -&out.eval.hess;
+        let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
+        let resid: Vec<f64> = eta
+            .iter()
+            .zip(&d.y)
+            .map(|(&e, &y)| self.link.obs(y, e).score)
+            .collect();
+        let scores = Scores::Index {
+            x: &d.x,
+            resid: &resid,
+        };
+        let v = covariance::vcov(
+            self.opts.se,
+            &bread,
+            1.0,
+            &scores,
+            d.clusters.as_ref(),
+            Family::Mle { n: d.n() },
+        )?;
+        let result = self.result(d, &out, &eta, &v)?;
+        Ok(BinaryFit {
+            result,
+            link: self.link,
+            beta: Col::from_fn(out.theta.len(), |j| out.theta[j]),
+            vcov: v.matrix,
+            eta,
+            grad_norm: out.grad_norm(),
+        })
+    }
+
+    /// Start at `b = 0` with the constant (if any) at `F^-1(mean y)`.
+    fn start(&self, d: &Design) -> Vec<f64> {
+        let mut b = vec![0.0; d.k()];
+        if let Some(c) = d.col_index("const") {
+            let p = d.y.iter().sum::<f64>() / d.n() as f64;
+            b[c] = self.link.inverse_cdf(p);
+        }
+        b
+    }
+
+    fn singular(&self, d: &Design, eta: &[f64]) -> EstimateError {
+        let sw: Vec<f64> = eta
+            .iter()
+            .zip(&d.y)
+            .map(|(&e, &y)| self.link.obs(y, e).weight.sqrt())
+            .collect();
+        let xw = Mat::from_fn(d.n(), d.k(), |i, j| sw[i] * d.x[(i, j)]);
+        let r = linalg::tsqr_r(&xw, None);
+        let columns = checks::collinear_names(&r, d).unwrap_or_else(|| d.names.clone());
+        EstimateError::SingularInformation { columns }
+    }
+
+    fn result(
+        &self,
+        d: &Design,
+        out: &NewtonOutcome,
+        eta: &[f64],
+        v: &covariance::Vcov,
+    ) -> Result<FitResult, EstimateError> {
+        let mut r = FitResult::new(self.link.name(), d.n());
+        let se = covariance::std_errors(&v.matrix);
+        r.coefficients = d
+            .names
+            .iter()
+            .zip(&out.theta)
+            .zip(&se)
+            .map(|((n, &b), &s)| ParamRow::normal(n.clone(), b, s))
+            .collect();
+        if let Some(kind) = self.opts.margins {
+            r.marginal_effects =
+                margins::binary_ame(self.link, &d.x, eta, &out.theta, &d.names, kind, &v.matrix);
+        }
+        r.fit = likelihood_stats(out.eval.ll, null_ll(&d.y), d);
+        r.info.dependent = d.y_name.clone();
+        r.info.covariance = Some(v.kind.clone());
+        r.info.converged = out.converged();
+        r.info.iterations = out.iterations;
+        r.info.n_dropped = d.n_dropped;
+        if !out.converged() {
+            r.info.warnings.push(format!(
+                "{} did not converge ({:?} after {} iterations, gradient norm {:.3e})",
+                self.link.name(),
+                out.termination,
+                out.iterations,
+                out.grad_norm()
+            ));
+        }
+        r.vcov = Some(linalg::row_major(&v.matrix));
+        Ok(r)
+    }
+}
+
+/// Log-likelihood of the constant-only binary model (any link):
+/// `n [p ln p + (1 - p) ln(1 - p)]`, `p = mean y`.
+pub fn null_ll(y: &[f64]) -> f64 {
+    let n = y.len() as f64;
+    let p = y.iter().sum::<f64>() / n;
+    n * (p * p.ln() + (1.0 - p) * (1.0 - p).ln())
+}
+
+/// Likelihood-based fit statistics: log_likelihood, ll_null, pseudo_r2
+/// (McFadden `1 - ll / ll0`), aic `-2 ll + 2k`, bic `-2 ll + k ln n`,
+/// lr_chi2 `2 (ll - ll0)` on df_model = k minus the constant, lr_pvalue.
+pub fn likelihood_stats(ll: f64, ll0: f64, d: &Design) -> std::collections::BTreeMap<String, f64> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let (n, k) = (d.n() as f64, d.k() as f64);
+    let df = k - f64::from(u8::from(d.col_index("const").is_some()));
+    let lr = 2.0 * (ll - ll0);
+    let p = ChiSquared::new(df).map_or(f64::NAN, |c| c.sf(lr.max(0.0)));
+    [
+        ("log_likelihood", ll),
+        ("ll_null", ll0),
+        ("pseudo_r2", 1.0 - ll / ll0),
+        ("aic", -2.0 * ll + 2.0 * k),
+        ("bic", -2.0 * ll + k * n.ln()),
+        ("lr_chi2", lr),
+        ("lr_pvalue", p),
+        ("df_model", df),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect()
+}
+
+macro_rules! binary_estimator {
+    ($(#[$doc:meta])* $name:ident, $link:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name {
+            pub opts: FitOptions,
+        }
+
+        impl $name {
+            pub fn new(opts: FitOptions) -> Self {
+                $name { opts }
+            }
+
+            fn model(&self) -> BinaryModel {
+                BinaryModel { link: $link, opts: self.opts.clone() }
+            }
+
+            /// Fit; non-convergence is an error.
+            pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
+                self.model().fit(d)
+            }
+
+            /// Fit keeping coefficients, covariance and index; non-convergence
+            /// is a warning on the result.
+            pub fn fit_full(&self, d: &Design) -> Result<BinaryFit, EstimateError> {
+                self.model().fit_full(d)
+            }
+        }
+    };
+}
+
+binary_estimator!(
+    /// Logit: `P(y = 1) = Lambda(x'b)`.
+    Logit,
+    Link::Logit
+);
+binary_estimator!(
+    /// Probit: `P(y = 1) = Phi(x'b)`.
+    Probit,
+    Link::Probit
+);

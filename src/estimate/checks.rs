@@ -1,0 +1,89 @@
+//! Input checks shared by the design-matrix estimators, run before fitting.
+
+use super::{EstimateError, linalg};
+use crate::data::Design;
+
+/// Dimensions agree, values are finite and there are more observations than
+/// parameters.
+pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
+    let (n, k) = (d.n(), d.k());
+    if d.x.nrows() != n || d.names.len() != k {
+        return Err(EstimateError::Invalid(format!(
+            "design has {} rows, {} outcome values, {} columns and {} names",
+            d.x.nrows(),
+            n,
+            k,
+            d.names.len()
+        )));
+    }
+    if n <= k {
+        return Err(EstimateError::TooFewObservations { n, k });
+    }
+    if let Some(i) = d.y.iter().position(|v| !v.is_finite()) {
+        return Err(EstimateError::Invalid(format!(
+            "outcome `{}` is not finite in row {}",
+            d.y_name,
+            i + 1
+        )));
+    }
+    for (j, name) in d.names.iter().enumerate() {
+        if let Some(i) = linalg::col(&d.x, j).iter().position(|v| !v.is_finite()) {
+            return Err(EstimateError::Invalid(format!(
+                "regressor `{name}` is not finite in row {}",
+                i + 1
+            )));
+        }
+    }
+    if let Some(c) = &d.clusters
+        && c.ids.len() != n
+    {
+        return Err(EstimateError::Invalid(format!(
+            "cluster variable `{}` has {} ids for {n} rows",
+            c.variable,
+            c.ids.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The outcome takes more than one value.
+pub fn check_outcome_varies(d: &Design) -> Result<(), EstimateError> {
+    let first = d.y[0];
+    if d.y.iter().all(|&v| v == first) {
+        return Err(EstimateError::OutcomeConstant {
+            column: d.y_name.clone(),
+            value: first,
+        });
+    }
+    Ok(())
+}
+
+/// The outcome is 0/1 (row numbers count complete cases from 1).
+pub fn check_binary(d: &Design, estimator: &str) -> Result<(), EstimateError> {
+    match d.y.iter().position(|&v| v != 0.0 && v != 1.0) {
+        Some(i) => Err(EstimateError::OutcomeNotBinary {
+            estimator: estimator.into(),
+            column: d.y_name.clone(),
+            row: i + 1,
+            value: d.y[i],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Names of the first exactly collinear set of columns, from the R factor of
+/// a QR decomposition of the design (`r'r = X'X`).
+pub fn collinear_names(r: &faer::Mat<f64>, d: &Design) -> Option<Vec<String>> {
+    let k = d.k();
+    linalg::first_dependency(r.as_ref().get(..k, ..k), d.n())
+        .map(|cols| cols.into_iter().map(|j| d.names[j].clone()).collect())
+}
+
+/// No exact collinearity among the regressors (rank-revealing QR).
+pub fn check_full_rank(d: &Design) -> Result<(), EstimateError> {
+    let r = linalg::tsqr_r(&d.x, None);
+    match collinear_names(&r, d) {
+        Some(columns) => Err(EstimateError::Collinear { columns }),
+        None => Ok(()),
+    }
+}

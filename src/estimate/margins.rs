@@ -1,0 +1,110 @@
+//! Average marginal effects of binary models and the delta method.
+//!
+//! Derivative AME of design column `j` (statsmodels `get_margeff()`, Stata
+//! `margins, dydx(*)`): `AME_j = b_j mean_i f(e_i)`, with Jacobian
+//! `d AME_j / d b_l = 1[j = l] mean f(e_i) + b_j mean f'(e_i) x_il`.
+//!
+//! Discrete AME of a 0/1 column `j` (`get_margeff(dummy=True)`):
+//! `AME_j = mean_i [F(e1_i) - F(e0_i)]` with `e1_i = e_i + b_j (1 - x_ij)`,
+//! `e0_i = e_i - b_j x_ij`, and Jacobian
+//! `d AME_j / d b_l = mean [f(e1_i) x1_il - f(e0_i) x0_il]`, `x1`/`x0` being `x`
+//! with column `j` set to 1/0.
+//!
+//! Delta method: `V(g(b)) = J V(b) J'`.
+
+use faer::Mat;
+
+use super::binary_link::Link;
+use super::linalg::{self, col};
+use super::{Margins, ParamRow};
+
+/// Delta-method covariance `J V J'` of a smooth function with Jacobian `jac`
+/// (m x p) of parameters with covariance `vcov` (p x p).
+pub fn delta_method(jac: &Mat<f64>, vcov: &Mat<f64>) -> Mat<f64> {
+    linalg::sandwich(jac.as_ref(), vcov.as_ref())
+}
+
+/// Rows (normal reference) for estimates `est` with delta-method errors.
+pub fn delta_rows(names: &[String], est: &[f64], jac: &Mat<f64>, vcov: &Mat<f64>) -> Vec<ParamRow> {
+    let v = delta_method(jac, vcov);
+    names
+        .iter()
+        .zip(est)
+        .enumerate()
+        .map(|(i, (n, &e))| ParamRow::normal(n.clone(), e, v[(i, i)].max(0.0).sqrt()))
+        .collect()
+}
+
+/// Whether every value of the column is 0 or 1.
+pub fn is_dummy(c: &[f64]) -> bool {
+    c.iter().all(|&v| v == 0.0 || v == 1.0)
+}
+
+/// One AME and its Jacobian row.
+struct Effect {
+    estimate: f64,
+    jac: Vec<f64>,
+}
+
+fn derivative_effect(j: usize, beta: &[f64], mean_f: f64, mean_fpx: &[f64]) -> Effect {
+    let jac = (0..beta.len())
+        .map(|l| f64::from(u8::from(l == j)) * mean_f + beta[j] * mean_fpx[l])
+        .collect();
+    Effect {
+        estimate: beta[j] * mean_f,
+        jac,
+    }
+}
+
+fn discrete_effect(link: Link, x: &Mat<f64>, eta: &[f64], beta: &[f64], j: usize) -> Effect {
+    let n = eta.len() as f64;
+    let xj = col(x, j);
+    let mut diff = vec![0.0; eta.len()];
+    let (mut est, mut f1_sum) = (0.0, 0.0);
+    for i in 0..eta.len() {
+        let e1 = eta[i] + beta[j] * (1.0 - xj[i]);
+        let e0 = eta[i] - beta[j] * xj[i];
+        est += link.cdf(e1) - link.cdf(e0);
+        let (f1, f0) = (link.pdf(e1), link.pdf(e0));
+        diff[i] = f1 - f0;
+        f1_sum += f1;
+    }
+    let mut jac: Vec<f64> = linalg::xt_vec(x, &diff).iter().map(|v| v / n).collect();
+    jac[j] = f1_sum / n;
+    Effect {
+        estimate: est / n,
+        jac,
+    }
+}
+
+/// Average marginal effects of every non-constant design column, with
+/// delta-method standard errors from `vcov` (the coefficients' covariance).
+pub fn binary_ame(
+    link: Link,
+    x: &Mat<f64>,
+    eta: &[f64],
+    beta: &[f64],
+    names: &[String],
+    kind: Margins,
+    vcov: &Mat<f64>,
+) -> Vec<ParamRow> {
+    let n = eta.len() as f64;
+    let mean_f = eta.iter().map(|&e| link.pdf(e)).sum::<f64>() / n;
+    let fp: Vec<f64> = eta.iter().map(|&e| link.pdf_deriv(e)).collect();
+    let mean_fpx: Vec<f64> = linalg::xt_vec(x, &fp).iter().map(|v| v / n).collect();
+    let cols: Vec<usize> = (0..names.len()).filter(|&j| names[j] != "const").collect();
+    let effects: Vec<Effect> = cols
+        .iter()
+        .map(|&j| {
+            if kind == Margins::Discrete && is_dummy(col(x, j)) {
+                discrete_effect(link, x, eta, beta, j)
+            } else {
+                derivative_effect(j, beta, mean_f, &mean_fpx)
+            }
+        })
+        .collect();
+    let jac = Mat::from_fn(effects.len(), beta.len(), |r, l| effects[r].jac[l]);
+    let est: Vec<f64> = effects.iter().map(|e| e.estimate).collect();
+    let row_names: Vec<String> = cols.iter().map(|&j| names[j].clone()).collect();
+    delta_rows(&row_names, &est, &jac, vcov)
+}

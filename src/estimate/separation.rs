@@ -1,0 +1,122 @@
+//! Perfect and quasi-complete separation in binary models, where the MLE does
+//! not exist (Albert & Anderson 1984).
+//!
+//! Before Newton, each non-constant regressor `x` is checked on its own: if
+//! `max(x | y = 0) <= min(x | y = 1)` (or the mirror image), the direction
+//! "raise the coefficient of `x`, lower the constant" never lowers the
+//! likelihood, so the coefficient diverges. Strict inequality is complete
+//! separation, equality at the boundary quasi-complete. For a 0/1 dummy this
+//! reads "every observation with `x = 1` (or `x = 0`) has the same outcome",
+//! the usual fixed-effect cell with no variation.
+//!
+//! After Newton, separation by a combination of regressors shows as fitted
+//! probabilities of exactly 0 or 1 together with a coefficient that moves the
+//! index by more than [`DIVERGED_INDEX`] per standard deviation of its
+//! regressor; the largest such coefficient is named.
+
+use faer::Mat;
+
+use super::EstimateError;
+use super::linalg::col;
+
+/// Index change per regressor SD beyond which a coefficient is taken to be
+/// diverging (a one-SD change moving a probability from 0.5 to ~1e-9).
+pub const DIVERGED_INDEX: f64 = 20.0;
+
+/// Index magnitude at which a fitted probability is numerically 0 or 1
+/// (logit: 1 - Lambda(36) < 2.4e-16).
+pub const SATURATED_INDEX: f64 = 36.0;
+
+fn min_max(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| {
+        (lo.min(a), hi.max(a))
+    })
+}
+
+/// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all
+/// `y = 1` at or above `lo1` (`up = true`), or the mirror image.
+fn describe(name: &str, dummy: bool, up: bool, hi_low_group: f64, lo_high_group: f64) -> String {
+    let (low_y, high_y) = if up { (0, 1) } else { (1, 0) };
+    if dummy && hi_low_group == 0.0 {
+        format!("y = {high_y} for every observation with {name} = 1")
+    } else if dummy {
+        format!("y = {low_y} for every observation with {name} = 0")
+    } else {
+        format!(
+            "y = {low_y} whenever {name} <= {hi_low_group} and y = {high_y} whenever {name} >= {lo_high_group}"
+        )
+    }
+}
+
+/// Check each regressor on its own for separation of `y`.
+pub fn check_single_regressors(
+    x: &Mat<f64>,
+    y: &[f64],
+    names: &[String],
+) -> Result<(), EstimateError> {
+    for (j, name) in names.iter().enumerate() {
+        let c = col(x, j);
+        let (lo0, hi0) = min_max(c.iter().zip(y).filter(|p| *p.1 < 0.5).map(|p| *p.0));
+        let (lo1, hi1) = min_max(c.iter().zip(y).filter(|p| *p.1 > 0.5).map(|p| *p.0));
+        if lo0.min(lo1) == hi0.max(hi1) {
+            continue;
+        }
+        let dummy = c.iter().all(|&v| v == 0.0 || v == 1.0);
+        let found = if hi0 <= lo1 {
+            Some((hi0 < lo1, describe(name, dummy, true, hi0, lo1)))
+        } else if hi1 <= lo0 {
+            Some((hi1 < lo0, describe(name, dummy, false, hi1, lo0)))
+        } else {
+            None
+        };
+        if let Some((complete, detail)) = found {
+            return Err(EstimateError::Separation {
+                kind: if complete {
+                    "complete"
+                } else {
+                    "quasi-complete"
+                }
+                .into(),
+                column: name.clone(),
+                detail,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// After a fit: quasi-complete separation by a combination of regressors.
+pub fn check_after_fit(
+    x: &Mat<f64>,
+    eta: &[f64],
+    beta: &[f64],
+    names: &[String],
+) -> Result<(), EstimateError> {
+    let saturated = eta.iter().filter(|e| e.abs() > SATURATED_INDEX).count();
+    if saturated == 0 {
+        return Ok(());
+    }
+    let n = eta.len() as f64;
+    let worst = (0..beta.len())
+        .filter(|&j| names[j] != "const")
+        .map(|j| {
+            let c = col(x, j);
+            let m = c.iter().sum::<f64>() / n;
+            let sd = (c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n).sqrt();
+            (j, (beta[j] * sd).abs())
+        })
+        .filter(|p| p.1 > DIVERGED_INDEX)
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    match worst {
+        Some((j, _)) => Err(EstimateError::Separation {
+            kind: "quasi-complete".into(),
+            column: names[j].clone(),
+            detail: format!(
+                "(jointly with other regressors) exactly for {saturated} observations \
+                 whose fitted probabilities are 0 or 1; its coefficient diverges ({:.3e})",
+                beta[j]
+            ),
+        }),
+        None => Ok(()),
+    }
+}
