@@ -4,10 +4,14 @@
 
 pub mod analytic;
 pub mod choice;
+pub mod engine;
 pub mod error;
 pub mod hetero;
 pub mod ode;
+pub mod run;
 pub mod solve;
+pub mod tracker;
 
 pub use analytic::Params;
 pub use error::ZenouError;
+pub use run::{EngineConfig, OmegaSpec, RunResult, run_replication, run_replications};
