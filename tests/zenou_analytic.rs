@@ -3,11 +3,11 @@
 //! references (finite differences, the ODE integration, the first-order
 //! condition).
 
+use migsim::zenou::Params;
 use migsim::zenou::analytic::{de_star_domega, e_star, ratio_bound};
 use migsim::zenou::choice::{ChoiceModel, Cost};
 use migsim::zenou::hetero::{Group, steady_state};
 use migsim::zenou::ode::{HALF_UP, OdeOptions, dyad_steady_state};
-use migsim::zenou::Params;
 use proptest::prelude::*;
 
 /// `(r, omega)` strictly inside (5), with r at most 99% of the bound.
@@ -73,7 +73,12 @@ fn ode_reaches_eq_6_to_1e_8() {
         for q0 in [HALF_UP, [0.4, 0.09, 0.01], [0.01, 0.04, 0.45]] {
             let s = dyad_steady_state(&p, q0, &OdeOptions::default());
             assert!(s.converged, "{l} {d} {w}");
-            assert!((s.e - p.e_star()).abs() < 1e-8, "{l} {d} {w}: ode {} e* {}", s.e, p.e_star());
+            assert!(
+                (s.e - p.e_star()).abs() < 1e-8,
+                "{l} {d} {w}: ode {} e* {}",
+                s.e,
+                p.e_star()
+            );
         }
     }
 }
@@ -96,7 +101,9 @@ fn weak_tie_choice_comparative_statics_over_a_grid() {
             for y in [1.0, 3.0] {
                 for s_frac in [0.2, 0.6] {
                     for (c0, c1) in [(0.05, 0.1), (0.2, 0.5), (0.5, 1.0)] {
-                        let m = ChoiceModel::new(lambda, r * lambda, y, s_frac * y, Cost { c0, c1 }).unwrap();
+                        let m =
+                            ChoiceModel::new(lambda, r * lambda, y, s_frac * y, Cost { c0, c1 })
+                                .unwrap();
                         let opt: Vec<_> = xs.iter().map(|&x| m.best_omega(x).unwrap()).collect();
                         cases += 1;
                         for (k, o) in opt.iter().enumerate() {
@@ -121,5 +128,8 @@ fn weak_tie_choice_comparative_statics_over_a_grid() {
         }
     }
     // The grid must exercise the interior case, where the statics are strict.
-    assert!(interior_pairs > cases * 3, "{interior_pairs} interior pairs in {cases} cases");
+    assert!(
+        interior_pairs > cases * 3,
+        "{interior_pairs} interior pairs in {cases} cases"
+    );
 }

@@ -7,7 +7,9 @@
 
 use migsim::network::NetworkSpec;
 use migsim::zenou::hetero::{Group, steady_state};
-use migsim::zenou::{EngineConfig, OmegaSpec, Params, RunResult, run_replication, run_replications};
+use migsim::zenou::{
+    EngineConfig, OmegaSpec, Params, RunResult, run_replication, run_replications,
+};
 
 fn mean_field_run(lambda: f64, delta: f64, omega: f64, t_end: f64, seed: u64) -> (RunResult, f64) {
     let mut c = EngineConfig::new(200_000, lambda, delta, omega, t_end);
@@ -72,9 +74,24 @@ fn per_agent_omega_matches_the_heterogeneous_mean_field() {
     c.omega = OmegaSpec::PerAgent(omegas.clone());
     c.batches = 10;
     let r = run_replication(&c, 3, 0).unwrap();
-    let groups = [Group { share: 0.5, omega: 0.1 }, Group { share: 0.5, omega: 0.6 }];
+    let groups = [
+        Group {
+            share: 0.5,
+            omega: 0.1,
+        },
+        Group {
+            share: 0.5,
+            omega: 0.6,
+        },
+    ];
     let s = steady_state(1.0, 0.35, &groups).unwrap();
-    assert!((r.mean - s.e).abs() < 4.0 * r.se, "abm {} +- {} vs {}", r.mean, r.se, s.e);
+    assert!(
+        (r.mean - s.e).abs() < 4.0 * r.se,
+        "abm {} +- {} vs {}",
+        r.mean,
+        r.se,
+        s.e
+    );
     let low = r.final_state[..n / 2].iter().filter(|&&u| u).count() as f64 / (n / 2) as f64;
     let high = r.final_state[n / 2..].iter().filter(|&&u| u).count() as f64 / (n / 2) as f64;
     assert!(low > high, "group shares {low} {high}");
@@ -87,11 +104,20 @@ fn homophilous_enclaves_lower_the_share_up() {
     let mut random = EngineConfig::new(n, 1.0, 0.3, 0.4, 200.0);
     random.batches = 10;
     let mut sbm = random.clone();
-    sbm.network = "sbm:groups=2000,homophily=0.9,k=10".parse::<NetworkSpec>().unwrap();
+    sbm.network = "sbm:groups=2000,homophily=0.9,k=10"
+        .parse::<NetworkSpec>()
+        .unwrap();
     let a = run_replication(&random, 9, 0).unwrap();
     let b = run_replication(&sbm, 9, 0).unwrap();
     let se = (a.se * a.se + b.se * b.se).sqrt();
-    assert!(a.mean - b.mean > 4.0 * se, "random {} +- {}, sbm {} +- {}", a.mean, a.se, b.mean, b.se);
+    assert!(
+        a.mean - b.mean > 4.0 * se,
+        "random {} +- {}, sbm {} +- {}",
+        a.mean,
+        a.se,
+        b.mean,
+        b.se
+    );
 }
 
 fn strip(mut rs: Vec<RunResult>) -> Vec<RunResult> {
@@ -104,7 +130,12 @@ fn replications_are_reproducible_and_independent_of_thread_count() {
     let mut c = EngineConfig::new(4_000, 1.0, 0.3, 0.4, 20.0);
     c.network = "ws:k=6,p=0.1".parse().unwrap();
     c.record_every = Some(1.0);
-    let pool = |k| rayon::ThreadPoolBuilder::new().num_threads(k).build().unwrap();
+    let pool = |k| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(k)
+            .build()
+            .unwrap()
+    };
     let one = strip(pool(1).install(|| run_replications(&c, 42, 4).unwrap()));
     let three = strip(pool(3).install(|| run_replications(&c, 42, 4).unwrap()));
     assert_eq!(one, three);
@@ -116,10 +147,20 @@ fn replications_are_reproducible_and_independent_of_thread_count() {
 #[test]
 fn invalid_configurations_are_rejected_by_name() {
     let c = EngineConfig::new(1001, 1.0, 0.3, 0.4, 10.0);
-    assert!(run_replication(&c, 1, 0).unwrap_err().to_string().contains("agents"));
+    assert!(
+        run_replication(&c, 1, 0)
+            .unwrap_err()
+            .to_string()
+            .contains("agents")
+    );
     let mut c = EngineConfig::new(1000, 1.0, 0.3, 0.4, 10.0);
     c.omega = OmegaSpec::PerAgent(vec![0.5; 999]);
     assert!(run_replication(&c, 1, 0).is_err());
     let c = EngineConfig::new(1000, 1.0, 0.3, 0.4, -1.0);
-    assert!(run_replication(&c, 1, 0).unwrap_err().to_string().contains("t_end"));
+    assert!(
+        run_replication(&c, 1, 0)
+            .unwrap_err()
+            .to_string()
+            .contains("t_end")
+    );
 }

@@ -11,19 +11,19 @@ use crate::zenou::{EngineConfig, Params, run_replication};
 #[derive(Debug, Args)]
 pub struct ZenouArgs {
     /// Job-information rate lambda (> 0).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub lambda: f64,
     /// Job-loss rate delta (>= 0).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub delta: f64,
     /// Weak-tie contact probability omega, in (0, 1].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub omega: f64,
     /// Run the agent-based engine with this many agents (even).
     #[arg(long)]
     pub agents: Option<u64>,
     /// Simulated time of the agent-based run.
-    #[arg(long, default_value_t = 100.0)]
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
     pub t_end: f64,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
@@ -32,10 +32,10 @@ pub struct ZenouArgs {
     #[arg(long, default_value = "random")]
     pub network: String,
     /// Record the share up at this interval (adds `series` to the output).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub record_every: Option<f64>,
     /// Share of agents up at time 0.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
     pub init_up: f64,
     /// Batches over the second half of the run for the standard error.
     #[arg(long, default_value_t = 32)]
@@ -93,7 +93,11 @@ fn print_table(v: &Value) {
     let Some(map) = v.as_object() else { return };
     for (k, val) in map {
         if k == "series" {
-            println!("{:>16}  {} records (use --json)", k, val.as_array().map_or(0, |a| a.len()));
+            println!(
+                "{:>16}  {} records (use --json)",
+                k,
+                val.as_array().map_or(0, |a| a.len())
+            );
         } else {
             println!("{k:>16}  {val}");
         }

@@ -23,10 +23,14 @@ fn bernoulli_indices(total: u64, p: f64, rng: &mut impl Rng, mut f: impl FnMut(u
     loop {
         let r: f64 = rng.random();
         let skip = ((1.0 - r).ln() / lp).floor();
-        if !(skip < total as f64) {
+        if skip.is_nan() || skip >= total as f64 {
             return;
         }
-        idx = if first { skip as u64 } else { idx + 1 + skip as u64 };
+        idx = if first {
+            skip as u64
+        } else {
+            idx + 1 + skip as u64
+        };
         first = false;
         if idx >= total {
             return;
@@ -49,7 +53,15 @@ fn gnp_block(start: u32, s: u32, p: f64, rng: &mut impl Rng, out: &mut Vec<(u32,
 }
 
 /// Bipartite Bernoulli(p) edges between `a..a + sa` and `b..b + sb`.
-fn gnp_rect(a: u32, sa: u32, b: u32, sb: u32, p: f64, rng: &mut impl Rng, out: &mut Vec<(u32, u32)>) {
+fn gnp_rect(
+    a: u32,
+    sa: u32,
+    b: u32,
+    sb: u32,
+    p: f64,
+    rng: &mut impl Rng,
+    out: &mut Vec<(u32, u32)>,
+) {
     bernoulli_indices(sa as u64 * sb as u64, p, rng, |idx| {
         out.push((a + (idx / sb as u64) as u32, b + (idx % sb as u64) as u32));
     });
@@ -63,7 +75,11 @@ fn check_nodes(n: usize) -> Result<u32, NetworkError> {
 }
 
 fn bad(name: &'static str, value: f64, expected: &'static str) -> NetworkError {
-    NetworkError::Parameter { name, value, expected }
+    NetworkError::Parameter {
+        name,
+        value,
+        expected,
+    }
 }
 
 /// Erdős–Rényi G(n, p) with `p = k / (n - 1)` (mean degree `k`).
@@ -81,9 +97,14 @@ pub fn erdos_renyi(n: usize, k: f64, rng: &mut impl Rng) -> Result<SocialGraph, 
 /// nearest neighbours on each side, each edge's far end then rewired with
 /// probability `p` to a uniform node that is neither the node nor already a
 /// neighbour (as networkx's `watts_strogatz_graph`).
-pub fn watts_strogatz(n: usize, k: usize, p: f64, rng: &mut impl Rng) -> Result<SocialGraph, NetworkError> {
+pub fn watts_strogatz(
+    n: usize,
+    k: usize,
+    p: f64,
+    rng: &mut impl Rng,
+) -> Result<SocialGraph, NetworkError> {
     let n32 = check_nodes(n)?;
-    if k % 2 != 0 || k == 0 || k + 1 >= n {
+    if !k.is_multiple_of(2) || k == 0 || k + 1 >= n {
         return Err(bad("k", k as f64, "an even degree in 2..n-1"));
     }
     if !(0.0..=1.0).contains(&p) {
@@ -129,13 +150,23 @@ pub fn dyad_group(i: usize, n: usize, groups: usize) -> u32 {
 /// probability `h k / (s - 1)`, across blocks with `(1 - h) k / (n - n / groups)`,
 /// so the mean degree is `k` and the expected share of an agent's weak ties
 /// inside its group is the homophily `h`.
-pub fn sbm(n: usize, groups: usize, homophily: f64, k: f64, rng: &mut impl Rng) -> Result<SocialGraph, NetworkError> {
+pub fn sbm(
+    n: usize,
+    groups: usize,
+    homophily: f64,
+    k: f64,
+    rng: &mut impl Rng,
+) -> Result<SocialGraph, NetworkError> {
     check_nodes(n)?;
-    if n % 2 != 0 {
+    if !n.is_multiple_of(2) {
         return Err(NetworkError::Nodes { n });
     }
     if groups == 0 || groups > n / 2 || groups > u32::MAX as usize {
-        return Err(bad("groups", groups as f64, "a number of groups in 1..=n/2"));
+        return Err(bad(
+            "groups",
+            groups as f64,
+            "a number of groups in 1..=n/2",
+        ));
     }
     if !(0.0..=1.0).contains(&homophily) {
         return Err(bad("homophily", homophily, "a share in [0, 1]"));
@@ -148,17 +179,36 @@ pub fn sbm(n: usize, groups: usize, homophily: f64, k: f64, rng: &mut impl Rng) 
     for g in 0..groups {
         starts[g + 1] += starts[g];
     }
-    let min_size = (0..groups).map(|g| starts[g + 1] - starts[g]).min().unwrap_or(0);
+    let min_size = (0..groups)
+        .map(|g| starts[g + 1] - starts[g])
+        .min()
+        .unwrap_or(0);
     if !(k >= 0.0 && homophily * k <= (min_size - 1) as f64) {
-        return Err(bad("k", k, "a mean degree with homophily * k <= group size - 1"));
+        return Err(bad(
+            "k",
+            k,
+            "a mean degree with homophily * k <= group size - 1",
+        ));
     }
     let out_pool = n as f64 - n as f64 / groups as f64;
     if groups == 1 && homophily < 1.0 && k > 0.0 {
-        return Err(bad("homophily", homophily, "1 when there is a single group"));
+        return Err(bad(
+            "homophily",
+            homophily,
+            "1 when there is a single group",
+        ));
     }
-    let p_out = if groups > 1 { (1.0 - homophily) * k / out_pool } else { 0.0 };
+    let p_out = if groups > 1 {
+        (1.0 - homophily) * k / out_pool
+    } else {
+        0.0
+    };
     if p_out > 1.0 {
-        return Err(bad("k", k, "a mean degree with (1 - homophily) k <= n - n/groups"));
+        return Err(bad(
+            "k",
+            k,
+            "a mean degree with (1 - homophily) k <= n - n/groups",
+        ));
     }
     let mut edges = Vec::with_capacity((n as f64 * k * 0.5 * 1.01) as usize + 16);
     for a in 0..groups {

@@ -44,7 +44,11 @@ impl SocialGraph {
             targets[cursor[b as usize]] = a;
             cursor[b as usize] += 1;
         }
-        Self { offsets, targets, groups }
+        Self {
+            offsets,
+            targets,
+            groups,
+        }
     }
 
     /// Convert a petgraph graph (node and edge weights dropped, no labels).
@@ -114,7 +118,10 @@ impl SocialGraph {
         let same = (0..self.node_count() as u32)
             .map(|a| {
                 let g = self.groups[a as usize];
-                self.neighbors_of(a).iter().filter(|&&b| self.groups[b as usize] == g).count()
+                self.neighbors_of(a)
+                    .iter()
+                    .filter(|&&b| self.groups[b as usize] == g)
+                    .count()
             })
             .sum::<usize>();
         Some(same as f64 / self.targets.len() as f64)

@@ -19,7 +19,11 @@ pub enum NetworkSpec {
     /// Watts–Strogatz with degree `k` and rewiring probability `p`.
     Ws { k: usize, p: f64 },
     /// Hometown stochastic block model.
-    Sbm { groups: usize, homophily: f64, k: f64 },
+    Sbm {
+        groups: usize,
+        homophily: f64,
+        k: f64,
+    },
 }
 
 impl NetworkSpec {
@@ -29,7 +33,11 @@ impl NetworkSpec {
             NetworkSpec::Random => None,
             NetworkSpec::Er { k } => Some(erdos_renyi(n, k, rng)?),
             NetworkSpec::Ws { k, p } => Some(watts_strogatz(n, k, p, rng)?),
-            NetworkSpec::Sbm { groups, homophily, k } => Some(sbm(n, groups, homophily, k, rng)?),
+            NetworkSpec::Sbm {
+                groups,
+                homophily,
+                k,
+            } => Some(sbm(n, groups, homophily, k, rng)?),
         })
     }
 }
@@ -40,7 +48,11 @@ impl fmt::Display for NetworkSpec {
             NetworkSpec::Random => write!(f, "random"),
             NetworkSpec::Er { k } => write!(f, "er:k={k}"),
             NetworkSpec::Ws { k, p } => write!(f, "ws:k={k},p={p}"),
-            NetworkSpec::Sbm { groups, homophily, k } => {
+            NetworkSpec::Sbm {
+                groups,
+                homophily,
+                k,
+            } => {
                 write!(f, "sbm:groups={groups},homophily={homophily},k={k}")
             }
         }
@@ -54,12 +66,18 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     fn err(&self, reason: String) -> NetworkError {
-        NetworkError::Spec { spec: self.spec.to_string(), reason }
+        NetworkError::Spec {
+            spec: self.spec.to_string(),
+            reason,
+        }
     }
 
     fn only(&self, allowed: &[&str]) -> Result<(), NetworkError> {
         match self.pairs.iter().find(|(k, _)| !allowed.contains(k)) {
-            Some((k, _)) => Err(self.err(format!("unknown key `{k}` (allowed: {})", allowed.join(", ")))),
+            Some((k, _)) => Err(self.err(format!(
+                "unknown key `{k}` (allowed: {})",
+                allowed.join(", ")
+            ))),
             None => Ok(()),
         }
     }
@@ -97,7 +115,10 @@ impl FromStr for NetworkSpec {
             }
             "ws" => {
                 f.only(&["k", "p"])?;
-                Ok(NetworkSpec::Ws { k: f.get("k")?, p: f.get("p")? })
+                Ok(NetworkSpec::Ws {
+                    k: f.get("k")?,
+                    p: f.get("p")?,
+                })
             }
             "sbm" => {
                 f.only(&["groups", "homophily", "k"])?;
@@ -118,7 +139,12 @@ mod tests {
 
     #[test]
     fn parses_and_prints_specs() {
-        for s in ["random", "er:k=10", "ws:k=10,p=0.1", "sbm:groups=50,homophily=0.8,k=10"] {
+        for s in [
+            "random",
+            "er:k=10",
+            "ws:k=10,p=0.1",
+            "sbm:groups=50,homophily=0.8,k=10",
+        ] {
             let spec: NetworkSpec = s.parse().unwrap();
             assert_eq!(spec.to_string(), s);
         }
@@ -126,7 +152,15 @@ mod tests {
 
     #[test]
     fn rejects_bad_specs() {
-        for s in ["grid", "er", "er:k=x", "ws:k=10", "sbm:groups=5,k=3,h=1", "random:k=3", "er:k"] {
+        for s in [
+            "grid",
+            "er",
+            "er:k=x",
+            "ws:k=10",
+            "sbm:groups=5,k=3,h=1",
+            "random:k=3",
+            "er:k",
+        ] {
             assert!(s.parse::<NetworkSpec>().is_err(), "{s}");
         }
     }

@@ -23,7 +23,12 @@ impl Params {
     pub fn new(lambda: f64, delta: f64, omega: f64) -> Result<Self, ZenouError> {
         check("lambda", lambda, "a finite number > 0", lambda > 0.0)?;
         check("delta", delta, "a finite number >= 0", delta >= 0.0)?;
-        check("omega", omega, "a number in (0, 1]", omega > 0.0 && omega <= 1.0)?;
+        check(
+            "omega",
+            omega,
+            "a number in (0, 1]",
+            omega > 0.0 && omega <= 1.0,
+        )?;
         Ok(Self {
             lambda,
             delta,

@@ -63,7 +63,13 @@ impl ChoiceModel {
         check("y", y, "a finite number > s", y > s)?;
         check("c0", cost.c0, "a finite number > 0", cost.c0 > 0.0)?;
         check("c1", cost.c1, "a finite number > 0", cost.c1 > 0.0)?;
-        Ok(Self { lambda, delta, y, s, cost })
+        Ok(Self {
+            lambda,
+            delta,
+            y,
+            s,
+            cost,
+        })
     }
 
     fn ratio(&self) -> f64 {
@@ -84,7 +90,12 @@ impl ChoiceModel {
     /// compared with the corner `omega -> 0` (EV -> 0).
     pub fn best_omega(&self, x: f64) -> Result<OmegaChoice, ZenouError> {
         check("x", x, "a number in [0, 1]", (0.0..=1.0).contains(&x))?;
-        let corner = OmegaChoice { omega: 0.0, e_star: 0.0, ev: 0.0, corner: true };
+        let corner = OmegaChoice {
+            omega: 0.0,
+            e_star: 0.0,
+            ev: 0.0,
+            corner: true,
+        };
         let Some(lo) = omega_min(self.ratio()) else {
             return Ok(corner);
         };

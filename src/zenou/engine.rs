@@ -31,7 +31,10 @@ pub struct Population {
 impl Population {
     /// All agents down; `n` must be below `u32::MAX`.
     pub fn new(n: usize) -> Self {
-        Self { pos: vec![DOWN; n], up: Vec::with_capacity(n) }
+        Self {
+            pos: vec![DOWN; n],
+            up: Vec::with_capacity(n),
+        }
     }
 
     /// Agent `i` up independently with probability `share`.

@@ -55,16 +55,35 @@ fn validate(lambda: f64, delta: f64, groups: &[Group]) -> Result<(), ZenouError>
     }
     let mut total = 0.0;
     for g in groups {
-        check("group share", g.share, "a number in (0, 1]", g.share > 0.0 && g.share <= 1.0)?;
-        check("group omega", g.omega, "a number in (0, 1]", g.omega > 0.0 && g.omega <= 1.0)?;
+        check(
+            "group share",
+            g.share,
+            "a number in (0, 1]",
+            g.share > 0.0 && g.share <= 1.0,
+        )?;
+        check(
+            "group omega",
+            g.omega,
+            "a number in (0, 1]",
+            g.omega > 0.0 && g.omega <= 1.0,
+        )?;
         total += g.share;
     }
-    check("sum of group shares", total, "1 (within 1e-9)", (total - 1.0).abs() < 1e-9)?;
+    check(
+        "sum of group shares",
+        total,
+        "1 (within 1e-9)",
+        (total - 1.0).abs() < 1e-9,
+    )?;
     Ok(())
 }
 
 /// Solve the heterogeneous mean-field steady state.
-pub fn steady_state(lambda: f64, delta: f64, groups: &[Group]) -> Result<HeteroSteadyState, ZenouError> {
+pub fn steady_state(
+    lambda: f64,
+    delta: f64,
+    groups: &[Group],
+) -> Result<HeteroSteadyState, ZenouError> {
     validate(lambda, delta, groups)?;
     let phi_max: f64 = groups.iter().map(|g| g.share * g.omega).sum();
     if delta == 0.0 {
@@ -126,8 +145,21 @@ mod tests {
 
     #[test]
     fn one_group_reproduces_eq_6() {
-        for &(l, d, w) in &[(1.0, 0.3, 0.4), (2.0, 0.1, 0.05), (1.0, 0.7, 0.9), (1.0, 0.9, 0.3)] {
-            let s = steady_state(l, d, &[Group { share: 1.0, omega: w }]).unwrap();
+        for &(l, d, w) in &[
+            (1.0, 0.3, 0.4),
+            (2.0, 0.1, 0.05),
+            (1.0, 0.7, 0.9),
+            (1.0, 0.9, 0.3),
+        ] {
+            let s = steady_state(
+                l,
+                d,
+                &[Group {
+                    share: 1.0,
+                    omega: w,
+                }],
+            )
+            .unwrap();
             let e = analytic::e_star(d / l, w);
             assert_eq!(s.exists, e > 0.0);
             assert!((s.e - e).abs() < 1e-12, "{l} {d} {w}: {} vs {e}", s.e);
@@ -136,11 +168,24 @@ mod tests {
 
     #[test]
     fn two_groups_match_the_grouped_odes() {
-        let groups = [Group { share: 0.3, omega: 0.1 }, Group { share: 0.7, omega: 0.6 }];
+        let groups = [
+            Group {
+                share: 0.3,
+                omega: 0.1,
+            },
+            Group {
+                share: 0.7,
+                omega: 0.6,
+            },
+        ];
         let s = steady_state(1.0, 0.35, &groups).unwrap();
         assert!(s.exists);
         let q0 = [0.125, 0.25, 0.125, 0.125, 0.25, 0.125];
-        let ode = dopri5_steady(|q, dq| hetero_rhs(1.0, 0.35, &groups, q, dq), &q0, &OdeOptions::default());
+        let ode = dopri5_steady(
+            |q, dq| hetero_rhs(1.0, 0.35, &groups, q, dq),
+            &q0,
+            &OdeOptions::default(),
+        );
         assert!(ode.converged);
         for i in 0..2 {
             let e_i = 2.0 * ode.y[3 * i + 2] + ode.y[3 * i + 1];
@@ -153,7 +198,10 @@ mod tests {
 
     #[test]
     fn rejects_shares_not_summing_to_one() {
-        let g = [Group { share: 0.5, omega: 0.5 }];
+        let g = [Group {
+            share: 0.5,
+            omega: 0.5,
+        }];
         assert!(steady_state(1.0, 0.3, &g).is_err());
     }
 }

@@ -58,9 +58,30 @@ const A: [[f64; 6]; 6] = [
     [1.0 / 5.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0, 0.0],
     [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0, 0.0],
-    [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0, 0.0],
-    [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0, 0.0],
-    [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0],
+    [
+        19372.0 / 6561.0,
+        -25360.0 / 2187.0,
+        64448.0 / 6561.0,
+        -212.0 / 729.0,
+        0.0,
+        0.0,
+    ],
+    [
+        9017.0 / 3168.0,
+        -355.0 / 33.0,
+        46732.0 / 5247.0,
+        49.0 / 176.0,
+        -5103.0 / 18656.0,
+        0.0,
+    ],
+    [
+        35.0 / 384.0,
+        0.0,
+        500.0 / 1113.0,
+        125.0 / 192.0,
+        -2187.0 / 6784.0,
+        11.0 / 84.0,
+    ],
 ];
 /// Fifth-order weights minus embedded fourth-order weights.
 const E: [f64; 7] = [
@@ -92,7 +113,13 @@ pub fn dopri5_steady(f: impl Fn(&[f64], &mut [f64]), y0: &[f64], opts: &OdeOptio
     while steps < opts.max_steps && t < opts.t_max {
         let residual = max_abs(&k[0]);
         if residual < opts.steady_tol {
-            return SteadyState { y, t, steps, residual, converged: true };
+            return SteadyState {
+                y,
+                t,
+                steps,
+                residual,
+                converged: true,
+            };
         }
         steps += 1;
         for s in 0..6 {
@@ -118,7 +145,13 @@ pub fn dopri5_steady(f: impl Fn(&[f64], &mut [f64]), y0: &[f64], opts: &OdeOptio
         h *= if err <= 1.0 { factor } else { factor.min(1.0) };
     }
     let residual = max_abs(&k[0]);
-    SteadyState { y, t, steps, residual, converged: residual < opts.steady_tol }
+    SteadyState {
+        y,
+        t,
+        steps,
+        residual,
+        converged: residual < opts.steady_tol,
+    }
 }
 
 /// Right-hand side of the dyad ODEs for `q = (Q0, Q1, Q2)`.

@@ -60,11 +60,24 @@ impl EngineConfig {
     /// Check every field; errors name the parameter and its allowed range.
     pub fn validate(&self) -> Result<(), ZenouError> {
         let max = u32::MAX as u64 - 1;
-        if self.n < 2 || self.n % 2 != 0 || self.n as u64 > max {
-            return Err(ZenouError::InvalidAgents { n: self.n as u64, max });
+        if self.n < 2 || !self.n.is_multiple_of(2) || self.n as u64 > max {
+            return Err(ZenouError::InvalidAgents {
+                n: self.n as u64,
+                max,
+            });
         }
-        check("lambda", self.lambda, "a finite number > 0", self.lambda > 0.0)?;
-        check("delta", self.delta, "a finite number >= 0", self.delta >= 0.0)?;
+        check(
+            "lambda",
+            self.lambda,
+            "a finite number > 0",
+            self.lambda > 0.0,
+        )?;
+        check(
+            "delta",
+            self.delta,
+            "a finite number >= 0",
+            self.delta >= 0.0,
+        )?;
         let in_range = |w: f64| w > 0.0 && w <= 1.0;
         match &self.omega {
             OmegaSpec::Shared(w) => {
@@ -72,10 +85,18 @@ impl EngineConfig {
             }
             OmegaSpec::PerAgent(ws) => {
                 if ws.len() != self.n {
-                    return Err(ZenouError::OmegaLength { got: ws.len(), n: self.n });
+                    return Err(ZenouError::OmegaLength {
+                        got: ws.len(),
+                        n: self.n,
+                    });
                 }
                 for &w in ws {
-                    check("omega", w, "a number in (0, 1] for every agent", in_range(w))?;
+                    check(
+                        "omega",
+                        w,
+                        "a number in (0, 1] for every agent",
+                        in_range(w),
+                    )?;
                 }
             }
         }
@@ -83,7 +104,12 @@ impl EngineConfig {
         if let Some(r) = self.record_every {
             check("record_every", r, "a finite number > 0", r > 0.0)?;
         }
-        check("initial_up", self.initial_up, "a share in [0, 1]", (0.0..=1.0).contains(&self.initial_up))?;
+        check(
+            "initial_up",
+            self.initial_up,
+            "a share in [0, 1]",
+            (0.0..=1.0).contains(&self.initial_up),
+        )?;
         let b = self.batches as f64;
         check("batches", b, "an integer >= 2", self.batches >= 2)?;
         Ok(())
@@ -121,9 +147,15 @@ pub fn run_on(
     if let Some(g) = graph
         && g.node_count() != config.n
     {
-        return Err(ZenouError::GraphSize { graph: g.node_count(), agents: config.n });
+        return Err(ZenouError::GraphSize {
+            graph: g.node_count(),
+            agents: config.n,
+        });
     }
-    let rates = Rates { lambda: config.lambda, delta: config.delta };
+    let rates = Rates {
+        lambda: config.lambda,
+        delta: config.delta,
+    };
     let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches);
     let t = config.t_end;
     let mixing = RandomMixing { n: config.n as u32 };
@@ -131,9 +163,15 @@ pub fn run_on(
     let events = match (&config.omega, graph) {
         (OmegaSpec::Shared(w), None) => simulate(&mut pop, rates, &mixing, w, t, &mut tracker, rng),
         (OmegaSpec::Shared(w), Some(g)) => simulate(&mut pop, rates, &g, w, t, &mut tracker, rng),
-        (OmegaSpec::PerAgent(ws), None) => {
-            simulate(&mut pop, rates, &mixing, &ws.as_slice(), t, &mut tracker, rng)
-        }
+        (OmegaSpec::PerAgent(ws), None) => simulate(
+            &mut pop,
+            rates,
+            &mixing,
+            &ws.as_slice(),
+            t,
+            &mut tracker,
+            rng,
+        ),
         (OmegaSpec::PerAgent(ws), Some(g)) => {
             simulate(&mut pop, rates, &g, &ws.as_slice(), t, &mut tracker, rng)
         }
@@ -155,12 +193,20 @@ pub fn run_on(
 }
 
 /// Replication `rep` of `master`: builds the graph, the initial states and runs.
-pub fn run_replication(config: &EngineConfig, master: u64, rep: u64) -> Result<RunResult, ZenouError> {
+pub fn run_replication(
+    config: &EngineConfig,
+    master: u64,
+    rep: u64,
+) -> Result<RunResult, ZenouError> {
     config.validate()?;
     let graph = config
         .network
         .build(config.n, &mut stream(master, rep, Component::Network))?;
-    let pop = Population::random(config.n, config.initial_up, &mut stream(master, rep, Component::Population));
+    let pop = Population::random(
+        config.n,
+        config.initial_up,
+        &mut stream(master, rep, Component::Population),
+    );
     let mut rng = stream(master, rep, Component::Engine);
     let mut r = run_on(config, graph.as_ref(), pop, &mut rng)?;
     r.replication = rep;
@@ -169,7 +215,11 @@ pub fn run_replication(config: &EngineConfig, master: u64, rep: u64) -> Result<R
 
 /// Replications `0..reps` in parallel; the results, in replication order, do
 /// not depend on `RAYON_NUM_THREADS`.
-pub fn run_replications(config: &EngineConfig, master: u64, reps: u64) -> Result<Vec<RunResult>, ZenouError> {
+pub fn run_replications(
+    config: &EngineConfig,
+    master: u64,
+    reps: u64,
+) -> Result<Vec<RunResult>, ZenouError> {
     (0..reps)
         .into_par_iter()
         .map(|r| run_replication(config, master, r))

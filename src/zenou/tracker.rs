@@ -32,7 +32,11 @@ impl Tracker {
     /// `record_every = None` records no series.
     pub fn new(n: usize, t_end: f64, record_every: Option<f64>, batches: usize) -> Self {
         let every = record_every.unwrap_or(f64::INFINITY);
-        let next_record = if record_every.is_some() { 0.0 } else { f64::INFINITY };
+        let next_record = if record_every.is_some() {
+            0.0
+        } else {
+            f64::INFINITY
+        };
         let half = t_end / 2.0;
         Self {
             n: n as f64,
@@ -85,7 +89,11 @@ impl Tracker {
                 self.series.push((m, uf / self.n));
                 self.n_records += 1;
                 let next = self.n_records as f64 * self.every;
-                self.next_record = if next <= self.t_end { next } else { f64::INFINITY };
+                self.next_record = if next <= self.t_end {
+                    next
+                } else {
+                    f64::INFINITY
+                };
             }
             self.next_mark = self.next_batch.min(self.next_record);
         }
@@ -108,7 +116,12 @@ impl Tracker {
             return (f64::NAN, f64::NAN);
         }
         let mean = self.batch_means.iter().sum::<f64>() / b;
-        let var = self.batch_means.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (b - 1.0);
+        let var = self
+            .batch_means
+            .iter()
+            .map(|x| (x - mean).powi(2))
+            .sum::<f64>()
+            / (b - 1.0);
         (mean, (var / b).sqrt())
     }
 
