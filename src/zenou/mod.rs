@@ -1,3 +1,17 @@
 //! The Zenou (2013) dyad job-information model: analytic steady state, ODE,
 //! heterogeneous contact rates, endogenous weak-tie choice, and the exact
 //! continuous-time agent-based engine.
+
+pub mod analytic;
+pub mod choice;
+pub mod engine;
+pub mod error;
+pub mod hetero;
+pub mod ode;
+pub mod run;
+pub mod solve;
+pub mod tracker;
+
+pub use analytic::Params;
+pub use error::ZenouError;
+pub use run::{EngineConfig, OmegaSpec, RunResult, run_replication, run_replications};

@@ -1,0 +1,201 @@
+//! The exact continuous-time agent-based dyad engine.
+//!
+//! Agents `2m` and `2m + 1` form dyad `m` (the partner of `i` is `i ^ 1`).
+//! Every up agent carries rate `lambda + delta`, down agents none, so the next
+//! event comes after `Exp(U (lambda + delta))` with `U` agents up, and is
+//! carried by a uniform up agent `i` (an indexable set makes this O(1)). With
+//! probability `lambda / (lambda + delta)` it is an information event: `i`
+//! passes a job to its partner with probability `1 - omega_i`, else to a weak
+//! tie (a uniform other agent under random mixing, a uniform graph neighbour
+//! otherwise; nothing happens for an isolated node), who goes up if down.
+//! Otherwise `i` falls down. This is Gillespie's direct method on the exact
+//! Markov chain; the cost is O(1) per event, independent of N.
+
+use rand::Rng;
+use rand_distr::Exp1;
+
+use super::tracker::Tracker;
+use crate::network::SocialGraph;
+use crate::seed::SimRng;
+
+const DOWN: u32 = u32::MAX;
+
+/// Agents' states as an indexable set of up agents: `up` lists them densely,
+/// `pos[i]` is `i`'s index in `up` or `DOWN`. 8 bytes per agent.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pos: Vec<u32>,
+    up: Vec<u32>,
+}
+
+impl Population {
+    /// All agents down; `n` must be below `u32::MAX`.
+    pub fn new(n: usize) -> Self {
+        Self {
+            pos: vec![DOWN; n],
+            up: Vec::with_capacity(n),
+        }
+    }
+
+    /// Agent `i` up independently with probability `share`.
+    pub fn random(n: usize, share: f64, rng: &mut SimRng) -> Self {
+        let mut p = Self::new(n);
+        for i in 0..n as u32 {
+            if rng.random::<f64>() < share {
+                p.set_up(i);
+            }
+        }
+        p
+    }
+
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+
+    pub fn n_up(&self) -> usize {
+        self.up.len()
+    }
+
+    #[inline(always)]
+    pub fn is_up(&self, i: u32) -> bool {
+        self.pos[i as usize] != DOWN
+    }
+
+    #[inline(always)]
+    pub fn set_up(&mut self, i: u32) {
+        if self.pos[i as usize] == DOWN {
+            self.pos[i as usize] = self.up.len() as u32;
+            self.up.push(i);
+        }
+    }
+
+    /// Put down the agent at index `k` of the up list.
+    #[inline(always)]
+    fn remove_at(&mut self, k: usize) {
+        let i = self.up[k];
+        let last = self.up.pop().unwrap_or(i);
+        if last != i {
+            self.up[k] = last;
+            self.pos[last as usize] = k as u32;
+        }
+        self.pos[i as usize] = DOWN;
+    }
+
+    /// `true` for agents up.
+    pub fn states(&self) -> Vec<bool> {
+        self.pos.iter().map(|&p| p != DOWN).collect()
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        (self.pos.capacity() + self.up.capacity()) * size_of::<u32>()
+    }
+}
+
+/// Where a weak-tie contact lands.
+pub trait WeakTies {
+    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32>;
+}
+
+/// Uniform random other agent among `n`.
+#[derive(Debug, Clone, Copy)]
+pub struct RandomMixing {
+    pub n: u32,
+}
+
+impl WeakTies for RandomMixing {
+    #[inline(always)]
+    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+        let j = rng.random_range(0..self.n - 1);
+        Some(if j >= i { j + 1 } else { j })
+    }
+}
+
+impl WeakTies for &SocialGraph {
+    #[inline(always)]
+    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+        let nb = self.neighbors_of(i);
+        if nb.is_empty() {
+            None
+        } else {
+            Some(nb[rng.random_range(0..nb.len())])
+        }
+    }
+}
+
+/// Weak-tie probability of agent `i`.
+pub trait OmegaOf {
+    fn omega(&self, i: u32) -> f64;
+}
+
+impl OmegaOf for f64 {
+    #[inline(always)]
+    fn omega(&self, _: u32) -> f64 {
+        *self
+    }
+}
+
+impl OmegaOf for &[f64] {
+    #[inline(always)]
+    fn omega(&self, i: u32) -> f64 {
+        self[i as usize]
+    }
+}
+
+/// Rates of the chain.
+#[derive(Debug, Clone, Copy)]
+pub struct Rates {
+    pub lambda: f64,
+    pub delta: f64,
+}
+
+/// Simulate from time 0 to `t_end`; returns the number of events.
+pub fn simulate<W: WeakTies, O: OmegaOf>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    rng: &mut SimRng,
+) -> u64 {
+    let per_up = rates.lambda + rates.delta;
+    let p_info = rates.lambda / per_up;
+    let mut t = 0.0;
+    let mut events = 0u64;
+    loop {
+        let u = pop.up.len();
+        if u == 0 {
+            break;
+        }
+        let e: f64 = rng.sample(Exp1);
+        let t1 = t + e / (u as f64 * per_up);
+        if t1 >= t_end {
+            break;
+        }
+        tracker.advance(t, t1, u);
+        t = t1;
+        events += 1;
+        let k = rng.random_range(0..u as u32) as usize;
+        let i = pop.up[k];
+        let x: f64 = rng.random();
+        if x < p_info {
+            let target = if x < p_info * (1.0 - omega.omega(i)) {
+                Some(i ^ 1)
+            } else {
+                weak.pick(i, rng)
+            };
+            if let Some(j) = target {
+                pop.set_up(j);
+            }
+        } else {
+            pop.remove_at(k);
+        }
+    }
+    tracker.advance(t, t_end, pop.up.len());
+    events
+}

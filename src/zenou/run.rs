@@ -1,0 +1,227 @@
+//! Configured engine runs: one replication (single-threaded, deterministic)
+//! and independent replications in parallel with rayon.
+//!
+//! Replication `r` of master seed `s` draws its graph from
+//! `seed::stream(s, r, Network)`, its initial states from
+//! `stream(s, r, Population)` and its events from `stream(s, r, Engine)`, so
+//! results do not depend on the number of threads.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::engine::{Population, RandomMixing, Rates, simulate};
+use super::error::{ZenouError, check};
+use super::tracker::Tracker;
+use crate::network::{NetworkSpec, SocialGraph};
+use crate::seed::{Component, SimRng, stream};
+
+/// Weak-tie probabilities: one for all, or one per agent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OmegaSpec {
+    Shared(f64),
+    PerAgent(Vec<f64>),
+}
+
+/// Everything a run needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineConfig {
+    /// Number of agents (even; dyads are `(2m, 2m + 1)`).
+    pub n: usize,
+    pub lambda: f64,
+    pub delta: f64,
+    pub omega: OmegaSpec,
+    pub t_end: f64,
+    /// Interval of the share-up series (`None`: no series).
+    pub record_every: Option<f64>,
+    /// Probability that an agent starts up (independently). Default 0.5.
+    pub initial_up: f64,
+    /// Number of batches over the second half for the standard error. Default 32.
+    pub batches: usize,
+    pub network: NetworkSpec,
+}
+
+impl EngineConfig {
+    /// Random mixing, shared omega, half up at the start, 32 batches, no series.
+    pub fn new(n: usize, lambda: f64, delta: f64, omega: f64, t_end: f64) -> Self {
+        Self {
+            n,
+            lambda,
+            delta,
+            omega: OmegaSpec::Shared(omega),
+            t_end,
+            record_every: None,
+            initial_up: 0.5,
+            batches: 32,
+            network: NetworkSpec::Random,
+        }
+    }
+
+    /// Check every field; errors name the parameter and its allowed range.
+    pub fn validate(&self) -> Result<(), ZenouError> {
+        let max = u32::MAX as u64 - 1;
+        if self.n < 2 || !self.n.is_multiple_of(2) || self.n as u64 > max {
+            return Err(ZenouError::InvalidAgents {
+                n: self.n as u64,
+                max,
+            });
+        }
+        check(
+            "lambda",
+            self.lambda,
+            "a finite number > 0",
+            self.lambda > 0.0,
+        )?;
+        check(
+            "delta",
+            self.delta,
+            "a finite number >= 0",
+            self.delta >= 0.0,
+        )?;
+        let in_range = |w: f64| w > 0.0 && w <= 1.0;
+        match &self.omega {
+            OmegaSpec::Shared(w) => {
+                check("omega", *w, "a number in (0, 1]", in_range(*w))?;
+            }
+            OmegaSpec::PerAgent(ws) => {
+                if ws.len() != self.n {
+                    return Err(ZenouError::OmegaLength {
+                        got: ws.len(),
+                        n: self.n,
+                    });
+                }
+                for &w in ws {
+                    check(
+                        "omega",
+                        w,
+                        "a number in (0, 1] for every agent",
+                        in_range(w),
+                    )?;
+                }
+            }
+        }
+        check("t_end", self.t_end, "a finite number > 0", self.t_end > 0.0)?;
+        if let Some(r) = self.record_every {
+            check("record_every", r, "a finite number > 0", r > 0.0)?;
+        }
+        check(
+            "initial_up",
+            self.initial_up,
+            "a share in [0, 1]",
+            (0.0..=1.0).contains(&self.initial_up),
+        )?;
+        let b = self.batches as f64;
+        check("batches", b, "an integer >= 2", self.batches >= 2)?;
+        Ok(())
+    }
+}
+
+/// What one replication produced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunResult {
+    pub replication: u64,
+    /// Mean share up over `[t_end/2, t_end]`.
+    pub mean: f64,
+    /// Batch-means standard error of `mean`.
+    pub se: f64,
+    pub batch_means: Vec<f64>,
+    /// `(t, share up)` at the recording interval.
+    pub series: Vec<(f64, f64)>,
+    /// Final state of every agent (`true` = up).
+    #[serde(skip)]
+    pub final_state: Vec<bool>,
+    pub final_share: f64,
+    pub events: u64,
+    /// Wall time of the event loop (not reproducible; excluded from equality checks by callers).
+    pub elapsed_s: f64,
+}
+
+/// Run the engine on a given graph (`None` = random mixing) from `pop`.
+pub fn run_on(
+    config: &EngineConfig,
+    graph: Option<&SocialGraph>,
+    mut pop: Population,
+    rng: &mut SimRng,
+) -> Result<RunResult, ZenouError> {
+    config.validate()?;
+    if let Some(g) = graph
+        && g.node_count() != config.n
+    {
+        return Err(ZenouError::GraphSize {
+            graph: g.node_count(),
+            agents: config.n,
+        });
+    }
+    let rates = Rates {
+        lambda: config.lambda,
+        delta: config.delta,
+    };
+    let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches);
+    let t = config.t_end;
+    let mixing = RandomMixing { n: config.n as u32 };
+    let start = Instant::now();
+    let events = match (&config.omega, graph) {
+        (OmegaSpec::Shared(w), None) => simulate(&mut pop, rates, &mixing, w, t, &mut tracker, rng),
+        (OmegaSpec::Shared(w), Some(g)) => simulate(&mut pop, rates, &g, w, t, &mut tracker, rng),
+        (OmegaSpec::PerAgent(ws), None) => simulate(
+            &mut pop,
+            rates,
+            &mixing,
+            &ws.as_slice(),
+            t,
+            &mut tracker,
+            rng,
+        ),
+        (OmegaSpec::PerAgent(ws), Some(g)) => {
+            simulate(&mut pop, rates, &g, &ws.as_slice(), t, &mut tracker, rng)
+        }
+    };
+    let elapsed_s = start.elapsed().as_secs_f64();
+    let (mean, se) = tracker.estimate();
+    let (series, batch_means) = tracker.into_series();
+    Ok(RunResult {
+        replication: 0,
+        mean,
+        se,
+        batch_means,
+        series,
+        final_share: pop.n_up() as f64 / config.n as f64,
+        final_state: pop.states(),
+        events,
+        elapsed_s,
+    })
+}
+
+/// Replication `rep` of `master`: builds the graph, the initial states and runs.
+pub fn run_replication(
+    config: &EngineConfig,
+    master: u64,
+    rep: u64,
+) -> Result<RunResult, ZenouError> {
+    config.validate()?;
+    let graph = config
+        .network
+        .build(config.n, &mut stream(master, rep, Component::Network))?;
+    let pop = Population::random(
+        config.n,
+        config.initial_up,
+        &mut stream(master, rep, Component::Population),
+    );
+    let mut rng = stream(master, rep, Component::Engine);
+    let mut r = run_on(config, graph.as_ref(), pop, &mut rng)?;
+    r.replication = rep;
+    Ok(r)
+}
+
+/// Replications `0..reps` in parallel; the results, in replication order, do
+/// not depend on `RAYON_NUM_THREADS`.
+pub fn run_replications(
+    config: &EngineConfig,
+    master: u64,
+    reps: u64,
+) -> Result<Vec<RunResult>, ZenouError> {
+    (0..reps)
+        .into_par_iter()
+        .map(|r| run_replication(config, master, r))
+        .collect()
+}
