@@ -11,7 +11,7 @@ pub mod options;
 pub mod results;
 
 use crate::data::Design;
-pub use error::EstimateError;
+pub use error::{DataFitError, EstimateError};
 pub use options::{FitOptions, Margins, SeKind};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
 
