@@ -3,12 +3,14 @@
 use anyhow::Context;
 use clap::Args;
 
-use crate::data::{Formula, load_design};
+use crate::data::{Column, Dataset, Design, Formula, load_design};
+use crate::estimate::factor::{FactorOptions, fit_factor};
+use crate::estimate::lq::{LqColumns, load_design_with_lq};
 use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// Estimator: ols, logit, probit, ologit, oprobit.
+    /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x items).
     pub estimator: String,
     /// CSV file with a header row.
     #[arg(long)]
@@ -46,6 +48,23 @@ pub struct FitArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Name of the factor-score column written with --out.
+    #[arg(long, default_value = "factor_score")]
+    pub score_name: String,
+    /// Add the location quotient LQ_ij (formula 13) of the ORIGIN,DEST label columns as
+    /// column `lq` before the design is built (use it as `--x lq`); replaces an `lq` column
+    /// of the file.
+    #[arg(long, value_name = "ORIGIN,DEST")]
+    pub lq: Option<String>,
+    /// Survey-weight column for --lq (default: each row counts once).
+    #[arg(long, requires = "lq")]
+    pub lq_weight: Option<String>,
 }
 
 impl FitArgs {
@@ -76,6 +95,9 @@ impl FitArgs {
 
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let name = args.estimator.as_str();
+    if name == "factor" {
+        return run_factor(&args);
+    }
     if !estimate::DESIGN_ESTIMATORS.contains(&name) {
         let valid = estimate::DESIGN_ESTIMATORS.join(", ");
         return Err(EstimateError::UnknownEstimator(name.to_string(), valid).into());
@@ -91,9 +113,51 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         args.cluster.as_deref(),
         estimate::needs_intercept(name),
     )?;
-    let design = load_design(&args.data, &formula)?;
+    let design = load_fit_design(&args, &formula)?;
     let result = estimate::fit_by_name(name, &design, &args.options())?;
     print!("{}", render(&result, args.json));
+    Ok(())
+}
+
+/// The design of `formula`, with the `--lq` column when asked for.
+fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Result<Design> {
+    match args.lq.as_deref() {
+        None => Ok(load_design(&args.data, formula)?),
+        Some(spec) => {
+            let cols = LqColumns::parse(spec, args.lq_weight.as_deref())?;
+            Ok(load_design_with_lq(&args.data, formula, &cols)?)
+        }
+    }
+}
+
+/// `fit factor`: the one-factor index of the `--x` items; with `--out`, the
+/// data plus the score column (empty for rows dropped listwise).
+fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
+    if args.y.is_some() || args.fe.is_some() || args.cluster.is_some() || args.lq.is_some() {
+        anyhow::bail!("fit factor takes its items from --x; --y, --fe, --cluster and --lq do not apply");
+    }
+    let items: Vec<&str> = args
+        .x
+        .as_deref()
+        .context("fit factor needs the item columns: --x item1,item2,...")?
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let opts = FactorOptions {
+        method: args.method.as_deref().unwrap_or("pcf").parse()?,
+        ..FactorOptions::default()
+    };
+    let mut ds = match &args.out {
+        Some(_) => Dataset::read_csv(&args.data)?,
+        None => Dataset::read_csv_columns(&args.data, &items)?,
+    };
+    let names: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    let fit = fit_factor(&names, &ds.numeric_columns(&items)?, &opts)?;
+    if let Some(out) = &args.out {
+        ds.push_column(&args.score_name, Column::Numeric(fit.scores))?;
+        ds.write_csv(out)?;
+    }
+    print!("{}", render(&fit.result, args.json));
     Ok(())
 }
 

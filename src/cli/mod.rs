@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 
 pub mod fit;
+pub mod lq;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -20,6 +21,8 @@ pub enum Command {
     Zenou(zenou::ZenouArgs),
     /// Fit an estimator to a CSV file.
     Fit(fit::FitArgs),
+    /// Location quotients (formula 13) of origin/destination columns, written as a new CSV column.
+    Lq(lq::LqArgs),
 }
 
 /// Run a parsed command.
@@ -27,5 +30,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Zenou(args) => zenou::run(args),
         Command::Fit(args) => fit::run(args),
+        Command::Lq(args) => lq::run(args),
     }
 }

@@ -155,6 +155,18 @@ impl Column {
         (0..self.len()).all(|i| self.is_missing(i))
     }
 
+    /// Every cell as a label: text as written, numbers in shortest
+    /// round-trip form (a numeric province code 11 reads `11`), missing empty.
+    pub fn labels(&self) -> Vec<String> {
+        (0..self.len())
+            .map(|i| {
+                let mut s = String::new();
+                self.write_cell(i, &mut s);
+                s
+            })
+            .collect()
+    }
+
     fn write_cell(&self, i: usize, out: &mut String) {
         use std::fmt::Write;
         match self {
@@ -281,6 +293,55 @@ impl Dataset {
     pub fn column(&self, name: &str) -> Option<&Column> {
         let j = self.names.iter().position(|n| n == name)?;
         self.columns.get(j)
+    }
+
+    /// The named column, or the error listing the columns there are.
+    pub fn require(&self, name: &str) -> Result<&Column, DataError> {
+        self.column(name)
+            .ok_or_else(|| super::csv_read::unknown_column(&self.source, name, &self.names))
+    }
+
+    /// The named columns as numbers (`NaN` = missing), e.g. the items of a
+    /// factor index; a text cell is an error naming its row and value.
+    pub fn numeric_columns(&self, names: &[&str]) -> Result<Vec<Vec<f64>>, DataError> {
+        names
+            .iter()
+            .map(|&name| match self.require(name)? {
+                Column::Numeric(v) => Ok(v.clone()),
+                Column::Categorical(cat) => {
+                    let (i, value) = cat.first_non_numeric().unwrap_or((0, ""));
+                    Err(DataError::NonNumeric {
+                        file: self.source.clone(),
+                        column: name.to_string(),
+                        term: name.to_string(),
+                        loc: self.loc(i),
+                        value: value.to_string(),
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// Append a derived column (a factor score, a location quotient) after
+    /// the others.
+    pub fn push_column(&mut self, name: &str, column: Column) -> Result<(), DataError> {
+        if self.names.iter().any(|n| n == name) {
+            return Err(DataError::ColumnExists {
+                file: self.source.clone(),
+                column: name.to_string(),
+            });
+        }
+        if column.len() != self.n_rows {
+            return Err(DataError::LengthMismatch {
+                file: self.source.clone(),
+                column: name.to_string(),
+                expected: self.n_rows,
+                found: column.len(),
+            });
+        }
+        self.names.push(name.to_string());
+        self.columns.push(column);
+        Ok(())
     }
 
     /// Location of row `i` (0-based) for error messages.

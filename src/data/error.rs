@@ -85,6 +85,8 @@ pub enum DataError {
         loc: RowLoc,
         value: f64,
     },
+    #[error("{file}: already has a column `{column}`; choose another name for the new column")]
+    ColumnExists { file: String, column: String },
     #[error("{file}: column `{column}` has no non-missing values")]
     AllMissing { file: String, column: String },
     #[error(

@@ -15,10 +15,87 @@
 //! they do not enter the counts and get `NaN` as their LQ.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
-use super::EstimateError;
+use super::{DataFitError, EstimateError};
+use crate::data::{Column, Dataset, Design, Formula, build_design_owned};
+
+/// Name of the column `fit --lq` adds.
+pub const LQ_COLUMN: &str = "lq";
+
+/// The dataset columns a location quotient is computed from. Labels may be
+/// text or numbers (province codes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LqColumns {
+    pub origin: String,
+    pub destination: String,
+    /// Non-negative survey weights; `None` counts each row once.
+    pub weight: Option<String>,
+}
+
+impl LqColumns {
+    /// From the CLI form `ORIGIN,DEST` and an optional weight column.
+    pub fn parse(spec: &str, weight: Option<&str>) -> Result<Self, EstimateError> {
+        let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
+        match parts[..] {
+            [o, d] if !o.is_empty() && !d.is_empty() => Ok(LqColumns {
+                origin: o.to_string(),
+                destination: d.to_string(),
+                weight: weight.map(str::to_string),
+            }),
+            _ => Err(EstimateError::InvalidOption {
+                option: "lq".into(),
+                reason: format!("expected two columns ORIGIN,DEST; got `{spec}`"),
+            }),
+        }
+    }
+
+    /// The columns read, origin first.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut v = vec![self.origin.as_str(), self.destination.as_str()];
+        v.extend(self.weight.as_deref());
+        v
+    }
+}
+
+/// Compute every row's LQ_ij from the columns of `ds` and append it as the
+/// numeric column `name` (empty where a label is missing).
+pub fn append_lq_column(
+    ds: &mut Dataset,
+    cols: &LqColumns,
+    name: &str,
+) -> Result<LocationQuotients, DataFitError> {
+    let origin = ds.require(&cols.origin)?.labels();
+    let destination = ds.require(&cols.destination)?.labels();
+    let weights = match &cols.weight {
+        Some(w) => ds.numeric_columns(&[w.as_str()])?.pop(),
+        None => None,
+    };
+    let lq = location_quotients(&origin, &destination, weights.as_deref())?;
+    ds.push_column(name, Column::Numeric(lq.per_row.clone()))?;
+    Ok(lq)
+}
+
+/// Read the columns `formula` uses from a CSV file, with [`LQ_COLUMN`]
+/// computed from `cols` (it replaces any `lq` column of the file), and build
+/// the design.
+pub fn load_design_with_lq(
+    path: &Path,
+    formula: &Formula,
+    cols: &LqColumns,
+) -> Result<Design, DataFitError> {
+    let mut wanted: Vec<&str> = formula
+        .columns()
+        .into_iter()
+        .filter(|c| *c != LQ_COLUMN)
+        .collect();
+    wanted.extend(cols.columns());
+    let mut ds = Dataset::read_csv_columns(path, &wanted)?;
+    append_lq_column(&mut ds, cols, LQ_COLUMN)?;
+    Ok(build_design_owned(ds, formula)?)
+}
 
 /// The full origin x destination table of counts and quotients.
 #[derive(Debug, Clone, PartialEq, Serialize)]

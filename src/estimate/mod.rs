@@ -23,7 +23,7 @@ pub mod separation;
 use crate::data::Design;
 pub use binary::{BinaryFit, Logit, Probit};
 pub use binary_link::Link;
-pub use error::EstimateError;
+pub use error::{DataFitError, EstimateError};
 pub use ols::{Ols, OlsFit};
 pub use options::{FitOptions, Margins, SeKind};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
