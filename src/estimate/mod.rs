@@ -3,6 +3,8 @@
 //! parameter involved.
 
 pub mod error;
+pub mod iv;
+pub mod lewbel;
 pub mod normal;
 pub mod options;
 pub mod results;
