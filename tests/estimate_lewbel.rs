@@ -80,7 +80,11 @@ fn check_set(label: &str) {
         };
         let fit = spec.fit(&d).expect("lewbel fits");
         let tag = format!("{label}/{ext:?}/{cov}");
-        let (coef, se, p) = (floats(&case["coef"]), floats(&case["se"]), floats(&case["p"]));
+        let (coef, se, p) = (
+            floats(&case["coef"]),
+            floats(&case["se"]),
+            floats(&case["p"]),
+        );
         assert_eq!(fit.coefficients.len(), coef.len(), "{tag}");
         for (j, row) in fit.coefficients.iter().enumerate() {
             close(row.estimate, coef[j], &format!("{tag} coef {}", row.name));
@@ -88,13 +92,33 @@ fn check_set(label: &str) {
             close(row.p_value, p[j], &format!("{tag} p {}", row.name));
         }
         let f = |k: &str| fit.fit[k];
-        close(f("first_stage_f"), case["first_stage_f"].as_f64().unwrap(), &format!("{tag} F"));
-        close(f("bp_stat"), case["bp_stat"].as_f64().unwrap(), &format!("{tag} bp"));
-        close(f("bp_pvalue"), case["bp_pvalue"].as_f64().unwrap(), &format!("{tag} bp p"));
-        let key = if cov == "unadjusted" { "sargan" } else { "hansen_j" };
+        close(
+            f("first_stage_f"),
+            case["first_stage_f"].as_f64().unwrap(),
+            &format!("{tag} F"),
+        );
+        close(
+            f("bp_stat"),
+            case["bp_stat"].as_f64().unwrap(),
+            &format!("{tag} bp"),
+        );
+        close(
+            f("bp_pvalue"),
+            case["bp_pvalue"].as_f64().unwrap(),
+            &format!("{tag} bp p"),
+        );
+        let key = if cov == "unadjusted" {
+            "sargan"
+        } else {
+            "hansen_j"
+        };
         close(f(key), case[key].as_f64().unwrap(), &format!("{tag} {key}"));
         let pk = format!("{key}_pvalue");
-        close(f(&pk), case[pk.as_str()].as_f64().unwrap(), &format!("{tag} {pk}"));
+        close(
+            f(&pk),
+            case[pk.as_str()].as_f64().unwrap(),
+            &format!("{tag} {pk}"),
+        );
     }
 }
 
@@ -148,8 +172,17 @@ fn homoskedastic_first_stage_warns() {
         se: SeKind::Robust,
     };
     let fit = spec.fit(&d).expect("fits");
-    assert!(fit.fit["bp_pvalue"] >= 0.05, "bp p {}", fit.fit["bp_pvalue"]);
-    assert!(fit.info.warnings.iter().any(|w| w.contains("Breusch-Pagan")));
+    assert!(
+        fit.fit["bp_pvalue"] >= 0.05,
+        "bp p {}",
+        fit.fit["bp_pvalue"]
+    );
+    assert!(
+        fit.info
+            .warnings
+            .iter()
+            .any(|w| w.contains("Breusch-Pagan"))
+    );
 }
 
 #[test]
@@ -190,5 +223,8 @@ fn errors_name_the_problem() {
     for i in 0..dup.n() {
         dup.x[(i, 2)] = 2.0 * dup.x[(i, 1)];
     }
-    assert!(matches!(spec.fit(&dup), Err(EstimateError::Collinear { .. })));
+    assert!(matches!(
+        spec.fit(&dup),
+        Err(EstimateError::Collinear { .. })
+    ));
 }

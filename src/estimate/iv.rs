@@ -290,7 +290,12 @@ fn check_rank(a: MatRef<'_, f64>, names: &[String]) -> Result<(), EstimateError>
     let (fwd, _) = qr.P().arrays();
     let bad: Vec<String> = (0..k.min(a.nrows()))
         .filter(|&j| r00 == 0.0 || r[(j, j)].abs() <= RANK_TOL * r00)
-        .map(|j| names.get(fwd[j]).cloned().unwrap_or_else(|| fwd[j].to_string()))
+        .map(|j| {
+            names
+                .get(fwd[j])
+                .cloned()
+                .unwrap_or_else(|| fwd[j].to_string())
+        })
         .chain((a.nrows()..k).map(|j| names.get(fwd[j]).cloned().unwrap_or_default()))
         .collect();
     if bad.is_empty() {

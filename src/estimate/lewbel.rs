@@ -152,7 +152,8 @@ impl Lewbel {
         let mut res = FitResult::new("lewbel", n);
         res.coefficients = fit2.rows(&x_names);
         res.vcov = Some(fit2.vcov_row_major());
-        res.extra_rows.insert("first_stage".into(), fs.rows(&w_names));
+        res.extra_rows
+            .insert("first_stage".into(), fs.rows(&w_names));
         res.info.dependent = design.y_name.clone();
         res.info.covariance = Some(fit2.covariance.clone());
         res.info.converged = true;

@@ -7,6 +7,7 @@ pub mod iv;
 pub mod lewbel;
 pub mod normal;
 pub mod options;
+pub mod psm;
 pub mod results;
 
 use crate::data::Design;
