@@ -245,7 +245,7 @@ fn local_linear(p: &[f64], s: f64, buf: &mut Vec<(usize, f64)>) {
         s2 += k * dj * dj;
     }
     let den = s0 * s2 - s1 * s1;
-    if !(den > 1e-12 * s0 * s2) {
+    if den.is_nan() || den <= 1e-12 * s0 * s2 {
         buf.clear();
         return;
     }

@@ -93,7 +93,7 @@ impl Psm {
                 caliper: Some(c), ..
             }
             | Method::Radius { caliper: c }
-                if !(c > 0.0) =>
+                if c.is_nan() || c <= 0.0 =>
             {
                 return bad("caliper", format!("must be > 0, got {c}"));
             }
