@@ -152,6 +152,11 @@ impl Psm {
                 design.n()
             )));
         }
+        if let Some((row, v)) = scores.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(EstimateError::Invalid(format!(
+                "propensity score of row {row} is {v}; scores must be finite"
+            )));
+        }
         let est = self.estimate(&design.y, &d, scores)?;
         let mut res = FitResult::new("psm", design.n());
         res.info.dependent = design.y_name.clone();
