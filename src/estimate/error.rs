@@ -45,4 +45,12 @@ pub enum EstimateError {
     MissingColumn { estimator: String, column: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("column `{column}` is constant ({value}); it has no variance to analyse")]
+    ConstantColumn { column: String, value: f64 },
+    #[error("column `{column}` was declared a 0/1 dummy but row {row} has {value}")]
+    NotDummy {
+        column: String,
+        row: usize,
+        value: f64,
+    },
 }

@@ -3,8 +3,11 @@
 //! parameter involved.
 
 pub mod error;
+pub mod factor;
+pub mod interaction;
 pub mod iv;
 pub mod lewbel;
+pub mod lq;
 pub mod normal;
 pub mod options;
 pub mod psm;
@@ -31,10 +34,8 @@ pub fn fit_by_name(
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
     let _ = (design, opts);
-    match name {
-        other => Err(EstimateError::UnknownEstimator(
-            other.to_string(),
-            DESIGN_ESTIMATORS.join(", "),
-        )),
-    }
+    Err(EstimateError::UnknownEstimator(
+        name.to_string(),
+        DESIGN_ESTIMATORS.join(", "),
+    ))
 }
