@@ -74,13 +74,10 @@ pub struct Donors {
 impl Donors {
     /// Sort `scores` ascending, ties by position, so every later step is deterministic.
     pub fn new(scores: &[f64]) -> Self {
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)));
-        let sorted = order.iter().map(|&j| scores[j]).collect();
-        Donors {
-            order,
-            scores: sorted,
-        }
+        let mut pairs: Vec<(f64, usize)> = scores.iter().copied().zip(0..).collect();
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (scores, order) = pairs.into_iter().unzip();
+        Donors { order, scores }
     }
 
     pub fn len(&self) -> usize {
