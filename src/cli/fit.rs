@@ -45,6 +45,12 @@ pub struct FitArgs {
     /// Convergence tolerance.
     #[arg(long, default_value_t = FitOptions::default().tol)]
     pub tol: f64,
+    /// Endogenous regressor / treatment column (lewbel, psm).
+    #[arg(long)]
+    pub treatment: Option<String>,
+    /// External excluded instrument columns, comma-separated (lewbel).
+    #[arg(long)]
+    pub instrument: Option<String>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -97,6 +103,9 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let name = args.estimator.as_str();
     if name == "factor" {
         return run_factor(&args);
+    }
+    if name == "lewbel" {
+        return run_lewbel(&args);
     }
     if !estimate::DESIGN_ESTIMATORS.contains(&name) {
         let valid = estimate::DESIGN_ESTIMATORS.join(", ");
@@ -158,6 +167,45 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         ds.write_csv(out)?;
     }
     print!("{}", render(&fit.result, args.json));
+    Ok(())
+}
+
+/// `migsim fit lewbel`: the treatment and the external instruments join the
+/// `--x` terms in the design; the spec takes them out again by name.
+fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
+    let y = args
+        .y
+        .as_deref()
+        .context("lewbel needs the outcome column: --y COL")?;
+    let treatment = args
+        .treatment
+        .clone()
+        .context("lewbel needs the endogenous regressor: --treatment COL")?;
+    let instruments: Vec<String> = args
+        .instrument
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let terms: Vec<String> = std::iter::once(treatment.clone())
+        .chain(instruments.iter().cloned())
+        .chain(args.x.iter().cloned())
+        .collect();
+    let formula = Formula::parse(
+        y,
+        Some(&terms.join(",")),
+        args.fe.as_deref(),
+        args.cluster.as_deref(),
+        true,
+    )?;
+    let design = load_design(&args.data, &formula)?;
+    let spec = estimate::lewbel::Lewbel {
+        treatment,
+        instruments,
+        se: args.options().se,
+    };
+    print!("{}", render(&spec.fit(&design)?, args.json));
     Ok(())
 }
 

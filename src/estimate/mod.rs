@@ -9,6 +9,8 @@ pub mod covariance;
 pub mod error;
 pub mod factor;
 pub mod interaction;
+pub mod iv;
+pub mod lewbel;
 pub mod linalg;
 pub mod lq;
 pub mod margins;
@@ -17,6 +19,7 @@ pub mod normal;
 pub mod ols;
 pub mod options;
 pub mod ordered;
+pub mod psm;
 pub mod results;
 pub mod separation;
 

@@ -1,0 +1,61 @@
+//! Nearest-neighbour propensity-score matching on n = 10^6.
+//!
+//! `cargo bench --bench psm`
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use faer::Mat;
+use migsim::data::Design;
+use migsim::estimate::psm::{Psm, matching};
+use migsim::seed::{self, Component};
+use rand::Rng;
+use std::hint::black_box;
+
+const N: usize = 1_000_000;
+
+fn data() -> (Design, Vec<f64>) {
+    let mut rng = seed::stream(1, 0, Component::Custom(7));
+    let x: Vec<f64> = (0..N).map(|_| rng.random::<f64>() * 4.0 - 2.0).collect();
+    let p: Vec<f64> = x.iter().map(|v| 1.0 / (1.0 + (-(v - 0.8)).exp())).collect();
+    let d: Vec<f64> = p
+        .iter()
+        .map(|&q| f64::from(u8::from(rng.random::<f64>() < q)))
+        .collect();
+    let y: Vec<f64> = (0..N)
+        .map(|i| x[i] + 0.5 * d[i] + rng.random::<f64>())
+        .collect();
+    let design = Design {
+        y_name: "y".into(),
+        y,
+        x: Mat::from_fn(N, 3, |i, j| [1.0, x[i], d[i]][j]),
+        names: vec!["const".into(), "x".into(), "d".into()],
+        clusters: None,
+        n_dropped: 0,
+    };
+    (design, p)
+}
+
+fn bench(c: &mut Criterion) {
+    let (design, p) = data();
+    let treated: Vec<usize> = (0..N).filter(|&i| design.x[(i, 2)] == 1.0).collect();
+    let controls: Vec<usize> = (0..N).filter(|&i| design.x[(i, 2)] == 0.0).collect();
+    let pt: Vec<f64> = treated.iter().map(|&i| p[i]).collect();
+    let pc: Vec<f64> = controls.iter().map(|&i| p[i]).collect();
+    let yc: Vec<f64> = controls.iter().map(|&i| design.y[i]).collect();
+    let mut g = c.benchmark_group("psm_nn_1e6");
+    g.sample_size(10);
+    let m = matching::Method::Nearest {
+        k: 1,
+        caliper: None,
+    };
+    g.bench_function("impute_k1", |b| {
+        b.iter(|| black_box(matching::impute(&pt, &pc, &yc, &m)))
+    });
+    let spec = Psm::new("d");
+    g.bench_function("fit_with_scores_k1_ai_se_balance", |b| {
+        b.iter(|| black_box(spec.fit_with_scores(&design, &p).map(|r| r.effects.len())))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
