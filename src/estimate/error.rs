@@ -45,4 +45,23 @@ pub enum EstimateError {
     MissingColumn { estimator: String, column: String },
     #[error("{0}")]
     Invalid(String),
+    #[error("treatment `{column}` must be 0/1; row {row} has {value} ({hint})")]
+    TreatmentNotBinary {
+        column: String,
+        row: usize,
+        value: f64,
+        hint: String,
+    },
+    #[error("treatment `{column}` needs both treated and control units: {treated} treated, {controls} controls")]
+    NoTreatedOrControls {
+        column: String,
+        treated: usize,
+        controls: usize,
+    },
+    #[error("{role} `{column}` is constant ({value}); it must vary")]
+    ConstantColumn {
+        column: String,
+        role: String,
+        value: f64,
+    },
 }

@@ -3,6 +3,8 @@
 //! parameter involved.
 
 pub mod error;
+pub mod heckman;
+pub mod mediation;
 pub mod normal;
 pub mod options;
 pub mod results;
