@@ -1,6 +1,15 @@
 //! Survey data: a columnar `Dataset` read from CSV, formulas, and the design
 //! matrices estimators consume.
 
+pub mod build;
+mod csv_read;
+pub mod dataset;
 pub mod design;
+pub mod error;
+pub mod formula;
 
+pub use build::{build_design, build_design_owned, load_design};
+pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
+pub use error::{DataError, RowLoc};
+pub use formula::{Formula, Term};

@@ -30,10 +30,8 @@ pub fn fit_by_name(
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
     let _ = (design, opts);
-    match name {
-        other => Err(EstimateError::UnknownEstimator(
-            other.to_string(),
-            DESIGN_ESTIMATORS.join(", "),
-        )),
-    }
+    Err(EstimateError::UnknownEstimator(
+        name.to_string(),
+        DESIGN_ESTIMATORS.join(", "),
+    ))
 }

@@ -1,0 +1,411 @@
+//! Formula + dataset -> [`Design`]: listwise deletion, `const`, terms,
+//! fixed-effect dummies and dense cluster ids.
+//!
+//! Design column order: `const` (as statsmodels' `add_constant`), then the
+//! terms in the order written, then for each `--fe` column one dummy per level
+//! but the first, levels sorted (numerically for numeric columns, byte-wise for
+//! text, as pandas/patsy sort them). Dummies are named `COL=value`; a numeric
+//! value is printed in its shortest round-trip form, so an integer-valued level
+//! reads `year=2016` (pandas' `get_dummies` on an int column gives `year_2016`;
+//! patsy gives `C(year)[T.2016]`), and 2.5 reads `x=2.5`.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use faer::Mat;
+
+use super::csv_read::unknown_column;
+use super::dataset::{Categorical, Column, Dataset, RowLines, parse_number};
+use super::design::{Clusters, Design};
+use super::error::DataError;
+use super::formula::Formula;
+
+/// Read only the columns `formula` uses from a CSV file and build its design.
+pub fn load_design(path: &Path, formula: &Formula) -> Result<Design, DataError> {
+    let ds = Dataset::read_csv_columns(path, &formula.columns())?;
+    build_design_owned(ds, formula)
+}
+
+/// Build the design of `formula` on `ds`.
+pub fn build_design(ds: &Dataset, formula: &Formula) -> Result<Design, DataError> {
+    let (source, lines, cols) = ds.borrow_parts();
+    Builder::new(source, lines, cols, formula)?.build()
+}
+
+/// Build the design, freeing each data column once the design has taken what
+/// it needs from it (peak memory: the design plus the not-yet-used columns).
+pub fn build_design_owned(ds: Dataset, formula: &Formula) -> Result<Design, DataError> {
+    let (source, lines, cols) = ds.into_parts();
+    Builder::new(source, lines, cols, formula)?.build()
+}
+
+struct Builder<'a, 'f> {
+    file: String,
+    lines: RowLines,
+    formula: &'f Formula,
+    /// The formula's columns, in `Formula::columns` order.
+    names: Vec<&'f str>,
+    cols: Vec<Cow<'a, Column>>,
+    /// Complete-case rows (`None`: every row is complete).
+    rows: Option<Vec<usize>>,
+    n: usize,
+    n_dropped: usize,
+}
+
+impl<'a, 'f> Builder<'a, 'f> {
+    fn new(
+        file: String,
+        lines: RowLines,
+        mut all: Vec<(String, Cow<'a, Column>)>,
+        formula: &'f Formula,
+    ) -> Result<Self, DataError> {
+        let names = formula.columns();
+        let mut cols = Vec::with_capacity(names.len());
+        for name in &names {
+            let Some(j) = all.iter().position(|(n, _)| n == name) else {
+                let avail: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
+                return Err(unknown_column(&file, name, &avail));
+            };
+            cols.push(std::mem::replace(&mut all[j].1, Cow::Owned(empty())));
+        }
+        drop(all);
+        let mut b = Builder {
+            file,
+            lines,
+            formula,
+            names,
+            cols,
+            rows: None,
+            n: 0,
+            n_dropped: 0,
+        };
+        b.check_columns()?;
+        b.complete_cases()?;
+        Ok(b)
+    }
+
+    fn build(mut self) -> Result<Design, DataError> {
+        let f = self.formula;
+        let y = self.gather(self.idx(&f.y));
+        self.check_finite(&y, &f.y, &f.y)?;
+        self.release_after(Stage::Y);
+        let fe_levels: Vec<(usize, Vec<Level>)> =
+            f.fe.iter()
+                .map(|c| self.fe_levels(c))
+                .collect::<Result<_, _>>()?;
+        let k = usize::from(f.intercept)
+            + f.x_terms.len()
+            + fe_levels.iter().map(|(_, l)| l.len() - 1).sum::<usize>();
+        let n = self.n;
+        let mut x = Mat::<f64>::with_capacity(n, k);
+        let mut names = Vec::with_capacity(k);
+        if f.intercept {
+            push_col(&mut x, n, |_| 1.0);
+            names.push("const".to_string());
+        }
+        for (t, term) in f.x_terms.iter().enumerate() {
+            let mut v: Vec<f64> = Vec::new();
+            for (p, c) in term.factors.iter().enumerate() {
+                let w = self.gather(self.idx(c));
+                self.check_finite(&w, c, &term.name)?;
+                if p == 0 {
+                    v = w;
+                } else {
+                    v.iter_mut().zip(&w).for_each(|(a, b)| *a *= b);
+                }
+            }
+            self.check_not_constant(&v, &term.name)?;
+            push_col(&mut x, n, |i| v[i]);
+            names.push(term.name.clone());
+            self.release_after(Stage::Term(t));
+        }
+        for (e, (codes_col, levels)) in fe_levels.iter().enumerate() {
+            let col = &f.fe[e];
+            let level_of = self.level_index(*codes_col, levels);
+            for (l, level) in levels.iter().enumerate().skip(1) {
+                push_col(&mut x, n, |i| f64::from(u8::from(level_of[i] == l as u32)));
+                names.push(format!("{col}={}", level.label));
+            }
+            self.release_after(Stage::Fe(e));
+        }
+        let clusters = match &f.cluster {
+            Some(c) => Some(self.clusters(c)?),
+            None => None,
+        };
+        Ok(Design {
+            y_name: f.y.clone(),
+            y,
+            x,
+            names,
+            clusters,
+            n_dropped: self.n_dropped,
+        })
+    }
+
+    fn idx(&self, name: &str) -> usize {
+        self.names.iter().position(|n| *n == name).unwrap_or(0)
+    }
+
+    /// All-missing and (for numeric roles) non-numeric columns.
+    fn check_columns(&mut self) -> Result<(), DataError> {
+        let f = self.formula;
+        let numeric_roles = std::iter::once((f.y.as_str(), f.y.as_str())).chain(
+            f.x_terms
+                .iter()
+                .flat_map(|t| t.factors.iter().map(move |c| (c.as_str(), t.name.as_str()))),
+        );
+        for (j, col) in self.cols.iter().enumerate() {
+            if col.all_missing() {
+                return Err(DataError::AllMissing {
+                    file: self.file.clone(),
+                    column: self.names[j].to_string(),
+                });
+            }
+        }
+        for (c, term) in numeric_roles {
+            let j = self.idx(c);
+            if let Column::Categorical(cat) = &*self.cols[j] {
+                let numeric = self.as_numeric(cat, c, term)?;
+                self.cols[j] = Cow::Owned(numeric);
+            }
+        }
+        Ok(())
+    }
+
+    /// A text column used as a number: an error at its first non-numeric
+    /// cell, or (all levels numeric, e.g. built in memory) its parsed values.
+    fn as_numeric(&self, cat: &Categorical, column: &str, term: &str) -> Result<Column, DataError> {
+        if let Some((i, value)) = cat.first_non_numeric() {
+            return Err(DataError::NonNumeric {
+                file: self.file.clone(),
+                column: column.to_string(),
+                term: term.to_string(),
+                loc: self.lines.loc(i),
+                value: value.to_string(),
+            });
+        }
+        let parsed: Vec<f64> = cat
+            .levels
+            .iter()
+            .map(|l| parse_number(l.trim().as_bytes()).unwrap_or(f64::NAN))
+            .collect();
+        Ok(Column::Numeric(
+            cat.codes
+                .iter()
+                .map(|&c| parsed.get(c as usize).copied().unwrap_or(f64::NAN))
+                .collect(),
+        ))
+    }
+
+    /// Listwise deletion over every column of the formula.
+    fn complete_cases(&mut self) -> Result<(), DataError> {
+        let n_rows = self.cols.first().map_or(0, |c| c.len());
+        let complete = |i: usize| self.cols.iter().all(|c| !c.is_missing(i));
+        let dropped = (0..n_rows).filter(|&i| !complete(i)).count();
+        if dropped == n_rows {
+            return Err(DataError::NoCompleteCases {
+                file: self.file.clone(),
+                dropped,
+                columns: self.names.join(", "),
+            });
+        }
+        if dropped > 0 {
+            self.rows = Some((0..n_rows).filter(|&i| complete(i)).collect());
+        }
+        self.n = n_rows - dropped;
+        self.n_dropped = dropped;
+        Ok(())
+    }
+
+    /// Original row index of complete case `i`.
+    fn row(&self, i: usize) -> usize {
+        self.rows.as_ref().map_or(i, |r| r[i])
+    }
+
+    /// Complete-case values of numeric column `j`.
+    fn gather(&self, j: usize) -> Vec<f64> {
+        let Column::Numeric(v) = &*self.cols[j] else {
+            return vec![f64::NAN; self.n];
+        };
+        match &self.rows {
+            None => v.clone(),
+            Some(rows) => rows.iter().map(|&r| v[r]).collect(),
+        }
+    }
+
+    fn check_finite(&self, v: &[f64], column: &str, term: &str) -> Result<(), DataError> {
+        match v.iter().position(|x| x.is_infinite()) {
+            None => Ok(()),
+            Some(i) => Err(DataError::NonFinite {
+                file: self.file.clone(),
+                column: column.to_string(),
+                term: term.to_string(),
+                loc: self.lines.loc(self.row(i)),
+                value: v[i],
+            }),
+        }
+    }
+
+    fn check_not_constant(&self, v: &[f64], term: &str) -> Result<(), DataError> {
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
+        if lo < hi {
+            return Ok(());
+        }
+        Err(DataError::Constant {
+            file: self.file.clone(),
+            column: term.to_string(),
+            value: format!("{lo}"),
+            n: self.n,
+        })
+    }
+
+    /// Sorted levels of a fixed-effect or cluster column over the complete cases.
+    fn levels(&self, j: usize) -> Vec<Level> {
+        match &*self.cols[j] {
+            Column::Numeric(_) => {
+                let mut v = self.gather(j);
+                v.iter_mut().for_each(|x| *x += 0.0);
+                v.sort_by(f64::total_cmp);
+                v.dedup_by(|a, b| a.total_cmp(b).is_eq());
+                v.into_iter()
+                    .map(|x| Level {
+                        label: format!("{x}"),
+                        key: Key::Num(x),
+                    })
+                    .collect()
+            }
+            Column::Categorical(cat) => {
+                let mut seen = vec![false; cat.levels.len()];
+                for i in 0..self.n {
+                    if let Some(s) = seen.get_mut(cat.codes[self.row(i)] as usize) {
+                        *s = true;
+                    }
+                }
+                (0..cat.levels.len())
+                    .filter(|&c| seen[c])
+                    .map(|c| Level {
+                        label: cat.levels[c].clone(),
+                        key: Key::Code(c as u32),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn fe_levels(&self, column: &str) -> Result<(usize, Vec<Level>), DataError> {
+        let j = self.idx(column);
+        let levels = self.levels(j);
+        if levels.len() < 2 {
+            return Err(DataError::Constant {
+                file: self.file.clone(),
+                column: column.to_string(),
+                value: levels.first().map_or(String::new(), |l| l.label.clone()),
+                n: self.n,
+            });
+        }
+        Ok((j, levels))
+    }
+
+    /// Position in `levels` of each complete case's value of column `j`.
+    fn level_index(&self, j: usize, levels: &[Level]) -> Vec<u32> {
+        let find = |key: Key| {
+            levels
+                .binary_search_by(|l| l.key.cmp(&key))
+                .map_or(u32::MAX, |p| p as u32)
+        };
+        match &*self.cols[j] {
+            Column::Numeric(v) => (0..self.n)
+                .map(|i| find(Key::Num(v[self.row(i)] + 0.0)))
+                .collect(),
+            Column::Categorical(cat) => (0..self.n)
+                .map(|i| find(Key::Code(cat.codes[self.row(i)])))
+                .collect(),
+        }
+    }
+
+    fn clusters(&mut self, column: &str) -> Result<Clusters, DataError> {
+        let j = self.idx(column);
+        let levels = self.levels(j);
+        let ids = self.level_index(j, &levels);
+        self.release_after(Stage::Cluster);
+        Ok(Clusters {
+            variable: column.to_string(),
+            ids,
+            groups: levels.len(),
+        })
+    }
+
+    /// Drop the owned data of columns no later stage reads.
+    fn release_after(&mut self, done: Stage) {
+        for j in 0..self.cols.len() {
+            let name = self.names[j];
+            if last_use(self.formula, name) <= done {
+                self.cols[j] = Cow::Owned(empty());
+            }
+        }
+    }
+}
+
+/// Build steps in order; a column is freed after its last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Y,
+    Term(usize),
+    Fe(usize),
+    Cluster,
+}
+
+fn last_use(f: &Formula, column: &str) -> Stage {
+    if f.cluster.as_deref() == Some(column) {
+        return Stage::Cluster;
+    }
+    if let Some(e) = f.fe.iter().rposition(|c| c == column) {
+        return Stage::Fe(e);
+    }
+    if let Some(t) = f
+        .x_terms
+        .iter()
+        .rposition(|t| t.factors.iter().any(|c| c == column))
+    {
+        return Stage::Term(t);
+    }
+    Stage::Y
+}
+
+/// One level of a fixed-effect or cluster column.
+struct Level {
+    label: String,
+    key: Key,
+}
+
+/// Sort key of a level: the number, or the sorted-level code of a text column.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Num(f64),
+    Code(u32),
+}
+
+impl Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        match (self, other) {
+            (Key::Num(a), Key::Num(b)) => a.total_cmp(b),
+            (Key::Code(a), Key::Code(b)) => a.cmp(b),
+            (Key::Num(_), Key::Code(_)) => std::cmp::Ordering::Less,
+            (Key::Code(_), Key::Num(_)) => std::cmp::Ordering::Greater,
+        }
+    }
+}
+
+fn empty() -> Column {
+    Column::Numeric(Vec::new())
+}
+
+/// Append a column of `n` rows to `x`, touching only that column's memory.
+fn push_col(x: &mut Mat<f64>, n: usize, value: impl Fn(usize) -> f64) {
+    let k = x.ncols();
+    x.resize_with(n, k + 1, |i, _| value(i));
+}

@@ -1,0 +1,310 @@
+//! Streaming CSV reader: one pass over the file converting only the requested
+//! columns, straight into `f64` vectors. A column is numeric when every
+//! non-missing cell parses as a number; a column that meets text is read
+//! again, as categorical, in a second pass over that column alone.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use super::dataset::{
+    Categorical, Column, Dataset, MISSING_CODE, RowLines, is_missing_token, parse_number,
+};
+use super::error::{DataError, RowLoc};
+
+const BUF_BYTES: usize = 1 << 16;
+
+/// Read `path`; only `wanted` columns when given (in header order).
+pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, DataError> {
+    let file = path.display().to_string();
+    let io_err = |reason| DataError::Io {
+        file: file.clone(),
+        reason,
+    };
+    let row_bound = count_newlines(path).map_err(io_err)?;
+    let mut rdr = open(path).map_err(io_err)?;
+    let header = rdr
+        .byte_headers()
+        .map_err(|e| csv_error(&file, e, 0))?
+        .clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+        return Err(DataError::Empty { file });
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    check_duplicates(&file, &names)?;
+    let fields = select_fields(&file, &names, wanted)?;
+
+    let mut builders: Vec<Builder> = fields
+        .iter()
+        .map(|_| Builder::Numeric(Vec::with_capacity(row_bound)))
+        .collect();
+    let mut lines = LineMap::new();
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(&file, e, n)),
+        }
+        lines.push(n, record.position().map_or(0, |p| p.line()));
+        for (b, &f) in builders.iter_mut().zip(&fields) {
+            b.push(trim(&record[f]));
+        }
+        n += 1;
+    }
+    if n == 0 {
+        return Err(DataError::NoRows { file });
+    }
+
+    let text_fields: Vec<usize> = fields
+        .iter()
+        .zip(&builders)
+        .filter(|(_, b)| matches!(b, Builder::Text))
+        .map(|(&f, _)| f)
+        .collect();
+    let mut texts = if text_fields.is_empty() {
+        HashMap::new()
+    } else {
+        read_text_columns(path, &file, &text_fields, n)?
+    };
+    let columns = fields
+        .iter()
+        .zip(builders)
+        .map(|(f, b)| match b {
+            Builder::Numeric(v) => Column::Numeric(v),
+            Builder::Text => Column::Categorical(texts.remove(f).unwrap_or_else(|| Categorical {
+                levels: Vec::new(),
+                codes: vec![MISSING_CODE; n],
+            })),
+        })
+        .collect();
+    let names = fields.iter().map(|&f| names[f].clone()).collect();
+    Ok(Dataset::from_parts(file, names, columns, n, lines.finish()))
+}
+
+/// A column being read: numbers so far, or known to hold text.
+enum Builder {
+    Numeric(Vec<f64>),
+    Text,
+}
+
+impl Builder {
+    #[inline]
+    fn push(&mut self, cell: &[u8]) {
+        if let Builder::Numeric(v) = self {
+            if is_missing_token(cell) {
+                v.push(f64::NAN);
+            } else if let Some(x) = parse_number(cell) {
+                v.push(x);
+            } else {
+                *self = Builder::Text;
+            }
+        }
+    }
+}
+
+/// Row-to-line map, kept as a formula until a row breaks it.
+struct LineMap {
+    first: Option<u64>,
+    explicit: Option<Vec<u64>>,
+}
+
+impl LineMap {
+    fn new() -> Self {
+        LineMap {
+            first: None,
+            explicit: None,
+        }
+    }
+
+    fn push(&mut self, row: usize, line: u64) {
+        let first = *self.first.get_or_insert(line);
+        match &mut self.explicit {
+            Some(v) => v.push(line),
+            None if line != first + row as u64 => {
+                let mut v: Vec<u64> = (0..row as u64).map(|r| first + r).collect();
+                v.push(line);
+                self.explicit = Some(v);
+            }
+            None => {}
+        }
+    }
+
+    fn finish(self) -> RowLines {
+        match self.explicit {
+            Some(v) => RowLines::Explicit(v),
+            None => RowLines::Regular {
+                first: self.first.unwrap_or(2),
+            },
+        }
+    }
+}
+
+fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
+    let f = File::open(path)?;
+    Ok(csv::ReaderBuilder::new()
+        .has_headers(true)
+        .buffer_capacity(BUF_BYTES)
+        .from_reader(BufReader::with_capacity(BUF_BYTES, f)))
+}
+
+/// Upper bound on the number of records (used to size the columns once).
+fn count_newlines(path: &Path) -> std::io::Result<usize> {
+    let mut f = File::open(path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut count = 1;
+    loop {
+        let got = f.read(&mut buf)?;
+        if got == 0 {
+            return Ok(count);
+        }
+        count += buf[..got].iter().filter(|&&b| b == b'\n').count();
+    }
+}
+
+fn trim(cell: &[u8]) -> &[u8] {
+    cell.trim_ascii()
+}
+
+fn check_duplicates(file: &str, names: &[String]) -> Result<(), DataError> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (j, name) in names.iter().enumerate() {
+        if let Some(&first) = seen.get(name.as_str()) {
+            return Err(DataError::DuplicateColumn {
+                file: file.to_string(),
+                column: name.clone(),
+                first: first + 1,
+                second: j + 1,
+            });
+        }
+        seen.insert(name, j);
+    }
+    Ok(())
+}
+
+/// Field positions of the wanted columns, in header order.
+fn select_fields(
+    file: &str,
+    names: &[String],
+    wanted: Option<&[&str]>,
+) -> Result<Vec<usize>, DataError> {
+    let Some(wanted) = wanted else {
+        return Ok((0..names.len()).collect());
+    };
+    let mut fields = BTreeSet::new();
+    for w in wanted {
+        match names.iter().position(|n| n == w) {
+            Some(f) => {
+                fields.insert(f);
+            }
+            None => return Err(unknown_column(file, w, names)),
+        }
+    }
+    Ok(fields.into_iter().collect())
+}
+
+/// The error for a column that is not in the file, listing those that are.
+pub(crate) fn unknown_column(file: &str, column: &str, names: &[String]) -> DataError {
+    const SHOWN: usize = 30;
+    let mut available = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        available.push_str(&format!(", ... ({} in all)", names.len()));
+    }
+    DataError::UnknownColumn {
+        file: file.to_string(),
+        column: column.to_string(),
+        available,
+    }
+}
+
+/// Second pass: the given fields as categorical columns.
+fn read_text_columns(
+    path: &Path,
+    file: &str,
+    fields: &[usize],
+    n: usize,
+) -> Result<HashMap<usize, Categorical>, DataError> {
+    let mut rdr = open(path).map_err(|reason| DataError::Io {
+        file: file.to_string(),
+        reason,
+    })?;
+    let mut maps: Vec<HashMap<Vec<u8>, u32>> = vec![HashMap::new(); fields.len()];
+    let mut codes: Vec<Vec<u32>> = vec![Vec::with_capacity(n); fields.len()];
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0;
+    while rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(file, e, row))?
+    {
+        for ((map, col), &f) in maps.iter_mut().zip(&mut codes).zip(fields) {
+            let cell = trim(&record[f]);
+            if is_missing_token(cell) {
+                col.push(MISSING_CODE);
+            } else {
+                let next = map.len() as u32;
+                col.push(*map.entry(cell.to_vec()).or_insert(next));
+            }
+        }
+        row += 1;
+    }
+    Ok(fields
+        .iter()
+        .zip(maps.into_iter().zip(codes))
+        .map(|(&f, (map, codes))| (f, sorted_levels(map, codes)))
+        .collect())
+}
+
+/// Re-code first-seen codes so that levels are in sorted byte order.
+fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical {
+    let mut entries: Vec<(Vec<u8>, u32)> = map.into_iter().collect();
+    entries.sort();
+    let mut remap = vec![0u32; entries.len()];
+    for (new, (_, old)) in entries.iter().enumerate() {
+        remap[*old as usize] = new as u32;
+    }
+    for c in codes.iter_mut().filter(|c| **c != MISSING_CODE) {
+        *c = remap[*c as usize];
+    }
+    let levels = entries
+        .into_iter()
+        .map(|(b, _)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    Categorical { levels, codes }
+}
+
+/// Map a csv error met after `rows_read` complete data rows.
+fn csv_error(file: &str, e: csv::Error, rows_read: usize) -> DataError {
+    let line = e.position().map_or(0, |p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(reason) => DataError::Io {
+            file: file.to_string(),
+            reason,
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => DataError::Ragged {
+            file: file.to_string(),
+            loc: RowLoc {
+                row: rows_read + 1,
+                line: Some(line),
+            },
+            expected: expected_len as usize,
+            found: len as usize,
+        },
+        other => DataError::Malformed {
+            file: file.to_string(),
+            line,
+            message: format!("{:?}", other),
+        },
+    }
+}

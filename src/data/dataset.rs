@@ -1,0 +1,296 @@
+//! The columnar `Dataset`: numeric columns as `f64` (missing = NaN), text
+//! columns as categorical (sorted levels + codes).
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use super::error::{DataError, RowLoc};
+
+/// Cell texts read as missing (case-sensitive): pandas' most common defaults
+/// plus Stata's `.`.
+pub const MISSING_TOKENS: &[&str] = &["", "NA", "N/A", "NaN", "nan", "NULL", "."];
+
+/// Code of a missing cell in a [`Categorical`] column.
+pub const MISSING_CODE: u32 = u32::MAX;
+
+/// Whether a (trimmed) cell is one of [`MISSING_TOKENS`].
+#[inline]
+pub fn is_missing_token(cell: &[u8]) -> bool {
+    matches!(
+        cell,
+        b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"NULL" | b"."
+    )
+}
+
+/// Parse a trimmed, non-missing cell as a number (`1`, `-2.5e3`, `.5`, `inf`).
+pub fn parse_number(cell: &[u8]) -> Option<f64> {
+    std::str::from_utf8(cell).ok()?.parse::<f64>().ok()
+}
+
+/// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,
+/// and one code per row indexing into them ([`MISSING_CODE`] when missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categorical {
+    pub levels: Vec<String>,
+    pub codes: Vec<u32>,
+}
+
+impl Categorical {
+    /// Build from cells; `None` and the [`MISSING_TOKENS`] are missing.
+    pub fn from_cells<S: AsRef<str>>(cells: &[Option<S>]) -> Self {
+        fn present<S: AsRef<str>>(c: &Option<S>) -> Option<&str> {
+            c.as_ref()
+                .map(|s| s.as_ref())
+                .filter(|s| !is_missing_token(s.as_bytes()))
+        }
+        let levels: Vec<String> = cells
+            .iter()
+            .filter_map(present)
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let codes = cells
+            .iter()
+            .map(|c| match present(c) {
+                Some(s) => levels
+                    .binary_search_by(|l| l.as_str().cmp(s))
+                    .map_or(MISSING_CODE, |i| i as u32),
+                None => MISSING_CODE,
+            })
+            .collect();
+        Categorical { levels, codes }
+    }
+
+    /// The text of row `i` (0-based), `None` when missing.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let c = *self.codes.get(i)?;
+        self.levels.get(c as usize).map(String::as_str)
+    }
+
+    /// First row (0-based) whose text is not a number, with that text.
+    pub fn first_non_numeric(&self) -> Option<(usize, &str)> {
+        let bad: Vec<bool> = self
+            .levels
+            .iter()
+            .map(|l| parse_number(l.trim().as_bytes()).is_none())
+            .collect();
+        self.codes
+            .iter()
+            .position(|&c| c != MISSING_CODE && bad[c as usize])
+            .map(|i| (i, self.levels[self.codes[i] as usize].as_str()))
+    }
+}
+
+/// One column of a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Numbers; NaN marks a missing cell.
+    Numeric(Vec<f64>),
+    /// Text.
+    Categorical(Categorical),
+}
+
+impl Column {
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Numeric(v) => v.len(),
+            Column::Categorical(c) => c.codes.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether row `i` (0-based) is missing.
+    pub fn is_missing(&self, i: usize) -> bool {
+        match self {
+            Column::Numeric(v) => v[i].is_nan(),
+            Column::Categorical(c) => c.codes[i] == MISSING_CODE,
+        }
+    }
+
+    /// Whether every cell is missing.
+    pub fn all_missing(&self) -> bool {
+        (0..self.len()).all(|i| self.is_missing(i))
+    }
+
+    fn write_cell(&self, i: usize, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Column::Numeric(v) if v[i].is_nan() => {}
+            Column::Numeric(v) => {
+                let _ = write!(out, "{}", v[i]);
+            }
+            Column::Categorical(c) => out.push_str(c.get(i).unwrap_or("")),
+        }
+    }
+}
+
+/// How data rows map to lines of the source file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowLines {
+    /// Built in memory: no lines.
+    Memory,
+    /// Row `r` (0-based) starts on line `first + r`.
+    Regular { first: u64 },
+    /// Start line of every row (multi-line quoted cells or blank lines).
+    Explicit(Vec<u64>),
+}
+
+impl RowLines {
+    pub(crate) fn loc(&self, i: usize) -> RowLoc {
+        let line = match self {
+            RowLines::Memory => None,
+            RowLines::Regular { first } => Some(first + i as u64),
+            RowLines::Explicit(v) => v.get(i).copied(),
+        };
+        RowLoc { row: i + 1, line }
+    }
+}
+
+/// A named, columnar table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    source: String,
+    names: Vec<String>,
+    columns: Vec<Column>,
+    n_rows: usize,
+    lines: RowLines,
+}
+
+impl Dataset {
+    /// Build from in-memory columns (e.g. a simulated cohort); `source` names
+    /// it in error messages.
+    pub fn from_columns(
+        source: impl Into<String>,
+        columns: Vec<(String, Column)>,
+    ) -> Result<Self, DataError> {
+        let source = source.into();
+        let n_rows = columns.first().map_or(0, |(_, c)| c.len());
+        let mut seen = HashSet::new();
+        for (j, (name, col)) in columns.iter().enumerate() {
+            if !seen.insert(name.as_str()) {
+                let first = columns.iter().position(|(n, _)| n == name).unwrap_or(0);
+                return Err(DataError::DuplicateColumn {
+                    file: source,
+                    column: name.clone(),
+                    first: first + 1,
+                    second: j + 1,
+                });
+            }
+            if col.len() != n_rows {
+                return Err(DataError::LengthMismatch {
+                    file: source,
+                    column: name.clone(),
+                    expected: n_rows,
+                    found: col.len(),
+                });
+            }
+        }
+        let (names, columns) = columns.into_iter().unzip();
+        Ok(Dataset {
+            source,
+            names,
+            columns,
+            n_rows,
+            lines: RowLines::Memory,
+        })
+    }
+
+    pub(crate) fn from_parts(
+        source: String,
+        names: Vec<String>,
+        columns: Vec<Column>,
+        n_rows: usize,
+        lines: RowLines,
+    ) -> Self {
+        Dataset {
+            source,
+            names,
+            columns,
+            n_rows,
+            lines,
+        }
+    }
+
+    /// Read a CSV file with a header row (all columns).
+    pub fn read_csv(path: &Path) -> Result<Self, DataError> {
+        super::csv_read::read_csv(path, None)
+    }
+
+    /// Read only the named columns of a CSV file; the other columns are
+    /// skipped without being converted.
+    pub fn read_csv_columns(path: &Path, columns: &[&str]) -> Result<Self, DataError> {
+        super::csv_read::read_csv(path, Some(columns))
+    }
+
+    /// The file (or `<memory>` label) the data came from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        let j = self.names.iter().position(|n| n == name)?;
+        self.columns.get(j)
+    }
+
+    /// Location of row `i` (0-based) for error messages.
+    pub fn loc(&self, i: usize) -> RowLoc {
+        self.lines.loc(i)
+    }
+
+    /// The columns by name, taken out of the dataset (for building a design
+    /// without holding two copies of the data).
+    pub(crate) fn into_parts(self) -> (String, RowLines, Vec<(String, Cow<'static, Column>)>) {
+        let cols = self
+            .names
+            .into_iter()
+            .zip(self.columns.into_iter().map(Cow::Owned))
+            .collect();
+        (self.source, self.lines, cols)
+    }
+
+    /// The columns by reference, with the source name and line map.
+    pub(crate) fn borrow_parts(&self) -> (String, RowLines, Vec<(String, Cow<'_, Column>)>) {
+        let cols = self
+            .names
+            .iter()
+            .cloned()
+            .zip(self.columns.iter().map(Cow::Borrowed))
+            .collect();
+        (self.source.clone(), self.lines.clone(), cols)
+    }
+
+    /// The dataset as CSV text: header row, numbers in shortest round-trip
+    /// form, missing cells empty.
+    pub fn to_csv_bytes(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut cells = vec![String::new(); self.columns.len()];
+        let _ = w.write_record(&self.names);
+        for i in 0..self.n_rows {
+            for (cell, col) in cells.iter_mut().zip(&self.columns) {
+                cell.clear();
+                col.write_cell(i, cell);
+            }
+            let _ = w.write_record(&cells);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
+    /// Write as CSV, atomically (temp file + rename).
+    pub fn write_csv(&self, path: &Path) -> Result<(), DataError> {
+        crate::io::write_atomic(path, &self.to_csv_bytes())?;
+        Ok(())
+    }
+}
