@@ -20,7 +20,8 @@ fn reference() -> Value {
 fn columns() -> HashMap<String, Vec<f64>> {
     let mut rdr = csv::Reader::from_path(format!("{DIR}/data.csv")).unwrap();
     let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let mut cols: HashMap<String, Vec<f64>> = names.iter().map(|n| (n.clone(), Vec::new())).collect();
+    let mut cols: HashMap<String, Vec<f64>> =
+        names.iter().map(|n| (n.clone(), Vec::new())).collect();
     for rec in rdr.records() {
         for (n, v) in names.iter().zip(rec.unwrap().iter()) {
             cols.get_mut(n).unwrap().push(v.parse().unwrap());
@@ -32,23 +33,51 @@ fn columns() -> HashMap<String, Vec<f64>> {
 /// Design `y ~ const + xs` in the order given.
 fn design(cols: &HashMap<String, Vec<f64>>, y: &str, xs: &[&str]) -> Design {
     let n = cols[y].len();
-    let names: Vec<String> = std::iter::once("const").chain(xs.iter().copied()).map(String::from).collect();
-    let x = Mat::from_fn(n, names.len(), |i, j| if j == 0 { 1.0 } else { cols[&names[j]][i] });
-    Design { y_name: y.into(), y: cols[y].clone(), x, names, clusters: None, n_dropped: 0 }
+    let names: Vec<String> = std::iter::once("const")
+        .chain(xs.iter().copied())
+        .map(String::from)
+        .collect();
+    let x = Mat::from_fn(n, names.len(), |i, j| {
+        if j == 0 { 1.0 } else { cols[&names[j]][i] }
+    });
+    Design {
+        y_name: y.into(),
+        y: cols[y].clone(),
+        x,
+        names,
+        clusters: None,
+        n_dropped: 0,
+    }
 }
 
 fn vec_f64(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 /// A fitted model as the estimators return it, from statsmodels' params and covariance.
 fn fit_from(model: &Value, estimator: &str) -> FitResult {
-    let names: Vec<String> = model["names"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = model["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
     let params = vec_f64(&model["params"]);
-    let cov: Vec<f64> = model["cov"].as_array().unwrap().iter().flat_map(vec_f64).collect();
+    let cov: Vec<f64> = model["cov"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(vec_f64)
+        .collect();
     let k = names.len();
     let mut fr = FitResult::new(estimator, 0);
-    fr.coefficients = (0..k).map(|j| ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt())).collect();
+    fr.coefficients = (0..k)
+        .map(|j| ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt()))
+        .collect();
     fr.vcov = Some(cov);
     fr.info.converged = true;
     fr
@@ -65,17 +94,33 @@ fn effect<'a>(r: &'a FitResult, name: &str) -> &'a ParamRow {
 fn assert_within_mc(ours: &ParamRow, reference: &Value, reps: f64, sims: f64, median: bool) {
     let sd_ref = reference["sd"].as_f64().unwrap();
     let est_ref = reference["estimate"].as_f64().unwrap();
-    let mc = (sd_ref.powi(2) / reps + ours.std_error.powi(2) / sims).sqrt() * if median { 1.2533 } else { 1.0 };
+    let mc = (sd_ref.powi(2) / reps + ours.std_error.powi(2) / sims).sqrt()
+        * if median { 1.2533 } else { 1.0 };
     let diff = (ours.estimate - est_ref).abs();
-    assert!(diff < 4.5 * mc, "{}: ours {} statsmodels {} (MC sd of difference {mc})", ours.name, ours.estimate, est_ref);
-    assert!((ours.std_error / sd_ref - 1.0).abs() < 0.15, "{}: draw SD {} vs {}", ours.name, ours.std_error, sd_ref);
+    assert!(
+        diff < 4.5 * mc,
+        "{}: ours {} statsmodels {} (MC sd of difference {mc})",
+        ours.name,
+        ours.estimate,
+        est_ref
+    );
+    assert!(
+        (ours.std_error / sd_ref - 1.0).abs() < 0.15,
+        "{}: draw SD {} vs {}",
+        ours.name,
+        ours.std_error,
+        sd_ref
+    );
 }
 
 fn statsmodels_case(case: &str, model: OutcomeModel) {
     let r = reference();
     let c = &r["statsmodels"][case];
     let cols = columns();
-    let (t, m) = (c["treatment"].as_str().unwrap(), c["mediator"].as_str().unwrap());
+    let (t, m) = (
+        c["treatment"].as_str().unwrap(),
+        c["mediator"].as_str().unwrap(),
+    );
     let d = design(&cols, c["outcome"].as_str().unwrap(), &[t, m, "x1", "x2"]);
     let mut spec = Mediation::new(t, m);
     spec.outcome_model = model;
@@ -89,10 +134,24 @@ fn statsmodels_case(case: &str, model: OutcomeModel) {
     let out = fit_from(&c["outcome_model_fit"], "outcome");
     let res = spec.from_fits(&ds, &med, &out).unwrap();
     let reps = c["reps"].as_f64().unwrap();
-    for name in ["acme", "ade", "total", "acme_control", "acme_treated", "ade_control", "ade_treated"] {
+    for name in [
+        "acme",
+        "ade",
+        "total",
+        "acme_control",
+        "acme_treated",
+        "ade_control",
+        "ade_treated",
+    ] {
         assert_within_mc(effect(&res, name), &c["effects"][name], reps, 4000.0, false);
     }
-    assert_within_mc(effect(&res, "prop_mediated"), &c["effects"]["prop_mediated"], reps, 4000.0, true);
+    assert_within_mc(
+        effect(&res, "prop_mediated"),
+        &c["effects"]["prop_mediated"],
+        reps,
+        4000.0,
+        true,
+    );
 }
 
 #[test]
@@ -124,12 +183,24 @@ fn effects_rows_intervals_and_reproducibility() {
     spec.sims = 200;
     spec.seed = 5;
     let ds = spec.designs(&d).unwrap();
-    let (med, out) = (fit_from(&c["mediator_model"], "ols"), fit_from(&c["outcome_model_fit"], "logit"));
+    let (med, out) = (
+        fit_from(&c["mediator_model"], "ols"),
+        fit_from(&c["outcome_model_fit"], "logit"),
+    );
     let a = spec.from_fits(&ds, &med, &out).unwrap();
     let names: Vec<&str> = a.effects.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(
         names,
-        ["acme", "ade", "total", "prop_mediated", "acme_control", "acme_treated", "ade_control", "ade_treated"]
+        [
+            "acme",
+            "ade",
+            "total",
+            "prop_mediated",
+            "acme_control",
+            "acme_treated",
+            "ade_control",
+            "ade_treated"
+        ]
     );
     for e in &a.effects {
         assert!(e.ci_low <= e.estimate && e.estimate <= e.ci_high, "{e:?}");
@@ -140,7 +211,10 @@ fn effects_rows_intervals_and_reproducibility() {
     assert_eq!(a.extra_rows["mediator_model"], med.coefficients);
     let b = spec.from_fits(&ds, &med, &out).unwrap();
     assert_eq!(a.effects, b.effects);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
     let c1 = pool.install(|| spec.from_fits(&ds, &med, &out).unwrap());
     assert_eq!(a.effects, c1.effects);
     spec.seed = 6;
@@ -186,22 +260,37 @@ fn probit_simulation_converges_to_exact_plug_in() {
         let row = simulate::summarise(name, x, false);
         let se = row.std_error / (spec.sims as f64).sqrt();
         let exact = p[name].as_f64().unwrap();
-        assert!(se < 2e-4, "{name}: MC SE {se} too large for a meaningful check");
-        assert!((row.estimate - exact).abs() < 4.5 * se, "{name}: simulated {} exact {exact} (MC SE {se})", row.estimate);
+        assert!(
+            se < 2e-4,
+            "{name}: MC SE {se} too large for a meaningful check"
+        );
+        assert!(
+            (row.estimate - exact).abs() < 4.5 * se,
+            "{name}: simulated {} exact {exact} (MC SE {se})",
+            row.estimate
+        );
     }
 }
 
 fn sensitivity_case(case: &str, sens: &str, model: OutcomeModel) -> (FitResult, Value) {
     let r = reference();
     let c = &r["statsmodels"][case];
-    let d = design(&columns(), c["outcome"].as_str().unwrap(), &["t", "m", "x1", "x2"]);
+    let d = design(
+        &columns(),
+        c["outcome"].as_str().unwrap(),
+        &["t", "m", "x1", "x2"],
+    );
     let mut spec = Mediation::new("t", "m");
     spec.outcome_model = model;
     spec.sims = 50;
     spec.sensitivity = true;
     let ds = spec.designs(&d).unwrap();
     let res = spec
-        .from_fits(&ds, &fit_from(&c["mediator_model"], "ols"), &fit_from(&c["outcome_model_fit"], "outcome"))
+        .from_fits(
+            &ds,
+            &fit_from(&c["mediator_model"], "ols"),
+            &fit_from(&c["outcome_model_fit"], "outcome"),
+        )
         .unwrap();
     (res, r["sensitivity"][sens].clone())
 }
@@ -219,7 +308,12 @@ fn assert_sensitivity(res: &FitResult, s: &Value, tol: f64) {
         let (o, t) = (res.fit[key], s[key].as_f64().unwrap());
         assert!((o - t).abs() < tol, "{key}: {o} vs {t}");
     }
-    assert!(table["interpretation"].as_str().unwrap().contains("fragile, not a robust"));
+    assert!(
+        table["interpretation"]
+            .as_str()
+            .unwrap()
+            .contains("fragile, not a robust")
+    );
 }
 
 #[test]
@@ -245,6 +339,11 @@ fn probit_sensitivity_matches_closed_form() {
 #[test]
 fn logit_sensitivity_is_refused_with_a_clear_warning() {
     let (res, _) = sensitivity_case("logit", "probit", OutcomeModel::Logit);
-    assert!(res.tables.get("sensitivity").is_none());
-    assert!(res.info.warnings.iter().any(|w| w.contains("needs a probit")));
+    assert!(!res.tables.contains_key("sensitivity"));
+    assert!(
+        res.info
+            .warnings
+            .iter()
+            .any(|w| w.contains("needs a probit"))
+    );
 }

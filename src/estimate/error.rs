@@ -52,7 +52,9 @@ pub enum EstimateError {
         value: f64,
         hint: String,
     },
-    #[error("treatment `{column}` needs both treated and control units: {treated} treated, {controls} controls")]
+    #[error(
+        "treatment `{column}` needs both treated and control units: {treated} treated, {controls} controls"
+    )]
     NoTreatedOrControls {
         column: String,
         treated: usize,

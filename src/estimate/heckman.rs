@@ -54,7 +54,13 @@ pub fn generalized_residuals(index: &[f64], treated: &[f64]) -> Vec<f64> {
     index
         .iter()
         .zip(treated)
-        .map(|(a, t)| if *t == 1.0 { normal::inv_mills(*a) } else { -normal::inv_mills(-a) })
+        .map(|(a, t)| {
+            if *t == 1.0 {
+                normal::inv_mills(*a)
+            } else {
+                -normal::inv_mills(-a)
+            }
+        })
         .collect()
 }
 
@@ -94,42 +100,73 @@ pub fn two_step_covariance(
     let ww = w.transpose() * w;
     let wwi = ww
         .llt(Side::Lower)
-        .map_err(|_| EstimateError::Invalid("second-stage regressors [X, T, imr] are collinear".into()))?
+        .map_err(|_| {
+            EstimateError::Invalid("second-stage regressors [X, T, imr] are collinear".into())
+        })?
         .inverse();
-    let w_scaled = Mat::from_fn(w.nrows(), w.ncols(), |i, j| w[(i, j)] * (1.0 - r2 * delta[i]));
+    let w_scaled = Mat::from_fn(w.nrows(), w.ncols(), |i, j| {
+        w[(i, j)] * (1.0 - r2 * delta[i])
+    });
     let dz = Mat::from_fn(z.nrows(), z.ncols(), |i, j| z[(i, j)] * delta[i]);
     let f = w.transpose() * &dz;
     let mid = w.transpose() * &w_scaled + (&f * v_gamma * f.transpose()) * r2;
     let vcov = (&wwi * &mid * &wwi) * sigma2;
-    Ok(TwoStep { lambda, sigma: sigma2.sqrt(), rho, rho_truncated, vcov })
+    Ok(TwoStep {
+        lambda,
+        sigma: sigma2.sqrt(),
+        rho,
+        rho_truncated,
+        vcov,
+    })
 }
 
 impl Heckman {
     /// Two-step spec with the defaults (outcome model chosen from the data,
     /// classical standard errors).
     pub fn new(treatment: impl Into<String>, instruments: Vec<String>) -> Self {
-        Heckman { treatment: treatment.into(), instruments, outcome: HeckmanOutcome::Auto, opts: FitOptions::default() }
+        Heckman {
+            treatment: treatment.into(),
+            instruments,
+            outcome: HeckmanOutcome::Auto,
+            opts: FitOptions::default(),
+        }
     }
 
     /// First-stage design: the treatment on every column of `d` but itself.
     pub fn first_stage_design(&self, d: &Design) -> Result<Design, EstimateError> {
-        let missing = |c: &str| EstimateError::MissingColumn { estimator: "heckman".into(), column: c.into() };
-        let t = d.col_index(&self.treatment).ok_or_else(|| missing(&self.treatment))?;
+        let missing = |c: &str| EstimateError::MissingColumn {
+            estimator: "heckman".into(),
+            column: c.into(),
+        };
+        let t = d
+            .col_index(&self.treatment)
+            .ok_or_else(|| missing(&self.treatment))?;
         if self.instruments.is_empty() {
             return Err(EstimateError::InvalidOption {
                 option: "instrument".into(),
-                reason: "the two-step model needs an exclusion restriction (a first-stage-only column)".into(),
+                reason:
+                    "the two-step model needs an exclusion restriction (a first-stage-only column)"
+                        .into(),
             });
         }
         for inst in &self.instruments {
             let j = d.col_index(inst).ok_or_else(|| missing(inst))?;
             let first = d.x[(0, j)];
             if d.x.col(j).iter().all(|v| *v == first) {
-                return Err(EstimateError::ConstantColumn { column: inst.clone(), role: "instrument".into(), value: first });
+                return Err(EstimateError::ConstantColumn {
+                    column: inst.clone(),
+                    role: "instrument".into(),
+                    value: first,
+                });
             }
         }
         check_binary_treatment(d, t)?;
-        Ok(drop_columns(d, &[t], d.names[t].clone(), d.x.col(t).iter().copied().collect()))
+        Ok(drop_columns(
+            d,
+            &[t],
+            d.names[t].clone(),
+            d.x.col(t).iter().copied().collect(),
+        ))
     }
 
     /// Second-stage design (instruments dropped, `imr` appended) and the
@@ -148,10 +185,18 @@ impl Heckman {
             }
         }
         let h = generalized_residuals(&index, &first_design.y);
-        let drop: Vec<usize> = self.instruments.iter().filter_map(|c| d.col_index(c)).collect();
+        let drop: Vec<usize> = self
+            .instruments
+            .iter()
+            .filter_map(|c| d.col_index(c))
+            .collect();
         let mut second = drop_columns(d, &drop, d.y_name.clone(), d.y.clone());
         let k = second.k();
-        second.x = Mat::from_fn(d.n(), k + 1, |i, j| if j < k { second.x[(i, j)] } else { h[i] });
+        second.x = Mat::from_fn(
+            d.n(),
+            k + 1,
+            |i, j| if j < k { second.x[(i, j)] } else { h[i] },
+        );
         second.names.push("imr".into());
         Ok((second, index))
     }
@@ -159,7 +204,9 @@ impl Heckman {
     /// The second-stage model to use for outcome `y`.
     pub fn outcome_model(&self, y: &[f64]) -> HeckmanOutcome {
         match self.outcome {
-            HeckmanOutcome::Auto if y.iter().all(|v| *v == 0.0 || *v == 1.0) => HeckmanOutcome::Probit,
+            HeckmanOutcome::Auto if y.iter().all(|v| *v == 0.0 || *v == 1.0) => {
+                HeckmanOutcome::Probit
+            }
             HeckmanOutcome::Auto => HeckmanOutcome::Linear,
             other => other,
         }
@@ -177,16 +224,20 @@ impl Heckman {
         second_fit: &FitResult,
     ) -> Result<FitResult, EstimateError> {
         let mut res = FitResult::new("heckman", second_design.n());
-        res.extra_rows.insert("first_stage".into(), first_fit.coefficients.clone());
+        res.extra_rows
+            .insert("first_stage".into(), first_fit.coefficients.clone());
         for (k, v) in &first_fit.fit {
             res.fit.insert(format!("first_stage_{k}"), *v);
         }
         res.info = second_fit.info.clone();
         res.info.converged = first_fit.info.converged && second_fit.info.converged;
-        res.info.warnings.extend(first_fit.info.warnings.iter().cloned());
+        res.info
+            .warnings
+            .extend(first_fit.info.warnings.iter().cloned());
         if self.outcome_model(&second_design.y) == HeckmanOutcome::Probit {
             res.coefficients = second_fit.coefficients.clone();
-            res.fit.extend(second_fit.fit.iter().map(|(k, v)| (k.clone(), *v)));
+            res.fit
+                .extend(second_fit.fit.iter().map(|(k, v)| (k.clone(), *v)));
             res.vcov = second_fit.vcov.clone();
             res.tables.insert(
                 "second_stage".into(),
@@ -199,9 +250,19 @@ impl Heckman {
         let kz = first_design.k();
         let v_gamma = Mat::from_fn(kz, kz, |i, j| vg[i * kz + j]);
         let resid: Vec<f64> = (0..second_design.n())
-            .map(|i| second_design.y[i] - (0..b.len()).map(|j| second_design.x[(i, j)] * b[j]).sum::<f64>())
+            .map(|i| {
+                second_design.y[i]
+                    - (0..b.len())
+                        .map(|j| second_design.x[(i, j)] * b[j])
+                        .sum::<f64>()
+            })
             .collect();
-        let h = second_design.x.col(second_design.k() - 1).iter().copied().collect::<Vec<_>>();
+        let h = second_design
+            .x
+            .col(second_design.k() - 1)
+            .iter()
+            .copied()
+            .collect::<Vec<_>>();
         let ts = two_step_covariance(
             second_design.x.as_ref(),
             first_design.x.as_ref(),
@@ -215,11 +276,21 @@ impl Heckman {
         Ok(res)
     }
 
-    fn linear_rows(&self, res: &mut FitResult, d: &Design, b: &[f64], ts: &TwoStep, second: &FitResult) {
+    fn linear_rows(
+        &self,
+        res: &mut FitResult,
+        d: &Design,
+        b: &[f64],
+        ts: &TwoStep,
+        second: &FitResult,
+    ) {
         let k = b.len();
-        res.coefficients = (0..k).map(|j| ParamRow::normal(d.names[j].clone(), b[j], ts.vcov[(j, j)].sqrt())).collect();
+        res.coefficients = (0..k)
+            .map(|j| ParamRow::normal(d.names[j].clone(), b[j], ts.vcov[(j, j)].sqrt()))
+            .collect();
         res.vcov = Some((0..k * k).map(|i| ts.vcov[(i / k, i % k)]).collect());
-        res.fit.extend(second.fit.iter().map(|(k, v)| (k.clone(), *v)));
+        res.fit
+            .extend(second.fit.iter().map(|(k, v)| (k.clone(), *v)));
         res.fit.insert("lambda".into(), ts.lambda);
         res.fit.insert("rho".into(), ts.rho);
         res.fit.insert("sigma".into(), ts.sigma);
@@ -229,7 +300,10 @@ impl Heckman {
             json!({"model": "ols", "covariance": "Heckman (1979) two-step"}),
         );
         if ts.rho_truncated {
-            res.info.warnings.push(format!("rho = lambda / sigma exceeded 1 in absolute value; truncated to {}", ts.rho));
+            res.info.warnings.push(format!(
+                "rho = lambda / sigma exceeded 1 in absolute value; truncated to {}",
+                ts.rho
+            ));
         }
         if self.opts.se != SeKind::Classical {
             res.info.warnings.push(
@@ -241,7 +315,11 @@ impl Heckman {
 
 fn check_binary_treatment(d: &Design, t: usize) -> Result<(), EstimateError> {
     let col = d.x.col(t);
-    if let Some((row, v)) = col.iter().enumerate().find(|(_, v)| **v != 0.0 && **v != 1.0) {
+    if let Some((row, v)) = col
+        .iter()
+        .enumerate()
+        .find(|(_, v)| **v != 0.0 && **v != 1.0)
+    {
         return Err(EstimateError::TreatmentNotBinary {
             column: d.names[t].clone(),
             row,
@@ -251,7 +329,11 @@ fn check_binary_treatment(d: &Design, t: usize) -> Result<(), EstimateError> {
     }
     let treated = col.iter().filter(|v| **v == 1.0).count();
     if treated == 0 || treated == d.n() {
-        return Err(EstimateError::NoTreatedOrControls { column: d.names[t].clone(), treated, controls: d.n() - treated });
+        return Err(EstimateError::NoTreatedOrControls {
+            column: d.names[t].clone(),
+            treated,
+            controls: d.n() - treated,
+        });
     }
     Ok(())
 }

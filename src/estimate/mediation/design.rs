@@ -41,9 +41,16 @@ pub fn prepare(
         estimator: "mediation".into(),
         column: c.into(),
     };
-    let t = design.col_index(treatment).ok_or_else(|| missing(treatment))?;
-    let m = design.col_index(mediator).ok_or_else(|| missing(mediator))?;
-    let inter_names = [format!("{treatment}:{mediator}"), format!("{mediator}:{treatment}")];
+    let t = design
+        .col_index(treatment)
+        .ok_or_else(|| missing(treatment))?;
+    let m = design
+        .col_index(mediator)
+        .ok_or_else(|| missing(mediator))?;
+    let inter_names = [
+        format!("{treatment}:{mediator}"),
+        format!("{mediator}:{treatment}"),
+    ];
     let existing = inter_names.iter().find_map(|n| design.col_index(n));
     check_other_terms(design, treatment, mediator, existing)?;
     check_treatment(design, t, contrast)?;
@@ -56,7 +63,11 @@ pub fn prepare(
             let n = design.n();
             let k = design.k();
             let x = Mat::from_fn(n, k + 1, |i, j| {
-                if j < k { design.x[(i, j)] } else { design.x[(i, t)] * design.x[(i, m)] }
+                if j < k {
+                    design.x[(i, j)]
+                } else {
+                    design.x[(i, t)] * design.x[(i, m)]
+                }
             });
             outcome.x = x;
             outcome.names.push(inter_names[0].clone());
@@ -64,7 +75,9 @@ pub fn prepare(
         }
         (None, false) => None,
     };
-    let keep: Vec<usize> = (0..design.k()).filter(|j| *j != m && Some(*j) != existing).collect();
+    let keep: Vec<usize> = (0..design.k())
+        .filter(|j| *j != m && Some(*j) != existing)
+        .collect();
     let mediator_design = Design {
         y_name: mediator.into(),
         y: design.x.col(m).iter().copied().collect(),
@@ -73,7 +86,10 @@ pub fn prepare(
         clusters: design.clusters.clone(),
         n_dropped: design.n_dropped,
     };
-    let mediator_treat = keep.iter().position(|j| *j == t).ok_or_else(|| missing(treatment))?;
+    let mediator_treat = keep
+        .iter()
+        .position(|j| *j == t)
+        .ok_or_else(|| missing(treatment))?;
     Ok(MediationDesigns {
         mediator: mediator_design,
         outcome,
@@ -118,13 +134,20 @@ fn check_treatment(design: &Design, t: usize, c: Contrast) -> Result<(), Estimat
         if !(c.control.is_finite() && c.treat.is_finite()) || c.control == c.treat {
             return Err(EstimateError::InvalidOption {
                 option: "control_value/treat_value".into(),
-                reason: format!("need two different finite values, got {} and {}", c.control, c.treat),
+                reason: format!(
+                    "need two different finite values, got {} and {}",
+                    c.control, c.treat
+                ),
             });
         }
         return check_varies(design, t, "treatment");
     }
     let col = design.x.col(t);
-    if let Some((row, v)) = col.iter().enumerate().find(|(_, v)| **v != 0.0 && **v != 1.0) {
+    if let Some((row, v)) = col
+        .iter()
+        .enumerate()
+        .find(|(_, v)| **v != 0.0 && **v != 1.0)
+    {
         return Err(EstimateError::TreatmentNotBinary {
             column: name.clone(),
             row,

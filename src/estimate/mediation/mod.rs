@@ -111,7 +111,13 @@ impl Mediation {
                 reason: format!("need at least 2 simulations, got {}", self.sims),
             });
         }
-        prepare(design, &self.treatment, &self.mediator, self.interaction, self.contrast())
+        prepare(
+            design,
+            &self.treatment,
+            &self.mediator,
+            self.interaction,
+            self.contrast(),
+        )
     }
 
     /// Mediation effects from already fitted models (as R's
@@ -150,7 +156,8 @@ impl Mediation {
         let mut res = FitResult::new("mediation", d.outcome.n());
         res.effects = effect_rows(&draws);
         res.coefficients = outcome_fit.coefficients.clone();
-        res.extra_rows.insert("mediator_model".into(), mediator_fit.coefficients.clone());
+        res.extra_rows
+            .insert("mediator_model".into(), mediator_fit.coefficients.clone());
         for (k, v) in &outcome_fit.fit {
             res.fit.insert(format!("outcome_{k}"), *v);
         }
@@ -162,7 +169,9 @@ impl Mediation {
         res.info = outcome_fit.info.clone();
         res.info.covariance = Some(CovarianceType::Simulation { sims: self.sims });
         res.info.converged = outcome_fit.info.converged && mediator_fit.info.converged;
-        res.info.warnings.extend(mediator_fit.info.warnings.iter().cloned());
+        res.info
+            .warnings
+            .extend(mediator_fit.info.warnings.iter().cloned());
         if self.sensitivity {
             self.add_sensitivity(&mut res, d, (&a, &b), &e_m, sigma)?;
         }
@@ -202,7 +211,10 @@ impl Mediation {
         let c = self.contrast();
         let r2_m = r_squared(&d.mediator.y, e_m);
         let gamma = b[d.outcome_mediator];
-        let psi_y: Vec<f64> = (0..b.len()).filter(|j| *j != d.outcome_mediator).map(|j| b[j]).collect();
+        let psi_y: Vec<f64> = (0..b.len())
+            .filter(|j| *j != d.outcome_mediator)
+            .map(|j| b[j])
+            .collect();
         let curve = match self.outcome_model {
             OutcomeModel::Logit => {
                 res.info.warnings.push(
@@ -214,10 +226,21 @@ impl Mediation {
             }
             OutcomeModel::Linear => {
                 let e_y = residuals(&d.outcome, b);
-                let e_total: Vec<f64> = e_y.iter().zip(e_m).map(|(ey, em)| ey + gamma * em).collect();
+                let e_total: Vec<f64> = e_y
+                    .iter()
+                    .zip(e_m)
+                    .map(|(ey, em)| ey + gamma * em)
+                    .collect();
                 let r2_y = r_squared(&d.outcome.y, &e_y);
                 let beta2 = a[d.mediator_treat];
-                sensitivity::linear(beta2, c.treat - c.control, &e_total, e_m, (r2_m, r2_y), &grid)
+                sensitivity::linear(
+                    beta2,
+                    c.treat - c.control,
+                    &e_total,
+                    e_m,
+                    (r2_m, r2_y),
+                    &grid,
+                )
             }
             OutcomeModel::Probit => {
                 let inputs = sensitivity::ProbitInputs {
@@ -236,8 +259,14 @@ impl Mediation {
             }
         };
         res.fit.insert("rho_at_zero".into(), curve.rho_at_zero);
-        res.fit.insert("r2star_at_zero".into(), sensitivity::SensitivityCurve::r2star_prod(curve.rho_at_zero));
-        res.fit.insert("r2tilde_at_zero".into(), curve.r2tilde_prod(curve.rho_at_zero));
+        res.fit.insert(
+            "r2star_at_zero".into(),
+            sensitivity::SensitivityCurve::r2star_prod(curve.rho_at_zero),
+        );
+        res.fit.insert(
+            "r2tilde_at_zero".into(),
+            curve.r2tilde_prod(curve.rho_at_zero),
+        );
         res.tables.insert("sensitivity".into(), curve.to_json());
         Ok(())
     }
@@ -263,25 +292,39 @@ fn effect_rows(d: &EffectDraws) -> Vec<ParamRow> {
 
 /// Coefficients of `fit` in the order of `names`, and their covariance
 /// (row-major), from `fit.coefficients` and `fit.vcov`.
-pub fn coefficient_vector(fit: &FitResult, names: &[String]) -> Result<(Vec<f64>, Vec<f64>), EstimateError> {
+pub fn coefficient_vector(
+    fit: &FitResult,
+    names: &[String],
+) -> Result<(Vec<f64>, Vec<f64>), EstimateError> {
     let kf = fit.coefficients.len();
     let vcov = fit
         .vcov
         .as_ref()
         .filter(|v| v.len() >= kf * kf)
-        .ok_or_else(|| EstimateError::Invalid(format!("{} fit carries no covariance matrix", fit.estimator)))?;
+        .ok_or_else(|| {
+            EstimateError::Invalid(format!(
+                "{} fit carries no covariance matrix",
+                fit.estimator
+            ))
+        })?;
     let pos: Vec<usize> = names
         .iter()
         .map(|n| {
-            fit.coefficients.iter().position(|r| &r.name == n).ok_or_else(|| EstimateError::MissingColumn {
-                estimator: fit.estimator.clone(),
-                column: n.clone(),
-            })
+            fit.coefficients
+                .iter()
+                .position(|r| &r.name == n)
+                .ok_or_else(|| EstimateError::MissingColumn {
+                    estimator: fit.estimator.clone(),
+                    column: n.clone(),
+                })
         })
         .collect::<Result<_, _>>()?;
     let beta = pos.iter().map(|p| fit.coefficients[*p].estimate).collect();
     let ld = (vcov.len() as f64).sqrt().round() as usize;
-    let v = pos.iter().flat_map(|i| pos.iter().map(move |j| vcov[i * ld + j])).collect();
+    let v = pos
+        .iter()
+        .flat_map(|i| pos.iter().map(move |j| vcov[i * ld + j]))
+        .collect();
     Ok((beta, v))
 }
 

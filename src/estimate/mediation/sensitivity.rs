@@ -161,13 +161,26 @@ pub fn probit(p: &ProbitInputs<'_>, grid: &[f64]) -> SensitivityCurve {
     let (l0, l1) = reduced_index(p, &lambda);
     let beta2_dt = p.psi_mediator[p.treat] * (p.treat_value - p.control_value);
     let n = l0.len() as f64;
-    let (mut a0, mut a1) = (Vec::with_capacity(grid.len()), Vec::with_capacity(grid.len()));
+    let (mut a0, mut a1) = (
+        Vec::with_capacity(grid.len()),
+        Vec::with_capacity(grid.len()),
+    );
     for &r in grid {
         let g = gt * (1.0 - r * r).sqrt() - r / s2;
         let v = 1.0 + g * g * s2 * s2 + 2.0 * g * r * s2;
         let shift = g * beta2_dt / v.sqrt();
-        a0.push(l0.iter().map(|l| normal::cdf(l + shift) - normal::cdf(*l)).sum::<f64>() / n);
-        a1.push(l1.iter().map(|l| normal::cdf(*l) - normal::cdf(l - shift)).sum::<f64>() / n);
+        a0.push(
+            l0.iter()
+                .map(|l| normal::cdf(l + shift) - normal::cdf(*l))
+                .sum::<f64>()
+                / n,
+        );
+        a1.push(
+            l1.iter()
+                .map(|l| normal::cdf(*l) - normal::cdf(l - shift))
+                .sum::<f64>()
+                / n,
+        );
     }
     SensitivityCurve {
         rho: grid.to_vec(),

@@ -125,9 +125,9 @@ fn sqrt_factor(v: Mat<f64>) -> Result<Mat<f64>, EstimateError> {
     if let Ok(llt) = v.llt(Side::Lower) {
         return Ok(llt.L().to_owned());
     }
-    let evd = v
-        .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| EstimateError::Invalid("coefficient covariance has no eigendecomposition".into()))?;
+    let evd = v.self_adjoint_eigen(Side::Lower).map_err(|_| {
+        EstimateError::Invalid("coefficient covariance has no eigendecomposition".into())
+    })?;
     let (u, s) = (evd.U(), evd.S().column_vector());
     let k = v.nrows();
     if (0..k).any(|j| s[j] < -1e-8 * s[k - 1].abs().max(1e-300)) {
@@ -167,7 +167,13 @@ pub fn simulate(
 }
 
 /// `base[i] = sum_{j not in skip} x[i, j] * coef[s, j]`.
-fn linear_part(x: MatRef<'_, f64>, draws: MatRef<'_, f64>, s: usize, skip: &[usize], base: &mut [f64]) {
+fn linear_part(
+    x: MatRef<'_, f64>,
+    draws: MatRef<'_, f64>,
+    s: usize,
+    skip: &[usize],
+    base: &mut [f64],
+) {
     base.fill(0.0);
     for j in (0..x.ncols()).filter(|j| !skip.contains(j)) {
         let c = draws[(s, j)];
@@ -224,14 +230,29 @@ pub fn summarise(name: &str, draws: &[f64], median: bool) -> ParamRow {
     let s = x.len();
     let nan = f64::NAN;
     if s == 0 {
-        return ParamRow { name: name.into(), estimate: nan, std_error: nan, ci_low: nan, ci_high: nan, p_value: nan };
+        return ParamRow {
+            name: name.into(),
+            estimate: nan,
+            std_error: nan,
+            ci_low: nan,
+            ci_high: nan,
+            p_value: nan,
+        };
     }
     let mean = x.iter().sum::<f64>() / s as f64;
-    let estimate = if median { quantile_sorted(&x, 0.5) } else { mean };
+    let estimate = if median {
+        quantile_sorted(&x, 0.5)
+    } else {
+        mean
+    };
     let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (s as f64 - 1.0).max(1.0);
     let pos = x.iter().filter(|v| **v > 0.0).count();
     let neg = x.iter().filter(|v| **v < 0.0).count();
-    let p_value = if estimate == 0.0 { 1.0 } else { (2.0 * pos.min(neg) as f64 / s as f64).min(1.0) };
+    let p_value = if estimate == 0.0 {
+        1.0
+    } else {
+        (2.0 * pos.min(neg) as f64 / s as f64).min(1.0)
+    };
     ParamRow {
         name: name.into(),
         estimate,
@@ -280,8 +301,14 @@ mod tests {
         let s = d.nrows() as f64;
         let m0 = d.col(0).iter().sum::<f64>() / s;
         let m1 = d.col(1).iter().sum::<f64>() / s;
-        let c01 = (0..d.nrows()).map(|i| (d[(i, 0)] - m0) * (d[(i, 1)] - m1)).sum::<f64>() / s;
-        let v0 = (0..d.nrows()).map(|i| (d[(i, 0)] - m0).powi(2)).sum::<f64>() / s;
+        let c01 = (0..d.nrows())
+            .map(|i| (d[(i, 0)] - m0) * (d[(i, 1)] - m1))
+            .sum::<f64>()
+            / s;
+        let v0 = (0..d.nrows())
+            .map(|i| (d[(i, 0)] - m0).powi(2))
+            .sum::<f64>()
+            / s;
         // Monte Carlo SEs: mean 2/200 = 0.01, var 4 sqrt(2/40000) = 0.028, cov ~ 0.012.
         assert!((m0 - 1.0).abs() < 0.05 && (m1 + 2.0).abs() < 0.025);
         assert!((v0 - 4.0).abs() < 0.15 && (c01 - 1.2).abs() < 0.07);
