@@ -45,12 +45,31 @@ pub enum EstimateError {
     MissingColumn { estimator: String, column: String },
     #[error("{0}")]
     Invalid(String),
-    #[error("column `{column}` is constant ({value}); it has no variance to analyse")]
-    ConstantColumn { column: String, value: f64 },
     #[error("column `{column}` was declared a 0/1 dummy but row {row} has {value}")]
     NotDummy {
         column: String,
         row: usize,
+        value: f64,
+    },
+    #[error("treatment `{column}` must be 0/1; row {row} has {value} ({hint})")]
+    TreatmentNotBinary {
+        column: String,
+        row: usize,
+        value: f64,
+        hint: String,
+    },
+    #[error(
+        "treatment `{column}` needs both treated and control units: {treated} treated, {controls} controls"
+    )]
+    NoTreatedOrControls {
+        column: String,
+        treated: usize,
+        controls: usize,
+    },
+    #[error("{role} `{column}` is constant ({value}); it must vary")]
+    ConstantColumn {
+        column: String,
+        role: String,
         value: f64,
     },
 }

@@ -36,6 +36,7 @@ impl Standardized {
             if var <= f64::EPSILON * mean.abs().max(1.0).powi(2) {
                 return Err(EstimateError::ConstantColumn {
                     column: name.clone(),
+                    role: "factor item".into(),
                     value: x[0],
                 });
             }

@@ -1,0 +1,64 @@
+//! Mediation quasi-Bayesian simulation: 1,000 draws on n = 100,000 with a
+//! logit outcome (treatment, mediator, interaction and 5 controls).
+//!
+//! Run: `cargo bench --bench mediation`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use faer::Mat;
+use migsim::estimate::mediation::{Link, MediationModels, simulate};
+use migsim::seed::{Component, stream};
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+const N: usize = 100_000;
+const SIMS: usize = 1_000;
+const CONTROLS: usize = 5;
+
+fn bench_mediation(c: &mut Criterion) {
+    let mut rng = stream(42, 0, Component::Custom(9));
+    // Columns: const, t, controls; outcome adds m and t:m.
+    let xm = Mat::from_fn(N, 2 + CONTROLS, |_, j| match j {
+        0 => 1.0,
+        1 => f64::from(u8::from(rng.random::<f64>() < 0.5)),
+        _ => rng.sample(StandardNormal),
+    });
+    let xy = Mat::from_fn(N, 4 + CONTROLS, |i, j| match j {
+        j if j < 2 + CONTROLS => xm[(i, j)],
+        j if j == 2 + CONTROLS => 0.5 * xm[(i, 1)] + xm[(i, 2)],
+        _ => xm[(i, 1)] * (0.5 * xm[(i, 1)] + xm[(i, 2)]),
+    });
+    let km = xm.ncols();
+    let ky = xy.ncols();
+    let mut draw_rng = stream(7, 0, Component::Estimator);
+    let vm: Vec<f64> = (0..km * km)
+        .map(|i| if i % (km + 1) == 0 { 1e-4 } else { 0.0 })
+        .collect();
+    let vy: Vec<f64> = (0..ky * ky)
+        .map(|i| if i % (ky + 1) == 0 { 1e-4 } else { 0.0 })
+        .collect();
+    let md = simulate::draw_coefficients(&vec![0.2; km], &vm, SIMS, &mut draw_rng).unwrap();
+    let od = simulate::draw_coefficients(&vec![0.1; ky], &vy, SIMS, &mut draw_rng).unwrap();
+    let models = MediationModels {
+        mediator_x: xm.as_ref(),
+        mediator_treat: 1,
+        outcome_x: xy.as_ref(),
+        outcome_treat: 1,
+        outcome_mediator: 2 + CONTROLS,
+        outcome_interaction: Some(3 + CONTROLS),
+        link: Link::Logit,
+        sigma: 1.0,
+        control_value: 0.0,
+        treat_value: 1.0,
+    };
+    let mut g = c.benchmark_group("mediation");
+    g.sample_size(10);
+    g.bench_function("simulate_1000_sims_n1e5_logit", |b| {
+        b.iter(|| black_box(simulate::simulate(&models, md.as_ref(), od.as_ref(), 3)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_mediation);
+criterion_main!(benches);

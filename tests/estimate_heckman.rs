@@ -1,0 +1,192 @@
+//! Heckman treatment-effects two-step against statsmodels + numpy
+//! (tests/fixtures/heckman/make_fixtures.py).
+
+use std::collections::HashMap;
+
+use faer::Mat;
+use migsim::data::Design;
+use migsim::estimate::heckman::{Heckman, generalized_residuals};
+use migsim::estimate::{EstimateError, FitResult, ParamRow};
+use serde_json::Value;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/heckman");
+
+fn reference() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/reference.json")).unwrap())
+        .unwrap()
+}
+
+fn columns() -> HashMap<String, Vec<f64>> {
+    let mut rdr = csv::Reader::from_path(format!("{DIR}/data.csv")).unwrap();
+    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let mut cols: HashMap<String, Vec<f64>> =
+        names.iter().map(|n| (n.clone(), Vec::new())).collect();
+    for rec in rdr.records() {
+        for (n, v) in names.iter().zip(rec.unwrap().iter()) {
+            cols.get_mut(n).unwrap().push(v.parse().unwrap());
+        }
+    }
+    cols
+}
+
+fn design(cols: &HashMap<String, Vec<f64>>, y: &str) -> Design {
+    let names: Vec<String> = ["const", "t", "z", "x1", "x2"].map(String::from).to_vec();
+    let n = cols[y].len();
+    let x = Mat::from_fn(n, names.len(), |i, j| {
+        if j == 0 { 1.0 } else { cols[&names[j]][i] }
+    });
+    Design {
+        y_name: y.into(),
+        y: cols[y].clone(),
+        x,
+        names,
+        clusters: None,
+        n_dropped: 0,
+    }
+}
+
+fn vec_f64(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn fit_from(model: &Value, estimator: &str) -> FitResult {
+    let names: Vec<String> = model["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().into())
+        .collect();
+    let params = vec_f64(&model["params"]);
+    let cov: Vec<f64> = model["cov"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(vec_f64)
+        .collect();
+    let k = names.len();
+    let mut fr = FitResult::new(estimator, 0);
+    fr.coefficients = (0..k)
+        .map(|j| ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt()))
+        .collect();
+    fr.vcov = Some(cov);
+    fr.info.converged = true;
+    fr
+}
+
+fn spec() -> Heckman {
+    Heckman::new("t", vec!["z".into()])
+}
+
+#[test]
+fn generalized_residuals_match_numpy() {
+    let r = reference();
+    let d = design(&columns(), "y");
+    let first_d = spec().first_stage_design(&d).unwrap();
+    assert_eq!(first_d.names, ["const", "z", "x1", "x2"]);
+    let (second, _) = spec()
+        .second_stage_design(&d, &first_d, &fit_from(&r["first_stage"], "probit"))
+        .unwrap();
+    assert_eq!(second.names, ["const", "t", "x1", "x2", "imr"]);
+    for (i, want) in vec_f64(&r["imr_head"]).iter().enumerate() {
+        assert!((second.x[(i, 4)] - want).abs() < 1e-12, "imr[{i}]");
+    }
+}
+
+#[test]
+fn generalized_residuals_stay_finite_far_in_the_tails() {
+    let h = generalized_residuals(&[-40.0, 40.0], &[1.0, 0.0]);
+    // phi(x)/Phi(x) ~ -x for x -> -inf; -phi(x)/(1 - Phi(x)) ~ -x for x -> +inf.
+    assert!((h[0] - 40.0).abs() < 0.05 && (h[1] + 40.0).abs() < 0.05);
+}
+
+#[test]
+fn two_step_covariance_matches_heckman_formula() {
+    let r = reference();
+    let d = design(&columns(), "y");
+    let s = spec();
+    let first_d = s.first_stage_design(&d).unwrap();
+    let first = fit_from(&r["first_stage"], "probit");
+    let (second_d, index) = s.second_stage_design(&d, &first_d, &first).unwrap();
+    let second = fit_from(&r["ols"], "ols");
+    let res = s
+        .from_fits(&first_d, &first, &second_d, &index, &second)
+        .unwrap();
+    for key in ["lambda", "sigma", "rho"] {
+        let want = r[key].as_f64().unwrap();
+        assert!(
+            (res.fit[key] - want).abs() < 1e-9,
+            "{key}: {} vs {want}",
+            res.fit[key]
+        );
+    }
+    let se = vec_f64(&r["ols"]["se"]);
+    for (row, want) in res.coefficients.iter().zip(&se) {
+        assert!(
+            (row.std_error / want - 1.0).abs() < 1e-6,
+            "{}: {} vs {want}",
+            row.name,
+            row.std_error
+        );
+    }
+    assert_eq!(res.coefficients[1].name, "t");
+    assert_eq!(res.extra_rows["first_stage"], first.coefficients);
+    assert!(res.info.warnings.is_empty());
+}
+
+#[test]
+fn binary_outcome_keeps_the_probit_second_stage() {
+    let r = reference();
+    let d = design(&columns(), "yb");
+    let s = spec();
+    let first_d = s.first_stage_design(&d).unwrap();
+    let first = fit_from(&r["first_stage"], "probit");
+    let (second_d, index) = s.second_stage_design(&d, &first_d, &first).unwrap();
+    let second = fit_from(&r["probit"], "probit");
+    let res = s
+        .from_fits(&first_d, &first, &second_d, &index, &second)
+        .unwrap();
+    assert_eq!(res.coefficients, second.coefficients);
+    assert!(!res.fit.contains_key("rho"));
+    assert!(
+        res.tables["second_stage"]["covariance"]
+            .as_str()
+            .unwrap()
+            .contains("Murphy-Topel")
+    );
+}
+
+#[test]
+fn bad_treatment_and_instrument_are_clear_errors() {
+    let cols = columns();
+    let mut d = design(&cols, "y");
+    let s = spec();
+    d.x[(3, 1)] = 0.5;
+    assert!(matches!(
+        s.first_stage_design(&d),
+        Err(EstimateError::TreatmentNotBinary { row: 3, .. })
+    ));
+    let mut d = design(&cols, "y");
+    for i in 0..d.n() {
+        d.x[(i, 1)] = 1.0;
+    }
+    assert!(matches!(
+        s.first_stage_design(&d),
+        Err(EstimateError::NoTreatedOrControls { controls: 0, .. })
+    ));
+    let mut d = design(&cols, "y");
+    for i in 0..d.n() {
+        d.x[(i, 2)] = 2.0;
+    }
+    let e = s.first_stage_design(&d).unwrap_err();
+    assert!(e.to_string().contains("instrument `z` is constant"), "{e}");
+    let d = design(&cols, "y");
+    let e = Heckman::new("t", vec!["lq".into()])
+        .first_stage_design(&d)
+        .unwrap_err();
+    assert!(matches!(e, EstimateError::MissingColumn { ref column, .. } if column == "lq"));
+    assert!(Heckman::new("t", vec![]).first_stage_design(&d).is_err());
+}
