@@ -10,4 +10,5 @@ pub mod estimate;
 pub mod io;
 pub mod network;
 pub mod seed;
+pub mod studies;
 pub mod zenou;

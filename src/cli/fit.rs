@@ -143,7 +143,9 @@ fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Result<Design> 
 /// data plus the score column (empty for rows dropped listwise).
 fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
     if args.y.is_some() || args.fe.is_some() || args.cluster.is_some() || args.lq.is_some() {
-        anyhow::bail!("fit factor takes its items from --x; --y, --fe, --cluster and --lq do not apply");
+        anyhow::bail!(
+            "fit factor takes its items from --x; --y, --fe, --cluster and --lq do not apply"
+        );
     }
     let items: Vec<&str> = args
         .x

@@ -3,8 +3,10 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod cohort;
 pub mod fit;
 pub mod lq;
+pub mod replicate;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -23,6 +25,10 @@ pub enum Command {
     Fit(fit::FitArgs),
     /// Location quotients (formula 13) of origin/destination columns, written as a new CSV column.
     Lq(lq::LqArgs),
+    /// Simulate a study and write its survey cohort as CSV.
+    Cohort(cohort::CohortArgs),
+    /// Run a study's published specifications on a synthetic cohort, side by side with the paper.
+    Replicate(replicate::ReplicateArgs),
 }
 
 /// Run a parsed command.
@@ -31,5 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Zenou(args) => zenou::run(args),
         Command::Fit(args) => fit::run(args),
         Command::Lq(args) => lq::run(args),
+        Command::Cohort(args) => cohort::run(args),
+        Command::Replicate(args) => replicate::run(args),
     }
 }

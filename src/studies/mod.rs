@@ -1,0 +1,85 @@
+//! The three published studies as agent-based modules (../shared/STUDIES.md).
+//!
+//! Each study module holds a serde `Config` (defaults calibrated to the
+//! paper, each default's source documented), its agents and social graph, a
+//! mechanism run over time, a survey measurement layer, and
+//! `simulate(&Config, seed) -> Simulated`: the measured cohort plus the
+//! [`Truth`] only the simulator knows (structural parameters, potential
+//! outcomes under common random numbers, true effects). `replicate` runs the
+//! paper's table specifications on a synthetic cohort.
+//!
+//! Shared here: the study registry, the override mechanism that scenario and
+//! recovery files use to change a config, and the result types.
+
+pub mod overrides;
+pub mod replicate;
+pub mod types;
+
+pub use overrides::apply_overrides;
+pub use replicate::{Replication, ReplicationRow};
+pub use types::{Simulated, StudyError, StudyName, TimePath, Truth};
+
+/// A study: its config and how to simulate it.
+pub trait Study {
+    type Config: serde::Serialize + serde::de::DeserializeOwned + Default + Clone + Send + Sync;
+    const NAME: StudyName;
+    /// Population (cohort) size of a config.
+    fn n(cfg: &Self::Config) -> usize;
+    fn set_n(cfg: &mut Self::Config, n: usize);
+    /// Check parameters before anything runs (ranges, shares in [0, 1], ...).
+    fn validate(cfg: &Self::Config) -> Result<(), StudyError>;
+    fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
+    /// The paper's published specifications on a cohort of `cfg`.
+    fn replicate(cfg: &Self::Config, seed: u64) -> Result<Replication, StudyError>;
+}
+
+/// Build `S::Config` from its defaults, `overrides` (a TOML table of config
+/// keys, nested tables for nested structs) and an optional size, validated.
+pub fn config_of<S: Study>(
+    overrides: &toml::Table,
+    n: Option<usize>,
+) -> Result<S::Config, StudyError> {
+    let mut cfg = apply_overrides(&S::Config::default(), overrides)?;
+    if let Some(n) = n {
+        S::set_n(&mut cfg, n);
+    }
+    S::validate(&cfg)?;
+    Ok(cfg)
+}
+
+/// Simulate `S` with overrides and size, from `seed`.
+pub fn simulate_with<S: Study>(
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+) -> Result<Simulated, StudyError> {
+    S::simulate(&config_of::<S>(overrides, n)?, seed)
+}
+
+/// Simulate a study chosen by name.
+pub fn simulate(
+    study: StudyName,
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+) -> Result<Simulated, StudyError> {
+    let _ = (overrides, n, seed);
+    match study {
+        #[allow(unreachable_patterns)]
+        other => Err(StudyError::NotAvailable(other)),
+    }
+}
+
+/// Run a study's published specifications by name.
+pub fn replicate(
+    study: StudyName,
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+) -> Result<Replication, StudyError> {
+    let _ = (overrides, n, seed);
+    match study {
+        #[allow(unreachable_patterns)]
+        other => Err(StudyError::NotAvailable(other)),
+    }
+}

@@ -1,0 +1,139 @@
+//! Config overrides from TOML tables (scenario baselines, interventions,
+//! recovery specs): the default config is serialised to a TOML value, the
+//! override table merged into it key by key, and the result deserialised
+//! again, so unknown keys and wrong types are rejected by the config's own
+//! `#[serde(deny_unknown_fields)]` with the key named.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use toml::{Table, Value};
+
+use super::StudyError;
+
+/// `base` with `overrides` merged in (nested tables recursively).
+pub fn apply_overrides<C: Serialize + DeserializeOwned>(
+    base: &C,
+    overrides: &Table,
+) -> Result<C, StudyError> {
+    let mut value = Value::try_from(base)
+        .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
+    merge(&mut value, overrides, "")?;
+    value
+        .try_into()
+        .map_err(|e: toml::de::Error| StudyError::Override(e.message().to_string()))
+}
+
+fn merge(into: &mut Value, from: &Table, path: &str) -> Result<(), StudyError> {
+    let Value::Table(table) = into else {
+        return Err(StudyError::Override(format!(
+            "`{path}` is not a table of settings"
+        )));
+    };
+    for (key, v) in from {
+        let full = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        match (table.get_mut(key), v) {
+            (Some(existing @ Value::Table(_)), Value::Table(sub)) => merge(existing, sub, &full)?,
+            (Some(_), Value::Table(_)) => {
+                return Err(StudyError::Override(format!(
+                    "`{full}` is a single value, not a table"
+                )));
+            }
+            _ => {
+                table.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Multiply the numeric setting at dotted `path` of a config by `factor`
+/// (e.g. `policy.platform_lambda_mult`), for "x 1.2" style interventions.
+pub fn scale_setting<C: Serialize + DeserializeOwned>(
+    base: &C,
+    path: &str,
+    factor: f64,
+) -> Result<C, StudyError> {
+    let mut value = Value::try_from(base)
+        .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
+    let mut cur = &mut value;
+    for part in path.split('.') {
+        cur = cur
+            .get_mut(part)
+            .ok_or_else(|| StudyError::Override(format!("unknown setting `{path}`")))?;
+    }
+    *cur = match cur {
+        Value::Float(x) => Value::Float(*x * factor),
+        Value::Integer(i) => Value::Float(*i as f64 * factor),
+        _ => {
+            return Err(StudyError::Override(format!(
+                "`{path}` is not a number and cannot be scaled"
+            )));
+        }
+    };
+    value
+        .try_into()
+        .map_err(|e: toml::de::Error| StudyError::Override(e.message().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        rate: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Cfg {
+        n: usize,
+        inner: Inner,
+    }
+
+    fn base() -> Cfg {
+        Cfg {
+            n: 10,
+            inner: Inner { rate: 0.5 },
+        }
+    }
+
+    #[test]
+    fn nested_override_keeps_other_keys() {
+        let t: Table = toml::from_str("[inner]\nrate = 0.25").unwrap();
+        let c = apply_overrides(&base(), &t).unwrap();
+        assert_eq!(
+            c,
+            Cfg {
+                n: 10,
+                inner: Inner { rate: 0.25 }
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let t: Table = toml::from_str("[inner]\nrte = 0.25").unwrap();
+        let e = apply_overrides(&base(), &t).unwrap_err().to_string();
+        assert!(e.contains("rte"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_rejected() {
+        let t: Table = toml::from_str("n = \"many\"").unwrap();
+        assert!(apply_overrides(&base(), &t).is_err());
+    }
+
+    #[test]
+    fn scaling_multiplies() {
+        let c = scale_setting(&base(), "inner.rate", 1.2).unwrap();
+        assert!((c.inner.rate - 0.6).abs() < 1e-15);
+        assert!(scale_setting(&base(), "inner.nope", 2.0).is_err());
+    }
+}

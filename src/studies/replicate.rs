@@ -1,0 +1,75 @@
+//! Synthetic-versus-published tables (`migsim replicate`).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::StudyName;
+
+/// One reported number: a specification's term, as published and as
+/// estimated on the synthetic cohort.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReplicationRow {
+    /// e.g. "Table 2".
+    pub table: String,
+    /// e.g. "col 5: probit AME, city + year FE".
+    pub spec: String,
+    pub term: String,
+    pub published: Option<f64>,
+    pub published_se: Option<f64>,
+    pub synthetic: Option<f64>,
+    pub synthetic_se: Option<f64>,
+    /// Why a number is missing ("not yet available", a fit warning, ...).
+    pub note: Option<String>,
+}
+
+/// All rows of a study's replication.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Replication {
+    pub study: StudyName,
+    pub n: usize,
+    pub seed: u64,
+    pub rows: Vec<ReplicationRow>,
+}
+
+fn cell(v: Option<f64>, se: Option<f64>) -> String {
+    match (v, se) {
+        (Some(v), Some(se)) => format!("{v:>9.4} ({se:.4})"),
+        (Some(v), None) => format!("{v:>9.4}         "),
+        _ => format!("{:>18}", "-"),
+    }
+}
+
+impl fmt::Display for Replication {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Replication of the {} study on a synthetic cohort (n = {}, seed = {})",
+            self.study, self.n, self.seed
+        )?;
+        let mut last = (String::new(), String::new());
+        for r in &self.rows {
+            if (r.table.as_str(), r.spec.as_str()) != (last.0.as_str(), last.1.as_str()) {
+                writeln!(f, "\n{} — {}", r.table, r.spec)?;
+                writeln!(
+                    f,
+                    "  {:<28} {:>18} {:>18}",
+                    "term", "published (se)", "synthetic (se)"
+                )?;
+                last = (r.table.clone(), r.spec.clone());
+            }
+            write!(
+                f,
+                "  {:<28} {} {}",
+                r.term,
+                cell(r.published, r.published_se),
+                cell(r.synthetic, r.synthetic_se)
+            )?;
+            match &r.note {
+                Some(n) => writeln!(f, "  [{n}]")?,
+                None => writeln!(f)?,
+            }
+        }
+        Ok(())
+    }
+}
