@@ -9,6 +9,8 @@ pub mod data;
 pub mod estimate;
 pub mod io;
 pub mod network;
+pub mod report;
+pub mod scenario;
 pub mod seed;
 pub mod studies;
 pub mod zenou;

@@ -7,6 +7,7 @@ pub mod cohort;
 pub mod fit;
 pub mod lq;
 pub mod replicate;
+pub mod run;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -29,6 +30,8 @@ pub enum Command {
     Cohort(cohort::CohortArgs),
     /// Run a study's published specifications on a synthetic cohort, side by side with the paper.
     Replicate(replicate::ReplicateArgs),
+    /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
+    Run(run::RunArgs),
 }
 
 /// Run a parsed command.
@@ -39,5 +42,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lq(args) => lq::run(args),
         Command::Cohort(args) => cohort::run(args),
         Command::Replicate(args) => replicate::run(args),
+        Command::Run(args) => run::run(args),
     }
 }
