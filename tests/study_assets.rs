@@ -12,7 +12,10 @@ const CONTROLS: &str = "male,age,party,ln_income,edu_years,parent_edu,married,ha
 
 fn cohorts() -> Vec<Simulated> {
     let cfg = Config::default();
-    SEEDS.iter().map(|&s| Assets::simulate(&cfg, s).unwrap()).collect()
+    SEEDS
+        .iter()
+        .map(|&s| Assets::simulate(&cfg, s).unwrap())
+        .collect()
 }
 
 fn col(ds: &Dataset, c: &str) -> Vec<f64> {
@@ -28,8 +31,14 @@ fn logit_coefs(sims: &[Simulated], terms: &str) -> Vec<f64> {
     let names: Vec<&str> = terms.split(',').collect();
     let mut acc = vec![0.0; names.len()];
     for s in sims {
-        let f = Formula::parse("intent", Some(&format!("{CONTROLS},{terms}")), None, None, true)
-            .unwrap();
+        let f = Formula::parse(
+            "intent",
+            Some(&format!("{CONTROLS},{terms}")),
+            None,
+            None,
+            true,
+        )
+        .unwrap();
         let fit = Logit::new(FitOptions::default())
             .fit(&build_design(&s.cohort, &f).unwrap())
             .unwrap();
@@ -62,9 +71,17 @@ fn table1_means_within_two_standard_errors() {
         ("has_child", 0.30, 0.46, 0.005),
     ];
     for (c, m, sd, rounding) in table1 {
-        let sim_mean = mean(&sims.iter().map(|s| mean(&col(&s.cohort, c))).collect::<Vec<_>>());
+        let sim_mean = mean(
+            &sims
+                .iter()
+                .map(|s| mean(&col(&s.cohort, c)))
+                .collect::<Vec<_>>(),
+        );
         let tol = 2.0 * sd / N_PAPER.sqrt() + rounding;
-        assert!((sim_mean - m).abs() < tol, "{c}: synthetic {sim_mean:.4}, published {m} (tolerance {tol:.4})");
+        assert!(
+            (sim_mean - m).abs() < tol,
+            "{c}: synthetic {sim_mean:.4}, published {m} (tolerance {tol:.4})"
+        );
     }
 }
 
@@ -82,15 +99,32 @@ fn total_assets_u_shape_and_asset_type_signs() {
 #[test]
 fn intention_share_and_pessimism_eigenvalue() {
     let sims = cohorts();
-    let share = mean(&sims.iter().map(|s| s.metrics["intent_share"]).collect::<Vec<_>>());
+    let share = mean(
+        &sims
+            .iter()
+            .map(|s| s.metrics["intent_share"])
+            .collect::<Vec<_>>(),
+    );
     assert!((share - 0.09).abs() < 0.015, "intention share {share}");
-    let eig = mean(&sims.iter().map(|s| s.metrics["pessimism_eigenvalue"]).collect::<Vec<_>>());
+    let eig = mean(
+        &sims
+            .iter()
+            .map(|s| s.metrics["pessimism_eigenvalue"])
+            .collect::<Vec<_>>(),
+    );
     assert!((eig - 1.67).abs() < 0.05, "first eigenvalue {eig}");
 }
 
 #[test]
 fn cohort_has_the_design_columns_and_consistent_outcomes() {
-    let sim = Assets::simulate(&Config { n: 400, ..Config::default() }, 3).unwrap();
+    let sim = Assets::simulate(
+        &Config {
+            n: 400,
+            ..Config::default()
+        },
+        3,
+    )
+    .unwrap();
     let design = "intent, intent3, ln_total, ln_housing, ln_financial, econ_outlook, \
                   pol_outlook, priv_outlook, pessimism, unfair, male, age, party, ln_income, \
                   edu_years, parent_edu, married, has_child";
@@ -98,11 +132,24 @@ fn cohort_has_the_design_columns_and_consistent_outcomes() {
     for (i, c) in design.split(", ").map(str::trim).enumerate() {
         assert_eq!(names[i], c);
     }
-    assert!(names[18..].iter().all(|n| n.starts_with("true_")), "{names:?}");
+    assert!(
+        names[18..].iter().all(|n| n.starts_with("true_")),
+        "{names:?}"
+    );
     let (i2, i3) = (col(&sim.cohort, "intent"), col(&sim.cohort, "intent3"));
     assert!(i2.iter().zip(&i3).all(|(a, b)| *a == f64::from(*b > 0.0)));
-    for (c, hi) in [("econ_outlook", 4.0), ("pol_outlook", 4.0), ("priv_outlook", 5.0), ("unfair", 5.0)] {
-        assert!(col(&sim.cohort, c).iter().all(|v| (1.0..=hi).contains(v) && v.fract() == 0.0), "{c}");
+    for (c, hi) in [
+        ("econ_outlook", 4.0),
+        ("pol_outlook", 4.0),
+        ("priv_outlook", 5.0),
+        ("unfair", 5.0),
+    ] {
+        assert!(
+            col(&sim.cohort, c)
+                .iter()
+                .all(|v| (1.0..=hi).contains(v) && v.fract() == 0.0),
+            "{c}"
+        );
     }
 }
 
@@ -118,5 +165,8 @@ fn same_seed_same_cohort_and_dispatch_by_name() {
     assert!(e.to_string().contains("rent_purchase_share"), "{e}");
     let bad: toml::Table = toml::from_str("[policy]\nrent_purchase_bottom_share = 1.5").unwrap();
     let e = migsim::studies::simulate(StudyName::Assets, &bad, None, 9).unwrap_err();
-    assert!(e.to_string().contains("policy.rent_purchase_bottom_share"), "{e}");
+    assert!(
+        e.to_string().contains("policy.rent_purchase_bottom_share"),
+        "{e}"
+    );
 }

@@ -162,7 +162,11 @@ pub fn rent_purchase_rights(housing: &[f64], u_rank: &[f64], share: f64) -> Vec<
     let n = housing.len();
     let k = ((share * n as f64).round() as usize).min(n);
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| housing[a].total_cmp(&housing[b]).then(u_rank[a].total_cmp(&u_rank[b])));
+    order.sort_by(|&a, &b| {
+        housing[a]
+            .total_cmp(&housing[b])
+            .then(u_rank[a].total_cmp(&u_rank[b]))
+    });
     let mut rights = vec![false; n];
     order[..k].iter().for_each(|&i| rights[i] = true);
     rights
@@ -229,17 +233,25 @@ pub fn run_waves(cfg: &Config, g: &SocialGraph, base: &[f64], seed: u64) -> Wave
     let mut exposure = vec![0.0; n];
     let mut emigrated = vec![false; n];
     let share = |e: &[bool]| e.iter().filter(|x| **x).count() as f64 / n as f64;
-    let intends = |i: usize, exp: &[f64], em: &[bool]| em[i] || base[i] + w.network_effect * exp[i] > 0.0;
-    let intent_share = |exp: &[f64], em: &[bool]| (0..n).filter(|&i| intends(i, exp, em)).count() as f64 / n as f64;
+    let intends =
+        |i: usize, exp: &[f64], em: &[bool]| em[i] || base[i] + w.network_effect * exp[i] > 0.0;
+    let intent_share = |exp: &[f64], em: &[bool]| {
+        (0..n).filter(|&i| intends(i, exp, em)).count() as f64 / n as f64
+    };
     let mut out_intent = vec![intent_share(&exposure, &emigrated)];
     let mut out_emig = vec![0.0];
     for _ in 0..w.count {
         let u = uniforms(&mut rng, n);
         let leavers: Vec<usize> = (0..n)
-            .filter(|&i| !emigrated[i] && intends(i, &exposure, &emigrated) && u[i] < w.emigration_rate)
+            .filter(|&i| {
+                !emigrated[i] && intends(i, &exposure, &emigrated) && u[i] < w.emigration_rate
+            })
             .collect();
         leavers.iter().for_each(|&i| emigrated[i] = true);
-        let flags: Vec<f64> = emigrated.iter().map(|&e| if e { 1.0 } else { 0.0 }).collect();
+        let flags: Vec<f64> = emigrated
+            .iter()
+            .map(|&e| if e { 1.0 } else { 0.0 })
+            .collect();
         exposure = (0..n).map(|i| neighbour_mean(g, &flags, i)).collect();
         out_intent.push(intent_share(&exposure, &emigrated));
         out_emig.push(share(&emigrated));

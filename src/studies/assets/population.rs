@@ -131,15 +131,23 @@ fn controls(d: &PopulationDraws, p: &Demographics) -> Controls {
         let z_edu = rho * d.z_parent[i] + (1.0 - rho * rho).sqrt() * d.z_edu[i];
         let age_z = d.z_age[i];
         c.male.push(bern(d.u_male[i], p.male_share));
-        c.age
-            .push((p.age_mean + p.age_sd * age_z).clamp(p.age_min, p.age_max).round());
+        c.age.push(
+            (p.age_mean + p.age_sd * age_z)
+                .clamp(p.age_min, p.age_max)
+                .round(),
+        );
         c.party.push(bern(d.u_party[i], p.party_share));
-        c.parent_edu.push(category(d.z_parent[i], &p.parent_edu_shares));
+        c.parent_edu
+            .push(category(d.z_parent[i], &p.parent_edu_shares));
         c.edu_years.push(category(z_edu, &p.edu_shares));
         let earner = p.ln_income_mean
             + p.ln_income_sd * (0.3 * z_edu + 0.3 * age_z + 0.82_f64.sqrt() * d.z_income[i]);
         c.ln_income
-            .push(if d.u_zero_income[i] < p.zero_income_share { 0.0 } else { earner });
+            .push(if d.u_zero_income[i] < p.zero_income_share {
+                0.0
+            } else {
+                earner
+            });
         let married = bern(
             d.u_married[i],
             normal::cdf(married_a + p.married_age_slope * age_z),
@@ -153,7 +161,13 @@ fn controls(d: &PopulationDraws, p: &Demographics) -> Controls {
 
 /// W = (w_f z_firm + w_p z_parent + w_a z_age + w_m (married - share) + z) / sd,
 /// standardised with its theoretical SD.
-fn wealth(d: &PopulationDraws, c: &Controls, firm: &[u32], a: &AssetParams, married_share: f64) -> Vec<f64> {
+fn wealth(
+    d: &PopulationDraws,
+    c: &Controls,
+    firm: &[u32],
+    a: &AssetParams,
+    married_share: f64,
+) -> Vec<f64> {
     let var_m = married_share * (1.0 - married_share);
     let sd = (a.wealth_firm.powi(2)
         + a.wealth_parent_edu.powi(2)
@@ -180,14 +194,16 @@ fn holdings(d: &PopulationDraws, w: Vec<f64>, a: &AssetParams) -> Holdings {
     for (i, &wi) in w.iter().enumerate() {
         let owns = own_a + a.own_wealth * wi + d.z_own[i] > 0.0;
         let housing = if owns {
-            let ln1p = a.housing_ln_mean + a.housing_ln_sd * mix(a.housing_wealth_corr, wi, d.z_housing[i]);
+            let ln1p = a.housing_ln_mean
+                + a.housing_ln_sd * mix(a.housing_wealth_corr, wi, d.z_housing[i]);
             ln1p.max(0.05).exp_m1()
         } else {
             0.0
         };
         h.housing.push(housing);
         h.financial.push(
-            a.financial_median * (a.financial_log_sd * mix(a.financial_wealth_corr, wi, d.z_financial[i])).exp(),
+            a.financial_median
+                * (a.financial_log_sd * mix(a.financial_wealth_corr, wi, d.z_financial[i])).exp(),
         );
         h.other.push(a.other_median * d.z_other[i].exp());
         h.debt.push(housing * a.mortgage_share * 2.0 * d.u_debt[i]);
@@ -199,7 +215,13 @@ fn holdings(d: &PopulationDraws, w: Vec<f64>, a: &AssetParams) -> Holdings {
 /// The workers of `cfg`, firms given by `firm` (from the network).
 pub fn build(cfg: &Config, d: &PopulationDraws, firm: &[u32]) -> Population {
     let controls = controls(d, &cfg.demographics);
-    let w = wealth(d, &controls, firm, &cfg.assets, cfg.demographics.married_share);
+    let w = wealth(
+        d,
+        &controls,
+        firm,
+        &cfg.assets,
+        cfg.demographics.married_share,
+    );
     let holdings = holdings(d, w, &cfg.assets);
     Population { controls, holdings }
 }

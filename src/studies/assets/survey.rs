@@ -58,7 +58,13 @@ fn intentions(cfg: &Config, w: &World) -> (Vec<f64>, Vec<f64>) {
             let strong = y > cut;
             (
                 if some { 1.0 } else { 0.0 },
-                if strong { 2.0 } else if some { 1.0 } else { 0.0 },
+                if strong {
+                    2.0
+                } else if some {
+                    1.0
+                } else {
+                    0.0
+                },
             )
         })
         .unzip()
@@ -76,7 +82,11 @@ fn flag(v: &[bool]) -> Vec<f64> {
 pub fn measure(cfg: &Config, w: &World, seed: u64) -> Result<Survey, StudyError> {
     let [econ, pol, private] = items(cfg, w, seed);
     let names: Vec<String> = ITEMS.iter().map(|s| s.to_string()).collect();
-    let fit = fit_factor(&names, &[econ.clone(), pol.clone(), private.clone()], &FactorOptions::default())?;
+    let fit = fit_factor(
+        &names,
+        &[econ.clone(), pol.clone(), private.clone()],
+        &FactorOptions::default(),
+    )?;
     let stat = |k: &str| fit.result.fit.get(k).copied().unwrap_or(f64::NAN);
     let unfair: Vec<f64> = w
         .unfairness
@@ -112,7 +122,12 @@ pub fn measure(cfg: &Config, w: &World, seed: u64) -> Result<Survey, StudyError>
         num("true_deprivation", w.deprivation.clone()),
         num("true_welfare_access", flag(&w.access)),
         num("true_wealth", w.pop.holdings.wealth.clone()),
-        num("true_firm", (0..cfg.n as u32).map(|i| w.graph.group(i).unwrap_or(0) as f64).collect()),
+        num(
+            "true_firm",
+            (0..cfg.n as u32)
+                .map(|i| w.graph.group(i).unwrap_or(0) as f64)
+                .collect(),
+        ),
     ];
     if cfg.waves.count > 0 {
         cols.push(num("true_emigrated", flag(&w.waves.emigrated)));

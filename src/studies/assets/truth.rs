@@ -65,7 +65,8 @@ fn unfairness_at(cfg: &Config, w: &World, i: usize, h: f64) -> f64 {
     let dep = mech::deprivation_at(&w.graph, &w.assets.ln_housing, i, h);
     let access = h > 0.0 || w.rights[i];
     let u = &cfg.unfairness;
-    w.unfairness[i] + u.deprivation * (dep - w.deprivation[i])
+    w.unfairness[i]
+        + u.deprivation * (dep - w.deprivation[i])
         + u.no_access * (f64::from(u8::from(!access)) - f64::from(u8::from(!w.access[i])))
 }
 
@@ -153,7 +154,10 @@ fn params(cfg: &Config) -> BTreeMap<String, f64> {
         m.insert(k.to_string(), v);
     }
     if p.ln_total_sq != 0.0 {
-        m.insert("turning_point_ln_total".into(), -p.ln_total / (2.0 * p.ln_total_sq));
+        m.insert(
+            "turning_point_ln_total".into(),
+            -p.ln_total / (2.0 * p.ln_total_sq),
+        );
     }
     m
 }
@@ -168,7 +172,9 @@ pub fn truth(cfg: &Config, w: &World) -> Truth {
     add_effects(cfg, w, Treatment::Housing, &mut t);
     t.potential.insert(
         "p_intent".into(),
-        (0..cfg.n).map(|i| logistic(w.mean_index(cfg, i, &w.inputs(i)))).collect(),
+        (0..cfg.n)
+            .map(|i| logistic(w.mean_index(cfg, i, &w.inputs(i))))
+            .collect(),
     );
     t
 }

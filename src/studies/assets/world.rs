@@ -69,7 +69,9 @@ pub fn run(cfg: &Config, seed: u64) -> Result<World, StudyError> {
         &draws.u_rank,
         cfg.policy.rent_purchase_bottom_share,
     );
-    let access: Vec<bool> = (0..n).map(|i| assets.housing[i] > 0.0 || rights[i]).collect();
+    let access: Vec<bool> = (0..n)
+        .map(|i| assets.housing[i] > 0.0 || rights[i])
+        .collect();
     let unfairness = (0..n)
         .map(|i| {
             mech::unfairness(
