@@ -11,6 +11,7 @@
 //! Shared here: the study registry, the override mechanism that scenario and
 //! recovery files use to change a config, and the result types.
 
+pub mod enclave;
 pub mod overrides;
 pub mod replicate;
 pub mod types;
@@ -63,8 +64,8 @@ pub fn simulate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Simulated, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Enclave => simulate_with::<enclave::Enclave>(overrides, n, seed),
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
@@ -77,8 +78,10 @@ pub fn replicate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Enclave => {
+            enclave::Enclave::replicate(&config_of::<enclave::Enclave>(overrides, n)?, seed)
+        }
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
