@@ -12,6 +12,7 @@
 //! recovery files use to change a config, and the result types.
 
 pub mod assets;
+pub mod enclave;
 pub mod overrides;
 pub mod replicate;
 pub mod types;
@@ -66,6 +67,7 @@ pub fn simulate(
 ) -> Result<Simulated, StudyError> {
     match study {
         StudyName::Assets => simulate_with::<assets::Assets>(overrides, n, seed),
+        StudyName::Enclave => simulate_with::<enclave::Enclave>(overrides, n, seed),
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
@@ -81,6 +83,9 @@ pub fn replicate(
     match study {
         StudyName::Assets => {
             assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed)
+        }
+        StudyName::Enclave => {
+            enclave::Enclave::replicate(&config_of::<enclave::Enclave>(overrides, n)?, seed)
         }
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
