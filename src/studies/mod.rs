@@ -13,6 +13,7 @@
 
 pub mod overrides;
 pub mod replicate;
+pub mod talent;
 pub mod types;
 
 pub use overrides::apply_overrides;
@@ -63,8 +64,8 @@ pub fn simulate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Simulated, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Talent => simulate_with::<talent::Talent>(overrides, n, seed),
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
@@ -77,8 +78,10 @@ pub fn replicate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Talent => {
+            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed)
+        }
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
