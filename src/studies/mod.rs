@@ -15,6 +15,7 @@ pub mod assets;
 pub mod enclave;
 pub mod overrides;
 pub mod replicate;
+pub mod talent;
 pub mod types;
 
 pub use overrides::apply_overrides;
@@ -68,6 +69,7 @@ pub fn simulate(
     match study {
         StudyName::Assets => simulate_with::<assets::Assets>(overrides, n, seed),
         StudyName::Enclave => simulate_with::<enclave::Enclave>(overrides, n, seed),
+        StudyName::Talent => simulate_with::<talent::Talent>(overrides, n, seed),
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
@@ -86,6 +88,9 @@ pub fn replicate(
         }
         StudyName::Enclave => {
             enclave::Enclave::replicate(&config_of::<enclave::Enclave>(overrides, n)?, seed)
+        }
+        StudyName::Talent => {
+            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed)
         }
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
