@@ -99,7 +99,8 @@ impl Diagnosands {
         let k = s.len() as f64;
         let t: Vec<f64> = s.iter().map(|s| s.estimate).collect();
         let err: Vec<f64> = s.iter().map(|s| s.estimate - s.truth).collect();
-        let truth = mean(&s.iter().map(|s| s.truth).collect::<Vec<_>>());
+        let t0 = s.first().map_or(f64::NAN, |s| s.truth);
+        let truth = t0 + mean(&s.iter().map(|s| s.truth - t0).collect::<Vec<_>>());
         let bias = mean(&err);
         let bias_mcse = sd(&err) / k.sqrt();
         let sq: Vec<f64> = err.iter().map(|e| e * e).collect();

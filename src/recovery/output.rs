@@ -36,15 +36,12 @@ impl Recovery {
             .iter()
             .map(|d| serde_json::to_value(d).unwrap_or_default())
             .collect();
-        let header: Vec<String> = match rows.first() {
-            Some(serde_json::Value::Object(m)) => m.keys().cloned().collect(),
-            _ => Vec::new(),
-        };
+        let header = DIAGNOSAND_COLUMNS;
         let mut lines = vec![header.join(",")];
         for r in &rows {
             let cells: Vec<String> = header
                 .iter()
-                .map(|k| match &r[k] {
+                .map(|k| match &r[*k] {
                     serde_json::Value::String(s) => csv_text(s),
                     serde_json::Value::Null => String::new(),
                     v => v.to_string(),
@@ -104,6 +101,39 @@ impl Recovery {
         out.into_bytes()
     }
 }
+
+/// Column order of `diagnosands.csv`.
+pub const DIAGNOSAND_COLUMNS: &[&str] = &[
+    "estimator",
+    "method",
+    "estimand",
+    "take",
+    "failures",
+    "nonconverged",
+    "n_valid",
+    "truth",
+    "mean_estimate",
+    "mean_estimate_mcse",
+    "bias",
+    "bias_mcse",
+    "relative_bias",
+    "relative_bias_mcse",
+    "rmse",
+    "rmse_mcse",
+    "sd_estimate",
+    "sd_estimate_mcse",
+    "mean_se",
+    "mean_se_mcse",
+    "se_sd_ratio",
+    "se_sd_ratio_mcse",
+    "coverage",
+    "coverage_mcse",
+    "power",
+    "power_mcse",
+    "type_s",
+    "type_s_mcse",
+    "n_significant",
+];
 
 fn num(x: f64) -> String {
     if x.is_finite() {
