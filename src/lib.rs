@@ -9,6 +9,7 @@ pub mod data;
 pub mod estimate;
 pub mod io;
 pub mod network;
+pub mod recovery;
 pub mod seed;
 pub mod studies;
 pub mod zenou;
