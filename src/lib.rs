@@ -9,6 +9,7 @@ pub mod data;
 pub mod estimate;
 pub mod io;
 pub mod network;
+pub mod recovery;
 pub mod report;
 pub mod scenario;
 pub mod seed;

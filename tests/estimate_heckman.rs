@@ -190,3 +190,67 @@ fn bad_treatment_and_instrument_are_clear_errors() {
     assert!(matches!(e, EstimateError::MissingColumn { ref column, .. } if column == "lq"));
     assert!(Heckman::new("t", vec![]).first_stage_design(&d).is_err());
 }
+
+fn assert_rows_match(rows: &[ParamRow], model: &Value, what: &str, tol: f64) {
+    let names = model["names"].as_array().unwrap();
+    let (params, se) = (vec_f64(&model["params"]), vec_f64(&model["se"]));
+    assert_eq!(rows.len(), names.len(), "{what}");
+    for (j, row) in rows.iter().enumerate() {
+        assert_eq!(row.name, names[j].as_str().unwrap(), "{what}");
+        assert!(
+            (row.estimate - params[j]).abs() < tol * params[j].abs().max(1.0),
+            "{what} {}: {} vs {}",
+            row.name,
+            row.estimate,
+            params[j]
+        );
+        assert!(
+            (row.std_error / se[j] - 1.0).abs() < tol,
+            "{what} {} se: {} vs {}",
+            row.name,
+            row.std_error,
+            se[j]
+        );
+    }
+}
+
+/// `fit` runs both steps itself: its probit first stage, the IMR and the
+/// two-step covariance reproduce the statsmodels + numpy reference.
+#[test]
+fn fit_runs_both_steps_and_matches_the_reference() {
+    let r = reference();
+    let res = spec().fit(&design(&columns(), "y")).unwrap();
+    assert_rows_match(&res.extra_rows["first_stage"], &r["first_stage"], "first", 1e-6);
+    assert_rows_match(&res.coefficients, &r["ols"], "second", 1e-6);
+    for key in ["lambda", "sigma", "rho"] {
+        let want = r[key].as_f64().unwrap();
+        assert!((res.fit[key] - want).abs() < 1e-6, "{key}: {}", res.fit[key]);
+    }
+    let pr2 = r["first_stage_pseudo_r2"].as_f64().unwrap();
+    assert!((res.fit["first_stage_pseudo_r2"] - pr2).abs() < 1e-8);
+    assert_eq!(res.estimator, "heckman");
+    assert!(res.info.converged);
+}
+
+#[test]
+fn fit_with_binary_outcome_uses_a_probit_second_stage() {
+    let r = reference();
+    let res = spec().fit(&design(&columns(), "yb")).unwrap();
+    assert_rows_match(&res.coefficients, &r["probit"], "probit", 1e-6);
+    assert_eq!(res.coefficients.last().unwrap().name, "imr");
+    assert!(!res.fit.contains_key("rho"));
+}
+
+#[test]
+fn fit_refuses_bad_input_without_panicking() {
+    let cols = columns();
+    let mut d = design(&cols, "y");
+    d.x[(0, 1)] = 2.0;
+    assert!(matches!(
+        spec().fit(&d),
+        Err(EstimateError::TreatmentNotBinary { row: 0, .. })
+    ));
+    let d = design(&cols, "y");
+    let e = Heckman::new("t", vec!["t".into()]).fit(&d).unwrap_err();
+    assert!(e.to_string().contains("treatment itself"), "{e}");
+}

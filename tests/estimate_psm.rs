@@ -4,7 +4,7 @@
 use faer::Mat;
 use migsim::data::Design;
 use migsim::estimate::EstimateError;
-use migsim::estimate::psm::{Kernel, Method, Psm};
+use migsim::estimate::psm::{Kernel, Method, Psm, ScoreModel};
 use serde_json::Value;
 
 /// Deterministic quantities: same arithmetic up to summation order.
@@ -232,5 +232,71 @@ fn invalid_input_gets_a_clear_error() {
     assert!(matches!(
         Psm::new("t").fit_with_scores(&d, &p),
         Err(EstimateError::MissingColumn { column, .. }) if column == "t"
+    ));
+}
+
+/// `fit` estimates the score itself (shared Logit / Probit) and then matches
+/// as on statsmodels' scores: same effects and Abadie-Imbens SEs.
+#[test]
+fn fit_estimates_the_score_and_matches_the_reference() {
+    const FIT_TOL: f64 = 1e-6;
+    let fx = fixture();
+    let d = design(&fx);
+    for case in fx["cases"].as_array().expect("cases") {
+        if case.get("se_att").is_none() {
+            continue;
+        }
+        let score = case["score"].as_str().expect("score");
+        let mut spec = Psm::new("d");
+        spec.score = ScoreModel::parse(score).expect("score model");
+        spec.method = method(&case["spec"]);
+        spec.ate = true;
+        spec.common_support = case["common"].as_bool().expect("bool");
+        let fit = spec.fit(&d).expect("fits");
+        let tag = format!("{} {score}", case["spec"]);
+        for (row, key) in [("att", "att"), ("ate", "ate")] {
+            let got = fit.row(row).expect("row").estimate;
+            let want = case[key].as_f64().unwrap();
+            assert!((got - want).abs() < FIT_TOL, "{tag} {row}: {got} vs {want}");
+        }
+        let se = fit.row("att").unwrap().std_error;
+        let want = case["se_att"].as_f64().unwrap();
+        assert!((se - want).abs() < FIT_TOL, "{tag} se: {se} vs {want}");
+        let names: Vec<&str> = fit.extra_rows["score_model"]
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["const", "x1", "x2", "x3"]);
+    }
+}
+
+/// With the score re-estimated on every resample, the bootstrap SE matches a
+/// numpy/statsmodels bootstrap that does the same, within Monte Carlo error.
+#[test]
+fn bootstrap_reestimates_the_score() {
+    let fx = fixture();
+    let d = design(&fx);
+    let reps = 300;
+    let fit = kernel_spec(reps).fit(&d).expect("fits");
+    let got = fit.row("att").expect("att").std_error;
+    let want = fx["bootstrap_kernel_se_rescored"].as_f64().unwrap();
+    let ref_reps = fx["bootstrap_rescored_reps"].as_f64().unwrap();
+    let rel = (1.0 / (2.0 * reps as f64) + 1.0 / (2.0 * ref_reps)).sqrt();
+    assert!(
+        (got / want - 1.0).abs() < 4.0 * rel,
+        "bootstrap se {got} vs {want}"
+    );
+}
+
+#[test]
+fn fit_refuses_a_sample_without_controls() {
+    let fx = fixture();
+    let mut d = design(&fx);
+    for i in 0..d.n() {
+        d.x[(i, 4)] = 1.0;
+    }
+    assert!(matches!(
+        Psm::new("d").fit(&d),
+        Err(EstimateError::NoTreatedOrControls { controls: 0, .. })
     ));
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 pub mod cohort;
 pub mod fit;
 pub mod lq;
+pub mod recover;
 pub mod replicate;
 pub mod run;
 pub mod zenou;
@@ -30,6 +31,8 @@ pub enum Command {
     Cohort(cohort::CohortArgs),
     /// Run a study's published specifications on a synthetic cohort, side by side with the paper.
     Replicate(replicate::ReplicateArgs),
+    /// Monte Carlo recovery: fit estimators on many simulated cohorts and compare with the truth.
+    Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
 }
@@ -42,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lq(args) => lq::run(args),
         Command::Cohort(args) => cohort::run(args),
         Command::Replicate(args) => replicate::run(args),
+        Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
     }
 }

@@ -26,7 +26,9 @@ use serde_json::json;
 
 use crate::data::Design;
 use crate::estimate::mediation::coefficient_vector;
-use crate::estimate::{EstimateError, FitOptions, FitResult, ParamRow, SeKind, normal};
+use crate::estimate::{
+    EstimateError, FitOptions, FitResult, Ols, ParamRow, Probit, SeKind, normal,
+};
 
 /// The second-stage model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,6 +134,39 @@ impl Heckman {
         }
     }
 
+    /// Two-step fit. `d` is the outcome design: its columns hold the
+    /// treatment, the instrument(s) and the controls (and `const`). Step 1:
+    /// probit of the treatment on every other column (classical covariance,
+    /// which the two-step correction uses); step 2: the outcome on every
+    /// column but the instruments, plus `imr`, by OLS (continuous outcome) or
+    /// probit (0/1 outcome, with `self.opts`' standard errors and margins).
+    pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
+        let first_design = self.first_stage_design(d)?;
+        let first_opts = FitOptions {
+            se: SeKind::Classical,
+            margins: None,
+            brant: false,
+            ..self.opts.clone()
+        };
+        let first_fit = Probit::new(first_opts.clone()).fit(&first_design)?;
+        let (second_design, index) = self.second_stage_design(d, &first_design, &first_fit)?;
+        let second_fit = match self.outcome_model(&second_design.y) {
+            HeckmanOutcome::Probit => Probit::new(FitOptions {
+                brant: false,
+                ..self.opts.clone()
+            })
+            .fit(&second_design)?,
+            _ => Ols::new(first_opts).fit(&second_design)?,
+        };
+        self.from_fits(
+            &first_design,
+            &first_fit,
+            &second_design,
+            &index,
+            &second_fit,
+        )
+    }
+
     /// First-stage design: the treatment on every column of `d` but itself.
     pub fn first_stage_design(&self, d: &Design) -> Result<Design, EstimateError> {
         let missing = |c: &str| EstimateError::MissingColumn {
@@ -151,7 +186,13 @@ impl Heckman {
         }
         for inst in &self.instruments {
             let j = d.col_index(inst).ok_or_else(|| missing(inst))?;
-            let first = d.x[(0, j)];
+            if j == t {
+                return Err(EstimateError::InvalidOption {
+                    option: "instrument".into(),
+                    reason: format!("`{inst}` is the treatment itself"),
+                });
+            }
+            let first = d.x.col(j).iter().next().copied().unwrap_or(f64::NAN);
             if d.x.col(j).iter().all(|v| *v == first) {
                 return Err(EstimateError::ConstantColumn {
                     column: inst.clone(),
@@ -236,6 +277,7 @@ impl Heckman {
             .extend(first_fit.info.warnings.iter().cloned());
         if self.outcome_model(&second_design.y) == HeckmanOutcome::Probit {
             res.coefficients = second_fit.coefficients.clone();
+            res.marginal_effects = second_fit.marginal_effects.clone();
             res.fit
                 .extend(second_fit.fit.iter().map(|(k, v)| (k.clone(), *v)));
             res.vcov = second_fit.vcov.clone();

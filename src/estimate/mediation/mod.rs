@@ -15,7 +15,9 @@ pub mod simulate;
 use serde_json::json;
 
 use crate::data::Design;
-use crate::estimate::{CovarianceType, EstimateError, FitOptions, FitResult, ParamRow};
+use crate::estimate::{
+    CovarianceType, EstimateError, FitOptions, FitResult, Logit, Ols, ParamRow, Probit,
+};
 use crate::seed::{self, Component};
 pub use design::{Contrast, MediationDesigns, prepare};
 pub use simulate::{EffectDraws, Link, MediationModels};
@@ -118,6 +120,28 @@ impl Mediation {
             self.interaction,
             self.contrast(),
         )
+    }
+
+    /// Fit both models and simulate the effects. `design` is the outcome
+    /// design: outcome Y, regressors including the treatment, the mediator
+    /// and the controls (the mediator model regresses M on every other
+    /// column). The mediator model is OLS, the outcome model
+    /// `self.outcome_model`, both with `self.opts` (standard-error kind,
+    /// iteration cap and tolerance; marginal effects are not computed).
+    pub fn fit(&self, design: &Design) -> Result<FitResult, EstimateError> {
+        let d = self.designs(design)?;
+        let opts = FitOptions {
+            margins: None,
+            brant: false,
+            ..self.opts.clone()
+        };
+        let mediator_fit = Ols::new(opts.clone()).fit(&d.mediator)?;
+        let outcome_fit = match self.outcome_model {
+            OutcomeModel::Logit => Logit::new(opts).fit(&d.outcome)?,
+            OutcomeModel::Probit => Probit::new(opts).fit(&d.outcome)?,
+            OutcomeModel::Linear => Ols::new(opts).fit(&d.outcome)?,
+        };
+        self.from_fits(&d, &mediator_fit, &outcome_fit)
     }
 
     /// Mediation effects from already fitted models (as R's

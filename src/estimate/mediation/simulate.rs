@@ -221,9 +221,14 @@ fn one_draw(
 }
 
 /// Summary row of a series of draws as mediate reports it: the mean (the
-/// median when `median`), the draws' SD as standard error, the 2.5% and
-/// 97.5% quantiles (R type 7) and `p = min(1, 2 min(#{> 0}, #{< 0}) / S)`
-/// (1 when the estimate is exactly 0). Non-finite draws are dropped.
+/// median when `median`), the 2.5% and 97.5% quantiles (R type 7) and
+/// `p = min(1, 2 min(#{> 0}, #{< 0}) / S)` (1 when the estimate is exactly
+/// 0). Non-finite draws are dropped.
+///
+/// Standard error: the draws' SD; for a median-summarised series (the
+/// proportion mediated, a ratio of two near-normal draws with no finite
+/// variance, whose draw SD does not settle as S grows) the normal-equivalent
+/// spread `IQR / 1.349` instead.
 pub fn summarise(name: &str, draws: &[f64], median: bool) -> ParamRow {
     let mut x: Vec<f64> = draws.iter().copied().filter(|v| v.is_finite()).collect();
     x.sort_by(f64::total_cmp);
@@ -253,15 +258,23 @@ pub fn summarise(name: &str, draws: &[f64], median: bool) -> ParamRow {
     } else {
         (2.0 * pos.min(neg) as f64 / s as f64).min(1.0)
     };
+    let std_error = if median {
+        (quantile_sorted(&x, 0.75) - quantile_sorted(&x, 0.25)) / IQR_PER_SD
+    } else {
+        var.sqrt()
+    };
     ParamRow {
         name: name.into(),
         estimate,
-        std_error: var.sqrt(),
+        std_error,
         ci_low: quantile_sorted(&x, 0.025),
         ci_high: quantile_sorted(&x, 0.975),
         p_value,
     }
 }
+
+/// Interquartile range of a standard normal, `2 Phi^-1(0.75)`.
+const IQR_PER_SD: f64 = 1.348_979_500_392_163_5;
 
 /// Linear-interpolation quantile of sorted data (R's type 7, numpy's default).
 pub fn quantile_sorted(x: &[f64], p: f64) -> f64 {

@@ -15,6 +15,7 @@
 
 pub mod balance;
 pub mod matching;
+pub mod score;
 pub mod variance;
 
 pub use balance::Balance;
@@ -313,9 +314,12 @@ fn treatment_indicator(design: &Design, t: usize, name: &str) -> Result<Vec<bool
         .map(|(row, &v)| match v {
             0.0 => Ok(false),
             1.0 => Ok(true),
-            _ => Err(EstimateError::Invalid(format!(
-                "treatment `{name}` must be 0/1; row {row} has {v}"
-            ))),
+            _ => Err(EstimateError::TreatmentNotBinary {
+                column: name.into(),
+                row,
+                value: v,
+                hint: "propensity-score matching compares a 0/1 treatment".into(),
+            }),
         })
         .collect()
 }

@@ -1,0 +1,68 @@
+//! Monte Carlo recovery harness: simulate a world whose truth is known, draw
+//! the survey cohort many times, fit the same estimators on every draw, and
+//! measure how well each recovers the truth (bias, RMSE, coverage, power...).
+//!
+//! A recovery spec (TOML, [`spec`]) names the data source (a study with
+//! config overrides, or the built-in known-coefficient [`dgp::LogitDgp`]), the
+//! sample size, replications and master seed, the estimands (entries of the
+//! simulator's [`crate::studies::Truth`]) and the estimators, each with the
+//! row of its [`crate::estimate::FitResult`] that estimates an estimand.
+//! [`run::run`] runs the replications in parallel; replication `r` draws its
+//! data from `seed::derive(master, r, Population)` and its estimator
+//! randomness from `seed::derive(master, r, Estimator)`, so results do not
+//! depend on the number of threads. [`diagnosands`] summarises them with
+//! Monte Carlo standard errors (Morris, White & Crowther 2019), and
+//! [`output`] renders the table, the JSON object and the CSV files.
+
+pub mod dgp;
+pub mod diagnosands;
+pub mod estimands;
+pub mod estimators;
+pub mod output;
+pub mod run;
+pub mod spec;
+pub mod take;
+
+pub use dgp::LogitDgp;
+pub use diagnosands::{Diagnosands, Sample};
+pub use output::write_outputs;
+pub use run::{Recovery, RunOptions, run};
+pub use spec::{Source, Spec};
+
+use crate::estimate::EstimateError;
+use crate::studies::StudyError;
+
+/// Errors of the recovery harness; spec errors name the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum RecoveryError {
+    #[error("cannot read {file}: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file} line {line}: {message}")]
+    Spec {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    SpecFile { file: String, message: String },
+    #[error("replication {rep}: {source}")]
+    Simulate {
+        rep: usize,
+        #[source]
+        source: StudyError,
+    },
+    #[error("replication {rep}: {message}")]
+    Replication { rep: usize, message: String },
+    #[error("invalid logit DGP: {0}")]
+    Dgp(String),
+    #[error(transparent)]
+    Estimate(#[from] EstimateError),
+    #[error(transparent)]
+    Write(#[from] crate::io::WriteError),
+    #[error("cannot build a thread pool: {0}")]
+    ThreadPool(String),
+}

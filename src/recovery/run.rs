@@ -1,0 +1,249 @@
+//! The replication loop: simulate, fit every estimator, keep the estimates.
+//!
+//! Replication `r` simulates from `seed::derive(master, r, Population)` and
+//! gives estimators `seed::derive(master, r, Estimator)` (bootstrap and
+//! quasi-Bayesian draws); replications run in parallel and are collected in
+//! order, so every number is the same whatever the thread count.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::RecoveryError;
+use super::diagnosands::{Diagnosands, Sample};
+use super::estimands::{simulate, truth_value};
+use super::estimators::{EstimatorPlan, FitFailure};
+use super::spec::Spec;
+use super::take::Estimate;
+use crate::data::Dataset;
+use crate::estimate::EstimateError;
+use crate::seed::{self, Component};
+
+/// How to run.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Threads of a pool local to this run (`None`: rayon's global pool,
+    /// sized by `RAYON_NUM_THREADS`).
+    pub threads: Option<usize>,
+    /// Called once per finished replication (from worker threads).
+    pub progress: Option<&'a (dyn Fn() + Sync)>,
+}
+
+/// What one estimator produced in one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FitRecord {
+    /// One estimate per target of the estimator.
+    Fitted(Vec<Estimate>),
+    NotConverged(String),
+    Failed(String),
+}
+
+/// One replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepRecord {
+    pub rep: usize,
+    /// Seed the cohort was simulated from.
+    pub seed: u64,
+    /// Cohort size.
+    pub n: usize,
+    /// Truth of each spec estimand.
+    pub truths: Vec<f64>,
+    /// One record per spec estimator.
+    pub fits: Vec<FitRecord>,
+}
+
+/// Fit counts of one estimator over the replications.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimatorSummary {
+    pub label: String,
+    pub estimator: String,
+    pub fitted: usize,
+    pub failures: usize,
+    pub nonconverged: usize,
+    /// The first failure or non-convergence message, in replication order.
+    pub first_problem: Option<String>,
+}
+
+/// Diagnosands of one estimator (by label) for one estimand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiagnosandRow {
+    pub estimator: String,
+    pub method: String,
+    pub estimand: String,
+    pub take: String,
+    pub failures: usize,
+    pub nonconverged: usize,
+    #[serde(flatten)]
+    pub d: Diagnosands,
+}
+
+/// A finished recovery run.
+#[derive(Debug, Clone)]
+pub struct Recovery {
+    pub spec: Spec,
+    pub replications: Vec<RepRecord>,
+    pub estimators: Vec<EstimatorSummary>,
+    pub diagnosands: Vec<DiagnosandRow>,
+    /// Wall-clock seconds (the only field that varies between identical runs).
+    pub elapsed_s: f64,
+}
+
+/// Run every replication of `spec` and summarise.
+pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError> {
+    let start = Instant::now();
+    let all = || -> Result<Vec<RepRecord>, RecoveryError> {
+        (0..spec.reps)
+            .into_par_iter()
+            .map(|rep| {
+                let r = replicate(spec, rep);
+                if let Some(tick) = opts.progress {
+                    tick();
+                }
+                r
+            })
+            .collect()
+    };
+    let replications = match opts.threads {
+        None => all()?,
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|e| RecoveryError::ThreadPool(e.to_string()))?
+            .install(all)?,
+    };
+    let estimators = summarise(spec, &replications);
+    let diagnosands = diagnose(spec, &replications, &estimators);
+    Ok(Recovery {
+        spec: spec.clone(),
+        replications,
+        estimators,
+        diagnosands,
+        elapsed_s: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// One replication: simulate, read the truths, fit every estimator.
+pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
+    let data_seed = seed::derive(spec.seed, rep as u64, Component::Population);
+    let est_seed = seed::derive(spec.seed, rep as u64, Component::Estimator);
+    let sim = simulate(&spec.source, spec.n, data_seed, rep)?;
+    let truths = spec
+        .estimands
+        .iter()
+        .map(|e| truth_value(&sim, e))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|message| RecoveryError::Replication { rep, message })?;
+    let fits = spec
+        .estimators
+        .iter()
+        .map(|plan| {
+            fit_one(plan, &sim.cohort, est_seed).map_err(|m| RecoveryError::Replication {
+                rep,
+                message: format!("estimator `{}`: {m}", plan.label),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RepRecord {
+        rep,
+        seed: data_seed,
+        n: sim.cohort.n_rows(),
+        truths,
+        fits,
+    })
+}
+
+/// Fit one estimator; `Err` only for spec problems (unknown column or row).
+fn fit_one(plan: &EstimatorPlan, cohort: &Dataset, seed: u64) -> Result<FitRecord, String> {
+    match plan.fit(cohort, seed) {
+        Ok(fit) if !fit.info.converged => {
+            let why = if fit.info.warnings.is_empty() {
+                "did not converge".to_string()
+            } else {
+                fit.info.warnings.join("; ")
+            };
+            Ok(FitRecord::NotConverged(why))
+        }
+        Ok(fit) => plan
+            .targets
+            .iter()
+            .map(|t| t.take.extract(&fit))
+            .collect::<Result<Vec<_>, _>>()
+            .map(FitRecord::Fitted),
+        Err(FitFailure::Data(m)) => Err(m),
+        Err(FitFailure::Estimate(e @ EstimateError::NotConverged { .. })) => {
+            Ok(FitRecord::NotConverged(e.to_string()))
+        }
+        Err(FitFailure::Estimate(e)) => Ok(FitRecord::Failed(e.to_string())),
+    }
+}
+
+fn summarise(spec: &Spec, reps: &[RepRecord]) -> Vec<EstimatorSummary> {
+    spec.estimators
+        .iter()
+        .enumerate()
+        .map(|(j, plan)| {
+            let mut s = EstimatorSummary {
+                label: plan.label.clone(),
+                estimator: plan.estimator.clone(),
+                fitted: 0,
+                failures: 0,
+                nonconverged: 0,
+                first_problem: None,
+            };
+            for r in reps {
+                match &r.fits[j] {
+                    FitRecord::Fitted(_) => s.fitted += 1,
+                    FitRecord::NotConverged(m) => {
+                        s.nonconverged += 1;
+                        s.first_problem
+                            .get_or_insert_with(|| format!("rep {}: {m}", r.rep));
+                    }
+                    FitRecord::Failed(m) => {
+                        s.failures += 1;
+                        s.first_problem
+                            .get_or_insert_with(|| format!("rep {}: {m}", r.rep));
+                    }
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+fn diagnose(spec: &Spec, reps: &[RepRecord], summaries: &[EstimatorSummary]) -> Vec<DiagnosandRow> {
+    let mut rows = Vec::new();
+    for (j, plan) in spec.estimators.iter().enumerate() {
+        for (t, target) in plan.targets.iter().enumerate() {
+            let k = spec
+                .estimands
+                .iter()
+                .position(|e| *e == target.estimand)
+                .unwrap_or_default();
+            let samples: Vec<Sample> = reps
+                .iter()
+                .filter_map(|r| match &r.fits[j] {
+                    FitRecord::Fitted(est) => Some(Sample {
+                        truth: r.truths[k],
+                        estimate: est[t].estimate,
+                        std_error: est[t].std_error,
+                        ci_low: est[t].ci_low,
+                        ci_high: est[t].ci_high,
+                        p_value: est[t].p_value,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            rows.push(DiagnosandRow {
+                estimator: plan.label.clone(),
+                method: plan.estimator.clone(),
+                estimand: target.estimand.clone(),
+                take: target.take.to_string(),
+                failures: summaries[j].failures,
+                nonconverged: summaries[j].nonconverged,
+                d: Diagnosands::compute(&samples),
+            });
+        }
+    }
+    rows
+}
