@@ -60,7 +60,7 @@ fn reading(o: &mut String, s: &Summary) {
             Certainty::Clear => "clear",
             _ => "unclear",
         };
-        let _ = write!(o, "<li class=\"{class}\">{}</li>", esc(&sentence(e, s.horizon)));
+        let _ = write!(o, "<li class=\"{class}\">{}</li>", esc(&sentence(e, s.horizon_phrase().as_deref())));
     }
     let _ = write!(
         o,

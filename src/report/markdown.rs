@@ -16,7 +16,7 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(out, "{}.\n", settings_line(s));
     let _ = writeln!(out, "## What changed\n");
     for e in &s.effects {
-        let _ = writeln!(out, "- {}", sentence(e, s.horizon));
+        let _ = writeln!(out, "- {}", sentence(e, s.horizon_phrase().as_deref()));
     }
     let _ = writeln!(out, "\n## Effects (counterfactual minus baseline)\n");
     effects_table(&mut out, &s.effects, "intervention");

@@ -100,11 +100,11 @@ pub enum Certainty {
 
 /// One sentence, e.g. "Dispersed housing raised the share moving up by 2.1
 /// points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."
-pub fn sentence(e: &Effect, horizon: Option<f64>) -> String {
+pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     let who = subject(&e.intervention);
     let what = metric_label(&e.metric);
     let m = e.metric.as_str();
-    let over = horizon.map(|h| format!(" over {} years", sig_int(h))).unwrap_or_default();
+    let over = horizon.map(|h| format!(" {h}")).unwrap_or_default();
     let ci = format!(
         "95% CI {} to {}",
         diff_value(m, e.ci_low),
@@ -138,10 +138,6 @@ fn signed(s: &str) -> String {
     if s.starts_with('-') { s.to_string() } else { format!("+{s}") }
 }
 
-fn sig_int(h: f64) -> String {
-    if h.fract() == 0.0 { format!("{h:.0}") } else { format!("{h}") }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +158,7 @@ mod tests {
 
     #[test]
     fn clear_effect_reads_in_points() {
-        let s = sentence(&effect(0.021, 0.014, 0.028), Some(10.0));
+        let s = sentence(&effect(0.021, 0.014, 0.028), Some("over 10 years"));
         assert_eq!(
             s,
             "Dispersed housing raised the share moving up by 2.1 points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."

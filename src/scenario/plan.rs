@@ -51,13 +51,19 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     };
     let mut base = scn.baseline.clone();
     if let Some(h) = scn.horizon {
-        let key = model
-            .horizon_key()
+        let spec = model
+            .horizon()
             .ok_or_else(|| scn.invalid(None, format!("study {} has no time horizon: remove `horizon`", scn.study)))?;
+        let key = spec.key.as_str();
         if get_path(&base, key).is_some() {
             return Err(scn.invalid(scn.baseline_line, format!("`horizon` and [baseline] `{key}` both set the horizon")));
         }
-        insert_path(&mut base, key, Value::Float(h)).map_err(|m| scn.invalid(None, m))?;
+        let v = if h.fract() == 0.0 && h < i64::MAX as f64 {
+            Value::Integer(h as i64)
+        } else {
+            Value::Float(h)
+        };
+        insert_path(&mut base, key, v).map_err(|m| scn.invalid(None, m))?;
     }
     let resolved_base = model
         .resolve(&base)

@@ -39,6 +39,8 @@ pub struct Runs {
     pub arms: Vec<Arm>,
     pub metrics: Vec<String>,
     pub seeds: Vec<u64>,
+    /// Unit of the scenario's `horizon` (e.g. "years in the city").
+    pub horizon_unit: Option<String>,
     /// `outcomes[arm][rep]`.
     pub outcomes: Vec<Vec<Outcome>>,
 }
@@ -99,6 +101,7 @@ pub fn run<M: Model>(
         arms,
         metrics,
         seeds,
+        horizon_unit: scn.horizon.and(model.horizon()).map(|h| h.unit),
         outcomes,
     })
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use migsim::data::Dataset;
-use migsim::scenario::FnModel;
+use migsim::scenario::{FnModel, Horizon};
 use migsim::seed::{self, Component};
 use migsim::studies::{Simulated, StudyError, TimePath, Truth, apply_overrides};
 use rand::Rng;
@@ -85,7 +85,7 @@ pub fn model() -> Fake {
     FnModel {
         simulate: simulate as fn(&Table, u64) -> Result<Simulated, StudyError>,
         resolve: resolve as fn(&Table) -> Result<Table, StudyError>,
-        horizon_key: Some("years".into()),
+        horizon: Some(Horizon { key: "years".into(), unit: "years".into() }),
     }
 }
 
