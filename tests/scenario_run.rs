@@ -14,7 +14,10 @@ fn run(s: &Scenario) -> Runs {
 }
 
 fn effect<'a>(s: &'a Summary, metric: &str, iv: &str) -> &'a scenario::Effect {
-    s.effects.iter().find(|e| e.metric == metric && e.intervention == iv).unwrap()
+    s.effects
+        .iter()
+        .find(|e| e.metric == metric && e.intervention == iv)
+        .unwrap()
 }
 
 #[test]
@@ -63,11 +66,20 @@ fn same_results_whatever_the_thread_count() {
 fn sweep_effects_grow_with_the_setting() {
     let s = Summary::of(&run(&scn()));
     let sw = s.sweep.as_ref().unwrap();
-    let share: Vec<f64> = sw.points.iter().filter(|e| e.metric == "share").map(|e| e.estimate).collect();
+    let share: Vec<f64> = sw
+        .points
+        .iter()
+        .filter(|e| e.metric == "share")
+        .map(|e| e.estimate)
+        .collect();
     assert_eq!(share.len(), 3);
     assert_eq!(share[0], 0.0);
     assert!(share[0] < share[1] && share[1] < share[2], "{share:?}");
-    assert!(s.arms.iter().all(|a| !matches!(a.kind, ArmKind::Sweep { .. })));
+    assert!(
+        s.arms
+            .iter()
+            .all(|a| !matches!(a.kind, ArmKind::Sweep { .. }))
+    );
 }
 
 #[test]
@@ -88,8 +100,18 @@ fn scale_and_set_are_listed_as_changes() {
     let dbl = runs.arms.iter().find(|a| a.name == "double-level").unwrap();
     assert_eq!(dbl.changes.len(), 1);
     assert_eq!(dbl.changes[0].key, "policy.level_mult");
-    assert_eq!((dbl.changes[0].baseline.as_str(), dbl.changes[0].value.as_str()), ("1", "2"));
-    let def = runs.arms.iter().find(|a| a.name == "default-boost").unwrap();
+    assert_eq!(
+        (
+            dbl.changes[0].baseline.as_str(),
+            dbl.changes[0].value.as_str()
+        ),
+        ("1", "2")
+    );
+    let def = runs
+        .arms
+        .iter()
+        .find(|a| a.name == "default-boost")
+        .unwrap();
     assert!(def.changes.is_empty());
 }
 
@@ -115,8 +137,18 @@ fn writes_every_output_file() {
     let paths = std::fs::read_to_string(dir.path().join("paths.csv")).unwrap();
     assert_eq!(paths.lines().count(), 4 * 5 + 1);
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
-    assert!(html.matches("<svg").count() >= 2 + 1 + 2, "effect, path and sweep charts");
+    assert!(
+        html.matches("<svg").count() >= 2 + 1 + 2,
+        "effect, path and sweep charts"
+    );
     assert!(!html.contains("src=") && !html.contains("<script") && !html.contains("<link"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(md.contains("raised the share by 10.") || md.contains("raised the share by 9.") || md.contains("raised the share by 11."), "{md}");
+    assert!(
+        md.contains("Boost raised share by 0.1") || md.contains("Boost raised share by 0.09"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Default boost left share unchanged in every replication"),
+        "{md}"
+    );
 }

@@ -56,7 +56,11 @@ pub fn diff_value(m: &str, x: f64) -> String {
     }
     if is_share(m) {
         let p = 100.0 * x;
-        if p.abs() < 0.1 && p != 0.0 { format!("{p:.2}") } else { format!("{p:.1}") }
+        if p.abs() < 0.1 && p != 0.0 {
+            format!("{p:.2}")
+        } else {
+            format!("{p:.1}")
+        }
     } else {
         sig(x)
     }
@@ -117,9 +121,15 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     );
     match certainty(e) {
         Certainty::Unchanged => format!("{who} left {what} unchanged in every replication{over}."),
-        Certainty::Unknown => format!("{who}: the effect on {what} could not be estimated (too few finite replications)."),
+        Certainty::Unknown => format!(
+            "{who}: the effect on {what} could not be estimated (too few finite replications)."
+        ),
         Certainty::Clear => {
-            let verb = if e.estimate > 0.0 { "raised" } else { "lowered" };
+            let verb = if e.estimate > 0.0 {
+                "raised"
+            } else {
+                "lowered"
+            };
             format!(
                 "{who} {verb} {what} by {}{} ({ci}), {from_to}{over}.",
                 diff_value(m, e.estimate.abs()),
@@ -135,7 +145,11 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
 }
 
 fn signed(s: &str) -> String {
-    if s.starts_with('-') { s.to_string() } else { format!("+{s}") }
+    if s.starts_with('-') {
+        s.to_string()
+    } else {
+        format!("+{s}")
+    }
 }
 
 #[cfg(test)]

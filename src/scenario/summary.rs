@@ -142,9 +142,14 @@ fn path_summary(runs: &Runs, metric: &str) -> PathSummary {
                 times
                     .iter()
                     .map(|t| {
-                        p.and_then(|p| p.times.iter().position(|x| x == t).and_then(|i| p.values.get(i)))
-                            .copied()
-                            .unwrap_or(f64::NAN)
+                        p.and_then(|p| {
+                            p.times
+                                .iter()
+                                .position(|x| x == t)
+                                .and_then(|i| p.values.get(i))
+                        })
+                        .copied()
+                        .unwrap_or(f64::NAN)
                     })
                     .collect()
             })
@@ -158,7 +163,9 @@ fn path_summary(runs: &Runs, metric: &str) -> PathSummary {
             let rows = grid(a);
             PathBand {
                 arm: runs.arms[a].name.clone(),
-                level: (0..times.len()).map(|t| Interval::of(&at(&rows, t))).collect(),
+                level: (0..times.len())
+                    .map(|t| Interval::of(&at(&rows, t)))
+                    .collect(),
                 effect: (a > 0).then(|| {
                     (0..times.len())
                         .map(|t| Interval::of(&differences(&at(&base, t), &at(&rows, t))))

@@ -24,7 +24,11 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { boost: 0.0, level_mult: 1.0, label: "none".into() }
+        Policy {
+            boost: 0.0,
+            level_mult: 1.0,
+            label: "none".into(),
+        }
     }
 }
 
@@ -38,14 +42,21 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { n: 400, years: 4.0, policy: Policy::default() }
+        Config {
+            n: 400,
+            years: 4.0,
+            policy: Policy::default(),
+        }
     }
 }
 
 fn config(overrides: &Table) -> Result<Config, StudyError> {
     let cfg: Config = apply_overrides(&Config::default(), overrides)?;
     if !(0.0..=0.5).contains(&cfg.policy.boost) {
-        return Err(StudyError::invalid("policy.boost", "expected a number in [0, 0.5]"));
+        return Err(StudyError::invalid(
+            "policy.boost",
+            "expected a number in [0, 0.5]",
+        ));
     }
     Ok(cfg)
 }
@@ -59,15 +70,25 @@ pub fn simulate(overrides: &Table, seed: u64) -> Result<Simulated, StudyError> {
     let thr = 0.5 + cfg.policy.boost;
     let mut metrics = BTreeMap::new();
     metrics.insert("share".to_string(), share_at(thr));
-    metrics.insert("level".to_string(), cfg.policy.level_mult * u.iter().sum::<f64>() / n);
+    metrics.insert(
+        "level".to_string(),
+        cfg.policy.level_mult * u.iter().sum::<f64>() / n,
+    );
     let steps = cfg.years.round() as usize;
     let times: Vec<f64> = (0..=steps).map(|t| t as f64).collect();
-    let values = times.iter().map(|t| share_at(thr * t / cfg.years)).collect();
+    let values = times
+        .iter()
+        .map(|t| share_at(thr * t / cfg.years))
+        .collect();
     Ok(Simulated {
         cohort: Dataset::from_columns("fake", vec![]).map_err(StudyError::from)?,
         truth: Truth::default(),
         metrics,
-        paths: vec![TimePath { metric: "share".into(), times, values }],
+        paths: vec![TimePath {
+            metric: "share".into(),
+            times,
+            values,
+        }],
     })
 }
 
@@ -79,16 +100,23 @@ pub fn resolve(overrides: &Table) -> Result<Table, StudyError> {
     }
 }
 
-pub type Fake = FnModel<fn(&Table, u64) -> Result<Simulated, StudyError>, fn(&Table) -> Result<Table, StudyError>>;
+pub type Fake = FnModel<
+    fn(&Table, u64) -> Result<Simulated, StudyError>,
+    fn(&Table) -> Result<Table, StudyError>,
+>;
 
 pub fn model() -> Fake {
     FnModel {
         simulate: simulate as fn(&Table, u64) -> Result<Simulated, StudyError>,
         resolve: resolve as fn(&Table) -> Result<Table, StudyError>,
-        horizon: Some(Horizon { key: "years".into(), unit: "years".into() }),
+        horizon: Some(Horizon {
+            key: "years".into(),
+            unit: "years".into(),
+        }),
     }
 }
 
+#[allow(dead_code)]
 /// A scenario TOML for the fake study (the `study` key must name a real study).
 pub const SCENARIO: &str = r#"
 name = "fake"
