@@ -51,7 +51,7 @@ fn unknown_study_and_bad_values() {
     );
     let e = err("name = \"x\"\nstudy = \"enclave\"\nreplications = 1\nseed = 1\n");
     assert!(e.contains("line 3") && e.contains("at least 2"), "{e}");
-    let e = err(&format!("{HEAD}"));
+    let e = err(HEAD);
     assert!(e.contains("nothing to compare"), "{e}");
     let e = err(&format!("{HEAD}[[intervention]]\nname = \"a\"\n"));
     assert!(e.contains("line 5") && e.contains("changes nothing"), "{e}");

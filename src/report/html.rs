@@ -38,7 +38,7 @@ pub fn render(s: &Summary) -> String {
     if !s.description.is_empty() {
         let _ = write!(o, "<p class=\"sub\">{}</p>", esc(&s.description));
     }
-    let _ = write!(o, "<p class=\"note\">{}</p>\n", esc(&settings_line(s)));
+    let _ = writeln!(o, "<p class=\"note\">{}</p>", esc(&settings_line(s)));
     reading(&mut o, s);
     effect_charts(&mut o, s);
     path_charts(&mut o, s);
@@ -72,13 +72,13 @@ fn reading(o: &mut String, s: &Summary) {
             esc(&sentence(e, s.horizon_phrase().as_deref()))
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "</ul><p class=\"note\">Green: the 95% interval excludes zero. Amber: it does not, or the effect is zero.</p>\n"
+        "</ul><p class=\"note\">Green: the 95% interval excludes zero. Amber: it does not, or the effect is zero.</p>"
     );
     let _ = write!(o, "<div class=\"card\">");
     table(o, &s.effects, "intervention");
-    let _ = write!(o, "</div>\n");
+    let _ = writeln!(o, "</div>");
 }
 
 fn table(o: &mut String, effects: &[Effect], col: &str) {
@@ -144,7 +144,7 @@ fn effect_charts(o: &mut String, s: &Summary) {
             charts::effect_bars(&format!("Effect on {}{unit}", metric_label(m)), &effs, &*f),
         );
     }
-    let _ = write!(o, "</div>\n");
+    let _ = writeln!(o, "</div>");
 }
 
 fn path_charts(o: &mut String, s: &Summary) {
@@ -162,7 +162,7 @@ fn path_charts(o: &mut String, s: &Summary) {
             charts::band_chart(&metric_label(&p.metric), "time", &path_bands(p), &*f, false),
         );
     }
-    let _ = write!(o, "</div>\n");
+    let _ = writeln!(o, "</div>");
 }
 
 fn path_bands(p: &PathSummary) -> Vec<Band<'_>> {
@@ -216,7 +216,7 @@ fn sweep_charts(o: &mut String, s: &Summary) {
     }
     let _ = write!(o, "</div><div class=\"card\">");
     table(o, &sw.points, "value");
-    let _ = write!(o, "</div>\n");
+    let _ = writeln!(o, "</div>");
 }
 
 fn interventions(o: &mut String, s: &Summary) {
@@ -245,7 +245,7 @@ fn interventions(o: &mut String, s: &Summary) {
             changes.join("<br>")
         );
     }
-    let _ = write!(o, "</table></div>\n");
+    let _ = writeln!(o, "</table></div>");
 }
 
 /// Escape text for HTML element content and attributes.

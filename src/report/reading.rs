@@ -128,9 +128,10 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
                 ("lowered", ci_of(-e.ci_high, -e.ci_low))
             };
             format!(
-                "{who} {verb} {what} by {}{} ({ci}), {from_to}{over}.",
+                "{who} {verb} {what} by {}{} ({ci}), {from_to}{}{over}.",
                 diff_value(m, e.estimate.abs()),
-                unit(m)
+                unit(m),
+                if over.is_empty() { "" } else { "," }
             )
         }
         Certainty::Unclear => format!(

@@ -27,7 +27,7 @@ pub enum ScenarioError {
         line: Option<usize>,
         context: String,
         #[source]
-        source: StudyError,
+        source: Box<StudyError>,
     },
     #[error(
         "{file}: unknown metric `{metric}` for study {study} (available: {})",

@@ -46,7 +46,7 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
             file: scn.file.clone(),
             line,
             context,
-            source,
+            source: Box::new(source),
         }
     };
     let mut base = scn.baseline.clone();

@@ -70,7 +70,7 @@ pub fn run<M: Model>(
                 file: scn.file.clone(),
                 line: None,
                 context: format!("{} arm, replication {r} (seed {})", arms[a].name, seeds[r]),
-                source,
+                source: Box::new(source),
             })
     };
     let pilot = sim(0, 0)?;
