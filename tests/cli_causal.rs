@@ -87,8 +87,21 @@ fn mediation_data() -> PathBuf {
 fn mediation_matches_statsmodels_within_monte_carlo_error() {
     let r = migsim(
         &[
-            "fit", "mediation", "--y", "y", "--treatment", "t", "--mediator", "m", "--x",
-            "x1,x2", "--sims", "2000", "--seed", "4", "--json",
+            "fit",
+            "mediation",
+            "--y",
+            "y",
+            "--treatment",
+            "t",
+            "--mediator",
+            "m",
+            "--x",
+            "x1,x2",
+            "--sims",
+            "2000",
+            "--seed",
+            "4",
+            "--json",
         ],
         &mediation_data(),
     );
@@ -104,8 +117,18 @@ fn mediation_matches_statsmodels_within_monte_carlo_error() {
     }
     let human = migsim(
         &[
-            "fit", "mediation", "--y", "y", "--treatment", "t", "--mediator", "m", "--x",
-            "x1,x2", "--sims", "200",
+            "fit",
+            "mediation",
+            "--y",
+            "y",
+            "--treatment",
+            "t",
+            "--mediator",
+            "m",
+            "--x",
+            "x1,x2",
+            "--sims",
+            "200",
         ],
         &mediation_data(),
     );
@@ -118,8 +141,21 @@ fn mediation_matches_statsmodels_within_monte_carlo_error() {
 #[test]
 fn mediation_sensitivity_prints_the_root_and_its_reading() {
     let args = [
-        "fit", "mediation", "--y", "y", "--treatment", "t", "--mediator", "m", "--x", "x1,x2",
-        "--outcome-model", "probit", "--sims", "100", "--sensitivity",
+        "fit",
+        "mediation",
+        "--y",
+        "y",
+        "--treatment",
+        "t",
+        "--mediator",
+        "m",
+        "--x",
+        "x1,x2",
+        "--outcome-model",
+        "probit",
+        "--sims",
+        "100",
+        "--sensitivity",
     ];
     let reference = fixture("mediation/reference.json");
     let want = num(&reference["sensitivity"]["probit"]["rho_at_zero"]);
@@ -130,7 +166,11 @@ fn mediation_sensitivity_prints_the_root_and_its_reading() {
     assert_eq!(floats(&v["tables"]["sensitivity"]["rho"]).len(), 199);
     let human = migsim(&args, &mediation_data());
     assert_eq!(human.code, 0, "{}", human.stderr);
-    assert!(human.stdout.contains(&format!("rho at ACME = 0: {want:.4}")));
+    assert!(
+        human
+            .stdout
+            .contains(&format!("rho at ACME = 0: {want:.4}"))
+    );
     assert!(human.stdout.contains("fragile, not a robust"));
 }
 
@@ -138,7 +178,16 @@ fn mediation_sensitivity_prints_the_root_and_its_reading() {
 fn mediation_bad_input_is_a_clear_error() {
     let data = mediation_data();
     let base = [
-        "fit", "mediation", "--y", "y", "--treatment", "t", "--mediator", "m", "--x", "x1,x2",
+        "fit",
+        "mediation",
+        "--y",
+        "y",
+        "--treatment",
+        "t",
+        "--mediator",
+        "m",
+        "--x",
+        "x1,x2",
     ];
     let with = |extra: &[&str]| {
         let mut a = base.to_vec();
@@ -147,12 +196,30 @@ fn mediation_bad_input_is_a_clear_error() {
     };
     assert_user_error(&with(&["--sensitivity"]), "needs --outcome-model probit");
     let r = migsim(
-        &["fit", "mediation", "--y", "y", "--treatment", "tc", "--mediator", "m"],
+        &[
+            "fit",
+            "mediation",
+            "--y",
+            "y",
+            "--treatment",
+            "tc",
+            "--mediator",
+            "m",
+        ],
         &data,
     );
     assert_user_error(&r, "must be 0/1");
     let r = migsim(
-        &["fit", "mediation", "--y", "y", "--treatment", "t", "--mediator", "nope"],
+        &[
+            "fit",
+            "mediation",
+            "--y",
+            "y",
+            "--treatment",
+            "t",
+            "--mediator",
+            "nope",
+        ],
         &data,
     );
     assert_user_error(&r, "nope");
@@ -167,8 +234,23 @@ fn mediation_bad_input_is_a_clear_error() {
 fn continuous_treatment_takes_control_and_treat_values() {
     let v = ok_json(&migsim(
         &[
-            "fit", "mediation", "--y", "ycb", "--treatment", "tc", "--mediator", "mc", "--x",
-            "x1,x2", "--control-value", "0", "--treat-value", "1", "--sims", "2000", "--json",
+            "fit",
+            "mediation",
+            "--y",
+            "ycb",
+            "--treatment",
+            "tc",
+            "--mediator",
+            "mc",
+            "--x",
+            "x1,x2",
+            "--control-value",
+            "0",
+            "--treat-value",
+            "1",
+            "--sims",
+            "2000",
+            "--json",
         ],
         &mediation_data(),
     ));
@@ -184,14 +266,26 @@ fn heckman_matches_the_two_step_reference() {
     let data = PathBuf::from(format!("{FIX}/heckman/data.csv"));
     let v = ok_json(&migsim(
         &[
-            "fit", "heckman", "--y", "y", "--treatment", "t", "--instrument", "z", "--x",
-            "x1,x2", "--json",
+            "fit",
+            "heckman",
+            "--y",
+            "y",
+            "--treatment",
+            "t",
+            "--instrument",
+            "z",
+            "--x",
+            "x1,x2",
+            "--json",
         ],
         &data,
     ));
     let reference = fixture("heckman/reference.json");
     for key in ["lambda", "rho", "sigma"] {
-        assert!((num(&v["fit"][key]) - num(&reference[key])).abs() < 1e-6, "{key}");
+        assert!(
+            (num(&v["fit"][key]) - num(&reference[key])).abs() < 1e-6,
+            "{key}"
+        );
     }
     let se = floats(&reference["ols"]["se"]);
     let rows = v["coefficients"].as_array().expect("rows");
@@ -202,7 +296,18 @@ fn heckman_matches_the_two_step_reference() {
     }
     assert_eq!(v["first_stage"].as_array().expect("first stage").len(), 4);
     let human = migsim(
-        &["fit", "heckman", "--y", "yb", "--treatment", "t", "--instrument", "z", "--x", "x1"],
+        &[
+            "fit",
+            "heckman",
+            "--y",
+            "yb",
+            "--treatment",
+            "t",
+            "--instrument",
+            "z",
+            "--x",
+            "x1",
+        ],
         &data,
     );
     assert_eq!(human.code, 0, "{}", human.stderr);
@@ -222,9 +327,33 @@ fn heckman_bad_input_is_a_clear_error() {
             ("w", (0..n).map(|i| f64::from(i % 3) / 2.0).collect()),
         ],
     );
-    let r = migsim(&["fit", "heckman", "--y", "y", "--treatment", "t", "--instrument", "z"], &data);
+    let r = migsim(
+        &[
+            "fit",
+            "heckman",
+            "--y",
+            "y",
+            "--treatment",
+            "t",
+            "--instrument",
+            "z",
+        ],
+        &data,
+    );
     assert_user_error(&r, "`z` is constant");
-    let r = migsim(&["fit", "heckman", "--y", "y", "--treatment", "w", "--instrument", "t"], &data);
+    let r = migsim(
+        &[
+            "fit",
+            "heckman",
+            "--y",
+            "y",
+            "--treatment",
+            "w",
+            "--instrument",
+            "t",
+        ],
+        &data,
+    );
     assert_user_error(&r, "must be 0/1");
     let r = migsim(&["fit", "heckman", "--y", "y", "--treatment", "t"], &data);
     assert_user_error(&r, "--instrument");
@@ -257,8 +386,20 @@ fn psm_nearest_neighbour_matches_the_reference() {
             .expect("nn k=4 case");
         let v = ok_json(&migsim(
             &[
-                "fit", "psm", "--y", "y", "--treatment", "d", "--x", "x1,x2,x3", "--score",
-                score, "--k", "4", "--ate", "--json",
+                "fit",
+                "psm",
+                "--y",
+                "y",
+                "--treatment",
+                "d",
+                "--x",
+                "x1,x2,x3",
+                "--score",
+                score,
+                "--k",
+                "4",
+                "--ate",
+                "--json",
             ],
             &data,
         ));
@@ -272,8 +413,20 @@ fn psm_nearest_neighbour_matches_the_reference() {
     }
     let human = migsim(
         &[
-            "fit", "psm", "--y", "y", "--treatment", "d", "--x", "x1,x2,x3", "--method",
-            "kernel", "--bootstrap", "20", "--seed", "3",
+            "fit",
+            "psm",
+            "--y",
+            "y",
+            "--treatment",
+            "d",
+            "--x",
+            "x1,x2,x3",
+            "--method",
+            "kernel",
+            "--bootstrap",
+            "20",
+            "--seed",
+            "3",
         ],
         &data,
     );
@@ -287,7 +440,16 @@ fn psm_bad_input_is_a_clear_error() {
     let fx = fixture("psm/psm.json");
     let dir = tempfile::tempdir().expect("tempdir");
     let data = psm_data(dir.path(), &fx);
-    let base = ["fit", "psm", "--y", "y", "--treatment", "d", "--x", "x1,x2,x3"];
+    let base = [
+        "fit",
+        "psm",
+        "--y",
+        "y",
+        "--treatment",
+        "d",
+        "--x",
+        "x1,x2,x3",
+    ];
     let with = |extra: &[&str]| {
         let mut a = base.to_vec();
         a.extend_from_slice(extra);
@@ -298,7 +460,10 @@ fn psm_bad_input_is_a_clear_error() {
     assert_user_error(&with(&["--score", "cloglog"]), "cloglog");
     assert_user_error(&with(&["--method", "kernel", "--k", "2"]), "--k");
     assert_user_error(&with(&["--k", "0"]), "k");
-    let r = migsim(&["fit", "psm", "--y", "y", "--treatment", "x1", "--x", "x2"], &data);
+    let r = migsim(
+        &["fit", "psm", "--y", "y", "--treatment", "x1", "--x", "x2"],
+        &data,
+    );
     assert_user_error(&r, "must be 0/1");
     let n = 40;
     let all_treated = write_csv(
@@ -309,7 +474,10 @@ fn psm_bad_input_is_a_clear_error() {
             ("x", (0..n).map(|i| f64::from(i % 5)).collect()),
         ],
     );
-    let r = migsim(&["fit", "psm", "--y", "y", "--treatment", "d", "--x", "x"], &all_treated);
+    let r = migsim(
+        &["fit", "psm", "--y", "y", "--treatment", "d", "--x", "x"],
+        &all_treated,
+    );
     assert_user_error(&r, "`d` is constant");
 }
 
@@ -317,14 +485,33 @@ fn psm_bad_input_is_a_clear_error() {
 fn probit_interaction_effect_matches_ai_norton_reference() {
     let fx = fixture("interaction/interaction.json");
     let case = &fx["probit_cd"];
-    let x: Vec<Vec<f64>> = case["x"].as_array().expect("x").iter().map(floats).collect();
+    let x: Vec<Vec<f64>> = case["x"]
+        .as_array()
+        .expect("x")
+        .iter()
+        .map(floats)
+        .collect();
     let col = |j: usize| x[j].clone();
     let dir = tempfile::tempdir().expect("tempdir");
     let data = write_csv(
         dir.path(),
-        &[("y", floats(&case["y"])), ("a", col(1)), ("d", col(2)), ("c", col(4))],
+        &[
+            ("y", floats(&case["y"])),
+            ("a", col(1)),
+            ("d", col(2)),
+            ("c", col(4)),
+        ],
     );
-    let args = ["fit", "probit", "--y", "y", "--x", "a,d,a:d,c", "--interaction-effect", "a:d"];
+    let args = [
+        "fit",
+        "probit",
+        "--y",
+        "y",
+        "--x",
+        "a,d,a:d,c",
+        "--interaction-effect",
+        "a:d",
+    ];
     let mut json_args = args.to_vec();
     json_args.push("--json");
     let v = ok_json(&migsim(&json_args, &data));
@@ -336,18 +523,41 @@ fn probit_interaction_effect_matches_ai_norton_reference() {
     let human = migsim(&args, &data);
     assert_eq!(human.code, 0, "{}", human.stderr);
     assert!(human.stdout.contains("Interaction effect of a:d"));
-    let r = migsim(&["fit", "ols", "--y", "y", "--x", "a,d,a:d", "--interaction-effect", "a:d"], &data);
+    let r = migsim(
+        &[
+            "fit",
+            "ols",
+            "--y",
+            "y",
+            "--x",
+            "a,d,a:d",
+            "--interaction-effect",
+            "a:d",
+        ],
+        &data,
+    );
     assert_user_error(&r, "--interaction-effect");
 }
 
 #[test]
 fn ologit_brant_prints_the_test_after_the_table() {
     let data = PathBuf::from(format!("{FIX}/ordered/ds1.csv"));
-    let args = ["fit", "ologit", "--y", "y", "--x", "age,male,age^2,male:age", "--brant"];
+    let args = [
+        "fit",
+        "ologit",
+        "--y",
+        "y",
+        "--x",
+        "age,male,age^2,male:age",
+        "--brant",
+    ];
     let human = migsim(&args, &data);
     assert_eq!(human.code, 0, "{}", human.stderr);
     let table_end = human.stdout.find("Regression Results").expect("table");
-    let brant = human.stdout.find("Brant test of parallel").expect("brant text");
+    let brant = human
+        .stdout
+        .find("Brant test of parallel")
+        .expect("brant text");
     assert!(brant > table_end);
     let mut json_args = args.to_vec();
     json_args.push("--json");

@@ -50,25 +50,28 @@ fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
 
 fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 8] {
     [
-        (args.score != "logit", "--score"),
-        (args.k.is_some(), "--k"),
-        (args.caliper.is_some(), "--caliper"),
-        (args.bandwidth.is_some(), "--bandwidth"),
-        (args.kernel.is_some(), "--kernel"),
-        (args.common_support, "--common-support"),
-        (args.ate, "--ate"),
-        (args.bootstrap.is_some(), "--bootstrap"),
+        (args.causal.score != "logit", "--score"),
+        (args.causal.k.is_some(), "--k"),
+        (args.causal.caliper.is_some(), "--caliper"),
+        (args.causal.bandwidth.is_some(), "--bandwidth"),
+        (args.causal.kernel.is_some(), "--kernel"),
+        (args.causal.common_support, "--common-support"),
+        (args.causal.ate, "--ate"),
+        (args.causal.bootstrap.is_some(), "--bootstrap"),
     ]
 }
 
 fn mediation_options_given(args: &FitArgs) -> [(bool, &'static str); 6] {
     [
-        (args.mediator.is_some(), "--mediator"),
-        (args.control_value.is_some(), "--control-value"),
-        (args.treat_value.is_some(), "--treat-value"),
-        (args.sensitivity, "--sensitivity"),
-        (args.treat_mediator_interaction, "--treat-mediator-interaction"),
-        (args.sims != 1000, "--sims"),
+        (args.causal.mediator.is_some(), "--mediator"),
+        (args.causal.control_value.is_some(), "--control-value"),
+        (args.causal.treat_value.is_some(), "--treat-value"),
+        (args.causal.sensitivity, "--sensitivity"),
+        (
+            args.causal.treat_mediator_interaction,
+            "--treat-mediator-interaction",
+        ),
+        (args.causal.sims != 1000, "--sims"),
     ]
 }
 
@@ -76,13 +79,13 @@ fn mediation_options_given(args: &FitArgs) -> [(bool, &'static str); 6] {
 pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
     let y = required(args.y.as_deref(), "lewbel", "the outcome column: --y COL")?;
     let treatment = required(
-        args.treatment.as_deref(),
+        args.causal.treatment.as_deref(),
         "lewbel",
         "the endogenous regressor: --treatment COL",
     )?;
     reject("lewbel", &psm_options_given(args))?;
     reject("lewbel", &mediation_options_given(args))?;
-    let instruments = list(args.instrument.as_deref());
+    let instruments = list(args.causal.instrument.as_deref());
     let lead: Vec<String> = std::iter::once(treatment.to_string())
         .chain(instruments.iter().cloned())
         .collect();
@@ -97,27 +100,35 @@ pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
 
 /// `migsim fit mediation`: design `y ~ treatment + mediator + --x`.
 pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
-    let y = required(args.y.as_deref(), "mediation", "the outcome column: --y COL")?;
+    let y = required(
+        args.y.as_deref(),
+        "mediation",
+        "the outcome column: --y COL",
+    )?;
     let treatment = required(
-        args.treatment.as_deref(),
+        args.causal.treatment.as_deref(),
         "mediation",
         "the treatment column: --treatment COL",
     )?;
     let mediator = required(
-        args.mediator.as_deref(),
+        args.causal.mediator.as_deref(),
         "mediation",
         "the mediator column: --mediator COL",
     )?;
     reject("mediation", &psm_options_given(args))?;
-    reject("mediation", &[(args.instrument.is_some(), "--instrument")])?;
+    reject(
+        "mediation",
+        &[(args.causal.instrument.is_some(), "--instrument")],
+    )?;
     let mut spec = Mediation::new(treatment, mediator);
-    spec.outcome_model = OutcomeModel::parse(args.outcome_model.as_deref().unwrap_or("logit"))?;
-    spec.interaction = args.treat_mediator_interaction;
-    spec.sims = args.sims;
-    spec.seed = args.seed;
-    spec.control_value = args.control_value;
-    spec.treat_value = args.treat_value;
-    spec.sensitivity = args.sensitivity;
+    spec.outcome_model =
+        OutcomeModel::parse(args.causal.outcome_model.as_deref().unwrap_or("logit"))?;
+    spec.interaction = args.causal.treat_mediator_interaction;
+    spec.sims = args.causal.sims;
+    spec.seed = args.causal.seed;
+    spec.control_value = args.causal.control_value;
+    spec.treat_value = args.causal.treat_value;
+    spec.sensitivity = args.causal.sensitivity;
     spec.opts = args.options();
     if spec.sensitivity {
         check_sensitivity(&spec)?;
@@ -151,9 +162,9 @@ fn parse_kernel(s: Option<&str>, default: Kernel) -> anyhow::Result<Kernel> {
         Some("gaussian" | "normal") => Kernel::Gaussian,
         Some("tricube") => Kernel::Tricube,
         Some("uniform") => Kernel::Uniform,
-        Some(other) => anyhow::bail!(
-            "invalid --kernel `{other}`: expected epan, gaussian, tricube or uniform"
-        ),
+        Some(other) => {
+            anyhow::bail!("invalid --kernel `{other}`: expected epan, gaussian, tricube or uniform")
+        }
     })
 }
 
@@ -161,13 +172,13 @@ fn parse_kernel(s: Option<&str>, default: Kernel) -> anyhow::Result<Kernel> {
 fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
     let method = args.method.as_deref().unwrap_or("nn");
     let only_nn = |m: &str| -> anyhow::Result<()> {
-        if args.k.is_some() {
+        if args.causal.k.is_some() {
             anyhow::bail!("--k applies to --method nn, not {m}");
         }
         Ok(())
     };
     let no_kernel = |m: &str| -> anyhow::Result<()> {
-        if args.kernel.is_some() || args.bandwidth.is_some() {
+        if args.causal.kernel.is_some() || args.causal.bandwidth.is_some() {
             anyhow::bail!("--kernel and --bandwidth apply to --method kernel or llr, not {m}");
         }
         Ok(())
@@ -176,8 +187,8 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
         "nn" | "nearest" => {
             no_kernel(method)?;
             Method::Nearest {
-                k: args.k.unwrap_or(1),
-                caliper: args.caliper,
+                k: args.causal.k.unwrap_or(1),
+                caliper: args.causal.caliper,
             }
         }
         "radius" => {
@@ -185,30 +196,31 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
             no_kernel(method)?;
             Method::Radius {
                 caliper: args
+                    .causal
                     .caliper
                     .context("--method radius needs the radius: --caliper C")?,
             }
         }
         "kernel" | "llr" => {
             only_nn(method)?;
-            if args.caliper.is_some() {
+            if args.causal.caliper.is_some() {
                 anyhow::bail!("--caliper applies to --method nn or radius, not {method}");
             }
             if method == "kernel" {
                 Method::Kernel {
-                    kernel: parse_kernel(args.kernel.as_deref(), Kernel::Epanechnikov)?,
-                    bandwidth: args.bandwidth.unwrap_or(0.06),
+                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Epanechnikov)?,
+                    bandwidth: args.causal.bandwidth.unwrap_or(0.06),
                 }
             } else {
                 Method::LocalLinear {
-                    kernel: parse_kernel(args.kernel.as_deref(), Kernel::Tricube)?,
-                    bandwidth: args.bandwidth.unwrap_or(0.8),
+                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Tricube)?,
+                    bandwidth: args.causal.bandwidth.unwrap_or(0.8),
                 }
             }
         }
-        other => anyhow::bail!(
-            "invalid --method `{other}` for psm: expected nn, radius, kernel or llr"
-        ),
+        other => {
+            anyhow::bail!("invalid --method `{other}` for psm: expected nn, radius, kernel or llr")
+        }
     })
 }
 
@@ -217,7 +229,7 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
 pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     let y = required(args.y.as_deref(), "psm", "the outcome column: --y COL")?;
     let treatment = required(
-        args.treatment.as_deref(),
+        args.causal.treatment.as_deref(),
         "psm",
         "the treatment column: --treatment COL",
     )?;
@@ -225,7 +237,7 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     reject(
         "psm",
         &[
-            (args.instrument.is_some(), "--instrument"),
+            (args.causal.instrument.is_some(), "--instrument"),
             (args.cluster.is_some(), "--cluster"),
             (args.robust, "--robust"),
         ],
@@ -234,12 +246,12 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
         anyhow::bail!("psm needs the score model's covariates: --x COL,COL,...");
     }
     let mut spec = Psm::new(treatment);
-    spec.score = ScoreModel::parse(&args.score)?;
+    spec.score = ScoreModel::parse(&args.causal.score)?;
     spec.method = psm_method(args)?;
-    spec.ate = args.ate;
-    spec.common_support = args.common_support;
-    spec.bootstrap = args.bootstrap;
-    spec.seed = args.seed;
+    spec.ate = args.causal.ate;
+    spec.common_support = args.causal.common_support;
+    spec.bootstrap = args.causal.bootstrap;
+    spec.seed = args.causal.seed;
     let design = causal_design(args, y, &[treatment.into()])?;
     let result = spec.fit(&design)?;
     print_with(&result, args.json, psm::balance_text(&result))
@@ -249,11 +261,11 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
 pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
     let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
     let treatment = required(
-        args.treatment.as_deref(),
+        args.causal.treatment.as_deref(),
         "heckman",
         "the treatment column: --treatment COL",
     )?;
-    let instruments = list(args.instrument.as_deref());
+    let instruments = list(args.causal.instrument.as_deref());
     if instruments.is_empty() {
         anyhow::bail!(
             "heckman needs an exclusion restriction (a first-stage-only column): --instrument COL"
@@ -262,7 +274,7 @@ pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
     reject("heckman", &psm_options_given(args))?;
     reject("heckman", &mediation_options_given(args))?;
     let mut spec = Heckman::new(treatment, instruments.clone());
-    spec.outcome = match args.outcome_model.as_deref() {
+    spec.outcome = match args.causal.outcome_model.as_deref() {
         None | Some("auto") => HeckmanOutcome::Auto,
         Some("ols" | "linear") => HeckmanOutcome::Linear,
         Some("probit") => HeckmanOutcome::Probit,

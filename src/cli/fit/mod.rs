@@ -57,6 +57,35 @@ pub struct FitArgs {
     /// Convergence tolerance.
     #[arg(long, default_value_t = FitOptions::default().tol)]
     pub tol: f64,
+    /// Options of the causal estimators (treatment, instruments, mediation, matching).
+    #[command(flatten)]
+    pub causal: Box<CausalArgs>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
+    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Name of the factor-score column written with --out.
+    #[arg(long, default_value = "factor_score")]
+    pub score_name: String,
+    /// Add the location quotient LQ_ij (formula 13) of the ORIGIN,DEST label columns as
+    /// column `lq` before the design is built (use it as `--x lq`); replaces an `lq` column
+    /// of the file.
+    #[arg(long, value_name = "ORIGIN,DEST")]
+    pub lq: Option<String>,
+    /// Survey-weight column for --lq (default: each row counts once).
+    #[arg(long, requires = "lq")]
+    pub lq_weight: Option<String>,
+}
+
+/// Options of `fit mediation|psm|heckman|lewbel` (boxed in [`FitArgs`]).
+#[derive(Debug, Args)]
+pub struct CausalArgs {
     /// Treatment / endogenous regressor column (mediation, psm, heckman, lewbel); --x
     /// holds the controls.
     #[arg(long)]
@@ -117,27 +146,6 @@ pub struct FitArgs {
     /// 200 replications otherwise); the score is re-estimated on every resample.
     #[arg(long)]
     pub bootstrap: Option<usize>,
-    /// Print one JSON object instead of the table.
-    #[arg(long)]
-    pub json: bool,
-    /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
-    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear).
-    #[arg(long)]
-    pub method: Option<String>,
-    /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
-    #[arg(long)]
-    pub out: Option<std::path::PathBuf>,
-    /// Name of the factor-score column written with --out.
-    #[arg(long, default_value = "factor_score")]
-    pub score_name: String,
-    /// Add the location quotient LQ_ij (formula 13) of the ORIGIN,DEST label columns as
-    /// column `lq` before the design is built (use it as `--x lq`); replaces an `lq` column
-    /// of the file.
-    #[arg(long, value_name = "ORIGIN,DEST")]
-    pub lq: Option<String>,
-    /// Survey-weight column for --lq (default: each row counts once).
-    #[arg(long, requires = "lq")]
-    pub lq_weight: Option<String>,
 }
 
 impl FitArgs {
@@ -207,13 +215,8 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         } else {
             interaction::Link::Probit
         };
-        let ie = interaction::from_fit(
-            link,
-            &result,
-            &design,
-            term,
-            &InteractionOptions::default(),
-        )?;
+        let ie =
+            interaction::from_fit(link, &result, &design, term, &InteractionOptions::default())?;
         ie.attach(&mut result);
         return print_with(&result, args.json, Some(ie.summary_text()));
     }

@@ -74,7 +74,12 @@ pub fn rho_grid(step: f64) -> Result<Vec<f64>, EstimateError> {
 pub fn text(table: &serde_json::Value) -> Option<String> {
     let num = |k: &str| table.get(k)?.as_f64();
     let list = |k: &str| -> Option<Vec<f64>> {
-        table.get(k)?.as_array()?.iter().map(|v| v.as_f64()).collect()
+        table
+            .get(k)?
+            .as_array()?
+            .iter()
+            .map(|v| v.as_f64())
+            .collect()
     };
     let (rho, a0, a1) = (list("rho")?, list("acme_control")?, list("acme_treated")?);
     let mut out = format!(
@@ -92,12 +97,12 @@ pub fn text(table: &serde_json::Value) -> Option<String> {
         "ACME(treated)"
     );
     for target in (-9..=9).map(|i| f64::from(i) / 10.0) {
-        let i = (0..rho.len()).min_by(|&a, &b| {
-            (rho[a] - target)
-                .abs()
-                .total_cmp(&(rho[b] - target).abs())
-        })?;
-        out.push_str(&format!("{:>6.2} {:>14.6} {:>14.6}\n", rho[i], a0[i], a1[i]));
+        let i = (0..rho.len())
+            .min_by(|&a, &b| (rho[a] - target).abs().total_cmp(&(rho[b] - target).abs()))?;
+        out.push_str(&format!(
+            "{:>6.2} {:>14.6} {:>14.6}\n",
+            rho[i], a0[i], a1[i]
+        ));
     }
     out.push_str(table.get("interpretation")?.as_str()?);
     out.push('\n');
