@@ -220,11 +220,20 @@ fn assert_rows_match(rows: &[ParamRow], model: &Value, what: &str, tol: f64) {
 fn fit_runs_both_steps_and_matches_the_reference() {
     let r = reference();
     let res = spec().fit(&design(&columns(), "y")).unwrap();
-    assert_rows_match(&res.extra_rows["first_stage"], &r["first_stage"], "first", 1e-6);
+    assert_rows_match(
+        &res.extra_rows["first_stage"],
+        &r["first_stage"],
+        "first",
+        1e-6,
+    );
     assert_rows_match(&res.coefficients, &r["ols"], "second", 1e-6);
     for key in ["lambda", "sigma", "rho"] {
         let want = r[key].as_f64().unwrap();
-        assert!((res.fit[key] - want).abs() < 1e-6, "{key}: {}", res.fit[key]);
+        assert!(
+            (res.fit[key] - want).abs() < 1e-6,
+            "{key}: {}",
+            res.fit[key]
+        );
     }
     let pr2 = r["first_stage_pseudo_r2"].as_f64().unwrap();
     assert!((res.fit["first_stage_pseudo_r2"] - pr2).abs() < 1e-8);
