@@ -10,6 +10,8 @@ pub mod estimate;
 pub mod io;
 pub mod network;
 pub mod recovery;
+pub mod report;
+pub mod scenario;
 pub mod seed;
 pub mod studies;
 pub mod zenou;

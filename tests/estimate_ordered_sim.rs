@@ -92,7 +92,7 @@ proptest! {
         let link = if probit { Link::Probit } else { Link::Logit };
         let d = simulate(link, 200, &[0.5, -0.3, 0.2], &[-0.5, 0.4, 1.2], seed);
         let cat: Vec<usize> = d.y.iter().map(|&v| v as usize - 1).collect();
-        let data = OrderedData { x: d.x.as_ref(), cat: &cat, ncat: 4 };
+        let data = OrderedData { x: &d.x, cat: &cat, ncat: 4 };
         let theta = vec![b[0], b[1], b[2], k0, k0 + gap1, k0 + gap1 + gap2];
         let ev = data.evaluate(link, &theta);
         prop_assert!((ev.ll - data.log_likelihood(link, &theta)).abs() < 1e-9 * ev.ll.abs());

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::scenario::{Scenario, StudyModel, arm_overrides};
 use crate::studies::{self, StudyName};
 
 #[derive(Debug, Args)]
@@ -18,6 +19,13 @@ pub struct CohortArgs {
     /// Output CSV (written whole or not at all).
     #[arg(long)]
     pub out: PathBuf,
+    /// Scenario file whose [baseline] overrides (and `n`, unless --n is
+    /// given) configure the study.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// With --scenario: write the cohort of this intervention instead of the baseline.
+    #[arg(long, requires = "scenario")]
+    pub intervention: Option<String>,
     /// Print a JSON summary (rows, columns, metrics) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -25,7 +33,11 @@ pub struct CohortArgs {
 
 pub fn run(args: CohortArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
-    let sim = studies::simulate(study, &toml::Table::new(), args.n, args.seed)?;
+    let (overrides, n) = match &args.scenario {
+        Some(path) => scenario_overrides(study, path, args.n, args.intervention.as_deref())?,
+        None => (toml::Table::new(), args.n),
+    };
+    let sim = studies::simulate(study, &overrides, n, args.seed)?;
     sim.cohort.write_csv(&args.out)?;
     if args.json {
         let v = serde_json::json!({
@@ -49,4 +61,25 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Overrides and size of a scenario arm for `migsim cohort --scenario`.
+fn scenario_overrides(
+    study: StudyName,
+    path: &std::path::Path,
+    n: Option<usize>,
+    arm: Option<&str>,
+) -> anyhow::Result<(toml::Table, Option<usize>)> {
+    let scn = Scenario::load(path)?;
+    if scn.study != study {
+        anyhow::bail!(
+            "{}: the scenario is for study {}, not {study}",
+            path.display(),
+            scn.study
+        );
+    }
+    let n = n.or(scn.n);
+    let model = StudyModel { study, n };
+    let overrides = arm_overrides(&scn, &model, arm.unwrap_or("baseline"))?;
+    Ok((overrides, n))
 }

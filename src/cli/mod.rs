@@ -8,6 +8,7 @@ pub mod fit;
 pub mod lq;
 pub mod recover;
 pub mod replicate;
+pub mod run;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -32,6 +33,8 @@ pub enum Command {
     Replicate(replicate::ReplicateArgs),
     /// Monte Carlo recovery: fit estimators on many simulated cohorts and compare with the truth.
     Recover(recover::RecoverArgs),
+    /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
+    Run(run::RunArgs),
 }
 
 /// Run a parsed command.
@@ -43,5 +46,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cohort(args) => cohort::run(args),
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
+        Command::Run(args) => run::run(args),
     }
 }

@@ -247,24 +247,40 @@ pub fn null_ll(y: &[f64]) -> f64 {
     n * (p * p.ln() + (1.0 - p) * (1.0 - p).ln())
 }
 
-/// Likelihood-based fit statistics: log_likelihood, ll_null, pseudo_r2
-/// (McFadden `1 - ll / ll0`), aic `-2 ll + 2k`, bic `-2 ll + k ln n`,
-/// lr_chi2 `2 (ll - ll0)` on df_model = k minus the constant, lr_pvalue.
+/// Likelihood-based fit statistics of a binary model: [`mle_stats`] with
+/// `k` parameters and df_model = k minus the constant.
 pub fn likelihood_stats(ll: f64, ll0: f64, d: &Design) -> std::collections::BTreeMap<String, f64> {
+    let k = d.k();
+    let df = k - usize::from(d.col_index("const").is_some());
+    mle_stats(ll, ll0, d.n(), k, df)
+}
+
+/// Fit statistics of any maximum-likelihood model with `n_params` free
+/// parameters, as statsmodels names them: log_likelihood, ll_null, pseudo_r2
+/// (McFadden `1 - ll / ll0`), aic `-2 ll + 2 p`, bic `-2 ll + p ln n`,
+/// lr_chi2 `2 (ll - ll0)` on `df_model` degrees of freedom, lr_pvalue,
+/// df_model, df_resid `n - p`.
+pub fn mle_stats(
+    ll: f64,
+    ll0: f64,
+    n: usize,
+    n_params: usize,
+    df_model: usize,
+) -> std::collections::BTreeMap<String, f64> {
     use statrs::distribution::{ChiSquared, ContinuousCDF};
-    let (n, k) = (d.n() as f64, d.k() as f64);
-    let df = k - f64::from(u8::from(d.col_index("const").is_some()));
+    let (n, p, df) = (n as f64, n_params as f64, df_model as f64);
     let lr = 2.0 * (ll - ll0);
-    let p = ChiSquared::new(df).map_or(f64::NAN, |c| c.sf(lr.max(0.0)));
+    let lr_p = ChiSquared::new(df).map_or(f64::NAN, |c| c.sf(lr.max(0.0)));
     [
         ("log_likelihood", ll),
         ("ll_null", ll0),
         ("pseudo_r2", 1.0 - ll / ll0),
-        ("aic", -2.0 * ll + 2.0 * k),
-        ("bic", -2.0 * ll + k * n.ln()),
+        ("aic", -2.0 * ll + 2.0 * p),
+        ("bic", -2.0 * ll + p * n.ln()),
         ("lr_chi2", lr),
-        ("lr_pvalue", p),
+        ("lr_pvalue", lr_p),
         ("df_model", df),
+        ("df_resid", n - p),
     ]
     .into_iter()
     .map(|(a, b)| (a.to_string(), b))

@@ -141,6 +141,13 @@ pub fn vcov(
                     groups: c.groups,
                 });
             }
+            let n = scores.dim().0;
+            if c.ids.len() != n || c.ids.iter().any(|&g| g as usize >= c.groups) {
+                return Err(EstimateError::Invalid(format!(
+                    "cluster ids of `{}` do not match the {n} observations and {} groups",
+                    c.variable, c.groups
+                )));
+            }
             let g = c.groups as f64;
             let factor = match family {
                 Family::Ols { n, k } => g / (g - 1.0) * (n as f64 - 1.0) / (n - k) as f64,

@@ -178,6 +178,24 @@ pub fn rank_tolerance(n: usize, k: usize) -> f64 {
 /// dependent column and of the columns it is a combination of (sorted), or
 /// `None` when `R` has full column rank.
 pub fn first_dependency(r: MatRef<'_, f64>, n: usize) -> Option<Vec<usize>> {
+    first_dependency_tol(r, rank_tolerance(n, r.ncols()))
+}
+
+/// Relative pivot tolerance for [`gram_dependency`]: a Gram matrix squares
+/// the condition number of its design, so pivots below `1e-9` of the largest
+/// (an R^2 above `1 - 1e-9` in the design's terms) count as zero.
+pub const GRAM_RANK_TOL: f64 = 1e-9;
+
+/// First exact linear dependency among the columns of a symmetric positive
+/// semi-definite matrix `G = Z'Z` (an information matrix): `G v = 0` exactly
+/// when `Z v = 0`, so the columns of `G` carry the dependencies of `Z`.
+/// Same output as [`first_dependency`].
+pub fn gram_dependency(g: MatRef<'_, f64>) -> Option<Vec<usize>> {
+    first_dependency_tol(g, GRAM_RANK_TOL)
+}
+
+/// [`first_dependency`] with an explicit relative pivot tolerance.
+fn first_dependency_tol(r: MatRef<'_, f64>, rel_tol: f64) -> Option<Vec<usize>> {
     let k = r.ncols();
     let norms: Vec<f64> = (0..k).map(|j| r.col(j).norm_l2()).collect();
     if let Some(j) = norms.iter().position(|&s| s == 0.0) {
@@ -185,7 +203,7 @@ pub fn first_dependency(r: MatRef<'_, f64>, n: usize) -> Option<Vec<usize>> {
     }
     let scaled = Mat::from_fn(r.nrows(), k, |i, j| r[(i, j)] / norms[j]);
     let (p, perm) = col_piv_qr(scaled);
-    let tol = rank_tolerance(n, k) * p[(0, 0)].abs();
+    let tol = rel_tol * p[(0, 0)].abs();
     let rank = (0..k.min(p.nrows()))
         .take_while(|&i| p[(i, i)].abs() > tol)
         .count();
@@ -312,5 +330,9 @@ mod tests {
         });
         let r = tsqr_r(&x, None);
         assert_eq!(first_dependency(r.as_ref(), 500), Some(vec![0, 1, 3]));
+        let g = weighted_gram(&x, &vec![1.0; 500]);
+        assert_eq!(gram_dependency(g.as_ref()), Some(vec![0, 1, 3]));
+        let full = weighted_gram(&base, &vec![1.0; 500]);
+        assert_eq!(gram_dependency(full.as_ref()), None);
     }
 }

@@ -19,6 +19,11 @@ pub fn pdf(x: f64) -> f64 {
     FRAC_1_SQRT_2PI * (-0.5 * x * x).exp()
 }
 
+/// `ln phi(x) = -x^2 / 2 - ln sqrt(2 pi)`, finite wherever `x` is.
+pub fn ln_pdf(x: f64) -> f64 {
+    -0.5 * x * x - LN_SQRT_2PI
+}
+
 /// Standard normal distribution function `Phi(x)`.
 pub fn cdf(x: f64) -> f64 {
     0.5 * erfc(-x * std::f64::consts::FRAC_1_SQRT_2)

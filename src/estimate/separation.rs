@@ -96,17 +96,7 @@ pub fn check_after_fit(
     if saturated == 0 {
         return Ok(());
     }
-    let n = eta.len() as f64;
-    let worst = (0..beta.len())
-        .filter(|&j| names[j] != "const")
-        .map(|j| {
-            let c = col(x, j);
-            let m = c.iter().sum::<f64>() / n;
-            let sd = (c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n).sqrt();
-            (j, (beta[j] * sd).abs())
-        })
-        .filter(|p| p.1 > DIVERGED_INDEX)
-        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let worst = diverging_column(x, beta, names, DIVERGED_INDEX);
     match worst {
         Some((j, _)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),
@@ -119,4 +109,26 @@ pub fn check_after_fit(
         }),
         None => Ok(()),
     }
+}
+
+/// The non-constant column whose coefficient moves the index the most per
+/// standard deviation of its regressor, `|b_j| sd(x_j)`, if that exceeds
+/// `threshold`: the diverging coefficient to blame for separation.
+pub fn diverging_column(
+    x: &Mat<f64>,
+    beta: &[f64],
+    names: &[String],
+    threshold: f64,
+) -> Option<(usize, f64)> {
+    let n = x.nrows() as f64;
+    (0..x.ncols())
+        .filter(|&j| names[j] != "const")
+        .map(|j| {
+            let c = col(x, j);
+            let m = c.iter().sum::<f64>() / n;
+            let sd = (c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n).sqrt();
+            (j, (beta[j] * sd).abs())
+        })
+        .filter(|p| p.1 > threshold)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
 }

@@ -11,8 +11,11 @@
 //! Shared here: the study registry, the override mechanism that scenario and
 //! recovery files use to change a config, and the result types.
 
+pub mod assets;
+pub mod enclave;
 pub mod overrides;
 pub mod replicate;
+pub mod talent;
 pub mod types;
 
 pub use overrides::apply_overrides;
@@ -63,8 +66,10 @@ pub fn simulate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Simulated, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Assets => simulate_with::<assets::Assets>(overrides, n, seed),
+        StudyName::Enclave => simulate_with::<enclave::Enclave>(overrides, n, seed),
+        StudyName::Talent => simulate_with::<talent::Talent>(overrides, n, seed),
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
@@ -77,8 +82,16 @@ pub fn replicate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    let _ = (overrides, n, seed);
     match study {
+        StudyName::Assets => {
+            assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed)
+        }
+        StudyName::Enclave => {
+            enclave::Enclave::replicate(&config_of::<enclave::Enclave>(overrides, n)?, seed)
+        }
+        StudyName::Talent => {
+            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed)
+        }
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }

@@ -8,8 +8,10 @@
 //! `lambda (1 - omega_i + Phi)`, Q1 -> Q0 at `delta`, Q2 -> Q1 at `2 delta`, whose
 //! stationary share up is
 //!
-//!     e_i(Phi) = lambda Phi (delta + lambda (1 - omega_i + Phi))
-//!                / (delta^2 + 2 lambda Phi delta + lambda^2 Phi (1 - omega_i + Phi)).
+//! ```text
+//! e_i(Phi) = lambda Phi (delta + lambda (1 - omega_i + Phi))
+//!            / (delta^2 + 2 lambda Phi delta + lambda^2 Phi (1 - omega_i + Phi)).
+//! ```
 //!
 //! The steady state solves `Phi = sum_i p_i omega_i e_i(Phi)`; a positive root
 //! exists iff `sum_i p_i omega_i lambda (delta + lambda (1 - omega_i)) / delta^2 > 1`,

@@ -7,9 +7,11 @@
 //! the maintained Rust ODE crates pull in nalgebra and offer no steady-state
 //! stop, which is all this model needs.
 //!
-//!     dQ0/dt = delta Q1 - 2 omega e lambda Q0
-//!     dQ1/dt = 2 omega e lambda Q0 - [delta + lambda - omega lambda + omega lambda e] Q1 + 2 delta Q2
-//!     dQ2/dt = [1 - omega + omega e] lambda Q1 - 2 delta Q2,      e = 2 Q2 + Q1.
+//! ```text
+//! dQ0/dt = delta Q1 - 2 omega e lambda Q0
+//! dQ1/dt = 2 omega e lambda Q0 - [delta + lambda - omega lambda + omega lambda e] Q1 + 2 delta Q2
+//! dQ2/dt = [1 - omega + omega e] lambda Q1 - 2 delta Q2,      e = 2 Q2 + Q1.
+//! ```
 
 use super::analytic::Params;
 

@@ -9,18 +9,18 @@
 //! `(D b)' (D V D')^-1 (D b)`, `D` the contrasts `b_1 - b_m`; df = k(J-2)
 //! (omnibus) or J-2 (one variable).
 //!
-//! The binary logit here is a minimal one on the local Newton solver;
-//! `estimate::binary` replaces it when the branches meet.
+//! Each binary logit is `estimate::binary::Logit` on `(const, X)` with
+//! classical errors, so `(X'W_jj X)^-1` is its covariance.
 
 use std::fmt;
 
-use faer::{Mat, MatRef};
+use faer::Mat;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use super::likelihood::{OrderedData, add_weighted_gram};
-use super::link::Link;
-use super::solver::{self, Concave};
+use super::likelihood::OrderedData;
+use crate::data::Design;
+use crate::estimate::{FitOptions, Logit, SeKind, linalg};
 
 /// One Wald test of equal slopes across the binary splits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,56 +42,6 @@ pub struct BrantTest {
     pub binary_slopes: Vec<Vec<f64>>,
 }
 
-/// Logit of a 0/1 outcome on `X` with a leading constant column.
-struct BinaryLogit<'a> {
-    x: MatRef<'a, f64>,
-    z: &'a [f64],
-}
-
-impl BinaryLogit<'_> {
-    fn index(&self, b: &[f64]) -> Vec<f64> {
-        let mut eta = vec![0.0; self.x.nrows()];
-        for (j, bj) in b.iter().enumerate() {
-            for (e, xv) in eta.iter_mut().zip(self.x.col(j).iter()) {
-                *e += bj * xv;
-            }
-        }
-        eta
-    }
-
-    fn probabilities(&self, b: &[f64]) -> Vec<f64> {
-        self.index(b).iter().map(|&e| Link::Logit.cdf(e)).collect()
-    }
-}
-
-impl Concave for BinaryLogit<'_> {
-    fn value(&self, b: &[f64]) -> f64 {
-        let eta = self.index(b);
-        eta.iter()
-            .zip(self.z)
-            .map(|(&e, &z)| {
-                if z > 0.5 {
-                    Link::Logit.ln_cdf(e)
-                } else {
-                    Link::Logit.ln_sf(e)
-                }
-            })
-            .sum()
-    }
-
-    fn derivatives(&self, b: &[f64]) -> (f64, Vec<f64>, Mat<f64>) {
-        let p = self.probabilities(b);
-        let resid: Vec<f64> = p.iter().zip(self.z).map(|(p, z)| z - p).collect();
-        let grad = (0..self.x.ncols())
-            .map(|j| self.x.col(j).iter().zip(&resid).map(|(x, r)| x * r).sum())
-            .collect();
-        let w: Vec<f64> = p.iter().map(|p| -p * (1.0 - p)).collect();
-        let mut hess = Mat::<f64>::zeros(self.x.ncols(), self.x.ncols());
-        add_weighted_gram(self.x, &w, hess.as_mut());
-        (self.value(b), grad, hess)
-    }
-}
-
 /// One fitted split: coefficients, fitted probabilities, `(X'WX)^-1`.
 struct Split {
     coef: Vec<f64>,
@@ -99,26 +49,26 @@ struct Split {
     inv_info: Mat<f64>,
 }
 
-fn fit_split(xc: MatRef<'_, f64>, z: &[f64], max_iter: usize, tol: f64) -> Result<Split, String> {
-    let share = z.iter().sum::<f64>() / z.len() as f64;
-    let mut start = vec![0.0; xc.ncols()];
-    start[0] = Link::Logit.quantile(share);
-    let model = BinaryLogit { x: xc, z };
-    let out = solver::maximize(&model, start, max_iter, tol)
-        .map_err(|_| "its information matrix is singular".to_string())?;
-    if !out.converged {
+/// Binary logit of the split `z` on the design `xc` (constant first).
+fn fit_split(xc: &mut Design, z: Vec<f64>, max_iter: usize, tol: f64) -> Result<Split, String> {
+    xc.y = z;
+    let opts = FitOptions {
+        se: SeKind::Classical,
+        max_iter,
+        tol,
+        ..FitOptions::default()
+    };
+    let fit = Logit::new(opts).fit_full(xc).map_err(|e| e.to_string())?;
+    if !fit.result.info.converged {
         return Err(format!(
             "it did not converge in {} iterations",
-            out.iterations
+            fit.result.info.iterations
         ));
     }
-    let (_, _, hess) = model.derivatives(&out.theta);
-    let inv_info = solver::inverse_negative(hess.as_ref())
-        .map_err(|_| "its information is singular".to_string())?;
     Ok(Split {
-        prob: model.probabilities(&out.theta),
-        coef: out.theta,
-        inv_info,
+        prob: fit.probabilities(),
+        coef: fit.beta.iter().copied().collect(),
+        inv_info: fit.vcov,
     })
 }
 
@@ -133,11 +83,20 @@ pub fn brant_test(
     tol: f64,
 ) -> Result<BrantTest, String> {
     let (n, k) = (data.x.nrows(), data.k());
-    let xc = Mat::<f64>::from_fn(
-        n,
-        k + 1,
-        |i, j| if j == 0 { 1.0 } else { data.x[(i, j - 1)] },
-    );
+    let mut xc = Design {
+        y_name: y_name.to_string(),
+        y: Vec::new(),
+        x: Mat::<f64>::from_fn(
+            n,
+            k + 1,
+            |i, j| if j == 0 { 1.0 } else { data.x[(i, j - 1)] },
+        ),
+        names: std::iter::once("const".to_string())
+            .chain(names.iter().cloned())
+            .collect(),
+        clusters: None,
+        n_dropped: 0,
+    };
     let mut splits = Vec::with_capacity(data.ncat - 1);
     let mut labels = Vec::with_capacity(data.ncat - 1);
     for (j, value) in values[..data.ncat - 1].iter().enumerate() {
@@ -148,12 +107,12 @@ pub fn brant_test(
             .collect();
         let label = format!("{y_name}>{value}");
         splits.push(
-            fit_split(xc.as_ref(), &z, max_iter, tol)
+            fit_split(&mut xc, z, max_iter, tol)
                 .map_err(|e| format!("binary logit {label}: {e}"))?,
         );
         labels.push(label);
     }
-    let v = stacked_covariance(xc.as_ref(), &splits, k);
+    let v = stacked_covariance(&xc.x, &splits, k);
     let b: Vec<f64> = splits.iter().flat_map(|s| s.coef[1..].to_vec()).collect();
     let m = splits.len();
     let all: Vec<(usize, usize)> = (1..m).flat_map(|r| (0..k).map(move |c| (r, c))).collect();
@@ -173,7 +132,7 @@ pub fn brant_test(
 }
 
 /// Covariance of the stacked slopes (constant excluded), `mk x mk`.
-fn stacked_covariance(xc: MatRef<'_, f64>, splits: &[Split], k: usize) -> Mat<f64> {
+fn stacked_covariance(xc: &Mat<f64>, splits: &[Split], k: usize) -> Mat<f64> {
     let m = splits.len();
     let mut v = Mat::<f64>::zeros(m * k, m * k);
     for a in 0..m {
@@ -187,8 +146,7 @@ fn stacked_covariance(xc: MatRef<'_, f64>, splits: &[Split], k: usize) -> Mat<f6
                     .zip(&splits[b].prob)
                     .map(|(pa, pb)| pb * (1.0 - pa))
                     .collect();
-                let mut mid = Mat::<f64>::zeros(k + 1, k + 1);
-                add_weighted_gram(xc, &w, mid.as_mut());
+                let mid = linalg::weighted_gram(xc, &w);
                 &splits[a].inv_info * &mid * &splits[b].inv_info
             };
             for r in 0..k {
@@ -225,8 +183,9 @@ fn wald(
         .map(|i| (0..b.len()).map(|c| d[(i, c)] * b[c]).sum())
         .collect();
     let dvd = &d * v * d.transpose();
-    let sol = solver::solve_spd(dvd.as_ref(), &db)
-        .map_err(|_| format!("the covariance of the slope differences for `{name}` is singular"))?;
+    let sol = linalg::spd_solve(dvd.as_ref(), &db).ok_or_else(|| {
+        format!("the covariance of the slope differences for `{name}` is singular")
+    })?;
     let chi2: f64 = db.iter().zip(&sol).map(|(a, s)| a * s).sum();
     let p_value = ChiSquared::new(q as f64)
         .map(|c| c.sf(chi2))

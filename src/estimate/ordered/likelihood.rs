@@ -9,19 +9,15 @@
 //! `d2/du2 = r_u (g(u) - r_u)`, `d2/dl2 = -r_l (g(l) + r_l)`, `d2/du dl = r_u r_l`,
 //! and `du/d(b, kappa) = (-x, e_j)`, `dl/d(b, kappa) = (-x, e_{j-1})`.
 
-use faer::linalg::matmul::matmul;
-use faer::reborrow::ReborrowMut;
-use faer::{Accum, Mat, MatRef, Par};
+use faer::Mat;
 
 use super::link::Link;
-
-/// Rows per block when accumulating `X' W X`.
-const BLOCK: usize = 2048;
+use crate::estimate::linalg;
 
 /// Outcome categories (0..J-1) and regressors of an ordered model.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderedData<'a> {
-    pub x: MatRef<'a, f64>,
+    pub x: &'a Mat<f64>,
     pub cat: &'a [usize],
     pub ncat: usize,
 }
@@ -54,18 +50,6 @@ impl<'a> OrderedData<'a> {
     /// Number of parameters (slopes and cut points).
     pub fn n_params(&self) -> usize {
         self.k() + self.ncat - 1
-    }
-
-    /// Linear index `X b`.
-    fn linear_index(&self, beta: &[f64]) -> Vec<f64> {
-        let mut eta = vec![0.0; self.x.nrows()];
-        for (j, b) in beta.iter().enumerate() {
-            let col = self.x.col(j);
-            for (e, xv) in eta.iter_mut().zip(col.iter()) {
-                *e += b * xv;
-            }
-        }
-        eta
     }
 
     /// `(l, u)` of observation `i` given its linear index.
@@ -122,7 +106,7 @@ impl<'a> OrderedData<'a> {
     /// `ln p_i`, the log-probability of each observation's category.
     pub fn ln_probs(&self, link: Link, theta: &[f64]) -> Vec<f64> {
         let (beta, kappa) = theta.split_at(self.k());
-        let eta = self.linear_index(beta);
+        let eta = linalg::index(self.x, beta);
         eta.iter()
             .enumerate()
             .map(|(i, &e)| {
@@ -136,7 +120,7 @@ impl<'a> OrderedData<'a> {
     pub fn evaluate(&self, link: Link, theta: &[f64]) -> Evaluation {
         let (k, p) = (self.k(), self.n_params());
         let (beta, kappa) = theta.split_at(k);
-        let eta = self.linear_index(beta);
+        let eta = linalg::index(self.x, beta);
         let terms: Vec<ObsTerms> = eta
             .iter()
             .enumerate()
@@ -150,7 +134,7 @@ impl<'a> OrderedData<'a> {
         let d: Vec<f64> = terms.iter().map(|t| t.ru - t.rl).collect();
         let w: Vec<f64> = terms.iter().map(|t| t.huu + t.hll + 2.0 * t.hul).collect();
         for j in 0..k {
-            let col = self.x.col(j);
+            let col = linalg::col(self.x, j);
             grad[j] = -col.iter().zip(&d).map(|(xv, dv)| xv * dv).sum::<f64>();
             for (i, (xv, t)) in col.iter().zip(&terms).enumerate() {
                 let c = self.cat[i];
@@ -162,7 +146,12 @@ impl<'a> OrderedData<'a> {
                 }
             }
         }
-        add_weighted_gram(self.x, &w, hess.as_mut().submatrix_mut(0, 0, k, k));
+        let gram = linalg::weighted_gram(self.x, &w);
+        for a in 0..k {
+            for b in 0..k {
+                hess[(a, b)] += gram[(a, b)];
+            }
+        }
         for (i, t) in terms.iter().enumerate() {
             let c = self.cat[i];
             if c + 1 < self.ncat {
@@ -194,7 +183,7 @@ impl<'a> OrderedData<'a> {
     pub fn scores(&self, link: Link, theta: &[f64]) -> Mat<f64> {
         let (k, p) = (self.k(), self.n_params());
         let (beta, kappa) = theta.split_at(k);
-        let eta = self.linear_index(beta);
+        let eta = linalg::index(self.x, beta);
         let mut s = Mat::<f64>::zeros(eta.len(), p);
         for (i, &e) in eta.iter().enumerate() {
             let (lo, hi) = self.bounds(kappa, i, e);
@@ -211,25 +200,5 @@ impl<'a> OrderedData<'a> {
             }
         }
         s
-    }
-}
-
-/// `out += X' diag(w) X`, accumulated over row blocks of `X`.
-pub fn add_weighted_gram(x: MatRef<'_, f64>, w: &[f64], mut out: faer::MatMut<'_, f64>) {
-    let (n, k) = (x.nrows(), x.ncols());
-    let mut start = 0;
-    while start < n {
-        let rows = BLOCK.min(n - start);
-        let xb = x.subrows(start, rows);
-        let wx = Mat::<f64>::from_fn(rows, k, |i, j| w[start + i] * xb[(i, j)]);
-        matmul(
-            out.rb_mut(),
-            Accum::Add,
-            xb.transpose(),
-            wx.as_ref(),
-            1.0,
-            Par::Seq,
-        );
-        start += rows;
     }
 }

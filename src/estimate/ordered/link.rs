@@ -1,9 +1,7 @@
 //! The two latent-error distributions F of the ordered models, evaluated in
 //! log space: `P(lo < y* - x'b <= hi) = F(hi) - F(lo)` without cancellation.
 
-use crate::estimate::normal;
-
-const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
+use crate::estimate::{binary_link, normal};
 
 /// Distribution of the latent error: logistic (ordered logit) or standard
 /// normal (ordered probit).
@@ -11,11 +9,6 @@ const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 pub enum Link {
     Logit,
     Probit,
-}
-
-/// `ln(1 + e^z)` without overflow or loss of precision.
-fn softplus(z: f64) -> f64 {
-    z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
 impl Link {
@@ -27,17 +20,20 @@ impl Link {
         }
     }
 
-    /// `ln F(x)`; logistic: `-ln(1 + e^-x)`.
-    pub fn ln_cdf(self, x: f64) -> f64 {
+    /// The binary-model link with the same F.
+    pub fn binary(self) -> binary_link::Link {
         match self {
-            Link::Logit => -softplus(-x),
-            Link::Probit => {
-                if x == f64::NEG_INFINITY {
-                    f64::NEG_INFINITY
-                } else {
-                    normal::ln_cdf(x)
-                }
-            }
+            Link::Logit => binary_link::Link::Logit,
+            Link::Probit => binary_link::Link::Probit,
+        }
+    }
+
+    /// `ln F(x)`, also at `x = -inf`.
+    pub fn ln_cdf(self, x: f64) -> f64 {
+        if x == f64::NEG_INFINITY {
+            f64::NEG_INFINITY
+        } else {
+            self.binary().ln_cdf(x)
         }
     }
 
@@ -50,7 +46,7 @@ impl Link {
     pub fn ln_pdf(self, x: f64) -> f64 {
         match self {
             Link::Logit => self.ln_cdf(x) + self.ln_sf(x),
-            Link::Probit => -0.5 * x * x - LN_SQRT_2PI,
+            Link::Probit => normal::ln_pdf(x),
         }
     }
 
@@ -67,12 +63,9 @@ impl Link {
         self.ln_cdf(x).exp()
     }
 
-    /// `F^-1(p)`; logistic: `ln(p / (1 - p))`.
+    /// `F^-1(p)`.
     pub fn quantile(self, p: f64) -> f64 {
-        match self {
-            Link::Logit => (p / (1.0 - p)).ln(),
-            Link::Probit => normal::quantile(p),
-        }
+        self.binary().inverse_cdf(p)
     }
 
     /// `ln(F(hi) - F(lo))` for `lo < hi` (either may be infinite). When both

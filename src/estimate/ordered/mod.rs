@@ -12,24 +12,27 @@
 //! standard errors and `vcov` are reported on the `(b, kappa)` scale from
 //! the analytic Hessian there, which at the optimum equals the delta method
 //! applied to the `a` scale.
+//!
+//! The Newton solver, the rank check, the covariance (classical, robust,
+//! cluster) and the fit statistics are the shared ones of `estimate::newton`,
+//! `estimate::linalg`, `estimate::covariance` and `estimate::binary`.
 
 pub mod brant;
 mod cutpoints;
 pub mod likelihood;
 mod link;
 mod separation_check;
-mod solver;
-mod vcov;
 
 use faer::Mat;
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::data::Design;
-use crate::estimate::{EstimateError, FitOptions, FitResult, ParamRow};
+use crate::estimate::binary::mle_stats;
+use crate::estimate::covariance::{self, Family, Scores};
+use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
+use crate::estimate::{EstimateError, FitOptions, FitResult, ParamRow, linalg};
 pub use brant::{BrantTest, WaldRow};
 pub use likelihood::{Evaluation, OrderedData};
 pub use link::Link;
-use solver::Concave;
 
 /// Ordered logit (proportional odds) model.
 #[derive(Debug, Clone, Default)]
@@ -86,12 +89,12 @@ impl Reparametrised<'_> {
     }
 }
 
-impl Concave for Reparametrised<'_> {
+impl LogLik for Reparametrised<'_> {
     fn value(&self, ba: &[f64]) -> f64 {
         self.data.log_likelihood(self.link, &self.theta(ba))
     }
 
-    fn derivatives(&self, ba: &[f64]) -> (f64, Vec<f64>, Mat<f64>) {
+    fn eval(&self, ba: &[f64]) -> Eval {
         let (k, p) = (self.data.k(), self.data.n_params());
         let m = p - k;
         let jac_k = cutpoints::jacobian(&ba[k..]);
@@ -104,8 +107,12 @@ impl Concave for Reparametrised<'_> {
         let grad = (0..p)
             .map(|j| (0..p).map(|i| jac[(i, j)] * ev.grad[i]).sum())
             .collect();
-        let curv = jac.transpose() * &ev.hess * &jac;
-        (ev.ll, grad, curv)
+        let hess = jac.transpose() * &ev.hess * &jac;
+        Eval {
+            ll: ev.ll,
+            grad,
+            hess,
+        }
     }
 }
 
@@ -170,30 +177,40 @@ fn prepare(link: Link, design: &Design, opts: &FitOptions) -> Result<Prepared, E
 }
 
 /// Exact collinearity among the centred regressors (the cut points absorb
-/// the constant), by the incremental Cholesky of the centred `X'X`.
+/// the constant): a constant column is named as such, otherwise the first
+/// dependency found by the rank-revealing QR of the centred design.
 fn check_rank(design: &Design) -> Result<(), EstimateError> {
     let (n, k) = (design.n(), design.k());
-    if k == 0 {
-        return Ok(());
+    for j in 0..k {
+        let c = linalg::col(&design.x, j);
+        if c.iter().all(|&v| v == c[0]) {
+            return Err(EstimateError::Invalid(format!(
+                "column `{}` is constant; ordered models have no constant (the cut points play its role): drop it",
+                design.names[j]
+            )));
+        }
     }
     let means: Vec<f64> = (0..k)
-        .map(|j| design.x.col(j).iter().sum::<f64>() / n as f64)
+        .map(|j| linalg::col(&design.x, j).iter().sum::<f64>() / n as f64)
         .collect();
     let centred = Mat::<f64>::from_fn(n, k, |i, j| design.x[(i, j)] - means[j]);
-    let mut gram = Mat::<f64>::zeros(k, k);
-    likelihood::add_weighted_gram(centred.as_ref(), &vec![1.0; n], gram.as_mut());
-    let Some((j, loads)) = solver::dependent_columns(gram.as_ref()).into_iter().next() else {
-        return Ok(());
-    };
-    if loads.is_empty() {
-        return Err(EstimateError::Invalid(format!(
-            "column `{}` is constant; ordered models have no constant (the cut points play its role): drop it",
-            design.names[j]
-        )));
+    let r = linalg::tsqr_r(&centred, None);
+    match linalg::first_dependency(r.as_ref(), n) {
+        Some(cols) => Err(EstimateError::Collinear {
+            columns: cols.into_iter().map(|j| design.names[j].clone()).collect(),
+        }),
+        None => Ok(()),
     }
-    let mut columns: Vec<String> = loads.iter().map(|&c| design.names[c].clone()).collect();
-    columns.push(design.names[j].clone());
-    Err(EstimateError::Collinear { columns })
+}
+
+/// The parameters of a singular information matrix `-H` that depend on the
+/// others (all of them when no single dependency is found).
+fn singular(design: &Design, thresholds: &[String], hess: &Mat<f64>) -> EstimateError {
+    let neg = -hess;
+    let idx = linalg::gram_dependency(neg.as_ref()).unwrap_or_else(|| (0..hess.nrows()).collect());
+    EstimateError::SingularInformation {
+        columns: param_names(design, thresholds, &idx),
+    }
 }
 
 fn param_names(design: &Design, thresholds: &[String], idx: &[usize]) -> Vec<String> {
@@ -214,7 +231,7 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     let (n, k) = (design.n(), design.k());
     let ncat = prep.values.len();
     let data = OrderedData {
-        x: design.x.as_ref(),
+        x: &design.x,
         cat: &prep.cat,
         ncat,
     };
@@ -223,50 +240,56 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     let mut start = vec![0.0; k];
     start.extend(cutpoints::from_kappa(&cutpoints::null_kappa(link, &counts)));
     let model = Reparametrised { data, link };
-    let singular = |s: solver::Singular| EstimateError::SingularInformation {
-        columns: param_names(design, &thresholds, &s.0),
+    let nopts = NewtonOptions {
+        max_iter: opts.max_iter,
+        tol: opts.tol,
     };
-    let out = solver::maximize(&model, start, opts.max_iter, opts.tol).map_err(singular)?;
+    let out = newton::maximize(&model, start, nopts);
     let theta = model.theta(&out.theta);
     separation_check::check(link, &data, design, &theta)?;
+    if matches!(
+        out.termination,
+        Termination::SingularHessian | Termination::NonFinite
+    ) {
+        return Err(singular(design, &thresholds, &out.eval.hess));
+    }
     let ev = data.evaluate(link, &theta);
-    let bread = solver::inverse_negative(ev.hess.as_ref()).map_err(singular)?;
+    let neg_h = -&ev.hess;
+    let bread = linalg::spd_inverse(neg_h.as_ref())
+        .ok_or_else(|| singular(design, &thresholds, &ev.hess))?;
     let scores = match opts.se {
         crate::estimate::SeKind::Classical => Mat::<f64>::zeros(0, 0),
         _ => data.scores(link, &theta),
     };
-    let (v, cov_type) = vcov::covariance(opts.se, bread, &scores, design.clusters.as_ref())?;
+    let v = covariance::vcov(
+        opts.se,
+        &bread,
+        1.0,
+        &Scores::Dense(&scores),
+        design.clusters.as_ref(),
+        Family::Mle { n },
+    )?;
     let p = theta.len();
-    let se = |i: usize| v[(i, i)].max(0.0).sqrt();
+    let se = covariance::std_errors(&v.matrix);
     let mut res = FitResult::new(link.estimator(), n);
     res.coefficients = (0..k)
-        .map(|i| ParamRow::normal(design.names[i].clone(), theta[i], se(i)))
+        .map(|i| ParamRow::normal(design.names[i].clone(), theta[i], se[i]))
         .collect();
     res.thresholds = (k..p)
-        .map(|i| ParamRow::normal(thresholds[i - k].clone(), theta[i], se(i)))
+        .map(|i| ParamRow::normal(thresholds[i - k].clone(), theta[i], se[i]))
         .collect();
-    res.vcov = Some(
-        (0..p)
-            .flat_map(|i| (0..p).map(move |j| (i, j)))
-            .map(|(i, j)| v[(i, j)])
-            .collect(),
-    );
-    fill_fit(
-        &mut res,
-        ev.ll,
-        cutpoints::null_log_likelihood(&counts),
-        k,
-        p,
-    );
+    res.vcov = Some(linalg::row_major(&v.matrix));
+    res.fit = mle_stats(ev.ll, cutpoints::null_log_likelihood(&counts), n, p, k);
     res.info.dependent = design.y_name.clone();
-    res.info.covariance = Some(cov_type);
-    res.info.converged = out.converged;
+    res.info.covariance = Some(v.kind);
+    res.info.converged = out.converged();
     res.info.iterations = out.iterations;
     res.info.n_dropped = design.n_dropped;
-    if !out.converged {
+    if !out.converged() {
         res.info.warnings.push(format!(
-            "{} did not converge after {} iterations (Newton decrement {:.3e}); estimates are from the last iterate",
+            "{} did not converge ({:?} after {} iterations, Newton decrement {:.3e}); estimates are from the last iterate",
             link.estimator(),
+            out.termination,
             out.iterations,
             out.decrement
         ));
@@ -312,29 +335,5 @@ fn add_brant(
             .info
             .warnings
             .push(format!("Brant test not computed: {why}")),
-    }
-}
-
-/// Log-likelihood based fit statistics (statsmodels' names and conventions:
-/// `df_model` = number of slopes, AIC/BIC count slopes and cut points).
-fn fill_fit(res: &mut FitResult, ll: f64, ll_null: f64, k: usize, p: usize) {
-    let n = res.n as f64;
-    let lr = 2.0 * (ll - ll_null);
-    let lr_p = ChiSquared::new(k as f64)
-        .map(|c| c.sf(lr))
-        .unwrap_or(f64::NAN);
-    let stats = [
-        ("log_likelihood", ll),
-        ("ll_null", ll_null),
-        ("pseudo_r2", 1.0 - ll / ll_null),
-        ("aic", -2.0 * ll + 2.0 * p as f64),
-        ("bic", -2.0 * ll + p as f64 * n.ln()),
-        ("lr_chi2", lr),
-        ("lr_pvalue", lr_p),
-        ("df_model", k as f64),
-        ("df_resid", n - p as f64),
-    ];
-    for (name, value) in stats {
-        res.fit.insert(name.into(), value);
     }
 }

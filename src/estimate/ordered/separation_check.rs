@@ -10,7 +10,7 @@
 //! named.
 
 use crate::data::Design;
-use crate::estimate::EstimateError;
+use crate::estimate::{EstimateError, separation};
 
 use super::likelihood::OrderedData;
 use super::link::Link;
@@ -34,18 +34,10 @@ pub fn check(
     if perfect == 0 {
         return Ok(());
     }
-    let n = design.n() as f64;
-    let effect = |j: usize| {
-        let col = design.x.col(j);
-        let mean = col.iter().sum::<f64>() / n;
-        let sd = (col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-        (theta[j] * sd).abs()
-    };
-    let worst = (0..data.k())
-        .map(|j| (j, effect(j)))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let worst =
+        separation::diverging_column(&design.x, &theta[..data.k()], &design.names, MAX_SD_EFFECT);
     match worst {
-        Some((j, e)) if e > MAX_SD_EFFECT => Err(EstimateError::Separation {
+        Some((j, e)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),
             column: design.names[j].clone(),
             detail: format!(
@@ -53,6 +45,6 @@ pub fn check(
                 theta[j]
             ),
         }),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }

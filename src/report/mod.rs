@@ -1,0 +1,33 @@
+//! Reports of scenario runs: a Markdown summary and one self-contained HTML
+//! file with inline SVG charts (no network fetches), both rendered from a
+//! [`Summary`](crate::scenario::Summary).
+
+pub mod charts;
+pub mod html;
+pub mod markdown;
+pub mod reading;
+
+use crate::scenario::Summary;
+
+/// Settings line shared by both reports.
+pub fn settings_line(s: &Summary) -> String {
+    let n = s.n.map_or_else(|| "the paper's N".to_string(), |n| n.to_string());
+    let horizon = s.horizon.map(|h| format!(", horizon {h}")).unwrap_or_default();
+    format!(
+        "study {}, n = {n}{horizon}, {} replications, master seed {}",
+        s.study, s.replications, s.seed
+    )
+}
+
+/// How the numbers were made, in plain words.
+pub fn method_text(s: &Summary) -> String {
+    format!(
+        "Each of the {r} replications simulates the baseline and every counterfactual from the same \
+         random seed (common random numbers), so a difference within a replication is caused by the \
+         changed settings alone. The effect is the mean of these differences across replications; the \
+         95% interval is a Student t interval on {df} degrees of freedom. It measures simulation \
+         uncertainty given the model's assumptions, not uncertainty about the assumptions themselves.",
+        r = s.replications,
+        df = s.replications.saturating_sub(1)
+    )
+}

@@ -1,0 +1,178 @@
+//! Plain-language reading of effects: what changed, by how much, and how
+//! sure the replications let us be (the 95% t interval across replications).
+
+use crate::scenario::{Effect, Interval};
+
+/// Human label of a study metric.
+pub fn metric_label(m: &str) -> String {
+    let known = match m {
+        "share_up" => "the share moving up",
+        "enclave_share" => "the share living in enclaves",
+        "omega_mean" => "mean weak-tie contact (omega)",
+        "intent_share" => "the share intending to emigrate",
+        "pessimism_mean" => "mean macro-outlook pessimism",
+        "unfair_mean" => "mean perceived unfairness",
+        "retain_share" => "the share intending to stay",
+        "retain_after_share" => "the share deciding to stay after arrival",
+        "particip_mean" => "the share participating in local life",
+        other => return other.replace('_', " "),
+    };
+    known.to_string()
+}
+
+/// Shares are read in percentage points.
+pub fn is_share(m: &str) -> bool {
+    m.ends_with("_share") || m.starts_with("share_") || m == "particip_mean"
+}
+
+/// `name` as a sentence subject: `dispersed-housing` -> `Dispersed housing`.
+pub fn subject(name: &str) -> String {
+    let s = name.replace(['-', '_'], " ");
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => s,
+    }
+}
+
+/// Significant-digit formatting for values that are not shares.
+pub fn sig(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let a = x.abs();
+    let d = if a == 0.0 || a >= 10.0 {
+        1
+    } else {
+        (2 - a.log10().floor() as i32).clamp(1, 6) as usize
+    };
+    format!("{x:.d$}")
+}
+
+/// A difference: points for shares, plain numbers otherwise.
+pub fn diff_value(m: &str, x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    if is_share(m) {
+        let p = 100.0 * x;
+        if p.abs() < 0.1 && p != 0.0 { format!("{p:.2}") } else { format!("{p:.1}") }
+    } else {
+        sig(x)
+    }
+}
+
+/// A level: percent for shares, plain numbers otherwise.
+pub fn level_value(m: &str, x: f64) -> String {
+    if is_share(m) && x.is_finite() {
+        format!("{:.1}%", 100.0 * x)
+    } else {
+        sig(x)
+    }
+}
+
+/// Unit word of a difference.
+pub fn unit(m: &str) -> &'static str {
+    if is_share(m) { " points" } else { "" }
+}
+
+/// How sure: does the interval exclude zero?
+pub fn certainty(e: &Effect) -> Certainty {
+    let i: Interval = e.interval();
+    if !i.ci_low.is_finite() {
+        Certainty::Unknown
+    } else if i.ci_low == i.ci_high && i.mean == 0.0 {
+        Certainty::Unchanged
+    } else if i.excludes_zero() {
+        Certainty::Clear
+    } else {
+        Certainty::Unclear
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Certainty {
+    Clear,
+    Unclear,
+    Unchanged,
+    Unknown,
+}
+
+/// One sentence, e.g. "Dispersed housing raised the share moving up by 2.1
+/// points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."
+pub fn sentence(e: &Effect, horizon: Option<f64>) -> String {
+    let who = subject(&e.intervention);
+    let what = metric_label(&e.metric);
+    let m = e.metric.as_str();
+    let over = horizon.map(|h| format!(" over {} years", sig_int(h))).unwrap_or_default();
+    let ci = format!(
+        "95% CI {} to {}",
+        diff_value(m, e.ci_low),
+        diff_value(m, e.ci_high)
+    );
+    let from_to = format!(
+        "from {} to {}",
+        level_value(m, e.baseline_mean),
+        level_value(m, e.counterfactual_mean)
+    );
+    match certainty(e) {
+        Certainty::Unchanged => format!("{who} left {what} unchanged in every replication{over}."),
+        Certainty::Unknown => format!("{who}: the effect on {what} could not be estimated (too few finite replications)."),
+        Certainty::Clear => {
+            let verb = if e.estimate > 0.0 { "raised" } else { "lowered" };
+            format!(
+                "{who} {verb} {what} by {}{} ({ci}), {from_to}{over}.",
+                diff_value(m, e.estimate.abs()),
+                unit(m)
+            )
+        }
+        Certainty::Unclear => format!(
+            "{who} changed {what} by {}{} ({ci}){over}; the interval includes zero, so these runs cannot tell it apart from no change.",
+            signed(&diff_value(m, e.estimate)),
+            unit(m)
+        ),
+    }
+}
+
+fn signed(s: &str) -> String {
+    if s.starts_with('-') { s.to_string() } else { format!("+{s}") }
+}
+
+fn sig_int(h: f64) -> String {
+    if h.fract() == 0.0 { format!("{h:.0}") } else { format!("{h}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effect(est: f64, lo: f64, hi: f64) -> Effect {
+        Effect {
+            metric: "share_up".into(),
+            intervention: "dispersed-housing".into(),
+            estimate: est,
+            std_error: 0.0035,
+            ci_low: lo,
+            ci_high: hi,
+            baseline_mean: 0.65,
+            counterfactual_mean: 0.65 + est,
+            replications: 20,
+        }
+    }
+
+    #[test]
+    fn clear_effect_reads_in_points() {
+        let s = sentence(&effect(0.021, 0.014, 0.028), Some(10.0));
+        assert_eq!(
+            s,
+            "Dispersed housing raised the share moving up by 2.1 points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."
+        );
+    }
+
+    #[test]
+    fn unclear_effect_says_so() {
+        let s = sentence(&effect(-0.003, -0.01, 0.004), None);
+        assert!(s.contains("by -0.3 points"), "{s}");
+        assert!(s.contains("includes zero"), "{s}");
+    }
+}

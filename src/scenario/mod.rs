@@ -1,0 +1,61 @@
+//! Counterfactual scenarios: a TOML file names a study, a baseline and
+//! interventions (config overrides and scalings of policy settings), the
+//! runner simulates every arm in every replication with common random
+//! numbers, and the summary gives each effect (intervention minus baseline)
+//! with a 95% interval across replications.
+//!
+//! Flow: [`Scenario::load`] (schema) -> [`plan`] (arms, validated by the
+//! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
+//! [`output::write_all`] (CSV, JSON, Markdown and HTML reports).
+
+pub mod effects;
+pub mod error;
+pub mod output;
+pub mod plan;
+pub mod run;
+pub mod schema;
+pub mod study;
+pub mod summary;
+
+pub use effects::{Effect, Interval};
+pub use error::ScenarioError;
+pub use plan::{Arm, ArmKind, Change, arm_overrides, plan};
+pub use run::{Runs, replication_seed, run};
+pub use schema::Scenario;
+pub use study::StudyModel;
+pub use summary::Summary;
+
+use crate::studies::{Simulated, StudyError};
+
+/// What the runner needs of a study: simulate a config given as overrides,
+/// and resolve overrides into the full config (to validate them before a
+/// run and to read the value a `scale` multiplies).
+pub trait Model: Sync {
+    fn simulate(&self, overrides: &toml::Table, seed: u64) -> Result<Simulated, StudyError>;
+    fn resolve(&self, overrides: &toml::Table) -> Result<toml::Table, StudyError>;
+    /// Dotted config key that `horizon` sets, where the study has time.
+    fn horizon_key(&self) -> Option<&str>;
+}
+
+/// A [`Model`] from two closures (tests, custom studies).
+pub struct FnModel<S, R> {
+    pub simulate: S,
+    pub resolve: R,
+    pub horizon_key: Option<String>,
+}
+
+impl<S, R> Model for FnModel<S, R>
+where
+    S: Fn(&toml::Table, u64) -> Result<Simulated, StudyError> + Sync,
+    R: Fn(&toml::Table) -> Result<toml::Table, StudyError> + Sync,
+{
+    fn simulate(&self, overrides: &toml::Table, seed: u64) -> Result<Simulated, StudyError> {
+        (self.simulate)(overrides, seed)
+    }
+    fn resolve(&self, overrides: &toml::Table) -> Result<toml::Table, StudyError> {
+        (self.resolve)(overrides)
+    }
+    fn horizon_key(&self) -> Option<&str> {
+        self.horizon_key.as_deref()
+    }
+}

@@ -1,0 +1,114 @@
+//! Files of a scenario run, each written whole (`io::write_atomic`):
+//! summary.json, replications.csv, paths.csv, report.md, report.html.
+
+use std::path::{Path, PathBuf};
+
+use super::error::ScenarioError;
+use super::plan::ArmKind;
+use super::run::Runs;
+use super::summary::Summary;
+use crate::io::write_atomic;
+use crate::report;
+
+/// The default output folder of a scenario: `outputs/<name>/`.
+pub fn default_dir(name: &str) -> PathBuf {
+    Path::new("outputs").join(name)
+}
+
+/// Write every output file into `dir`; returns the paths written.
+pub fn write_all(dir: &Path, runs: &Runs, summary: &Summary) -> Result<Vec<PathBuf>, ScenarioError> {
+    let json = serde_json::to_string_pretty(summary).map_err(|e| encode("summary.json", e))?;
+    let files: [(&str, Vec<u8>); 5] = [
+        ("summary.json", (json + "\n").into_bytes()),
+        ("replications.csv", replications_csv(runs)?),
+        ("paths.csv", paths_csv(summary)?),
+        ("report.md", report::markdown::render(summary).into_bytes()),
+        ("report.html", report::html::render(summary).into_bytes()),
+    ];
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let p = dir.join(name);
+        write_atomic(&p, &bytes)?;
+        written.push(p);
+    }
+    Ok(written)
+}
+
+fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {
+    ScenarioError::Encode {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+/// One row per (replication, arm, metric): the value, the baseline value of
+/// the same replication and their difference.
+pub fn replications_csv(runs: &Runs) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("replications.csv", e);
+    w.write_record(["replication", "seed", "arm", "kind", "sweep_value", "metric", "value", "baseline", "effect"])
+        .map_err(err)?;
+    for (r, &seed) in runs.seeds.iter().enumerate() {
+        for (a, arm) in runs.arms.iter().enumerate() {
+            let (kind, sweep) = match arm.kind {
+                ArmKind::Baseline => ("baseline", String::new()),
+                ArmKind::Intervention => ("intervention", String::new()),
+                ArmKind::Sweep { value } => ("sweep", num(value)),
+            };
+            for (m, metric) in runs.metrics.iter().enumerate() {
+                let v = runs.outcomes[a][r].values[m];
+                let b = runs.outcomes[0][r].values[m];
+                w.write_record([
+                    r.to_string(),
+                    seed.to_string(),
+                    arm.name.clone(),
+                    kind.to_string(),
+                    sweep.clone(),
+                    metric.clone(),
+                    num(v),
+                    num(b),
+                    num(v - b),
+                ])
+                .map_err(err)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| encode("replications.csv", e))
+}
+
+/// One row per (path metric, arm, time): mean and 95% interval of the level
+/// and, for counterfactual arms, of the difference from the baseline.
+pub fn paths_csv(summary: &Summary) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("paths.csv", e);
+    w.write_record([
+        "metric", "arm", "time", "mean", "ci_low", "ci_high", "effect", "effect_ci_low", "effect_ci_high",
+    ])
+    .map_err(err)?;
+    for p in &summary.paths {
+        for band in &p.bands {
+            for (t, time) in p.times.iter().enumerate() {
+                let l = band.level[t];
+                let e = band.effect.as_ref().map(|e| e[t]);
+                let pick = |f: fn(&super::Interval) -> f64| e.as_ref().map_or(String::new(), |e| num(f(e)));
+                w.write_record([
+                    p.metric.clone(),
+                    band.arm.clone(),
+                    num(*time),
+                    num(l.mean),
+                    num(l.ci_low),
+                    num(l.ci_high),
+                    pick(|i| i.mean),
+                    pick(|i| i.ci_low),
+                    pick(|i| i.ci_high),
+                ])
+                .map_err(err)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| encode("paths.csv", e))
+}

@@ -1,0 +1,193 @@
+//! From a checked scenario to arms: the baseline, each intervention and each
+//! sweep point as a full override table, validated by the study before
+//! anything runs, with the settings each arm changes listed for the report.
+
+use serde::Serialize;
+use toml::{Table, Value};
+
+use super::Model;
+use super::error::ScenarioError;
+use super::schema::{Scenario, get_path, insert_path};
+
+/// What an arm is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ArmKind {
+    Baseline,
+    Intervention,
+    Sweep { value: f64 },
+}
+
+/// One setting an arm changes relative to the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub key: String,
+    pub baseline: String,
+    pub value: String,
+}
+
+/// A configuration to simulate in every replication.
+#[derive(Debug, Clone, Serialize)]
+pub struct Arm {
+    pub name: String,
+    pub description: String,
+    #[serde(flatten)]
+    pub kind: ArmKind,
+    /// The overrides given to the study (baseline merged in).
+    #[serde(skip)]
+    pub overrides: Table,
+    pub changes: Vec<Change>,
+}
+
+/// Build and validate the arms of `scn`: index 0 is the baseline.
+pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioError> {
+    let study_err = |line: Option<usize>, context: String| {
+        move |source| ScenarioError::Study {
+            file: scn.file.clone(),
+            line,
+            context,
+            source,
+        }
+    };
+    let mut base = scn.baseline.clone();
+    if let Some(h) = scn.horizon {
+        let key = model
+            .horizon_key()
+            .ok_or_else(|| scn.invalid(None, format!("study {} has no time horizon: remove `horizon`", scn.study)))?;
+        if get_path(&base, key).is_some() {
+            return Err(scn.invalid(scn.baseline_line, format!("`horizon` and [baseline] `{key}` both set the horizon")));
+        }
+        insert_path(&mut base, key, Value::Float(h)).map_err(|m| scn.invalid(None, m))?;
+    }
+    let resolved_base = model
+        .resolve(&base)
+        .map_err(study_err(scn.baseline_line, "[baseline]".into()))?;
+    let mut arms = vec![Arm {
+        name: "baseline".into(),
+        description: "the study's calibrated defaults with the [baseline] overrides".into(),
+        kind: ArmKind::Baseline,
+        overrides: base.clone(),
+        changes: Vec::new(),
+    }];
+    for iv in &scn.interventions {
+        let ctx = format!("intervention `{}`", iv.name);
+        let mut over = merged(&base, &iv.set).map_err(|m| scn.invalid(Some(iv.line), format!("{ctx}: {m}")))?;
+        let resolved = model.resolve(&over).map_err(study_err(Some(iv.line), ctx.clone()))?;
+        for (path, factor) in &iv.scale {
+            let x = get_path(&resolved, path)
+                .and_then(number)
+                .ok_or_else(|| scn.invalid(Some(iv.line), format!("{ctx}: scale: `{path}` is not a numeric setting of study {}", scn.study)))?;
+            set_path(&mut over, path, Value::Float(x * factor)).map_err(|m| scn.invalid(Some(iv.line), m))?;
+        }
+        let resolved = model.resolve(&over).map_err(study_err(Some(iv.line), ctx))?;
+        arms.push(Arm {
+            name: iv.name.clone(),
+            description: iv.description.clone(),
+            kind: ArmKind::Intervention,
+            changes: diff(&resolved_base, &resolved, ""),
+            overrides: over,
+        });
+    }
+    if let Some(sw) = &scn.sweep {
+        for &v in &sw.values {
+            let ctx = format!("sweep `{}` = {v}", sw.key);
+            let mut over = base.clone();
+            set_path(&mut over, &sw.key, Value::Float(v)).map_err(|m| scn.invalid(Some(sw.line), m))?;
+            let resolved = model.resolve(&over).map_err(study_err(Some(sw.line), ctx))?;
+            arms.push(Arm {
+                name: format!("{}={v}", sw.key),
+                description: String::new(),
+                kind: ArmKind::Sweep { value: v },
+                changes: diff(&resolved_base, &resolved, ""),
+                overrides: over,
+            });
+        }
+    }
+    Ok(arms)
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(x) => Some(*x),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn merged(base: &Table, set: &Table) -> Result<Table, String> {
+    let mut out = base.clone();
+    for (k, v) in set {
+        set_path(&mut out, k, v.clone())?;
+    }
+    Ok(out)
+}
+
+/// Set `path` to `v`, replacing a leaf and merging into a table.
+fn set_path(t: &mut Table, path: &str, v: Value) -> Result<(), String> {
+    match (get_path(t, path), &v) {
+        (Some(Value::Table(_)), Value::Table(sub)) => {
+            for (k, x) in sub {
+                set_path(t, &format!("{path}.{k}"), x.clone())?;
+            }
+            Ok(())
+        }
+        (Some(_), _) => {
+            remove_path(t, path);
+            insert_path(t, path, v)
+        }
+        (None, _) => insert_path(t, path, v),
+    }
+}
+
+fn remove_path(t: &mut Table, path: &str) {
+    match path.split_once('.') {
+        None => {
+            t.remove(path);
+        }
+        Some((head, rest)) => {
+            if let Some(Value::Table(sub)) = t.get_mut(head) {
+                remove_path(sub, rest);
+            }
+        }
+    }
+}
+
+/// Leaves whose value differs between two resolved configs.
+fn diff(a: &Table, b: &Table, prefix: &str) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (k, vb) in b {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match (a.get(k), vb) {
+            (Some(Value::Table(ta)), Value::Table(tb)) => out.extend(diff(ta, tb, &key)),
+            (Some(va), vb) if va == vb => {}
+            (va, vb) => out.push(Change {
+                key,
+                baseline: va.map_or_else(|| "(unset)".to_string(), show),
+                value: show(vb),
+            }),
+        }
+    }
+    out
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Float(x) => format!("{}", (x * 1e9).round() / 1e9),
+        other => other.to_string(),
+    }
+}
+
+/// Overrides of the arm called `name` (`baseline`, an intervention or a
+/// sweep point `key=value`), e.g. to write that arm's cohort.
+pub fn arm_overrides<M: Model>(scn: &Scenario, model: &M, name: &str) -> Result<Table, ScenarioError> {
+    let arms = plan(scn, model)?;
+    let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
+    arms.iter()
+        .find(|a| a.name == name)
+        .map(|a| a.overrides.clone())
+        .ok_or_else(|| scn.invalid(None, format!("no arm `{name}` (arms: {})", names.join(", "))))
+}

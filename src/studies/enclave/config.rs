@@ -1,0 +1,583 @@
+//! The enclave study's configuration, with defaults calibrated to
+//! STUDIES.md (study "enclave": Table 1, Table 2 col. 5, N = 7,762).
+//!
+//! Calibration is by design of the mechanism: covariate marginals are the
+//! Table 1 "all" means; the enclave-choice coefficients are set so that the
+//! probit selection reproduces the Table 1 enclave / non-enclave differences
+//! (for a covariate with variance v_k and a latent index of total sd
+//! sigma_z ~ 1.15, the selected-group difference is about
+//! `a_k v_k / sigma_z * phi(tau) / (p (1 - p))` with p = 0.207, i.e.
+//! `a_k = diff_k * 0.66 / v_k`); the outcome coefficients are the Table 2
+//! col. 5 AMEs divided by `phi_bar / sigma_v = 0.36 / 1.2` (mean probit
+//! density over the sd of the latent terms the survey probit omits); the
+//! Zenou rates, costs and the job-information loading are chosen so that the
+//! mechanism (not an enclave coefficient) produces an enclave gap near the
+//! published one. Intercepts are set so that the enclave share is 0.207 and
+//! the share up 0.65.
+
+use serde::{Deserialize, Serialize};
+
+use super::super::StudyError;
+
+/// One coefficient per Table 1 covariate (same names as the cohort columns).
+macro_rules! covariate_effects {
+    ($(#[$doc:meta])* $name:ident { $($field:ident = $val:expr),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $name {
+            $(pub $field: f64,)*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $($field: $val,)* }
+            }
+        }
+
+        impl $name {
+            /// `(column name, coefficient)` in cohort column order.
+            pub fn pairs(&self) -> Vec<(&'static str, f64)> {
+                vec![$((stringify!($field), self.$field),)*]
+            }
+        }
+    };
+}
+
+covariate_effects!(
+    /// Enclave-choice coefficients on centred covariates (probit index units
+    /// per covariate unit): `diff_k * 0.66 / v_k` with the Table 1 difference
+    /// (enclave minus non-enclave) and the variance the population draws.
+    ChoiceEffects {
+        male = 0.018 * 0.66 / 0.246,
+        age = 0.133 * 0.66 / 100.0,
+        married = 0.017 * 0.66 / 0.174,
+        edu_years = -0.374 * 0.66 / 7.92,
+        healthy = -0.038 * 0.66 / 0.148,
+        nonfarm = 0.006 * 0.66 / 0.0347,
+        hh_size = -0.183 * 0.66 / 1.453,
+        ln_hh_income = 0.040 * 0.66 / 0.64,
+        land_transfer = -0.002 * 0.66 / 0.221,
+        village_outflow = 0.017 * 0.66 / 0.04,
+        ln_school_dist = -0.098 * 0.66 / 0.81,
+    }
+);
+
+covariate_effects!(
+    /// Direct covariate effects on the mobility index: Table 2 col. 5 AMEs
+    /// times `sigma_v / phi_bar = 1.2 / 0.36`.
+    OutcomeEffects {
+        male = -0.024 / 0.30,
+        age = 0.003 / 0.30,
+        married = -0.042 / 0.30,
+        edu_years = 0.005 / 0.30,
+        healthy = 0.004 / 0.30,
+        nonfarm = -0.071 / 0.30,
+        hh_size = 0.067 / 0.30,
+        ln_hh_income = -0.004 / 0.30,
+        land_transfer = -0.025 / 0.30,
+        village_outflow = -0.042 / 0.30,
+        ln_school_dist = -0.002 / 0.30,
+    }
+);
+
+/// Provinces, cities, years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Geography {
+    /// 9 home provinces (STUDIES.md, RUMiC).
+    pub provinces: usize,
+    /// 15 destination cities.
+    pub cities: usize,
+    /// sd of log province sizes.
+    pub province_size_sd: f64,
+    /// sd of log city sizes.
+    pub city_size_sd: f64,
+    /// sd of the log province-city affinity (gravity of nearby cities); sets
+    /// the spread of the location quotients (LQ from about 0.3 to 3).
+    pub affinity_sd: f64,
+    /// Share surveyed in 2017 (pooled 2016-2017 waves of similar size).
+    pub year_2017_share: f64,
+}
+
+impl Default for Geography {
+    fn default() -> Self {
+        Self {
+            provinces: 9,
+            cities: 15,
+            province_size_sd: 0.4,
+            city_size_sd: 0.5,
+            affinity_sd: 0.8,
+            year_2017_share: 0.5,
+        }
+    }
+}
+
+/// Marginal distributions of the Table 1 covariates ("all" column means;
+/// sds where the paper gives none are typical RUMiC values, stated here).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Covariates {
+    pub male: f64,
+    pub age_mean: f64,
+    /// Assumed (not in the paper).
+    pub age_sd: f64,
+    pub married: f64,
+    pub edu_mean: f64,
+    /// Assumed; years of schooling are rounded and clipped to 0..=16.
+    pub edu_sd: f64,
+    pub healthy: f64,
+    pub nonfarm: f64,
+    /// Household size is 1 + Poisson(mean - 1).
+    pub hh_size_mean: f64,
+    pub ln_income_mean: f64,
+    /// Assumed.
+    pub ln_income_sd: f64,
+    pub land_transfer: f64,
+    /// Village labour outflow is Beta with this mean and sd (sd assumed).
+    pub outflow_mean: f64,
+    pub outflow_sd: f64,
+    pub ln_dist_mean: f64,
+    /// Assumed.
+    pub ln_dist_sd: f64,
+}
+
+impl Default for Covariates {
+    fn default() -> Self {
+        Self {
+            male: 0.562,
+            age_mean: 36.764,
+            age_sd: 10.0,
+            married: 0.775,
+            edu_mean: 8.904,
+            edu_sd: 2.8,
+            healthy: 0.819,
+            nonfarm: 0.036,
+            hh_size_mean: 2.453,
+            ln_income_mean: 8.624,
+            ln_income_sd: 0.8,
+            land_transfer: 0.331,
+            outflow_mean: 0.618,
+            outflow_sd: 0.2,
+            ln_dist_mean: 1.788,
+            ln_dist_sd: 0.9,
+        }
+    }
+}
+
+/// Endogenous enclave choice: `enclave = 1{z > 0}`,
+/// `z = intercept + lq (LQ - 1) + ability a + city d_c + year_2017 + x'b + u`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnclaveChoice {
+    /// Sets the enclave share to 0.207 (Table 1: 1,609 of 7,762).
+    pub intercept: f64,
+    /// Location quotient of the home province in the city (eq. 13), the
+    /// exclusion restriction: more fellow provincials, more enclaves.
+    pub lq: f64,
+    /// Unobserved ability: able migrants rely less on fellow villagers.
+    pub ability: f64,
+    /// City dynamism `d_c`: fewer enclaves in dynamic cities (city FE move
+    /// the AME from -0.053 to -0.030, Table 2 cols 2-3).
+    pub city: f64,
+    /// 2017 wave (year FE move the AME from -0.030 to -0.035, cols 3 and 5).
+    pub year_2017: f64,
+    pub household: ChoiceEffects,
+}
+
+impl Default for EnclaveChoice {
+    fn default() -> Self {
+        Self {
+            intercept: -1.01,
+            lq: 0.35,
+            ability: -0.1,
+            city: -0.3,
+            year_2017: -0.1,
+            household: ChoiceEffects::default(),
+        }
+    }
+}
+
+/// Weak-tie graph and enclave degree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    /// Weak ties each migrant forms (mean degree about twice this).
+    pub stubs: usize,
+    /// Share of an enclave resident's weak ties to fellow provincials in the
+    /// city; with `homophily_other` it sets the Table 8 (1) gap in the
+    /// ascribed-network share (0.197).
+    pub homophily_enclave: f64,
+    pub homophily_other: f64,
+    /// Enclave degree x of residents and non-residents (the paper's x in [0, 1]).
+    pub x_enclave: f64,
+    pub x_other: f64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Self {
+            stubs: 3,
+            homophily_enclave: 0.7,
+            homophily_other: 0.3,
+            x_enclave: 1.0,
+            x_other: 0.0,
+        }
+    }
+}
+
+/// The Zenou engine and the weak-tie choice (time unit: a year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Zenou {
+    /// Good-job information rate of an up migrant.
+    pub lambda: f64,
+    /// Rate of falling back; `delta / lambda = 0.4` gives e*(1) = 0.6.
+    pub delta: f64,
+    /// Share up at arrival (information already held in the community).
+    pub initial_up: f64,
+    /// Income from being up at 9 years of schooling.
+    pub y0: f64,
+    /// Log income gain per year of schooling.
+    pub y_edu: f64,
+    /// Living cost per unit of enclave degree (`y - s x`).
+    pub s: f64,
+    /// Weak-tie cost `C = (c0 + c1 x) omega^2 / 2`; with r = 0.4, y = 1,
+    /// s = 0.2 they give omega* = 0.54 outside and 0.36 inside an enclave.
+    pub c0: f64,
+    pub c1: f64,
+    /// Years in the city: 1 + floor(Gamma(2, years_scale)), capped.
+    pub years_scale: f64,
+    pub max_years: usize,
+}
+
+impl Default for Zenou {
+    fn default() -> Self {
+        Self {
+            lambda: 0.6,
+            delta: 0.24,
+            initial_up: 0.2,
+            y0: 1.0,
+            y_edu: 0.03,
+            s: 0.2,
+            c0: 0.5,
+            c1: 1.0,
+            years_scale: 3.5,
+            max_years: 20,
+        }
+    }
+}
+
+/// Upward mobility: `up = 1{intercept + job J + ability a + city d_c +
+/// year_2017 + x'b + e > 0}` with J the engine's job state at the survey.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Outcome {
+    /// Sets the share up to 0.650.
+    pub intercept: f64,
+    /// Loading of the good-job state reached through the network.
+    pub job: f64,
+    pub ability: f64,
+    pub city: f64,
+    pub year_2017: f64,
+    pub effects: OutcomeEffects,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Self {
+            intercept: 0.25,
+            job: 1.5,
+            ability: 0.3,
+            city: 0.25,
+            year_2017: -0.15,
+            effects: OutcomeEffects::default(),
+        }
+    }
+}
+
+/// Measurement of the survey's mechanism variables (Table 8, 9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Survey {
+    /// sd of the reporting error of the ascribed-network share (Table 8 (1)
+    /// R^2 = 0.135 with a 0.197 gap implies a total sd near 0.22).
+    pub ascribed_noise: f64,
+    /// Share of first jobs found through family and friends (assumed).
+    pub first_job_network: f64,
+    /// A migrant who moved up reports the job as found through family or
+    /// friends with probability `strong_tie_report (1 - omega)`: the share of
+    /// contacts spent with the strong tie, times the share of strong-tie
+    /// information that reaches the survey as "family or friends" (assumed;
+    /// with 0.45 above it puts the Table 8 (3) and (4) gaps near 0.055 and
+    /// -0.144).
+    pub strong_tie_report: f64,
+    /// Share of migrants not up who changed job at the same level.
+    pub horizontal_if_not_up: f64,
+    /// Log savings: mean, slope on log household income, noise sd.
+    pub savings_mean: f64,
+    pub savings_income: f64,
+    pub savings_sd: f64,
+}
+
+impl Default for Survey {
+    fn default() -> Self {
+        Self {
+            ascribed_noise: 0.12,
+            first_job_network: 0.45,
+            strong_tie_report: 0.55,
+            horizontal_if_not_up: 0.25,
+            savings_mean: 7.0,
+            savings_income: 0.6,
+            savings_sd: 1.2,
+        }
+    }
+}
+
+/// How much of the truth to compute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TruthSettings {
+    /// Compute potential outcomes and effects (costs `passes + 2` more
+    /// engine runs).
+    pub potential_outcomes: bool,
+    /// Direct effects: agents are split at random into this many subsets and
+    /// each pass flips one subset's enclave status (1/passes of the agents,
+    /// so spillovers on the flipped are of order 1/passes of `ate_total -
+    /// ate_direct`).
+    pub passes: usize,
+}
+
+impl Default for TruthSettings {
+    fn default() -> Self {
+        Self {
+            potential_outcomes: true,
+            passes: 10,
+        }
+    }
+}
+
+/// Interventions; the defaults mean no policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// A job-information platform multiplies the information rate lambda.
+    pub platform_lambda_mult: f64,
+    /// Share of enclave residents offered and taking dispersed housing: they
+    /// leave the enclave (x and weak-tie homophily of non-residents).
+    pub dispersal_share: f64,
+    /// Multiplies the weak-tie cost slope c1.
+    pub weak_tie_cost_mult: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            platform_lambda_mult: 1.0,
+            dispersal_share: 0.0,
+            weak_tie_cost_mult: 1.0,
+        }
+    }
+}
+
+/// The enclave study's configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Migrants surveyed (N = 7,762); must be even (dyads).
+    pub n: usize,
+    pub geography: Geography,
+    pub covariates: Covariates,
+    pub enclave_choice: EnclaveChoice,
+    pub network: Network,
+    pub zenou: Zenou,
+    pub outcome: Outcome,
+    pub survey: Survey,
+    pub truth: TruthSettings,
+    pub policy: Policy,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            n: 7762,
+            geography: Geography::default(),
+            covariates: Covariates::default(),
+            enclave_choice: EnclaveChoice::default(),
+            network: Network::default(),
+            zenou: Zenou::default(),
+            outcome: Outcome::default(),
+            survey: Survey::default(),
+            truth: TruthSettings::default(),
+            policy: Policy::default(),
+        }
+    }
+}
+
+fn need(ok: bool, key: &str, reason: &str) -> Result<(), StudyError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(StudyError::invalid(key, reason))
+    }
+}
+
+fn share(v: f64, key: &str) -> Result<(), StudyError> {
+    need((0.0..=1.0).contains(&v), key, "a share in [0, 1]")
+}
+
+fn positive(v: f64, key: &str) -> Result<(), StudyError> {
+    need(v > 0.0 && v.is_finite(), key, "a finite number > 0")
+}
+
+fn finite(v: f64, key: &str) -> Result<(), StudyError> {
+    need(v.is_finite(), key, "a finite number")
+}
+
+impl Config {
+    /// Check every parameter; the error names the key.
+    pub fn validate(&self) -> Result<(), StudyError> {
+        let n_ok = self.n >= 200 && self.n.is_multiple_of(2) && self.n < u32::MAX as usize;
+        need(n_ok, "n", "an even number of migrants >= 200 (dyads)")?;
+        let g = &self.geography;
+        need(g.provinces >= 2, "geography.provinces", "at least 2")?;
+        need(g.cities >= 2, "geography.cities", "at least 2")?;
+        for (v, k) in [
+            (g.province_size_sd, "geography.province_size_sd"),
+            (g.city_size_sd, "geography.city_size_sd"),
+            (g.affinity_sd, "geography.affinity_sd"),
+        ] {
+            need(v >= 0.0 && v.is_finite(), k, "a finite sd >= 0")?;
+        }
+        share(g.year_2017_share, "geography.year_2017_share")?;
+        let p = &self.policy;
+        positive(p.platform_lambda_mult, "policy.platform_lambda_mult")?;
+        share(p.dispersal_share, "policy.dispersal_share")?;
+        positive(p.weak_tie_cost_mult, "policy.weak_tie_cost_mult")?;
+        self.validate_covariates()?;
+        self.validate_mechanism()?;
+        need(
+            self.truth.passes >= 2,
+            "truth.passes",
+            "at least 2 subsets",
+        )
+    }
+
+    fn validate_covariates(&self) -> Result<(), StudyError> {
+        let c = &self.covariates;
+        for (v, k) in [
+            (c.male, "covariates.male"),
+            (c.married, "covariates.married"),
+            (c.healthy, "covariates.healthy"),
+            (c.nonfarm, "covariates.nonfarm"),
+            (c.land_transfer, "covariates.land_transfer"),
+        ] {
+            share(v, k)?;
+        }
+        for (v, k) in [
+            (c.age_sd, "covariates.age_sd"),
+            (c.edu_sd, "covariates.edu_sd"),
+            (c.ln_income_sd, "covariates.ln_income_sd"),
+            (c.ln_dist_sd, "covariates.ln_dist_sd"),
+        ] {
+            positive(v, k)?;
+        }
+        for (v, k) in [
+            (c.age_mean, "covariates.age_mean"),
+            (c.edu_mean, "covariates.edu_mean"),
+            (c.ln_income_mean, "covariates.ln_income_mean"),
+            (c.ln_dist_mean, "covariates.ln_dist_mean"),
+        ] {
+            finite(v, k)?;
+        }
+        need(
+            c.hh_size_mean >= 1.0 && c.hh_size_mean.is_finite(),
+            "covariates.hh_size_mean",
+            "a mean household size >= 1",
+        )?;
+        let m = c.outflow_mean;
+        need(
+            m > 0.0 && m < 1.0 && c.outflow_sd > 0.0 && c.outflow_sd * c.outflow_sd < m * (1.0 - m),
+            "covariates.outflow_mean/outflow_sd",
+            "a mean in (0, 1) and sd^2 < mean (1 - mean) (a Beta distribution)",
+        )
+    }
+
+    fn validate_mechanism(&self) -> Result<(), StudyError> {
+        let e = &self.enclave_choice;
+        for (v, k) in [
+            (e.intercept, "enclave_choice.intercept"),
+            (e.lq, "enclave_choice.lq"),
+            (e.ability, "enclave_choice.ability"),
+            (e.city, "enclave_choice.city"),
+            (e.year_2017, "enclave_choice.year_2017"),
+        ] {
+            finite(v, k)?;
+        }
+        for (name, v) in e.household.pairs() {
+            finite(v, &format!("enclave_choice.household.{name}"))?;
+        }
+        let o = &self.outcome;
+        for (v, k) in [
+            (o.intercept, "outcome.intercept"),
+            (o.job, "outcome.job"),
+            (o.ability, "outcome.ability"),
+            (o.city, "outcome.city"),
+            (o.year_2017, "outcome.year_2017"),
+        ] {
+            finite(v, k)?;
+        }
+        for (name, v) in o.effects.pairs() {
+            finite(v, &format!("outcome.effects.{name}"))?;
+        }
+        let w = &self.network;
+        need(w.stubs >= 1, "network.stubs", "at least 1 weak tie")?;
+        share(w.homophily_enclave, "network.homophily_enclave")?;
+        share(w.homophily_other, "network.homophily_other")?;
+        share(w.x_enclave, "network.x_enclave")?;
+        share(w.x_other, "network.x_other")?;
+        let z = &self.zenou;
+        positive(z.lambda, "zenou.lambda")?;
+        need(
+            z.delta >= 0.0 && z.delta < z.lambda * self.policy.platform_lambda_mult,
+            "zenou.delta",
+            "a rate in [0, lambda x policy.platform_lambda_mult) (delta / lambda < 1 so that weak ties can sustain e* > 0)",
+        )?;
+        need(
+            z.initial_up > 0.0 && z.initial_up <= 1.0,
+            "zenou.initial_up",
+            "a share in (0, 1]",
+        )?;
+        positive(z.y0, "zenou.y0")?;
+        finite(z.y_edu, "zenou.y_edu")?;
+        need(
+            z.s >= 0.0 && z.s < z.y0 * (-16.0 * z.y_edu.abs()).exp(),
+            "zenou.s",
+            "a living cost >= 0 below the income from being up (y - s x > 0)",
+        )?;
+        positive(z.c0, "zenou.c0")?;
+        positive(z.c1, "zenou.c1")?;
+        positive(z.years_scale, "zenou.years_scale")?;
+        need(
+            (1..=60).contains(&z.max_years),
+            "zenou.max_years",
+            "1..=60 years",
+        )?;
+        let s = &self.survey;
+        need(
+            s.ascribed_noise >= 0.0 && s.ascribed_noise.is_finite(),
+            "survey.ascribed_noise",
+            "a finite sd >= 0",
+        )?;
+        share(s.first_job_network, "survey.first_job_network")?;
+        share(s.strong_tie_report, "survey.strong_tie_report")?;
+        share(s.horizontal_if_not_up, "survey.horizontal_if_not_up")?;
+        finite(s.savings_mean, "survey.savings_mean")?;
+        finite(s.savings_income, "survey.savings_income")?;
+        need(
+            s.savings_sd >= 0.0 && s.savings_sd.is_finite(),
+            "survey.savings_sd",
+            "a finite sd >= 0",
+        )
+    }
+}

@@ -1,0 +1,145 @@
+//! Study "enclave": hometown enclaves and the occupational mobility of
+//! rural-urban migrants (STUDIES.md; RUMiC 2016-2017, N = 7,762).
+//!
+//! Pipeline: [`population`] (provinces, cities, dyads, Table 1 covariates,
+//! ability, all random numbers) -> [`choice`] (endogenous enclave choice with
+//! the location quotient as exclusion restriction; omega* from the Zenou
+//! weak-tie choice with cost C(omega, x)) -> [`network`] (hometown-homophilous
+//! weak ties) -> [`mechanism`] (the exact Zenou engine over the years in the
+//! city) -> [`outcome`] (mobility index with Table 2 col. 5 covariate
+//! effects) -> [`survey`] (the measured cohort) and [`truth`] (potential
+//! outcomes and effects); [`replicate`] runs the paper's tables.
+
+pub mod choice;
+pub mod config;
+pub mod mechanism;
+pub mod network;
+pub mod outcome;
+pub mod population;
+pub mod replicate;
+pub mod survey;
+pub mod truth;
+pub mod world;
+
+use std::collections::BTreeMap;
+
+pub use config::{Config, Policy};
+
+use super::{Replication, Simulated, Study, StudyError, StudyName, TimePath, Truth};
+use world::Inputs;
+
+/// The enclave study.
+pub struct Enclave;
+
+impl Study for Enclave {
+    type Config = Config;
+    const NAME: StudyName = StudyName::Enclave;
+
+    fn n(cfg: &Config) -> usize {
+        cfg.n
+    }
+
+    fn set_n(cfg: &mut Config, n: usize) {
+        cfg.n = n;
+    }
+
+    fn validate(cfg: &Config) -> Result<(), StudyError> {
+        cfg.validate()
+    }
+
+    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
+        simulate(cfg, seed)
+    }
+
+    fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
+        replicate::replicate(cfg, seed)
+    }
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> f64 {
+    let (s, c) = v.fold((0.0, 0usize), |(s, c), x| (s + x, c + 1));
+    if c == 0 { f64::NAN } else { s / c as f64 }
+}
+
+/// Simulate one cohort with its truth.
+pub fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
+    cfg.validate()?;
+    let pop = population::draw(cfg, seed)?;
+    let status = choice::enclave_status(cfg, &pop);
+    let omega_table = choice::OmegaTable::new(cfg)?;
+    let base = outcome::base_index(cfg, &pop);
+    let inputs = Inputs {
+        cfg,
+        pop: &pop,
+        omega_table: &omega_table,
+        base: &base,
+        seed,
+    };
+    let observed = world::run(&inputs, &status.enclave);
+    let ascribed = network::ascribed_share(&observed.graph);
+    let cohort = survey::cohort(cfg, &pop, &status, &observed, &ascribed, seed)?;
+    let f = |b: bool| f64::from(u8::from(b));
+    let mut metrics = BTreeMap::new();
+    metrics.insert("share_up".into(), mean(observed.up.iter().map(|&b| f(b))));
+    metrics.insert(
+        "enclave_share".into(),
+        mean(status.enclave.iter().map(|&b| f(b))),
+    );
+    metrics.insert("omega_mean".into(), mean(observed.omega.iter().copied()));
+    metrics.insert(
+        "job_info_share".into(),
+        mean(observed.jobs.job.iter().map(|&b| f(b))),
+    );
+    let mut truth = Truth::default();
+    let cfg_value = serde_json::to_value(cfg)
+        .map_err(|e| StudyError::Override(format!("cannot serialise the config: {e}")))?;
+    truth::flatten_params(&cfg_value, "", &mut truth.params);
+    for (status_name, in_enclave) in [("omega_star_other", false), ("omega_star_enclave", true)] {
+        truth.params.insert(
+            status_name.into(),
+            omega_table.get(cfg.covariates.edu_mean, in_enclave),
+        );
+    }
+    if cfg.truth.potential_outcomes {
+        let pot = truth::potential(&inputs, &status.enclave, &observed.up);
+        truth.effects = pot.effects;
+        truth.potential.insert("up_if_enclave".into(), pot.up_if_enclave);
+        truth
+            .potential
+            .insert("up_if_not_enclave".into(), pot.up_if_not_enclave);
+    }
+    Ok(Simulated {
+        cohort,
+        truth,
+        metrics,
+        paths: paths(&pop, &observed),
+    })
+}
+
+/// Share up by years in the city (measured), and the engine's share with
+/// good-job information over time.
+fn paths(pop: &population::Population, run: &world::Run) -> Vec<TimePath> {
+    let max = pop.years.iter().copied().max().unwrap_or(0) as usize;
+    let (mut sum, mut cnt) = (vec![0.0; max + 1], vec![0usize; max + 1]);
+    for (&y, &u) in pop.years.iter().zip(&run.up) {
+        sum[y as usize] += f64::from(u8::from(u));
+        cnt[y as usize] += 1;
+    }
+    let (times, values): (Vec<f64>, Vec<f64>) = (1..=max)
+        .filter(|&y| cnt[y] > 0)
+        .map(|y| (y as f64, sum[y] / cnt[y] as f64))
+        .unzip();
+    let engine_times = (1..=run.jobs.share_by_year.len()).map(|y| y as f64).collect();
+    vec![
+        TimePath {
+            metric: "share_up_by_years_in_city".into(),
+            times,
+            values,
+        },
+        TimePath {
+            metric: "job_info_share".into(),
+            times: engine_times,
+            values: run.jobs.share_by_year.clone(),
+        },
+    ]
+}

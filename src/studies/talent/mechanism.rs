@@ -1,0 +1,230 @@
+//! The mechanism: arrival support, family history, ties to locals,
+//! willingness, participation and the retention index, per agent.
+//!
+//! 1. Arrival support: unit with probability `unit_r` (+ the southern policy
+//!    boost) from `u_unit`; otherwise kin with probability
+//!    `q_kin = kin_r / (1 - unit_r) * (1 - s + s d_i / E[d_i])` from
+//!    `u_support` (co-national ties `d_i` bring kin reception), else
+//!    self-arranged or other in the regional ratio.
+//! 2. Cumulative network: `p_r (1 - s + s d_i / E[d_i])`.
+//! 3. Ties to locals: Poisson with mean
+//!    `years * rate_r * exp(a z_w - c d_i) * (1 + g unit)`.
+//! 4. Willingness `w = mu + sd z_w + l ln(1 + local)`; three 5-point items.
+//! 5. Cognition: attachment `mu + a z_w + l ln(1 + local) + sd z_a`; three
+//!    comparisons, counts, softmax pick.
+//! 6. Behaviour: propensity `z_p + a z_w + policy boost`; association with
+//!    log-odds `c_a + t d_i + propensity`, volunteering `c_v + v unit +
+//!    propensity`, home election / association Bernoulli; softmax pick.
+//! 7. Retention: `U* = x'b_r + e`, e logistic; answers in [`survey`].
+
+use super::config::{Config, Region};
+use super::population::{Population, Shocks};
+use super::network::Community;
+use super::survey::{self, Comparison, RetentionDraw};
+
+/// Arrival support categories (STUDIES.md: none/self, kin, unit, other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    SelfArranged,
+    Kin,
+    Unit,
+    Other,
+}
+
+/// Which unit support agents get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitRule {
+    /// As the mechanism draws it.
+    Observed,
+    /// Everyone gets (true) or nobody gets (false) unit support; the
+    /// non-unit alternative is the one `u_support` picks.
+    Forced(bool),
+}
+
+/// Every agent's measured and latent state.
+#[derive(Debug, Clone, Default)]
+pub struct Agents {
+    pub support: Vec<Support>,
+    pub cumulative: Vec<f64>,
+    pub local_ties: Vec<f64>,
+    pub willingness: Vec<f64>,
+    pub interethnic: Vec<f64>,
+    pub cognition_counts: Vec<(f64, f64)>,
+    pub particip_cognition: Vec<f64>,
+    pub behavior_counts: Vec<(f64, f64)>,
+    pub particip_behavior: Vec<f64>,
+    /// Systematic part `x'b_r` of the retention index.
+    pub index: Vec<f64>,
+    pub retain: Vec<f64>,
+    pub retain_after: Vec<f64>,
+    pub retain3: Vec<f64>,
+    pub before: Vec<f64>,
+}
+
+impl Agents {
+    pub fn dummy(&self, s: Support) -> Vec<f64> {
+        self.support
+            .iter()
+            .map(|&x| f64::from(u8::from(x == s)))
+            .collect()
+    }
+}
+
+/// The region of agent `i`'s city.
+pub fn region<'a>(cfg: &'a Config, pop: &Population, i: usize) -> &'a Region {
+    if cfg.cities[pop.city[i] as usize].south {
+        &cfg.south
+    } else {
+        &cfg.changchun
+    }
+}
+
+fn network_tilt(cfg: &Config, net: &Community, i: usize) -> f64 {
+    let s = cfg.network.tie_weight;
+    let e = net.expected_degree[i];
+    if e > 0.0 {
+        1.0 - s + s * net.degree[i] / e
+    } else {
+        1.0
+    }
+}
+
+fn support(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, i: usize, rule: UnitRule) -> Support {
+    let r = region(cfg, pop, i);
+    let south = cfg.cities[pop.city[i] as usize].south;
+    let boost = if south { cfg.policy.unit_support_south_boost } else { 0.0 };
+    let unit = match rule {
+        UnitRule::Observed => sh.u_unit[i] < (r.unit_share + boost).min(1.0),
+        UnitRule::Forced(b) => b,
+    };
+    if unit {
+        return Support::Unit;
+    }
+    let rest = 1.0 - r.unit_share;
+    let q_kin = (r.kin_share / rest * network_tilt(cfg, net, i)).min(1.0);
+    let q_self = r.self_share / rest;
+    let q_other = (1.0 - r.unit_share - r.kin_share - r.self_share).max(0.0) / rest;
+    let u = sh.u_support[i];
+    if u < q_kin {
+        Support::Kin
+    } else if (u - q_kin) / (1.0 - q_kin) * (q_self + q_other) < q_self {
+        Support::SelfArranged
+    } else {
+        Support::Other
+    }
+}
+
+fn particip_boost(cfg: &Config, pop: &Population, i: usize) -> f64 {
+    let p = &cfg.policy;
+    let name = &cfg.cities[pop.city[i] as usize].name;
+    if p.particip_cities.is_empty() || p.particip_cities.contains(name) {
+        p.particip_boost_sd
+    } else {
+        0.0
+    }
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn cognition(cfg: &Config, sh: &Shocks, i: usize, local: f64) -> (f64, f64) {
+    let c = &cfg.cognition;
+    let attach = c.mean + c.willingness_loading * sh.z_willing[i] + c.local_ties * local.ln_1p() + c.sd * sh.z_attach[i];
+    let mut counts = (0.0, 0.0);
+    for (off, z) in c.item_offsets.iter().zip(sh.z_cognition[i]) {
+        match survey::compare(attach + off + z, c.cut) {
+            Comparison::ChinaBest => counts.0 += 1.0,
+            Comparison::HomeBest => counts.1 += 1.0,
+            Comparison::Neither => {}
+        }
+    }
+    counts
+}
+
+fn behavior(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, i: usize, unit: bool) -> (f64, f64) {
+    let b = &cfg.behavior;
+    let prop = sh.z_particip[i]
+        + b.willingness_loading * sh.z_willing[i]
+        + region(cfg, pop, i).particip_shift
+        + particip_boost(cfg, pop, i);
+    let u = sh.u_behavior[i];
+    let assoc = u[0] < logistic(b.association_const + b.association_ties * net.degree[i] + prop);
+    let unit_term = if unit { b.volunteer_unit } else { 0.0 };
+    let volunteer = u[1] < logistic(b.volunteer_const + unit_term + prop);
+    let china = f64::from(u8::from(assoc)) + f64::from(u8::from(volunteer));
+    let home = f64::from(u8::from(u[2] < b.home_election)) + f64::from(u8::from(u[3] < b.home_association));
+    (china, home)
+}
+
+/// Run the mechanism for every agent under `rule`.
+pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: UnitRule) -> Agents {
+    let n = pop.city.len();
+    let mut a = Agents::default();
+    for i in 0..n {
+        let r = region(cfg, pop, i);
+        let sup = support(cfg, pop, net, sh, i, rule);
+        let unit = sup == Support::Unit;
+        let cumulative = f64::from(u8::from(sh.u_cumulative[i] < r.cumulative_share * network_tilt(cfg, net, i)));
+        let nw = &cfg.network;
+        let rate = pop.years[i]
+            * r.local_tie_rate
+            * (nw.willingness_on_ties * sh.z_willing[i] - nw.enclosure * net.degree[i]).exp()
+            * if unit { 1.0 + nw.unit_on_ties } else { 1.0 };
+        let local = survey::poisson_quantile(rate, sh.u_local[i]);
+        let w = &cfg.willingness;
+        let will = w.mean + w.sd * sh.z_willing[i] + w.local_ties * local.ln_1p();
+        let items: Vec<f64> = (0..3)
+            .map(|j| survey::likert5(will, w.item_offsets[j], w.item_noise, sh.z_items[i][j]))
+            .collect();
+        let interethnic = survey::interethnic_scale([items[0], items[1], items[2]]);
+        let cog = cognition(cfg, sh, i, local);
+        let beh = behavior(cfg, pop, net, sh, i, unit);
+        let x = [
+            pop.age[i] * pop.age[i],
+            pop.male[i],
+            pop.univ[i],
+            cumulative,
+            interethnic,
+            f64::from(u8::from(sup == Support::SelfArranged)),
+            f64::from(u8::from(sup == Support::Kin)),
+            f64::from(u8::from(unit)),
+            survey::softmax_pick(beh.0, beh.1),
+            survey::softmax_pick(cog.0, cog.1),
+            1.0,
+        ];
+        let index: f64 = x.iter().zip(r.index.values()).map(|(x, b)| x * b).sum();
+        let o = &cfg.outcome;
+        let p_before = logistic(
+            o.before_const
+                + o.before_kin * x[6]
+                + o.before_cumulative * cumulative
+                + o.before_age10 * (pop.age[i] - 35.4) / 10.0,
+        );
+        let ans = survey::retention_answers(
+            RetentionDraw {
+                u_star: index + survey::logistic_quantile(sh.u_retain[i]),
+                e_duration: survey::logistic_quantile(sh.u_duration[i]),
+                p_before,
+                u_before: sh.u_before[i],
+            },
+            o.duration_noise,
+            (o.cut_longer, o.cut_permanent),
+        );
+        a.support.push(sup);
+        a.cumulative.push(cumulative);
+        a.local_ties.push(local);
+        a.willingness.push(will);
+        a.interethnic.push(interethnic);
+        a.cognition_counts.push(cog);
+        a.particip_cognition.push(x[9]);
+        a.behavior_counts.push(beh);
+        a.particip_behavior.push(x[8]);
+        a.index.push(index);
+        a.retain.push(ans.retain);
+        a.retain_after.push(ans.retain_after);
+        a.retain3.push(ans.retain3);
+        a.before.push(ans.before);
+    }
+    a
+}

@@ -1,0 +1,109 @@
+//! Table 2 models 1-4 (logit) and Table 3 (ordered logit) on a synthetic
+//! cohort, side by side with the published numbers.
+
+use super::config::INDEX_TERMS;
+use super::published::{BRANT_P, MODELS, Published};
+use crate::data::{Column, Dataset, Design, Formula, build_design};
+use crate::estimate::ordered::OrderedLogit;
+use crate::estimate::{FitOptions, FitResult, Logit};
+use crate::studies::{ReplicationRow, StudyError};
+
+/// The rows of `ds` in the model's cities, with the model's columns.
+fn subset(ds: &Dataset, m: &Published) -> Result<Dataset, StudyError> {
+    let mut names: Vec<&str> = vec![m.outcome, "south"];
+    names.extend(INDEX_TERMS.iter().filter(|t| **t != "const"));
+    let cols = ds.numeric_columns(&names)?;
+    let keep: Vec<bool> = cols[1]
+        .iter()
+        .map(|&s| m.south.is_none_or(|want| (s == 1.0) == want))
+        .collect();
+    let columns = names
+        .iter()
+        .zip(cols)
+        .map(|(name, v)| {
+            let kept = v.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x);
+            (name.to_string(), Column::Numeric(kept.collect()))
+        })
+        .collect();
+    Ok(Dataset::from_columns(ds.source(), columns)?)
+}
+
+fn design(ds: &Dataset, m: &Published) -> Result<Design, StudyError> {
+    let x = INDEX_TERMS[..10].join(",");
+    let formula = Formula::parse(m.outcome, Some(&x), None, None, !m.ordered)?;
+    Ok(build_design(&subset(ds, m)?, &formula)?)
+}
+
+fn fit(ds: &Dataset, m: &Published) -> Result<FitResult, StudyError> {
+    let d = design(ds, m)?;
+    if m.ordered {
+        let opts = FitOptions {
+            brant: m.south.is_none(),
+            ..FitOptions::default()
+        };
+        Ok(OrderedLogit::new(opts).fit(&d)?)
+    } else {
+        Ok(Logit::new(FitOptions::default()).fit(&d)?)
+    }
+}
+
+fn row(m: &Published, term: &str, published: (Option<f64>, Option<f64>), synthetic: (Option<f64>, Option<f64>)) -> ReplicationRow {
+    ReplicationRow {
+        table: m.table.to_string(),
+        spec: m.spec.to_string(),
+        term: term.to_string(),
+        published: published.0,
+        published_se: published.1,
+        synthetic: synthetic.0,
+        synthetic_se: synthetic.1,
+        note: None,
+    }
+}
+
+/// Omnibus p-value of the Brant test in a fit's `brant` table, if present.
+fn brant_p(r: &FitResult) -> Option<f64> {
+    let t = r.tables.get("brant")?;
+    t.get("omnibus")
+        .and_then(|o| o.get("p_value"))
+        .or_else(|| t.get("p_value"))
+        .and_then(|v| v.as_f64())
+}
+
+fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
+    let result = fit(ds, m);
+    let mut rows = Vec::new();
+    for (j, term) in INDEX_TERMS.iter().take(m.coef.len()).enumerate() {
+        let published = (Some(m.coef[j]), Some(m.se[j]));
+        let synthetic = match &result {
+            Ok(r) => r.coef(term).map_or((None, None), |c| (Some(c.estimate), Some(c.std_error))),
+            Err(_) => (None, None),
+        };
+        rows.push(row(m, term, published, synthetic));
+    }
+    let stat = |key: &str| result.as_ref().ok().and_then(|r| r.fit.get(key).copied());
+    rows.push(row(m, "pseudo_r2", (Some(m.pseudo_r2), None), (stat("pseudo_r2"), None)));
+    if let Some(ll) = m.log_likelihood {
+        rows.push(row(m, "log_likelihood", (Some(ll), None), (stat("log_likelihood"), None)));
+    }
+    let n = result.as_ref().ok().map(|r| r.n as f64);
+    rows.push(row(m, "n", (None, None), (n, None)));
+    if m.ordered && m.south.is_none() {
+        let p = result.as_ref().ok().and_then(brant_p);
+        rows.push(row(m, "brant_p", (Some(BRANT_P), None), (p, None)));
+    }
+    match &result {
+        Err(e) => rows.iter_mut().for_each(|r| r.note = Some(format!("fit failed: {e}"))),
+        Ok(r) if !r.info.warnings.is_empty() => {
+            let note = r.info.warnings.join("; ");
+            rows.iter_mut().for_each(|r| r.note = Some(note.clone()));
+        }
+        Ok(_) => {}
+    }
+    rows
+}
+
+/// Every published specification on `ds`; a failed fit gives rows with
+/// empty synthetic cells and the error as the note.
+pub fn rows(ds: &Dataset) -> Vec<ReplicationRow> {
+    MODELS.iter().flat_map(|m| model_rows(ds, m)).collect()
+}
