@@ -18,6 +18,7 @@ pub mod dgp;
 pub mod diagnosands;
 pub mod estimands;
 pub mod estimators;
+pub mod options;
 pub mod output;
 pub mod run;
 pub mod spec;
