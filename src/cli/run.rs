@@ -78,7 +78,7 @@ fn print_text(s: &Summary) {
     }
     println!("  (effects of shares in percentage points)\n");
     for e in &s.effects {
-        println!("  {}", sentence(e, s.horizon));
+        println!("  {}", sentence(e, s.horizon_phrase().as_deref()));
     }
     for w in &s.warnings {
         eprintln!("warning: {w}");
@@ -96,7 +96,9 @@ struct Progress {
 impl Progress {
     fn new() -> Progress {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} simulations, eta {eta}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} simulations, eta {eta}")
+        {
             bar.set_style(style);
         }
         Progress {

@@ -33,15 +33,23 @@ use crate::studies::{Simulated, StudyError};
 pub trait Model: Sync {
     fn simulate(&self, overrides: &toml::Table, seed: u64) -> Result<Simulated, StudyError>;
     fn resolve(&self, overrides: &toml::Table) -> Result<toml::Table, StudyError>;
-    /// Dotted config key that `horizon` sets, where the study has time.
-    fn horizon_key(&self) -> Option<&str>;
+    /// Where the study has time: the dotted config key that `horizon` sets
+    /// and the unit it counts (e.g. `zenou.max_years`, "years in the city").
+    fn horizon(&self) -> Option<Horizon>;
+}
+
+/// The config key a scenario's `horizon` sets, and its unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Horizon {
+    pub key: String,
+    pub unit: String,
 }
 
 /// A [`Model`] from two closures (tests, custom studies).
 pub struct FnModel<S, R> {
     pub simulate: S,
     pub resolve: R,
-    pub horizon_key: Option<String>,
+    pub horizon: Option<Horizon>,
 }
 
 impl<S, R> Model for FnModel<S, R>
@@ -55,7 +63,7 @@ where
     fn resolve(&self, overrides: &toml::Table) -> Result<toml::Table, StudyError> {
         (self.resolve)(overrides)
     }
-    fn horizon_key(&self) -> Option<&str> {
-        self.horizon_key.as_deref()
+    fn horizon(&self) -> Option<Horizon> {
+        self.horizon.clone()
     }
 }

@@ -39,6 +39,8 @@ pub struct Runs {
     pub arms: Vec<Arm>,
     pub metrics: Vec<String>,
     pub seeds: Vec<u64>,
+    /// Unit of the scenario's `horizon` (e.g. "years in the city").
+    pub horizon_unit: Option<String>,
     /// `outcomes[arm][rep]`.
     pub outcomes: Vec<Vec<Outcome>>,
 }
@@ -90,7 +92,10 @@ pub fn run<M: Model>(
             out
         })
         .collect();
-    let mut flat = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter();
+    let mut flat = results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
     let outcomes = (0..arms.len())
         .map(|_| flat.by_ref().take(reps).collect())
         .collect();
@@ -99,6 +104,7 @@ pub fn run<M: Model>(
         arms,
         metrics,
         seeds,
+        horizon_unit: scn.horizon.and(model.horizon()).map(|h| h.unit),
         outcomes,
     })
 }

@@ -4,8 +4,8 @@
 
 use toml::Table;
 
-use super::Model;
-use crate::studies::{self, Simulated, Study, StudyError, StudyName};
+use super::{Horizon, Model};
+use crate::studies::{self, Simulated, Study, StudyError, StudyName, assets, enclave, talent};
 
 /// A registered study at a fixed population size.
 #[derive(Debug, Clone, Copy)]
@@ -21,15 +21,25 @@ impl Model for StudyModel {
 
     fn resolve(&self, overrides: &Table) -> Result<Table, StudyError> {
         match self.study {
-            #[allow(unreachable_patterns)]
-            other => Err(StudyError::NotAvailable(other)),
+            StudyName::Enclave => resolved::<enclave::Enclave>(overrides, self.n),
+            StudyName::Assets => resolved::<assets::Assets>(overrides, self.n),
+            StudyName::Talent => resolved::<talent::Talent>(overrides, self.n),
         }
     }
 
-    fn horizon_key(&self) -> Option<&str> {
-        match self.study {
-            _ => None,
-        }
+    /// enclave: years in the city are capped at the horizon (the engine runs
+    /// each migrant's years); assets: waves of cumulative causation; talent
+    /// is a cross-section.
+    fn horizon(&self) -> Option<Horizon> {
+        let (key, unit) = match self.study {
+            StudyName::Enclave => ("zenou.max_years", "years in the city"),
+            StudyName::Assets => ("waves.count", "waves"),
+            StudyName::Talent => return None,
+        };
+        Some(Horizon {
+            key: key.into(),
+            unit: unit.into(),
+        })
     }
 }
 
@@ -39,6 +49,8 @@ pub fn resolved<S: Study>(overrides: &Table, n: Option<usize>) -> Result<Table, 
     match toml::Value::try_from(&cfg) {
         Ok(toml::Value::Table(t)) => Ok(t),
         Ok(_) => Err(StudyError::Override("the config is not a table".into())),
-        Err(e) => Err(StudyError::Override(format!("cannot serialise the config: {e}"))),
+        Err(e) => Err(StudyError::Override(format!(
+            "cannot serialise the config: {e}"
+        ))),
     }
 }

@@ -15,6 +15,7 @@ pub struct Summary {
     pub description: String,
     pub n: Option<usize>,
     pub horizon: Option<f64>,
+    pub horizon_unit: Option<String>,
     pub replications: usize,
     pub seed: u64,
     pub metrics: Vec<String>,
@@ -55,14 +56,15 @@ pub struct PathBand {
 impl Summary {
     pub fn of(runs: &Runs) -> Summary {
         let scn = &runs.scenario;
-        let mut warnings = Vec::new();
-        let paths = path_summaries(runs, &mut warnings);
+        let warnings = non_finite_warnings(runs);
+        let paths = path_summaries(runs);
         Summary {
             study: scn.study.to_string(),
             scenario: scn.name.clone(),
             description: scn.description.clone(),
             n: scn.n,
             horizon: scn.horizon,
+            horizon_unit: runs.horizon_unit.clone(),
             replications: scn.replications,
             seed: scn.seed,
             metrics: runs.metrics.clone(),
@@ -83,9 +85,11 @@ impl Summary {
         }
     }
 
-    /// Effects of intervention `name`, in metric order.
-    pub fn effects_of(&self, name: &str) -> impl Iterator<Item = &Effect> {
-        self.effects.iter().filter(move |e| e.intervention == name)
+    /// "over 10 years in the city", where the scenario sets a horizon.
+    pub fn horizon_phrase(&self) -> Option<String> {
+        let h = self.horizon?;
+        let unit = self.horizon_unit.as_deref().unwrap_or("time units");
+        Some(format!("over {h} {unit}"))
     }
 }
 
@@ -102,56 +106,91 @@ fn effects_of(runs: &Runs, keep: impl Fn(&ArmKind) -> bool) -> Vec<Effect> {
     out
 }
 
-fn path_summaries(runs: &Runs, warnings: &mut Vec<String>) -> Vec<PathSummary> {
-    let Some(first) = runs.outcomes.first().and_then(|o| o.first()) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for p in &first.paths {
-        match path_summary(runs, &p.metric, &p.times) {
-            Ok(s) => out.push(s),
-            Err(w) => warnings.push(w),
+fn path_summaries(runs: &Runs) -> Vec<PathSummary> {
+    let mut names: Vec<&str> = Vec::new();
+    for o in runs.outcomes.iter().flatten() {
+        for p in &o.paths {
+            if !names.contains(&p.metric.as_str()) {
+                names.push(&p.metric);
+            }
         }
     }
-    out
+    names.into_iter().map(|m| path_summary(runs, m)).collect()
 }
 
-fn path_summary(runs: &Runs, metric: &str, times: &[f64]) -> Result<PathSummary, String> {
-    let grid = |a: usize| -> Result<Vec<&[f64]>, String> {
+/// Bands of path `metric` on the union of the runs' time grids; a run
+/// without a value at a time (e.g. no migrant with that many years in the
+/// city) is left out of that time's interval.
+fn path_summary(runs: &Runs, metric: &str) -> PathSummary {
+    let arms: Vec<usize> = (0..runs.arms.len())
+        .filter(|&a| !matches!(runs.arms[a].kind, ArmKind::Sweep { .. }))
+        .collect();
+    let mut times: Vec<f64> = arms
+        .iter()
+        .flat_map(|&a| runs.outcomes[a].iter())
+        .flat_map(|o| o.paths.iter().filter(|p| p.metric == metric))
+        .flat_map(|p| p.times.iter().copied())
+        .filter(|t| t.is_finite())
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times.dedup();
+    let grid = |a: usize| -> Vec<Vec<f64>> {
         runs.outcomes[a]
             .iter()
             .map(|o| {
-                o.paths
+                let p = o.paths.iter().find(|p| p.metric == metric);
+                times
                     .iter()
-                    .find(|p| p.metric == metric && p.times == times && p.values.len() == times.len())
-                    .map(|p| p.values.as_slice())
-                    .ok_or_else(|| format!("time path `{metric}` left out: its time grid differs between runs"))
+                    .map(|t| {
+                        p.and_then(|p| {
+                            p.times
+                                .iter()
+                                .position(|x| x == t)
+                                .and_then(|i| p.values.get(i))
+                        })
+                        .copied()
+                        .unwrap_or(f64::NAN)
+                    })
+                    .collect()
             })
             .collect()
     };
-    let base = grid(0)?;
-    let mut bands = Vec::new();
-    for (a, arm) in runs.arms.iter().enumerate() {
-        if matches!(arm.kind, ArmKind::Sweep { .. }) {
-            continue;
-        }
-        let rows = grid(a)?;
-        let at = |rows: &[&[f64]], t: usize| rows.iter().map(|v| v[t]).collect::<Vec<f64>>();
-        let level = (0..times.len()).map(|t| Interval::of(&at(&rows, t))).collect();
-        let effect = (a > 0).then(|| {
-            (0..times.len())
-                .map(|t| Interval::of(&differences(&at(&base, t), &at(&rows, t))))
-                .collect()
-        });
-        bands.push(PathBand {
-            arm: arm.name.clone(),
-            level,
-            effect,
-        });
-    }
-    Ok(PathSummary {
+    let base = grid(0);
+    let at = |rows: &[Vec<f64>], t: usize| rows.iter().map(|v| v[t]).collect::<Vec<f64>>();
+    let bands = arms
+        .iter()
+        .map(|&a| {
+            let rows = grid(a);
+            PathBand {
+                arm: runs.arms[a].name.clone(),
+                level: (0..times.len())
+                    .map(|t| Interval::of(&at(&rows, t)))
+                    .collect(),
+                effect: (a > 0).then(|| {
+                    (0..times.len())
+                        .map(|t| Interval::of(&differences(&at(&base, t), &at(&rows, t))))
+                        .collect()
+                }),
+            }
+        })
+        .collect();
+    PathSummary {
         metric: metric.to_string(),
-        times: times.to_vec(),
+        times,
         bands,
-    })
+    }
+}
+
+fn non_finite_warnings(runs: &Runs) -> Vec<String> {
+    let mut out = Vec::new();
+    for (m, metric) in runs.metrics.iter().enumerate() {
+        let bad = (0..runs.arms.len())
+            .flat_map(|a| runs.series(a, m))
+            .filter(|v| !v.is_finite())
+            .count();
+        if bad > 0 {
+            out.push(format!("metric `{metric}` was undefined in {bad} simulations; they are left out of its intervals"));
+        }
+    }
+    out
 }
