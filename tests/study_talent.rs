@@ -36,19 +36,29 @@ fn logit(ds: &Dataset, y: &str, region: Option<bool>) -> Result<FitResult, Strin
     let mut names = vec![y, "south"];
     names.extend(X.split(','));
     let cols = ds.numeric_columns(&names).map_err(|e| e.to_string())?;
-    let keep: Vec<bool> = cols[1].iter().map(|&s| region.is_none_or(|r| (s == 1.0) == r)).collect();
+    let keep: Vec<bool> = cols[1]
+        .iter()
+        .map(|&s| region.is_none_or(|r| (s == 1.0) == r))
+        .collect();
     let columns = names
         .iter()
         .zip(cols)
         .map(|(n, v)| {
-            let kept: Vec<f64> = v.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x).collect();
+            let kept: Vec<f64> = v
+                .into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(x, _)| x)
+                .collect();
             (n.to_string(), Column::Numeric(kept))
         })
         .collect();
     let sub = Dataset::from_columns("subset", columns).map_err(|e| e.to_string())?;
     let f = Formula::parse(y, Some(X), None, None, true).map_err(|e| e.to_string())?;
     let d = build_design(&sub, &f).map_err(|e| e.to_string())?;
-    Logit::new(FitOptions::default()).fit(&d).map_err(|e| e.to_string())
+    Logit::new(FitOptions::default())
+        .fit(&d)
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -66,14 +76,32 @@ fn table1_means_within_two_standard_errors() {
         ("particip_cognition", 0.416),
     ];
     for (name, target) in shares {
-        let avg = mean(&sims.iter().map(|s| mean(&col(&s.cohort, name))).collect::<Vec<_>>());
+        let avg = mean(
+            &sims
+                .iter()
+                .map(|s| mean(&col(&s.cohort, name)))
+                .collect::<Vec<_>>(),
+        );
         let se = (target * (1.0 - target) / n).sqrt();
-        assert!((avg - target).abs() < 2.0 * se, "{name}: mean {avg:.4}, Table 1 {target}, 2 SE {:.4}", 2.0 * se);
+        assert!(
+            (avg - target).abs() < 2.0 * se,
+            "{name}: mean {avg:.4}, Table 1 {target}, 2 SE {:.4}",
+            2.0 * se
+        );
     }
     for (name, target) in [("age", 35.4), ("interethnic", 3.8)] {
-        let avg = mean(&sims.iter().map(|s| mean(&col(&s.cohort, name))).collect::<Vec<_>>());
+        let avg = mean(
+            &sims
+                .iter()
+                .map(|s| mean(&col(&s.cohort, name)))
+                .collect::<Vec<_>>(),
+        );
         let se = sd(&col(&sims[0].cohort, name)) / n.sqrt();
-        assert!((avg - target).abs() < 2.0 * se, "{name}: mean {avg:.4}, Table 1 {target}, 2 SE {:.4}", 2.0 * se);
+        assert!(
+            (avg - target).abs() < 2.0 * se,
+            "{name}: mean {avg:.4}, Table 1 {target}, 2 SE {:.4}",
+            2.0 * se
+        );
     }
     let south = col(&sims[0].cohort, "south");
     let cities = match sims[0].cohort.column("city") {
@@ -82,7 +110,12 @@ fn table1_means_within_two_standard_errors() {
     };
     let count = |name: &str| (0..777).filter(|&i| cities.get(i) == Some(name)).count();
     assert_eq!(
-        [count("Changchun"), count("Guangzhou"), count("Hangzhou"), count("Yiwu")],
+        [
+            count("Changchun"),
+            count("Guangzhou"),
+            count("Hangzhou"),
+            count("Yiwu")
+        ],
         [187, 350, 142, 98]
     );
     assert_eq!(south.iter().filter(|&&s| s == 0.0).count(), 187);

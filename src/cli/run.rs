@@ -96,7 +96,9 @@ struct Progress {
 impl Progress {
     fn new() -> Progress {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} simulations, eta {eta}") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:40} {pos}/{len} simulations, eta {eta}")
+        {
             bar.set_style(style);
         }
         Progress {

@@ -36,7 +36,9 @@ fn err(e: impl std::fmt::Display) -> String {
 fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
     let (mut lo, mut hi) = vals
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
     if with_zero {
         lo = lo.min(0.0);
         hi = hi.max(0.0);
@@ -44,7 +46,11 @@ fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (-1.0, 1.0);
     }
-    let pad = if hi > lo { 0.08 * (hi - lo) } else { lo.abs().max(1e-3) * 0.1 };
+    let pad = if hi > lo {
+        0.08 * (hi - lo)
+    } else {
+        lo.abs().max(1e-3) * 0.1
+    };
     (lo - pad, hi + pad)
 }
 
@@ -52,8 +58,19 @@ fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
 pub fn effect_bars(title: &str, effects: &[&Effect], fmt: Fmt) -> Result<String, String> {
     let k = effects.len();
     let height = 70 + 44 * k as u32;
-    let label_w = effects.iter().map(|e| e.intervention.len()).max().unwrap_or(4) as u32 * 7 + 16;
-    let (x0, x1) = range(effects.iter().flat_map(|e| [e.ci_low, e.ci_high, e.estimate]), true);
+    let label_w = effects
+        .iter()
+        .map(|e| e.intervention.len())
+        .max()
+        .unwrap_or(4) as u32
+        * 7
+        + 16;
+    let (x0, x1) = range(
+        effects
+            .iter()
+            .flat_map(|e| [e.ci_low, e.ci_high, e.estimate]),
+        true,
+    );
     let names: Vec<String> = effects.iter().map(|e| e.intervention.clone()).collect();
     let mut svg = String::new();
     {
@@ -83,7 +100,10 @@ pub fn effect_bars(title: &str, effects: &[&Effect], fmt: Fmt) -> Result<String,
             let c = colour(i + 1);
             let y = i as i32;
             let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(y)), (e.estimate, SegmentValue::Exact(y + 1))],
+                [
+                    (0.0, SegmentValue::Exact(y)),
+                    (e.estimate, SegmentValue::Exact(y + 1)),
+                ],
                 c.mix(0.55).filled(),
             );
             bar.set_margin(10, 10, 0, 0);
@@ -103,7 +123,10 @@ pub fn effect_bars(title: &str, effects: &[&Effect], fmt: Fmt) -> Result<String,
         }
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(k as i32))],
+                vec![
+                    (0.0, SegmentValue::Exact(0)),
+                    (0.0, SegmentValue::Exact(k as i32)),
+                ],
                 BLACK.stroke_width(1),
             )))
             .map_err(err)?;
@@ -132,9 +155,11 @@ pub fn band_chart(
         (a, b) if b > a => (a, b),
         (a, _) => (a - 1.0, a + 1.0),
     };
-    let ys = bands
-        .iter()
-        .flat_map(|b| b.points.iter().flat_map(|(_, i)| [i.ci_low, i.ci_high, i.mean]));
+    let ys = bands.iter().flat_map(|b| {
+        b.points
+            .iter()
+            .flat_map(|(_, i)| [i.ci_low, i.ci_high, i.mean])
+    });
     let (y0, y1) = range(ys, zero_line);
     let mut svg = String::new();
     {
@@ -181,10 +206,18 @@ pub fn band_chart(
     Ok(svg)
 }
 
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
 fn draw_band(chart: &mut Chart, b: &Band) -> Result<(), String> {
-    let finite: Vec<&(f64, Interval)> = b.points.iter().filter(|(_, i)| i.ci_low.is_finite()).collect();
+    let finite: Vec<&(f64, Interval)> = b
+        .points
+        .iter()
+        .filter(|(_, i)| i.ci_low.is_finite())
+        .collect();
     if finite.len() > 1 {
         let poly: Vec<(f64, f64)> = finite
             .iter()
@@ -192,7 +225,10 @@ fn draw_band(chart: &mut Chart, b: &Band) -> Result<(), String> {
             .chain(finite.iter().rev().map(|(x, i)| (*x, i.ci_low)))
             .collect();
         chart
-            .draw_series(std::iter::once(Polygon::new(poly, b.colour.mix(0.18).filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                poly,
+                b.colour.mix(0.18).filled(),
+            )))
             .map_err(err)?;
     }
     let line: Vec<(f64, f64)> = b.points.iter().map(|(x, i)| (*x, i.mean)).collect();

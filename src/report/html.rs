@@ -4,7 +4,9 @@
 use std::fmt::Write;
 
 use super::charts::{self, Band, colour};
-use super::reading::{Certainty, certainty, diff_value, is_share, level_value, metric_label, sentence, sig};
+use super::reading::{
+    Certainty, certainty, diff_value, is_share, level_value, metric_label, sentence, sig,
+};
 use super::{method_text, settings_line};
 use crate::scenario::summary::PathSummary;
 use crate::scenario::{ArmKind, Effect, Summary};
@@ -42,7 +44,11 @@ pub fn render(s: &Summary) -> String {
     path_charts(&mut o, s);
     sweep_charts(&mut o, s);
     interventions(&mut o, s);
-    let _ = write!(o, "<h2>How this was computed</h2><div class=\"card\"><p>{}</p>", esc(&method_text(s)));
+    let _ = write!(
+        o,
+        "<h2>How this was computed</h2><div class=\"card\"><p>{}</p>",
+        esc(&method_text(s))
+    );
     for w in &s.warnings {
         let _ = write!(o, "<p class=\"note\">Warning: {}</p>", esc(w));
     }
@@ -60,7 +66,11 @@ fn reading(o: &mut String, s: &Summary) {
             Certainty::Clear => "clear",
             _ => "unclear",
         };
-        let _ = write!(o, "<li class=\"{class}\">{}</li>", esc(&sentence(e, s.horizon)));
+        let _ = write!(
+            o,
+            "<li class=\"{class}\">{}</li>",
+            esc(&sentence(e, s.horizon))
+        );
     }
     let _ = write!(
         o,
@@ -127,7 +137,10 @@ fn effect_charts(o: &mut String, s: &Summary) {
         let effs: Vec<&Effect> = s.effects.iter().filter(|e| &e.metric == m).collect();
         let unit = if is_share(m) { " (points)" } else { "" };
         let f = formatter(m, false);
-        chart_card(o, charts::effect_bars(&format!("Effect on {}{unit}", metric_label(m)), &effs, &*f));
+        chart_card(
+            o,
+            charts::effect_bars(&format!("Effect on {}{unit}", metric_label(m)), &effs, &*f),
+        );
     }
     let _ = write!(o, "</div>\n");
 }
@@ -142,7 +155,10 @@ fn path_charts(o: &mut String, s: &Summary) {
     );
     for p in &s.paths {
         let f = formatter(&p.metric, true);
-        chart_card(o, charts::band_chart(&metric_label(&p.metric), "time", &path_bands(p), &*f, false));
+        chart_card(
+            o,
+            charts::band_chart(&metric_label(&p.metric), "time", &path_bands(p), &*f, false),
+        );
     }
     let _ = write!(o, "</div>\n");
 }
@@ -154,7 +170,12 @@ fn path_bands(p: &PathSummary) -> Vec<Band<'_>> {
         .map(|(i, b)| Band {
             name: &b.arm,
             colour: colour(i),
-            points: p.times.iter().copied().zip(b.level.iter().copied()).collect(),
+            points: p
+                .times
+                .iter()
+                .copied()
+                .zip(b.level.iter().copied())
+                .collect(),
         })
         .collect()
 }
@@ -182,7 +203,13 @@ fn sweep_charts(o: &mut String, s: &Summary) {
         let f = formatter(m, false);
         chart_card(
             o,
-            charts::band_chart(&format!("Effect on {}{unit}", metric_label(m)), &sw.key, &[band], &*f, true),
+            charts::band_chart(
+                &format!("Effect on {}{unit}", metric_label(m)),
+                &sw.key,
+                &[band],
+                &*f,
+                true,
+            ),
         );
     }
     let _ = write!(o, "</div><div class=\"card\">");
@@ -199,7 +226,14 @@ fn interventions(o: &mut String, s: &Summary) {
         let changes: Vec<String> = a
             .changes
             .iter()
-            .map(|c| format!("<code>{}</code> {} → {}", esc(&c.key), esc(&c.baseline), esc(&c.value)))
+            .map(|c| {
+                format!(
+                    "<code>{}</code> {} → {}",
+                    esc(&c.key),
+                    esc(&c.baseline),
+                    esc(&c.value)
+                )
+            })
             .collect();
         let _ = write!(
             o,

@@ -29,7 +29,13 @@ pub fn render(s: &Summary) -> String {
             .iter()
             .map(|c| format!("`{}`: {} → {}", c.key, c.baseline, c.value))
             .collect();
-        let _ = writeln!(out, "| {} | {} | {} |", a.name, a.description, changes.join("; "));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            a.name,
+            a.description,
+            changes.join("; ")
+        );
     }
     if let Some(sw) = &s.sweep {
         let _ = writeln!(out, "\n## Sweep of `{}`\n", sw.key);
@@ -47,7 +53,10 @@ pub fn render(s: &Summary) -> String {
 }
 
 fn effects_table(out: &mut String, effects: &[Effect], col: &str) {
-    let _ = writeln!(out, "| metric | {col} | baseline | counterfactual | effect | 95% CI |");
+    let _ = writeln!(
+        out,
+        "| metric | {col} | baseline | counterfactual | effect | 95% CI |"
+    );
     let _ = writeln!(out, "|---|---|---:|---:|---:|---|");
     for e in effects {
         let m = e.metric.as_str();

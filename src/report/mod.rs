@@ -11,8 +11,12 @@ use crate::scenario::Summary;
 
 /// Settings line shared by both reports.
 pub fn settings_line(s: &Summary) -> String {
-    let n = s.n.map_or_else(|| "the paper's N".to_string(), |n| n.to_string());
-    let horizon = s.horizon.map(|h| format!(", horizon {h}")).unwrap_or_default();
+    let n =
+        s.n.map_or_else(|| "the paper's N".to_string(), |n| n.to_string());
+    let horizon = s
+        .horizon
+        .map(|h| format!(", horizon {h}"))
+        .unwrap_or_default();
     format!(
         "study {}, n = {n}{horizon}, {} replications, master seed {}",
         s.study, s.replications, s.seed

@@ -56,7 +56,11 @@ pub fn diff_value(m: &str, x: f64) -> String {
     }
     if is_share(m) {
         let p = 100.0 * x;
-        if p.abs() < 0.1 && p != 0.0 { format!("{p:.2}") } else { format!("{p:.1}") }
+        if p.abs() < 0.1 && p != 0.0 {
+            format!("{p:.2}")
+        } else {
+            format!("{p:.1}")
+        }
     } else {
         sig(x)
     }
@@ -104,7 +108,9 @@ pub fn sentence(e: &Effect, horizon: Option<f64>) -> String {
     let who = subject(&e.intervention);
     let what = metric_label(&e.metric);
     let m = e.metric.as_str();
-    let over = horizon.map(|h| format!(" over {} years", sig_int(h))).unwrap_or_default();
+    let over = horizon
+        .map(|h| format!(" over {} years", sig_int(h)))
+        .unwrap_or_default();
     let ci = format!(
         "95% CI {} to {}",
         diff_value(m, e.ci_low),
@@ -117,9 +123,15 @@ pub fn sentence(e: &Effect, horizon: Option<f64>) -> String {
     );
     match certainty(e) {
         Certainty::Unchanged => format!("{who} left {what} unchanged in every replication{over}."),
-        Certainty::Unknown => format!("{who}: the effect on {what} could not be estimated (too few finite replications)."),
+        Certainty::Unknown => format!(
+            "{who}: the effect on {what} could not be estimated (too few finite replications)."
+        ),
         Certainty::Clear => {
-            let verb = if e.estimate > 0.0 { "raised" } else { "lowered" };
+            let verb = if e.estimate > 0.0 {
+                "raised"
+            } else {
+                "lowered"
+            };
             format!(
                 "{who} {verb} {what} by {}{} ({ci}), {from_to}{over}.",
                 diff_value(m, e.estimate.abs()),
@@ -135,11 +147,19 @@ pub fn sentence(e: &Effect, horizon: Option<f64>) -> String {
 }
 
 fn signed(s: &str) -> String {
-    if s.starts_with('-') { s.to_string() } else { format!("+{s}") }
+    if s.starts_with('-') {
+        s.to_string()
+    } else {
+        format!("+{s}")
+    }
 }
 
 fn sig_int(h: f64) -> String {
-    if h.fract() == 0.0 { format!("{h:.0}") } else { format!("{h}") }
+    if h.fract() == 0.0 {
+        format!("{h:.0}")
+    } else {
+        format!("{h}")
+    }
 }
 
 #[cfg(test)]

@@ -52,5 +52,9 @@ fn line_suffix(line: Option<usize>) -> String {
 /// 1-based line of byte offset `pos` in `src`.
 pub fn line_of(src: &str, pos: usize) -> usize {
     let end = pos.min(src.len());
-    src.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

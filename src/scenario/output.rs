@@ -16,7 +16,11 @@ pub fn default_dir(name: &str) -> PathBuf {
 }
 
 /// Write every output file into `dir`; returns the paths written.
-pub fn write_all(dir: &Path, runs: &Runs, summary: &Summary) -> Result<Vec<PathBuf>, ScenarioError> {
+pub fn write_all(
+    dir: &Path,
+    runs: &Runs,
+    summary: &Summary,
+) -> Result<Vec<PathBuf>, ScenarioError> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| encode("summary.json", e))?;
     let files: [(&str, Vec<u8>); 5] = [
         ("summary.json", (json + "\n").into_bytes()),
@@ -42,7 +46,11 @@ fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {
 }
 
 fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 /// One row per (replication, arm, metric): the value, the baseline value of
@@ -50,8 +58,18 @@ fn num(x: f64) -> String {
 pub fn replications_csv(runs: &Runs) -> Result<Vec<u8>, ScenarioError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| encode("replications.csv", e);
-    w.write_record(["replication", "seed", "arm", "kind", "sweep_value", "metric", "value", "baseline", "effect"])
-        .map_err(err)?;
+    w.write_record([
+        "replication",
+        "seed",
+        "arm",
+        "kind",
+        "sweep_value",
+        "metric",
+        "value",
+        "baseline",
+        "effect",
+    ])
+    .map_err(err)?;
     for (r, &seed) in runs.seeds.iter().enumerate() {
         for (a, arm) in runs.arms.iter().enumerate() {
             let (kind, sweep) = match arm.kind {
@@ -86,7 +104,15 @@ pub fn paths_csv(summary: &Summary) -> Result<Vec<u8>, ScenarioError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| encode("paths.csv", e);
     w.write_record([
-        "metric", "arm", "time", "mean", "ci_low", "ci_high", "effect", "effect_ci_low", "effect_ci_high",
+        "metric",
+        "arm",
+        "time",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "effect",
+        "effect_ci_low",
+        "effect_ci_high",
     ])
     .map_err(err)?;
     for p in &summary.paths {
@@ -94,7 +120,9 @@ pub fn paths_csv(summary: &Summary) -> Result<Vec<u8>, ScenarioError> {
             for (t, time) in p.times.iter().enumerate() {
                 let l = band.level[t];
                 let e = band.effect.as_ref().map(|e| e[t]);
-                let pick = |f: fn(&super::Interval) -> f64| e.as_ref().map_or(String::new(), |e| num(f(e)));
+                let pick = |f: fn(&super::Interval) -> f64| {
+                    e.as_ref().map_or(String::new(), |e| num(f(e)))
+                };
                 w.write_record([
                     p.metric.clone(),
                     band.arm.clone(),

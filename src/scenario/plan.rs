@@ -51,11 +51,17 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     };
     let mut base = scn.baseline.clone();
     if let Some(h) = scn.horizon {
-        let key = model
-            .horizon_key()
-            .ok_or_else(|| scn.invalid(None, format!("study {} has no time horizon: remove `horizon`", scn.study)))?;
+        let key = model.horizon_key().ok_or_else(|| {
+            scn.invalid(
+                None,
+                format!("study {} has no time horizon: remove `horizon`", scn.study),
+            )
+        })?;
         if get_path(&base, key).is_some() {
-            return Err(scn.invalid(scn.baseline_line, format!("`horizon` and [baseline] `{key}` both set the horizon")));
+            return Err(scn.invalid(
+                scn.baseline_line,
+                format!("`horizon` and [baseline] `{key}` both set the horizon"),
+            ));
         }
         insert_path(&mut base, key, Value::Float(h)).map_err(|m| scn.invalid(None, m))?;
     }
@@ -71,15 +77,27 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     }];
     for iv in &scn.interventions {
         let ctx = format!("intervention `{}`", iv.name);
-        let mut over = merged(&base, &iv.set).map_err(|m| scn.invalid(Some(iv.line), format!("{ctx}: {m}")))?;
-        let resolved = model.resolve(&over).map_err(study_err(Some(iv.line), ctx.clone()))?;
+        let mut over = merged(&base, &iv.set)
+            .map_err(|m| scn.invalid(Some(iv.line), format!("{ctx}: {m}")))?;
+        let resolved = model
+            .resolve(&over)
+            .map_err(study_err(Some(iv.line), ctx.clone()))?;
         for (path, factor) in &iv.scale {
-            let x = get_path(&resolved, path)
-                .and_then(number)
-                .ok_or_else(|| scn.invalid(Some(iv.line), format!("{ctx}: scale: `{path}` is not a numeric setting of study {}", scn.study)))?;
-            set_path(&mut over, path, Value::Float(x * factor)).map_err(|m| scn.invalid(Some(iv.line), m))?;
+            let x = get_path(&resolved, path).and_then(number).ok_or_else(|| {
+                scn.invalid(
+                    Some(iv.line),
+                    format!(
+                        "{ctx}: scale: `{path}` is not a numeric setting of study {}",
+                        scn.study
+                    ),
+                )
+            })?;
+            set_path(&mut over, path, Value::Float(x * factor))
+                .map_err(|m| scn.invalid(Some(iv.line), m))?;
         }
-        let resolved = model.resolve(&over).map_err(study_err(Some(iv.line), ctx))?;
+        let resolved = model
+            .resolve(&over)
+            .map_err(study_err(Some(iv.line), ctx))?;
         arms.push(Arm {
             name: iv.name.clone(),
             description: iv.description.clone(),
@@ -92,8 +110,11 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
         for &v in &sw.values {
             let ctx = format!("sweep `{}` = {v}", sw.key);
             let mut over = base.clone();
-            set_path(&mut over, &sw.key, Value::Float(v)).map_err(|m| scn.invalid(Some(sw.line), m))?;
-            let resolved = model.resolve(&over).map_err(study_err(Some(sw.line), ctx))?;
+            set_path(&mut over, &sw.key, Value::Float(v))
+                .map_err(|m| scn.invalid(Some(sw.line), m))?;
+            let resolved = model
+                .resolve(&over)
+                .map_err(study_err(Some(sw.line), ctx))?;
             arms.push(Arm {
                 name: format!("{}={v}", sw.key),
                 description: String::new(),
@@ -183,11 +204,20 @@ fn show(v: &Value) -> String {
 
 /// Overrides of the arm called `name` (`baseline`, an intervention or a
 /// sweep point `key=value`), e.g. to write that arm's cohort.
-pub fn arm_overrides<M: Model>(scn: &Scenario, model: &M, name: &str) -> Result<Table, ScenarioError> {
+pub fn arm_overrides<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    name: &str,
+) -> Result<Table, ScenarioError> {
     let arms = plan(scn, model)?;
     let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
     arms.iter()
         .find(|a| a.name == name)
         .map(|a| a.overrides.clone())
-        .ok_or_else(|| scn.invalid(None, format!("no arm `{name}` (arms: {})", names.join(", "))))
+        .ok_or_else(|| {
+            scn.invalid(
+                None,
+                format!("no arm `{name}` (arms: {})", names.join(", ")),
+            )
+        })
 }

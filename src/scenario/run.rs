@@ -90,7 +90,10 @@ pub fn run<M: Model>(
             out
         })
         .collect();
-    let mut flat = results.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter();
+    let mut flat = results
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter();
     let outcomes = (0..arms.len())
         .map(|_| flat.by_ref().take(reps).collect())
         .collect();

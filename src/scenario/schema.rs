@@ -253,11 +253,17 @@ impl Checker<'_> {
             if set.is_empty() && scale.is_empty() {
                 return Err(self.err(
                     line,
-                    format!("intervention `{}` changes nothing: give `set` or `scale`", f.name),
+                    format!(
+                        "intervention `{}` changes nothing: give `set` or `scale`",
+                        f.name
+                    ),
                 ));
             }
             if let Some((k, v)) = scale.iter().find(|(_, v)| !v.is_finite()) {
-                return Err(self.err(line, format!("scale factor of `{k}` must be finite, got {v}")));
+                return Err(self.err(
+                    line,
+                    format!("scale factor of `{k}` must be finite, got {v}"),
+                ));
             }
             out.push(Intervention {
                 name: f.name,
@@ -274,10 +280,16 @@ impl Checker<'_> {
         let line = self.line(&s);
         let f = s.into_inner();
         if f.key.is_empty() || f.key.split('.').any(str::is_empty) {
-            return Err(self.err(line, format!("sweep `key` = {:?} is not a dotted setting path", f.key)));
+            return Err(self.err(
+                line,
+                format!("sweep `key` = {:?} is not a dotted setting path", f.key),
+            ));
         }
         if f.values.is_empty() || f.values.iter().any(|v| !v.is_finite()) {
-            return Err(self.err(line, "sweep `values` must be a non-empty list of finite numbers"));
+            return Err(self.err(
+                line,
+                "sweep `values` must be a non-empty list of finite numbers",
+            ));
         }
         Ok(Sweep {
             key: f.key,

@@ -39,6 +39,8 @@ pub fn resolved<S: Study>(overrides: &Table, n: Option<usize>) -> Result<Table, 
     match toml::Value::try_from(&cfg) {
         Ok(toml::Value::Table(t)) => Ok(t),
         Ok(_) => Err(StudyError::Override("the config is not a table".into())),
-        Err(e) => Err(StudyError::Override(format!("cannot serialise the config: {e}"))),
+        Err(e) => Err(StudyError::Override(format!(
+            "cannot serialise the config: {e}"
+        ))),
     }
 }

@@ -123,9 +123,13 @@ fn path_summary(runs: &Runs, metric: &str, times: &[f64]) -> Result<PathSummary,
             .map(|o| {
                 o.paths
                     .iter()
-                    .find(|p| p.metric == metric && p.times == times && p.values.len() == times.len())
+                    .find(|p| {
+                        p.metric == metric && p.times == times && p.values.len() == times.len()
+                    })
                     .map(|p| p.values.as_slice())
-                    .ok_or_else(|| format!("time path `{metric}` left out: its time grid differs between runs"))
+                    .ok_or_else(|| {
+                        format!("time path `{metric}` left out: its time grid differs between runs")
+                    })
             })
             .collect()
     };
@@ -137,7 +141,9 @@ fn path_summary(runs: &Runs, metric: &str, times: &[f64]) -> Result<PathSummary,
         }
         let rows = grid(a)?;
         let at = |rows: &[&[f64]], t: usize| rows.iter().map(|v| v[t]).collect::<Vec<f64>>();
-        let level = (0..times.len()).map(|t| Interval::of(&at(&rows, t))).collect();
+        let level = (0..times.len())
+            .map(|t| Interval::of(&at(&rows, t)))
+            .collect();
         let effect = (a > 0).then(|| {
             (0..times.len())
                 .map(|t| Interval::of(&differences(&at(&base, t), &at(&rows, t))))

@@ -456,11 +456,7 @@ impl Config {
         positive(p.weak_tie_cost_mult, "policy.weak_tie_cost_mult")?;
         self.validate_covariates()?;
         self.validate_mechanism()?;
-        need(
-            self.truth.passes >= 2,
-            "truth.passes",
-            "at least 2 subsets",
-        )
+        need(self.truth.passes >= 2, "truth.passes", "at least 2 subsets")
     }
 
     fn validate_covariates(&self) -> Result<(), StudyError> {

@@ -89,7 +89,15 @@ pub fn run_jobs(
     let mut share_by_year = Vec::with_capacity(max_year);
     for agents in by_year.iter().skip(1) {
         let mut tracker = Tracker::new(pop.n, 1.0, None, 2);
-        engine::simulate(&mut state, rates, &weak, &omega, 1.0, &mut tracker, &mut rng);
+        engine::simulate(
+            &mut state,
+            rates,
+            &weak,
+            &omega,
+            1.0,
+            &mut tracker,
+            &mut rng,
+        );
         for &i in agents {
             job[i as usize] = state.is_up(i);
         }

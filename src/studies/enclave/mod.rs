@@ -103,7 +103,9 @@ pub fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     if cfg.truth.potential_outcomes {
         let pot = truth::potential(&inputs, &status.enclave, &observed.up);
         truth.effects = pot.effects;
-        truth.potential.insert("up_if_enclave".into(), pot.up_if_enclave);
+        truth
+            .potential
+            .insert("up_if_enclave".into(), pot.up_if_enclave);
         truth
             .potential
             .insert("up_if_not_enclave".into(), pot.up_if_not_enclave);
@@ -129,7 +131,9 @@ fn paths(pop: &population::Population, run: &world::Run) -> Vec<TimePath> {
         .filter(|&y| cnt[y] > 0)
         .map(|y| (y as f64, sum[y] / cnt[y] as f64))
         .unzip();
-    let engine_times = (1..=run.jobs.share_by_year.len()).map(|y| y as f64).collect();
+    let engine_times = (1..=run.jobs.share_by_year.len())
+        .map(|y| y as f64)
+        .collect();
     vec![
         TimePath {
             metric: "share_up_by_years_in_city".into(),

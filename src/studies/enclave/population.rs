@@ -257,7 +257,8 @@ struct Latent {
 /// at most `max_years` and `age - 15`), noises and uniforms.
 fn latent(cfg: &Config, seed: u64, age: &[f64]) -> Result<Latent, StudyError> {
     let z = &cfg.zenou;
-    let gamma = Gamma::new(2.0, z.years_scale).map_err(|e| bad_distribution("zenou.years_scale", e))?;
+    let gamma =
+        Gamma::new(2.0, z.years_scale).map_err(|e| bad_distribution("zenou.years_scale", e))?;
     let mut rng = stream(seed, 0, Component::Custom(streams::LATENT));
     let n = cfg.n;
     let mut out = Latent {

@@ -81,7 +81,11 @@ pub fn cohort(
     cols.push(("province".into(), codes(&pop.province)));
     cols.push((
         "year".into(),
-        num(pop.year_2017.iter().map(|&y| if y { 2017.0 } else { 2016.0 }).collect()),
+        num(pop
+            .year_2017
+            .iter()
+            .map(|&y| if y { 2017.0 } else { 2016.0 })
+            .collect()),
     ));
     cols.push(("lq".into(), num(pop.lq.clone())));
     cols.push(("ascribed_share".into(), num(ascribed)));
@@ -99,7 +103,11 @@ pub fn cohort(
     cols.push(("true_dispersed".into(), bools(&status.dispersed)));
     cols.push((
         "true_city_effect".into(),
-        num(pop.city.iter().map(|&c| pop.city_effect[c as usize]).collect()),
+        num(pop
+            .city
+            .iter()
+            .map(|&c| pop.city_effect[c as usize])
+            .collect()),
     ));
     cols.push(("true_ascribed_share".into(), num(ascribed_true.to_vec())));
     Ok(Dataset::from_columns("enclave cohort", cols)?)

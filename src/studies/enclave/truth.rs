@@ -28,9 +28,12 @@ pub struct Potential {
 }
 
 fn mean_where(v: impl Iterator<Item = (f64, bool)>) -> f64 {
-    let (s, c) = v.fold((0.0, 0usize), |(s, c), (x, keep)| {
-        if keep { (s + x, c + 1) } else { (s, c) }
-    });
+    let (s, c) = v.fold(
+        (0.0, 0usize),
+        |(s, c), (x, keep)| {
+            if keep { (s + x, c + 1) } else { (s, c) }
+        },
+    );
     if c == 0 { f64::NAN } else { s / c as f64 }
 }
 
@@ -70,9 +73,8 @@ pub fn potential(inp: &Inputs<'_>, enclave: &[bool], observed: &[bool]) -> Poten
         if_not[i] = f(b);
     }
     let (all, none) = (&ups[passes], &ups[passes + 1]);
-    let direct = |keep: &dyn Fn(usize) -> bool| {
-        mean_where((0..n).map(|i| (if_enc[i] - if_not[i], keep(i))))
-    };
+    let direct =
+        |keep: &dyn Fn(usize) -> bool| mean_where((0..n).map(|i| (if_enc[i] - if_not[i], keep(i))));
     let total = |keep: &dyn Fn(usize) -> bool| {
         mean_where((0..n).map(|i| (f(all[i]) - f(none[i]), keep(i))))
     };

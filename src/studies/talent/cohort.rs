@@ -13,7 +13,12 @@ fn num(name: &str, v: Vec<f64>) -> (String, Column) {
 }
 
 /// Build the cohort table.
-pub fn cohort(cfg: &Config, pop: &Population, net: &Community, a: &Agents) -> Result<Dataset, StudyError> {
+pub fn cohort(
+    cfg: &Config,
+    pop: &Population,
+    net: &Community,
+    a: &Agents,
+) -> Result<Dataset, StudyError> {
     let cities: Vec<Option<&str>> = pop
         .city
         .iter()
@@ -31,7 +36,10 @@ pub fn cohort(cfg: &Config, pop: &Population, net: &Community, a: &Agents) -> Re
         num("retain", a.retain.clone()),
         num("retain_after", a.retain_after.clone()),
         num("retain3", a.retain3.clone()),
-        ("city".to_string(), Column::Categorical(Categorical::from_cells(&cities))),
+        (
+            "city".to_string(),
+            Column::Categorical(Categorical::from_cells(&cities)),
+        ),
         num("south", south),
         num("age", pop.age.clone()),
         num("age2", age2),
@@ -48,7 +56,10 @@ pub fn cohort(cfg: &Config, pop: &Population, net: &Community, a: &Agents) -> Re
         num("true_willingness", a.willingness.clone()),
         num("true_local_ties", a.local_ties.clone()),
         num("true_conational_ties", net.degree.clone()),
-        num("true_community", net.graph.groups().iter().map(|&g| f64::from(g)).collect()),
+        num(
+            "true_community",
+            net.graph.groups().iter().map(|&g| f64::from(g)).collect(),
+        ),
         num("true_years_in_china", pop.years.clone()),
         num("true_other_support", a.dummy(Support::Other)),
         num("true_cognition_china", first(&a.cognition_counts)),

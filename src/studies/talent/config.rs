@@ -400,7 +400,10 @@ fn share(key: &str, v: f64) -> Result<(), StudyError> {
     if (0.0..=1.0).contains(&v) {
         Ok(())
     } else {
-        Err(StudyError::invalid(key, format!("expected a share in [0, 1], got {v}")))
+        Err(StudyError::invalid(
+            key,
+            format!("expected a share in [0, 1], got {v}"),
+        ))
     }
 }
 
@@ -408,13 +411,19 @@ fn nonneg(key: &str, v: f64) -> Result<(), StudyError> {
     if v.is_finite() && v >= 0.0 {
         Ok(())
     } else {
-        Err(StudyError::invalid(key, format!("expected a finite number >= 0, got {v}")))
+        Err(StudyError::invalid(
+            key,
+            format!("expected a finite number >= 0, got {v}"),
+        ))
     }
 }
 
 fn finite(key: &str, values: &[f64]) -> Result<(), StudyError> {
     match values.iter().find(|v| !v.is_finite()) {
-        Some(v) => Err(StudyError::invalid(key, format!("expected finite numbers, got {v}"))),
+        Some(v) => Err(StudyError::invalid(
+            key,
+            format!("expected finite numbers, got {v}"),
+        )),
         None => Ok(()),
     }
 }
@@ -444,16 +453,25 @@ fn validate_cities(cfg: &Config) -> Result<(), StudyError> {
     for (i, c) in cfg.cities.iter().enumerate() {
         let key = format!("cities[{i}]");
         if c.share.is_nan() || c.share < 0.0 {
-            return Err(StudyError::invalid(format!("{key}.share"), "expected a share >= 0"));
+            return Err(StudyError::invalid(
+                format!("{key}.share"),
+                "expected a share >= 0",
+            ));
         }
         if c.nationalities == 0 {
-            return Err(StudyError::invalid(format!("{key}.nationalities"), "expected >= 1"));
+            return Err(StudyError::invalid(
+                format!("{key}.nationalities"),
+                "expected >= 1",
+            ));
         }
         nonneg(&format!("{key}.conational_degree"), c.conational_degree)?;
     }
     let total: f64 = cfg.cities.iter().map(|c| c.share).sum();
     if (total - 1.0).abs() > 1e-3 {
-        return Err(StudyError::invalid("cities", format!("city shares must sum to 1, got {total}")));
+        return Err(StudyError::invalid(
+            "cities",
+            format!("city shares must sum to 1, got {total}"),
+        ));
     }
     for name in &cfg.policy.particip_cities {
         if !cfg.cities.iter().any(|c| &c.name == name) {
@@ -469,7 +487,10 @@ fn validate_cities(cfg: &Config) -> Result<(), StudyError> {
 /// Check every parameter range, naming the key.
 pub fn validate(cfg: &Config) -> Result<(), StudyError> {
     if cfg.n < 2 {
-        return Err(StudyError::invalid("n", format!("expected at least 2 agents, got {}", cfg.n)));
+        return Err(StudyError::invalid(
+            "n",
+            format!("expected at least 2 agents, got {}", cfg.n),
+        ));
     }
     validate_cities(cfg)?;
     share("male_share", cfg.male_share)?;
@@ -482,7 +503,10 @@ pub fn validate(cfg: &Config) -> Result<(), StudyError> {
     validate_region("south", &cfg.south)?;
     share("network.tie_weight", cfg.network.tie_weight)?;
     nonneg("network.unit_on_ties", cfg.network.unit_on_ties)?;
-    finite("network", &[cfg.network.enclosure, cfg.network.willingness_on_ties])?;
+    finite(
+        "network",
+        &[cfg.network.enclosure, cfg.network.willingness_on_ties],
+    )?;
     let w = &cfg.willingness;
     nonneg("willingness.sd", w.sd)?;
     nonneg("willingness.item_noise", w.item_noise)?;
@@ -496,19 +520,37 @@ pub fn validate(cfg: &Config) -> Result<(), StudyError> {
     let b = &cfg.behavior;
     finite(
         "behavior",
-        &[b.association_const, b.association_ties, b.volunteer_const, b.volunteer_unit, b.willingness_loading],
+        &[
+            b.association_const,
+            b.association_ties,
+            b.volunteer_const,
+            b.volunteer_unit,
+            b.willingness_loading,
+        ],
     )?;
     share("behavior.home_election", b.home_election)?;
     share("behavior.home_association", b.home_association)?;
     let o = &cfg.outcome;
     nonneg("outcome.duration_noise", o.duration_noise)?;
-    if !(o.cut_longer.is_finite() && o.cut_permanent.is_finite() && o.cut_longer <= o.cut_permanent) {
+    if !(o.cut_longer.is_finite() && o.cut_permanent.is_finite() && o.cut_longer <= o.cut_permanent)
+    {
         return Err(StudyError::invalid(
             "outcome.cut_permanent",
             "expected finite cut points with cut_longer <= cut_permanent",
         ));
     }
-    finite("outcome", &[o.before_const, o.before_kin, o.before_cumulative, o.before_age10])?;
+    finite(
+        "outcome",
+        &[
+            o.before_const,
+            o.before_kin,
+            o.before_cumulative,
+            o.before_age10,
+        ],
+    )?;
     finite("policy.particip_boost_sd", &[cfg.policy.particip_boost_sd])?;
-    share("policy.unit_support_south_boost", cfg.policy.unit_support_south_boost)
+    share(
+        "policy.unit_support_south_boost",
+        cfg.policy.unit_support_south_boost,
+    )
 }

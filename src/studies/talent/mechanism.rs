@@ -18,8 +18,8 @@
 //! 7. Retention: `U* = x'b_r + e`, e logistic; answers in [`survey`].
 
 use super::config::{Config, Region};
-use super::population::{Population, Shocks};
 use super::network::Community;
+use super::population::{Population, Shocks};
 use super::survey::{self, Comparison, RetentionDraw};
 
 /// Arrival support categories (STUDIES.md: none/self, kin, unit, other).
@@ -89,10 +89,21 @@ fn network_tilt(cfg: &Config, net: &Community, i: usize) -> f64 {
     }
 }
 
-fn support(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, i: usize, rule: UnitRule) -> Support {
+fn support(
+    cfg: &Config,
+    pop: &Population,
+    net: &Community,
+    sh: &Shocks,
+    i: usize,
+    rule: UnitRule,
+) -> Support {
     let r = region(cfg, pop, i);
     let south = cfg.cities[pop.city[i] as usize].south;
-    let boost = if south { cfg.policy.unit_support_south_boost } else { 0.0 };
+    let boost = if south {
+        cfg.policy.unit_support_south_boost
+    } else {
+        0.0
+    };
     let unit = match rule {
         UnitRule::Observed => sh.u_unit[i] < (r.unit_share + boost).min(1.0),
         UnitRule::Forced(b) => b,
@@ -130,7 +141,10 @@ fn logistic(x: f64) -> f64 {
 
 fn cognition(cfg: &Config, sh: &Shocks, i: usize, local: f64) -> (f64, f64) {
     let c = &cfg.cognition;
-    let attach = c.mean + c.willingness_loading * sh.z_willing[i] + c.local_ties * local.ln_1p() + c.sd * sh.z_attach[i];
+    let attach = c.mean
+        + c.willingness_loading * sh.z_willing[i]
+        + c.local_ties * local.ln_1p()
+        + c.sd * sh.z_attach[i];
     let mut counts = (0.0, 0.0);
     for (off, z) in c.item_offsets.iter().zip(sh.z_cognition[i]) {
         match survey::compare(attach + off + z, c.cut) {
@@ -142,7 +156,14 @@ fn cognition(cfg: &Config, sh: &Shocks, i: usize, local: f64) -> (f64, f64) {
     counts
 }
 
-fn behavior(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, i: usize, unit: bool) -> (f64, f64) {
+fn behavior(
+    cfg: &Config,
+    pop: &Population,
+    net: &Community,
+    sh: &Shocks,
+    i: usize,
+    unit: bool,
+) -> (f64, f64) {
     let b = &cfg.behavior;
     let prop = sh.z_particip[i]
         + b.willingness_loading * sh.z_willing[i]
@@ -153,7 +174,8 @@ fn behavior(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, i: usi
     let unit_term = if unit { b.volunteer_unit } else { 0.0 };
     let volunteer = u[1] < logistic(b.volunteer_const + unit_term + prop);
     let china = f64::from(u8::from(assoc)) + f64::from(u8::from(volunteer));
-    let home = f64::from(u8::from(u[2] < b.home_election)) + f64::from(u8::from(u[3] < b.home_association));
+    let home = f64::from(u8::from(u[2] < b.home_election))
+        + f64::from(u8::from(u[3] < b.home_association));
     (china, home)
 }
 
@@ -165,7 +187,9 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
         let r = region(cfg, pop, i);
         let sup = support(cfg, pop, net, sh, i, rule);
         let unit = sup == Support::Unit;
-        let cumulative = f64::from(u8::from(sh.u_cumulative[i] < r.cumulative_share * network_tilt(cfg, net, i)));
+        let cumulative = f64::from(u8::from(
+            sh.u_cumulative[i] < r.cumulative_share * network_tilt(cfg, net, i),
+        ));
         let nw = &cfg.network;
         let rate = pop.years[i]
             * r.local_tie_rate

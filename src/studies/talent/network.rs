@@ -76,7 +76,11 @@ pub fn build(cfg: &Config, pop: &Population, seed: u64) -> Community {
     for (g, ((city, _), ids)) in members.iter().enumerate() {
         let s = ids.len();
         let k = cfg.cities[*city as usize].conational_degree;
-        let p = if s > 1 { (k / (s - 1) as f64).min(1.0) } else { 0.0 };
+        let p = if s > 1 {
+            (k / (s - 1) as f64).min(1.0)
+        } else {
+            0.0
+        };
         for &i in ids {
             groups[i as usize] = g as u32;
             expected_degree[i as usize] = p * s.saturating_sub(1) as f64;
@@ -122,6 +126,10 @@ mod tests {
         let pairs = (m * (m - 1) / 2) as f64;
         let mean = count as f64 / reps as f64;
         let se = (pairs * p * (1.0 - p) / reps as f64).sqrt();
-        assert!((mean - pairs * p).abs() < 4.0 * se, "{mean} vs {}", pairs * p);
+        assert!(
+            (mean - pairs * p).abs() < 4.0 * se,
+            "{mean} vs {}",
+            pairs * p
+        );
     }
 }

@@ -134,10 +134,18 @@ pub fn draw_shocks(n: usize, seed: u64) -> Shocks {
         s.u_cumulative.push(rng.random());
         s.z_willing.push(std_normal(&mut rng));
         s.u_local.push(rng.random());
-        let items = [std_normal(&mut rng), std_normal(&mut rng), std_normal(&mut rng)];
+        let items = [
+            std_normal(&mut rng),
+            std_normal(&mut rng),
+            std_normal(&mut rng),
+        ];
         s.z_items.push(items);
         s.z_attach.push(std_normal(&mut rng));
-        let cog = [std_normal(&mut rng), std_normal(&mut rng), std_normal(&mut rng)];
+        let cog = [
+            std_normal(&mut rng),
+            std_normal(&mut rng),
+            std_normal(&mut rng),
+        ];
         s.z_cognition.push(cog);
         s.z_particip.push(std_normal(&mut rng));
         s.u_behavior.push(rng.random());
@@ -154,7 +162,10 @@ mod tests {
 
     #[test]
     fn quotas_reproduce_table1_city_counts() {
-        assert_eq!(quotas(&[0.241, 0.450, 0.183, 0.126], 777), vec![187, 350, 142, 98]);
+        assert_eq!(
+            quotas(&[0.241, 0.450, 0.183, 0.126], 777),
+            vec![187, 350, 142, 98]
+        );
         assert_eq!(quotas(&[0.5, 0.5], 3).iter().sum::<usize>(), 3);
     }
 

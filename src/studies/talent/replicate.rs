@@ -21,7 +21,11 @@ fn subset(ds: &Dataset, m: &Published) -> Result<Dataset, StudyError> {
         .iter()
         .zip(cols)
         .map(|(name, v)| {
-            let kept = v.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| x);
+            let kept = v
+                .into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(x, _)| x);
             (name.to_string(), Column::Numeric(kept.collect()))
         })
         .collect();
@@ -47,7 +51,12 @@ fn fit(ds: &Dataset, m: &Published) -> Result<FitResult, StudyError> {
     }
 }
 
-fn row(m: &Published, term: &str, published: (Option<f64>, Option<f64>), synthetic: (Option<f64>, Option<f64>)) -> ReplicationRow {
+fn row(
+    m: &Published,
+    term: &str,
+    published: (Option<f64>, Option<f64>),
+    synthetic: (Option<f64>, Option<f64>),
+) -> ReplicationRow {
     ReplicationRow {
         table: m.table.to_string(),
         spec: m.spec.to_string(),
@@ -75,15 +84,27 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
     for (j, term) in INDEX_TERMS.iter().take(m.coef.len()).enumerate() {
         let published = (Some(m.coef[j]), Some(m.se[j]));
         let synthetic = match &result {
-            Ok(r) => r.coef(term).map_or((None, None), |c| (Some(c.estimate), Some(c.std_error))),
+            Ok(r) => r
+                .coef(term)
+                .map_or((None, None), |c| (Some(c.estimate), Some(c.std_error))),
             Err(_) => (None, None),
         };
         rows.push(row(m, term, published, synthetic));
     }
     let stat = |key: &str| result.as_ref().ok().and_then(|r| r.fit.get(key).copied());
-    rows.push(row(m, "pseudo_r2", (Some(m.pseudo_r2), None), (stat("pseudo_r2"), None)));
+    rows.push(row(
+        m,
+        "pseudo_r2",
+        (Some(m.pseudo_r2), None),
+        (stat("pseudo_r2"), None),
+    ));
     if let Some(ll) = m.log_likelihood {
-        rows.push(row(m, "log_likelihood", (Some(ll), None), (stat("log_likelihood"), None)));
+        rows.push(row(
+            m,
+            "log_likelihood",
+            (Some(ll), None),
+            (stat("log_likelihood"), None),
+        ));
     }
     let n = result.as_ref().ok().map(|r| r.n as f64);
     rows.push(row(m, "n", (None, None), (n, None)));
@@ -92,7 +113,9 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
         rows.push(row(m, "brant_p", (Some(BRANT_P), None), (p, None)));
     }
     match &result {
-        Err(e) => rows.iter_mut().for_each(|r| r.note = Some(format!("fit failed: {e}"))),
+        Err(e) => rows
+            .iter_mut()
+            .for_each(|r| r.note = Some(format!("fit failed: {e}"))),
         Ok(r) if !r.info.warnings.is_empty() => {
             let note = r.info.warnings.join("; ");
             rows.iter_mut().for_each(|r| r.note = Some(note.clone()));

@@ -159,7 +159,10 @@ mod tests {
         let a = retention_answers(draw(-0.1, 5.0, 0.0), 1.0, (0.5, 2.5));
         assert_eq!((a.retain, a.retain_after, a.retain3), (0.0, 0.0, 1.0));
         let b = retention_answers(draw(0.2, 0.0, 0.1), 1.0, (0.5, 2.5));
-        assert_eq!((b.retain, b.retain_after, b.retain3, b.before), (1.0, 0.0, 1.0, 1.0));
+        assert_eq!(
+            (b.retain, b.retain_after, b.retain3, b.before),
+            (1.0, 0.0, 1.0, 1.0)
+        );
         let c = retention_answers(draw(0.2, 0.0, 0.9), 1.0, (0.5, 2.5));
         assert_eq!((c.retain, c.retain_after), (1.0, 1.0));
         let d = retention_answers(draw(3.0, 0.0, 0.0), 1.0, (0.5, 2.5));

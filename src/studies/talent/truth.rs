@@ -39,22 +39,47 @@ fn mean_over(values: impl Iterator<Item = f64>) -> f64 {
 /// true effects: `ate_unit_support` / `att_unit_support` on the binary
 /// outcome with common random numbers, `*_prob` on the retention
 /// probability `Lambda(x'b)`, and `ate_unit_support_changchun` / `_south`.
-pub fn truth(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, observed: &Agents) -> Truth {
+pub fn truth(
+    cfg: &Config,
+    pop: &Population,
+    net: &Community,
+    sh: &Shocks,
+    observed: &Agents,
+) -> Truth {
     let treated = mechanism::run(cfg, pop, net, sh, UnitRule::Forced(true));
     let control = mechanism::run(cfg, pop, net, sh, UnitRule::Forced(false));
     let n = pop.city.len();
-    let diff: Vec<f64> = (0..n).map(|i| treated.retain[i] - control.retain[i]).collect();
+    let diff: Vec<f64> = (0..n)
+        .map(|i| treated.retain[i] - control.retain[i])
+        .collect();
     let p1: Vec<f64> = treated.index.iter().map(|&x| logistic(x)).collect();
     let p0: Vec<f64> = control.index.iter().map(|&x| logistic(x)).collect();
     let dprob: Vec<f64> = (0..n).map(|i| p1[i] - p0[i]).collect();
-    let is_unit: Vec<bool> = observed.support.iter().map(|&s| s == Support::Unit).collect();
-    let south: Vec<bool> = pop.city.iter().map(|&c| cfg.cities[c as usize].south).collect();
+    let is_unit: Vec<bool> = observed
+        .support
+        .iter()
+        .map(|&s| s == Support::Unit)
+        .collect();
+    let south: Vec<bool> = pop
+        .city
+        .iter()
+        .map(|&c| cfg.cities[c as usize].south)
+        .collect();
     let mut effects = BTreeMap::new();
     effects.insert("ate_unit_support".into(), mean_over(diff.iter().copied()));
-    effects.insert("ate_unit_support_prob".into(), mean_over(dprob.iter().copied()));
+    effects.insert(
+        "ate_unit_support_prob".into(),
+        mean_over(dprob.iter().copied()),
+    );
     let att = (0..n).filter(|&i| is_unit[i]);
-    effects.insert("att_unit_support".into(), mean_over(att.clone().map(|i| diff[i])));
-    effects.insert("att_unit_support_prob".into(), mean_over(att.map(|i| dprob[i])));
+    effects.insert(
+        "att_unit_support".into(),
+        mean_over(att.clone().map(|i| diff[i])),
+    );
+    effects.insert(
+        "att_unit_support_prob".into(),
+        mean_over(att.map(|i| dprob[i])),
+    );
     for (name, flag) in [("changchun", false), ("south", true)] {
         let v = (0..n).filter(|&i| south[i] == flag).map(|i| dprob[i]);
         effects.insert(format!("ate_unit_support_prob_{name}"), mean_over(v));
