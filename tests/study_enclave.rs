@@ -110,8 +110,10 @@ fn headline_numbers_match_the_paper() {
 
 #[test]
 fn cohort_has_the_design_columns_and_is_reproducible() {
-    let mut cfg = Config::default();
-    cfg.n = 2000;
+    let cfg = Config {
+        n: 2000,
+        ..Config::default()
+    };
     let a = simulate(&cfg, 5).unwrap();
     let b = simulate(&cfg, 5).unwrap();
     let design = "up, enclave, male, age, married, edu_years, healthy, nonfarm, hh_size, ln_hh_income, land_transfer, village_outflow, ln_school_dist, city, province, year, lq, ascribed_share, job_via_network, horizontal, savings";
@@ -128,8 +130,10 @@ fn cohort_has_the_design_columns_and_is_reproducible() {
 
 #[test]
 fn potential_outcomes_agree_with_the_observed_arm() {
-    let mut cfg = Config::default();
-    cfg.n = 4000;
+    let cfg = Config {
+        n: 4000,
+        ..Config::default()
+    };
     let s = simulate(&cfg, 3).unwrap();
     let up = col(&s.cohort, "up");
     let e = col(&s.cohort, "enclave");
@@ -149,8 +153,10 @@ fn potential_outcomes_agree_with_the_observed_arm() {
 
 #[test]
 fn policies_act_through_the_mechanism_with_common_random_numbers() {
-    let mut cfg = Config::default();
-    cfg.n = 4000;
+    let mut cfg = Config {
+        n: 4000,
+        ..Config::default()
+    };
     cfg.truth.potential_outcomes = false;
     let base = simulate(&cfg, 9).unwrap();
     let t: toml::Table = toml::from_str("[policy]\nplatform_lambda_mult = 1.5").unwrap();
@@ -185,8 +191,10 @@ fn invalid_settings_are_named() {
 
 #[test]
 fn replication_reports_every_table() {
-    let mut cfg = Config::default();
-    cfg.n = 3000;
+    let cfg = Config {
+        n: 3000,
+        ..Config::default()
+    };
     let rep =
         <migsim::studies::enclave::Enclave as migsim::studies::Study>::replicate(&cfg, 2).unwrap();
     for table in [
