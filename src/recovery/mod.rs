@@ -54,7 +54,7 @@ pub enum RecoveryError {
     Simulate {
         rep: usize,
         #[source]
-        source: StudyError,
+        source: Box<StudyError>,
     },
     #[error("replication {rep}: {message}")]
     Replication { rep: usize, message: String },
