@@ -23,7 +23,7 @@ pub fn colour(i: usize) -> RGBColor {
 }
 
 const FONT: &str = "sans-serif";
-const WIDTH: u32 = 640;
+const WIDTH: u32 = 560;
 
 /// How values of a metric are shown on an axis.
 pub type Fmt<'a> = &'a dyn Fn(f64) -> String;
@@ -78,7 +78,7 @@ pub fn effect_bars(title: &str, effects: &[&Effect], fmt: Fmt) -> Result<String,
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .caption(title, (FONT, 16))
+            .caption(title, (FONT, 19))
             .x_label_area_size(30)
             .y_label_area_size(label_w.min(240))
             .build_cartesian_2d(x0..x1, (0..k as i32).into_segmented())
@@ -90,15 +90,19 @@ pub fn effect_bars(title: &str, effects: &[&Effect], fmt: Fmt) -> Result<String,
             .x_labels(6)
             .x_label_formatter(&|v| fmt(*v))
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => names.get(*i as usize).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| names.get(k.checked_sub(i + 1)?))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
-            .label_style((FONT, 13))
+            .label_style((FONT, 15))
             .draw()
             .map_err(err)?;
         for (i, e) in effects.iter().enumerate() {
             let c = colour(i + 1);
-            let y = i as i32;
+            let y = (k - 1 - i) as i32;
             let mut bar = Rectangle::new(
                 [
                     (0.0, SegmentValue::Exact(y)),
@@ -167,7 +171,7 @@ pub fn band_chart(
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
-            .caption(title, (FONT, 16))
+            .caption(title, (FONT, 19))
             .x_label_area_size(40)
             .y_label_area_size(64)
             .build_cartesian_2d(x0..x1, y0..y1)
@@ -177,7 +181,7 @@ pub fn band_chart(
             .light_line_style(RGBColor(235, 235, 235))
             .x_desc(x_desc)
             .y_label_formatter(&|v| fmt(*v))
-            .label_style((FONT, 13))
+            .label_style((FONT, 15))
             .draw()
             .map_err(err)?;
         if zero_line {
@@ -197,7 +201,7 @@ pub fn band_chart(
                 .position(SeriesLabelPosition::UpperLeft)
                 .background_style(WHITE.mix(0.85))
                 .border_style(RGBColor(200, 200, 200))
-                .label_font((FONT, 13))
+                .label_font((FONT, 14))
                 .draw()
                 .map_err(err)?;
         }

@@ -107,7 +107,9 @@ fn table(o: &mut String, effects: &[Effect], col: &str) {
 fn formatter(metric: &str, level: bool) -> Box<dyn Fn(f64) -> String> {
     let share = is_share(metric);
     Box::new(move |v| match (share, level) {
+        _ if v.abs() < 1e-12 => "0".to_string(),
         (true, true) => format!("{:.0}%", 100.0 * v),
+        (true, false) if (100.0 * v).abs() < 0.05 => "0".to_string(),
         (true, false) => format!("{:+.1}", 100.0 * v),
         _ => sig(v),
     })

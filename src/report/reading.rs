@@ -55,7 +55,7 @@ pub fn diff_value(m: &str, x: f64) -> String {
         return "n/a".into();
     }
     if is_share(m) {
-        let p = 100.0 * x;
+        let p = 100.0 * x + 0.0;
         if p.abs() < 0.1 && p != 0.0 {
             format!("{p:.2}")
         } else {
@@ -109,11 +109,8 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     let what = metric_label(&e.metric);
     let m = e.metric.as_str();
     let over = horizon.map(|h| format!(" {h}")).unwrap_or_default();
-    let ci = format!(
-        "95% CI {} to {}",
-        diff_value(m, e.ci_low),
-        diff_value(m, e.ci_high)
-    );
+    let ci_of = |lo: f64, hi: f64| format!("95% CI {} to {}", diff_value(m, lo), diff_value(m, hi));
+    let ci = ci_of(e.ci_low, e.ci_high);
     let from_to = format!(
         "from {} to {}",
         level_value(m, e.baseline_mean),
@@ -125,10 +122,10 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
             "{who}: the effect on {what} could not be estimated (too few finite replications)."
         ),
         Certainty::Clear => {
-            let verb = if e.estimate > 0.0 {
-                "raised"
+            let (verb, ci) = if e.estimate > 0.0 {
+                ("raised", ci)
             } else {
-                "lowered"
+                ("lowered", ci_of(-e.ci_high, -e.ci_low))
             };
             format!(
                 "{who} {verb} {what} by {}{} ({ci}), {from_to}{over}.",
@@ -176,6 +173,15 @@ mod tests {
         assert_eq!(
             s,
             "Dispersed housing raised the share moving up by 2.1 points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."
+        );
+    }
+
+    #[test]
+    fn lowering_reads_as_magnitudes() {
+        let s = sentence(&effect(-0.116, -0.129, -0.104), None);
+        assert!(
+            s.contains("lowered the share moving up by 11.6 points (95% CI 10.4 to 12.9)"),
+            "{s}"
         );
     }
 
