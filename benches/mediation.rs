@@ -7,7 +7,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use faer::Mat;
-use migsim::estimate::mediation::{Link, MediationModels, simulate};
+use migsim::data::Design;
+use migsim::estimate::mediation::{Link, Mediation, MediationModels, simulate};
 use migsim::seed::{Component, stream};
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -57,7 +58,46 @@ fn bench_mediation(c: &mut Criterion) {
     g.bench_function("simulate_1000_sims_n1e5_logit", |b| {
         b.iter(|| black_box(simulate::simulate(&models, md.as_ref(), od.as_ref(), 3)))
     });
+    let design = fit_design(&xm, &mut rng);
+    let mut spec = Mediation::new("t", "m");
+    spec.interaction = true;
+    spec.sims = SIMS;
+    g.bench_function("fit_1000_sims_n1e5_logit", |b| {
+        b.iter(|| black_box(spec.fit(&design).map(|r| r.effects.len())))
+    });
     g.finish();
+}
+
+/// Outcome design `y ~ const + t + m + controls` with a simulated mediator
+/// and logit outcome, for the whole `Mediation::fit`.
+fn fit_design(xm: &Mat<f64>, rng: &mut migsim::seed::SimRng) -> Design {
+    let m: Vec<f64> = (0..N)
+        .map(|i| 0.3 + 0.8 * xm[(i, 1)] + 0.2 * xm[(i, 2)] + rng.sample::<f64, _>(StandardNormal))
+        .collect();
+    let y: Vec<f64> = (0..N)
+        .map(|i| {
+            let eta = -0.3 + 0.4 * xm[(i, 1)] + 0.6 * m[i] + 0.2 * xm[(i, 3)];
+            let u: f64 = rng.random();
+            f64::from(u8::from(u < 1.0 / (1.0 + (-eta).exp())))
+        })
+        .collect();
+    let names: Vec<String> = ["const", "t", "m"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..CONTROLS).map(|c| format!("x{c}")))
+        .collect();
+    Design {
+        y_name: "y".into(),
+        y,
+        x: Mat::from_fn(N, 3 + CONTROLS, |i, j| match j {
+            0 | 1 => xm[(i, j)],
+            2 => m[i],
+            _ => xm[(i, j - 1)],
+        }),
+        names,
+        clusters: None,
+        n_dropped: 0,
+    }
 }
 
 criterion_group!(benches, bench_mediation);

@@ -1,4 +1,6 @@
-//! Nearest-neighbour propensity-score matching on n = 10^6.
+//! Nearest-neighbour propensity-score matching on n = 10^6: the matching
+//! alone, matching + Abadie-Imbens SE + balance on given scores, and `fit`
+//! (logit score estimated first).
 //!
 //! `cargo bench --bench psm`
 
@@ -53,6 +55,9 @@ fn bench(c: &mut Criterion) {
     let spec = Psm::new("d");
     g.bench_function("fit_with_scores_k1_ai_se_balance", |b| {
         b.iter(|| black_box(spec.fit_with_scores(&design, &p).map(|r| r.effects.len())))
+    });
+    g.bench_function("fit_logit_score_k1_ai_se_balance", |b| {
+        b.iter(|| black_box(spec.fit(&design).map(|r| r.effects.len())))
     });
     g.finish();
 }

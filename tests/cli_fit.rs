@@ -40,7 +40,8 @@ fn unknown_estimator_lists_the_valid_ones() {
     let msg = fails(&["tobit", "--data", p.to_str().unwrap(), "--y", "y"]);
     assert_eq!(
         msg,
-        "error: unknown estimator `tobit` (expected one of: ols, logit, probit, ologit, oprobit)"
+        "error: unknown estimator `tobit` (expected one of: ols, logit, probit, ologit, oprobit, \
+         factor, mediation, psm, heckman, lewbel)"
     );
 }
 

@@ -23,6 +23,15 @@ fn fit(model: &str, d: &Design, o: FitOptions) -> FitResult {
     fit_by_name(model, d, &o).unwrap()
 }
 
+/// Estimates (coefficient tolerance) and the standard errors under `se_key`
+/// (SE tolerance) of a reference entry.
+fn coefficients_match(res: &FitResult, e: &serde_json::Value, se_key: &str) {
+    let est: Vec<f64> = res.coefficients.iter().map(|c| c.estimate).collect();
+    close_all("params", &est, &floats(&e["params"]), COEF_REL, COEF_ABS);
+    let se: Vec<f64> = res.coefficients.iter().map(|c| c.std_error).collect();
+    close_all(se_key, &se, &floats(&e[se_key]), SE_REL, SE_ABS);
+}
+
 fn check_model(ds: &str, model: &str) {
     let r = reference();
     let e = &r[ds][model];
@@ -47,16 +56,7 @@ fn check_model(ds: &str, model: &str) {
         res.info.n_dropped,
         e["n_dropped"].as_u64().unwrap() as usize
     );
-    let est: Vec<f64> = res.coefficients.iter().map(|c| c.estimate).collect();
-    close_all("params", &est, &floats(&e["params"]), COEF_REL, COEF_ABS);
-    let se: Vec<f64> = res.coefficients.iter().map(|c| c.std_error).collect();
-    close_all(
-        "bse classical",
-        &se,
-        &floats(&e["bse_classical"]),
-        SE_REL,
-        SE_ABS,
-    );
+    coefficients_match(&res, e, "bse_classical");
     for (key, want) in [
         ("log_likelihood", "llf"),
         ("ll_null", "llnull"),
@@ -384,15 +384,6 @@ fn formula_terms_fixed_effects_and_missing_cells_end_to_end() {
     assert_eq!(d.names, names);
     assert_eq!(d.n_dropped, e["n_dropped"].as_u64().unwrap() as usize);
     let res = fit("logit", &d, opts(SeKind::Cluster, None));
-    let est: Vec<f64> = res.coefficients.iter().map(|c| c.estimate).collect();
-    close_all("params", &est, &floats(&e["params"]), COEF_REL, COEF_ABS);
-    let se: Vec<f64> = res.coefficients.iter().map(|c| c.std_error).collect();
-    close_all(
-        "bse cluster",
-        &se,
-        &floats(&e["bse_cluster"]),
-        SE_REL,
-        SE_ABS,
-    );
+    coefficients_match(&res, e, "bse_cluster");
     assert_eq!(res.info.n_dropped, d.n_dropped);
 }

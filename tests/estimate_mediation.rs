@@ -90,6 +90,12 @@ fn effect<'a>(r: &'a FitResult, name: &str) -> &'a ParamRow {
 /// Both sides are Monte Carlo means of draws with SDs `sd_ref` over `reps`
 /// and `ours.std_error` over `sims`; their difference has SD
 /// sqrt(sd_ref^2/reps + sd^2/sims); allow 4.5 of those.
+///
+/// The draw SDs agree only to within 15%: statsmodels draws M(1) and M(0)
+/// with independent mediator errors, R's `mediate` (and migsim) with one
+/// shared error, so statsmodels' per-draw effects carry extra within-draw
+/// noise (ACME SD 0.0205 vs 0.0189 on these data, about 8%); the means
+/// estimate the same quantity.
 fn assert_within_mc(ours: &ParamRow, reference: &Value, reps: f64, sims: f64) {
     let sd_ref = reference["sd"].as_f64().unwrap();
     let est_ref = reference["estimate"].as_f64().unwrap();

@@ -205,6 +205,42 @@ impl InteractionEffect {
         })
     }
 
+    /// Table 9-style summary text: mean, SD, min and max of the
+    /// per-observation effect, SE and z, and the average effect with its
+    /// averaged-gradient SE.
+    pub fn summary_text(&self) -> String {
+        let line = |what: &str, s: &Summary| {
+            format!(
+                "{what:<12} {:>12.6} {:>12.6} {:>12.6} {:>12.6}\n",
+                s.mean, s.sd, s.min, s.max
+            )
+        };
+        let kind = match self.kind {
+            InteractionKind::ContinuousContinuous => "continuous x continuous",
+            InteractionKind::ContinuousDummy => "continuous x dummy",
+            InteractionKind::DummyDummy => "dummy x dummy",
+        };
+        format!(
+            "Interaction effect of {} (Ai & Norton 2003; {kind}), n = {}\n\
+             {:<12} {:>12} {:>12} {:>12} {:>12}\n{}{}{}\
+             average effect {:.6} (SE {:.6} from the averaged gradient, z {:.3}, p {:.4})\n",
+            self.term,
+            self.effect.len(),
+            "",
+            "mean",
+            "sd",
+            "min",
+            "max",
+            line("effect", &self.effect_summary),
+            line("std. error", &self.std_error_summary),
+            line("z", &self.z_summary),
+            self.average.estimate,
+            self.average.std_error,
+            self.average.statistic(),
+            self.average.p_value,
+        )
+    }
+
     /// Adds `extra_rows["interaction_effect"]` (the average effect) and
     /// `tables["interaction_effect"]` (the summary) to a fit.
     pub fn attach(&self, fit: &mut FitResult) {

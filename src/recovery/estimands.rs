@@ -18,7 +18,10 @@ pub fn simulate(
 ) -> Result<Simulated, RecoveryError> {
     match source {
         Source::Study { study, overrides } => studies::simulate(*study, overrides, n, seed)
-            .map_err(|source| RecoveryError::Simulate { rep, source }),
+            .map_err(|e| RecoveryError::Simulate {
+                rep,
+                source: Box::new(e),
+            }),
         Source::Logit(dgp) => dgp.simulate(n.or(dgp.n).unwrap_or(super::dgp::DEFAULT_N), seed),
     }
 }

@@ -3,13 +3,27 @@
 
 use serde::Deserialize;
 
+pub use super::options::EstimatorOptions;
 use super::take::Take;
 use crate::data::{Dataset, Formula, build_design};
+use crate::estimate::heckman::Heckman;
 use crate::estimate::lewbel::Lewbel;
-use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
+use crate::estimate::mediation::Mediation;
+use crate::estimate::psm::Psm;
+use crate::estimate::{self, EstimateError, FitOptions, FitResult};
 
 /// Estimators a recovery spec may name.
-pub const ESTIMATORS: &[&str] = &["ols", "logit", "probit", "ologit", "oprobit", "lewbel"];
+pub const ESTIMATORS: &[&str] = &[
+    "ols",
+    "logit",
+    "probit",
+    "ologit",
+    "oprobit",
+    "lewbel",
+    "psm",
+    "heckman",
+    "mediation",
+];
 
 /// One `[[estimators]]` table as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -52,76 +66,15 @@ pub struct TargetEntry {
     pub estimand: String,
 }
 
-/// Estimator options; each applies to the estimators listed in
-/// [`EstimatorOptions::set`].
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EstimatorOptions {
-    /// `classical`, `robust` or `cluster` (default: `cluster` when `cluster` is set).
-    pub se: Option<String>,
-    /// `derivative` or `discrete` average marginal effects.
-    pub margins: Option<String>,
-    pub max_iter: Option<usize>,
-    pub tol: Option<f64>,
-}
-
-impl EstimatorOptions {
-    /// Names of the options that are set, with the estimators they apply to.
-    fn set(&self) -> Vec<(&'static str, &'static [&'static str])> {
-        const ML: &[&str] = &["ols", "logit", "probit", "ologit", "oprobit"];
-        let mut v = Vec::new();
-        if self.margins.is_some() {
-            v.push(("margins", &["logit", "probit"][..]));
-        }
-        if self.max_iter.is_some() {
-            v.push(("max_iter", ML));
-        }
-        if self.tol.is_some() {
-            v.push(("tol", ML));
-        }
-        v
-    }
-
-    fn fit_options(&self, cluster: bool) -> Result<FitOptions, String> {
-        let se = match self.se.as_deref() {
-            None if cluster => SeKind::Cluster,
-            None | Some("classical") => SeKind::Classical,
-            Some("robust") => SeKind::Robust,
-            Some("cluster") if cluster => SeKind::Cluster,
-            Some("cluster") => return Err("`se = \"cluster\"` needs `cluster = COL`".into()),
-            Some(other) => {
-                return Err(format!(
-                    "`se = \"{other}\"`: expected classical, robust or cluster"
-                ));
-            }
-        };
-        let margins = match self.margins.as_deref() {
-            None => None,
-            Some("derivative") => Some(Margins::Derivative),
-            Some("discrete") => Some(Margins::Discrete),
-            Some(other) => {
-                return Err(format!(
-                    "`margins = \"{other}\"`: expected derivative or discrete"
-                ));
-            }
-        };
-        let d = FitOptions::default();
-        Ok(FitOptions {
-            se,
-            margins,
-            max_iter: self.max_iter.unwrap_or(d.max_iter),
-            tol: self.tol.unwrap_or(d.tol),
-            brant: false,
-        })
-    }
-}
-
 /// What an estimator fit produces for the harness.
 #[derive(Debug, Clone)]
 enum Method {
     /// `estimate::fit_by_name`.
     Design(String, FitOptions),
     Lewbel(Lewbel),
+    Psm(Psm),
+    Heckman(Heckman),
+    Mediation(Mediation),
 }
 
 /// One estimand estimated by one row of a fit.
@@ -162,43 +115,11 @@ impl EstimatorPlan {
         if e.label.trim().is_empty() {
             return Err("`label` must not be empty".into());
         }
-        for (opt, applies) in e.options.set() {
-            if !applies.contains(&name) {
-                return Err(format!(
-                    "option `{opt}` does not apply to {name} (it applies to: {})",
-                    applies.join(", ")
-                ));
-            }
-        }
+        e.options.check_applies(name)?;
         let y =
             e.y.as_deref()
                 .ok_or_else(|| format!("{name} needs the outcome column: `y = \"COL\"`"))?;
-        let opts = e.options.fit_options(e.cluster.is_some())?;
-        let instruments = list(&e.instrument);
-        let needs = |field: &str, v: &Option<String>| {
-            v.clone()
-                .ok_or_else(|| format!("{name} needs `{field} = \"COL\"`"))
-        };
-        let forbid = |field: &str, v: &Option<String>| match v {
-            Some(_) => Err(format!("`{field}` does not apply to {name}")),
-            None => Ok(()),
-        };
-        forbid("mediator", &e.mediator)?;
-        let (method, lead) = if name == "lewbel" {
-            let treatment = needs("treatment", &e.treatment)?;
-            let mut lead = vec![treatment.clone()];
-            lead.extend(instruments.iter().cloned());
-            let spec = Lewbel {
-                treatment,
-                instruments,
-                se: opts.se,
-            };
-            (Method::Lewbel(spec), lead)
-        } else {
-            forbid("treatment", &e.treatment)?;
-            forbid("instrument", &e.instrument)?;
-            (Method::Design(name.to_string(), opts), Vec::new())
-        };
+        let (method, lead) = method(e)?;
         let mut terms = lead;
         for t in list(&e.x) {
             if !terms.contains(&t) {
@@ -222,13 +143,25 @@ impl EstimatorPlan {
         })
     }
 
-    /// Fit on a cohort; `seed` drives the estimator's own randomness.
-    pub fn fit(&self, cohort: &Dataset, _seed: u64) -> Result<FitResult, FitFailure> {
+    /// Fit on a cohort; `seed` drives the estimator's own randomness
+    /// (psm bootstrap, mediation draws).
+    pub fn fit(&self, cohort: &Dataset, seed: u64) -> Result<FitResult, FitFailure> {
         let design =
             build_design(cohort, &self.formula).map_err(|e| FitFailure::Data(e.to_string()))?;
         let result = match &self.method {
             Method::Design(name, opts) => estimate::fit_by_name(name, &design, opts),
             Method::Lewbel(spec) => spec.fit(&design),
+            Method::Heckman(spec) => spec.fit(&design),
+            Method::Psm(spec) => Psm {
+                seed,
+                ..spec.clone()
+            }
+            .fit(&design),
+            Method::Mediation(spec) => Mediation {
+                seed,
+                ..spec.clone()
+            }
+            .fit(&design),
         };
         result.map_err(FitFailure::Estimate)
     }
@@ -241,6 +174,85 @@ pub enum FitFailure {
     Data(String),
     /// The estimator failed on this replication's data.
     Estimate(EstimateError),
+}
+
+/// The estimator spec and the columns that lead its design (treatment,
+/// mediator, instruments), checking which fields apply.
+fn method(e: &EstimatorEntry) -> Result<(Method, Vec<String>), String> {
+    let name = e.estimator.as_str();
+    let o = &e.options;
+    let opts: FitOptions = o.fit_options(e.cluster.is_some())?;
+    let instruments = list(&e.instrument);
+    let needs = |field: &str, v: &Option<String>| {
+        v.clone()
+            .ok_or_else(|| format!("{name} needs `{field} = \"COL\"`"))
+    };
+    let forbid = |field: &str, v: &Option<String>| match v {
+        Some(_) => Err(format!("`{field}` does not apply to {name}")),
+        None => Ok(()),
+    };
+    if name != "mediation" {
+        forbid("mediator", &e.mediator)?;
+    }
+    if !matches!(name, "lewbel" | "heckman") {
+        forbid("instrument", &e.instrument)?;
+    }
+    let treatment = match name {
+        "lewbel" | "psm" | "heckman" | "mediation" => needs("treatment", &e.treatment)?,
+        _ => {
+            forbid("treatment", &e.treatment)?;
+            String::new()
+        }
+    };
+    let mut lead = vec![treatment.clone()];
+    let method = match name {
+        "lewbel" => {
+            lead.extend(instruments.iter().cloned());
+            Method::Lewbel(Lewbel {
+                treatment,
+                instruments,
+                se: opts.se,
+            })
+        }
+        "heckman" => {
+            lead.extend(instruments.iter().cloned());
+            let mut h = Heckman::new(treatment, instruments);
+            h.outcome = o.heckman_outcome()?;
+            h.opts = opts;
+            Method::Heckman(h)
+        }
+        "psm" => {
+            forbid("cluster", &e.cluster)?;
+            let mut p = Psm::new(treatment);
+            p.method = o.psm_method()?;
+            p.score = o.psm_score()?;
+            p.ate = o.ate.unwrap_or(p.ate);
+            p.common_support = o.common_support.unwrap_or(p.common_support);
+            p.bootstrap = o.bootstrap.or(p.bootstrap);
+            p.ai_neighbors = o.ai_neighbors.unwrap_or(p.ai_neighbors);
+            p.validate().map_err(|e| e.to_string())?;
+            Method::Psm(p)
+        }
+        "mediation" => {
+            let mediator = needs("mediator", &e.mediator)?;
+            lead.push(mediator.clone());
+            let mut m = Mediation::new(treatment, mediator);
+            m.outcome_model = o.mediation_outcome()?;
+            m.interaction = o.interaction.unwrap_or(m.interaction);
+            m.sims = o.sims.unwrap_or(m.sims);
+            m.sensitivity = o.sensitivity.unwrap_or(m.sensitivity);
+            m.rho_step = o.rho_step.unwrap_or(m.rho_step);
+            m.control_value = o.control_value;
+            m.treat_value = o.treat_value;
+            m.opts = opts;
+            Method::Mediation(m)
+        }
+        _ => {
+            lead.clear();
+            Method::Design(name.to_string(), opts)
+        }
+    };
+    Ok((method, lead))
 }
 
 fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, String> {
@@ -314,5 +326,34 @@ mod tests {
         assert!(err("estimator = \"lewbel\"").contains("treatment"));
         assert!(err("estimator = \"tobit\"").contains("unknown estimator"));
         assert!(err("estimator = \"ols\"\noptions = { se = \"cluster\" }").contains("cluster"));
+    }
+
+    #[test]
+    fn causal_estimators_lead_with_their_columns() {
+        let p = EstimatorPlan::from_entry(&entry(
+            r#"label = "m"
+               estimator = "mediation"
+               y = "intent"
+               x = "age"
+               treatment = "pessimism"
+               mediator = "ln_total"
+               options = { outcome_model = "probit", sims = 50, sensitivity = true }
+               targets = [{ take = "effects:acme", estimand = "acme" },
+                          { take = "fit:rho_at_zero", estimand = "rho" }]"#,
+        ))
+        .unwrap();
+        let names: Vec<&str> = p.formula.x_terms.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["pessimism", "ln_total", "age"]);
+        let e = EstimatorPlan::from_entry(&entry(
+            r#"label = "p"
+               estimator = "psm"
+               y = "up"
+               treatment = "enclave"
+               options = { method = "kernel", k = 4 }
+               take = "effects:att"
+               estimand = "att""#,
+        ))
+        .unwrap_err();
+        assert!(e.contains("`k`"), "{e}");
     }
 }

@@ -18,6 +18,7 @@ pub mod dgp;
 pub mod diagnosands;
 pub mod estimands;
 pub mod estimators;
+pub mod options;
 pub mod output;
 pub mod run;
 pub mod spec;
@@ -53,7 +54,7 @@ pub enum RecoveryError {
     Simulate {
         rep: usize,
         #[source]
-        source: StudyError,
+        source: Box<StudyError>,
     },
     #[error("replication {rep}: {message}")]
     Replication { rep: usize, message: String },

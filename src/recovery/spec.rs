@@ -272,7 +272,7 @@ estimand = "beta_x1"
     #[test]
     fn unknown_keys_name_key_and_line() {
         let e = err(&GOOD.replace("x = \"x1\"", "x = \"x1\"\nweights = \"w\""));
-        assert!(e.contains("s.toml line 17") && e.contains("weights"), "{e}");
+        assert!(e.contains("s.toml line 15") && e.contains("weights"), "{e}");
         let e = err(&GOOD.replace("seed = 3", "sed = 3"));
         assert!(e.contains("line 2") && e.contains("sed"), "{e}");
         let e = err(&GOOD.replace("dist = \"normal\"", "dist = \"cauchy\""));
@@ -282,7 +282,7 @@ estimand = "beta_x1"
     #[test]
     fn semantic_errors_name_the_entry_line() {
         let e = err(&GOOD.replace("estimand = \"beta_x1\"", "estimand = \"beta_x9\""));
-        assert!(e.contains("line 11") && e.contains("beta_x9"), "{e}");
+        assert!(e.contains("line 10") && e.contains("beta_x9"), "{e}");
         let e = err(&GOOD.replace("reps = 10", "reps = 0"));
         assert!(e.contains("line 1") && e.contains("reps"), "{e}");
         let e = err(&GOOD.replace("x1 = 1.0 }", "x2 = 1.0 }"));

@@ -296,6 +296,11 @@ impl Mediation {
     }
 }
 
+/// The sensitivity analysis of a mediation fit as text, if it carries one.
+pub fn sensitivity_text(result: &FitResult) -> Option<String> {
+    sensitivity::text(result.tables.get("sensitivity")?)
+}
+
 /// The eight effect rows, averages first.
 fn effect_rows(d: &EffectDraws) -> Vec<ParamRow> {
     let acme = EffectDraws::average(&d.acme_control, &d.acme_treated);

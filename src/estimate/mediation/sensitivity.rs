@@ -68,6 +68,47 @@ pub fn rho_grid(step: f64) -> Result<Vec<f64>, EstimateError> {
     Ok((1..k).map(|i| i as f64 * step - 1.0).collect())
 }
 
+/// The sensitivity table of a mediation fit (`tables["sensitivity"]`) as
+/// text: the root, the R^2 products there, ACME(rho) at rho = -0.9, -0.8,
+/// ..., 0.9 (the nearest grid points) and the one-line interpretation.
+pub fn text(table: &serde_json::Value) -> Option<String> {
+    let num = |k: &str| table.get(k)?.as_f64();
+    let list = |k: &str| -> Option<Vec<f64>> {
+        table
+            .get(k)?
+            .as_array()?
+            .iter()
+            .map(|v| v.as_f64())
+            .collect()
+    };
+    let (rho, a0, a1) = (list("rho")?, list("acme_control")?, list("acme_treated")?);
+    let mut out = format!(
+        "Sensitivity to sequential ignorability (Imai, Keele & Yamamoto 2010)\n\
+         rho at ACME = 0: {:.4}   R2*_M R2*_Y there: {:.4}   R2~_M R2~_Y there: {:.4}\n\
+         (R2 of the mediator model {:.4}, of the outcome model {:.4})\n\
+         {:>6} {:>14} {:>14}\n",
+        num("rho_at_zero")?,
+        num("r2star_at_zero")?,
+        num("r2tilde_at_zero")?,
+        num("r2_mediator")?,
+        num("r2_outcome")?,
+        "rho",
+        "ACME(control)",
+        "ACME(treated)"
+    );
+    for target in (-9..=9).map(|i| f64::from(i) / 10.0) {
+        let i = (0..rho.len())
+            .min_by(|&a, &b| (rho[a] - target).abs().total_cmp(&(rho[b] - target).abs()))?;
+        out.push_str(&format!(
+            "{:>6.2} {:>14.6} {:>14.6}\n",
+            rho[i], a0[i], a1[i]
+        ));
+    }
+    out.push_str(table.get("interpretation")?.as_str()?);
+    out.push('\n');
+    Some(out)
+}
+
 /// One line on how to read the rho at which the ACME vanishes.
 pub fn interpretation(rho_at_zero: f64) -> String {
     let strength = if rho_at_zero.abs() < 0.1 {

@@ -8,11 +8,11 @@
 //! their matching weight w_j = sum_i w_ij; weighted variances use the
 //! reliability-weight divisor sum w - sum w^2 / sum w.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One covariate's balance row.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BalanceRow {
     pub variable: String,
     pub mean_treated_before: f64,
@@ -26,7 +26,7 @@ pub struct BalanceRow {
 }
 
 /// The balance table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Balance {
     pub rows: Vec<BalanceRow>,
 }

@@ -274,6 +274,14 @@ impl Psm {
     }
 }
 
+/// The balance table of a PSM fit as text, if the fit carries one.
+pub fn balance_text(result: &FitResult) -> Option<String> {
+    let table = result.tables.get("balance")?;
+    serde_json::from_value::<Balance>(table.clone())
+        .ok()
+        .map(|b| b.to_string())
+}
+
 /// Per-unit bookkeeping of a matching run (units on the common support).
 #[derive(Debug, Clone, Copy)]
 pub struct Unit {

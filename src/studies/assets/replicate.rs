@@ -6,7 +6,7 @@
 use crate::data::{Dataset, Design, Formula, build_design};
 use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
-use crate::estimate::{FitOptions, FitResult, Logit, Ols, Probit};
+use crate::estimate::{FitOptions, FitResult, Logit};
 use crate::studies::{ReplicationRow, StudyError};
 
 /// Table 2's controls in its row order.
@@ -268,7 +268,8 @@ fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
     }
 }
 
-/// One mediation analysis: OLS mediator model, `model` outcome model.
+/// One mediation analysis ([`Mediation::fit`]): OLS mediator model,
+/// `model` outcome model; medsens sensitivity when `model` is probit.
 fn mediation(
     ds: &Dataset,
     treatment: &str,
@@ -283,14 +284,7 @@ fn mediation(
     (spec.control_value, spec.treat_value) = (Some(0.0), Some(1.0));
     spec.sensitivity = model == OutcomeModel::Probit;
     let d = design(ds, "intent", &with_controls(&[treatment, mediator]))?;
-    let md = spec.designs(&d)?;
-    let opts = FitOptions::default();
-    let med = Ols::new(opts.clone()).fit(&md.mediator)?;
-    let outcome = match model {
-        OutcomeModel::Probit => Probit::new(opts).fit(&md.outcome)?,
-        _ => Logit::new(opts).fit(&md.outcome)?,
-    };
-    Ok(spec.from_fits(&md, &med, &outcome)?)
+    Ok(spec.fit(&d)?)
 }
 
 fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {

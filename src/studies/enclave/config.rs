@@ -286,7 +286,7 @@ pub struct Outcome {
 impl Default for Outcome {
     fn default() -> Self {
         Self {
-            intercept: 0.25,
+            intercept: 0.07,
             job: 1.5,
             ability: 0.3,
             city: 0.25,

@@ -18,8 +18,8 @@ pub fn weak_tie_graph(cfg: &Config, pop: &Population, enclave: &[bool], seed: u6
     let w = &cfg.network;
     let mut rng = stream(seed, 0, Component::Custom(streams::GRAPH));
     let mut edges = Vec::with_capacity(pop.n * w.stubs);
-    for i in 0..pop.n {
-        let h = if enclave[i] {
+    for (i, &in_enclave) in enclave.iter().enumerate().take(pop.n) {
+        let h = if in_enclave {
             w.homophily_enclave
         } else {
             w.homophily_other

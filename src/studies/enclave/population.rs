@@ -205,7 +205,7 @@ fn covariates(cfg: &Config, seed: u64) -> Result<(Vec<Vec<f64>>, [f64; 11]), Stu
     let ab = c.outflow_mean * (1.0 - c.outflow_mean) / (c.outflow_sd * c.outflow_sd) - 1.0;
     let outflow = Beta::new(c.outflow_mean * ab, (1.0 - c.outflow_mean) * ab)
         .map_err(|e| bad_distribution("covariates.outflow_mean/outflow_sd", e))?;
-    let mut cols = vec![Vec::with_capacity(cfg.n); 11];
+    let mut cols: Vec<Vec<f64>> = (0..11).map(|_| Vec::with_capacity(cfg.n)).collect();
     let bern = |rng: &mut SimRng, p: f64| f64::from(u8::from(rng.random::<f64>() < p));
     for _ in 0..cfg.n {
         let z: [f64; 4] = std::array::from_fn(|_| normal(&mut rng));

@@ -46,12 +46,11 @@ pub fn cohort(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
-    for i in 0..n {
+    for (i, &a) in ascribed_true.iter().enumerate().take(n) {
         let e_a: f64 = rng.sample(StandardNormal);
         let u_net: f64 = rng.random();
         let u_hor: f64 = rng.random();
         let e_s: f64 = rng.sample(StandardNormal);
-        let a = ascribed_true[i];
         ascribed.push(if a.is_nan() {
             f64::NAN
         } else {

@@ -20,6 +20,7 @@ pub mod published;
 pub mod replicate;
 pub mod survey;
 pub mod truth;
+pub mod validate;
 
 use std::collections::BTreeMap;
 
@@ -66,11 +67,11 @@ impl Study for Talent {
     }
 
     fn validate(cfg: &Config) -> Result<(), StudyError> {
-        config::validate(cfg)
+        validate::validate(cfg)
     }
 
     fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        config::validate(cfg)?;
+        validate::validate(cfg)?;
         let pop = population::draw_population(cfg, seed);
         let net = network::build(cfg, &pop, seed);
         let shocks = population::draw_shocks(pop.city.len(), seed);

@@ -1,16 +1,24 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
+//!
+//! The design estimators (ols, logit, probit, ologit, oprobit) and factor are
+//! handled here; the causal ones (mediation, psm, heckman, lewbel) in
+//! [`causal`].
+
+mod causal;
 
 use anyhow::Context;
 use clap::Args;
 
 use crate::data::{Column, Dataset, Design, Formula, load_design};
 use crate::estimate::factor::{FactorOptions, fit_factor};
+use crate::estimate::interaction::{self, InteractionOptions};
 use crate::estimate::lq::{LqColumns, load_design_with_lq};
 use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
-    /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x items).
+    /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x
+    /// items); mediation, psm, heckman, lewbel (causal: see --treatment).
     pub estimator: String,
     /// CSV file with a header row.
     #[arg(long)]
@@ -36,25 +44,27 @@ pub struct FitArgs {
     /// Marginal effects of 0/1 regressors as a discrete 0 -> 1 change (implies --margins).
     #[arg(long)]
     pub discrete: bool,
-    /// Brant test of parallel lines (ordered logit).
+    /// Brant test of parallel lines (ordered logit); printed after the table.
     #[arg(long)]
     pub brant: bool,
+    /// Ai-Norton (2003) interaction effect of the `a:b` term of --x (logit, probit):
+    /// per-observation cross-partials summarised, average effect with its delta-method SE.
+    #[arg(long, value_name = "A:B")]
+    pub interaction_effect: Option<String>,
     /// Newton iteration cap.
     #[arg(long, default_value_t = FitOptions::default().max_iter)]
     pub max_iter: usize,
     /// Convergence tolerance.
     #[arg(long, default_value_t = FitOptions::default().tol)]
     pub tol: f64,
-    /// Endogenous regressor / treatment column (lewbel, psm).
-    #[arg(long)]
-    pub treatment: Option<String>,
-    /// External excluded instrument columns, comma-separated (lewbel).
-    #[arg(long)]
-    pub instrument: Option<String>,
+    /// Options of the causal estimators (treatment, instruments, mediation, matching).
+    #[command(flatten)]
+    pub causal: Box<CausalArgs>,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml.
+    /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
+    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear).
     #[arg(long)]
     pub method: Option<String>,
     /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
@@ -71,6 +81,71 @@ pub struct FitArgs {
     /// Survey-weight column for --lq (default: each row counts once).
     #[arg(long, requires = "lq")]
     pub lq_weight: Option<String>,
+}
+
+/// Options of `fit mediation|psm|heckman|lewbel` (boxed in [`FitArgs`]).
+#[derive(Debug, Args)]
+pub struct CausalArgs {
+    /// Treatment / endogenous regressor column (mediation, psm, heckman, lewbel); --x
+    /// holds the controls.
+    #[arg(long)]
+    pub treatment: Option<String>,
+    /// Excluded instrument columns, comma-separated: lewbel's external instruments,
+    /// heckman's exclusion restriction (first stage only).
+    #[arg(long)]
+    pub instrument: Option<String>,
+    /// Mediator column (mediation; its model is OLS on the treatment and --x).
+    #[arg(long)]
+    pub mediator: Option<String>,
+    /// Outcome model: mediation logit (default), probit, ols; heckman auto (probit for
+    /// a 0/1 outcome, OLS otherwise; default), probit, ols.
+    #[arg(long)]
+    pub outcome_model: Option<String>,
+    /// Add the treatment x mediator interaction to the mediation outcome model.
+    #[arg(long)]
+    pub treat_mediator_interaction: bool,
+    /// Monte Carlo draws of the mediation quasi-Bayesian simulation.
+    #[arg(long, default_value_t = 1000)]
+    pub sims: usize,
+    /// Master seed of the simulation (mediation) or bootstrap (psm).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Control value of a continuous mediation treatment (default 0 with a 0/1 treatment).
+    #[arg(long, allow_negative_numbers = true)]
+    pub control_value: Option<f64>,
+    /// Treat value of a continuous mediation treatment (default 1 with a 0/1 treatment).
+    #[arg(long, allow_negative_numbers = true)]
+    pub treat_value: Option<f64>,
+    /// Mediation sensitivity analysis (medsens): ACME over rho, the rho at which it
+    /// vanishes and the R2 products (linear mediator; probit or ols outcome).
+    #[arg(long)]
+    pub sensitivity: bool,
+    /// Propensity-score model (psm): logit (default, as teffects / MatchIt) or probit
+    /// (psmatch2).
+    #[arg(long, default_value = "logit")]
+    pub score: String,
+    /// Neighbours per treated unit for --method nn (psm).
+    #[arg(long)]
+    pub k: Option<usize>,
+    /// Caliper on the score (psm nn: optional; radius: required).
+    #[arg(long)]
+    pub caliper: Option<f64>,
+    /// Kernel bandwidth (psm kernel: default 0.06 as psmatch2; llr: default 0.8).
+    #[arg(long)]
+    pub bandwidth: Option<f64>,
+    /// Kernel (psm kernel, llr): epan (kernel default), gaussian, tricube (llr default), uniform.
+    #[arg(long)]
+    pub kernel: Option<String>,
+    /// Drop units outside the other arm's score range (psm).
+    #[arg(long)]
+    pub common_support: bool,
+    /// Also estimate the ATE (psm).
+    #[arg(long)]
+    pub ate: bool,
+    /// Bootstrap replications for the psm standard errors (default: Abadie-Imbens for nn,
+    /// 200 replications otherwise); the score is re-estimated on every resample.
+    #[arg(long)]
+    pub bootstrap: Option<usize>,
 }
 
 impl FitArgs {
@@ -101,15 +176,25 @@ impl FitArgs {
 
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let name = args.estimator.as_str();
-    if name == "factor" {
-        return run_factor(&args);
-    }
-    if name == "lewbel" {
-        return run_lewbel(&args);
+    match name {
+        "factor" => return run_factor(&args),
+        "lewbel" => return causal::run_lewbel(&args),
+        "mediation" => return causal::run_mediation(&args),
+        "psm" => return causal::run_psm(&args),
+        "heckman" => return causal::run_heckman(&args),
+        _ => {}
     }
     if !estimate::DESIGN_ESTIMATORS.contains(&name) {
-        let valid = estimate::DESIGN_ESTIMATORS.join(", ");
+        let valid = estimate::DESIGN_ESTIMATORS
+            .iter()
+            .chain(&["factor", "mediation", "psm", "heckman", "lewbel"])
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(EstimateError::UnknownEstimator(name.to_string(), valid).into());
+    }
+    if args.interaction_effect.is_some() && !matches!(name, "logit" | "probit") {
+        anyhow::bail!("--interaction-effect applies to fit logit or fit probit, not {name}");
     }
     let y = args
         .y
@@ -123,8 +208,29 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         estimate::needs_intercept(name),
     )?;
     let design = load_fit_design(&args, &formula)?;
-    let result = estimate::fit_by_name(name, &design, &args.options())?;
-    print!("{}", render(&result, args.json));
+    let mut result = estimate::fit_by_name(name, &design, &args.options())?;
+    if let Some(term) = &args.interaction_effect {
+        let link = if name == "logit" {
+            interaction::Link::Logit
+        } else {
+            interaction::Link::Probit
+        };
+        let ie =
+            interaction::from_fit(link, &result, &design, term, &InteractionOptions::default())?;
+        ie.attach(&mut result);
+        return print_with(&result, args.json, Some(ie.summary_text()));
+    }
+    let brant = estimate::ordered::brant_text(&result);
+    print_with(&result, args.json, brant)
+}
+
+/// Print the result (table or JSON); in the human form, `extra` follows the table.
+fn print_with(result: &FitResult, json: bool, extra: Option<String>) -> anyhow::Result<()> {
+    print!("{}", render(result, json));
+    if let (false, Some(text)) = (json, extra) {
+        println!();
+        print!("{text}");
+    }
     Ok(())
 }
 
@@ -169,45 +275,6 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         ds.write_csv(out)?;
     }
     print!("{}", render(&fit.result, args.json));
-    Ok(())
-}
-
-/// `migsim fit lewbel`: the treatment and the external instruments join the
-/// `--x` terms in the design; the spec takes them out again by name.
-fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
-    let y = args
-        .y
-        .as_deref()
-        .context("lewbel needs the outcome column: --y COL")?;
-    let treatment = args
-        .treatment
-        .clone()
-        .context("lewbel needs the endogenous regressor: --treatment COL")?;
-    let instruments: Vec<String> = args
-        .instrument
-        .iter()
-        .flat_map(|s| s.split(','))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let terms: Vec<String> = std::iter::once(treatment.clone())
-        .chain(instruments.iter().cloned())
-        .chain(args.x.iter().cloned())
-        .collect();
-    let formula = Formula::parse(
-        y,
-        Some(&terms.join(",")),
-        args.fe.as_deref(),
-        args.cluster.as_deref(),
-        true,
-    )?;
-    let design = load_design(&args.data, &formula)?;
-    let spec = estimate::lewbel::Lewbel {
-        treatment,
-        instruments,
-        se: args.options().se,
-    };
-    print!("{}", render(&spec.fit(&design)?, args.json));
     Ok(())
 }
 

@@ -1,0 +1,31 @@
+//! Enclave cohort simulation: the survey-size cohort with its truth, and a
+//! 10^6-migrant cohort (power analysis beyond survey size) with and without
+//! the potential-outcome runs.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use migsim::studies::enclave::{Config, simulate};
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("enclave");
+    g.sample_size(10);
+    let cfg = Config::default();
+    g.bench_function("survey_n_7762_with_truth", |b| {
+        b.iter(|| simulate(&cfg, 1).map(|s| s.metrics["share_up"]))
+    });
+    let mut big = Config {
+        n: 1_000_000,
+        ..Config::default()
+    };
+    big.truth.potential_outcomes = false;
+    g.bench_function("cohort_n_1e6", |b| {
+        b.iter(|| simulate(&big, 1).map(|s| s.metrics["share_up"]))
+    });
+    big.truth.potential_outcomes = true;
+    g.bench_function("cohort_n_1e6_with_truth", |b| {
+        b.iter(|| simulate(&big, 1).map(|s| s.metrics["share_up"]))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

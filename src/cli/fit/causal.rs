@@ -1,0 +1,291 @@
+//! `migsim fit mediation|psm|heckman|lewbel`: the treatment, mediator and
+//! instruments join the `--x` controls in one design; each library spec takes
+//! them out again by name.
+
+use anyhow::Context;
+
+use super::{FitArgs, print_with};
+use crate::data::{Design, Formula, load_design};
+use crate::estimate::heckman::{Heckman, HeckmanOutcome};
+use crate::estimate::lewbel::Lewbel;
+use crate::estimate::mediation::{self, Mediation, OutcomeModel};
+use crate::estimate::psm::{self, Kernel, Method, Psm, ScoreModel};
+
+/// `COL,COL` as a list of trimmed, non-empty names.
+fn list(s: Option<&str>) -> Vec<String> {
+    s.iter()
+        .flat_map(|s| s.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn required<'a>(value: Option<&'a str>, estimator: &str, what: &str) -> anyhow::Result<&'a str> {
+    value.with_context(|| format!("{estimator} needs {what}"))
+}
+
+/// The design of `y ~ lead terms + --x (+ --fe)`, with a constant.
+fn causal_design(args: &FitArgs, y: &str, lead: &[String]) -> anyhow::Result<Design> {
+    let terms: Vec<String> = lead.iter().cloned().chain(args.x.iter().cloned()).collect();
+    let formula = Formula::parse(
+        y,
+        Some(&terms.join(",")),
+        args.fe.as_deref(),
+        args.cluster.as_deref(),
+        true,
+    )?;
+    Ok(load_design(&args.data, &formula)?)
+}
+
+/// Options given to an estimator that does not use them are an error, not
+/// silently ignored.
+fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
+    let bad: Vec<&str> = given.iter().filter(|(g, _)| *g).map(|(_, n)| *n).collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("fit {estimator} does not take {}", bad.join(", "))
+    }
+}
+
+fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 8] {
+    [
+        (args.causal.score != "logit", "--score"),
+        (args.causal.k.is_some(), "--k"),
+        (args.causal.caliper.is_some(), "--caliper"),
+        (args.causal.bandwidth.is_some(), "--bandwidth"),
+        (args.causal.kernel.is_some(), "--kernel"),
+        (args.causal.common_support, "--common-support"),
+        (args.causal.ate, "--ate"),
+        (args.causal.bootstrap.is_some(), "--bootstrap"),
+    ]
+}
+
+fn mediation_options_given(args: &FitArgs) -> [(bool, &'static str); 6] {
+    [
+        (args.causal.mediator.is_some(), "--mediator"),
+        (args.causal.control_value.is_some(), "--control-value"),
+        (args.causal.treat_value.is_some(), "--treat-value"),
+        (args.causal.sensitivity, "--sensitivity"),
+        (
+            args.causal.treat_mediator_interaction,
+            "--treat-mediator-interaction",
+        ),
+        (args.causal.sims != 1000, "--sims"),
+    ]
+}
+
+/// `migsim fit lewbel`.
+pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
+    let y = required(args.y.as_deref(), "lewbel", "the outcome column: --y COL")?;
+    let treatment = required(
+        args.causal.treatment.as_deref(),
+        "lewbel",
+        "the endogenous regressor: --treatment COL",
+    )?;
+    reject("lewbel", &psm_options_given(args))?;
+    reject("lewbel", &mediation_options_given(args))?;
+    let instruments = list(args.causal.instrument.as_deref());
+    let lead: Vec<String> = std::iter::once(treatment.to_string())
+        .chain(instruments.iter().cloned())
+        .collect();
+    let design = causal_design(args, y, &lead)?;
+    let spec = Lewbel {
+        treatment: treatment.into(),
+        instruments,
+        se: args.options().se,
+    };
+    print_with(&spec.fit(&design)?, args.json, None)
+}
+
+/// `migsim fit mediation`: design `y ~ treatment + mediator + --x`.
+pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
+    let y = required(
+        args.y.as_deref(),
+        "mediation",
+        "the outcome column: --y COL",
+    )?;
+    let treatment = required(
+        args.causal.treatment.as_deref(),
+        "mediation",
+        "the treatment column: --treatment COL",
+    )?;
+    let mediator = required(
+        args.causal.mediator.as_deref(),
+        "mediation",
+        "the mediator column: --mediator COL",
+    )?;
+    reject("mediation", &psm_options_given(args))?;
+    reject(
+        "mediation",
+        &[(args.causal.instrument.is_some(), "--instrument")],
+    )?;
+    let mut spec = Mediation::new(treatment, mediator);
+    spec.outcome_model =
+        OutcomeModel::parse(args.causal.outcome_model.as_deref().unwrap_or("logit"))?;
+    spec.interaction = args.causal.treat_mediator_interaction;
+    spec.sims = args.causal.sims;
+    spec.seed = args.causal.seed;
+    spec.control_value = args.causal.control_value;
+    spec.treat_value = args.causal.treat_value;
+    spec.sensitivity = args.causal.sensitivity;
+    spec.opts = args.options();
+    if spec.sensitivity {
+        check_sensitivity(&spec)?;
+    }
+    let design = causal_design(args, y, &[treatment.into(), mediator.into()])?;
+    let result = spec.fit(&design)?;
+    print_with(&result, args.json, mediation::sensitivity_text(&result))
+}
+
+/// medsens covers a linear mediator with a probit or linear outcome and no
+/// treatment x mediator interaction (the library would only warn).
+fn check_sensitivity(spec: &Mediation) -> anyhow::Result<()> {
+    if spec.outcome_model == OutcomeModel::Logit {
+        anyhow::bail!(
+            "--sensitivity needs --outcome-model probit (or ols): the medsens analysis has no \
+             logit case; refit the outcome as a probit"
+        );
+    }
+    if spec.interaction {
+        anyhow::bail!(
+            "--sensitivity is not available with --treat-mediator-interaction; refit without it"
+        );
+    }
+    Ok(())
+}
+
+fn parse_kernel(s: Option<&str>, default: Kernel) -> anyhow::Result<Kernel> {
+    Ok(match s {
+        None => default,
+        Some("epan" | "epanechnikov") => Kernel::Epanechnikov,
+        Some("gaussian" | "normal") => Kernel::Gaussian,
+        Some("tricube") => Kernel::Tricube,
+        Some("uniform") => Kernel::Uniform,
+        Some(other) => {
+            anyhow::bail!("invalid --kernel `{other}`: expected epan, gaussian, tricube or uniform")
+        }
+    })
+}
+
+/// The matching method of `--method` and its options.
+fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
+    let method = args.method.as_deref().unwrap_or("nn");
+    let only_nn = |m: &str| -> anyhow::Result<()> {
+        if args.causal.k.is_some() {
+            anyhow::bail!("--k applies to --method nn, not {m}");
+        }
+        Ok(())
+    };
+    let no_kernel = |m: &str| -> anyhow::Result<()> {
+        if args.causal.kernel.is_some() || args.causal.bandwidth.is_some() {
+            anyhow::bail!("--kernel and --bandwidth apply to --method kernel or llr, not {m}");
+        }
+        Ok(())
+    };
+    Ok(match method {
+        "nn" | "nearest" => {
+            no_kernel(method)?;
+            Method::Nearest {
+                k: args.causal.k.unwrap_or(1),
+                caliper: args.causal.caliper,
+            }
+        }
+        "radius" => {
+            only_nn(method)?;
+            no_kernel(method)?;
+            Method::Radius {
+                caliper: args
+                    .causal
+                    .caliper
+                    .context("--method radius needs the radius: --caliper C")?,
+            }
+        }
+        "kernel" | "llr" => {
+            only_nn(method)?;
+            if args.causal.caliper.is_some() {
+                anyhow::bail!("--caliper applies to --method nn or radius, not {method}");
+            }
+            if method == "kernel" {
+                Method::Kernel {
+                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Epanechnikov)?,
+                    bandwidth: args.causal.bandwidth.unwrap_or(0.06),
+                }
+            } else {
+                Method::LocalLinear {
+                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Tricube)?,
+                    bandwidth: args.causal.bandwidth.unwrap_or(0.8),
+                }
+            }
+        }
+        other => {
+            anyhow::bail!("invalid --method `{other}` for psm: expected nn, radius, kernel or llr")
+        }
+    })
+}
+
+/// `migsim fit psm`: design `y ~ treatment + --x`; the score model uses the
+/// constant and the `--x` / `--fe` columns.
+pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
+    let y = required(args.y.as_deref(), "psm", "the outcome column: --y COL")?;
+    let treatment = required(
+        args.causal.treatment.as_deref(),
+        "psm",
+        "the treatment column: --treatment COL",
+    )?;
+    reject("psm", &mediation_options_given(args))?;
+    reject(
+        "psm",
+        &[
+            (args.causal.instrument.is_some(), "--instrument"),
+            (args.cluster.is_some(), "--cluster"),
+            (args.robust, "--robust"),
+        ],
+    )?;
+    if args.x.is_none() && args.fe.is_none() {
+        anyhow::bail!("psm needs the score model's covariates: --x COL,COL,...");
+    }
+    let mut spec = Psm::new(treatment);
+    spec.score = ScoreModel::parse(&args.causal.score)?;
+    spec.method = psm_method(args)?;
+    spec.ate = args.causal.ate;
+    spec.common_support = args.causal.common_support;
+    spec.bootstrap = args.causal.bootstrap;
+    spec.seed = args.causal.seed;
+    let design = causal_design(args, y, &[treatment.into()])?;
+    let result = spec.fit(&design)?;
+    print_with(&result, args.json, psm::balance_text(&result))
+}
+
+/// `migsim fit heckman`: design `y ~ treatment + instruments + --x`.
+pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
+    let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
+    let treatment = required(
+        args.causal.treatment.as_deref(),
+        "heckman",
+        "the treatment column: --treatment COL",
+    )?;
+    let instruments = list(args.causal.instrument.as_deref());
+    if instruments.is_empty() {
+        anyhow::bail!(
+            "heckman needs an exclusion restriction (a first-stage-only column): --instrument COL"
+        );
+    }
+    reject("heckman", &psm_options_given(args))?;
+    reject("heckman", &mediation_options_given(args))?;
+    let mut spec = Heckman::new(treatment, instruments.clone());
+    spec.outcome = match args.causal.outcome_model.as_deref() {
+        None | Some("auto") => HeckmanOutcome::Auto,
+        Some("ols" | "linear") => HeckmanOutcome::Linear,
+        Some("probit") => HeckmanOutcome::Probit,
+        Some(other) => anyhow::bail!(
+            "invalid --outcome-model `{other}` for heckman: expected auto, ols or probit"
+        ),
+    };
+    spec.opts = args.options();
+    let lead: Vec<String> = std::iter::once(treatment.to_string())
+        .chain(instruments)
+        .collect();
+    let design = causal_design(args, y, &lead)?;
+    print_with(&spec.fit(&design)?, args.json, None)
+}
