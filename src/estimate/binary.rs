@@ -14,11 +14,19 @@ use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Terminatio
 use super::{FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
 use crate::data::Design;
 
-/// The log-likelihood of a binary model on a design.
+/// The log-likelihood of a binary model on a design, optionally with
+/// frequency weights (`sum_i w_i ln F(q_i x_i'b)`: row i counted w_i times).
 pub struct BinaryLik<'a> {
     pub link: Link,
     pub x: &'a Mat<f64>,
     pub y: &'a [f64],
+    pub w: Option<&'a [f64]>,
+}
+
+impl BinaryLik<'_> {
+    fn weight(&self, i: usize) -> f64 {
+        self.w.map_or(1.0, |w| w[i])
+    }
 }
 
 impl LogLik for BinaryLik<'_> {
@@ -28,10 +36,11 @@ impl LogLik for BinaryLik<'_> {
             self.y.len(),
             |r| {
                 let eta = linalg::index_block(self.x, b, r.clone());
-                let y = &self.y[r];
+                let y = &self.y[r.clone()];
                 eta.iter()
                     .zip(y)
-                    .map(|(&e, &y)| self.link.obs_ll(y, e))
+                    .zip(r)
+                    .map(|((&e, &y), i)| self.weight(i) * self.link.obs_ll(y, e))
                     .sum::<f64>()
             },
             |p| ll += p,
@@ -54,11 +63,12 @@ impl LogLik for BinaryLik<'_> {
                 let terms: Vec<_> = eta
                     .iter()
                     .zip(y)
-                    .map(|(&e, &y)| self.link.obs(y, e))
+                    .zip(r.clone())
+                    .map(|((&e, &y), i)| (self.weight(i), self.link.obs(y, e)))
                     .collect();
-                let score: Vec<f64> = terms.iter().map(|t| t.score).collect();
-                let w: Vec<f64> = terms.iter().map(|t| t.weight).collect();
-                let ll: f64 = terms.iter().map(|t| t.ll).sum();
+                let score: Vec<f64> = terms.iter().map(|(f, t)| f * t.score).collect();
+                let w: Vec<f64> = terms.iter().map(|(f, t)| f * t.weight).collect();
+                let ll: f64 = terms.iter().map(|(f, t)| f * t.ll).sum();
                 (
                     ll,
                     linalg::xt_vec_block(self.x, &score, r.clone()),
@@ -128,25 +138,7 @@ impl BinaryModel {
         checks::check_binary(d, name)?;
         checks::check_outcome_varies(d)?;
         checks::check_full_rank(d)?;
-        separation::check_single_regressors(&d.x, &d.y, &d.names)?;
-        let lik = BinaryLik {
-            link: self.link,
-            x: &d.x,
-            y: &d.y,
-        };
-        let nopts = NewtonOptions {
-            max_iter: self.opts.max_iter,
-            tol: self.opts.tol,
-        };
-        let out = newton::maximize(&lik, self.start(d), nopts);
-        let eta = linalg::index(&d.x, &out.theta);
-        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names)?;
-        if matches!(
-            out.termination,
-            Termination::SingularHessian | Termination::NonFinite
-        ) {
-            return Err(self.singular(d, &eta));
-        }
+        let (out, eta) = self.solve(d, None, self.start(d))?;
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
         let resid: Vec<f64> = eta
@@ -175,6 +167,60 @@ impl BinaryModel {
             eta,
             grad_norm: out.grad_norm(),
         })
+    }
+
+    /// Fitted index only, Newton started at `start` (a bootstrap refit
+    /// warm-started at the full-sample estimate), with optional frequency
+    /// weights (a resample's distinct rows and their counts): no covariance
+    /// or statistics, and non-convergence is an error. The design is taken
+    /// to have the shape and 0/1 outcome of the one first fitted.
+    pub fn refit(
+        &self,
+        d: &Design,
+        w: Option<&[f64]>,
+        start: Vec<f64>,
+    ) -> Result<Vec<f64>, EstimateError> {
+        checks::check_outcome_varies(d)?;
+        let (out, eta) = self.solve(d, w, start)?;
+        if !out.converged() {
+            return Err(EstimateError::NotConverged {
+                estimator: self.link.name().into(),
+                iterations: out.iterations,
+                grad_norm: out.grad_norm(),
+            });
+        }
+        Ok(eta)
+    }
+
+    /// Newton from `start` with the separation checks before and after;
+    /// a singular or non-finite information matrix is an error.
+    fn solve(
+        &self,
+        d: &Design,
+        w: Option<&[f64]>,
+        start: Vec<f64>,
+    ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
+        separation::check_single_regressors(&d.x, &d.y, &d.names)?;
+        let lik = BinaryLik {
+            link: self.link,
+            x: &d.x,
+            y: &d.y,
+            w,
+        };
+        let nopts = NewtonOptions {
+            max_iter: self.opts.max_iter,
+            tol: self.opts.tol,
+        };
+        let out = newton::maximize(&lik, start, nopts);
+        let eta = linalg::index(&d.x, &out.theta);
+        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names)?;
+        if matches!(
+            out.termination,
+            Termination::SingularHessian | Termination::NonFinite
+        ) {
+            return Err(self.singular(d, &eta));
+        }
+        Ok((out, eta))
     }
 
     /// Start at `b = 0` with the constant (if any) at `F^-1(mean y)`.

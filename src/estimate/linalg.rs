@@ -69,7 +69,13 @@ pub fn xt_vec_block(x: &Mat<f64>, v: &[f64], r: Range<usize>) -> Vec<f64> {
 pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
     let k = x.ncols();
     let xb = x.as_ref().subrows(r.start, r.len());
-    let wx = Mat::from_fn(r.len(), k, |i, j| w[i] * xb[(i, j)]);
+    let mut wx = Mat::<f64>::zeros(r.len(), k);
+    for j in 0..k {
+        let src = &col(x, j)[r.clone()];
+        for ((d, &v), &wi) in wx.col_as_slice_mut(j).iter_mut().zip(src).zip(w) {
+            *d = wi * v;
+        }
+    }
     let mut g = Mat::zeros(k, k);
     matmul(
         g.as_mut(),

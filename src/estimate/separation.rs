@@ -27,10 +27,15 @@ pub const DIVERGED_INDEX: f64 = 20.0;
 /// (logit: 1 - Lambda(36) < 2.4e-16).
 pub const SATURATED_INDEX: f64 = 36.0;
 
-fn min_max(v: impl Iterator<Item = f64>) -> (f64, f64) {
-    v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), a| {
-        (lo.min(a), hi.max(a))
-    })
+/// (min, max) of `c` among `y = 0` and among `y = 1`, in one pass.
+fn group_ranges(c: &[f64], y: &[f64]) -> [(f64, f64); 2] {
+    let mut r = [(f64::INFINITY, f64::NEG_INFINITY); 2];
+    for (&v, &yi) in c.iter().zip(y) {
+        let g = &mut r[usize::from(yi > 0.5)];
+        g.0 = g.0.min(v);
+        g.1 = g.1.max(v);
+    }
+    r
 }
 
 /// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all
@@ -56,8 +61,7 @@ pub fn check_single_regressors(
 ) -> Result<(), EstimateError> {
     for (j, name) in names.iter().enumerate() {
         let c = col(x, j);
-        let (lo0, hi0) = min_max(c.iter().zip(y).filter(|p| *p.1 < 0.5).map(|p| *p.0));
-        let (lo1, hi1) = min_max(c.iter().zip(y).filter(|p| *p.1 > 0.5).map(|p| *p.0));
+        let [(lo0, hi0), (lo1, hi1)] = group_ranges(c, y);
         if lo0.min(lo1) == hi0.max(hi1) {
             continue;
         }

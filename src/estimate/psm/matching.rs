@@ -10,6 +10,8 @@
 //! [`Imputation`] keeps, per donor, sum_i w_ij and sum_i w_ij^2, which the
 //! balance table and the Abadie-Imbens variance need.
 
+use super::window_sums::WindowSums;
+
 /// Smoothing kernel K(u) on the standardised distance u = (p_j - p_i) / h.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
@@ -96,6 +98,13 @@ impl Donors {
     /// Donor positions of the k nearest to `s` (all ties at the k-th
     /// distance included), skipping sorted position `skip`.
     pub fn nearest(&self, s: f64, k: usize, skip: Option<usize>) -> Vec<usize> {
+        let mut out = self.nearest_sorted(s, k, skip);
+        out.iter_mut().for_each(|r| *r = self.order[*r]);
+        out
+    }
+
+    /// As [`Donors::nearest`], as sorted positions.
+    fn nearest_sorted(&self, s: f64, k: usize, skip: Option<usize>) -> Vec<usize> {
         let n = self.scores.len();
         let start = self.scores.partition_point(|&p| p < s);
         let (mut lo, mut hi) = (start, start);
@@ -131,7 +140,7 @@ impl Donors {
                 kth = d;
             }
         }
-        out.into_iter().map(|r| self.order[r]).collect()
+        out
     }
 
     /// Sorted positions r with |scores[r] - s| <= h.
@@ -154,6 +163,9 @@ pub struct Imputation {
 }
 
 /// Impute every target's counterfactual from the donors with `method`.
+///
+/// Weights are accumulated in the donors' sorted order (contiguous windows)
+/// and put back into the caller's order at the end.
 pub fn impute(
     targets: &[f64],
     donor_scores: &[f64],
@@ -161,45 +173,74 @@ pub fn impute(
     method: &Method,
 ) -> Imputation {
     let donors = Donors::new(donor_scores);
-    let mut out = Imputation {
-        imputed: Vec::with_capacity(targets.len()),
-        weight: vec![0.0; donor_scores.len()],
-        weight_sq: vec![0.0; donor_scores.len()],
-    };
+    let y: Vec<f64> = donors.order.iter().map(|&j| donor_y[j]).collect();
+    let (mut weight, mut weight_sq) = (vec![0.0; y.len()], vec![0.0; y.len()]);
+    let mut imputed = Vec::with_capacity(targets.len());
     let mut buf: Vec<(usize, f64)> = Vec::new();
     for &s in targets {
+        if let Method::Kernel { kernel, bandwidth } = *method {
+            let acc = (&mut weight[..], &mut weight_sq[..]);
+            imputed.push(kernel_mean(&donors, &y, s, kernel, bandwidth, acc));
+            continue;
+        }
         buf.clear();
-        donor_weights(&donors, donor_scores, s, method, &mut buf);
+        donor_weights(&donors, s, method, &mut buf);
         if buf.is_empty() {
-            out.imputed.push(None);
+            imputed.push(None);
             continue;
         }
         let mut yhat = 0.0;
-        for &(j, w) in &buf {
-            yhat += w * donor_y[j];
-            out.weight[j] += w;
-            out.weight_sq[j] += w * w;
+        for &(r, w) in &buf {
+            yhat += w * y[r];
+            weight[r] += w;
+            weight_sq[r] += w * w;
         }
-        out.imputed.push(Some(yhat));
+        imputed.push(Some(yhat));
+    }
+    let mut out = Imputation {
+        imputed,
+        weight: vec![0.0; y.len()],
+        weight_sq: vec![0.0; y.len()],
+    };
+    for (r, &j) in donors.order.iter().enumerate() {
+        out.weight[j] = weight[r];
+        out.weight_sq[j] = weight_sq[r];
     }
     out
 }
 
-/// Weights (donor position, w_ij) for one target with score `s`; empty if unmatched.
-fn donor_weights(d: &Donors, p: &[f64], s: f64, method: &Method, buf: &mut Vec<(usize, f64)>) {
+/// Only the targets' counterfactuals (no donor weights): what a bootstrap
+/// draw needs. Kernels with closed-form window sums take O(log n) per target
+/// ([`WindowSums`]); the others are summed directly.
+pub fn impute_means(
+    targets: &[f64],
+    donor_scores: &[f64],
+    donor_y: &[f64],
+    method: &Method,
+) -> Vec<Option<f64>> {
+    if !WindowSums::supports(method) {
+        return impute(targets, donor_scores, donor_y, method).imputed;
+    }
+    let sums = WindowSums::new(donor_scores, donor_y);
+    targets.iter().map(|&s| sums.mean(s, method)).collect()
+}
+
+/// Weights (sorted donor position, w_ij) for one target with score `s`;
+/// empty if unmatched.
+fn donor_weights(d: &Donors, s: f64, method: &Method, buf: &mut Vec<(usize, f64)>) {
     match *method {
         Method::Nearest { k, caliper } => {
             let cal = caliper.unwrap_or(f64::INFINITY);
             buf.extend(
-                d.nearest(s, k, None)
+                d.nearest_sorted(s, k, None)
                     .into_iter()
-                    .filter(|&j| (p[j] - s).abs() <= cal)
-                    .map(|j| (j, 1.0)),
+                    .filter(|&r| (d.scores[r] - s).abs() <= cal)
+                    .map(|r| (r, 1.0)),
             );
             normalise(buf);
         }
         Method::Radius { caliper } => {
-            buf.extend(d.window(s, caliper).map(|r| (d.order[r], 1.0)));
+            buf.extend(d.window(s, caliper).map(|r| (r, 1.0)));
             normalise(buf);
         }
         Method::Kernel { kernel, bandwidth } => {
@@ -208,16 +249,60 @@ fn donor_weights(d: &Donors, p: &[f64], s: f64, method: &Method, buf: &mut Vec<(
         }
         Method::LocalLinear { kernel, bandwidth } => {
             kernel_terms(d, s, kernel, bandwidth, buf);
-            local_linear(p, s, buf);
+            local_linear(&d.scores, s, buf);
         }
     }
+}
+
+/// Kernel-weighted mean of the sorted donors' `y` around `s`, adding each
+/// donor's normalised weight (and its square) to `acc`. The window is
+/// contiguous in sorted order, so every pass is over plain slices.
+fn kernel_mean(
+    d: &Donors,
+    y: &[f64],
+    s: f64,
+    kernel: Kernel,
+    h: f64,
+    acc: (&mut [f64], &mut [f64]),
+) -> Option<f64> {
+    let win = d.window(s, h * kernel.reach());
+    let k: Vec<f64> = d.scores[win.clone()]
+        .iter()
+        .map(|&p| kernel.weight((p - s) / h))
+        .collect();
+    let total = lanes_sum(k.iter().copied());
+    if total.is_nan() || total <= 0.0 {
+        return None;
+    }
+    let inv = 1.0 / total;
+    let (weight, weight_sq) = acc;
+    for ((w, w2), &kj) in weight[win.clone()]
+        .iter_mut()
+        .zip(&mut weight_sq[win.clone()])
+        .zip(&k)
+    {
+        let v = kj * inv;
+        *w += v;
+        *w2 += v * v;
+    }
+    Some(lanes_sum(k.iter().zip(&y[win]).map(|(a, b)| a * b)) * inv)
+}
+
+/// Sum in four interleaved accumulators (breaks the add-latency chain;
+/// the order is fixed, so the result is deterministic).
+fn lanes_sum(v: impl Iterator<Item = f64>) -> f64 {
+    let mut acc = [0.0; 4];
+    for (i, x) in v.enumerate() {
+        acc[i & 3] += x;
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
 }
 
 fn kernel_terms(d: &Donors, s: f64, kernel: Kernel, h: f64, buf: &mut Vec<(usize, f64)>) {
     for r in d.window(s, h * kernel.reach()) {
         let w = kernel.weight((d.scores[r] - s) / h);
         if w > 0.0 {
-            buf.push((d.order[r], w));
+            buf.push((r, w));
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod balance;
 pub mod matching;
 pub mod score;
 pub mod variance;
+pub mod window_sums;
 
 pub use balance::Balance;
 pub use matching::{Kernel, Method};
@@ -267,8 +268,7 @@ impl Psm {
             let p = rescore(idx)?;
             let yb: Vec<f64> = idx.iter().map(|&i| design.y[i]).collect();
             let db: Vec<bool> = idx.iter().map(|&i| d[i]).collect();
-            let e = estimate(self, &yb, &db, &p).ok()?;
-            Some(std::iter::once(e.att).chain(e.ate).collect())
+            point_estimate(self, &yb, &db, &p).ok()
         };
         variance::bootstrap(design.n(), reps, self.seed, stat)
     }
@@ -332,9 +332,10 @@ fn treatment_indicator(design: &Design, t: usize, name: &str) -> Result<Vec<bool
         .collect()
 }
 
-fn estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Estimate, EstimateError> {
+/// Treated and control rows on the common support (all rows without `common_support`).
+fn support(spec: &Psm, d: &[bool], p: &[f64]) -> Result<(Vec<usize>, Vec<usize>), EstimateError> {
     let range = |arm: bool| {
-        let it = (0..y.len()).filter(|&i| d[i] == arm).map(|i| p[i]);
+        let it = (0..d.len()).filter(|&i| d[i] == arm).map(|i| p[i]);
         it.fold(None, |acc: Option<(f64, f64)>, v| {
             Some(acc.map_or((v, v), |(a, b)| (a.min(v), b.max(v))))
         })
@@ -358,8 +359,8 @@ fn estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Estimate, Es
                 !spec.ate || inside(p[i], rt)
             }
     };
-    let tr: Vec<usize> = (0..y.len()).filter(|&i| d[i] && keep(i)).collect();
-    let co: Vec<usize> = (0..y.len()).filter(|&i| !d[i] && keep(i)).collect();
+    let tr: Vec<usize> = (0..d.len()).filter(|&i| d[i] && keep(i)).collect();
+    let co: Vec<usize> = (0..d.len()).filter(|&i| !d[i] && keep(i)).collect();
     for (rows, which) in [(&tr, "treated"), (&co, "control")] {
         if rows.is_empty() {
             return Err(EstimateError::Invalid(format!(
@@ -367,6 +368,38 @@ fn estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Estimate, Es
             )));
         }
     }
+    Ok((tr, co))
+}
+
+fn no_treated_match() -> EstimateError {
+    EstimateError::Invalid("no treated unit found a match; widen the caliper or bandwidth".into())
+}
+
+/// ATT (and ATE with `spec.ate`) only, without the per-unit bookkeeping:
+/// one bootstrap draw. Equal to [`estimate`]'s up to rounding.
+fn point_estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Vec<f64>, EstimateError> {
+    let (tr, co) = support(spec, d, p)?;
+    let sel = |rows: &[usize], v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let (pt, pc, yt, yc) = (sel(&tr, p), sel(&co, p), sel(&tr, y), sel(&co, y));
+    let sum = |effects: &mut dyn Iterator<Item = f64>| {
+        effects.fold((0.0, 0usize), |(s, c), v| (s + v, c + 1))
+    };
+    let y0 = matching::impute_means(&pt, &pc, &yc, &spec.method);
+    let (s_t, n_t) = sum(&mut yt.iter().zip(&y0).filter_map(|(y, m)| m.map(|m| y - m)));
+    if n_t == 0 {
+        return Err(no_treated_match());
+    }
+    let mut out = vec![s_t / n_t as f64];
+    if spec.ate {
+        let y1 = matching::impute_means(&pc, &pt, &yt, &spec.method);
+        let (s_c, n_c) = sum(&mut yc.iter().zip(&y1).filter_map(|(y, m)| m.map(|m| m - y)));
+        out.push((s_t + s_c) / (n_t + n_c) as f64);
+    }
+    Ok(out)
+}
+
+fn estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Estimate, EstimateError> {
+    let (tr, co) = support(spec, d, p)?;
     let sel = |rows: &[usize], v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     let (pt, pc, yt, yc) = (sel(&tr, p), sel(&co, p), sel(&tr, y), sel(&co, y));
     let imp_t = impute(&pt, &pc, &yc, &spec.method);
@@ -379,9 +412,7 @@ fn estimate(spec: &Psm, y: &[f64], d: &[bool], p: &[f64]) -> Result<Estimate, Es
     let (s_t, n_t) = mean(&mut units.iter().filter(|u| u.target_att).map(|u| u.effect));
     let (s_c, n_c) = mean(&mut units.iter().filter(|u| u.target_atc).map(|u| u.effect));
     if n_t == 0 {
-        return Err(EstimateError::Invalid(
-            "no treated unit found a match; widen the caliper or bandwidth".into(),
-        ));
+        return Err(no_treated_match());
     }
     let ate = imp_c.is_some().then(|| (s_t + s_c) / (n_t + n_c) as f64);
     let mut after_weight = vec![0.0; y.len()];
@@ -438,4 +469,64 @@ fn units(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn methods(h: f64) -> Vec<Method> {
+        let mut out = vec![
+            Method::Nearest {
+                k: 2,
+                caliper: None,
+            },
+            Method::Radius { caliper: h },
+        ];
+        for kernel in [
+            Kernel::Epanechnikov,
+            Kernel::Uniform,
+            Kernel::Tricube,
+            Kernel::Gaussian,
+        ] {
+            out.push(Method::Kernel {
+                kernel,
+                bandwidth: h,
+            });
+            out.push(Method::LocalLinear {
+                kernel,
+                bandwidth: h,
+            });
+        }
+        out
+    }
+
+    proptest! {
+        /// The bootstrap's point-only path gives the full estimate's ATT and ATE.
+        #[test]
+        fn point_estimate_matches_full_estimate(
+            units in prop::collection::vec((0.01f64..0.99, any::<bool>(), -2.0f64..2.0), 4..120),
+            h in 0.02f64..0.6,
+            common_support in any::<bool>(),
+        ) {
+            let p: Vec<f64> = units.iter().map(|u| u.0).collect();
+            let d: Vec<bool> = units.iter().map(|u| u.1).collect();
+            let y: Vec<f64> = units.iter().map(|u| u.2).collect();
+            for method in methods(h) {
+                let spec = Psm { method, ate: true, common_support, ..Psm::new("t") };
+                match (estimate(&spec, &y, &d, &p), point_estimate(&spec, &y, &d, &p)) {
+                    (Ok(full), Ok(point)) => {
+                        let want: Vec<f64> = std::iter::once(full.att).chain(full.ate).collect();
+                        prop_assert_eq!(want.len(), point.len());
+                        for (a, b) in want.iter().zip(&point) {
+                            prop_assert!((a - b).abs() <= 1e-9 * (1.0 + a.abs()), "{method:?}: {a} vs {b}");
+                        }
+                    }
+                    (Err(_), Err(_)) => {}
+                    (a, b) => prop_assert!(false, "{method:?}: {:?} vs {:?}", a.map(|e| e.att), b),
+                }
+            }
+        }
+    }
 }
