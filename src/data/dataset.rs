@@ -344,6 +344,37 @@ impl Dataset {
         Ok(())
     }
 
+    /// The rows `rows` (0-based, ascending), keeping their source lines for
+    /// error messages.
+    pub fn select_rows(&self, rows: &[usize]) -> Dataset {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| match c {
+                Column::Numeric(v) => Column::Numeric(rows.iter().map(|&i| v[i]).collect()),
+                Column::Categorical(c) => Column::Categorical(Categorical {
+                    levels: c.levels.clone(),
+                    codes: rows.iter().map(|&i| c.codes[i]).collect(),
+                }),
+            })
+            .collect();
+        let lines = match &self.lines {
+            RowLines::Memory => RowLines::Memory,
+            other => RowLines::Explicit(
+                rows.iter()
+                    .map(|&i| other.loc(i).line.unwrap_or(0))
+                    .collect(),
+            ),
+        };
+        Dataset {
+            source: self.source.clone(),
+            names: self.names.clone(),
+            columns,
+            n_rows: rows.len(),
+            lines,
+        }
+    }
+
     /// Location of row `i` (0-based) for error messages.
     pub fn loc(&self, i: usize) -> RowLoc {
         self.lines.loc(i)

@@ -106,6 +106,10 @@ pub enum DataError {
     },
     #[error("invalid formula term `{term}`: {reason}")]
     BadTerm { term: String, reason: String },
+    #[error("invalid subset `{subset}`: {reason}")]
+    BadSubset { subset: String, reason: String },
+    #[error("{file}: subset `{subset}` keeps no rows")]
+    EmptySubset { file: String, subset: String },
     #[error(transparent)]
     Write(#[from] crate::io::WriteError),
 }

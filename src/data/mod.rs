@@ -8,9 +8,11 @@ pub mod design;
 pub mod error;
 pub mod formula;
 mod lines;
+pub mod subset;
 
 pub use build::{build_design, build_design_owned, load_design};
 pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
 pub use formula::{Formula, Term};
+pub use subset::Subset;

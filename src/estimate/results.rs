@@ -255,9 +255,9 @@ impl fmt::Display for FitResult {
         for chunk in self.fit.iter().collect::<Vec<_>>().chunks(2) {
             let cells: Vec<String> = chunk
                 .iter()
-                .map(|(k, v)| format!("{:<22}{:>18}", format!("{k}:"), fmt_num(**v)))
+                .map(|(k, v)| format!("{:<22}{:>16}", format!("{k}:"), fmt_num(**v)))
                 .collect();
-            writeln!(f, "{}", cells.join(""))?;
+            writeln!(f, "{}", cells.join("    "))?;
         }
         write_rows(f, "", &self.coefficients)?;
         write_rows(f, "thresholds", &self.thresholds)?;

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 pub use super::options::EstimatorOptions;
 use super::take::Take;
-use crate::data::{Dataset, Formula, build_design};
+use crate::data::{Dataset, Formula, Subset, build_design};
 use crate::estimate::heckman::Heckman;
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::Mediation;
@@ -37,6 +37,8 @@ pub struct EstimatorEntry {
     /// Fixed-effect columns, comma-separated.
     pub fe: Option<String>,
     pub cluster: Option<String>,
+    /// Row filter `COL OP VALUE` applied to each cohort before fitting.
+    pub subset: Option<String>,
     pub treatment: Option<String>,
     pub mediator: Option<String>,
     /// Excluded instrument columns, comma-separated.
@@ -90,6 +92,7 @@ pub struct EstimatorPlan {
     pub label: String,
     pub estimator: String,
     pub formula: Formula,
+    pub subset: Option<Subset>,
     pub targets: Vec<Target>,
     method: Method,
 }
@@ -134,10 +137,16 @@ impl EstimatorPlan {
             estimate::needs_intercept(name),
         )
         .map_err(|err| err.to_string())?;
+        let subset = e
+            .subset
+            .as_deref()
+            .map(|s| Subset::try_from(s).map_err(|err| format!("`subset`: {err}")))
+            .transpose()?;
         Ok(EstimatorPlan {
             label: e.label.clone(),
             estimator: name.to_string(),
             formula,
+            subset,
             targets: targets(e)?,
             method,
         })
@@ -146,8 +155,15 @@ impl EstimatorPlan {
     /// Fit on a cohort; `seed` drives the estimator's own randomness
     /// (psm bootstrap, mediation draws).
     pub fn fit(&self, cohort: &Dataset, seed: u64) -> Result<FitResult, FitFailure> {
+        let data = |e: crate::data::DataError| FitFailure::Data(e.to_string());
+        let subset = self
+            .subset
+            .as_ref()
+            .map(|s| s.apply(cohort))
+            .transpose()
+            .map_err(data)?;
         let design =
-            build_design(cohort, &self.formula).map_err(|e| FitFailure::Data(e.to_string()))?;
+            build_design(subset.as_ref().unwrap_or(cohort), &self.formula).map_err(data)?;
         let result = match &self.method {
             Method::Design(name, opts) => estimate::fit_by_name(name, &design, opts),
             Method::Lewbel(spec) => spec.fit(&design),

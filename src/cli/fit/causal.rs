@@ -5,7 +5,7 @@
 use anyhow::Context;
 
 use super::{FitArgs, print_with};
-use crate::data::{Design, Formula, load_design};
+use crate::data::{Design, Formula};
 use crate::estimate::heckman::{Heckman, HeckmanOutcome};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
@@ -34,7 +34,7 @@ fn causal_design(args: &FitArgs, y: &str, lead: &[String]) -> anyhow::Result<Des
         args.cluster.as_deref(),
         true,
     )?;
-    Ok(load_design(&args.data, &formula)?)
+    super::load_fit_design(args, &formula)
 }
 
 /// Options given to an estimator that does not use them are an error, not

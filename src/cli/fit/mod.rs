@@ -9,10 +9,10 @@ mod causal;
 use anyhow::Context;
 use clap::Args;
 
-use crate::data::{Column, Dataset, Design, Formula, load_design};
+use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned, load_design};
 use crate::estimate::factor::{FactorOptions, fit_factor};
 use crate::estimate::interaction::{self, InteractionOptions};
-use crate::estimate::lq::{LqColumns, load_design_with_lq};
+use crate::estimate::lq::{LQ_COLUMN, LqColumns, append_lq_column};
 use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
@@ -81,6 +81,10 @@ pub struct FitArgs {
     /// Survey-weight column for --lq (default: each row counts once).
     #[arg(long, requires = "lq")]
     pub lq_weight: Option<String>,
+    /// Fit on the rows where `COL OP VALUE` holds (OP: ==, !=, <, <=, >, >=;
+    /// rows with COL missing are dropped), e.g. `--subset "south == 1"`.
+    #[arg(long, value_name = "\"COL OP VALUE\"")]
+    pub subset: Option<String>,
 }
 
 /// Options of `fit mediation|psm|heckman|lewbel` (boxed in [`FitArgs`]).
@@ -234,15 +238,36 @@ fn print_with(result: &FitResult, json: bool, extra: Option<String>) -> anyhow::
     Ok(())
 }
 
-/// The design of `formula`, with the `--lq` column when asked for.
-fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Result<Design> {
-    match args.lq.as_deref() {
-        None => Ok(load_design(&args.data, formula)?),
-        Some(spec) => {
-            let cols = LqColumns::parse(spec, args.lq_weight.as_deref())?;
-            Ok(load_design_with_lq(&args.data, formula, &cols)?)
-        }
+/// The design of `formula`, with the `--lq` column (computed on the whole
+/// file) and then the `--subset` rows when asked for.
+pub(crate) fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Result<Design> {
+    let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;
+    let lq = args
+        .lq
+        .as_deref()
+        .map(|spec| LqColumns::parse(spec, args.lq_weight.as_deref()))
+        .transpose()?;
+    if subset.is_none() && lq.is_none() {
+        return Ok(load_design(&args.data, formula)?);
     }
+    let mut wanted: Vec<&str> = formula.columns();
+    if let Some(cols) = &lq {
+        wanted.retain(|c| *c != LQ_COLUMN);
+        wanted.extend(cols.columns());
+    }
+    if let Some(s) = &subset {
+        wanted.push(&s.column);
+    }
+    let mut seen = std::collections::HashSet::new();
+    wanted.retain(|c| seen.insert(*c));
+    let mut ds = Dataset::read_csv_columns(&args.data, &wanted)?;
+    if let Some(cols) = &lq {
+        append_lq_column(&mut ds, cols, LQ_COLUMN)?;
+    }
+    if let Some(s) = &subset {
+        ds = s.apply(&ds)?;
+    }
+    Ok(build_design_owned(ds, formula)?)
 }
 
 /// `fit factor`: the one-factor index of the `--x` items; with `--out`, the
@@ -264,10 +289,20 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         method: args.method.as_deref().unwrap_or("pcf").parse()?,
         ..FactorOptions::default()
     };
-    let mut ds = match &args.out {
-        Some(_) => Dataset::read_csv(&args.data)?,
-        None => Dataset::read_csv_columns(&args.data, &items)?,
+    let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;
+    let mut ds = match (&args.out, &subset) {
+        (None, None) => Dataset::read_csv_columns(&args.data, &items)?,
+        (None, Some(s)) if !items.contains(&s.column.as_str()) => {
+            let mut wanted = items.clone();
+            wanted.push(&s.column);
+            Dataset::read_csv_columns(&args.data, &wanted)?
+        }
+        (None, Some(_)) => Dataset::read_csv_columns(&args.data, &items)?,
+        (Some(_), _) => Dataset::read_csv(&args.data)?,
     };
+    if let Some(s) = &subset {
+        ds = s.apply(&ds)?;
+    }
     let names: Vec<String> = items.iter().map(|s| s.to_string()).collect();
     let fit = fit_factor(&names, &ds.numeric_columns(&items)?, &opts)?;
     if let Some(out) = &args.out {
