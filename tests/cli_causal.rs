@@ -433,6 +433,34 @@ fn psm_nearest_neighbour_matches_the_reference() {
     assert_eq!(human.code, 0, "{}", human.stderr);
     assert!(human.stdout.contains("att") && human.stdout.contains("V(T)/V(C)"));
     assert!(human.stdout.contains("pscore"));
+    let case = fx["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["score"] == "logit" && c["common"] == false && c["spec"]["knots"] == 7)
+        .expect("spline k=7 case");
+    let spline = ok_json(&migsim(
+        &[
+            "fit",
+            "psm",
+            "--y",
+            "y",
+            "--treatment",
+            "d",
+            "--x",
+            "x1,x2,x3",
+            "--method",
+            "spline",
+            "--knots",
+            "7",
+            "--bootstrap",
+            "10",
+            "--json",
+        ],
+        &data,
+    ));
+    let got = num(&effect(&spline, "att")["estimate"]);
+    assert!((got - num(&case["att"])).abs() < 1e-6, "spline att {got}");
 }
 
 #[test]
@@ -460,6 +488,12 @@ fn psm_bad_input_is_a_clear_error() {
     assert_user_error(&with(&["--score", "cloglog"]), "cloglog");
     assert_user_error(&with(&["--method", "kernel", "--k", "2"]), "--k");
     assert_user_error(&with(&["--k", "0"]), "k");
+    assert_user_error(&with(&["--method", "kernel", "--knots", "5"]), "--knots");
+    assert_user_error(&with(&["--method", "spline", "--knots", "2"]), "3 knots");
+    assert_user_error(
+        &with(&["--method", "spline", "--bandwidth", "0.1"]),
+        "--bandwidth",
+    );
     let r = migsim(
         &["fit", "psm", "--y", "y", "--treatment", "x1", "--x", "x2"],
         &data,

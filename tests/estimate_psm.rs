@@ -61,6 +61,9 @@ fn method(spec: &Value) -> Method {
             kernel: kernel(&spec["kernel"]),
             bandwidth: f("bandwidth"),
         },
+        Some("spline") => Method::Spline {
+            knots: spec["knots"].as_u64().map(|k| k as usize),
+        },
         _ => Method::LocalLinear {
             kernel: kernel(&spec["kernel"]),
             bandwidth: f("bandwidth"),

@@ -202,12 +202,15 @@ fn replication_reports_every_table() {
     ] {
         assert!(rep.rows.iter().any(|r| r.table == table), "{table} missing");
     }
+    let psm: Vec<_> = rep.rows.iter().filter(|r| r.table == "Table 4").collect();
+    assert_eq!(psm.len(), 6);
+    for row in psm {
+        assert!(
+            row.synthetic.is_some_and(f64::is_finite)
+                && row.synthetic_se.is_some_and(|se| se > 0.0),
+            "{row:?}"
+        );
+    }
     let spline = rep.rows.iter().find(|r| r.spec.contains("spline")).unwrap();
-    assert!(
-        spline
-            .note
-            .as_deref()
-            .unwrap_or("")
-            .contains("not yet available")
-    );
+    assert!(spline.synthetic.is_some_and(|v| v < 0.0), "{spline:?}");
 }

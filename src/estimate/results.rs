@@ -225,15 +225,31 @@ fn write_rows(f: &mut fmt::Formatter<'_>, title: &str, rows: &[ParamRow]) -> fmt
     Ok(())
 }
 
+/// One header line: a left label-value pair padded to 40 columns (at least
+/// two spaces after a long value), then a right pair ending at column 80.
+fn header_row(
+    f: &mut fmt::Formatter<'_>,
+    label: &str,
+    value: &str,
+    right_label: &str,
+    right: impl fmt::Display,
+) -> fmt::Result {
+    let left = format!("{label:<22}{value}");
+    let width = 40.max(left.chars().count() + 2);
+    writeln!(f, "{left:<width$}{right_label:<22}{right:>18}")
+}
+
 impl fmt::Display for FitResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let title = format!("{} Regression Results", self.estimator);
         writeln!(f, "{title:^80}")?;
         writeln!(f, "{}", "=".repeat(80))?;
-        writeln!(
+        header_row(
             f,
-            "{:<22}{:<18}{:<22}{:>18}",
-            "Dep. Variable:", self.info.dependent, "No. Observations:", self.n
+            "Dep. Variable:",
+            &self.info.dependent,
+            "No. Observations:",
+            self.n,
         )?;
         let cov = self
             .info
@@ -241,17 +257,15 @@ impl fmt::Display for FitResult {
             .as_ref()
             .map(|c| c.to_string())
             .unwrap_or_else(|| "-".into());
-        writeln!(
+        header_row(
             f,
-            "{:<22}{:<18}{:<22}{:>18}",
-            "Covariance Type:", cov, "Dropped (missing):", self.info.n_dropped
+            "Covariance Type:",
+            &cov,
+            "Dropped (missing):",
+            self.info.n_dropped,
         )?;
         let conv = if self.info.converged { "True" } else { "False" };
-        writeln!(
-            f,
-            "{:<22}{:<18}{:<22}{:>18}",
-            "Converged:", conv, "Iterations:", self.info.iterations
-        )?;
+        header_row(f, "Converged:", conv, "Iterations:", self.info.iterations)?;
         for chunk in self.fit.iter().collect::<Vec<_>>().chunks(2) {
             let cells: Vec<String> = chunk
                 .iter()

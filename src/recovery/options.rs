@@ -21,7 +21,7 @@ pub struct EstimatorOptions {
     pub margins: Option<String>,
     pub max_iter: Option<usize>,
     pub tol: Option<f64>,
-    /// psm: `nearest` (default), `radius`, `kernel` or `llr`.
+    /// psm: `nearest` (default), `radius`, `kernel`, `llr` or `spline`.
     pub method: Option<String>,
     /// psm nearest: neighbours per treated unit.
     pub k: Option<usize>,
@@ -30,6 +30,8 @@ pub struct EstimatorOptions {
     /// psm kernel / llr: `epanechnikov`, `gaussian`, `tricube`, `uniform`.
     pub kernel: Option<String>,
     pub bandwidth: Option<f64>,
+    /// psm spline: number of knots (default max(3, round(n_donors^(1/4)))).
+    pub knots: Option<usize>,
     /// psm: `logit` (default) or `probit` score model.
     pub score: Option<String>,
     pub ate: Option<bool>,
@@ -71,7 +73,7 @@ impl EstimatorOptions {
     /// Names of the options that are set, with the estimators they apply to.
     fn set(&self) -> Vec<(&'static str, &'static [&'static str])> {
         let o = self;
-        let entries: [(&str, bool, &[&str]); 21] = [
+        let entries: [(&str, bool, &[&str]); 22] = [
             ("se", o.se.is_some(), SE),
             (
                 "margins",
@@ -85,6 +87,7 @@ impl EstimatorOptions {
             ("caliper", o.caliper.is_some(), PSM),
             ("kernel", o.kernel.is_some(), PSM),
             ("bandwidth", o.bandwidth.is_some(), PSM),
+            ("knots", o.knots.is_some(), PSM),
             ("score", o.score.is_some(), PSM),
             ("ate", o.ate.is_some(), PSM),
             ("common_support", o.common_support.is_some(), PSM),
@@ -182,11 +185,17 @@ impl EstimatorOptions {
             }
         };
         match method {
-            "nearest" | "radius" => {
+            "nearest" | "radius" | "spline" => {
                 only("kernel", self.kernel.is_some(), "kernel, llr")?;
                 only("bandwidth", self.bandwidth.is_some(), "kernel, llr")?;
             }
-            _ => only("caliper", self.caliper.is_some(), "nearest, radius")?,
+            _ => {}
+        }
+        if !matches!(method, "nearest" | "radius") {
+            only("caliper", self.caliper.is_some(), "nearest, radius")?;
+        }
+        if method != "spline" {
+            only("knots", self.knots.is_some(), "spline")?;
         }
         if method != "nearest" {
             only("k", self.k.is_some(), "nearest")?;
@@ -209,8 +218,9 @@ impl EstimatorOptions {
                 kernel: kernel(Kernel::Tricube)?,
                 bandwidth,
             }),
+            "spline" => Ok(Method::Spline { knots: self.knots }),
             other => Err(format!(
-                "`method = \"{other}\"`: expected nearest, radius, kernel or llr"
+                "`method = \"{other}\"`: expected nearest, radius, kernel, llr or spline"
             )),
         }
     }
@@ -259,6 +269,16 @@ mod tests {
                 kernel: Kernel::Epanechnikov,
                 bandwidth: DEFAULT_BANDWIDTH
             }
+        );
+        assert_eq!(
+            opts("method = \"spline\"\nknots = 5").psm_method().unwrap(),
+            Method::Spline { knots: Some(5) }
+        );
+        assert!(
+            opts("knots = 5")
+                .psm_method()
+                .unwrap_err()
+                .contains("`knots`")
         );
         assert!(
             opts("method = \"kernel\"\nk = 2")

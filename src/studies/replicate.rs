@@ -19,7 +19,7 @@ pub struct ReplicationRow {
     pub published_se: Option<f64>,
     pub synthetic: Option<f64>,
     pub synthetic_se: Option<f64>,
-    /// Why a number is missing ("not yet available", a fit warning, ...).
+    /// Why a number is missing (a failed fit, ...) or a fit warning.
     pub note: Option<String>,
 }
 

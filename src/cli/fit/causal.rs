@@ -48,13 +48,14 @@ fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
     }
 }
 
-fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 8] {
+fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 9] {
     [
         (args.causal.score != "logit", "--score"),
         (args.causal.k.is_some(), "--k"),
         (args.causal.caliper.is_some(), "--caliper"),
         (args.causal.bandwidth.is_some(), "--bandwidth"),
         (args.causal.kernel.is_some(), "--kernel"),
+        (args.causal.knots.is_some(), "--knots"),
         (args.causal.common_support, "--common-support"),
         (args.causal.ate, "--ate"),
         (args.causal.bootstrap.is_some(), "--bootstrap"),
@@ -171,6 +172,9 @@ fn parse_kernel(s: Option<&str>, default: Kernel) -> anyhow::Result<Kernel> {
 /// The matching method of `--method` and its options.
 fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
     let method = args.method.as_deref().unwrap_or("nn");
+    if method != "spline" && args.causal.knots.is_some() {
+        anyhow::bail!("--knots applies to --method spline, not {method}");
+    }
     let only_nn = |m: &str| -> anyhow::Result<()> {
         if args.causal.k.is_some() {
             anyhow::bail!("--k applies to --method nn, not {m}");
@@ -218,9 +222,19 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
                 }
             }
         }
-        other => {
-            anyhow::bail!("invalid --method `{other}` for psm: expected nn, radius, kernel or llr")
+        "spline" => {
+            only_nn(method)?;
+            no_kernel(method)?;
+            if args.causal.caliper.is_some() {
+                anyhow::bail!("--caliper applies to --method nn or radius, not spline");
+            }
+            Method::Spline {
+                knots: args.causal.knots,
+            }
         }
+        other => anyhow::bail!(
+            "invalid --method `{other}` for psm: expected nn, radius, kernel, llr or spline"
+        ),
     })
 }
 

@@ -64,7 +64,7 @@ pub struct FitArgs {
     #[arg(long)]
     pub json: bool,
     /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
-    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear).
+    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear), spline.
     #[arg(long)]
     pub method: Option<String>,
     /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
@@ -140,6 +140,9 @@ pub struct CausalArgs {
     /// Kernel (psm kernel, llr): epan (kernel default), gaussian, tricube (llr default), uniform.
     #[arg(long)]
     pub kernel: Option<String>,
+    /// Knots of the natural cubic spline (psm spline; default max(3, round(n_controls^(1/4)))).
+    #[arg(long)]
+    pub knots: Option<usize>,
     /// Drop units outside the other arm's score range (psm).
     #[arg(long)]
     pub common_support: bool,

@@ -10,6 +10,7 @@
 //! [`Imputation`] keeps, per donor, sum_i w_ij and sum_i w_ij^2, which the
 //! balance table and the Abadie-Imbens variance need.
 
+use super::spline;
 use super::window_sums::WindowSums;
 
 /// Smoothing kernel K(u) on the standardised distance u = (p_j - p_i) / h.
@@ -63,6 +64,10 @@ pub enum Method {
     /// p_j - p_i: w_ij = K_ij (S2 - d_j S1) / (S0 S2 - S1^2), S_r = sum K d^r
     /// (Fan 1992; psmatch2 `llr`).
     LocalLinear { kernel: Kernel, bandwidth: f64 },
+    /// Natural cubic regression spline of the donors' Y on their score,
+    /// evaluated at the target's score (psmatch2 `spline`; see
+    /// [`super::spline`]). `knots: None` = max(3, round(n_donors^(1/4))).
+    Spline { knots: Option<usize> },
 }
 
 /// Donors sorted by score.
@@ -172,6 +177,14 @@ pub fn impute(
     donor_y: &[f64],
     method: &Method,
 ) -> Imputation {
+    if let Method::Spline { knots } = *method {
+        let unmatched = || Imputation {
+            imputed: vec![None; targets.len()],
+            weight: vec![0.0; donor_y.len()],
+            weight_sq: vec![0.0; donor_y.len()],
+        };
+        return spline::impute(targets, donor_scores, donor_y, knots).unwrap_or_else(unmatched);
+    }
     let donors = Donors::new(donor_scores);
     let y: Vec<f64> = donors.order.iter().map(|&j| donor_y[j]).collect();
     let (mut weight, mut weight_sq) = (vec![0.0; y.len()], vec![0.0; y.len()]);
@@ -251,6 +264,7 @@ fn donor_weights(d: &Donors, s: f64, method: &Method, buf: &mut Vec<(usize, f64)
             kernel_terms(d, s, kernel, bandwidth, buf);
             local_linear(&d.scores, s, buf);
         }
+        Method::Spline { .. } => {}
     }
 }
 

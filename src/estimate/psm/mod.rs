@@ -16,6 +16,7 @@
 pub mod balance;
 pub mod matching;
 pub mod score;
+pub mod spline;
 pub mod variance;
 pub mod window_sums;
 
@@ -103,6 +104,12 @@ impl Psm {
                 if !(h > 0.0 && h.is_finite()) =>
             {
                 return bad("bandwidth", format!("must be > 0, got {h}"));
+            }
+            Method::Spline { knots: Some(k) } if k < 3 => {
+                return bad(
+                    "knots",
+                    format!("a cubic spline needs at least 3 knots, got {k}"),
+                );
             }
             _ => {}
         }

@@ -139,6 +139,7 @@ fn bandwidth(method: &Method) -> f64 {
         Method::Kernel { bandwidth, .. } | Method::LocalLinear { bandwidth, .. } => bandwidth,
         Method::Radius { caliper } => caliper,
         Method::Nearest { caliper, .. } => caliper.unwrap_or(f64::INFINITY),
+        Method::Spline { .. } => f64::INFINITY,
     }
 }
 

@@ -281,47 +281,52 @@ fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
 
 /// Table 4, propensity-score matching ATT.
 fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
-    let methods: [(&str, Option<Method>, f64, f64); 6] = [
+    let methods: [(&str, Method, f64, f64); 6] = [
         (
             "nearest neighbour 1:1",
-            Some(Method::Nearest {
+            Method::Nearest {
                 k: 1,
                 caliper: None,
-            }),
+            },
             -0.046,
             0.024,
         ),
         (
             "nearest neighbour 1:4",
-            Some(Method::Nearest {
+            Method::Nearest {
                 k: 4,
                 caliper: None,
-            }),
+            },
             -0.041,
             0.018,
         ),
         (
             "kernel (Epanechnikov, bw 0.06)",
-            Some(Method::Kernel {
+            Method::Kernel {
                 kernel: Kernel::Epanechnikov,
                 bandwidth: 0.06,
-            }),
+            },
             -0.045,
             0.013,
         ),
-        ("spline", None, -0.043, 0.016),
+        (
+            "spline (natural cubic, default knots)",
+            Method::Spline { knots: None },
+            -0.043,
+            0.016,
+        ),
         (
             "radius (caliper 0.01)",
-            Some(Method::Radius { caliper: 0.01 }),
+            Method::Radius { caliper: 0.01 },
             -0.044,
             0.014,
         ),
         (
             "local linear (tricube, bw 0.8)",
-            Some(Method::LocalLinear {
+            Method::LocalLinear {
                 kernel: Kernel::Tricube,
                 bandwidth: 0.8,
-            }),
+            },
             -0.044,
             0.014,
         ),
@@ -336,15 +341,6 @@ fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
             table: "Table 4",
             spec: format!("PSM {spec}"),
             out,
-        };
-        let Some(method) = method else {
-            r.push(
-                "att",
-                p(att, se),
-                (None, None),
-                Some("not yet available (spline matching is not implemented)".into()),
-            );
-            continue;
         };
         let fit = scored
             .as_ref()

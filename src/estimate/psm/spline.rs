@@ -1,0 +1,207 @@
+//! Spline-smoothing matching: the donors' outcome regressed on their score by
+//! a natural cubic regression spline, evaluated at each target's score.
+//!
+//! psmatch2's `spline` option smooths the comparison outcomes on the score
+//! with a cubic spline of `nknots` knots (default: the fourth root of the
+//! number of comparison units). Here the spline is the restricted cubic
+//! spline of Stone & Koo (1985) — cubic between knots, linear beyond the
+//! outer ones — with Harrell's (2015, Section 2.4.6) default knot quantiles,
+//! fitted by least squares. With basis rows b(p) = [1, p, c_1(p), ...,
+//! c_{K-2}(p)],
+//!
+//!   c_j(p) = [(p - t_j)+^3 - (p - t_{K-1})+^3 (t_K - t_j) / (t_K - t_{K-1})
+//!             + (p - t_K)+^3 (t_{K-1} - t_j) / (t_K - t_{K-1})] / (t_K - t_1)^2,
+//!
+//! (scores mapped to [0, 1] over the donors first: the spline space and the
+//! quantile knots are equivariant under that affine map, and the basis stays
+//! well conditioned when the scores span a narrow range), and G = B'B over
+//! the donors, Y_hat_i = b_i' G^-1 B'Y, so the weight of
+//! donor j in target i's counterfactual is w_ij = b_i' G^-1 b_j: summed over
+//! targets, a' b_j with a = G^-1 sum_i b_i; squared and summed,
+//! b_j' G^-1 T G^-1 b_j with T = sum_i b_i b_i'.
+
+use faer::Mat;
+
+use super::matching::Imputation;
+use crate::estimate::linalg;
+
+/// Knots when none are given: max(3, round(n_donors^(1/4))), as psmatch2.
+pub fn default_knots(n_donors: usize) -> usize {
+    ((n_donors as f64).powf(0.25).round() as usize).max(3)
+}
+
+/// Harrell's default knot quantiles for k knots (rms::rcspline.eval).
+fn knot_probs(k: usize) -> Vec<f64> {
+    match k {
+        3 => vec![0.1, 0.5, 0.9],
+        4 => vec![0.05, 0.35, 0.65, 0.95],
+        5 => vec![0.05, 0.275, 0.5, 0.725, 0.95],
+        6 => vec![0.05, 0.23, 0.41, 0.59, 0.77, 0.95],
+        7 => vec![0.025, 0.1833, 0.3417, 0.5, 0.6583, 0.8167, 0.975],
+        _ => (0..k)
+            .map(|i| 0.025 + 0.95 * i as f64 / (k - 1) as f64)
+            .collect(),
+    }
+}
+
+/// Quantile of sorted values, linear interpolation (R type 7, numpy default).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = q * (sorted.len() - 1) as f64;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Distinct knots at the default quantiles of the donor scores; fewer than
+/// three distinct values leave a straight line (no cubic terms).
+pub fn knots(scores: &[f64], k: usize) -> Vec<f64> {
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut t: Vec<f64> = knot_probs(k)
+        .into_iter()
+        .map(|q| quantile(&sorted, q))
+        .collect();
+    t.dedup();
+    if t.len() < 3 { Vec::new() } else { t }
+}
+
+/// Basis row b(p) for knots `t` (1, p and the K - 2 restricted cubic terms).
+pub fn basis(p: f64, t: &[f64]) -> Vec<f64> {
+    let mut b = vec![1.0, p];
+    let Some((&tk, &tk1)) = t.last().zip(t.len().checked_sub(2).and_then(|i| t.get(i))) else {
+        return b;
+    };
+    let cube = |v: f64| v.max(0.0).powi(3);
+    let norm = (tk - t[0]).powi(2);
+    for &tj in &t[..t.len() - 2] {
+        let c = cube(p - tj) - cube(p - tk1) * (tk - tj) / (tk - tk1)
+            + cube(p - tk) * (tk1 - tj) / (tk - tk1);
+        b.push(c / norm);
+    }
+    b
+}
+
+/// Spline counterfactuals of the targets and the donors' weights. When the
+/// donors cannot identify K knots (the basis is rank deficient, e.g. a score
+/// with few distinct values), K is lowered until they can, down to a straight
+/// line; `None` when not even a line is identified (one distinct score).
+pub fn impute(
+    targets: &[f64],
+    donor_scores: &[f64],
+    donor_y: &[f64],
+    k: Option<usize>,
+) -> Option<Imputation> {
+    let (lo, hi) = donor_scores
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let scale = if hi > lo { hi - lo } else { 1.0 };
+    let std = |p: f64| (p - lo) / scale;
+    let u: Vec<f64> = donor_scores.iter().map(|&p| std(p)).collect();
+    let rows = |s: &[f64], t: &[f64]| -> Mat<f64> {
+        let b: Vec<Vec<f64>> = s.iter().map(|&p| basis(std(p), t)).collect();
+        let width = b.first().map_or(2, Vec::len);
+        Mat::from_fn(s.len(), width, |i, j| b[i][j])
+    };
+    let k = k.unwrap_or_else(|| default_knots(donor_scores.len()));
+    let (t, bd, beta, g_inv) = (3..=k)
+        .rev()
+        .map(|kk| knots(&u, kk))
+        .chain(std::iter::once(Vec::new()))
+        .find_map(|t| {
+            let bd = rows(donor_scores, &t);
+            let (beta, g_inv) = least_squares(&bd, donor_y)?;
+            Some((t, bd, beta, g_inv))
+        })?;
+    let bt = rows(targets, &t);
+    let column = |v: Vec<f64>| Mat::from_fn(v.len(), 1, |i, _| v[i]);
+    let a = &g_inv * column(linalg::xt_vec(&bt, &vec![1.0; bt.nrows()]));
+    let m = &g_inv * linalg::weighted_gram(&bt, &vec![1.0; bt.nrows()]) * &g_inv;
+    let dot =
+        |x: &Mat<f64>, i: usize, v: &[f64]| (0..x.ncols()).map(|j| x[(i, j)] * v[j]).sum::<f64>();
+    let a: Vec<f64> = a.col(0).iter().copied().collect();
+    let imputed = (0..bt.nrows()).map(|i| Some(dot(&bt, i, &beta))).collect();
+    let weight = (0..bd.nrows()).map(|i| dot(&bd, i, &a)).collect();
+    let weight_sq = (0..bd.nrows())
+        .map(|i| {
+            let mb: Vec<f64> = (0..m.nrows())
+                .map(|r| (0..m.ncols()).map(|c| m[(r, c)] * bd[(i, c)]).sum())
+                .collect();
+            dot(&bd, i, &mb)
+        })
+        .collect();
+    Some(Imputation {
+        imputed,
+        weight,
+        weight_sq,
+    })
+}
+
+/// Least squares of `y` on `b` by tall-skinny QR (`[B | y] = Q [R, Q'y]`):
+/// the coefficients R^-1 Q'y and (B'B)^-1 = R^-1 R^-T; `None` when `B` is
+/// rank deficient.
+fn least_squares(b: &Mat<f64>, y: &[f64]) -> Option<(Vec<f64>, Mat<f64>)> {
+    let k = b.ncols();
+    if b.nrows() <= k {
+        return None;
+    }
+    let raug = linalg::tsqr_r(b, Some(y));
+    let r = raug.as_ref().get(..k, ..k);
+    if linalg::first_dependency(r, b.nrows()).is_some() {
+        return None;
+    }
+    let mut beta = Mat::from_fn(k, 1, |i, _| raug[(i, k)]);
+    r.solve_upper_triangular_in_place(beta.as_mut());
+    let mut r_inv = Mat::from_fn(k, k, |i, j| f64::from(u8::from(i == j)));
+    r.solve_upper_triangular_in_place(r_inv.as_mut());
+    let g_inv = &r_inv * r_inv.transpose();
+    Some((beta.col(0).iter().copied().collect(), g_inv))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cubic spline reproduces any straight line exactly, and the donor
+    /// weights of each target sum to one (the constant is in the basis).
+    #[test]
+    fn reproduces_lines_and_weights_sum_to_the_target_count() {
+        let p: Vec<f64> = (0..200).map(|i| ((i * 37) % 200) as f64 / 200.0).collect();
+        let y: Vec<f64> = p.iter().map(|v| 1.5 - 2.0 * v).collect();
+        let targets = [0.05, 0.33, 0.7, 0.99];
+        let imp = impute(&targets, &p, &y, Some(5)).unwrap_or_else(|| panic!("singular"));
+        for (&s, got) in targets.iter().zip(&imp.imputed) {
+            let got = got.unwrap_or(f64::NAN);
+            assert!((got - (1.5 - 2.0 * s)).abs() < 1e-10, "{s}: {got}");
+        }
+        let total: f64 = imp.weight.iter().sum();
+        assert!((total - targets.len() as f64).abs() < 1e-9, "{total}");
+    }
+
+    #[test]
+    fn basis_is_linear_beyond_the_outer_knots() {
+        let t = [0.1, 0.3, 0.5, 0.9];
+        let at = |p: f64| basis(p, &t);
+        for j in 2..4 {
+            let (a, b, c) = (at(1.0)[j], at(1.2)[j], at(1.4)[j]);
+            assert!(((c - b) - (b - a)).abs() < 1e-12, "term {j}");
+            assert_eq!(at(0.05)[j], 0.0);
+        }
+    }
+
+    /// Two distinct donor scores identify only a line: the fit falls back to
+    /// it and passes through the two group means; one distinct score
+    /// identifies nothing.
+    #[test]
+    fn few_distinct_scores_fall_back_to_fewer_knots() {
+        let p = [0.2, 0.2, 0.2, 0.6, 0.6];
+        let y = [1.0, 2.0, 3.0, 5.0, 7.0];
+        let imp = impute(&[0.2, 0.4, 0.6], &p, &y, Some(9)).unwrap_or_else(|| panic!("none"));
+        let got: Vec<f64> = imp.imputed.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        for (g, want) in got.iter().zip([2.0, 4.0, 6.0]) {
+            assert!((g - want).abs() < 1e-12, "{got:?}");
+        }
+        assert!(impute(&[0.2], &[0.3, 0.3, 0.3], &[1.0, 2.0, 3.0], None).is_none());
+    }
+}
