@@ -489,7 +489,10 @@ fn psm_bad_input_is_a_clear_error() {
     assert_user_error(&with(&["--method", "kernel", "--k", "2"]), "--k");
     assert_user_error(&with(&["--k", "0"]), "k");
     assert_user_error(&with(&["--method", "kernel", "--knots", "5"]), "--knots");
-    assert_user_error(&with(&["--method", "spline", "--knots", "2"]), "3 knots");
+    assert_user_error(
+        &with(&["--method", "spline", "--knots", "2"]),
+        "3 to 50 knots",
+    );
     assert_user_error(
         &with(&["--method", "spline", "--bandwidth", "0.1"]),
         "--bandwidth",

@@ -337,6 +337,20 @@ fn subset_errors_name_the_key_and_column() {
     );
     let err = Spec::parse(&text, "s.toml", "s").unwrap_err().to_string();
     assert!(err.contains("subset") && err.contains("x1 => 0"), "{err}");
+    // A subset that keeps no rows in some cohorts fails those replications
+    // only; the run goes on and counts them.
+    let rare = text.replace("x1 => 0", "x1 > 2.2");
+    let spec = Spec::parse(&rare, "s.toml", "s").unwrap();
+    let rec = run(
+        &Spec {
+            reps: 20,
+            n: Some(40),
+            ..spec
+        },
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(rec.estimators[0].failures > 0, "{:?}", rec.estimators[0]);
     let text = text.replace("x1 => 0", "nosuch == 1");
     let spec = Spec::parse(&text, "s.toml", "s").unwrap();
     let err = run(&Spec { reps: 2, ..spec }, &RunOptions::default())

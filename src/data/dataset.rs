@@ -345,7 +345,8 @@ impl Dataset {
     }
 
     /// The rows `rows` (0-based, ascending), keeping their source lines for
-    /// error messages.
+    /// error messages (row numbers in later messages count within the
+    /// selection; the line is the file's).
     pub fn select_rows(&self, rows: &[usize]) -> Dataset {
         let columns = self
             .columns

@@ -74,7 +74,10 @@ impl TryFrom<&str> for Subset {
             .ok_or_else(|| bad("expected `COLUMN OP VALUE` with OP one of ==, !=, <, <=, >, >="))?;
         let column = text[..at].trim();
         let value = text[at + token.len()..].trim();
-        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        let value = ['"', '\'']
+            .iter()
+            .find_map(|&q| value.strip_prefix(q).and_then(|v| v.strip_suffix(q)))
+            .unwrap_or(value);
         if column.is_empty() {
             return Err(bad("no column before the operator"));
         }
@@ -171,6 +174,8 @@ mod tests {
         assert_eq!(rows("x < 1"), Ok(1));
         assert_eq!(rows("region == \"south\""), Ok(2));
         assert_eq!(rows("region != south"), Ok(1));
+        assert_eq!(rows("region == 'south'"), Ok(2));
+        assert!(rows("region == \"south'").is_err());
     }
 
     #[test]

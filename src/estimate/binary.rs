@@ -172,8 +172,9 @@ impl BinaryModel {
     /// Fitted index only, Newton started at `start` (a bootstrap refit
     /// warm-started at the full-sample estimate), with optional frequency
     /// weights (a resample's distinct rows and their counts): no covariance
-    /// or statistics, and non-convergence is an error. The design is taken
-    /// to have the shape and 0/1 outcome of the one first fitted.
+    /// or statistics, and non-convergence, collinearity and separation are
+    /// errors, as in [`BinaryModel::fit`]. The design is taken to have the
+    /// shape and 0/1 outcome of the one first fitted.
     pub fn refit(
         &self,
         d: &Design,
@@ -181,6 +182,7 @@ impl BinaryModel {
         start: Vec<f64>,
     ) -> Result<Vec<f64>, EstimateError> {
         checks::check_outcome_varies(d)?;
+        checks::check_full_rank(d)?;
         let (out, eta) = self.solve(d, w, start)?;
         if !out.converged() {
             return Err(EstimateError::NotConverged {
@@ -213,7 +215,7 @@ impl BinaryModel {
         };
         let out = newton::maximize(&lik, start, nopts);
         let eta = linalg::index(&d.x, &out.theta);
-        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names)?;
+        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names, w)?;
         if matches!(
             out.termination,
             Termination::SingularHessian | Termination::NonFinite

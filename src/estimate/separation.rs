@@ -95,12 +95,13 @@ pub fn check_after_fit(
     eta: &[f64],
     beta: &[f64],
     names: &[String],
+    w: Option<&[f64]>,
 ) -> Result<(), EstimateError> {
     let saturated = eta.iter().filter(|e| e.abs() > SATURATED_INDEX).count();
     if saturated == 0 {
         return Ok(());
     }
-    let worst = diverging_column(x, beta, names, DIVERGED_INDEX);
+    let worst = diverging_column(x, beta, names, DIVERGED_INDEX, w);
     match worst {
         Some((j, _)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),
@@ -118,20 +119,27 @@ pub fn check_after_fit(
 /// The non-constant column whose coefficient moves the index the most per
 /// standard deviation of its regressor, `|b_j| sd(x_j)`, if that exceeds
 /// `threshold`: the diverging coefficient to blame for separation.
+/// With frequency weights `w`, the SD is that of the rows repeated w_i times.
 pub fn diverging_column(
     x: &Mat<f64>,
     beta: &[f64],
     names: &[String],
     threshold: f64,
+    w: Option<&[f64]>,
 ) -> Option<(usize, f64)> {
-    let n = x.nrows() as f64;
+    let wt = |i: usize| w.map_or(1.0, |w| w[i]);
+    let n: f64 = (0..x.nrows()).map(wt).sum();
     (0..x.ncols())
         .filter(|&j| names[j] != "const")
         .map(|j| {
             let c = col(x, j);
-            let m = c.iter().sum::<f64>() / n;
-            let sd = (c.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n).sqrt();
-            (j, (beta[j] * sd).abs())
+            let m = c.iter().enumerate().map(|(i, v)| wt(i) * v).sum::<f64>() / n;
+            let ss: f64 = c
+                .iter()
+                .enumerate()
+                .map(|(i, v)| wt(i) * (v - m) * (v - m))
+                .sum();
+            (j, (beta[j] * (ss / n).sqrt()).abs())
         })
         .filter(|p| p.1 > threshold)
         .max_by(|a, b| a.1.total_cmp(&b.1))

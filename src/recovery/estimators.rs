@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 pub use super::options::EstimatorOptions;
 use super::take::Take;
-use crate::data::{Dataset, Formula, Subset, build_design};
+use crate::data::{DataError, Dataset, Formula, Subset, build_design};
 use crate::estimate::heckman::Heckman;
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::Mediation;
@@ -155,15 +155,14 @@ impl EstimatorPlan {
     /// Fit on a cohort; `seed` drives the estimator's own randomness
     /// (psm bootstrap, mediation draws).
     pub fn fit(&self, cohort: &Dataset, seed: u64) -> Result<FitResult, FitFailure> {
-        let data = |e: crate::data::DataError| FitFailure::Data(e.to_string());
         let subset = self
             .subset
             .as_ref()
             .map(|s| s.apply(cohort))
             .transpose()
-            .map_err(data)?;
+            .map_err(data_failure)?;
         let design =
-            build_design(subset.as_ref().unwrap_or(cohort), &self.formula).map_err(data)?;
+            build_design(subset.as_ref().unwrap_or(cohort), &self.formula).map_err(data_failure)?;
         let result = match &self.method {
             Method::Design(name, opts) => estimate::fit_by_name(name, &design, opts),
             Method::Lewbel(spec) => spec.fit(&design),
@@ -180,6 +179,23 @@ impl EstimatorPlan {
             .fit(&design),
         };
         result.map_err(FitFailure::Estimate)
+    }
+}
+
+/// A data error while preparing a fit. Errors that depend on the cohort drawn
+/// (a subset with no rows, a column constant or missing in this sample) fail
+/// this replication only; the others (unknown column, bad term or filter)
+/// are spec errors that stop the run.
+fn data_failure(e: DataError) -> FitFailure {
+    match e {
+        DataError::EmptySubset { .. }
+        | DataError::Constant { .. }
+        | DataError::AllMissing { .. }
+        | DataError::NoCompleteCases { .. }
+        | DataError::NonFinite { .. } => {
+            FitFailure::Estimate(EstimateError::Invalid(e.to_string()))
+        }
+        other => FitFailure::Data(other.to_string()),
     }
 }
 

@@ -34,8 +34,13 @@ pub fn check(
     if perfect == 0 {
         return Ok(());
     }
-    let worst =
-        separation::diverging_column(&design.x, &theta[..data.k()], &design.names, MAX_SD_EFFECT);
+    let worst = separation::diverging_column(
+        &design.x,
+        &theta[..data.k()],
+        &design.names,
+        MAX_SD_EFFECT,
+        None,
+    );
     match worst {
         Some((j, e)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),

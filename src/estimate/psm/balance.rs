@@ -43,6 +43,9 @@ fn moments(x: &[f64], w: &[f64]) -> (f64, f64) {
 
 /// Balance of `columns` (name, values per row) between the arms.
 /// `after_weight[i]` is the unit's weight in the matched sample (0 = unused).
+/// Regression-based matching (local linear, spline) can give donors negative
+/// weights; the after-matching moments use the positively weighted units
+/// only.
 pub fn balance(columns: &[(String, Vec<f64>)], treated: &[bool], after_weight: &[f64]) -> Balance {
     let pick = |v: &[f64], arm: bool, w: Option<&[f64]>| -> (Vec<f64>, Vec<f64>) {
         (0..v.len())

@@ -156,6 +156,32 @@ impl Donors {
     }
 }
 
+/// Positions in ascending `sorted` scores whose standardised distance
+/// u = (p - s) / h satisfies |u| <= reach (|u| < reach when `open`). u is
+/// computed exactly as the kernel weights compute it and is monotone in p, so
+/// two binary searches find the window and every path sees the same donors.
+pub(crate) fn kernel_window(
+    sorted: &[f64],
+    s: f64,
+    h: f64,
+    reach: f64,
+    open: bool,
+) -> std::ops::Range<usize> {
+    let u = |p: f64| (p - s) / h;
+    let (lo, hi) = if open {
+        (
+            sorted.partition_point(|&p| u(p) <= -reach),
+            sorted.partition_point(|&p| u(p) < reach),
+        )
+    } else {
+        (
+            sorted.partition_point(|&p| u(p) < -reach),
+            sorted.partition_point(|&p| u(p) <= reach),
+        )
+    };
+    lo..hi.max(lo)
+}
+
 /// Counterfactuals of the targets and the donors' accumulated weights.
 #[derive(Debug, Clone)]
 pub struct Imputation {
@@ -279,7 +305,7 @@ fn kernel_mean(
     h: f64,
     acc: (&mut [f64], &mut [f64]),
 ) -> Option<f64> {
-    let win = d.window(s, h * kernel.reach());
+    let win = kernel_window(&d.scores, s, h, kernel.reach(), false);
     let k: Vec<f64> = d.scores[win.clone()]
         .iter()
         .map(|&p| kernel.weight((p - s) / h))
@@ -313,7 +339,7 @@ fn lanes_sum(v: impl Iterator<Item = f64>) -> f64 {
 }
 
 fn kernel_terms(d: &Donors, s: f64, kernel: Kernel, h: f64, buf: &mut Vec<(usize, f64)>) {
-    for r in d.window(s, h * kernel.reach()) {
+    for r in kernel_window(&d.scores, s, h, kernel.reach(), false) {
         let w = kernel.weight((d.scores[r] - s) / h);
         if w > 0.0 {
             buf.push((r, w));

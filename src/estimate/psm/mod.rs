@@ -105,10 +105,13 @@ impl Psm {
             {
                 return bad("bandwidth", format!("must be > 0, got {h}"));
             }
-            Method::Spline { knots: Some(k) } if k < 3 => {
+            Method::Spline { knots: Some(k) } if !(3..=spline::MAX_KNOTS).contains(&k) => {
                 return bad(
                     "knots",
-                    format!("a cubic spline needs at least 3 knots, got {k}"),
+                    format!(
+                        "a cubic spline needs 3 to {} knots, got {k}",
+                        spline::MAX_KNOTS
+                    ),
                 );
             }
             _ => {}

@@ -187,4 +187,27 @@ mod tests {
             assert!(worst < 1e-9, "{model:?}: {worst}");
         }
     }
+
+    /// A resample that makes two columns collinear is rejected by the refit
+    /// exactly as by a fresh fit, not kept on a rounding-singular Hessian.
+    #[test]
+    fn refit_rejects_resamples_that_are_collinear() {
+        let mut sd = design(300);
+        let x = Mat::from_fn(300, 4, |i, j| match j {
+            3 if i < 4 => 1.0 - sd.x[(i, 2)],
+            3 => sd.x[(i, 2)],
+            _ => sd.x[(i, j)],
+        });
+        sd.x = x;
+        sd.names.push("c".into());
+        let idx: Vec<usize> = (0..300).map(|i| 4 + (i * 7) % 296).collect();
+        for model in [ScoreModel::Logit, ScoreModel::Probit] {
+            let start: Vec<f64> = match model.fit(&sd) {
+                Ok(f) => f.beta.iter().copied().collect(),
+                Err(e) => panic!("{model:?} full sample: {e}"),
+            };
+            assert!(model.fit(&resample(&sd, &idx)).is_err());
+            assert!(model.refit(&sd, &idx, &start).is_none(), "{model:?}");
+        }
+    }
 }

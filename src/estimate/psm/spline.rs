@@ -25,9 +25,13 @@ use faer::Mat;
 use super::matching::Imputation;
 use crate::estimate::linalg;
 
-/// Knots when none are given: max(3, round(n_donors^(1/4))), as psmatch2.
+/// Most knots a spline may have (the default reaches it at 5.6 million donors).
+pub const MAX_KNOTS: usize = 50;
+
+/// Knots when none are given: max(3, round(n_donors^(1/4))), as psmatch2,
+/// at most [`MAX_KNOTS`].
 pub fn default_knots(n_donors: usize) -> usize {
-    ((n_donors as f64).powf(0.25).round() as usize).max(3)
+    ((n_donors as f64).powf(0.25).round() as usize).clamp(3, MAX_KNOTS)
 }
 
 /// Harrell's default knot quantiles for k knots (rms::rcspline.eval).
@@ -84,13 +88,17 @@ pub fn basis(p: f64, t: &[f64]) -> Vec<f64> {
 /// Spline counterfactuals of the targets and the donors' weights. When the
 /// donors cannot identify K knots (the basis is rank deficient, e.g. a score
 /// with few distinct values), K is lowered until they can, down to a straight
-/// line; `None` when not even a line is identified (one distinct score).
+/// line; `None` when not even a line is identified (one distinct score). K is at
+/// most the number of distinct donor scores.
 pub fn impute(
     targets: &[f64],
     donor_scores: &[f64],
     donor_y: &[f64],
     k: Option<usize>,
 ) -> Option<Imputation> {
+    if donor_scores.is_empty() {
+        return None;
+    }
     let (lo, hi) = donor_scores
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
@@ -104,7 +112,13 @@ pub fn impute(
         let width = b.first().map_or(2, Vec::len);
         Mat::from_fn(s.len(), width, |i, j| b[i][j])
     };
-    let k = k.unwrap_or_else(|| default_knots(donor_scores.len()));
+    let mut distinct = u.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let k = k
+        .unwrap_or_else(|| default_knots(donor_scores.len()))
+        .min(MAX_KNOTS)
+        .min(distinct.len());
     let (t, bd, beta, g_inv) = (3..=k)
         .rev()
         .map(|kk| knots(&u, kk))
@@ -203,5 +217,6 @@ mod tests {
             assert!((g - want).abs() < 1e-12, "{got:?}");
         }
         assert!(impute(&[0.2], &[0.3, 0.3, 0.3], &[1.0, 2.0, 3.0], None).is_none());
+        assert!(impute(&[0.2], &[], &[], Some(5)).is_none());
     }
 }
