@@ -182,8 +182,16 @@ impl BinaryModel {
         start: Vec<f64>,
     ) -> Result<Vec<f64>, EstimateError> {
         checks::check_outcome_varies(d)?;
-        checks::check_full_rank(d)?;
         let (out, eta) = self.solve(d, w, start)?;
+        // X'WX has the rank of X (every weight is positive), so its pivoted
+        // QR finds the collinearity a resample can create, at O(k^3) instead
+        // of a QR of X.
+        let neg_h = -&out.eval.hess;
+        if let Some(cols) = linalg::gram_dependency(neg_h.as_ref()) {
+            return Err(EstimateError::Collinear {
+                columns: cols.iter().map(|&j| d.names[j].clone()).collect(),
+            });
+        }
         if !out.converged() {
             return Err(EstimateError::NotConverged {
                 estimator: self.link.name().into(),
