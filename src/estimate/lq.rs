@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{DataFitError, EstimateError};
-use crate::data::{Column, Dataset, Design, Formula, build_design_owned};
+use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
 
 /// Name of the column `fit --lq` adds.
 pub const LQ_COLUMN: &str = "lq";
@@ -79,21 +79,31 @@ pub fn append_lq_column(
 }
 
 /// Read the columns `formula` uses from a CSV file, with [`LQ_COLUMN`]
-/// computed from `cols` (it replaces any `lq` column of the file), and build
-/// the design.
-pub fn load_design_with_lq(
+/// computed from `lq` on the whole file (it replaces any `lq` column of the
+/// file), then keep the rows of `subset`, and build the design.
+pub fn load_design_with(
     path: &Path,
     formula: &Formula,
-    cols: &LqColumns,
+    lq: Option<&LqColumns>,
+    subset: Option<&Subset>,
 ) -> Result<Design, DataFitError> {
-    let mut wanted: Vec<&str> = formula
-        .columns()
-        .into_iter()
-        .filter(|c| *c != LQ_COLUMN)
-        .collect();
-    wanted.extend(cols.columns());
+    let mut wanted: Vec<&str> = formula.columns();
+    if let Some(cols) = lq {
+        wanted.retain(|c| *c != LQ_COLUMN);
+        wanted.extend(cols.columns());
+    }
+    if let Some(s) = subset {
+        wanted.push(&s.column);
+    }
+    let mut seen = std::collections::HashSet::new();
+    wanted.retain(|c| seen.insert(*c));
     let mut ds = Dataset::read_csv_columns(path, &wanted)?;
-    append_lq_column(&mut ds, cols, LQ_COLUMN)?;
+    if let Some(cols) = lq {
+        append_lq_column(&mut ds, cols, LQ_COLUMN)?;
+    }
+    if let Some(s) = subset {
+        ds = s.apply(&ds)?;
+    }
     Ok(build_design_owned(ds, formula)?)
 }
 

@@ -9,10 +9,10 @@ mod causal;
 use anyhow::Context;
 use clap::Args;
 
-use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned, load_design};
+use crate::data::{Column, Dataset, Design, Formula, Subset, load_design};
 use crate::estimate::factor::{FactorOptions, fit_factor};
 use crate::estimate::interaction::{self, InteractionOptions};
-use crate::estimate::lq::{LQ_COLUMN, LqColumns, append_lq_column};
+use crate::estimate::lq::{LqColumns, load_design_with};
 use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
@@ -253,24 +253,12 @@ pub(crate) fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Resu
     if subset.is_none() && lq.is_none() {
         return Ok(load_design(&args.data, formula)?);
     }
-    let mut wanted: Vec<&str> = formula.columns();
-    if let Some(cols) = &lq {
-        wanted.retain(|c| *c != LQ_COLUMN);
-        wanted.extend(cols.columns());
-    }
-    if let Some(s) = &subset {
-        wanted.push(&s.column);
-    }
-    let mut seen = std::collections::HashSet::new();
-    wanted.retain(|c| seen.insert(*c));
-    let mut ds = Dataset::read_csv_columns(&args.data, &wanted)?;
-    if let Some(cols) = &lq {
-        append_lq_column(&mut ds, cols, LQ_COLUMN)?;
-    }
-    if let Some(s) = &subset {
-        ds = s.apply(&ds)?;
-    }
-    Ok(build_design_owned(ds, formula)?)
+    Ok(load_design_with(
+        &args.data,
+        formula,
+        lq.as_ref(),
+        subset.as_ref(),
+    )?)
 }
 
 /// `fit factor`: the one-factor index of the `--x` items; with `--out`, the
@@ -293,15 +281,16 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         ..FactorOptions::default()
     };
     let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;
-    let mut ds = match (&args.out, &subset) {
-        (None, None) => Dataset::read_csv_columns(&args.data, &items)?,
-        (None, Some(s)) if !items.contains(&s.column.as_str()) => {
-            let mut wanted = items.clone();
-            wanted.push(&s.column);
-            Dataset::read_csv_columns(&args.data, &wanted)?
-        }
-        (None, Some(_)) => Dataset::read_csv_columns(&args.data, &items)?,
-        (Some(_), _) => Dataset::read_csv(&args.data)?,
+    let mut wanted = items.clone();
+    if let Some(s) = subset
+        .as_ref()
+        .filter(|s| !items.contains(&s.column.as_str()))
+    {
+        wanted.push(&s.column);
+    }
+    let mut ds = match &args.out {
+        None => Dataset::read_csv_columns(&args.data, &wanted)?,
+        Some(_) => Dataset::read_csv(&args.data)?,
     };
     if let Some(s) = &subset {
         ds = s.apply(&ds)?;

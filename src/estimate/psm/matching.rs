@@ -150,10 +150,16 @@ impl Donors {
 
     /// Sorted positions r with |scores[r] - s| <= h.
     fn window(&self, s: f64, h: f64) -> std::ops::Range<usize> {
-        let lo = self.scores.partition_point(|&p| p < s - h);
-        let hi = self.scores.partition_point(|&p| p <= s + h);
-        lo..hi.max(lo)
+        closed_window(&self.scores, s, h)
     }
+}
+
+/// Positions in ascending `sorted` scores with s - h <= p <= s + h (radius
+/// matching's window).
+pub(crate) fn closed_window(sorted: &[f64], s: f64, h: f64) -> std::ops::Range<usize> {
+    let lo = sorted.partition_point(|&p| p < s - h);
+    let hi = sorted.partition_point(|&p| p <= s + h);
+    lo..hi.max(lo)
 }
 
 /// Positions in ascending `sorted` scores whose standardised distance

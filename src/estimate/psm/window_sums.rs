@@ -22,7 +22,7 @@
 //! the mean, so the result always agrees with the direct sums to about that
 //! tolerance.
 
-use super::matching::{Kernel, Method, kernel_window};
+use super::matching::{Kernel, Method, closed_window, kernel_window};
 
 /// Largest error (relative to 1 + |mean|) accepted from the closed form.
 const MEAN_TOL: f64 = 1e-11;
@@ -122,9 +122,8 @@ impl WindowSums {
     pub fn mean(&self, s: f64, method: &Method) -> Option<f64> {
         let centred = match *method {
             Method::Radius { caliper: h } => {
-                let lo = self.p.partition_point(|&v| v < s - h);
-                let hi = self.p.partition_point(|&v| v <= s + h).max(lo);
-                self.flat(lo, hi)
+                let w = closed_window(&self.p, s, h);
+                self.flat(w.start, w.end)
             }
             Method::Kernel {
                 kernel: Kernel::Uniform,
