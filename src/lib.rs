@@ -4,6 +4,7 @@
 //! -> survey measurement -> cohort -> estimators -> recovery diagnostics ->
 //! report. The `migsim` binary is a thin clap shell over this library.
 
+pub mod calibrate;
 pub mod cli;
 pub mod data;
 pub mod estimate;

@@ -46,6 +46,10 @@ pub struct ScenarioFile {
     #[serde(default, rename = "intervention")]
     pub interventions: Vec<Spanned<InterventionFile>>,
     pub sweep: Option<Spanned<SweepFile>>,
+    /// Written by `migsim calibrate --out`: estimates and covariance of the
+    /// free parameters (see [`crate::calibrate::CalibrationTable`]); a run
+    /// uses the `[baseline]` table and leaves this one to `[uncertainty]`.
+    pub calibration: Option<Table>,
 }
 
 /// One `[[intervention]]` as written.
