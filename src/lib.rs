@@ -14,5 +14,6 @@ pub mod recovery;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod shard;
 pub mod studies;
 pub mod zenou;

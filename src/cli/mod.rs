@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand};
 pub mod cohort;
 pub mod fit;
 pub mod lq;
+pub mod merge;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod slurm;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -35,6 +37,10 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
+    Merge(merge::MergeArgs),
+    /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Run a parsed command.
@@ -47,5 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Slurm(args) => slurm::run(args),
     }
 }
