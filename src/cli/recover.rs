@@ -39,19 +39,10 @@ pub struct RecoverArgs {
 }
 
 pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
-    let mut input = SpecInput::load(&args.file)?;
-    for (flag, v) in [("--reps", args.reps), ("--n", args.n)] {
-        if v == Some(0) {
-            anyhow::bail!("{flag} must be at least 1");
-        }
-    }
-    let spec = &mut input.spec;
-    spec.reps = args.reps.unwrap_or(spec.reps);
-    spec.seed = args.seed.unwrap_or(spec.seed);
-    spec.n = args.n.or(spec.n);
     if let Some(world) = shard::mpi::world() {
-        return run_mpi(&args, &input, &world);
+        return run_mpi(&args, &world);
     }
+    let input = load(&args)?;
     if let Some(shard) = args.shard {
         return run_shard(&args, &input, shard);
     }
@@ -102,6 +93,21 @@ pub fn report(rec: &Recovery, dir: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The spec with the command-line overrides applied.
+fn load(args: &RecoverArgs) -> anyhow::Result<SpecInput> {
+    let mut input = SpecInput::load(&args.file)?;
+    for (flag, v) in [("--reps", args.reps), ("--n", args.n)] {
+        if v == Some(0) {
+            anyhow::bail!("{flag} must be at least 1");
+        }
+    }
+    let spec = &mut input.spec;
+    spec.reps = args.reps.unwrap_or(spec.reps);
+    spec.seed = args.seed.unwrap_or(spec.seed);
+    spec.n = args.n.or(spec.n);
+    Ok(input)
+}
+
 fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::Result<()> {
     let slice = shard.resolve()?;
     let dir = args.out.clone().unwrap_or_else(|| {
@@ -115,7 +121,11 @@ fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::
 }
 
 /// Under `mpirun`: ranks split the replications, rank 0 pools and writes.
-fn run_mpi(args: &RecoverArgs, input: &SpecInput, world: &shard::mpi::World) -> anyhow::Result<()> {
+fn run_mpi(args: &RecoverArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
+    if args.shard.is_some() {
+        world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
+    }
+    let input = &world.ok_or_abort(load(args));
     let slice = world.slice();
     let start = std::time::Instant::now();
     let (indices, rows) = world.ok_or_abort(input.rows(slice, &RunOptions::default()));

@@ -82,6 +82,9 @@ fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<()> {
 
 /// Under `mpirun`: ranks split the replications, rank 0 pools and writes.
 fn run_mpi(args: &RunArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
+    if args.shard.is_some() {
+        world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
+    }
     let input = world.ok_or_abort(ScenarioInput::load(&args.file));
     let slice = world.slice();
     let start = std::time::Instant::now();
