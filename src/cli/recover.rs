@@ -42,6 +42,10 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
     spec.reps = args.reps.unwrap_or(spec.reps);
     spec.seed = args.seed.unwrap_or(spec.seed);
     spec.n = args.n.or(spec.n);
+    let dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
+    crate::io::check_writable(&dir)?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = ProgressBar::new(spec.reps as u64);
         if let Ok(style) =
@@ -68,9 +72,6 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         pb.finish_and_clear();
     }
     let rec = result?;
-    let dir = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
     recovery::write_outputs(&rec, &dir)?;
     if args.json {
         println!("{}", serde_json::to_string(&rec.to_json())?);

@@ -29,11 +29,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         study: scn.study,
         n: scn.n,
     };
+    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
+    crate::io::check_writable(&dir)?;
     let bar = Progress::new();
     let runs = scenario::run(&scn, &model, &|done, total| bar.update(done, total))?;
     bar.finish();
     let summary = Summary::of(&runs);
-    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
     let files = output::write_all(&dir, &runs, &summary)?;
     if args.json {
         println!("{}", serde_json::to_string(&summary)?);
