@@ -76,9 +76,21 @@ fn a_failing_rank_ends_the_job_with_its_message() {
         err.contains("MPI rank") && err.contains("no/such/spec.toml"),
         "{err}"
     );
-    assert!(!root.path().join("out").exists(), "output written despite a failed rank");
+    assert!(
+        !root.path().join("out").exists(),
+        "output written despite a failed rank"
+    );
     // More ranks than replications: every rank says so.
-    let mut few = vec!["recover", RECOVER_SPEC, "--out", &o, "--reps", "2", "--n", "150"];
+    let mut few = vec![
+        "recover",
+        RECOVER_SPEC,
+        "--out",
+        &o,
+        "--reps",
+        "2",
+        "--n",
+        "150",
+    ];
     few.truncate(8);
     let out = mpirun(&[app(3, &few)]);
     assert!(!out.status.success());

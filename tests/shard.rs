@@ -77,7 +77,10 @@ fn shard_auto_reads_the_slurm_array_variables() {
     a.extend_from_slice(&RECOVER_SIZE);
     ok(&migsim_env(
         &a,
-        &[("SLURM_ARRAY_TASK_ID", "2"), ("SLURM_ARRAY_TASK_COUNT", "3")],
+        &[
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ],
     ));
     ok(&recover_shard("2/3", &fixed, &[]));
     let rows = |d: &Path| std::fs::read(d.join("rows.jsonl")).unwrap();
@@ -106,7 +109,10 @@ fn a_failed_shard_is_rerun_alone_and_the_merge_then_succeeds() {
     assert!(err.contains(&s(&dirs[1])) && err.contains("rerun"), "{err}");
     // Without its folder, the missing indices and the shard to rerun are named.
     let err = fails(&merge(&[refs[0], refs[2]], &r.join("m")));
-    assert!(err.contains("2..=3") && err.contains("--shard 2/3"), "{err}");
+    assert!(
+        err.contains("2..=3") && err.contains("--shard 2/3"),
+        "{err}"
+    );
     assert!(!r.join("m").exists(), "a refused merge wrote output");
     ok(&recover_shard("2/3", &dirs[1], &[]));
     ok(&merge(&refs, &r.join("m")));
@@ -164,14 +170,23 @@ fn corrupt_foreign_truncated_and_duplicated_shards_are_refused_by_name() {
     assert!(err.contains(&s(&f2)) && err.contains("spec"), "{err}");
     // Duplicated indices: the same shard twice, and an overlapping slice.
     let err = fails(&merge(&[&a, &b, &a], &out));
-    assert!(err.contains("held by both") && err.contains(&s(&a)), "{err}");
+    assert!(
+        err.contains("held by both") && err.contains(&s(&a)),
+        "{err}"
+    );
     let c = r.join("c");
     ok(&recover_shard("2/3", &c, &[]));
     let err = fails(&merge(&[&a, &b, &c], &out));
-    assert!(err.contains("held by both") && err.contains(&s(&c)), "{err}");
+    assert!(
+        err.contains("held by both") && err.contains(&s(&c)),
+        "{err}"
+    );
     // Not a shard at all.
     let err = fails(&merge(&[&a, r], &out));
-    assert!(err.contains(&s(r)) && err.contains("manifest.json"), "{err}");
+    assert!(
+        err.contains(&s(r)) && err.contains("manifest.json"),
+        "{err}"
+    );
     assert!(!out.exists(), "a refused merge wrote output");
     ok(&merge(&[&b, &a], &out));
 }
@@ -189,7 +204,10 @@ fn bad_shard_arguments_get_one_clear_error() {
         let out = migsim(&a);
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(want) && !err.contains("panicked"), "{arg}: {err}");
+        assert!(
+            err.contains(want) && !err.contains("panicked"),
+            "{arg}: {err}"
+        );
     }
     let root = tempfile::tempdir().unwrap();
     let err = fails(&recover_shard("8/8", root.path(), &[]));

@@ -66,20 +66,41 @@ fn check(cmd: &str, spec: &str, extra: &[&str], shards: usize) {
     let log = root.path().join("sbatch.log");
     std::fs::write(
         fake.join("sbatch"),
-        format!("#!/bin/sh\necho \"$@\" >> '{}'\necho '4242;cluster'\n", log.display()),
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\necho '4242;cluster'\n",
+            log.display()
+        ),
     )
     .unwrap();
-    Command::new("chmod").arg("+x").arg(fake.join("sbatch")).status().unwrap();
-    let path = format!("{}:{}", fake.display(), std::env::var("PATH").unwrap_or_default());
+    Command::new("chmod")
+        .arg("+x")
+        .arg(fake.join("sbatch"))
+        .status()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        fake.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let out = Command::new("sh")
         .arg(jobs.join("submit.sh"))
         .env("PATH", path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let calls = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = calls.lines().collect();
-    assert_eq!(lines, ["--parsable array.sbatch", "--dependency=afterok:4242 merge.sbatch"]);
+    assert_eq!(
+        lines,
+        [
+            "--parsable array.sbatch",
+            "--dependency=afterok:4242 merge.sbatch"
+        ]
+    );
 }
 
 #[test]

@@ -57,3 +57,37 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Slurm(args) => slurm::run(args),
     }
 }
+
+/// The message of an error and its causes joined by ": ", leaving out a cause
+/// whose text the message already contains (errors that print their source
+/// inline would otherwise repeat it, as in "File exists: File exists").
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod error_message_tests {
+    #[test]
+    fn causes_are_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "File exists");
+        let e = anyhow::Error::new(io).context("cannot write x: File exists");
+        assert_eq!(super::error_message(&e), "cannot write x: File exists");
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(io).context("cannot read data.csv");
+        assert_eq!(
+            super::error_message(&e),
+            "cannot read data.csv: no such file"
+        );
+    }
+}

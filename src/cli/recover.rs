@@ -47,6 +47,11 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         return run_shard(&args, &input, shard);
     }
     let spec = &input.spec;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
+    crate::io::check_writable(&dir)?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = ProgressBar::new(spec.reps as u64);
         if let Ok(style) =
@@ -73,10 +78,6 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         pb.finish_and_clear();
     }
     let rec = result?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
     report(&rec, &dir, args.json)
 }
 
@@ -115,6 +116,7 @@ fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::
             .join(&input.spec.name)
             .join(format!("shard-{}-of-{}", slice.k, slice.n))
     });
+    crate::io::check_writable(&dir)?;
     let opts = RunOptions::default();
     let manifest = input.run_shard(slice, &opts, &dir)?;
     super::merge::print_shard(&manifest, &dir, args.json)

@@ -41,10 +41,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         study: scn.study,
         n: scn.n,
     };
+    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
+    crate::io::check_writable(&dir)?;
     let bar = Progress::new();
     let runs = scenario::run(&scn, &model, &|done, total| bar.update(done, total))?;
     bar.finish();
-    report(&runs, args.out, args.json)
+    report(&runs, Some(dir), args.json)
 }
 
 /// Summarise, write and print a finished run (one process, merged shards
@@ -74,6 +76,7 @@ fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<()> {
     let dir = args.out.clone().unwrap_or_else(|| {
         output::default_dir(&input.scn.name).join(format!("shard-{}-of-{}", slice.k, slice.n))
     });
+    crate::io::check_writable(&dir)?;
     let bar = Progress::new();
     let manifest = input.run_shard(slice, &|done, total| bar.update(done, total), &dir)?;
     bar.finish();

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use super::ShardError;
 use super::manifest::{FORMAT, Manifest, sha256_hex};
 use super::slice::Slice;
-use crate::io::write_atomic;
+use crate::io::write_dir_atomic;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const ROWS: &str = "rows.jsonl";
@@ -73,8 +73,8 @@ fn rows_bytes(rows: &[String]) -> String {
     s
 }
 
-/// Write a finished shard into `dir`: any old manifest is removed first,
-/// then the spec and rows, then the manifest, each file whole.
+/// Write a finished shard into `dir`: the spec, the rows and the manifest
+/// replace the folder's file set as a whole (`io::write_dir_atomic`).
 pub fn write(
     dir: &Path,
     meta: &Meta<'_>,
@@ -83,14 +83,15 @@ pub fn write(
     elapsed_s: f64,
 ) -> Result<Manifest, ShardError> {
     let manifest = meta.manifest(indices, rows, elapsed_s);
-    let old = dir.join(MANIFEST);
-    if old.exists() {
-        fs::remove_file(&old).map_err(|source| ShardError::Read { path: old, source })?;
-    }
-    write_atomic(&dir.join(SPEC), meta.spec_text.as_bytes())?;
-    write_atomic(&dir.join(ROWS), rows_bytes(rows).as_bytes())?;
     let json = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
-    write_atomic(&dir.join(MANIFEST), json.as_bytes())?;
+    write_dir_atomic(
+        dir,
+        &[
+            (SPEC, meta.spec_text.as_bytes().to_vec()),
+            (ROWS, rows_bytes(rows).into_bytes()),
+            (MANIFEST, json.into_bytes()),
+        ],
+    )?;
     Ok(manifest)
 }
 
