@@ -92,6 +92,15 @@ pub struct Recovery {
 /// Run every replication of `spec` and summarise.
 pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError> {
     let start = Instant::now();
+    // Every replication's record (truths and one estimate row per target) is kept.
+    let targets: usize = spec.estimators.iter().map(|e| e.targets.len()).sum();
+    crate::resources::check_items(
+        "reps",
+        spec.reps,
+        spec.reps as u128,
+        128 + 64 * targets as u128 + 8 * spec.estimands.len() as u128,
+        "replications",
+    )?;
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
         (0..spec.reps)
             .into_par_iter()

@@ -61,6 +61,14 @@ pub fn run<M: Model>(
 ) -> Result<Runs, ScenarioError> {
     let arms = plan(scn, model)?;
     let reps = scn.replications;
+    // Seeds and one small outcome per (arm, replication) are held at once.
+    crate::resources::check_items(
+        "replications",
+        reps,
+        arms.len() as u128 * reps as u128,
+        64,
+        "simulations",
+    )?;
     let seeds: Vec<u64> = (0..reps).map(|r| replication_seed(scn.seed, r)).collect();
     let total = arms.len() * reps;
     let sim = |a: usize, r: usize| {
@@ -75,6 +83,20 @@ pub fn run<M: Model>(
     };
     let pilot = sim(0, 0)?;
     let metrics = tracked_metrics(scn, &pilot)?;
+    let per_outcome = 64
+        + 8 * metrics.len()
+        + pilot
+            .paths
+            .iter()
+            .map(|p| 16 * p.times.len() + 64)
+            .sum::<usize>();
+    crate::resources::check_items(
+        "replications",
+        reps,
+        arms.len() as u128 * reps as u128,
+        per_outcome as u128,
+        "simulations",
+    )?;
     let done = AtomicUsize::new(1);
     progress(1, total);
     let results: Vec<Result<Outcome, ScenarioError>> = (0..total)
