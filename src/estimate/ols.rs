@@ -187,7 +187,7 @@ fn joint_f(vs: &Mat<f64>, bs: &[f64], df_denom: f64, groups: Option<usize>) -> (
     }
     let unavailable = |why: String| {
         let note = format!(
-            "F test of all slopes unavailable: {why}; Wald tests of fewer coefficients remain valid"
+            "F test of all slopes unavailable: {why}"
         );
         (f64::NAN, f64::NAN, Some(note))
     };
