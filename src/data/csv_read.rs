@@ -238,10 +238,7 @@ fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical
     for c in codes.iter_mut().filter(|c| **c != MISSING_CODE) {
         *c = remap[*c as usize];
     }
-    let levels = entries
-        .into_iter()
-        .map(|(b, _)| level_label(&b))
-        .collect();
+    let levels = entries.into_iter().map(|(b, _)| level_label(&b)).collect();
     Categorical { levels, codes }
 }
 
