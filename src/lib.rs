@@ -14,5 +14,6 @@ pub mod recovery;
 pub mod report;
 pub mod scenario;
 pub mod seed;
+pub mod sensitivity;
 pub mod studies;
 pub mod zenou;
