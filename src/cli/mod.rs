@@ -9,6 +9,7 @@ pub mod lq;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod sensitivity;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -35,6 +36,8 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Run a parsed command.
@@ -47,5 +50,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
     }
 }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::Model;
+use super::draws::{DrawRow, check_params, draw_rows};
 use super::error::ScenarioError;
 use super::plan::{Arm, plan};
 use super::schema::Scenario;
@@ -43,6 +44,10 @@ pub struct Runs {
     pub horizon_unit: Option<String>,
     /// `outcomes[arm][rep]`.
     pub outcomes: Vec<Vec<Outcome>>,
+    /// Unit of the time paths (the study's horizon unit), where it has one.
+    pub time_unit: Option<String>,
+    /// `[uncertainty]` parameter draws, in draw order (empty without).
+    pub draws: Vec<DrawRow>,
 }
 
 impl Runs {
@@ -60,6 +65,9 @@ pub fn run<M: Model>(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Runs, ScenarioError> {
     let arms = plan(scn, model)?;
+    if let Some(u) = &scn.uncertainty {
+        check_params(scn, model, &u.keys, (&u.lower, &u.upper), u.line, "uncertainty")?;
+    }
     let reps = scn.replications;
     let seeds: Vec<u64> = (0..reps).map(|r| replication_seed(scn.seed, r)).collect();
     let total = arms.len() * reps;
@@ -99,6 +107,10 @@ pub fn run<M: Model>(
     let outcomes = (0..arms.len())
         .map(|_| flat.by_ref().take(reps).collect())
         .collect();
+    let draws = match &scn.uncertainty {
+        Some(u) => draw_rows(scn, model, u, &metrics, 0..u.draws, progress)?,
+        None => Vec::new(),
+    };
     Ok(Runs {
         scenario: scn.clone(),
         arms,
@@ -106,10 +118,12 @@ pub fn run<M: Model>(
         seeds,
         horizon_unit: scn.horizon.and(model.horizon()).map(|h| h.unit),
         outcomes,
+        time_unit: model.horizon().map(|h| h.unit),
+        draws,
     })
 }
 
-fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {
+pub fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {
     if scn.metrics.is_empty() {
         return Ok(pilot.metrics.keys().cloned().collect());
     }
