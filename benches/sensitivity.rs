@@ -15,12 +15,15 @@ fn model_run(c: &mut Criterion) {
     };
     let plan = prepare(&s, &model, None, None).expect("plan");
     let mut r = 0;
-    c.bench_function("showcase sensitivity: one model run (4 arms, n=7762)", |b| {
-        b.iter(|| {
-            r = (r + 1) % plan.design.rows();
-            design_rows(&s, &model, &plan, r..r + 1, &|_, _| {}).expect("row")
-        })
-    });
+    c.bench_function(
+        "showcase sensitivity: one model run (4 arms, n=7762)",
+        |b| {
+            b.iter(|| {
+                r = (r + 1) % plan.design.rows();
+                design_rows(&s, &model, &plan, r..r + 1, &|_, _| {}).expect("row")
+            })
+        },
+    );
 }
 
 criterion_group! {

@@ -53,9 +53,18 @@ fn every_shipped_scenario_runs_and_writes_reports() {
         let written = output::write_all(dir.path(), &runs, &summary).unwrap();
         assert_eq!(written.len(), 5);
         if summary.uncertainty.is_some() {
-            assert!(summary.effects.iter().all(|e| e.draws == 3 && e.total().is_some()));
+            assert!(
+                summary
+                    .effects
+                    .iter()
+                    .all(|e| e.draws == 3 && e.total().is_some())
+            );
             let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-            assert!(md.contains("incl. parameter uncertainty"), "{}", f.display());
+            assert!(
+                md.contains("incl. parameter uncertainty"),
+                "{}",
+                f.display()
+            );
         }
     }
     for st in StudyName::ALL {

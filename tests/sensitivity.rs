@@ -24,7 +24,9 @@ fn ishigami_outputs(n: usize, seed: u64) -> SaltelliOutputs {
         vec![PI; 3],
     )
     .unwrap();
-    let y: Vec<f64> = (0..d.rows()).map(|r| ishigami(&b.scale(&d.point(r)))).collect();
+    let y: Vec<f64> = (0..d.rows())
+        .map(|r| ishigami(&b.scale(&d.point(r))))
+        .collect();
     SaltelliOutputs::split(&y, 3).unwrap()
 }
 
@@ -106,7 +108,11 @@ fn morris_trajectories_are_valid() {
             assert!((w[1].x[i] - w[0].x[i] - step).abs() < 1e-12);
             assert!((step.abs() - d.delta()).abs() < 1e-12);
         }
-        assert!(tr.iter().flat_map(|p| &p.x).all(|x| (0.0..=1.0).contains(x)));
+        assert!(
+            tr.iter()
+                .flat_map(|p| &p.x)
+                .all(|x| (0.0..=1.0).contains(x))
+        );
     }
 }
 

@@ -36,7 +36,9 @@ fn row<'a>(rows: &'a [IndexRow], metric: &str, iv: &str, param: &str) -> &'a Ind
 
 #[test]
 fn sobol_finds_the_driving_parameter_of_each_output() {
-    let s = scn(&format!("method = \"sobol\"\nn = 256\nbootstrap = 200\n{PARAMS}"));
+    let s = scn(&format!(
+        "method = \"sobol\"\nn = 256\nbootstrap = 200\n{PARAMS}"
+    ));
     let a = analyse(&s, &scenario_fake::model(), None, None, &|_, _| {}).unwrap();
     assert_eq!(a.runs, 256 * 4);
     assert_eq!(a.outputs.len(), 4);
@@ -53,7 +55,10 @@ fn sobol_finds_the_driving_parameter_of_each_output() {
         };
         assert_eq!((z.s1, z.st), (0.0, 0.0), "{metric}/{iv}: {z:?}");
         assert!(d.s1_low <= 1.0 && 1.0 <= d.s1_high.max(1.0), "{d:?}");
-        assert!((d.s1 - 1.0).abs() < 0.05 && (d.st - 1.0).abs() < 0.05, "{d:?}");
+        assert!(
+            (d.s1 - 1.0).abs() < 0.05 && (d.st - 1.0).abs() < 0.05,
+            "{d:?}"
+        );
         assert!(d.st_low <= 1.0 && 1.0 <= d.st_high, "{d:?}");
     }
 }
@@ -110,10 +115,22 @@ fn bad_tables_name_file_line_and_key() {
         },
     };
     for (table, want) in [
-        ("params = { \"policy.nope\" = { lower = 0.0, upper = 1.0 } }", "`policy.nope` is not a numeric setting"),
-        ("params = { \"policy.level_mult\" = { lower = 1.2, upper = 1.5 } }", "exclude the baseline value 1"),
-        ("params = { \"policy.level_mult\" = { lower = 1.5, upper = 0.5 } }", "`policy.level_mult`: bounds"),
-        ("n = 1\nparams = { \"policy.level_mult\" = { lower = 0.5, upper = 1.5 } }", "`n` = 1"),
+        (
+            "params = { \"policy.nope\" = { lower = 0.0, upper = 1.0 } }",
+            "`policy.nope` is not a numeric setting",
+        ),
+        (
+            "params = { \"policy.level_mult\" = { lower = 1.2, upper = 1.5 } }",
+            "exclude the baseline value 1",
+        ),
+        (
+            "params = { \"policy.level_mult\" = { lower = 1.5, upper = 0.5 } }",
+            "`policy.level_mult`: bounds",
+        ),
+        (
+            "n = 1\nparams = { \"policy.level_mult\" = { lower = 0.5, upper = 1.5 } }",
+            "`n` = 1",
+        ),
         ("method = \"fast\"\nparams = {}", "fast"),
         ("size = 3\nparams = {}", "size"),
         ("params = {}", "`params` is empty"),

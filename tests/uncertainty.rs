@@ -62,7 +62,10 @@ fn total_interval_covers_the_true_effect() {
     }
     let cover = total as f64 / trials as f64;
     assert!((0.91..=0.985).contains(&cover), "total coverage {cover}");
-    assert!((sim_only as f64 / trials as f64) < 0.6, "sim-only {sim_only}");
+    assert!(
+        (sim_only as f64 / trials as f64) < 0.6,
+        "sim-only {sim_only}"
+    );
 }
 
 /// Draws from the calibrated file follow N(estimate, covariance): sample
@@ -144,7 +147,12 @@ fn bad_tables_name_file_line_and_key() {
     assert!(e.contains("line 11") && e.contains("`draws` = 0"), "{e}");
     let e = error_of(&scenario(20, 5, 1, &format!("{PRIOR}\nsamples = 3")));
     assert!(e.contains("line 15") && e.contains("samples"), "{e}");
-    let e = error_of(&scenario(20, 5, 1, "params = { \"policy.level_mult\" = { mean = 1.0, sd = -1.0, lower = 0.2, upper = 1.8 } }"));
+    let e = error_of(&scenario(
+        20,
+        5,
+        1,
+        "params = { \"policy.level_mult\" = { mean = 1.0, sd = -1.0, lower = 0.2, upper = 1.8 } }",
+    ));
     assert!(e.contains("`policy.level_mult`: sd"), "{e}");
 }
 
@@ -162,12 +170,20 @@ fn the_command_refuses_a_bad_table_without_writing() {
     .unwrap();
     let out = dir.path().join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_migsim"))
-        .args(["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("bad.toml line 8") && err.contains("`draws` = 0"), "{err}");
+    assert!(
+        err.contains("bad.toml line 8") && err.contains("`draws` = 0"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(!out.exists());
 }

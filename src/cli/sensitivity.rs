@@ -35,10 +35,9 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
         study: scn.study,
         n: scn.n,
     };
+    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
+    crate::io::check_writable(&dir)?;
     let a = analyse(&scn, &model, args.method, args.n, &|_, _| {})?;
-    let dir = args
-        .out
-        .unwrap_or_else(|| output::default_dir(&scn.name));
     let files = output::write_all(&dir, &a)?;
     if args.json {
         println!("{}", serde_json::to_string(&a)?);
@@ -61,7 +60,10 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
             ),
             IndexValues::Morris(m) => format!("mu* {}  sigma {}", sig(m.mu_star), sig(m.sigma)),
         };
-        println!("  {:<16} {:<20} {:<32} {v}", r.metric, r.intervention, r.param);
+        println!(
+            "  {:<16} {:<20} {:<32} {v}",
+            r.metric, r.intervention, r.param
+        );
     }
     println!("\nwrote {}", dir.display());
     for f in &files {

@@ -69,7 +69,10 @@ pub fn decimals(lo: f64, hi: f64, n: usize, style: AxisStyle) -> usize {
 pub fn label(v: f64, d: usize, style: AxisStyle) -> String {
     let x = v * style.factor;
     let s = format!("{x:.d$}");
-    if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
         return format!("0{}", style.suffix);
     }
     let sign = if style.signed && x > 0.0 { "+" } else { "" };
@@ -79,7 +82,10 @@ pub fn label(v: f64, d: usize, style: AxisStyle) -> String {
 /// Labels of the ticks plotters draws on `lo..hi`, as the charts show them.
 pub fn tick_labels(lo: f64, hi: f64, n: usize, style: AxisStyle) -> Vec<String> {
     let d = decimals(lo, hi, n, style);
-    ticks(lo, hi, n).iter().map(|&v| label(v, d, style)).collect()
+    ticks(lo, hi, n)
+        .iter()
+        .map(|&v| label(v, d, style))
+        .collect()
 }
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -120,12 +126,10 @@ pub fn effect_bars(title: &str, effects: &[&Effect], style: AxisStyle) -> Result
         * 7
         + 16;
     let (x0, x1) = range(
-        effects
-            .iter()
-            .flat_map(|e| {
-                let (tl, th) = e.total().unwrap_or((e.estimate, e.estimate));
-                [e.ci_low, e.ci_high, e.estimate, tl, th]
-            }),
+        effects.iter().flat_map(|e| {
+            let (tl, th) = e.total().unwrap_or((e.estimate, e.estimate));
+            [e.ci_low, e.ci_high, e.estimate, tl, th]
+        }),
         true,
     );
     let names: Vec<String> = effects.iter().map(|e| e.intervention.clone()).collect();
@@ -163,7 +167,10 @@ pub fn effect_bars(title: &str, effects: &[&Effect], style: AxisStyle) -> Result
             let y = (k - 1 - i) as i32;
             if let Some((lo, hi)) = e.total() {
                 let mut total = Rectangle::new(
-                    [(lo, SegmentValue::Exact(y)), (hi, SegmentValue::Exact(y + 1))],
+                    [
+                        (lo, SegmentValue::Exact(y)),
+                        (hi, SegmentValue::Exact(y + 1)),
+                    ],
                     RGBColor(120, 120, 120).mix(0.22).filled(),
                 );
                 total.set_margin(4, 4, 0, 0);
@@ -254,7 +261,10 @@ pub fn bars(title: &str, x_desc: &str, rows: &[BarRow]) -> Result<String, String
             let y = (k - 1 - i) as i32;
             let v = if r.value.is_finite() { r.value } else { 0.0 };
             let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(y)), (v, SegmentValue::Exact(y + 1))],
+                [
+                    (0.0, SegmentValue::Exact(y)),
+                    (v, SegmentValue::Exact(y + 1)),
+                ],
                 r.colour.mix(0.6).filled(),
             );
             bar.set_margin(5, 5, 0, 0);
@@ -407,7 +417,12 @@ mod tests {
     /// the tiny effect ranges that used to read +0.1, +0.1, ... .
     #[test]
     fn tick_labels_never_repeat() {
-        let mut cases = vec![(-0.0004, 0.0011), (-0.00003, 0.00002), (0.0, 1.0), (0.28, 10.72)];
+        let mut cases = vec![
+            (-0.0004, 0.0011),
+            (-0.00003, 0.00002),
+            (0.0, 1.0),
+            (0.28, 10.72),
+        ];
         for i in 0..200 {
             let lo = -((i as f64) * 0.37).sin().abs() * 10f64.powi(-(i % 7));
             let hi = lo + ((i as f64) * 0.91).cos().abs().max(0.01) * 10f64.powi(-(i % 5));

@@ -137,7 +137,8 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     } else {
         "95% CI".to_string()
     };
-    let ci_of = |lo: f64, hi: f64| format!("{words} {} to {}", diff_value(m, lo), diff_value(m, hi));
+    let ci_of =
+        |lo: f64, hi: f64| format!("{words} {} to {}", diff_value(m, lo), diff_value(m, hi));
     let ri = reading_interval(e);
     let ci = ci_of(ri.ci_low, ri.ci_high);
     let from_to = format!(

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use super::charts::{self, BarRow, colour};
 use super::html::esc;
 use super::reading::{metric_label, sig};
-use crate::sensitivity::scenario::{Analysis, IndexRow, IndexValues};
 use crate::sensitivity::Method;
+use crate::sensitivity::scenario::{Analysis, IndexRow, IndexValues};
 
 fn output_title(metric: &str, intervention: &str) -> String {
     if intervention == "baseline" {
@@ -60,7 +60,11 @@ fn heads(a: &Analysis) -> &'static [&'static str] {
 /// report.md of a sensitivity analysis.
 pub fn markdown(a: &Analysis) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Sensitivity of scenario `{}` ({})\n", a.scenario, a.method);
+    let _ = writeln!(
+        o,
+        "# Sensitivity of scenario `{}` ({})\n",
+        a.scenario, a.method
+    );
     let _ = writeln!(o, "{}\n", method_text(a));
     let _ = writeln!(o, "| parameter | lower | upper |\n|---|---:|---:|");
     for (i, p) in a.params.iter().enumerate() {
@@ -123,7 +127,9 @@ fn chart(a: &Analysis, rows: &[&IndexRow]) -> Result<String, String> {
         Method::Sobol => "share of variance (S1 blue, ST orange; whiskers: 95% bootstrap CI)",
         Method::Morris => "mu* (mean |elementary effect|)",
     };
-    let first = rows.first().map(|r| (r.metric.as_str(), r.intervention.as_str()));
+    let first = rows
+        .first()
+        .map(|r| (r.metric.as_str(), r.intervention.as_str()));
     let title = first.map_or(String::new(), |(m, i)| output_title(m, i));
     charts::bars(&title, desc, &bars)
 }
@@ -161,7 +167,9 @@ pub fn html(a: &Analysis) -> String {
     let _ = write!(
         o,
         "</div><h2>Table</h2><div class=\"card\"><table><tr><th>output</th><th>parameter</th>{}</tr>",
-        h.iter().map(|x| format!("<th>{x}</th>")).collect::<String>()
+        h.iter()
+            .map(|x| format!("<th>{x}</th>"))
+            .collect::<String>()
     );
     for r in &a.indices {
         let _ = write!(
@@ -175,7 +183,10 @@ pub fn html(a: &Analysis) -> String {
                 .collect::<String>()
         );
     }
-    let _ = write!(o, "</table></div><h2>Parameters</h2><div class=\"card\"><table><tr><th>parameter</th><th>lower</th><th>upper</th></tr>");
+    let _ = write!(
+        o,
+        "</table></div><h2>Parameters</h2><div class=\"card\"><table><tr><th>parameter</th><th>lower</th><th>upper</th></tr>"
+    );
     for (i, p) in a.params.iter().enumerate() {
         let _ = write!(
             o,

@@ -61,7 +61,10 @@ pub fn check_params<M: Model>(
         let v = get_path(&base, key).and_then(number).ok_or_else(|| {
             scn.invalid(
                 Some(line),
-                format!("[{table}] `{key}` is not a numeric setting of study {}", scn.study),
+                format!(
+                    "[{table}] `{key}` is not a numeric setting of study {}",
+                    scn.study
+                ),
             )
         })?;
         let (lo, hi) = (bounds.0[i], bounds.1[i]);
@@ -195,14 +198,15 @@ fn run_arms<M: Model>(
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
     arms.iter()
         .map(|arm| {
-            let s = model
-                .simulate(&arm.overrides, seed)
-                .map_err(|source| ScenarioError::Study {
-                    file: scn.file.clone(),
-                    line: None,
-                    context: format!("{} arm, parameter draw (seed {seed})", arm.name),
-                    source: Box::new(source),
-                })?;
+            let s =
+                model
+                    .simulate(&arm.overrides, seed)
+                    .map_err(|source| ScenarioError::Study {
+                        file: scn.file.clone(),
+                        line: None,
+                        context: format!("{} arm, parameter draw (seed {seed})", arm.name),
+                        source: Box::new(source),
+                    })?;
             Ok(metrics
                 .iter()
                 .map(|m| s.metrics.get(m).copied().unwrap_or(f64::NAN))

@@ -8,8 +8,8 @@
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! [`output::write_all`] (CSV, JSON, Markdown and HTML reports).
 
-pub mod effects;
 pub mod draws;
+pub mod effects;
 pub mod error;
 pub mod output;
 pub mod plan;

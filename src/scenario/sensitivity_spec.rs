@@ -42,7 +42,9 @@ impl std::str::FromStr for Method {
         match s {
             "sobol" => Ok(Method::Sobol),
             "morris" => Ok(Method::Morris),
-            other => Err(format!("unknown method `{other}`: expected sobol or morris")),
+            other => Err(format!(
+                "unknown method `{other}`: expected sobol or morris"
+            )),
         }
     }
 }
@@ -151,7 +153,9 @@ impl SensitivitySpec {
         }
         for (i, key) in keys.iter().enumerate() {
             if key.is_empty() || key.split('.').any(str::is_empty) {
-                return Err(format!("[sensitivity] `{key}` is not a dotted setting path"));
+                return Err(format!(
+                    "[sensitivity] `{key}` is not a dotted setting path"
+                ));
             }
             let (lo, hi) = (lower[i], upper[i]);
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {

@@ -75,7 +75,13 @@ pub struct PathBand {
 impl Summary {
     pub fn of(runs: &Runs) -> Summary {
         let scn = &runs.scenario;
-        let warnings = non_finite_warnings(runs);
+        let mut warnings = non_finite_warnings(runs);
+        if scn.uncertainty.is_some() && runs.draws.is_empty() {
+            warnings.push(
+                "[uncertainty] draws were not run (sharded or MPI runs do not compute them yet): the intervals are simulation-only"
+                    .into(),
+            );
+        }
         let paths = path_summaries(runs);
         let mut effects = effects_of(runs, |k| *k == ArmKind::Intervention);
         if !runs.draws.is_empty() {
@@ -88,15 +94,19 @@ impl Summary {
                 eff.draws = xs.iter().filter(|x| x.is_finite()).count();
             }
         }
-        let uncertainty = scn.uncertainty.as_ref().map(|u| UncertaintySummary {
-            source: u.source.clone(),
-            draws: u.draws,
-            replications_per_draw: u.replications.unwrap_or(scn.replications),
-            params: u.keys.clone(),
-            mean: u.mean.clone(),
-            lower: u.lower.clone(),
-            upper: u.upper.clone(),
-        });
+        let uncertainty = scn
+            .uncertainty
+            .as_ref()
+            .filter(|_| !runs.draws.is_empty())
+            .map(|u| UncertaintySummary {
+                source: u.source.clone(),
+                draws: u.draws,
+                replications_per_draw: u.replications.unwrap_or(scn.replications),
+                params: u.keys.clone(),
+                mean: u.mean.clone(),
+                lower: u.lower.clone(),
+                upper: u.upper.clone(),
+            });
         Summary {
             study: scn.study.to_string(),
             scenario: scn.name.clone(),

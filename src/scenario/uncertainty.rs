@@ -164,7 +164,9 @@ fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, String> {
     let (mut keys, mut mean, mut lower, mut upper) = (vec![], vec![], vec![], vec![]);
     for (i, (key, p)) in params.into_iter().enumerate() {
         if key.is_empty() || key.split('.').any(str::is_empty) {
-            return Err(format!("[uncertainty] `{key}` is not a dotted setting path"));
+            return Err(format!(
+                "[uncertainty] `{key}` is not a dotted setting path"
+            ));
         }
         if !(p.sd.is_finite() && p.sd >= 0.0) {
             return Err(format!(

@@ -1,11 +1,11 @@
-//! Files of a sensitivity analysis, each written whole
-//! (`io::write_atomic`): sensitivity.json, indices.csv, design.csv,
+//! Files of a sensitivity analysis, replaced as one set
+//! (`io::write_dir_atomic`): sensitivity.json, indices.csv, design.csv,
 //! report.md, report.html.
 
 use std::path::{Path, PathBuf};
 
 use super::scenario::{Analysis, IndexValues};
-use crate::io::write_atomic;
+use crate::io::write_dir_atomic;
 use crate::report;
 use crate::scenario::ScenarioError;
 
@@ -39,13 +39,7 @@ pub fn write_all(dir: &Path, a: &Analysis) -> Result<Vec<PathBuf>, ScenarioError
         ("report.md", report::sensitivity::markdown(a).into_bytes()),
         ("report.html", report::sensitivity::html(a).into_bytes()),
     ];
-    let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let p = dir.join(name);
-        write_atomic(&p, &bytes)?;
-        written.push(p);
-    }
-    Ok(written)
+    Ok(write_dir_atomic(dir, &files)?)
 }
 
 /// One row per (metric, intervention, param) with the method's columns.

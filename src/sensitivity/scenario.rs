@@ -120,7 +120,10 @@ pub fn prepare<M: Model>(
     n: Option<usize>,
 ) -> Result<Plan, ScenarioError> {
     let mut spec = scn.sensitivity.clone().ok_or_else(|| {
-        scn.invalid(None, "no [sensitivity] table: add one with `params` or `from`")
+        scn.invalid(
+            None,
+            "no [sensitivity] table: add one with `params` or `from`",
+        )
     })?;
     if let Some(m) = method {
         spec.method = m;
@@ -129,16 +132,23 @@ pub fn prepare<M: Model>(
         spec.n = n;
     }
     let line = spec.line;
-    check_params(scn, model, &spec.keys, (&spec.lower, &spec.upper), line, "sensitivity")?;
+    check_params(
+        scn,
+        model,
+        &spec.keys,
+        (&spec.lower, &spec.upper),
+        line,
+        "sensitivity",
+    )?;
     let err = sens_err(scn, line);
-    let bounds = Bounds::new(spec.keys.clone(), spec.lower.clone(), spec.upper.clone())
-        .map_err(&err)?;
+    let bounds =
+        Bounds::new(spec.keys.clone(), spec.lower.clone(), spec.upper.clone()).map_err(&err)?;
     let k = bounds.len();
     let design = match spec.method {
         Method::Sobol => Design::Sobol(SaltelliDesign::new(k, spec.n, scn.seed).map_err(&err)?),
-        Method::Morris => Design::Morris(
-            MorrisDesign::new(k, spec.n, spec.levels, scn.seed).map_err(&err)?,
-        ),
+        Method::Morris => {
+            Design::Morris(MorrisDesign::new(k, spec.n, spec.levels, scn.seed).map_err(&err)?)
+        }
     };
     let arms = arms_at(scn, model, &[], &[])?;
     let pilot = model
@@ -211,7 +221,11 @@ pub fn design_rows<M: Model>(
                 }
             }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            Ok(sums.into_iter().flatten().map(|s| s / reps as f64).collect())
+            Ok(sums
+                .into_iter()
+                .flatten()
+                .map(|s| s / reps as f64)
+                .collect())
         })
         .collect();
     rows.into_iter().collect()
