@@ -21,6 +21,8 @@ use rand::seq::SliceRandom;
 use super::error::SensitivityError;
 use crate::seed::{self, Component};
 
+/// Seed stream of the Owen scramble of Saltelli designs.
+pub const SCRAMBLE_STREAM: u64 = 0x0005_0B01;
 /// Seed stream of Morris trajectories.
 pub const MORRIS_STREAM: u64 = 0x0F0A_A15E;
 
@@ -103,7 +105,7 @@ impl SaltelliDesign {
                 max: MAX_SOBOL_N,
             });
         }
-        let scramble = seed::derive(master, 0, Component::Custom(0x50B0_1)) as u32;
+        let scramble = seed::derive(master, 0, Component::Custom(SCRAMBLE_STREAM)) as u32;
         Ok(SaltelliDesign { k, n, scramble })
     }
 

@@ -48,7 +48,7 @@ impl SaltelliOutputs {
         if k == 0 {
             return Err(SensitivityError::NoParams);
         }
-        if y.len() % (k + 2) != 0 || y.is_empty() {
+        if !y.len().is_multiple_of(k + 2) || y.is_empty() {
             return Err(SensitivityError::RowCount {
                 expected: (y.len() / (k + 2)).max(1) * (k + 2),
                 got: y.len(),
