@@ -91,7 +91,12 @@ proptest! {
     }
 
     #[test]
-    fn scenario_parser_never_panics(text in text_input(include_str!("../scenarios/showcase.toml"))) {
+    fn scenario_parser_never_panics(text in prop_oneof![
+        // [baseline], [[interventions]], [sweep], [sensitivity] ...
+        text_input(include_str!("../scenarios/showcase.toml")),
+        // ... and [uncertainty].
+        text_input(include_str!("../scenarios/assets-downturn-uncertainty.toml")),
+    ]) {
         let _ = Scenario::parse(&text, "fuzz.toml");
     }
 
