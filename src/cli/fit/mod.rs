@@ -64,7 +64,8 @@ pub struct FitArgs {
     #[arg(long)]
     pub json: bool,
     /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
-    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear), spline.
+    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear), spline;
+    /// heckman --model selection: ml (maximum likelihood, default), twostep.
     #[arg(long)]
     pub method: Option<String>,
     /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
@@ -149,6 +150,17 @@ pub struct CausalArgs {
     /// Also estimate the ATE (psm).
     #[arg(long)]
     pub ate: bool,
+    /// Form of `fit heckman`: treatment (the treatment-effects model, default) or
+    /// selection (the sample-selection model: outcome observed only where --select is 1).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Selection indicator column of `fit heckman --model selection` (1: outcome observed).
+    #[arg(long)]
+    pub select: Option<String>,
+    /// Selection-equation regressors of `fit heckman --model selection`, comma-separated
+    /// (the full list, as Stata's `select()`; --x is the outcome equation).
+    #[arg(long)]
+    pub zx: Option<String>,
     /// Bootstrap replications for the psm standard errors (default: Abadie-Imbens for nn,
     /// 200 replications otherwise); the score is re-estimated on every resample.
     #[arg(long)]
