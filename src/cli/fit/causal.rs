@@ -9,7 +9,7 @@ use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
 use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMethod};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
-use crate::estimate::psm::{self, Kernel, Method, Psm, ScoreModel};
+use crate::estimate::psm::{self, Kernel, MatchingSe, Method, Psm, ScoreModel};
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -48,7 +48,7 @@ fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
     }
 }
 
-fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 9] {
+fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 10] {
     [
         (args.causal.score != "logit", "--score"),
         (args.causal.k.is_some(), "--k"),
@@ -59,6 +59,16 @@ fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 9] {
         (args.causal.common_support, "--common-support"),
         (args.causal.ate, "--ate"),
         (args.causal.bootstrap.is_some(), "--bootstrap"),
+        (args.causal.se.is_some(), "--se"),
+    ]
+}
+
+/// Options of `fit heckman --model selection` only.
+fn selection_options_given(args: &FitArgs) -> [(bool, &'static str); 3] {
+    [
+        (args.causal.model.is_some(), "--model"),
+        (args.causal.select.is_some(), "--select"),
+        (args.causal.zx.is_some(), "--zx"),
     ]
 }
 
@@ -86,6 +96,7 @@ pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
     )?;
     reject("lewbel", &psm_options_given(args))?;
     reject("lewbel", &mediation_options_given(args))?;
+    reject("lewbel", &selection_options_given(args))?;
     let instruments = list(args.causal.instrument.as_deref());
     let lead: Vec<String> = std::iter::once(treatment.to_string())
         .chain(instruments.iter().cloned())
@@ -117,6 +128,7 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
         "the mediator column: --mediator COL",
     )?;
     reject("mediation", &psm_options_given(args))?;
+    reject("mediation", &selection_options_given(args))?;
     reject(
         "mediation",
         &[(args.causal.instrument.is_some(), "--instrument")],
@@ -248,6 +260,7 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
         "the treatment column: --treatment COL",
     )?;
     reject("psm", &mediation_options_given(args))?;
+    reject("psm", &selection_options_given(args))?;
     reject(
         "psm",
         &[
@@ -266,6 +279,13 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     spec.common_support = args.causal.common_support;
     spec.bootstrap = args.causal.bootstrap;
     spec.seed = args.causal.seed;
+    spec.se = match args.causal.se.as_deref() {
+        None | Some("ai2006") => MatchingSe::Ai2006,
+        Some("ai2016") => MatchingSe::Ai2016,
+        Some(other) => {
+            anyhow::bail!("invalid --se `{other}` for psm: expected ai2006 or ai2016")
+        }
+    };
     let design = causal_design(args, y, &[treatment.into()])?;
     let result = spec.fit(&design)?;
     print_with(&result, args.json, psm::balance_text(&result))

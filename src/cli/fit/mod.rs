@@ -150,6 +150,11 @@ pub struct CausalArgs {
     /// Also estimate the ATE (psm).
     #[arg(long)]
     pub ate: bool,
+    /// Standard errors of psm nearest-neighbour matching: ai2006 (Abadie-Imbens 2006, the
+    /// score taken as known, as R Matching; default) or ai2016 (adjusted for the estimated
+    /// score, as Stata teffects psmatch).
+    #[arg(long)]
+    pub se: Option<String>,
     /// Form of `fit heckman`: treatment (the treatment-effects model, default) or
     /// selection (the sample-selection model: outcome observed only where --select is 1).
     #[arg(long)]
