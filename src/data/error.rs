@@ -45,6 +45,14 @@ pub enum DataError {
         line: u64,
         message: String,
     },
+    #[error("{file}: design columns {first} and {second} would both be named `{name}`: {cause}")]
+    DuplicateName {
+        file: String,
+        name: String,
+        first: usize,
+        second: usize,
+        cause: String,
+    },
     #[error(
         "{file}: column name `{column}` appears twice in the header (columns {first} and {second})"
     )]
