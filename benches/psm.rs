@@ -109,7 +109,12 @@ fn full_fit(c: &mut Criterion, group: &str, n: usize, method: matching::Method) 
     let mut g = c.benchmark_group(group);
     g.sample_size(10);
     g.bench_function("fit_with_scores_bootstrap2", |b| {
-        b.iter(|| black_box(spec.fit_with_scores(&head, &p[..n]).map(|r| r.effects.len())))
+        b.iter(|| {
+            black_box(
+                spec.fit_with_scores(&head, &p[..n])
+                    .map(|r| r.effects.len()),
+            )
+        })
     });
     g.finish();
 }

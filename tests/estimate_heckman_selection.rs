@@ -15,7 +15,10 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde_json::Value;
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/heckman_selection");
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/heckman_selection"
+);
 const X: [&str; 3] = ["educ", "exper", "expersq"];
 const Z: [&str; 7] = [
     "educ", "exper", "expersq", "nwifeinc", "age", "kidslt6", "kidsge6",
@@ -156,8 +159,16 @@ fn ml_matches_scipy_reference() {
         // rho and lambda are near 0: compare on an absolute scale.
         let want = f(&r[n]);
         let got = row(&anc, n).estimate;
-        assert!((got - want).abs() < 1e-5 * want.abs().max(1.0), "{n}: {got} vs {want}");
-        close(&format!("{n} se"), row(&anc, n).std_error, f(&r[&format!("{n}_se")]), 1e-4);
+        assert!(
+            (got - want).abs() < 1e-5 * want.abs().max(1.0),
+            "{n}: {got} vs {want}"
+        );
+        close(
+            &format!("{n} se"),
+            row(&anc, n).std_error,
+            f(&r[&format!("{n}_se")]),
+            1e-4,
+        );
     }
 }
 
@@ -199,16 +210,22 @@ fn recovers_known_parameters_over_seeds() {
         let m = v.iter().sum::<f64>() / v.len() as f64;
         let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
         let mcse = sd / (v.len() as f64).sqrt();
-        assert!((m - truth).abs() < 4.0 * mcse + 0.01, "param {c}: mean {m}, truth {truth}, mcse {mcse}");
+        assert!(
+            (m - truth).abs() < 4.0 * mcse + 0.01,
+            "param {c}: mean {m}, truth {truth}, mcse {mcse}"
+        );
     }
     // 95% coverage over 40 draws: P(at most 33 covered) < 0.01.
-    assert!(cover_b >= 34 && cover_rho >= 34, "coverage {cover_b}, {cover_rho} of {seeds}");
+    assert!(
+        cover_b >= 34 && cover_rho >= 34,
+        "coverage {cover_b}, {cover_rho} of {seeds}"
+    );
 }
 
 fn simulate(seed: u64, n: usize, b1: f64, rho: f64, sigma: f64) -> Design {
     let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1000 + seed);
     let mut draw = || -> f64 { StandardNormal.sample(&mut rng) };
-    let mut cols = vec![Vec::with_capacity(n); 4];
+    let mut cols: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
     let mut y = Vec::with_capacity(n);
     for _ in 0..n {
         let (x, w, u, v) = (draw(), draw(), draw(), draw());
@@ -246,11 +263,18 @@ fn bad_selection_indicator_is_one_clear_error() {
     }
     assert!(matches!(
         spec(SelectionMethod::TwoStep).fit(&d),
-        Err(EstimateError::NoSelectionVariation { selected: 753, nonselected: 0, .. })
+        Err(EstimateError::NoSelectionVariation {
+            selected: 753,
+            nonselected: 0,
+            ..
+        })
     ));
     let mut s = spec(SelectionMethod::Ml);
     s.outcome.push("nosuch".into());
-    assert!(matches!(s.fit(&mroz()), Err(EstimateError::MissingColumn { .. })));
+    assert!(matches!(
+        s.fit(&mroz()),
+        Err(EstimateError::MissingColumn { .. })
+    ));
 }
 
 fn migsim(args: &[&str]) -> (i32, String, String) {
@@ -271,9 +295,21 @@ fn cli_selection_model_matches_the_reference() {
     let data = Path::new(DIR).join("mroz.csv");
     let data = data.to_str().unwrap();
     let base = [
-        "fit", "heckman", "--model", "selection", "--data", data, "--y", "lwage", "--select",
-        "inlf", "--x", "educ,exper,expersq", "--zx",
-        "educ,exper,expersq,nwifeinc,age,kidslt6,kidsge6", "--json",
+        "fit",
+        "heckman",
+        "--model",
+        "selection",
+        "--data",
+        data,
+        "--y",
+        "lwage",
+        "--select",
+        "inlf",
+        "--x",
+        "educ,exper,expersq",
+        "--zx",
+        "educ,exper,expersq,nwifeinc,age,kidslt6,kidsge6",
+        "--json",
     ];
     let r = reference();
     for (method, key) in [("twostep", "twostep"), ("ml", "ml")] {
@@ -290,7 +326,10 @@ fn cli_selection_model_matches_the_reference() {
     bad.extend(["--method", "nn"]);
     let (code, _, err) = migsim(&bad);
     assert_eq!(code, 2);
-    assert!(err.contains("expected ml or twostep") && !err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("expected ml or twostep") && !err.contains("panicked"),
+        "{err}"
+    );
     let mut bad = base.to_vec();
     bad[3] = "sample";
     let (code, _, err) = migsim(&bad);

@@ -20,7 +20,11 @@ fn draw(rng: &mut rand_xoshiro::Xoshiro256PlusPlus) -> (f64, f64, bool, f64) {
     let p = 1.0 / (1.0 + (-(-0.4 + 0.9 * x1 - 0.6 * x2)).exp());
     // A uniform from the normal draw u (Phi(u)) decides treatment.
     let w = migsim::estimate::normal::cdf(u) < p;
-    let y = 1.0 + 2.0 * x1 + x2 + if w { 1.0 + 0.8 * x1 } else { 0.0 } + (1.0 + 0.5 * x1.abs()).sqrt() * e;
+    let y = 1.0
+        + 2.0 * x1
+        + x2
+        + if w { 1.0 + 0.8 * x1 } else { 0.0 }
+        + (1.0 + 0.5 * x1.abs()).sqrt() * e;
     (x1, x2, w, y)
 }
 
@@ -84,7 +88,10 @@ fn intervals_cover_at_the_nominal_rate() {
         let known = fit(&d, MatchingSe::Ai2006);
         assert_eq!(adj.info.covariance, Some(CovarianceType::AbadieImbens2016));
         let se = |r: &FitResult, n: &str| r.effects.iter().find(|e| e.name == n).unwrap().std_error;
-        assert!(se(&adj, "ate") <= se(&known, "ate") * (1.0 + 1e-12), "seed {seed}");
+        assert!(
+            se(&adj, "ate") <= se(&known, "ate") * (1.0 + 1e-12),
+            "seed {seed}"
+        );
         assert_eq!(adj.effects[0].estimate, known.effects[0].estimate);
         cov_att += usize::from(covers(&adj, "att", att));
         cov_ate += usize::from(covers(&adj, "ate", 1.0));
@@ -96,7 +103,10 @@ fn intervals_cover_at_the_nominal_rate() {
     );
     // Binomial(300, 0.95): mean 285, sd 3.8; accept 272..=297 (about 3.4 sd).
     for (what, c) in [("att", cov_att), ("ate", cov_ate)] {
-        assert!((272..=297).contains(&c), "{what}: {c} of {reps} intervals cover");
+        assert!(
+            (272..=297).contains(&c),
+            "{what}: {c} of {reps} intervals cover"
+        );
     }
 }
 
@@ -115,7 +125,9 @@ fn refused_where_it_does_not_apply() {
             ..Psm::new("w")
         },
     ] {
-        assert!(matches!(spec.fit(&d), Err(EstimateError::InvalidOption { option, .. }) if option == "se"));
+        assert!(
+            matches!(spec.fit(&d), Err(EstimateError::InvalidOption { option, .. }) if option == "se")
+        );
     }
     let given = Psm {
         se: MatchingSe::Ai2016,

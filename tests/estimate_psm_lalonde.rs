@@ -42,8 +42,14 @@ fn check(key: &str) {
     let (est, se, n1) = att(r["caliper"].as_f64().unwrap());
     assert_eq!(n1, r["n_treated_matched"].as_f64().unwrap(), "{key}");
     let want = |k: &str| r[k].as_f64().unwrap();
-    assert!((est - want("att")).abs() < 1e-6 * want("att").abs(), "{key}: {est}");
-    assert!((se - want("se_hetero_j2")).abs() < 1e-6 * want("se_hetero_j2"), "{key}: {se}");
+    assert!(
+        (est - want("att")).abs() < 1e-6 * want("att").abs(),
+        "{key}: {est}"
+    );
+    assert!(
+        (se - want("se_hetero_j2")).abs() < 1e-6 * want("se_hetero_j2"),
+        "{key}: {se}"
+    );
 }
 
 /// `--caliper 0.01` on the probability scale: 177 of 185 treated matched,

@@ -68,7 +68,9 @@ pub enum EstimateError {
         treated: usize,
         controls: usize,
     },
-    #[error("selection indicator `{column}` must be 0/1 (1: outcome observed); row {row} has {value}")]
+    #[error(
+        "selection indicator `{column}` must be 0/1 (1: outcome observed); row {row} has {value}"
+    )]
     SelectionNotBinary {
         column: String,
         row: usize,

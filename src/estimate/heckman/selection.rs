@@ -125,7 +125,12 @@ impl Selection {
                 })
         };
         let js = col(&self.select)?;
-        if self.outcome.iter().chain(&self.selection).any(|c| *c == self.select) {
+        if self
+            .outcome
+            .iter()
+            .chain(&self.selection)
+            .any(|c| *c == self.select)
+        {
             return Err(EstimateError::InvalidOption {
                 option: "select".into(),
                 reason: format!(
@@ -154,7 +159,11 @@ impl Selection {
                 k: data.x.ncols() + 1,
             });
         }
-        if let Some(i) = data.selected_rows().into_iter().find(|&i| !d.y[i].is_finite()) {
+        if let Some(i) = data
+            .selected_rows()
+            .into_iter()
+            .find(|&i| !d.y[i].is_finite())
+        {
             return Err(EstimateError::Invalid(format!(
                 "outcome `{}` is not finite ({}) in selected row {}",
                 d.y_name,
@@ -242,7 +251,11 @@ impl Selection {
         res.coefficients = (0..kx)
             .map(|j| ParamRow::normal(data.x_names[j].clone(), ts.b[j], se(j)))
             .collect();
-        res.vcov = Some((0..kx * kx).map(|i| ts.scale.vcov[(i / kx, i % kx)]).collect());
+        res.vcov = Some(
+            (0..kx * kx)
+                .map(|i| ts.scale.vcov[(i / kx, i % kx)])
+                .collect(),
+        );
         res.extra_rows
             .insert("selection".into(), ts.probit.coefficients.clone());
         res.extra_rows.insert(
@@ -275,21 +288,20 @@ impl Selection {
 }
 
 fn selection_indicator(d: &Design, j: usize) -> Result<Vec<bool>, EstimateError> {
-    let s: Vec<bool> = d
-        .x
-        .col(j)
-        .iter()
-        .enumerate()
-        .map(|(row, &v)| match v {
-            0.0 => Ok(false),
-            1.0 => Ok(true),
-            _ => Err(EstimateError::SelectionNotBinary {
-                column: d.names[j].clone(),
-                row: row + 1,
-                value: v,
-            }),
-        })
-        .collect::<Result<_, _>>()?;
+    let s: Vec<bool> =
+        d.x.col(j)
+            .iter()
+            .enumerate()
+            .map(|(row, &v)| match v {
+                0.0 => Ok(false),
+                1.0 => Ok(true),
+                _ => Err(EstimateError::SelectionNotBinary {
+                    column: d.names[j].clone(),
+                    row: row + 1,
+                    value: v,
+                }),
+            })
+            .collect::<Result<_, _>>()?;
     let n1 = s.iter().filter(|v| **v).count();
     if n1 == 0 || n1 == s.len() {
         return Err(EstimateError::NoSelectionVariation {

@@ -23,8 +23,8 @@ use serde_json::json;
 
 use super::selection::{SelectionData, TwoStepFit};
 use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
-use crate::estimate::{CovarianceType, EstimateError, FitOptions, FitResult, ParamRow, linalg};
 use crate::estimate::normal;
+use crate::estimate::{CovarianceType, EstimateError, FitOptions, FitResult, ParamRow, linalg};
 
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
@@ -43,11 +43,17 @@ impl SelectionLik<'_> {
     }
 
     fn dot_z(&self, i: usize, g: &[f64]) -> f64 {
-        g.iter().enumerate().map(|(j, gj)| self.data.z[(i, j)] * gj).sum()
+        g.iter()
+            .enumerate()
+            .map(|(j, gj)| self.data.z[(i, j)] * gj)
+            .sum()
     }
 
     fn dot_x(&self, i: usize, b: &[f64]) -> f64 {
-        b.iter().enumerate().map(|(j, bj)| self.data.x[(i, j)] * bj).sum()
+        b.iter()
+            .enumerate()
+            .map(|(j, bj)| self.data.x[(i, j)] * bj)
+            .sum()
     }
 
     /// (zg, r, A) of a selected row.
@@ -180,13 +186,12 @@ pub fn fit(
     );
     let names = param_names(data);
     let neg = -&out.eval.hess;
-    let vcov = linalg::spd_inverse(neg.as_ref()).ok_or_else(|| {
-        EstimateError::SingularInformation {
+    let vcov =
+        linalg::spd_inverse(neg.as_ref()).ok_or_else(|| EstimateError::SingularInformation {
             columns: linalg::gram_dependency(neg.as_ref())
                 .map(|c| c.into_iter().map(|j| names[j].clone()).collect())
                 .unwrap_or_else(|| names.clone()),
-        }
-    })?;
+        })?;
     let theta = &out.theta;
     let se = |j: usize| vcov[(j, j)].sqrt();
     let mut res = FitResult::new("heckman", data.s.len());
@@ -314,7 +319,9 @@ mod tests {
             1 => x[(i, 1)],
             _ => rng.random::<f64>() - 0.5,
         });
-        let s: Vec<bool> = (0..n).map(|i| z[(i, 2)] + 0.3 * rng.random::<f64>() > -0.1).collect();
+        let s: Vec<bool> = (0..n)
+            .map(|i| z[(i, 2)] + 0.3 * rng.random::<f64>() > -0.1)
+            .collect();
         let y: Vec<f64> = (0..n).map(|i| x[(i, 1)] + rng.random::<f64>()).collect();
         SelectionData {
             s,
@@ -342,12 +349,19 @@ mod tests {
                 up[p] += h;
                 dn[p] -= h;
                 let fd = (lik.value(&up) - lik.value(&dn)) / (2.0 * h);
-                assert!((fd - e.grad[p]).abs() < 1e-6 * (1.0 + fd.abs()), "grad {p}: {fd} vs {}", e.grad[p]);
+                assert!(
+                    (fd - e.grad[p]).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "grad {p}: {fd} vs {}",
+                    e.grad[p]
+                );
                 let (gu, gd) = (lik.eval(&up).grad, lik.eval(&dn).grad);
                 for q in 0..theta.len() {
                     let fd2 = (gu[q] - gd[q]) / (2.0 * h);
                     let an = e.hess[(p, q)];
-                    assert!((fd2 - an).abs() < 1e-5 * (1.0 + an.abs()), "hess {p},{q}: {fd2} vs {an}");
+                    assert!(
+                        (fd2 - an).abs() < 1e-5 * (1.0 + an.abs()),
+                        "hess {p},{q}: {fd2} vs {an}"
+                    );
                 }
             }
         }

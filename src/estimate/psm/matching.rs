@@ -361,8 +361,12 @@ fn window_impute(
 ) -> Imputation {
     use rayon::prelude::*;
     let sums = WindowSums::new(donor_scores, donor_y);
-    let parts: Vec<Option<(f64, f64)>> = targets.par_iter().map(|&s| sums.sums(s, method)).collect();
-    let inv_mass: Vec<f64> = parts.iter().map(|p| p.map_or(0.0, |(_, m)| 1.0 / m)).collect();
+    let parts: Vec<Option<(f64, f64)>> =
+        targets.par_iter().map(|&s| sums.sums(s, method)).collect();
+    let inv_mass: Vec<f64> = parts
+        .iter()
+        .map(|p| p.map_or(0.0, |(_, m)| 1.0 / m))
+        .collect();
     let by_target = WindowSums::new(targets, &inv_mass);
     let weight: Vec<f64> = donor_scores
         .par_iter()
@@ -491,7 +495,11 @@ mod tests {
     #[test]
     fn window_sum_weights_match_brute_force() {
         for (seed, h) in [(1, 0.06), (2, 0.01), (3, 0.3)] {
-            let (pt, pc, yc) = (random(700, seed), random(900, seed + 10), random(900, seed + 20));
+            let (pt, pc, yc) = (
+                random(700, seed),
+                random(900, seed + 10),
+                random(900, seed + 20),
+            );
             let yc: Vec<f64> = yc.iter().map(|v| 1e3 + v).collect();
             for kernel in [Kernel::Epanechnikov, Kernel::Uniform] {
                 let m = Method::Kernel {
@@ -503,19 +511,24 @@ mod tests {
                 for (t, &s) in pt.iter().enumerate() {
                     let k: Vec<f64> = pc.iter().map(|&p| kernel.weight((p - s) / h)).collect();
                     let mass: f64 = k.iter().sum();
-                    let want = (mass > 0.0).then(|| {
-                        k.iter().zip(&yc).map(|(a, b)| a * b).sum::<f64>() / mass
-                    });
+                    let want = (mass > 0.0)
+                        .then(|| k.iter().zip(&yc).map(|(a, b)| a * b).sum::<f64>() / mass);
                     match (got.imputed[t], want) {
                         (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9 * b.abs(), "{a} vs {b}"),
                         (a, b) => assert_eq!(a, b),
                     }
                     if mass > 0.0 {
-                        weight.iter_mut().zip(&k).for_each(|(w, kj)| *w += kj / mass);
+                        weight
+                            .iter_mut()
+                            .zip(&k)
+                            .for_each(|(w, kj)| *w += kj / mass);
                     }
                 }
                 for (a, b) in got.weight.iter().zip(&weight) {
-                    assert!((a - b).abs() < 1e-9 * (1.0 + b.abs()), "{kernel:?} {h}: {a} vs {b}");
+                    assert!(
+                        (a - b).abs() < 1e-9 * (1.0 + b.abs()),
+                        "{kernel:?} {h}: {a} vs {b}"
+                    );
                 }
             }
         }

@@ -175,7 +175,8 @@ impl Psm {
             };
             *row = crate::estimate::ParamRow::normal(row.name.clone(), row.estimate, se);
         }
-        res.fit.insert("se_known_score_att".into(), v_known[0].sqrt());
+        res.fit
+            .insert("se_known_score_att".into(), v_known[0].sqrt());
         res.info.covariance = Some(crate::estimate::CovarianceType::AbadieImbens2016);
         Ok(())
     }
