@@ -5,7 +5,12 @@
 //! (`impute`, the point estimate) against the O(log n) window sums that a
 //! bootstrap draw uses (`impute_means`).
 //!
-//! `cargo bench --bench psm`
+//! Issue 12 item 7c at full size: kernel (Epanechnikov, bandwidth 0.06)
+//! matching on 10^6 rows and local linear (tricube, bandwidth 0.8) on
+//! 200,000 rows, each `fit_with_scores` with 2 bootstrap draws (point
+//! estimate, donor weights, balance table, SEs).
+//!
+//! `cargo bench --bench psm` (`-- psm_kernel_1e6` / `-- psm_llr_2e5` for one group)
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use faer::Mat;
@@ -79,7 +84,7 @@ fn kernel(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("psm_kernel_2e4");
     g.sample_size(10);
-    g.bench_function("direct_impute", |b| {
+    g.bench_function("impute", |b| {
         b.iter(|| black_box(matching::impute(&pt, &pc, &yc, &m)))
     });
     g.bench_function("window_sums_impute_means", |b| {
@@ -88,5 +93,47 @@ fn kernel(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, kernel);
+/// `fit_with_scores` on the first `n` rows with `method` and 2 bootstrap draws.
+fn full_fit(c: &mut Criterion, group: &str, n: usize, method: matching::Method) {
+    let (design, p) = data();
+    let head = Design {
+        y: design.y[..n].to_vec(),
+        x: Mat::from_fn(n, 3, |i, j| design.x[(i, j)]),
+        ..design
+    };
+    let spec = Psm {
+        method,
+        bootstrap: Some(2),
+        ..Psm::new("d")
+    };
+    let mut g = c.benchmark_group(group);
+    g.sample_size(10);
+    g.bench_function("fit_with_scores_bootstrap2", |b| {
+        b.iter(|| {
+            black_box(
+                spec.fit_with_scores(&head, &p[..n])
+                    .map(|r| r.effects.len()),
+            )
+        })
+    });
+    g.finish();
+}
+
+fn kernel_1e6(c: &mut Criterion) {
+    let m = matching::Method::Kernel {
+        kernel: matching::Kernel::Epanechnikov,
+        bandwidth: 0.06,
+    };
+    full_fit(c, "psm_kernel_1e6", N, m);
+}
+
+fn llr_2e5(c: &mut Criterion) {
+    let m = matching::Method::LocalLinear {
+        kernel: matching::Kernel::Tricube,
+        bandwidth: 0.8,
+    };
+    full_fit(c, "psm_llr_2e5", 200_000, m);
+}
+
+criterion_group!(benches, bench, kernel, kernel_1e6, llr_2e5);
 criterion_main!(benches);

@@ -68,6 +68,22 @@ pub enum EstimateError {
         treated: usize,
         controls: usize,
     },
+    #[error(
+        "selection indicator `{column}` must be 0/1 (1: outcome observed); row {row} has {value}"
+    )]
+    SelectionNotBinary {
+        column: String,
+        row: usize,
+        value: f64,
+    },
+    #[error(
+        "selection indicator `{column}` needs both selected and non-selected rows: {selected} selected, {nonselected} not"
+    )]
+    NoSelectionVariation {
+        column: String,
+        selected: usize,
+        nonselected: usize,
+    },
     #[error("{role} `{column}` is constant ({value}); it must vary")]
     ConstantColumn {
         column: String,

@@ -78,6 +78,8 @@ pub enum CovarianceType {
     Bootstrap { reps: usize },
     /// Abadie-Imbens matching variance.
     AbadieImbens,
+    /// Abadie-Imbens (2016) matching variance adjusted for the estimated score.
+    AbadieImbens2016,
     /// Quasi-Bayesian Monte Carlo draws.
     Simulation { sims: usize },
 }
@@ -92,6 +94,7 @@ impl fmt::Display for CovarianceType {
             }
             CovarianceType::Bootstrap { reps } => write!(f, "bootstrap ({reps} reps)"),
             CovarianceType::AbadieImbens => write!(f, "Abadie-Imbens"),
+            CovarianceType::AbadieImbens2016 => write!(f, "Abadie-Imbens (2016, estimated score)"),
             CovarianceType::Simulation { sims } => write!(f, "quasi-Bayesian ({sims} sims)"),
         }
     }

@@ -5,11 +5,11 @@
 use anyhow::Context;
 
 use super::{FitArgs, print_with};
-use crate::data::{Design, Formula};
-use crate::estimate::heckman::{Heckman, HeckmanOutcome};
+use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
+use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMethod};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
-use crate::estimate::psm::{self, Kernel, Method, Psm, ScoreModel};
+use crate::estimate::psm::{self, Kernel, MatchingSe, Method, Psm, ScoreModel};
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -48,7 +48,7 @@ fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
     }
 }
 
-fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 9] {
+fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 10] {
     [
         (args.causal.score != "logit", "--score"),
         (args.causal.k.is_some(), "--k"),
@@ -59,6 +59,16 @@ fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 9] {
         (args.causal.common_support, "--common-support"),
         (args.causal.ate, "--ate"),
         (args.causal.bootstrap.is_some(), "--bootstrap"),
+        (args.causal.se.is_some(), "--se"),
+    ]
+}
+
+/// Options of `fit heckman --model selection` only.
+fn selection_options_given(args: &FitArgs) -> [(bool, &'static str); 3] {
+    [
+        (args.causal.model.is_some(), "--model"),
+        (args.causal.select.is_some(), "--select"),
+        (args.causal.zx.is_some(), "--zx"),
     ]
 }
 
@@ -86,6 +96,7 @@ pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
     )?;
     reject("lewbel", &psm_options_given(args))?;
     reject("lewbel", &mediation_options_given(args))?;
+    reject("lewbel", &selection_options_given(args))?;
     let instruments = list(args.causal.instrument.as_deref());
     let lead: Vec<String> = std::iter::once(treatment.to_string())
         .chain(instruments.iter().cloned())
@@ -117,6 +128,7 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
         "the mediator column: --mediator COL",
     )?;
     reject("mediation", &psm_options_given(args))?;
+    reject("mediation", &selection_options_given(args))?;
     reject(
         "mediation",
         &[(args.causal.instrument.is_some(), "--instrument")],
@@ -248,6 +260,7 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
         "the treatment column: --treatment COL",
     )?;
     reject("psm", &mediation_options_given(args))?;
+    reject("psm", &selection_options_given(args))?;
     reject(
         "psm",
         &[
@@ -266,13 +279,140 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     spec.common_support = args.causal.common_support;
     spec.bootstrap = args.causal.bootstrap;
     spec.seed = args.causal.seed;
+    spec.se = match args.causal.se.as_deref() {
+        None | Some("ai2006") => MatchingSe::Ai2006,
+        Some("ai2016") => MatchingSe::Ai2016,
+        Some(other) => {
+            anyhow::bail!("invalid --se `{other}` for psm: expected ai2006 or ai2016")
+        }
+    };
     let design = causal_design(args, y, &[treatment.into()])?;
     let result = spec.fit(&design)?;
     print_with(&result, args.json, psm::balance_text(&result))
 }
 
-/// `migsim fit heckman`: design `y ~ treatment + instruments + --x`.
+/// `migsim fit heckman`: `--model treatment` (default) or `--model selection`.
 pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
+    match args.causal.model.as_deref() {
+        None | Some("treatment") => run_heckman_treatment(args),
+        Some("selection") => run_heckman_selection(args),
+        Some(other) => {
+            anyhow::bail!("invalid --model `{other}` for heckman: expected treatment or selection")
+        }
+    }
+}
+
+/// Name of the outcome column built for the selection model (outcome on the
+/// selected rows, 0 elsewhere); the design reports the user's name.
+const SELECTED_OUTCOME: &str = "__heckman_selected_outcome";
+
+/// `migsim fit heckman --model selection`: outcome `--x`, selection `--zx`,
+/// indicator `--select`; `--fe` dummies enter both equations.
+fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
+    let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
+    let select = required(
+        args.causal.select.as_deref(),
+        "heckman --model selection",
+        "the selection indicator: --select COL",
+    )?;
+    let zx = list(args.causal.zx.as_deref());
+    if zx.is_empty() {
+        anyhow::bail!(
+            "heckman --model selection needs the selection-equation regressors: --zx COL,COL,..."
+        );
+    }
+    reject("heckman --model selection", &psm_options_given(args))?;
+    reject("heckman --model selection", &mediation_options_given(args))?;
+    reject(
+        "heckman --model selection",
+        &[
+            (args.causal.treatment.is_some(), "--treatment"),
+            (args.causal.instrument.is_some(), "--instrument"),
+            (args.causal.outcome_model.is_some(), "--outcome-model"),
+            (args.cluster.is_some(), "--cluster"),
+            (args.robust, "--robust"),
+            (args.lq.is_some(), "--lq"),
+        ],
+    )?;
+    let method = match args.method.as_deref() {
+        None | Some("ml") => SelectionMethod::Ml,
+        Some("twostep") => SelectionMethod::TwoStep,
+        Some(other) => anyhow::bail!(
+            "invalid --method `{other}` for heckman --model selection: expected ml or twostep"
+        ),
+    };
+    let x = list(args.x.as_deref());
+    let mut terms: Vec<String> = vec![select.to_string()];
+    for t in x.iter().chain(&zx) {
+        if !terms.contains(t) {
+            terms.push(t.clone());
+        }
+    }
+    let formula = Formula::parse(
+        SELECTED_OUTCOME,
+        Some(&terms.join(",")),
+        args.fe.as_deref(),
+        None,
+        true,
+    )?;
+    let design = selection_design(args, y, select, &formula)?;
+    let fe: Vec<String> = design
+        .names
+        .iter()
+        .filter(|n| *n != "const" && !terms.contains(n))
+        .cloned()
+        .collect();
+    let with_const = |v: &[String]| -> Vec<String> {
+        std::iter::once("const".to_string())
+            .chain(v.iter().cloned())
+            .chain(fe.iter().cloned())
+            .collect()
+    };
+    let spec = Selection {
+        select: select.into(),
+        outcome: with_const(&x),
+        selection: with_const(&zx),
+        method,
+        opts: args.options(),
+    };
+    print_with(&spec.fit(&design)?, args.json, None)
+}
+
+/// The design of the selection model: the outcome column (read only on the
+/// selected rows, so it may be missing elsewhere) becomes
+/// [`SELECTED_OUTCOME`], 0 where `select` is 0.
+fn selection_design(
+    args: &FitArgs,
+    y: &str,
+    select: &str,
+    formula: &Formula,
+) -> anyhow::Result<Design> {
+    let mut ds = Dataset::read_csv(&args.data)?;
+    if let Some(s) = args.subset.as_deref() {
+        ds = Subset::try_from(s)?.apply(&ds)?;
+    }
+    let cols = ds.numeric_columns(&[y, select])?;
+    let outcome: Vec<f64> = cols[0]
+        .iter()
+        .zip(&cols[1])
+        .map(|(&v, &s)| if s == 0.0 { 0.0 } else { v })
+        .collect();
+    ds.push_column(SELECTED_OUTCOME, Column::Numeric(outcome))?;
+    let mut design = build_design_owned(ds, formula)?;
+    design.y_name = y.to_string();
+    Ok(design)
+}
+
+/// `fit heckman --model treatment`: design `y ~ treatment + instruments + --x`.
+fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
+    reject(
+        "heckman --model treatment",
+        &[
+            (args.causal.select.is_some(), "--select"),
+            (args.causal.zx.is_some(), "--zx"),
+            (args.method.is_some(), "--method"),
+        ],
+    )?;
     let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
     let treatment = required(
         args.causal.treatment.as_deref(),

@@ -64,7 +64,8 @@ pub struct FitArgs {
     #[arg(long)]
     pub json: bool,
     /// Estimation method; factor: pcf (principal-component factor, default), ipf, ml;
-    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear), spline.
+    /// psm: nn (nearest neighbour, default), radius, kernel, llr (local linear), spline;
+    /// heckman --model selection: ml (maximum likelihood, default), twostep.
     #[arg(long)]
     pub method: Option<String>,
     /// Write the input data plus the estimator's new column (factor: the score) to this CSV.
@@ -149,6 +150,22 @@ pub struct CausalArgs {
     /// Also estimate the ATE (psm).
     #[arg(long)]
     pub ate: bool,
+    /// Standard errors of psm nearest-neighbour matching: ai2006 (Abadie-Imbens 2006, the
+    /// score taken as known, as R Matching; default) or ai2016 (adjusted for the estimated
+    /// score, as Stata teffects psmatch).
+    #[arg(long)]
+    pub se: Option<String>,
+    /// Form of `fit heckman`: treatment (the treatment-effects model, default) or
+    /// selection (the sample-selection model: outcome observed only where --select is 1).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Selection indicator column of `fit heckman --model selection` (1: outcome observed).
+    #[arg(long)]
+    pub select: Option<String>,
+    /// Selection-equation regressors of `fit heckman --model selection`, comma-separated
+    /// (the full list, as Stata's `select()`; --x is the outcome equation).
+    #[arg(long)]
+    pub zx: Option<String>,
     /// Bootstrap replications for the psm standard errors (default: Abadie-Imbens for nn,
     /// 200 replications otherwise); the score is re-estimated on every resample.
     #[arg(long)]

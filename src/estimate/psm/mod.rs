@@ -13,6 +13,7 @@
 //! bootstrap is asked for; a seeded parallel bootstrap otherwise (default
 //! [`DEFAULT_BOOTSTRAP`] replications).
 
+pub mod ai2016;
 pub mod balance;
 pub mod matching;
 pub mod score;
@@ -44,6 +45,17 @@ pub enum ScoreModel {
     Probit,
 }
 
+/// Standard errors of nearest-neighbour matching without a bootstrap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchingSe {
+    /// Abadie & Imbens (2006), the score taken as known (R `Matching`'s `se`).
+    #[default]
+    Ai2006,
+    /// Abadie & Imbens (2016): adjusted for the estimation of the score
+    /// (Stata `teffects psmatch`'s default); see [`ai2016`].
+    Ai2016,
+}
+
 /// Propensity-score matching spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Psm {
@@ -63,6 +75,8 @@ pub struct Psm {
     /// Same-arm neighbours for the Abadie-Imbens conditional variance
     /// (`teffects ... vce(robust, nn(2))`).
     pub ai_neighbors: usize,
+    /// Known-score (2006) or estimated-score (2016) Abadie-Imbens SEs.
+    pub se: MatchingSe,
 }
 
 impl Psm {
@@ -80,6 +94,7 @@ impl Psm {
             bootstrap: None,
             seed: 0,
             ai_neighbors: 2,
+            se: MatchingSe::Ai2006,
         }
     }
 
@@ -120,6 +135,14 @@ impl Psm {
         if self.bootstrap.is_some_and(|b| b < 2) {
             return bad("bootstrap", "needs at least 2 replications".into());
         }
+        if self.se == MatchingSe::Ai2016
+            && (!matches!(self.method, Method::Nearest { .. }) || self.bootstrap.is_some())
+        {
+            return bad(
+                "se",
+                "Abadie-Imbens (2016) standard errors apply to nearest-neighbour matching without --bootstrap".into(),
+            );
+        }
         if self.ai_neighbors == 0 {
             return bad("ai_neighbors", "must be at least 1".into());
         }
@@ -146,6 +169,12 @@ impl Psm {
         design: &Design,
         scores: &[f64],
     ) -> Result<FitResult, EstimateError> {
+        if self.se == MatchingSe::Ai2016 {
+            return Err(EstimateError::InvalidOption {
+                option: "se".into(),
+                reason: "Abadie-Imbens (2016) standard errors need the score model; given scores are taken as known (use Ai2006)".into(),
+            });
+        }
         let resample = |idx: &[usize]| Some(idx.iter().map(|&i| scores[i]).collect());
         self.assemble(design, scores, &resample)
     }

@@ -128,6 +128,9 @@ impl Psm {
         let start: Vec<f64> = score_fit.beta.iter().copied().collect();
         let rescore = |idx: &[usize]| model.refit(&sd, idx, &start);
         let mut res = self.assemble(design, &scores, &rescore)?;
+        if self.se == super::MatchingSe::Ai2016 {
+            self.adjust_for_estimated_score(design, &d, &sd, &score_fit, &mut res)?;
+        }
         res.extra_rows
             .insert("score_model".into(), score_fit.result.coefficients.clone());
         for (k, v) in &score_fit.result.fit {
@@ -137,6 +140,45 @@ impl Psm {
             .warnings
             .extend(score_fit.result.info.warnings.iter().cloned());
         Ok(res)
+    }
+}
+
+impl Psm {
+    /// Replace the known-score Abadie-Imbens SEs of `res` by the
+    /// estimated-score ones ([`super::ai2016`]).
+    fn adjust_for_estimated_score(
+        &self,
+        design: &Design,
+        d: &[bool],
+        sd: &Design,
+        score_fit: &BinaryFit,
+        res: &mut crate::estimate::FitResult,
+    ) -> Result<(), EstimateError> {
+        let est = self.estimate(&design.y, d, &score_fit.probabilities())?;
+        let v_known: Vec<f64> = res.effects.iter().map(|r| r.std_error.powi(2)).collect();
+        let parts = super::ai2016::ScoreParts {
+            x: &sd.x,
+            eta: &score_fit.eta,
+            link: score_fit.link,
+        };
+        let v = super::ai2016::adjusted_variances(self, &design.y, d, &parts, &est, &v_known)?;
+        for (row, (var, known)) in res.effects.iter_mut().zip(v.iter().zip(&v_known)) {
+            let se = if *var > 0.0 {
+                var.sqrt()
+            } else {
+                res.info.warnings.push(format!(
+                    "the estimated-score adjustment made the {} variance non-positive ({var:.3e}); \
+                     the known-score (2006) SE is reported",
+                    row.name
+                ));
+                known.sqrt()
+            };
+            *row = crate::estimate::ParamRow::normal(row.name.clone(), row.estimate, se);
+        }
+        res.fit
+            .insert("se_known_score_att".into(), v_known[0].sqrt());
+        res.info.covariance = Some(crate::estimate::CovarianceType::AbadieImbens2016);
+        Ok(())
     }
 }
 

@@ -5,8 +5,26 @@
 //!   conditional variances sigma^2(X_i, W_i) estimated by matching each unit
 //!   to its J nearest units (by score, all ties included) of its own arm:
 //!   sigma^2_i = |S| / (|S| + 1) (Y_i - mean_{j in S} Y_j)^2 (their eq. 14).
-//!   The estimated propensity score is treated as known (the Abadie-Imbens
-//!   2016 correction for its estimation is not applied).
+//!   The estimated propensity score is treated as known here; the
+//!   Abadie-Imbens (2016) correction for its estimation is [`super::ai2016`]
+//!   (`--se ai2016`).
+//!
+//!   Why this conditional-variance estimator: it is AI (2006)'s
+//!   heteroskedasticity-consistent choice and Stata's `teffects`
+//!   `vce(robust, nn(2))` default (J = 2, matching on the score within the
+//!   unit's own arm). R `Matching`'s default `Var.calc = 0` instead assumes
+//!   one homoskedastic variance for all units,
+//!   sigma^2 = mean over matched treated of (Tau_i - ATT)^2 / 2, which is
+//!   inconsistent when Var(Y | X, W) varies (earnings: many zeros and a long
+//!   right tail) and also absorbs effect heterogeneity; `Var.calc = J` in R is
+//!   the estimator used here. R's `caliper` is moreover in standard
+//!   deviations of the score (`ecaliper = caliper * sd(p)`), migsim's (as
+//!   Stata's and psmatch2's) on the probability scale, so the same number
+//!   selects different matched samples. On MatchIt's `lalonde` with
+//!   `--caliper 0.01`: 177 treated matched, SE 1,001.8 (heteroskedastic) vs
+//!   1,059.1 (homoskedastic); with R's caliper (0.0029 on the probability
+//!   scale) 134 matched, 1,021.5 vs 1,023.0
+//!   (tests/fixtures/psm_lalonde/matching_se.py).
 //! * A pairs bootstrap, replication r drawing from
 //!   `seed::stream(seed, r, Component::Bootstrap)`, run in parallel with rayon;
 //!   the result does not depend on the number of threads.

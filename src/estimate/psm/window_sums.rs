@@ -120,7 +120,19 @@ impl WindowSums {
     /// window holds no donor with positive weight. `method` must be one that
     /// [`WindowSums::supports`].
     pub fn mean(&self, s: f64, method: &Method) -> Option<f64> {
-        let centred = match *method {
+        self.parts(s, method).map(|(m, _)| m + self.y_mean)
+    }
+
+    /// `(sum_W K Y, sum_W K)` around score `s` (the kernel's mass), with the
+    /// accuracy of [`WindowSums::mean`] relative to the mass; `None` as there.
+    pub fn sums(&self, s: f64, method: &Method) -> Option<(f64, f64)> {
+        self.parts(s, method)
+            .map(|(m, mass)| ((m + self.y_mean) * mass, mass))
+    }
+
+    /// Centred mean and kernel mass.
+    fn parts(&self, s: f64, method: &Method) -> Option<(f64, f64)> {
+        match *method {
             Method::Radius { caliper: h } => {
                 let w = closed_window(&self.p, s, h);
                 self.flat(w.start, w.end)
@@ -134,25 +146,24 @@ impl WindowSums {
             }
             Method::Kernel { bandwidth: h, .. } => self.epanechnikov(s, h),
             _ => None,
-        };
-        centred.map(|m| m + self.y_mean)
+        }
     }
 
-    /// Mean of Y~ over [lo, hi); its closed-form error is a few eps times
-    /// the largest |Y~|.
-    fn flat(&self, lo: usize, hi: usize) -> Option<f64> {
+    /// Mean of Y~ over [lo, hi) and the count; the closed form's error is a
+    /// few eps times the largest |Y~|.
+    fn flat(&self, lo: usize, hi: usize) -> Option<(f64, f64)> {
         (hi > lo).then(|| {
             let count = (hi - lo) as f64;
             let mean = self.y0.range(lo, hi) / count;
             if 4.0 * f64::EPSILON * self.y_max <= MEAN_TOL * (1.0 + (mean + self.y_mean).abs()) {
-                mean
+                (mean, count)
             } else {
-                self.y[lo..hi].iter().sum::<f64>() / count
+                (self.y[lo..hi].iter().sum::<f64>() / count, count)
             }
         })
     }
 
-    fn epanechnikov(&self, s: f64, h: f64) -> Option<f64> {
+    fn epanechnikov(&self, s: f64, h: f64) -> Option<(f64, f64)> {
         let w = kernel_window(&self.p, s, h, 1.0, true);
         let (lo, hi) = (w.start, w.end);
         if hi == lo {
@@ -176,8 +187,10 @@ impl WindowSums {
         let err_ky = err_mass * self.y_max;
         if mass > 0.0 {
             let m = ky / mass;
-            if err_ky + m.abs() * err_mass <= MEAN_TOL * (1.0 + (m + self.y_mean).abs()) * mass {
-                return Some(m);
+            if err_ky + m.abs() * err_mass <= MEAN_TOL * (1.0 + (m + self.y_mean).abs()) * mass
+                && err_mass <= MEAN_TOL * mass
+            {
+                return Some((m, mass));
             }
         }
         let (mut m, mut t) = (0.0, 0.0);
@@ -186,13 +199,12 @@ impl WindowSums {
             m += k;
             t += k * self.y[r];
         }
-        (m > 0.0).then(|| t / m)
+        (m > 0.0).then(|| (t / m, m))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::matching::impute;
     use super::*;
     use proptest::prelude::*;
     use rand::{Rng, SeedableRng};
@@ -211,11 +223,38 @@ mod tests {
         ]
     }
 
+    /// Kernel-weighted means by a plain loop over every donor.
+    pub(crate) fn brute_force_means(
+        targets: &[f64],
+        p: &[f64],
+        y: &[f64],
+        m: &Method,
+    ) -> Vec<Option<f64>> {
+        targets
+            .iter()
+            .map(|&s| {
+                let (mut mass, mut ky) = (0.0, 0.0);
+                for (&pj, &yj) in p.iter().zip(y) {
+                    let k = match *m {
+                        Method::Radius { caliper: h } => {
+                            f64::from(u8::from(pj >= s - h && pj <= s + h))
+                        }
+                        Method::Kernel { kernel, bandwidth } => kernel.weight((pj - s) / bandwidth),
+                        _ => f64::NAN,
+                    };
+                    mass += k;
+                    ky += k * yj;
+                }
+                (mass > 0.0).then(|| ky / mass)
+            })
+            .collect()
+    }
+
     /// Every target's closed-form mean against the direct O(window) sums.
     fn agree(p: &[f64], y: &[f64], targets: &[f64], h: f64) -> Result<(), String> {
         let sums = WindowSums::new(p, y);
         for m in methods(h) {
-            let direct = impute(targets, p, y, &m).imputed;
+            let direct = brute_force_means(targets, p, y, &m);
             for (t, want) in targets.iter().zip(direct) {
                 match (sums.mean(*t, &m), want) {
                     (Some(a), Some(b)) if (a - b).abs() <= 1e-9 * (1.0 + b.abs()) => {}

@@ -20,6 +20,11 @@
 //! treats `imr` as data; it is not corrected for the first-stage estimation
 //! (no Murphy-Topel), as in the studies' two-step tables.
 
+pub mod selection;
+pub mod selection_ml;
+
+pub use selection::{Selection, SelectionMethod};
+
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, MatRef, Side};
 use serde_json::json;
