@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod io;
 pub mod network;
 pub mod recovery;
+pub mod resources;
 pub mod report;
 pub mod scenario;
 pub mod seed;

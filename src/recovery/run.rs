@@ -107,6 +107,15 @@ pub fn replicate_indices(
     indices: std::ops::Range<usize>,
     opts: &RunOptions<'_>,
 ) -> Result<Vec<RepRecord>, RecoveryError> {
+    // Every replication's record (truths and one estimate row per target) is kept.
+    let targets: usize = spec.estimators.iter().map(|e| e.targets.len()).sum();
+    crate::resources::check_items(
+        "reps",
+        indices.len(),
+        indices.len() as u128,
+        128 + 64 * targets as u128 + 8 * spec.estimands.len() as u128,
+        "replications",
+    )?;
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
         indices
             .clone()

@@ -80,6 +80,14 @@ pub fn simulate_reps<M: Model>(
     if len == 0 || arms.is_empty() {
         return Ok((scn.metrics.clone(), Vec::new()));
     }
+    // One small outcome per (arm, replication) is held at once.
+    crate::resources::check_items(
+        "replications",
+        len,
+        arms.len() as u128 * len as u128,
+        64,
+        "simulations",
+    )?;
     let total = arms.len() * len;
     let sim = |a: usize, r: usize| {
         let seed = replication_seed(scn.seed, r);
@@ -94,6 +102,20 @@ pub fn simulate_reps<M: Model>(
     };
     let pilot = sim(0, reps.start)?;
     let metrics = tracked_metrics(scn, &pilot)?;
+    let per_outcome = 64
+        + 8 * metrics.len()
+        + pilot
+            .paths
+            .iter()
+            .map(|p| 16 * p.times.len() + 64)
+            .sum::<usize>();
+    crate::resources::check_items(
+        "replications",
+        len,
+        arms.len() as u128 * len as u128,
+        per_outcome as u128,
+        "simulations",
+    )?;
     let done = AtomicUsize::new(1);
     progress(1, total);
     let results: Vec<Result<Outcome, ScenarioError>> = (0..total)
