@@ -25,17 +25,16 @@ MPIBIN=${MPIBIN:-target/migsim-mpi}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-now() { date +%s.%N; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
-timed() { # label, command...
+timed() { # label, command... ; prints wall seconds, logs wall and CPU seconds
     local label=$1; shift
     local l; l=$(load)
-    local t0; t0=$(now)
-    "$@" > "$OUT/$label.log" 2>&1
-    local t1; t1=$(now)
-    local dt; dt=$(echo "$t1 - $t0" | bc -l)
-    printf '%-28s %9.1f s   (load before: %s)\n' "$label" "$dt" "$l" >&2
-    echo "$dt"
+    local t
+    t=$( { TIMEFORMAT='%R %U %S'; time "$@" > "$OUT/$label.log" 2>&1; } 2>&1 )
+    read -r wall user sys <<< "$t"
+    printf '%-28s wall %8.1f s  cpu %8.1f s  (load before: %s)\n' \
+        "$label" "$wall" "$(echo "$user + $sys" | bc -l)" "$l" >&2
+    echo "$wall"
 }
 same() { # dir_a dir_b
     for f in "$1"/*; do

@@ -59,8 +59,8 @@ fn recover_shard(slice: &str, dir: &Path, extra: &[&str]) -> std::process::Outpu
     migsim(&a)
 }
 
-fn merge(dirs: &[&Path], out: &Path) -> std::process::Output {
-    let ds: Vec<String> = dirs.iter().map(|d| s(d)).collect();
+fn merge<P: AsRef<Path>>(dirs: &[P], out: &Path) -> std::process::Output {
+    let ds: Vec<String> = dirs.iter().map(|d| s(d.as_ref())).collect();
     let o = s(out);
     let mut a = vec!["merge"];
     a.extend(ds.iter().map(String::as_str));
@@ -105,7 +105,7 @@ fn a_failed_shard_is_rerun_alone_and_the_merge_then_succeeds() {
     // Shard 2 "died" before its manifest was written.
     std::fs::remove_file(dirs[1].join("manifest.json")).unwrap();
     let refs: Vec<&Path> = dirs.iter().map(|d| d.as_path()).collect();
-    let err = fails(&merge(&refs, &r.join("m")));
+    let err = fails(&merge(&refs[..], &r.join("m")));
     assert!(err.contains(&s(&dirs[1])) && err.contains("rerun"), "{err}");
     // Without its folder, the missing indices and the shard to rerun are named.
     let err = fails(&merge(&[refs[0], refs[2]], &r.join("m")));
@@ -115,7 +115,7 @@ fn a_failed_shard_is_rerun_alone_and_the_merge_then_succeeds() {
     );
     assert!(!r.join("m").exists(), "a refused merge wrote output");
     ok(&recover_shard("2/3", &dirs[1], &[]));
-    ok(&merge(&refs, &r.join("m")));
+    ok(&merge(&refs[..], &r.join("m")));
     let one = r.join("one");
     let o = s(&one);
     let mut a = vec!["recover", RECOVER_SPEC, "--out", &o];
@@ -182,7 +182,7 @@ fn corrupt_foreign_truncated_and_duplicated_shards_are_refused_by_name() {
         "{err}"
     );
     // Not a shard at all.
-    let err = fails(&merge(&[&a, r], &out));
+    let err = fails(&merge(&[a.as_path(), r], &out));
     assert!(
         err.contains(&s(r)) && err.contains("manifest.json"),
         "{err}"

@@ -127,7 +127,7 @@ fn run_mpi(args: &RecoverArgs, world: &shard::mpi::World) -> anyhow::Result<()> 
     if args.shard.is_some() {
         world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
     }
-    let input = &world.ok_or_abort(load(args));
+    let input = &world.ok_or_abort(load(args).map_err(|e| super::error_message(&e)));
     let slice = world.slice();
     let start = std::time::Instant::now();
     let (indices, rows) = world.ok_or_abort(input.rows(slice, &RunOptions::default()));
@@ -143,6 +143,6 @@ fn run_mpi(args: &RecoverArgs, world: &shard::mpi::World) -> anyhow::Result<()> 
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&input.spec.name));
-    world.ok_or_abort(report(&rec, &dir, args.json));
+    world.ok_or_abort(report(&rec, &dir, args.json).map_err(|e| super::error_message(&e)));
     Ok(())
 }

@@ -100,7 +100,9 @@ fn run_mpi(args: &RunArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
         return Ok(());
     };
     let runs = world.ok_or_abort(shard::scenario::merge(&pooled));
-    world.ok_or_abort(report(&runs, args.out.clone(), args.json));
+    world.ok_or_abort(
+        report(&runs, args.out.clone(), args.json).map_err(|e| super::error_message(&e)),
+    );
     Ok(())
 }
 

@@ -73,6 +73,8 @@ pub enum ShardError {
     Recovery(#[from] Box<crate::recovery::RecoveryError>),
     #[error(transparent)]
     Scenario(#[from] Box<crate::scenario::ScenarioError>),
+    #[error("{file}: {what} cannot be split into shards or MPI ranks yet: run it in one process")]
+    Unsupported { file: String, what: String },
     #[error("MPI: {0}")]
     Mpi(String),
 }

@@ -69,7 +69,7 @@ impl World {
     pub fn ok_or_abort<T, E: std::fmt::Display>(&self, r: Result<T, E>) -> T {
         match r {
             Ok(v) => v,
-            Err(e) => self.abort(&format!("{e:#}")),
+            Err(e) => self.abort(&e.to_string()),
         }
     }
 

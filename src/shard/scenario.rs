@@ -101,6 +101,13 @@ impl ScenarioInput {
             source,
         })?;
         let scn = Scenario::parse(&text, &file)?;
+        if scn.uncertainty.is_some() {
+            // The pooled rows hold the replications only, not the draws.
+            return Err(ShardError::Unsupported {
+                file,
+                what: "a scenario with [uncertainty] draws".into(),
+            });
+        }
         Ok(ScenarioInput { scn, text, file })
     }
 
