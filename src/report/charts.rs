@@ -117,7 +117,7 @@ fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
 /// Horizontal bars: one per intervention, the estimate with its 95% interval.
 pub fn effect_bars(title: &str, effects: &[&Effect], style: AxisStyle) -> Result<String, String> {
     let k = effects.len();
-    let height = 70 + 44 * k as u32;
+    let height = 110 + 48 * k as u32;
     let label_w = effects
         .iter()
         .map(|e| e.intervention.len())

@@ -54,7 +54,7 @@ pub fn diff_value(m: &str, x: f64) -> String {
     if !x.is_finite() {
         return "n/a".into();
     }
-    if is_share(m) {
+    let s = if is_share(m) {
         let p = 100.0 * x + 0.0;
         if p.abs() < 0.1 && p != 0.0 {
             format!("{p:.2}")
@@ -63,6 +63,15 @@ pub fn diff_value(m: &str, x: f64) -> String {
         }
     } else {
         sig(x)
+    };
+    unsigned_zero(s)
+}
+
+/// `-0.00` (a small negative rounded away) reads `0.00`.
+fn unsigned_zero(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
     }
 }
 
@@ -232,6 +241,13 @@ mod tests {
         );
         assert!(s.contains("includes zero"), "{s}");
         assert_eq!(certainty(&e), Certainty::Unclear);
+    }
+
+    #[test]
+    fn a_rounded_negative_reads_as_zero() {
+        assert_eq!(diff_value("share_up", -0.00001), "0.00");
+        assert_eq!(diff_value("omega_mean", -0.0), "0.0");
+        assert_eq!(diff_value("share_up", -0.0004), "-0.04");
     }
 
     #[test]

@@ -153,6 +153,18 @@ pub fn html(a: &Analysis) -> String {
             .iter()
             .filter(|r| r.metric == out.metric && r.intervention == out.intervention)
             .collect();
+        let defined = rows.iter().any(|r| match r.values {
+            IndexValues::Sobol(s) => s.st.is_finite(),
+            IndexValues::Morris(m) => m.mu_star.is_finite(),
+        });
+        if !defined {
+            let _ = write!(
+                o,
+                "<div class=\"card note\"><b>{}</b>: does not vary over the design (zero variance), so no parameter drives it.</div>",
+                esc(&output_title(&out.metric, &out.intervention))
+            );
+            continue;
+        }
         match chart(a, &rows) {
             Ok(svg) => {
                 let start = svg.find("<svg").unwrap_or(0);
