@@ -352,8 +352,8 @@ impl Default for Config {
             index: default_index(),
             retention: Retention {
                 community: 0.3,
-                market_noise: 4.0,
-                trader_shift: -1.5,
+                market_noise: 2.5,
+                trader_shift: -3.0,
             },
             changchun: default_changchun(),
             south: default_south(),
@@ -409,7 +409,7 @@ impl Default for Config {
 /// one coefficient, and are reported as not reproduced by `replicate`).
 fn default_index() -> Index {
     Index::from_values([
-        0.0, -0.3, 0.3, 0.8, 0.65, 0.7, 0.8, 1.6, 0.7, 0.85, -1.1,
+        0.0, -0.3, 0.3, 0.8, 0.65, 0.7, 0.8, 1.6, 0.7, 0.85, -0.9,
     ])
 }
 
