@@ -27,6 +27,8 @@ pub struct Config {
     /// Loading of an unobserved standard-normal confounder (`true_confounder`)
     /// on both mediators' latents and on the intention index (mediator–outcome
     /// confounding, which breaks sequential ignorability). Default 0: none.
+    /// A swept assumption: scenarios/recovery/sweep_assets_confounding_k*.toml
+    /// run the mediation estimator at 0, 0.25, 0.5 and 1.
     pub confounder_strength: f64,
     pub policy: Policy,
 }

@@ -176,6 +176,10 @@ pub struct EnclaveChoice {
     /// exclusion restriction: more fellow provincials, more enclaves.
     pub lq: f64,
     /// Unobserved ability: able migrants rely less on fellow villagers.
+    /// Probit index units per SD of ability; default -0.1 (assumed, not
+    /// published). With `outcome.ability` it is the selection on
+    /// unobservables that biases the naive estimators: a swept assumption
+    /// (scenarios/recovery/sweep_enclave_ability_x*.toml scale both).
     pub ability: f64,
     /// City dynamism `d_c`: fewer enclaves in dynamic cities (city FE move
     /// the AME from -0.053 to -0.030, Table 2 cols 2-3).
@@ -285,6 +289,9 @@ pub struct Outcome {
     pub intercept: f64,
     /// Loading of the good-job state reached through the network.
     pub job: f64,
+    /// Probit index units per SD of unobserved ability; default 0.3
+    /// (assumed). Swept with `enclave_choice.ability` by
+    /// scenarios/recovery/sweep_enclave_ability_x*.toml.
     pub ability: f64,
     pub city: f64,
     pub year_2017: f64,
