@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand};
 pub mod cohort;
 pub mod fit;
 pub mod lq;
+pub mod merge;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod slurm;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -35,6 +37,10 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
+    Merge(merge::MergeArgs),
+    /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Run a parsed command.
@@ -47,5 +53,41 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Slurm(args) => slurm::run(args),
+    }
+}
+
+/// The message of an error and its causes joined by ": ", leaving out a cause
+/// whose text the message already contains (errors that print their source
+/// inline would otherwise repeat it, as in "File exists: File exists").
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod error_message_tests {
+    #[test]
+    fn causes_are_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "File exists");
+        let e = anyhow::Error::new(io).context("cannot write x: File exists");
+        assert_eq!(super::error_message(&e), "cannot write x: File exists");
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(io).context("cannot read data.csv");
+        assert_eq!(
+            super::error_message(&e),
+            "cannot read data.csv: no such file"
+        );
     }
 }
