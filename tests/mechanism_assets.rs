@@ -58,8 +58,14 @@ fn the_u_shape_needs_the_capability_to_leave() {
     off.intention.capability = 0.0;
     for seed in SEEDS {
         let (lin, sq, tp) = model2(&base(), seed);
-        assert!(lin.1 < -3.0 && sq.1 > 3.0, "on, seed {seed}: {lin:?} {sq:?}");
-        assert!((1.0..=2.2).contains(&tp), "on, seed {seed}: turning point {tp}");
+        assert!(
+            lin.1 < -3.0 && sq.1 > 3.0,
+            "on, seed {seed}: {lin:?} {sq:?}"
+        );
+        assert!(
+            (1.0..=2.2).contains(&tp),
+            "on, seed {seed}: turning point {tp}"
+        );
         let fin = logit(&base(), seed, "ln_financial,ln_housing")[0];
         assert!(fin.1 > 3.0, "on, seed {seed}: financial {fin:?}");
         let (_, sq_off, tp_off) = model2(&off, seed);

@@ -114,7 +114,10 @@ fn the_regional_contrast_appears_with_structure_and_vanishes_without() {
     assert!((-0.6..-0.05).contains(&inter.0), "inter-ethnic {inter:?}");
     let off = contrasts(&all_equal());
     for (t, (d, se)) in TERMS.iter().zip(off) {
-        assert!(d.abs() < 3.0 * se, "{t}: contrast {d:.3} (SE {se:.3}) with equal structure");
+        assert!(
+            d.abs() < 3.0 * se,
+            "{t}: contrast {d:.3} (SE {se:.3}) with equal structure"
+        );
     }
 }
 
@@ -140,9 +143,17 @@ fn knockouts_attribute_the_contrast() {
         fall.insert(name, f);
     }
     let se = |k: usize| on[k].1;
-    assert!(fall["danwei"][0] > 2.0 * se(0), "danwei: {:?}", fall["danwei"]);
+    assert!(
+        fall["danwei"][0] > 2.0 * se(0),
+        "danwei: {:?}",
+        fall["danwei"]
+    );
     assert!(fall["danwei"][1].abs() < 3.0 * se(1));
-    assert!(fall["particip"][1] > 0.5 * on[1].0, "{:?}", fall["particip"]);
+    assert!(
+        fall["particip"][1] > 0.5 * on[1].0,
+        "{:?}",
+        fall["particip"]
+    );
     assert!(fall["particip"][0].abs() < 3.0 * se(0));
     assert!(fall["contact"][2] < -3.0 * se(2), "{:?}", fall["contact"]);
     assert!(on[2].0 - fall["contact"][2] > 0.0);

@@ -34,7 +34,9 @@ fn sd(v: &[f64]) -> f64 {
 /// Logit of `y` on the Table 2 regressors among rows with `south == region`
 /// (all rows for `None`).
 fn logit(ds: &Dataset, y: &str, region: Option<bool>) -> Result<FitResult, String> {
-    logit_where(ds, y, X, &|c: &[f64]| region.is_none_or(|r| (c[0] == 1.0) == r))
+    logit_where(ds, y, X, &|c: &[f64]| {
+        region.is_none_or(|r| (c[0] == 1.0) == r)
+    })
 }
 
 /// Logit of `y` on `x` (with the derived `ln_conational` = ln(1 + true

@@ -408,9 +408,7 @@ impl Default for Config {
 /// targets (education's opposite signs in the two models cannot come from
 /// one coefficient, and are reported as not reproduced by `replicate`).
 fn default_index() -> Index {
-    Index::from_values([
-        0.0, -0.3, 0.3, 0.8, 0.65, 0.7, 0.8, 1.6, 0.7, 0.85, -0.9,
-    ])
+    Index::from_values([0.0, -0.3, 0.3, 0.8, 0.65, 0.7, 0.8, 1.6, 0.7, 0.85, -0.9])
 }
 
 /// Changchun. Regional shares are not published; they are design choices
