@@ -10,6 +10,7 @@ pub mod merge;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod sensitivity;
 pub mod slurm;
 pub mod zenou;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
     /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
@@ -53,6 +56,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),
     }
