@@ -289,13 +289,17 @@ fn every_shipped_spec_runs() {
     }
 }
 
-/// Regional logits fitted on each region's subsample (`subset`) are
-/// correctly specified and recover the South's structural coefficients
-/// (bias within 4 Monte Carlo SEs, coverage 90-99%), while the pooled logit,
-/// which forces one coefficient on both regions, misses Changchun's unit
-/// support effect by many Monte Carlo SEs.
+/// Retention follows one set of behavioural coefficients with city
+/// structure (issue 17). Table 2's regional logits, fitted on each region's
+/// subsample (`subset`), omit the unmeasured community and market terms of
+/// the index, so they estimate attenuated coefficients, more in the South
+/// where traders (whose market shock the survey does not see) are many:
+/// the South's unit-support and inter-ethnic estimates fall short of the
+/// regional truth by many Monte Carlo SEs and proportionally more than
+/// Changchun's. The pooled logit falls short of the one behavioural
+/// coefficient `index.unit_support` it is scored against.
 #[test]
-fn regional_subsets_recover_what_the_pooled_logit_misses() {
+fn regional_logits_are_attenuated_by_unmeasured_heterogeneity() {
     let spec = Spec::load(Path::new("scenarios/recovery/talent_regional.toml")).unwrap();
     let spec = Spec { reps: 300, ..spec };
     let rec = run(&spec, &RunOptions::default()).unwrap();
@@ -305,23 +309,30 @@ fn regional_subsets_recover_what_the_pooled_logit_misses() {
             .find(|d| d.estimator == est && d.estimand == estimand)
             .unwrap_or_else(|| panic!("no row {est} / {estimand}"))
     };
-    for name in ["unit_support", "kin_support", "interethnic"] {
+    for name in ["unit_support", "interethnic"] {
         let d = &get("south logit", &format!("south.{name}")).d;
         assert!(
-            d.bias.abs() < 4.0 * d.bias_mcse,
+            d.bias < -4.0 * d.bias_mcse,
             "south {name}: bias {} ({})",
             d.bias,
             d.bias_mcse
         );
-        assert!(
-            (0.90..=0.99).contains(&d.coverage),
-            "south {name}: coverage {}",
-            d.coverage
-        );
     }
-    let pooled = &get("pooled logit", "changchun.unit_support").d;
+    let (s, c) = (
+        &get("south logit", "south.unit_support").d,
+        &get("changchun logit", "changchun.unit_support").d,
+    );
+    let gap = c.relative_bias - s.relative_bias;
+    let se = (c.relative_bias_mcse.powi(2) + s.relative_bias_mcse.powi(2)).sqrt();
     assert!(
-        pooled.bias < -10.0 * pooled.bias_mcse,
+        gap > 3.0 * se,
+        "relative bias: changchun {} vs south {} (SE {se})",
+        c.relative_bias,
+        s.relative_bias
+    );
+    let pooled = &get("pooled logit", "index.unit_support").d;
+    assert!(
+        pooled.bias < -4.0 * pooled.bias_mcse,
         "pooled: bias {} ({})",
         pooled.bias,
         pooled.bias_mcse

@@ -153,6 +153,52 @@ pub struct Rates {
     pub delta: f64,
 }
 
+/// The tie that carried a job offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tie {
+    /// The dyad partner.
+    Strong,
+    /// A weak tie (random mixing or a graph neighbour).
+    Weak,
+}
+
+/// Receives every job offer that moved a down agent up: `to` went up on
+/// information from `from`, passed over `tie`. Offers reaching an agent
+/// already up change nothing and are not reported.
+pub trait OfferLog {
+    fn offer(&mut self, from: u32, to: u32, tie: Tie);
+}
+
+/// Records nothing (the engine's cost is unchanged).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoLog;
+
+impl OfferLog for NoLog {
+    #[inline(always)]
+    fn offer(&mut self, _: u32, _: u32, _: Tie) {}
+}
+
+/// The tie that passed each agent's current good job: `None` for an agent
+/// down or up since before the run, else the tie of the offer that last
+/// moved it up.
+#[derive(Debug, Clone)]
+pub struct TieRecord {
+    pub via: Vec<Option<Tie>>,
+}
+
+impl TieRecord {
+    pub fn new(n: usize) -> Self {
+        Self { via: vec![None; n] }
+    }
+}
+
+impl OfferLog for TieRecord {
+    #[inline(always)]
+    fn offer(&mut self, _: u32, to: u32, tie: Tie) {
+        self.via[to as usize] = Some(tie);
+    }
+}
+
 /// Simulate from time 0 to `t_end`; returns the number of events.
 pub fn simulate<W: WeakTies, O: OmegaOf>(
     pop: &mut Population,
@@ -161,6 +207,21 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
     omega: &O,
     t_end: f64,
     tracker: &mut Tracker,
+    rng: &mut SimRng,
+) -> u64 {
+    simulate_logged(pop, rates, weak, omega, t_end, tracker, &mut NoLog, rng)
+}
+
+/// [`simulate`], reporting each offer that moved an agent up to `log`.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    log: &mut L,
     rng: &mut SimRng,
 ) -> u64 {
     let per_up = rates.lambda + rates.delta;
@@ -186,12 +247,15 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
         let x: f64 = rng.random();
         if x < p_info {
             let target = if x < p_info * (1.0 - omega.omega(i)) {
-                Some(i ^ 1)
+                Some((i ^ 1, Tie::Strong))
             } else {
-                weak.pick(i, rng)
+                weak.pick(i, rng).map(|j| (j, Tie::Weak))
             };
-            if let Some(j) = target {
+            if let Some((j, tie)) = target
+                && !pop.is_up(j)
+            {
                 pop.set_up(j);
+                log.offer(i, j, tie);
             }
         } else {
             pop.remove_at(k);

@@ -27,6 +27,8 @@ pub struct Config {
     /// Loading of an unobserved standard-normal confounder (`true_confounder`)
     /// on both mediators' latents and on the intention index (mediator–outcome
     /// confounding, which breaks sequential ignorability). Default 0: none.
+    /// A swept assumption: scenarios/recovery/sweep_assets_confounding_k*.toml
+    /// run the mediation estimator at 0, 0.25, 0.5 and 1.
     pub confounder_strength: f64,
     pub policy: Policy,
 }
@@ -235,19 +237,31 @@ impl Default for UnfairnessParams {
     }
 }
 
-/// Intention index y* = const + controls + total (ln T, ln T^2) + ln F + ln H +
-/// pessimism + unfairness + e, e standard logistic; intent = 1[y* > 0],
-/// intent3 = 2 where y* > strong_cut. Control coefficients are Table 2
-/// model (5)'s; the asset terms give model (2)'s U-shape (turning point
-/// near 1.46) and model (5)'s signs once the mediated paths are added.
-/// Calibrated (seeds 1–4, N = 3,624): model (2) -0.53 / 0.19, turning point
-/// 1.38 (paper -0.53 / 0.18, 1.46); model (5) about 0.42 / -0.16 (paper
-/// 0.35 / -0.17); model (3) about 0.3 (paper 0.14: the paper's financial and
-/// housing assets are more correlated than this design makes them). The
-/// financial coefficient trades the reduced form against the true total effect
-/// of ln(1+F) 0 -> 1 (about 0.017 here, paper's estimate 0.039): in the
-/// true mechanism part of the regression's "financial effect" is the upper
-/// arm of the total-assets U-shape.
+/// Intention index y* = const + controls + wish + capability + pessimism +
+/// unfairness + e, e standard logistic; intent = 1[y* > 0], intent3 = 2
+/// where y* > strong_cut. Control coefficients are Table 2 model (5)'s
+/// (set, not produced). The asset part is the paper's account of the
+/// U-shape (H1), not a quadratic:
+///
+/// * wish to leave: `-stake ln(1 + T) - welfare_access 1[access]`: the more
+///   a worker holds in Shanghai the more it would give up, and home owners
+///   (and rent-purchase right holders) hold the hukou-linked welfare (school
+///   places, social insurance) that leaving forfeits;
+/// * capability to leave: `capability softplus_s(ln(1 + L) - moving_cost)`,
+///   `softplus_s(z) = s ln(1 + e^{z/s})`, with liquid assets
+///   `L = F + housing_liquidity H`: settling abroad takes liquid funds above
+///   the cost of moving, and housing is illiquid.
+///
+/// The wish falls linearly in ln T and the capability is convex in it, so
+/// intention is U-shaped in total assets (model 2), rises with financial
+/// assets (liquid: model 5's positive sign) and falls with housing assets
+/// (stake and welfare access, little liquidity: model 5's negative sign).
+/// Set by simulating the mechanism (seeds 1-2, N = 36,240) so that model
+/// (1) is near flat, model (2) shows the U with its turning point in
+/// [1, 2] and intention averages 9%: model (2) -0.61 / 0.20, turning point
+/// 1.53 (paper -0.53 / 0.18, 1.46); not targets: model (5) 0.56 / -0.27
+/// (paper 0.35 / -0.17), model (3) 0.35 (0.14), model (4) -0.13 (-0.06).
+/// `tests/mechanism_assets.rs` knocks out each part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IntentionParams {
@@ -260,10 +274,20 @@ pub struct IntentionParams {
     pub parent_edu: f64,
     pub married: f64,
     pub has_child: f64,
-    pub ln_total: f64,
-    pub ln_total_sq: f64,
-    pub ln_financial: f64,
-    pub ln_housing: f64,
+    /// Fall of the wish to leave per unit of ln(1 + total assets) (>= 0).
+    pub stake: f64,
+    /// Fall of the wish to leave with hukou-linked welfare access (>= 0).
+    pub welfare_access: f64,
+    /// Rise of the index per unit of ln(1 + liquid assets) above the
+    /// moving cost (>= 0).
+    pub capability: f64,
+    /// ln(1 + liquid assets, million yuan) it takes to afford settling
+    /// abroad (>= 0).
+    pub moving_cost: f64,
+    /// Softness `s` of the capability threshold (> 0), in ln-asset units.
+    pub capability_softness: f64,
+    /// Share of housing value usable to fund a move (in [0, 1]).
+    pub housing_liquidity: f64,
     pub pessimism: f64,
     pub unfairness: f64,
     /// Cut of "strong" intention on y* (about a third of intenders).
@@ -273,7 +297,7 @@ pub struct IntentionParams {
 impl Default for IntentionParams {
     fn default() -> Self {
         IntentionParams {
-            constant: -5.03,
+            constant: -5.0,
             male: -0.04,
             age: -0.01,
             party: -0.36,
@@ -282,10 +306,12 @@ impl Default for IntentionParams {
             parent_edu: 0.07,
             married: -0.64,
             has_child: 0.21,
-            ln_total: -0.45,
-            ln_total_sq: 0.13,
-            ln_financial: 0.3,
-            ln_housing: -0.03,
+            stake: 0.3,
+            welfare_access: 0.2,
+            capability: 0.9,
+            moving_cost: 0.5,
+            capability_softness: 0.3,
+            housing_liquidity: 0.1,
             pessimism: 0.3,
             unfairness: 0.2,
             strong_cut: 1.5,
@@ -348,9 +374,12 @@ impl Default for Waves {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Policy {
-    /// Housing values x (1 + change) (e.g. -0.3, a downturn); a fall also adds
-    /// `housing_shock_feed` x |change| to the market shock S.
+    /// Housing values x (1 + change) (e.g. -0.3, a downturn).
     pub housing_price_change: f64,
+    /// Scenario option, off by default: a fall in housing prices also adds
+    /// `housing_shock_feed` x |change| to the market shock S of financial
+    /// pessimism (a downturn seen as a macro signal). Not part of the
+    /// paper's mechanism; unit: shock SDs per unit of relative price fall.
     pub housing_shock_feed: f64,
     /// Bottom share of housing assets given rent-purchase equal rights:
     /// housing-linked welfare access without owning.
@@ -363,7 +392,7 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             housing_price_change: 0.0,
-            housing_shock_feed: 1.0,
+            housing_shock_feed: 0.0,
             rent_purchase_bottom_share: 0.0,
             pessimism_shift_sd: 0.0,
         }
@@ -550,10 +579,6 @@ impl IntentionParams {
             self.parent_edu,
             self.married,
             self.has_child,
-            self.ln_total,
-            self.ln_total_sq,
-            self.ln_financial,
-            self.ln_housing,
             self.pessimism,
             self.unfairness,
         ];
@@ -562,6 +587,27 @@ impl IntentionParams {
             "intention",
             "expected finite coefficients",
         )?;
+        for (k, v) in [
+            ("intention.stake", self.stake),
+            ("intention.welfare_access", self.welfare_access),
+            ("intention.capability", self.capability),
+            ("intention.moving_cost", self.moving_cost),
+        ] {
+            check(
+                v.is_finite() && v >= 0.0,
+                k,
+                &format!("expected a finite number >= 0, got {v}"),
+            )?;
+        }
+        check(
+            self.capability_softness > 0.0 && self.capability_softness.is_finite(),
+            "intention.capability_softness",
+            &format!(
+                "expected a finite softness > 0, got {}",
+                self.capability_softness
+            ),
+        )?;
+        share(self.housing_liquidity, "intention.housing_liquidity")?;
         check(
             self.strong_cut > 0.0 && self.strong_cut.is_finite(),
             "intention.strong_cut",

@@ -9,9 +9,13 @@
 //!   ln housing among neighbours and housing-linked welfare access for owners
 //!   (and, under rent-purchase equal rights, for the bottom of the housing
 //!   distribution).
-//! - Intention (H1, H2, H4): `y*_i = x_i'beta + a1 lnT + a2 lnT^2 + bF lnF +
-//!   bH lnH + gP P + gU U + k C + w E_i + eps_i`, eps standard logistic, E the
-//!   share of emigrated neighbours (cumulative causation waves).
+//! - Intention (H1, H2, H4): `y*_i = x_i'beta - a lnT - v access_i +
+//!   c softplus_s(ln(1 + F + l H) - m) + gP P + gU U + k C + w E_i + eps_i`:
+//!   the wish to leave falls with what one holds in Shanghai (assets and
+//!   hukou-linked welfare access), the capability to leave rises with
+//!   liquid assets above the cost of moving (housing counts at liquidity
+//!   `l`); eps standard logistic, E the share of emigrated neighbours
+//!   (cumulative causation waves). See `config::IntentionParams`.
 
 use super::config::{Config, IntentionParams};
 use super::population::{Controls, Holdings, normals, uniforms};
@@ -185,10 +189,38 @@ pub fn unfairness(cfg: &Config, deprivation: f64, access: bool, confounder: f64,
 #[derive(Debug, Clone, Copy)]
 pub struct IndexInputs {
     pub ln_total: f64,
-    pub ln_financial: f64,
-    pub ln_housing: f64,
+    /// Financial and housing values (million yuan).
+    pub financial: f64,
+    pub housing: f64,
+    /// Hukou-linked welfare access (owner or rent-purchase rights).
+    pub access: bool,
     pub pessimism: f64,
     pub unfairness: f64,
+}
+
+/// `s ln(1 + e^{z/s})`, computed without overflow.
+fn softplus(z: f64, s: f64) -> f64 {
+    let x = z / s;
+    s * (x.max(0.0) + (-x.abs()).exp().ln_1p())
+}
+
+/// ln(1 + liquid assets): financial plus the usable share of housing.
+pub fn ln_liquid(p: &IntentionParams, financial: f64, housing: f64) -> f64 {
+    (financial + p.housing_liquidity * housing).max(0.0).ln_1p()
+}
+
+/// The wish to leave (falls with total assets and welfare access).
+pub fn wish(p: &IntentionParams, x: &IndexInputs) -> f64 {
+    -p.stake * x.ln_total - if x.access { p.welfare_access } else { 0.0 }
+}
+
+/// The capability to leave (rises with liquid assets above the moving cost).
+pub fn capability(p: &IntentionParams, x: &IndexInputs) -> f64 {
+    p.capability
+        * softplus(
+            ln_liquid(p, x.financial, x.housing) - p.moving_cost,
+            p.capability_softness,
+        )
 }
 
 /// `x_i'beta` of the controls plus the constant.
@@ -204,14 +236,10 @@ pub fn control_index(p: &IntentionParams, c: &Controls, i: usize) -> f64 {
         + p.has_child * c.has_child[i]
 }
 
-/// The asset and mediator part of the index.
+/// The asset and mediator part of the index: wish + capability +
+/// mediators.
 pub fn asset_index(p: &IntentionParams, x: &IndexInputs) -> f64 {
-    p.ln_total * x.ln_total
-        + p.ln_total_sq * x.ln_total * x.ln_total
-        + p.ln_financial * x.ln_financial
-        + p.ln_housing * x.ln_housing
-        + p.pessimism * x.pessimism
-        + p.unfairness * x.unfairness
+    wish(p, x) + capability(p, x) + p.pessimism * x.pessimism + p.unfairness * x.unfairness
 }
 
 /// Cumulative causation over waves: returns each worker's final exposure

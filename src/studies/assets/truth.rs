@@ -46,14 +46,15 @@ fn inputs_at(cfg: &Config, w: &World, i: usize, tr: Treatment, t: f64, t_m: f64)
     let mut x = w.inputs(i);
     match tr {
         Treatment::Financial => {
-            x.ln_financial = t;
-            x.ln_total = mech::ln_total(a.housing[i], t.exp_m1(), a.net_other[i]);
+            x.financial = t.exp_m1();
+            x.ln_total = mech::ln_total(a.housing[i], x.financial, a.net_other[i]);
             x.pessimism += (t_m - a.ln_financial[i]) * w.slopes[i];
         }
         Treatment::Housing => {
             let fin = w.pop.holdings.financial[i];
-            x.ln_housing = t;
-            x.ln_total = mech::ln_total(t.exp_m1(), fin, a.net_other[i]);
+            x.housing = t.exp_m1();
+            x.ln_total = mech::ln_total(x.housing, fin, a.net_other[i]);
+            x.access = t > 0.0 || w.rights[i];
             x.unfairness = unfairness_at(cfg, w, i, t_m);
         }
     }
@@ -135,10 +136,12 @@ fn params(cfg: &Config) -> BTreeMap<String, f64> {
         ("beta_parent_edu", p.parent_edu),
         ("beta_married", p.married),
         ("beta_has_child", p.has_child),
-        ("beta_ln_total", p.ln_total),
-        ("beta_ln_total_sq", p.ln_total_sq),
-        ("beta_ln_financial", p.ln_financial),
-        ("beta_ln_housing", p.ln_housing),
+        ("wish_stake", p.stake),
+        ("wish_welfare_access", p.welfare_access),
+        ("capability", p.capability),
+        ("capability_moving_cost", p.moving_cost),
+        ("capability_softness", p.capability_softness),
+        ("capability_housing_liquidity", p.housing_liquidity),
         ("beta_pessimism", p.pessimism),
         ("beta_unfairness", p.unfairness),
         ("intent_strong_cut", p.strong_cut),
@@ -152,12 +155,6 @@ fn params(cfg: &Config) -> BTreeMap<String, f64> {
         ("waves_network_effect", cfg.waves.network_effect),
     ] {
         m.insert(k.to_string(), v);
-    }
-    if p.ln_total_sq != 0.0 {
-        m.insert(
-            "turning_point_ln_total".into(),
-            -p.ln_total / (2.0 * p.ln_total_sq),
-        );
     }
     m
 }

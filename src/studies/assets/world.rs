@@ -34,8 +34,9 @@ impl World {
     pub fn inputs(&self, i: usize) -> IndexInputs {
         IndexInputs {
             ln_total: self.assets.ln_total[i],
-            ln_financial: self.assets.ln_financial[i],
-            ln_housing: self.assets.ln_housing[i],
+            financial: self.pop.holdings.financial[i],
+            housing: self.assets.housing[i],
+            access: self.access[i],
             pessimism: self.pessimism[i],
             unfairness: self.unfairness[i],
         }

@@ -176,6 +176,10 @@ pub struct EnclaveChoice {
     /// exclusion restriction: more fellow provincials, more enclaves.
     pub lq: f64,
     /// Unobserved ability: able migrants rely less on fellow villagers.
+    /// Probit index units per SD of ability; default -0.1 (assumed, not
+    /// published). With `outcome.ability` it is the selection on
+    /// unobservables that biases the naive estimators: a swept assumption
+    /// (scenarios/recovery/sweep_enclave_ability_x*.toml scale both).
     pub ability: f64,
     /// City dynamism `d_c`: fewer enclaves in dynamic cities (city FE move
     /// the AME from -0.053 to -0.030, Table 2 cols 2-3).
@@ -209,6 +213,13 @@ pub struct Network {
     /// ascribed-network share (0.197).
     pub homophily_enclave: f64,
     pub homophily_other: f64,
+    /// Probability that a weak-tie contact in the speaker's own hometown
+    /// group already knows the opening passed (fellow provincials share
+    /// openings), so it brings nothing new; 0 makes hometown information as
+    /// new as any other. Unit: probability per contact; default 0.5
+    /// (design choice, not published: half the openings a fellow
+    /// provincial hears of are already known in the group).
+    pub hometown_redundancy: f64,
     /// Enclave degree x of residents and non-residents (the paper's x in [0, 1]).
     pub x_enclave: f64,
     pub x_other: f64,
@@ -220,6 +231,7 @@ impl Default for Network {
             stubs: 3,
             homophily_enclave: 0.7,
             homophily_other: 0.3,
+            hometown_redundancy: 0.5,
             x_enclave: 1.0,
             x_other: 0.0,
         }
@@ -277,6 +289,9 @@ pub struct Outcome {
     pub intercept: f64,
     /// Loading of the good-job state reached through the network.
     pub job: f64,
+    /// Probit index units per SD of unobserved ability; default 0.3
+    /// (assumed). Swept with `enclave_choice.ability` by
+    /// scenarios/recovery/sweep_enclave_ability_x*.toml.
     pub ability: f64,
     pub city: f64,
     pub year_2017: f64,
@@ -286,7 +301,7 @@ pub struct Outcome {
 impl Default for Outcome {
     fn default() -> Self {
         Self {
-            intercept: 0.07,
+            intercept: 0.15,
             job: 1.5,
             ability: 0.3,
             city: 0.25,
@@ -303,15 +318,15 @@ pub struct Survey {
     /// sd of the reporting error of the ascribed-network share (Table 8 (1)
     /// R^2 = 0.135 with a 0.197 gap implies a total sd near 0.22).
     pub ascribed_noise: f64,
-    /// Share of first jobs found through family and friends (assumed).
+    /// Share of first jobs (held by migrants whose good job did not come
+    /// through a tie in the city during the run) found through family and
+    /// friends (assumed; the engine starts after the first job). Every other
+    /// `job_via_network` answer is the engine's record of the tie that passed
+    /// the job: strong tie or hometown weak tie. Default 0.85: most rural
+    /// migrants' first urban job comes through kin and fellow villagers;
+    /// with the record it puts Table 8 (4) at about -0.09 (published
+    /// -0.144) and (3) near 0.05, neither a target.
     pub first_job_network: f64,
-    /// A migrant who moved up reports the job as found through family or
-    /// friends with probability `strong_tie_report (1 - omega)`: the share of
-    /// contacts spent with the strong tie, times the share of strong-tie
-    /// information that reaches the survey as "family or friends" (assumed;
-    /// with 0.45 above it puts the Table 8 (3) and (4) gaps near 0.055 and
-    /// -0.144).
-    pub strong_tie_report: f64,
     /// Share of migrants not up who changed job at the same level.
     pub horizontal_if_not_up: f64,
     /// Log savings: mean, slope on log household income, noise sd.
@@ -324,8 +339,7 @@ impl Default for Survey {
     fn default() -> Self {
         Self {
             ascribed_noise: 0.12,
-            first_job_network: 0.45,
-            strong_tie_report: 0.55,
+            first_job_network: 0.85,
             horizontal_if_not_up: 0.25,
             savings_mean: 7.0,
             savings_income: 0.6,
@@ -534,6 +548,7 @@ impl Config {
         need(w.stubs >= 1, "network.stubs", "at least 1 weak tie")?;
         share(w.homophily_enclave, "network.homophily_enclave")?;
         share(w.homophily_other, "network.homophily_other")?;
+        share(w.hometown_redundancy, "network.hometown_redundancy")?;
         share(w.x_enclave, "network.x_enclave")?;
         share(w.x_other, "network.x_other")?;
         let z = &self.zenou;
@@ -570,7 +585,6 @@ impl Config {
             "a finite sd >= 0",
         )?;
         share(s.first_job_network, "survey.first_job_network")?;
-        share(s.strong_tie_report, "survey.strong_tie_report")?;
         share(s.horizontal_if_not_up, "survey.horizontal_if_not_up")?;
         finite(s.savings_mean, "survey.savings_mean")?;
         finite(s.savings_income, "survey.savings_income")?;

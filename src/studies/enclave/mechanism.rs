@@ -13,6 +13,17 @@
 //! probability proportional to omega_j (rejection sampling), so the contact
 //! rate of a pair is proportional to `omega_i omega_j` and a migrant who
 //! chooses a low omega (an enclave resident) also hears less from weak ties.
+//!
+//! Information inside a hometown group is redundant: fellow provincials in
+//! the city hear of the same openings, so a weak-tie contact in the
+//! speaker's own hometown group already knows the opening with probability
+//! `network.hometown_redundancy` and the contact passes nothing new. The
+//! more of its weak ties a migrant keeps inside its group (homophily), the
+//! less new information its weak ties bring: homophily costs information
+//! by mechanism, not by assumption about the outcome.
+//!
+//! The engine reports which tie passed every offer that moved a migrant up
+//! ([`JobSource`]); the survey's `job_via_network` is read from that record.
 
 use rand::Rng;
 
@@ -20,14 +31,17 @@ use super::config::Config;
 use super::population::{Population, streams};
 use crate::network::SocialGraph;
 use crate::seed::{Component, SimRng, stream};
-use crate::zenou::engine::{self, Rates, WeakTies};
+use crate::zenou::engine::{self, OfferLog, Rates, Tie, WeakTies};
 use crate::zenou::tracker::Tracker;
 
-/// Graph neighbours met in proportion to their omega.
+/// Graph neighbours met in proportion to their omega; a contact in the
+/// speaker's hometown group already knows the opening with probability
+/// `redundancy`.
 struct MeetingWeighted<'a> {
     graph: &'a SocialGraph,
     omega: &'a [f64],
     omega_max: f64,
+    redundancy: f64,
 }
 
 /// Tries before a weak-tie contact is given up (acceptance is at least
@@ -44,18 +58,63 @@ impl WeakTies for MeetingWeighted<'_> {
         for _ in 0..MAX_TRIES {
             let j = nb[rng.random_range(0..nb.len())];
             if rng.random::<f64>() * self.omega_max < self.omega[j as usize] {
-                return Some(j);
+                let redundant = self.redundancy > 0.0
+                    && self.graph.group(j) == self.graph.group(i)
+                    && rng.random::<f64>() < self.redundancy;
+                return if redundant { None } else { Some(j) };
             }
         }
         None
     }
 }
 
+/// Where a migrant's current good job came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobSource {
+    /// No good job at the survey, or held since arrival (before any tie in
+    /// the city passed an offer): the job found outside the engine.
+    Other,
+    /// Passed by the dyad partner (a relative or fellow villager).
+    Strong,
+    /// Passed by a weak tie in the migrant's hometown group.
+    Hometown,
+    /// Passed by a weak tie outside the hometown group.
+    Weak,
+}
+
+impl JobSource {
+    /// Found "through family or friends" in the survey's sense: a strong
+    /// tie or a fellow provincial.
+    pub fn via_network(self) -> bool {
+        matches!(self, JobSource::Strong | JobSource::Hometown)
+    }
+}
+
+/// Records the source of each offer, splitting weak ties by hometown group.
+struct SourceLog<'a> {
+    graph: &'a SocialGraph,
+    source: Vec<JobSource>,
+}
+
+impl OfferLog for SourceLog<'_> {
+    #[inline(always)]
+    fn offer(&mut self, from: u32, to: u32, tie: Tie) {
+        self.source[to as usize] = match tie {
+            Tie::Strong => JobSource::Strong,
+            Tie::Weak if self.graph.group(from) == self.graph.group(to) => JobSource::Hometown,
+            Tie::Weak => JobSource::Weak,
+        };
+    }
+}
+
 /// Job state (up in the good segment) of every migrant at its years in the
-/// city, and the share up among all migrants at the end of each year.
+/// city, the tie that passed that job, and the share up among all migrants
+/// at the end of each year.
 #[derive(Debug, Clone)]
 pub struct JobRun {
     pub job: Vec<bool>,
+    /// Source of the good job at the survey ([`JobSource::Other`] when down).
+    pub source: Vec<JobSource>,
     pub share_by_year: Vec<f64>,
 }
 
@@ -77,6 +136,11 @@ pub fn run_jobs(
         graph,
         omega,
         omega_max: omega.iter().copied().fold(0.0, f64::max),
+        redundancy: cfg.network.hometown_redundancy,
+    };
+    let mut log = SourceLog {
+        graph,
+        source: vec![JobSource::Other; pop.n],
     };
     let mut rng = stream(seed, 0, Component::Custom(streams::ENGINE));
     let mut state = engine::Population::random(pop.n, z.initial_up, &mut rng);
@@ -86,22 +150,32 @@ pub fn run_jobs(
         by_year[y as usize].push(i as u32);
     }
     let mut job = vec![false; pop.n];
+    let mut source = vec![JobSource::Other; pop.n];
     let mut share_by_year = Vec::with_capacity(max_year);
     for agents in by_year.iter().skip(1) {
         let mut tracker = Tracker::new(pop.n, 1.0, None, 2);
-        engine::simulate(
+        engine::simulate_logged(
             &mut state,
             rates,
             &weak,
             &omega,
             1.0,
             &mut tracker,
+            &mut log,
             &mut rng,
         );
         for &i in agents {
-            job[i as usize] = state.is_up(i);
+            let up = state.is_up(i);
+            job[i as usize] = up;
+            if up {
+                source[i as usize] = log.source[i as usize];
+            }
         }
         share_by_year.push(state.n_up() as f64 / pop.n as f64);
     }
-    JobRun { job, share_by_year }
+    JobRun {
+        job,
+        source,
+        share_by_year,
+    }
 }

@@ -5,11 +5,11 @@
 //! * `ascribed_share`: share of known neighbours who are fellow villagers,
 //!   the realised share of the migrant's weak ties in its hometown group plus
 //!   a reporting error N(0, ascribed_noise), clipped to [0, 1].
-//! * `job_via_network`: current job found through family or friends. A
-//!   migrant who has not moved up holds the first job, found through the
-//!   network with probability `first_job_network`; one who moved up reports
-//!   it with probability `strong_tie_report (1 - omega)` (the share of
-//!   contacts spent with the strong tie).
+//! * `job_via_network`: current job found through family or friends, read
+//!   from the engine's record of the tie that passed the current good job
+//!   (strong tie or hometown weak tie: yes; weak tie outside the group: no).
+//!   A migrant without a good job passed in the city holds the first job,
+//!   found through the network with probability `first_job_network`.
 //! * `horizontal`: changed job at the same level (only migrants not up).
 //! * `savings`: log savings, rising with household income.
 //!
@@ -21,6 +21,7 @@ use rand_distr::StandardNormal;
 
 use super::choice::EnclaveStatus;
 use super::config::Config;
+use super::mechanism::JobSource;
 use super::population::{COVARIATES, Population, streams};
 use super::world::Run;
 use crate::data::{Column, Dataset};
@@ -56,12 +57,11 @@ pub fn cohort(
         } else {
             (a + s.ascribed_noise * e_a).clamp(0.0, 1.0)
         });
-        let p_net = if run.up[i] {
-            s.strong_tie_report * (1.0 - run.omega[i])
-        } else {
-            s.first_job_network
+        let via = match run.jobs.source[i] {
+            JobSource::Other => u_net < s.first_job_network,
+            source => source.via_network(),
         };
-        net.push(f(u_net < p_net));
+        net.push(f(via));
         hor.push(f(!run.up[i] && u_hor < s.horizontal_if_not_up));
         let inc = pop.cov[7][i] - cfg.covariates.ln_income_mean;
         sav.push((s.savings_mean + s.savings_income * inc + s.savings_sd * e_s).max(0.0));

@@ -8,11 +8,17 @@
 //!   population at once, both directions, so the flipped see almost the
 //!   baseline network: spillovers are of order 1/passes of the total
 //!   spillover). All runs share every random number.
-//! * `ate_direct` = mean(up_if_enclave - up_if_not_enclave),
-//!   `att_direct` = the same over enclave residents.
-//! * `ate_total` = share up when everyone lives in an enclave minus share up
-//!   when nobody does (spillovers through partners and weak ties included);
-//!   `att_total` the same contrast over the residents.
+//! * Individual effects (own status flipped, everyone else's as observed):
+//!   `ate_individual` = mean(up_if_enclave - up_if_not_enclave),
+//!   `att_individual` / `atc_individual` the same over enclave residents /
+//!   non-residents.
+//! * Global effects (everyone's status flipped): `ate_global` = share up
+//!   when everyone lives in an enclave minus share up when nobody does
+//!   (spillovers through partners and weak ties included); `att_global`
+//!   the same all-versus-none contrast averaged over the residents.
+//! * `ate_direct`, `att_direct`, `atc_direct`, `ate_total`, `att_total`
+//!   are the same numbers under their former names, kept so that specs
+//!   written before the renaming still read.
 
 use std::collections::BTreeMap;
 
@@ -79,11 +85,16 @@ pub fn potential(inp: &Inputs<'_>, enclave: &[bool], observed: &[bool]) -> Poten
         mean_where((0..n).map(|i| (f(all[i]) - f(none[i]), keep(i))))
     };
     let mut effects = BTreeMap::new();
-    effects.insert("ate_direct".into(), direct(&|_| true));
-    effects.insert("att_direct".into(), direct(&|i| enclave[i]));
-    effects.insert("atc_direct".into(), direct(&|i| !enclave[i]));
-    effects.insert("ate_total".into(), total(&|_| true));
-    effects.insert("att_total".into(), total(&|i| enclave[i]));
+    for (new, old, v) in [
+        ("ate_individual", "ate_direct", direct(&|_| true)),
+        ("att_individual", "att_direct", direct(&|i| enclave[i])),
+        ("atc_individual", "atc_direct", direct(&|i| !enclave[i])),
+        ("ate_global", "ate_total", total(&|_| true)),
+        ("att_global", "att_total", total(&|i| enclave[i])),
+    ] {
+        effects.insert(new.into(), v);
+        effects.insert(old.into(), v);
+    }
     effects.insert(
         "share_up_all_enclave".into(),
         all.iter().map(|&b| f(b)).sum::<f64>() / n as f64,

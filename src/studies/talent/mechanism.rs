@@ -15,7 +15,17 @@
 //! 6. Behaviour: propensity `z_p + a z_w + policy boost`; association with
 //!    log-odds `c_a + t d_i + propensity`, volunteering `c_v + v unit +
 //!    propensity`, home election / association Bernoulli; softmax pick.
-//! 7. Retention: `U* = x'b_r + e`, e logistic; answers in [`survey`].
+//! 7. Retention: `U* = x~'b + k ln(1 + d_i) + trader_i (t + m z_i) + e`, e
+//!    logistic, with ONE coefficient vector `b` for every city and `x~` what
+//!    the measured items deliver in the agent's region: unit support times
+//!    `danwei_support`, inter-ethnic willingness times
+//!    `contact_opportunity`, participation behaviour times
+//!    `particip_opportunity` (the other items as measured). `k` is the
+//!    value of co-national ties (`retention.community`), `trader_i` is drawn
+//!    with the region's `trader_share`, shifts a trader's index by
+//!    `retention.trader_shift` (sojourners) and `z_i` is the standard normal
+//!    market shock of sd `m = retention.market_noise`. Answers in
+//!    [`survey`].
 
 use super::config::{Config, Region};
 use super::network::Community;
@@ -53,8 +63,11 @@ pub struct Agents {
     pub particip_cognition: Vec<f64>,
     pub behavior_counts: Vec<(f64, f64)>,
     pub particip_behavior: Vec<f64>,
-    /// Systematic part `x'b_r` of the retention index.
+    /// The retention index less its logistic error (includes the
+    /// community term and a trader's market shock).
     pub index: Vec<f64>,
+    /// Trade livelihood (selection into cities; not in the survey).
+    pub trader: Vec<f64>,
     pub retain: Vec<f64>,
     pub retain_after: Vec<f64>,
     pub retain3: Vec<f64>,
@@ -179,6 +192,25 @@ fn behavior(
     (china, home)
 }
 
+/// What one unit of each measured item delivers in region `r`, in
+/// [`super::config::INDEX_TERMS`] order: the structure multipliers.
+pub fn delivered(r: &Region) -> [f64; 11] {
+    let mut m = [1.0; 11];
+    m[4] = r.contact_opportunity;
+    m[7] = r.danwei_support;
+    m[8] = r.particip_opportunity;
+    m
+}
+
+/// `x~'b`: the common coefficients on what the items deliver in `r`.
+fn retention_index(cfg: &Config, r: &Region, x: &[f64; 11]) -> f64 {
+    x.iter()
+        .zip(delivered(r))
+        .zip(cfg.index.values())
+        .map(|((x, m), b)| x * m * b)
+        .sum()
+}
+
 /// Run the mechanism for every agent under `rule`.
 pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: UnitRule) -> Agents {
     let n = pop.city.len();
@@ -217,7 +249,14 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
             survey::softmax_pick(cog.0, cog.1),
             1.0,
         ];
-        let index: f64 = x.iter().zip(r.index.values()).map(|(x, b)| x * b).sum();
+        let trader = sh.u_trader[i] < r.trader_share;
+        let index = retention_index(cfg, r, &x)
+            + cfg.retention.community * net.degree[i].ln_1p()
+            + if trader {
+                cfg.retention.trader_shift + cfg.retention.market_noise * sh.z_market[i]
+            } else {
+                0.0
+            };
         let o = &cfg.outcome;
         let p_before = logistic(
             o.before_const
@@ -245,6 +284,7 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
         a.behavior_counts.push(beh);
         a.particip_behavior.push(x[8]);
         a.index.push(index);
+        a.trader.push(f64::from(u8::from(trader)));
         a.retain.push(ans.retain);
         a.retain_after.push(ans.retain_after);
         a.retain3.push(ans.retain3);

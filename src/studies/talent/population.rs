@@ -47,6 +47,9 @@ pub struct Shocks {
     pub u_retain: Vec<f64>,
     pub u_duration: Vec<f64>,
     pub u_before: Vec<f64>,
+    /// Trader status and the trader's market shock.
+    pub u_trader: Vec<f64>,
+    pub z_market: Vec<f64>,
 }
 
 /// City sizes by largest-remainder quotas of `shares` (sum 1) over `n`.
@@ -152,6 +155,8 @@ pub fn draw_shocks(n: usize, seed: u64) -> Shocks {
         s.u_retain.push(rng.random());
         s.u_duration.push(rng.random());
         s.u_before.push(rng.random());
+        s.u_trader.push(rng.random());
+        s.z_market.push(std_normal(&mut rng));
     }
     s
 }

@@ -9,17 +9,23 @@ use super::network::Community;
 use super::population::{Population, Shocks};
 use crate::studies::Truth;
 
-/// `changchun.<term>` and `south.<term>`: the regional retention index
-/// coefficients, named as the logit design names its columns, so a recovery
-/// spec matches them to Table 2 models 1 and 3. The pooled model 4 has no
-/// structural counterpart (the population is a mixture of two logit
-/// indices, so its coefficients are a sample-dependent projection) and is
-/// left out.
+/// `index.<term>`: the one set of behavioural retention coefficients;
+/// `changchun.<term>` and `south.<term>`: the coefficient each measured
+/// item carries in that region's index (`index.<term>` times what the item
+/// delivers there, [`mechanism::delivered`]), named as the logit design
+/// names its columns. They are conditional on the unmeasured community
+/// and market terms, so the regional logits of Table 2 (which omit them)
+/// estimate attenuated versions, more so in the South where traders are
+/// many: that attenuation is part of the mechanism.
 pub fn params(cfg: &Config) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
+    for (term, b) in INDEX_TERMS.iter().zip(cfg.index.values()) {
+        out.insert(format!("index.{term}"), b);
+    }
     for (region, r) in [("changchun", &cfg.changchun), ("south", &cfg.south)] {
-        for (term, b) in INDEX_TERMS.iter().zip(r.index.values()) {
-            out.insert(format!("{region}.{term}"), b);
+        let m = mechanism::delivered(r);
+        for ((term, b), m) in INDEX_TERMS.iter().zip(cfg.index.values()).zip(m) {
+            out.insert(format!("{region}.{term}"), b * m);
         }
     }
     out

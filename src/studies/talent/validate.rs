@@ -50,7 +50,16 @@ fn validate_region(name: &str, r: &Region) -> Result<(), StudyError> {
         ));
     }
     nonneg(&format!("{name}.local_tie_rate"), r.local_tie_rate)?;
-    finite(&format!("{name}.index"), &r.index.values())
+    nonneg(&format!("{name}.danwei_support"), r.danwei_support)?;
+    nonneg(
+        &format!("{name}.contact_opportunity"),
+        r.contact_opportunity,
+    )?;
+    nonneg(
+        &format!("{name}.particip_opportunity"),
+        r.particip_opportunity,
+    )?;
+    share(&format!("{name}.trader_share"), r.trader_share)
 }
 
 fn validate_cities(cfg: &Config) -> Result<(), StudyError> {
@@ -106,6 +115,12 @@ pub fn validate(cfg: &Config) -> Result<(), StudyError> {
     nonneg("years_min", cfg.years_min)?;
     nonneg("years_mean_extra", cfg.years_mean_extra)?;
     finite("age_mean", &[cfg.age_mean])?;
+    finite("index", &cfg.index.values())?;
+    finite(
+        "retention",
+        &[cfg.retention.community, cfg.retention.trader_shift],
+    )?;
+    nonneg("retention.market_noise", cfg.retention.market_noise)?;
     validate_region("changchun", &cfg.changchun)?;
     validate_region("south", &cfg.south)?;
     share("network.tie_weight", cfg.network.tie_weight)?;
