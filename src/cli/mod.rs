@@ -3,12 +3,14 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod calibrate;
 pub mod cohort;
 pub mod fit;
 pub mod lq;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod settings;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -35,6 +37,10 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Calibrate a study to its published tables by indirect inference (simulated minimum distance).
+    Calibrate(calibrate::CalibrateArgs),
+    /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
+    Settings(settings::SettingsArgs),
 }
 
 /// Run a parsed command.
@@ -47,5 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
+        Command::Settings(args) => settings::run(args),
     }
 }

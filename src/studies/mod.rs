@@ -15,6 +15,7 @@ pub mod assets;
 pub mod enclave;
 pub mod overrides;
 pub mod replicate;
+pub mod settings;
 pub mod talent;
 pub mod targets;
 pub mod types;
