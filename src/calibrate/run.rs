@@ -191,8 +191,15 @@ fn check_options(opts: &Options) -> Result<(), CalibrateError> {
 
 /// Run a calibration.
 pub fn calibrate(opts: &Options) -> Result<Calibration, CalibrateError> {
-    check_options(opts)?;
     let clock = Instant::now();
+    let (objective, theta0, target_set) = setup(opts)?;
+    finish(opts, objective, theta0, clock, target_set)
+}
+
+/// The objective of `opts` with its targets resolved (and, in self-check
+/// mode, replaced by the model's own), the start θ₀ and the target set's name.
+pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateError> {
+    check_options(opts)?;
     let study = opts.study;
     let (keys, file_free, file) = match &opts.targets_file {
         Some(path) => {
@@ -239,25 +246,53 @@ pub fn calibrate(opts: &Options) -> Result<Calibration, CalibrateError> {
         .map_err(CalibrateError::Start)?;
     let mut targets = resolve(&keys, &rows, file.as_deref())?;
     if opts.self_check {
-        self_check_targets(&mut targets, &rows)?;
+        objective.targets = targets.clone();
+        self_check_targets(&mut targets, &rows, &objective, &theta0, opts.seed)?;
     }
     objective.targets = targets;
-    finish(opts, objective, theta0, clock, file.unwrap_or_else(|| "default".into()))
+    Ok((objective, theta0, file.unwrap_or_else(|| "default".into())))
 }
 
+/// Cohorts whose between-cohort SD gives the self-check's target SEs.
+pub const SELF_CHECK_COHORTS: u64 = 12;
+
 /// Self-check: the published values become the model's own at θ₀ on one
-/// independent cohort at the published N, their SEs its estimated SEs.
-fn self_check_targets(targets: &mut [Target], rows: &[ReplicationRow]) -> Result<(), CalibrateError> {
+/// independent cohort at the published N, their SEs the SD of each target
+/// over [`SELF_CHECK_COHORTS`] further independent cohorts (simulated SEs,
+/// which unlike the estimated ones hold for skewed small-sample moments).
+fn self_check_targets(
+    targets: &mut [Target],
+    rows: &[ReplicationRow],
+    o: &Objective,
+    theta0: &[f64],
+    seed: u64,
+) -> Result<(), CalibrateError> {
+    use rayon::prelude::*;
+    let seeds: Vec<u64> = (1..=SELF_CHECK_COHORTS)
+        .map(|s| derive(seed, (1 << 32) + s, Component::Custom(0x5E1F)))
+        .collect();
+    let tables = Tables::Only(&o.tables);
+    let runs: Vec<Result<Vec<ReplicationRow>, String>> =
+        seeds.par_iter().map(|&s| o.rows(theta0, s, &tables)).collect();
     for t in targets {
         let row = rows.iter().find(|r| t.matches(r));
-        match row.and_then(|r| r.synthetic.zip(r.synthetic_se)) {
-            Some((v, se)) if v.is_finite() && se > 0.0 => {
+        let draws: Vec<f64> = runs
+            .iter()
+            .flatten()
+            .filter_map(|rows| rows.iter().find(|r| t.matches(r)).and_then(|r| r.synthetic))
+            .filter(|v| v.is_finite())
+            .collect();
+        let k = draws.len() as f64;
+        let mean = draws.iter().sum::<f64>() / k;
+        let sd = (draws.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
+        match row.and_then(|r| r.synthetic) {
+            Some(v) if v.is_finite() && draws.len() >= 3 && sd > 0.0 => {
                 t.published = v;
-                t.se = se;
+                t.se = sd;
             }
             _ => {
                 return Err(CalibrateError::Start(format!(
-                    "self-check: target {} / {} / {} has no estimate and SE at θ₀",
+                    "self-check: target {} / {} / {} cannot be estimated at θ₀",
                     t.key.table, t.spec, t.key.term
                 )));
             }
@@ -356,7 +391,7 @@ fn finish(
         .enumerate()
         .map(|(i, p)| ParamRow {
             name: p.key.clone(),
-            start: results[b].start[i],
+            start: theta0[i],
             estimate: theta[i],
             se: covariance[i][i].max(0.0).sqrt(),
             lower: p.lower,
