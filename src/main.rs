@@ -5,7 +5,7 @@ fn main() -> ExitCode {
     match migsim::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", migsim::cli::error_message(&e));
             ExitCode::from(2)
         }
     }

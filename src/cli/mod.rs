@@ -7,10 +7,12 @@ pub mod calibrate;
 pub mod cohort;
 pub mod fit;
 pub mod lq;
+pub mod merge;
 pub mod recover;
 pub mod replicate;
 pub mod run;
 pub mod settings;
+pub mod slurm;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
@@ -41,6 +43,10 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
     Settings(settings::SettingsArgs),
+    /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
+    Merge(merge::MergeArgs),
+    /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Run a parsed command.
@@ -55,5 +61,41 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Slurm(args) => slurm::run(args),
+    }
+}
+
+/// The message of an error and its causes joined by ": ", leaving out a cause
+/// whose text the message already contains (errors that print their source
+/// inline would otherwise repeat it, as in "File exists: File exists").
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
+}
+
+#[cfg(test)]
+mod error_message_tests {
+    #[test]
+    fn causes_are_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "File exists");
+        let e = anyhow::Error::new(io).context("cannot write x: File exists");
+        assert_eq!(super::error_message(&e), "cannot write x: File exists");
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(io).context("cannot read data.csv");
+        assert_eq!(
+            super::error_message(&e),
+            "cannot read data.csv: no such file"
+        );
     }
 }

@@ -1,12 +1,13 @@
 //! `migsim recover FILE.toml`: Monte Carlo recovery of known truths.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::recovery::{self, RunOptions, Spec};
+use crate::recovery::{self, Recovery, RunOptions};
+use crate::shard::{self, ShardArg, recovery::SpecInput};
 
 #[derive(Debug, Args)]
 pub struct RecoverArgs {
@@ -30,18 +31,27 @@ pub struct RecoverArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Run only shard K of N (1-based) of the replications, or `auto` from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
+    /// manifest for `migsim merge` (default --out: outputs/recovery/<name>/shard-K-of-N).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<ShardArg>,
 }
 
 pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
-    let mut spec = Spec::load(&args.file)?;
-    for (flag, v) in [("--reps", args.reps), ("--n", args.n)] {
-        if v == Some(0) {
-            anyhow::bail!("{flag} must be at least 1");
-        }
+    if let Some(world) = shard::mpi::world() {
+        return run_mpi(&args, &world);
     }
-    spec.reps = args.reps.unwrap_or(spec.reps);
-    spec.seed = args.seed.unwrap_or(spec.seed);
-    spec.n = args.n.or(spec.n);
+    let input = load(&args)?;
+    if let Some(shard) = args.shard {
+        return run_shard(&args, &input, shard);
+    }
+    let spec = &input.spec;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
+    crate::io::check_writable(&dir)?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = ProgressBar::new(spec.reps as u64);
         if let Ok(style) =
@@ -58,7 +68,7 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         }
     };
     let result = recovery::run(
-        &spec,
+        spec,
         &RunOptions {
             threads: None,
             progress: Some(&tick),
@@ -68,15 +78,71 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         pb.finish_and_clear();
     }
     let rec = result?;
-    let dir = args
-        .out
-        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&spec.name));
-    recovery::write_outputs(&rec, &dir)?;
-    if args.json {
+    report(&rec, &dir, args.json)
+}
+
+/// Write a finished recovery (one process, merged shards or MPI rank 0)
+/// and print it.
+pub fn report(rec: &Recovery, dir: &Path, json: bool) -> anyhow::Result<()> {
+    recovery::write_outputs(rec, dir)?;
+    if json {
         println!("{}", serde_json::to_string(&rec.to_json())?);
     } else {
         print!("{rec}");
         println!("wrote {}", dir.display());
     }
+    Ok(())
+}
+
+/// The spec with the command-line overrides applied.
+fn load(args: &RecoverArgs) -> anyhow::Result<SpecInput> {
+    let mut input = SpecInput::load(&args.file)?;
+    for (flag, v) in [("--reps", args.reps), ("--n", args.n)] {
+        if v == Some(0) {
+            anyhow::bail!("{flag} must be at least 1");
+        }
+    }
+    let spec = &mut input.spec;
+    spec.reps = args.reps.unwrap_or(spec.reps);
+    spec.seed = args.seed.unwrap_or(spec.seed);
+    spec.n = args.n.or(spec.n);
+    Ok(input)
+}
+
+fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::Result<()> {
+    let slice = shard.resolve()?;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("outputs/recovery")
+            .join(&input.spec.name)
+            .join(format!("shard-{}-of-{}", slice.k, slice.n))
+    });
+    crate::io::check_writable(&dir)?;
+    let opts = RunOptions::default();
+    let manifest = input.run_shard(slice, &opts, &dir)?;
+    super::merge::print_shard(&manifest, &dir, args.json)
+}
+
+/// Under `mpirun`: ranks split the replications, rank 0 pools and writes.
+fn run_mpi(args: &RecoverArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
+    if args.shard.is_some() {
+        world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
+    }
+    let input = &world.ok_or_abort(load(args));
+    let slice = world.slice();
+    let start = std::time::Instant::now();
+    let (indices, rows) = world.ok_or_abort(input.rows(slice, &RunOptions::default()));
+    let manifest = input
+        .meta(slice)
+        .manifest(&indices, &rows, start.elapsed().as_secs_f64());
+    let Some(pooled) = world.gather(manifest, &input.text, rows) else {
+        return Ok(());
+    };
+    let mut rec = world.ok_or_abort(shard::recovery::merge(&pooled));
+    rec.elapsed_s = start.elapsed().as_secs_f64();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&input.spec.name));
+    world.ok_or_abort(report(&rec, &dir, args.json));
     Ok(())
 }

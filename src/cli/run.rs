@@ -9,7 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::reading::{diff_value, level_value, sentence};
-use crate::scenario::{self, Scenario, StudyModel, Summary, output};
+use crate::scenario::{self, Runs, Scenario, StudyModel, Summary, output};
+use crate::shard::{self, ShardArg, scenario::ScenarioInput};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -21,21 +22,40 @@ pub struct RunArgs {
     /// Print summary.json on stdout instead of the text summary.
     #[arg(long)]
     pub json: bool,
+    /// Run only shard K of N (1-based) of the replications, or `auto` from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
+    /// manifest for `migsim merge` (default --out: outputs/<name>/shard-K-of-N).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<ShardArg>,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
+    if let Some(world) = shard::mpi::world() {
+        return run_mpi(&args, &world);
+    }
+    if let Some(shard) = args.shard {
+        return run_shard(&args, shard);
+    }
     let scn = Scenario::load(&args.file)?;
     let model = StudyModel {
         study: scn.study,
         n: scn.n,
     };
+    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
+    crate::io::check_writable(&dir)?;
     let bar = Progress::new();
     let runs = scenario::run(&scn, &model, &|done, total| bar.update(done, total))?;
     bar.finish();
-    let summary = Summary::of(&runs);
-    let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
-    let files = output::write_all(&dir, &runs, &summary)?;
-    if args.json {
+    report(&runs, Some(dir), args.json)
+}
+
+/// Summarise, write and print a finished run (one process, merged shards
+/// or MPI rank 0); `out` defaults to outputs/<scenario name>/.
+pub fn report(runs: &Runs, out: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+    let summary = Summary::of(runs);
+    let dir = out.unwrap_or_else(|| output::default_dir(&runs.scenario.name));
+    let files = output::write_all(&dir, runs, &summary)?;
+    if json {
         println!("{}", serde_json::to_string(&summary)?);
         return Ok(());
     }
@@ -47,6 +67,40 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(html) = files.iter().find(|f| f.ends_with("report.html")) {
         println!("open {} in a browser for the charts", html.display());
     }
+    Ok(())
+}
+
+fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<()> {
+    let slice = shard.resolve()?;
+    let input = ScenarioInput::load(&args.file)?;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        output::default_dir(&input.scn.name).join(format!("shard-{}-of-{}", slice.k, slice.n))
+    });
+    crate::io::check_writable(&dir)?;
+    let bar = Progress::new();
+    let manifest = input.run_shard(slice, &|done, total| bar.update(done, total), &dir)?;
+    bar.finish();
+    super::merge::print_shard(&manifest, &dir, args.json)
+}
+
+/// Under `mpirun`: ranks split the replications, rank 0 pools and writes.
+fn run_mpi(args: &RunArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
+    if args.shard.is_some() {
+        world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
+    }
+    let input = world.ok_or_abort(ScenarioInput::load(&args.file));
+    let slice = world.slice();
+    let start = std::time::Instant::now();
+    let (metrics, indices, rows) = world.ok_or_abort(input.rows(slice, &|_, _| {}));
+    let manifest =
+        input
+            .meta(slice, &metrics)
+            .manifest(&indices, &rows, start.elapsed().as_secs_f64());
+    let Some(pooled) = world.gather(manifest, &input.text, rows) else {
+        return Ok(());
+    };
+    let runs = world.ok_or_abort(shard::scenario::merge(&pooled));
+    world.ok_or_abort(report(&runs, args.out.clone(), args.json));
     Ok(())
 }
 

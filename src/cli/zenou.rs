@@ -1,12 +1,18 @@
 //! `migsim zenou`: analytic e*, existence condition (5), ODE steady state and,
 //! with `--agents`, the agent-based estimate.
 
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
 use crate::network::NetworkSpec;
 use crate::zenou::ode::{HALF_UP, OdeOptions, dyad_steady_state};
-use crate::zenou::{EngineConfig, Params, run_replication};
+use crate::zenou::{EngineConfig, Params, run_replication_with_progress};
 
 #[derive(Debug, Args)]
 pub struct ZenouArgs {
@@ -69,7 +75,9 @@ fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
     config.initial_up = args.init_up;
     config.batches = args.batches;
     config.network = network;
-    let r = run_replication(&config, args.seed, 0)?;
+    let r = with_progress(args.t_end, |cell| {
+        run_replication_with_progress(&config, args.seed, 0, cell)
+    })?;
     let mut out = json!({
         "agents": n,
         "t_end": args.t_end,
@@ -77,6 +85,7 @@ fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
         "network": network.to_string(),
         "abm_e": r.mean,
         "abm_se": r.se,
+        "abm_se_batches": r.se_batches,
         "abm_final_share": r.final_share,
         "z_vs_e_star": (r.mean - p.e_star()) / r.se,
         "events": r.events,
@@ -86,7 +95,49 @@ fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
     if args.record_every.is_some() {
         out["series"] = json!(r.series);
     }
+    if r.se_batches < r.batch_means.len() {
+        eprintln!(
+            "warning: the {} batch means were autocorrelated (batches shorter than the relaxation time); \
+             abm_se uses {} merged batches",
+            r.batch_means.len(),
+            r.se_batches
+        );
+    }
     Ok(out)
+}
+
+/// Run `f` with a progress cell and, when stderr is a terminal, a progress
+/// bar with an ETA over simulated time, shown once the run has taken a second.
+fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return f(None);
+    }
+    let cell = Arc::new(AtomicU64::new(0f64.to_bits()));
+    let done = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let (cell, done) = (Arc::clone(&cell), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::hidden());
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} simulated time {msg}, eta {eta}") {
+                bar.set_style(style);
+            }
+            let start = Instant::now();
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(200));
+                let t = f64::from_bits(cell.load(Ordering::Relaxed));
+                bar.set_position(((t / t_end).clamp(0.0, 1.0) * 1000.0) as u64);
+                bar.set_message(format!("{t:.4} of {t_end}"));
+                if bar.is_hidden() && start.elapsed() > Duration::from_secs(1) {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                }
+            }
+            bar.finish_and_clear();
+        })
+    };
+    let out = f(Some(cell));
+    done.store(true, Ordering::Relaxed);
+    let _ = watcher.join();
+    out
 }
 
 fn print_table(v: &Value) {

@@ -39,6 +39,33 @@ pub fn build_design_owned(ds: Dataset, formula: &Formula) -> Result<Design, Data
     Builder::new(source, lines, cols, formula)?.build()
 }
 
+/// Every coefficient name must be unique, or results would hold two rows of
+/// the same name: a data column `const` beside the intercept, or factor levels
+/// whose bytes differ only where they are not UTF-8 (both shown as U+FFFD).
+fn check_unique_names(file: &str, names: &[String]) -> Result<(), DataError> {
+    for (j, name) in names.iter().enumerate() {
+        if let Some(first) = names[..j].iter().position(|n| n == name) {
+            let cause = if name == "const" {
+                "a data column named `const` beside the intercept; rename the column".to_string()
+            } else if name.contains('\u{FFFD}') {
+                "factor levels that differ only in bytes that are not valid UTF-8 (shown as \u{FFFD}); \
+                 re-encode the file as UTF-8"
+                    .to_string()
+            } else {
+                "two terms or levels print the same; rename one".to_string()
+            };
+            return Err(DataError::DuplicateName {
+                file: file.to_string(),
+                name: name.clone(),
+                first: first + 1,
+                second: j + 1,
+                cause,
+            });
+        }
+    }
+    Ok(())
+}
+
 struct Builder<'a, 'f> {
     file: String,
     lines: RowLines,
@@ -128,6 +155,7 @@ impl<'a, 'f> Builder<'a, 'f> {
             }
             self.release_after(Stage::Fe(e));
         }
+        check_unique_names(&self.file, &names)?;
         let clusters = match &f.cluster {
             Some(c) => Some(self.clusters(c)?),
             None => None,

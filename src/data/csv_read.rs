@@ -1,7 +1,8 @@
 //! Streaming CSV reader: one pass over the file converting only the requested
 //! columns, straight into `f64` vectors. A column is numeric when every
 //! non-missing cell parses as a number; a column that meets text is read
-//! again, as categorical, in a second pass over that column alone.
+//! again, as categorical, in a second pass over that column alone. Inputs that
+//! cannot be reopened (pipes, FIFOs) are first copied once (`source::Source`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
@@ -11,6 +12,7 @@ use std::path::Path;
 use super::dataset::{Categorical, Column, Dataset, MISSING_CODE, is_missing_token, parse_number};
 use super::error::{DataError, RowLoc};
 use super::lines;
+use super::source::Source;
 
 const BUF_BYTES: usize = 1 << 16;
 
@@ -24,12 +26,14 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         file: file.clone(),
         reason,
     };
+    let source = Source::open(path).map_err(io_err)?;
+    let path = source.path();
     let counted = lines::count(path).map_err(io_err)?;
     let row_bound = counted.lines();
     let mut rdr = open(path).map_err(io_err)?;
     let header = rdr
         .byte_headers()
-        .map_err(|e| csv_error(path, e, 0))?
+        .map_err(|e| csv_error(&file, path, e, 0))?
         .clone();
     if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
         return Err(DataError::Empty { file });
@@ -59,7 +63,7 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
         match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(csv_error(path, e, n)),
+            Err(e) => return Err(csv_error(&file, path, e, n)),
         }
         for (b, &f) in builders.iter_mut().zip(&fields) {
             b.push(trim(&record[f]));
@@ -203,7 +207,7 @@ fn read_text_columns(
     let mut row = 0;
     while rdr
         .read_byte_record(&mut record)
-        .map_err(|e| csv_error(path, e, row))?
+        .map_err(|e| csv_error(file, path, e, row))?
     {
         for ((map, col), &f) in maps.iter_mut().zip(&mut codes).zip(fields) {
             let cell = trim(&record[f]);
@@ -242,8 +246,8 @@ fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical
 }
 
 /// Map a csv error met after `rows_read` complete data rows.
-fn csv_error(path: &Path, e: csv::Error, rows_read: usize) -> DataError {
-    let file = path.display().to_string();
+fn csv_error(file: &str, path: &Path, e: csv::Error, rows_read: usize) -> DataError {
+    let file = file.to_string();
     let line = e
         .position()
         .and_then(|p| lines::line_at(path, p.byte()))

@@ -46,6 +46,16 @@ pub enum DataError {
         message: String,
     },
     #[error(
+        "{file}: design columns {first} and {second} would both be named `{name}`: {cause}"
+    )]
+    DuplicateName {
+        file: String,
+        name: String,
+        first: usize,
+        second: usize,
+        cause: String,
+    },
+    #[error(
         "{file}: column name `{column}` appears twice in the header (columns {first} and {second})"
     )]
     DuplicateColumn {

@@ -8,6 +8,7 @@ pub mod design;
 pub mod error;
 pub mod formula;
 mod lines;
+mod source;
 pub mod subset;
 
 pub use build::{build_design, build_design_owned, load_design};

@@ -210,7 +210,7 @@ impl BinaryModel {
         w: Option<&[f64]>,
         start: Vec<f64>,
     ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
-        separation::check_single_regressors(&d.x, &d.y, &d.names)?;
+        separation::check_single_regressors(&d.x, &d.y, &d.names, &d.y_name)?;
         let lik = BinaryLik {
             link: self.link,
             x: &d.x,
@@ -223,7 +223,7 @@ impl BinaryModel {
         };
         let out = newton::maximize(&lik, start, nopts);
         let eta = linalg::index(&d.x, &out.theta);
-        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names, w)?;
+        separation::check_after_fit(&d.x, &eta, &out.theta, &d.names, &d.y_name, w)?;
         if matches!(
             out.termination,
             Termination::SingularHessian | Termination::NonFinite
@@ -323,10 +323,9 @@ pub fn mle_stats(
     n_params: usize,
     df_model: usize,
 ) -> std::collections::BTreeMap<String, f64> {
-    use statrs::distribution::{ChiSquared, ContinuousCDF};
     let (n, p, df) = (n as f64, n_params as f64, df_model as f64);
     let lr = 2.0 * (ll - ll0);
-    let lr_p = ChiSquared::new(df).map_or(f64::NAN, |c| c.sf(lr.max(0.0)));
+    let lr_p = super::dist::chi2_sf(lr.max(0.0), df);
     [
         ("log_likelihood", ll),
         ("ll_null", ll0),

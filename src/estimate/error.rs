@@ -20,11 +20,13 @@ pub enum EstimateError {
     #[error("regressors are exactly collinear: {columns:?} (drop one of them)")]
     Collinear { columns: Vec<String> },
     #[error(
-        "{kind} separation by `{column}`: it predicts the outcome {detail}; the MLE does not exist"
+        "{kind} separation by `{column}`: it predicts `{outcome}` {detail}; the MLE does not exist"
     )]
     Separation {
         kind: String,
         column: String,
+        /// The variable being predicted (the outcome, or the treatment of a propensity score).
+        outcome: String,
         detail: String,
     },
     #[error(

@@ -259,20 +259,12 @@ fn hansen_j(d: &IvData<'_>, e2sls: &[f64], cl: Option<&Clusters>, n: usize) -> O
 
 /// Upper tail of chi-square(df).
 pub fn chi2_sf(x: f64, df: f64) -> f64 {
-    use statrs::distribution::{ChiSquared, ContinuousCDF};
-    match ChiSquared::new(df) {
-        Ok(c) if x.is_finite() => c.sf(x.max(0.0)),
-        _ => f64::NAN,
-    }
+    super::dist::chi2_sf(x, df)
 }
 
 /// Upper tail of F(d1, d2).
 pub fn f_sf(x: f64, d1: f64, d2: f64) -> f64 {
-    use statrs::distribution::{ContinuousCDF, FisherSnedecor};
-    match FisherSnedecor::new(d1, d2) {
-        Ok(f) if x.is_finite() => f.sf(x.max(0.0)),
-        _ => f64::NAN,
-    }
+    super::dist::f_sf(x, d1, d2)
 }
 
 /// Relative tolerance on |R_jj| / |R_00| below which a column is dependent.

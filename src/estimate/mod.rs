@@ -6,6 +6,7 @@ pub mod binary;
 pub mod binary_link;
 pub mod checks;
 pub mod covariance;
+pub mod dist;
 pub mod error;
 pub mod factor;
 pub mod heckman;

@@ -94,7 +94,9 @@ impl Ols {
             .zip(&se)
             .map(|((name, &b), &s)| ParamRow::student_t(name.clone(), b, s, df))
             .collect();
-        r.fit = ols_stats(d, beta, rss, &v.matrix, df);
+        let (fit, f_note) = ols_stats(d, beta, rss, v, df);
+        r.fit = fit;
+        r.info.warnings.extend(f_note);
         r.info.dependent = d.y_name.clone();
         r.info.covariance = Some(v.kind.clone());
         r.info.converged = true;
@@ -127,10 +129,10 @@ fn ols_stats(
     d: &Design,
     beta: &[f64],
     rss: f64,
-    v: &Mat<f64>,
+    vcov: &Vcov,
     df_denom: f64,
-) -> BTreeMap<String, f64> {
-    use statrs::distribution::{ContinuousCDF, FisherSnedecor};
+) -> (BTreeMap<String, f64>, Option<String>) {
+    let v = &vcov.matrix;
     let (n, k) = (d.n() as f64, d.k() as f64);
     let konst = d.col_index("const");
     let c = f64::from(u8::from(konst.is_some()));
@@ -149,15 +151,11 @@ fn ols_stats(
     let r2 = 1.0 - rss / tss;
     let ll = gaussian_ll(rss, n);
     let free: Vec<usize> = (0..d.k()).filter(|&j| Some(j) != konst).collect();
-    let q = free.len() as f64;
     let vs = Mat::from_fn(free.len(), free.len(), |a, b| v[(free[a], free[b])]);
     let bs: Vec<f64> = free.iter().map(|&j| beta[j]).collect();
-    let f = linalg::spd_solve(vs.as_ref(), &bs).map_or(f64::NAN, |z| {
-        z.iter().zip(&bs).map(|(a, b)| a * b).sum::<f64>() / q
-    });
-    let fp = FisherSnedecor::new(q, df_denom).map_or(f64::NAN, |dist| dist.sf(f));
+    let (f, fp, note) = joint_f(&vs, &bs, df_denom, vcov.groups);
     let s2 = rss / (n - k);
-    [
+    let stats = [
         ("r2", r2),
         ("adj_r2", 1.0 - (n - c) / (n - k) * (1.0 - r2)),
         ("f_stat", f),
@@ -173,5 +171,46 @@ fn ols_stats(
     ]
     .into_iter()
     .map(|(a, b)| (a.to_string(), b))
-    .collect()
+    .collect();
+    (stats, note)
+}
+
+/// Wald F of all slopes, `F = b' V^-1 b / q` on (q, `df_denom`) degrees of
+/// freedom, with its p-value — or NaN for both and a note when `V` cannot be
+/// inverted: a cluster covariance from G clusters has rank at most G - 1
+/// (scores sum to zero), so with q >= G slopes, or fixed effects nested in
+/// the clusters, the statistic does not exist (Stata reports F as missing).
+fn joint_f(vs: &Mat<f64>, bs: &[f64], df_denom: f64, groups: Option<usize>) -> (f64, f64, Option<String>) {
+    let q = bs.len();
+    if q == 0 {
+        return (f64::NAN, f64::NAN, None);
+    }
+    let unavailable = |why: String| {
+        let note = format!(
+            "F test of all slopes unavailable: {why}; Wald tests of fewer coefficients remain valid"
+        );
+        (f64::NAN, f64::NAN, Some(note))
+    };
+    if let Some(g) = groups.filter(|&g| g <= q) {
+        return unavailable(format!(
+            "the cluster covariance has rank at most {} ({g} clusters) but there are {q} slopes",
+            g.saturating_sub(1)
+        ));
+    }
+    // Only a cluster covariance is rank deficient by construction; classical and
+    // HC ones are checked by their Cholesky factor alone (an ill-conditioned
+    // but valid design such as Longley's must keep its F).
+    if groups.is_some() && linalg::gram_dependency(vs.as_ref()).is_some() {
+        return unavailable(
+            "the covariance of the slopes is rank deficient (e.g. fixed effects nested in the clusters)"
+                .into(),
+        );
+    }
+    match linalg::spd_solve(vs.as_ref(), bs) {
+        Some(z) => {
+            let f = z.iter().zip(bs).map(|(a, b)| a * b).sum::<f64>() / q as f64;
+            (f, super::dist::f_sf(f, q as f64, df_denom), None)
+        }
+        None => unavailable("the covariance of the slopes is not positive definite".into()),
+    }
 }

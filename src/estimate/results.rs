@@ -41,17 +41,13 @@ impl ParamRow {
 
     /// Wald row with a Student t reference distribution on `df` degrees of freedom.
     pub fn student_t(name: impl Into<String>, estimate: f64, std_error: f64, df: f64) -> Self {
-        use statrs::distribution::{ContinuousCDF, StudentsT};
-        let Ok(t) = StudentsT::new(0.0, 1.0, df) else {
+        use super::dist;
+        if df.is_nan() || df <= 0.0 {
             return Self::normal(name, estimate, std_error);
-        };
-        let q = t.inverse_cdf(0.975);
+        }
+        let q = dist::t_quantile(0.975, df);
         let stat = estimate / std_error;
-        let p = if stat.is_nan() {
-            f64::NAN
-        } else {
-            (2.0 * t.sf(stat.abs())).min(1.0)
-        };
+        let p = (2.0 * dist::t_sf(stat.abs(), df)).min(1.0);
         ParamRow {
             name: name.into(),
             estimate,
@@ -190,6 +186,11 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A fit statistic; one that is unavailable (NaN) shows as "—".
+fn fmt_stat(x: f64) -> String {
+    if x.is_nan() { "—".into() } else { fmt_num(x) }
+}
+
 fn write_rows(f: &mut fmt::Formatter<'_>, title: &str, rows: &[ParamRow]) -> fmt::Result {
     if rows.is_empty() {
         return Ok(());
@@ -269,7 +270,7 @@ impl fmt::Display for FitResult {
         for chunk in self.fit.iter().collect::<Vec<_>>().chunks(2) {
             let cells: Vec<String> = chunk
                 .iter()
-                .map(|(k, v)| format!("{:<22}{:>16}", format!("{k}:"), fmt_num(**v)))
+                .map(|(k, v)| format!("{:<22}{:>16}", format!("{k}:"), fmt_stat(**v)))
                 .collect();
             writeln!(f, "{}", cells.join("    "))?;
         }

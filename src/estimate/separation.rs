@@ -58,6 +58,7 @@ pub fn check_single_regressors(
     x: &Mat<f64>,
     y: &[f64],
     names: &[String],
+    outcome: &str,
 ) -> Result<(), EstimateError> {
     for (j, name) in names.iter().enumerate() {
         let c = col(x, j);
@@ -82,6 +83,7 @@ pub fn check_single_regressors(
                 }
                 .into(),
                 column: name.clone(),
+                outcome: outcome.to_string(),
                 detail,
             });
         }
@@ -95,6 +97,7 @@ pub fn check_after_fit(
     eta: &[f64],
     beta: &[f64],
     names: &[String],
+    outcome: &str,
     w: Option<&[f64]>,
 ) -> Result<(), EstimateError> {
     let saturated = eta.iter().filter(|e| e.abs() > SATURATED_INDEX).count();
@@ -106,6 +109,7 @@ pub fn check_after_fit(
         Some((j, _)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),
             column: names[j].clone(),
+            outcome: outcome.to_string(),
             detail: format!(
                 "(jointly with other regressors) exactly for {saturated} observations \
                  whose fitted probabilities are 0 or 1; its coefficient diverges ({:.3e})",

@@ -104,7 +104,14 @@ impl FromStr for NetworkSpec {
                 spec: spec.to_string(),
                 reason: format!("`{item}` is not key=value"),
             })?;
-            pairs.push((k.trim(), v.trim()));
+            let k = k.trim();
+            if pairs.iter().any(|(seen, _)| *seen == k) {
+                return Err(NetworkError::Spec {
+                    spec: spec.to_string(),
+                    reason: format!("key `{k}` is given more than once"),
+                });
+            }
+            pairs.push((k, v.trim()));
         }
         let f = Fields { spec, pairs };
         match kind.trim() {
@@ -162,6 +169,14 @@ mod tests {
             "er:k",
         ] {
             assert!(s.parse::<NetworkSpec>().is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error_naming_the_key() {
+        for (s, key) in [("er:k=10,k=5", "k"), ("ws:k=4,p=0.1,p=0.2", "p"), ("er: k=3 ,k =3", "k")] {
+            let e = s.parse::<NetworkSpec>().unwrap_err().to_string();
+            assert!(e.contains(&format!("key `{key}` is given more than once")), "{e}");
         }
     }
 }

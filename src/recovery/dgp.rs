@@ -117,6 +117,9 @@ impl LogitDgp {
     /// changing a distribution's parameters does not shift other draws.
     pub fn simulate(&self, n: usize, seed: u64) -> Result<Simulated, RecoveryError> {
         self.validate()?;
+        // eta, p, y and one column per covariate, 8 bytes each per row.
+        let per_row = 8 * (self.covariates.len() as u128 + 3);
+        crate::resources::check_items("n", n, n as u128, per_row, "rows")?;
         let mut rng = seed::stream(seed, 0, Component::Population);
         let mut eta = vec![self.intercept; n];
         let mut columns = Vec::with_capacity(self.covariates.len() + 1);

@@ -64,6 +64,8 @@ pub enum RecoveryError {
     Estimate(#[from] EstimateError),
     #[error(transparent)]
     Write(#[from] crate::io::WriteError),
+    #[error(transparent)]
+    Size(#[from] crate::resources::SizeError),
     #[error("cannot build a thread pool: {0}")]
     ThreadPool(String),
 }

@@ -1,5 +1,5 @@
 //! Rendering a recovery run: the text table, the JSON object of the CLI
-//! contract, and the CSV files (written whole with `io::write_atomic`).
+//! contract, and the CSV files (replaced as one set with `io::write_dir_atomic`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::RecoveryError;
 use super::run::{FitRecord, Recovery};
-use crate::io::write_atomic;
+use crate::io::write_dir_atomic;
 
 impl Recovery {
     /// `{spec, reps, diagnosands: [...], ...}`; non-finite numbers are `null`.
@@ -152,7 +152,7 @@ fn csv_text(s: &str) -> String {
 }
 
 /// Write `diagnosands.json`, `diagnosands.csv` and `replications.csv` into
-/// `dir`; returns the paths written.
+/// `dir`, replacing the previous run's set as a whole; returns the paths written.
 pub fn write_outputs(rec: &Recovery, dir: &Path) -> Result<Vec<PathBuf>, RecoveryError> {
     let json = serde_json::to_string_pretty(&rec.to_json()).unwrap_or_default() + "\n";
     let files = [
@@ -160,13 +160,7 @@ pub fn write_outputs(rec: &Recovery, dir: &Path) -> Result<Vec<PathBuf>, Recover
         ("diagnosands.csv", rec.diagnosands_csv()),
         ("replications.csv", rec.replications_csv()),
     ];
-    let mut written = Vec::new();
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    Ok(write_dir_atomic(dir, &files)?)
 }
 
 fn cell(x: f64, digits: usize) -> String {

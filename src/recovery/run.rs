@@ -92,8 +92,33 @@ pub struct Recovery {
 /// Run every replication of `spec` and summarise.
 pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError> {
     let start = Instant::now();
+    let replications = replicate_indices(spec, 0..spec.reps, opts)?;
+    Ok(summarise_pooled(
+        spec,
+        replications,
+        start.elapsed().as_secs_f64(),
+    ))
+}
+
+/// The replications with the given indices, in order (in parallel): the
+/// part of a run a shard or an MPI rank computes.
+pub fn replicate_indices(
+    spec: &Spec,
+    indices: std::ops::Range<usize>,
+    opts: &RunOptions<'_>,
+) -> Result<Vec<RepRecord>, RecoveryError> {
+    // Every replication's record (truths and one estimate row per target) is kept.
+    let targets: usize = spec.estimators.iter().map(|e| e.targets.len()).sum();
+    crate::resources::check_items(
+        "reps",
+        indices.len(),
+        indices.len() as u128,
+        128 + 64 * targets as u128 + 8 * spec.estimands.len() as u128,
+        "replications",
+    )?;
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
-        (0..spec.reps)
+        indices
+            .clone()
             .into_par_iter()
             .map(|rep| {
                 let r = replicate(spec, rep);
@@ -104,23 +129,28 @@ pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError
             })
             .collect()
     };
-    let replications = match opts.threads {
-        None => all()?,
+    match opts.threads {
+        None => all(),
         Some(t) => rayon::ThreadPoolBuilder::new()
             .num_threads(t)
             .build()
             .map_err(|e| RecoveryError::ThreadPool(e.to_string()))?
-            .install(all)?,
-    };
+            .install(all),
+    }
+}
+
+/// Summarise the replications of a whole run (every index of `0..spec.reps`
+/// in order, whether computed here or pooled from shards).
+pub fn summarise_pooled(spec: &Spec, replications: Vec<RepRecord>, elapsed_s: f64) -> Recovery {
     let estimators = summarise(spec, &replications);
     let diagnosands = diagnose(spec, &replications, &estimators);
-    Ok(Recovery {
+    Recovery {
         spec: spec.clone(),
         replications,
         estimators,
         diagnosands,
-        elapsed_s: start.elapsed().as_secs_f64(),
-    })
+        elapsed_s,
+    }
 }
 
 /// One replication: simulate, read the truths, fit every estimator.

@@ -41,6 +41,8 @@ pub enum ScenarioError {
     },
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Size(#[from] crate::resources::SizeError),
     #[error("cannot encode {what}: {message}")]
     Encode { what: String, message: String },
 }

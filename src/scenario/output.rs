@@ -1,4 +1,4 @@
-//! Files of a scenario run, each written whole (`io::write_atomic`):
+//! Files of a scenario run, replaced as one set (`io::write_dir_atomic`):
 //! summary.json, replications.csv, paths.csv, report.md, report.html.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use super::error::ScenarioError;
 use super::plan::ArmKind;
 use super::run::Runs;
 use super::summary::Summary;
-use crate::io::write_atomic;
+use crate::io::write_dir_atomic;
 use crate::report;
 
 /// The default output folder of a scenario: `outputs/<name>/`.
@@ -15,7 +15,8 @@ pub fn default_dir(name: &str) -> PathBuf {
     Path::new("outputs").join(name)
 }
 
-/// Write every output file into `dir`; returns the paths written.
+/// Write every output file into `dir`, replacing the previous run's set as a
+/// whole; returns the paths written.
 pub fn write_all(
     dir: &Path,
     runs: &Runs,
@@ -29,13 +30,7 @@ pub fn write_all(
         ("report.md", report::markdown::render(summary).into_bytes()),
         ("report.html", report::html::render(summary).into_bytes()),
     ];
-    let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let p = dir.join(name);
-        write_atomic(&p, &bytes)?;
-        written.push(p);
-    }
-    Ok(written)
+    Ok(write_dir_atomic(dir, &files)?)
 }
 
 fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {

@@ -5,6 +5,7 @@
 //! the (arm, replication) results are collected in a fixed order: identical
 //! whatever `RAYON_NUM_THREADS` is.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -60,27 +61,67 @@ pub fn run<M: Model>(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Runs, ScenarioError> {
     let arms = plan(scn, model)?;
-    let reps = scn.replications;
-    let seeds: Vec<u64> = (0..reps).map(|r| replication_seed(scn.seed, r)).collect();
-    let total = arms.len() * reps;
+    let (metrics, by_rep) = simulate_reps(scn, model, &arms, 0..scn.replications, progress)?;
+    Ok(assemble(scn, model, arms, metrics, by_rep))
+}
+
+/// Every arm of replications `reps` (the part of a run a shard or an MPI
+/// rank computes): the tracked metrics, read from the first simulation
+/// (arm 0 of the first replication), and per replication one outcome per
+/// arm.
+pub fn simulate_reps<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    arms: &[Arm],
+    reps: Range<usize>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Vec<String>, Vec<Vec<Outcome>>), ScenarioError> {
+    let len = reps.len();
+    if len == 0 || arms.is_empty() {
+        return Ok((scn.metrics.clone(), Vec::new()));
+    }
+    // One small outcome per (arm, replication) is held at once.
+    crate::resources::check_items(
+        "replications",
+        len,
+        arms.len() as u128 * len as u128,
+        64,
+        "simulations",
+    )?;
+    let total = arms.len() * len;
     let sim = |a: usize, r: usize| {
+        let seed = replication_seed(scn.seed, r);
         model
-            .simulate(&arms[a].overrides, seeds[r])
+            .simulate(&arms[a].overrides, seed)
             .map_err(|source| ScenarioError::Study {
                 file: scn.file.clone(),
                 line: None,
-                context: format!("{} arm, replication {r} (seed {})", arms[a].name, seeds[r]),
+                context: format!("{} arm, replication {r} (seed {seed})", arms[a].name),
                 source: Box::new(source),
             })
     };
-    let pilot = sim(0, 0)?;
+    let pilot = sim(0, reps.start)?;
     let metrics = tracked_metrics(scn, &pilot)?;
+    let per_outcome = 64
+        + 8 * metrics.len()
+        + pilot
+            .paths
+            .iter()
+            .map(|p| 16 * p.times.len() + 64)
+            .sum::<usize>();
+    crate::resources::check_items(
+        "replications",
+        len,
+        arms.len() as u128 * len as u128,
+        per_outcome as u128,
+        "simulations",
+    )?;
     let done = AtomicUsize::new(1);
     progress(1, total);
     let results: Vec<Result<Outcome, ScenarioError>> = (0..total)
         .into_par_iter()
         .map(|i| {
-            let (a, r) = (i / reps, i % reps);
+            let (a, r) = (i / len, reps.start + i % len);
             let out = if i == 0 {
                 Ok(outcome(&pilot, &metrics))
             } else {
@@ -92,21 +133,41 @@ pub fn run<M: Model>(
             out
         })
         .collect();
-    let mut flat = results
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
-    let outcomes = (0..arms.len())
-        .map(|_| flat.by_ref().take(reps).collect())
+    let flat = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let by_rep = (0..len)
+        .map(|r| (0..arms.len()).map(|a| flat[a * len + r].clone()).collect())
         .collect();
-    Ok(Runs {
+    Ok((metrics, by_rep))
+}
+
+/// The raw results of a whole run from every replication's outcomes
+/// (`by_rep[rep][arm]`, computed here or pooled from shards).
+pub fn assemble<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    arms: Vec<Arm>,
+    metrics: Vec<String>,
+    by_rep: Vec<Vec<Outcome>>,
+) -> Runs {
+    let seeds = (0..by_rep.len())
+        .map(|r| replication_seed(scn.seed, r))
+        .collect();
+    let mut outcomes: Vec<Vec<Outcome>> = vec![Vec::with_capacity(by_rep.len()); arms.len()];
+    for rep in by_rep {
+        for (a, o) in rep.into_iter().enumerate() {
+            if let Some(col) = outcomes.get_mut(a) {
+                col.push(o);
+            }
+        }
+    }
+    Runs {
         scenario: scn.clone(),
         arms,
         metrics,
         seeds,
         horizon_unit: scn.horizon.and(model.horizon()).map(|h| h.unit),
         outcomes,
-    })
+    }
 }
 
 fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {

@@ -51,7 +51,19 @@ pub fn config_of<S: Study>(
         S::set_n(&mut cfg, n);
     }
     S::validate(&cfg)?;
+    check_cohort_memory(S::n(&cfg))?;
     Ok(cfg)
+}
+
+/// Bytes per simulated agent assumed by [`check_cohort_memory`]: a coarse
+/// lower bound (a cohort row of a few dozen numbers, the agent's state and
+/// its share of the social graph).
+const BYTES_PER_AGENT: u128 = 512;
+
+/// Refuse, before anything is allocated, a cohort size that cannot fit in memory.
+fn check_cohort_memory(n: usize) -> Result<(), StudyError> {
+    crate::resources::check_items("n", n, n as u128, BYTES_PER_AGENT, "agents")?;
+    Ok(())
 }
 
 /// Simulate `S` with overrides and size, from `seed`.

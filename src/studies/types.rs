@@ -106,6 +106,8 @@ pub enum StudyError {
     Network(#[from] NetworkError),
     #[error(transparent)]
     Zenou(#[from] ZenouError),
+    #[error(transparent)]
+    Size(#[from] crate::resources::SizeError),
 }
 
 impl StudyError {

@@ -180,6 +180,7 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
         tracker.advance(t, t1, u);
         t = t1;
         events += 1;
+        tracker.tick(events, t);
         let k = rng.random_range(0..u as u32) as usize;
         let i = pop.up[k];
         let x: f64 = rng.random();

@@ -18,6 +18,8 @@ pub enum ZenouError {
     GraphSize { graph: usize, agents: usize },
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
+    #[error(transparent)]
+    Size(#[from] crate::resources::SizeError),
 }
 
 /// Check `value` is finite and satisfies `ok`, or name it in an error.

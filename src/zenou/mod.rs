@@ -14,4 +14,7 @@ pub mod tracker;
 
 pub use analytic::Params;
 pub use error::ZenouError;
-pub use run::{EngineConfig, OmegaSpec, RunResult, run_replication, run_replications};
+pub use run::{
+    EngineConfig, OmegaSpec, RunResult, run_replication, run_replication_with_progress,
+    run_replications,
+};

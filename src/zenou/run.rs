@@ -6,9 +6,13 @@
 //! `stream(s, r, Population)` and its events from `stream(s, r, Engine)`, so
 //! results do not depend on the number of threads.
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use rayon::prelude::*;
+
+use crate::resources::check_items;
 
 use super::engine::{Population, RandomMixing, Rates, simulate};
 use super::error::{ZenouError, check};
@@ -112,6 +116,25 @@ impl EngineConfig {
         )?;
         let b = self.batches as f64;
         check("batches", b, "an integer >= 2", self.batches >= 2)?;
+        self.check_memory()
+    }
+
+    /// Refuse, before anything is allocated, a run whose agents (32 bytes
+    /// each plus about 12 bytes per network tie), batch means (8 bytes each)
+    /// or recorded series (16 bytes a point) would not fit in memory.
+    fn check_memory(&self) -> Result<(), ZenouError> {
+        let k = match self.network {
+            NetworkSpec::Random => 0.0,
+            NetworkSpec::Er { k } | NetworkSpec::Sbm { k, .. } => k,
+            NetworkSpec::Ws { k, .. } => k as f64,
+        };
+        let per_agent = 32 + (12.0 * k.clamp(0.0, 1e15)) as u128;
+        check_items("agents", self.n, self.n as u128, per_agent, "agents")?;
+        check_items("batches", self.batches, self.batches as u128, 8, "batch means")?;
+        if let Some(r) = self.record_every {
+            let points = (self.t_end / r).min(1e30) as u128 + 1;
+            check_items("record_every", r, points, 16, "recorded points")?;
+        }
         Ok(())
     }
 }
@@ -124,6 +147,8 @@ pub struct RunResult {
     pub mean: f64,
     /// Batch-means standard error of `mean`.
     pub se: f64,
+    /// Batches behind `se` after merging correlated ones (see `Tracker::estimate_merged`).
+    pub se_batches: usize,
     pub batch_means: Vec<f64>,
     /// `(t, share up)` at the recording interval.
     pub series: Vec<(f64, f64)>,
@@ -140,8 +165,20 @@ pub struct RunResult {
 pub fn run_on(
     config: &EngineConfig,
     graph: Option<&SocialGraph>,
+    pop: Population,
+    rng: &mut SimRng,
+) -> Result<RunResult, ZenouError> {
+    run_on_with_progress(config, graph, pop, rng, None)
+}
+
+/// [`run_on`], publishing the simulated time reached to `progress` (as `f64`
+/// bits) as the run goes, for a progress bar; the result is the same.
+pub fn run_on_with_progress(
+    config: &EngineConfig,
+    graph: Option<&SocialGraph>,
     mut pop: Population,
     rng: &mut SimRng,
+    progress: Option<Arc<AtomicU64>>,
 ) -> Result<RunResult, ZenouError> {
     config.validate()?;
     if let Some(g) = graph
@@ -156,7 +193,8 @@ pub fn run_on(
         lambda: config.lambda,
         delta: config.delta,
     };
-    let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches);
+    let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches)
+        .with_progress(progress);
     let t = config.t_end;
     let mixing = RandomMixing { n: config.n as u32 };
     let start = Instant::now();
@@ -177,12 +215,13 @@ pub fn run_on(
         }
     };
     let elapsed_s = start.elapsed().as_secs_f64();
-    let (mean, se) = tracker.estimate();
+    let (mean, se, se_batches) = tracker.estimate_merged();
     let (series, batch_means) = tracker.into_series();
     Ok(RunResult {
         replication: 0,
         mean,
         se,
+        se_batches,
         batch_means,
         series,
         final_share: pop.n_up() as f64 / config.n as f64,
@@ -198,6 +237,16 @@ pub fn run_replication(
     master: u64,
     rep: u64,
 ) -> Result<RunResult, ZenouError> {
+    run_replication_with_progress(config, master, rep, None)
+}
+
+/// [`run_replication`] with a progress cell (see [`run_on_with_progress`]).
+pub fn run_replication_with_progress(
+    config: &EngineConfig,
+    master: u64,
+    rep: u64,
+    progress: Option<Arc<AtomicU64>>,
+) -> Result<RunResult, ZenouError> {
     config.validate()?;
     let graph = config
         .network
@@ -208,7 +257,7 @@ pub fn run_replication(
         &mut stream(master, rep, Component::Population),
     );
     let mut rng = stream(master, rep, Component::Engine);
-    let mut r = run_on(config, graph.as_ref(), pop, &mut rng)?;
+    let mut r = run_on_with_progress(config, graph.as_ref(), pop, &mut rng, progress)?;
     r.replication = rep;
     Ok(r)
 }

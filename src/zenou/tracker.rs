@@ -9,6 +9,26 @@
 //! relaxation time of the share (Flegal & Jones 2010, "Batch means and spectral
 //! variance estimators in MCMC"). The first half is discarded as burn-in.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Events between progress updates.
+pub const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Batches the standard error is never merged below (the default count).
+const MIN_SE_BATCHES: usize = 32;
+
+/// Lag-1 autocorrelation of a series (0 for a constant one).
+fn lag1_autocorrelation(x: &[f64]) -> f64 {
+    let m = x.iter().sum::<f64>() / x.len() as f64;
+    let var: f64 = x.iter().map(|v| (v - m).powi(2)).sum();
+    if var == 0.0 {
+        return 0.0;
+    }
+    let cov: f64 = x.windows(2).map(|w| (w[0] - m) * (w[1] - m)).sum();
+    cov / var
+}
+
 /// Records the share up at a fixed interval and the batch means.
 #[derive(Debug, Clone)]
 pub struct Tracker {
@@ -26,6 +46,8 @@ pub struct Tracker {
     acc: f64,
     series: Vec<(f64, f64)>,
     batch_means: Vec<f64>,
+    /// Simulated time reached, as `f64` bits, for a progress display.
+    progress: Option<Arc<AtomicU64>>,
 }
 
 impl Tracker {
@@ -52,7 +74,28 @@ impl Tracker {
             next_mark: next_record.min(half),
             acc: 0.0,
             series: Vec::new(),
-            batch_means: Vec::with_capacity(batches),
+            progress: None,
+            // Grown as batches complete; a huge request is refused by
+            // `EngineConfig::validate` before a run, never pre-allocated here.
+            batch_means: Vec::with_capacity(batches.min(1 << 12)),
+        }
+    }
+
+    /// Publish the simulated time reached to `cell` (as `f64` bits) every
+    /// [`PROGRESS_EVERY`] events; reading it never affects the run.
+    pub fn with_progress(mut self, cell: Option<Arc<AtomicU64>>) -> Self {
+        self.progress = cell;
+        self
+    }
+
+    /// Called by the engine after each event; stores `t` every
+    /// [`PROGRESS_EVERY`] events when a progress cell is attached.
+    #[inline(always)]
+    pub fn tick(&self, events: u64, t: f64) {
+        if events % PROGRESS_EVERY == 0
+            && let Some(cell) = &self.progress
+        {
+            cell.store(t.to_bits(), Ordering::Relaxed);
         }
     }
 
@@ -111,18 +154,36 @@ impl Tracker {
 
     /// Mean share over the second half and its batch-means standard error.
     pub fn estimate(&self) -> (f64, f64) {
-        let b = self.batch_means.len() as f64;
-        if b < 2.0 {
-            return (f64::NAN, f64::NAN);
+        let (mean, se, _) = self.estimate_merged();
+        (mean, se)
+    }
+
+    /// Mean, standard error and the number of batches behind the SE.
+    ///
+    /// `sd / sqrt(B)` is a standard error only if the batch means are nearly
+    /// uncorrelated, i.e. a batch is much longer than the relaxation time; with
+    /// too many batches (say more than the events in the second half) they are
+    /// not, and the SE comes out orders of magnitude too small. So while there
+    /// are more than `min(requested, 32)` batches and the lag-1
+    /// autocorrelation of the batch means exceeds `2 / sqrt(B)` (its 95% bound
+    /// under independence), adjacent batches are merged in pairs (with an odd
+    /// count the first is left out of the SE). The mean always uses every batch.
+    pub fn estimate_merged(&self) -> (f64, f64, usize) {
+        let all = &self.batch_means;
+        if all.len() < 2 {
+            return (f64::NAN, f64::NAN, all.len());
         }
-        let mean = self.batch_means.iter().sum::<f64>() / b;
-        let var = self
-            .batch_means
-            .iter()
-            .map(|x| (x - mean).powi(2))
-            .sum::<f64>()
-            / (b - 1.0);
-        (mean, (var / b).sqrt())
+        let mean = all.iter().sum::<f64>() / all.len() as f64;
+        let floor = all.len().min(MIN_SE_BATCHES);
+        let mut means = all.clone();
+        while means.len() > floor && lag1_autocorrelation(&means) > 2.0 / (means.len() as f64).sqrt() {
+            let skip = means.len() % 2;
+            means = means[skip..].chunks(2).map(|p| (p[0] + p[1]) / 2.0).collect();
+        }
+        let b = means.len() as f64;
+        let m = means.iter().sum::<f64>() / b;
+        let var = means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (b - 1.0);
+        (mean, (var / b).sqrt(), means.len())
     }
 
     pub fn into_series(self) -> (Vec<(f64, f64)>, Vec<f64>) {

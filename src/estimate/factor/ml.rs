@@ -119,9 +119,9 @@ pub(super) fn add_fit_statistics(res: &mut FitResult, r: &Mat<f64>, lam: &[f64],
         let stat = (n - 1.0 - (2.0 * k as f64 + 5.0) / 6.0 - 2.0 / 3.0) * f;
         res.fit.insert("chi2".into(), stat);
         res.fit.insert("chi2_df".into(), df);
-        if let Ok(chi) = statrs::distribution::ChiSquared::new(df) {
-            use statrs::distribution::ContinuousCDF;
-            res.fit.insert("chi2_p".into(), chi.sf(stat));
+        let p = crate::estimate::dist::chi2_sf(stat, df);
+        if !p.is_nan() {
+            res.fit.insert("chi2_p".into(), p);
         }
     }
 }

@@ -16,7 +16,6 @@ use std::fmt;
 
 use faer::Mat;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::likelihood::OrderedData;
 use crate::data::Design;
@@ -187,9 +186,7 @@ fn wald(
         format!("the covariance of the slope differences for `{name}` is singular")
     })?;
     let chi2: f64 = db.iter().zip(&sol).map(|(a, s)| a * s).sum();
-    let p_value = ChiSquared::new(q as f64)
-        .map(|c| c.sf(chi2))
-        .unwrap_or(f64::NAN);
+    let p_value = crate::estimate::dist::chi2_sf(chi2, q as f64);
     Ok(WaldRow {
         name: name.to_string(),
         chi2,

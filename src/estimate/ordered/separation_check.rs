@@ -45,6 +45,7 @@ pub fn check(
         Some((j, e)) => Err(EstimateError::Separation {
             kind: "quasi-complete".into(),
             column: design.names[j].clone(),
+            outcome: design.y_name.clone(),
             detail: format!(
                 "of {perfect} observations with probability 1 (slope {:.3e}, {e:.1} latent units per SD)",
                 theta[j]

@@ -16,6 +16,7 @@
 pub mod balance;
 pub mod matching;
 pub mod score;
+pub mod sizes;
 pub mod spline;
 pub mod variance;
 pub mod window_sums;
@@ -134,6 +135,7 @@ impl Psm {
                 column: self.treatment.clone(),
             })?;
         let d = treatment_indicator(design, t, &self.treatment)?;
+        sizes::check_counts(self, &d)?;
         Ok((d, (0..design.k()).filter(|&j| j != t).collect()))
     }
 

@@ -1,0 +1,10 @@
+//! `network_spec` parser: any UTF-8 text gives a value or an error, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = text.parse::<migsim::network::NetworkSpec>();
+    }
+});

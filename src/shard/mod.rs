@@ -1,0 +1,90 @@
+//! Runs split across processes: job-array shards, `migsim merge`, and (with
+//! the `mpi` feature) MPI ranks.
+//!
+//! A run of `R` replications is cut into `N` deterministic slices
+//! ([`slice`]); every replication draws its randomness from
+//! `seed::derive(master, index, ..)`, so a slice needs no coordination. A
+//! shard writes its rows, the spec it ran and a [`manifest::Manifest`]
+//! (version, spec hash, seed, indices, row counts, elapsed) into its own
+//! folder ([`store`]); [`store::pool`] checks that shards agree and cover
+//! every index exactly once, and the command's own summarising code turns
+//! the pooled rows into the same files as a one-process run
+//! ([`recovery`], [`scenario`]). Under MPI ([`mpi`]) ranks play the shards
+//! and rank 0 pools in memory.
+//!
+//! Layer: above `recovery` and `scenario`, below `cli`.
+
+pub mod codec;
+pub mod manifest;
+pub mod mpi;
+pub mod recovery;
+pub mod scenario;
+pub mod slice;
+pub mod store;
+
+pub use manifest::Manifest;
+pub use slice::{ShardArg, Slice};
+pub use store::{Pooled, Shard};
+
+use std::path::PathBuf;
+
+/// Errors of sharded runs and merges; each names the shard folder or
+/// variable at fault and what was expected.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    #[error("--shard `{text}`: {why}")]
+    BadSlice { text: String, why: String },
+    #[error("--shard auto: {var}: {why}")]
+    Env { var: String, why: String },
+    #[error("{shards} shards for {total} replications: use at most {total} shards")]
+    TooManyShards { shards: usize, total: usize },
+    #[error("shard {dir}: {why}")]
+    Corrupt { dir: PathBuf, why: String },
+    #[error("shard {dir} does not belong with {first}: {why}")]
+    Foreign {
+        dir: PathBuf,
+        first: PathBuf,
+        why: String,
+    },
+    #[error("index {index} is held by both {a} and {b}: remove or rerun one of them")]
+    Duplicate {
+        index: usize,
+        a: PathBuf,
+        b: PathBuf,
+    },
+    #[error("{count} of {total} replication indices are missing ({ranges}): rerun {rerun}")]
+    Missing {
+        count: usize,
+        total: usize,
+        ranges: String,
+        rerun: String,
+    },
+    #[error("merge needs at least one shard folder")]
+    NoShards,
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Write(#[from] crate::io::WriteError),
+    #[error(transparent)]
+    Recovery(#[from] Box<crate::recovery::RecoveryError>),
+    #[error(transparent)]
+    Scenario(#[from] Box<crate::scenario::ScenarioError>),
+    #[error("MPI: {0}")]
+    Mpi(String),
+}
+
+impl From<crate::recovery::RecoveryError> for ShardError {
+    fn from(e: crate::recovery::RecoveryError) -> Self {
+        ShardError::Recovery(Box::new(e))
+    }
+}
+
+impl From<crate::scenario::ScenarioError> for ShardError {
+    fn from(e: crate::scenario::ScenarioError) -> Self {
+        ShardError::Scenario(Box::new(e))
+    }
+}

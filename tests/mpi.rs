@@ -1,0 +1,99 @@
+//! The `mpi` build under `mpirun -np 3`: ranks split the replications and
+//! rank 0 writes the bytes of a one-process run; a rank that errors ends the
+//! job with its message and a non-zero exit, without hanging.
+//!
+//! Needs `cargo test --features mpi` and `mpirun` on PATH (Open MPI).
+
+#![cfg(feature = "mpi")]
+
+mod shard_common;
+
+use std::process::{Command, Output};
+
+use shard_common::*;
+
+/// `mpirun -np 3` (oversubscribed, root allowed) with a hang guard.
+fn mpirun(apps: &[Vec<String>]) -> Output {
+    let mut c = Command::new("timeout");
+    c.args(["300", "mpirun", "--allow-run-as-root", "--oversubscribe"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+        .env("RAYON_NUM_THREADS", "1");
+    for (i, app) in apps.iter().enumerate() {
+        if i > 0 {
+            c.arg(":");
+        }
+        c.args(app);
+    }
+    let out = c.output().expect("spawn mpirun (is Open MPI installed?)");
+    assert_ne!(out.status.code(), Some(124), "mpirun hung");
+    out
+}
+
+fn app(np: usize, args: &[&str]) -> Vec<String> {
+    let mut v = vec!["-np".to_string(), np.to_string(), bin().to_string()];
+    v.extend(args.iter().map(|a| a.to_string()));
+    v
+}
+
+fn check(cmd: &str, spec: &str, extra: &[&str]) {
+    let root = tempfile::tempdir().unwrap();
+    let (one, ranks) = (root.path().join("one"), root.path().join("mpi"));
+    let (o, m) = (s(&one), s(&ranks));
+    let mut a = vec![cmd, spec, "--out", &o];
+    a.extend_from_slice(extra);
+    ok(&migsim(&a));
+    let mut a = vec![cmd, spec, "--out", &m];
+    a.extend_from_slice(extra);
+    let out = mpirun(&[app(3, &a)]);
+    ok(&out);
+    assert_same_files(&one, &ranks);
+}
+
+#[test]
+fn mpirun_recover_writes_the_one_process_bytes() {
+    check("recover", RECOVER_SPEC, &RECOVER_SIZE);
+}
+
+#[test]
+fn mpirun_run_writes_the_one_process_bytes() {
+    check("run", RUN_SPEC, &[]);
+}
+
+#[test]
+fn a_failing_rank_ends_the_job_with_its_message() {
+    let root = tempfile::tempdir().unwrap();
+    let o = s(&root.path().join("out"));
+    let mut good = vec!["recover", RECOVER_SPEC, "--out", &o];
+    good.extend_from_slice(&RECOVER_SIZE);
+    let mut bad = vec!["recover", "no/such/spec.toml", "--out", &o];
+    bad.extend_from_slice(&RECOVER_SIZE);
+    // Rank 0 is fine; ranks 1 and 2 cannot read their spec.
+    let out = mpirun(&[app(1, &good), app(2, &bad)]);
+    assert!(!out.status.success(), "a failed rank left exit 0");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("MPI rank") && err.contains("no/such/spec.toml"),
+        "{err}"
+    );
+    assert!(
+        !root.path().join("out").exists(),
+        "output written despite a failed rank"
+    );
+    // More ranks than replications: every rank says so.
+    let mut few = vec![
+        "recover",
+        RECOVER_SPEC,
+        "--out",
+        &o,
+        "--reps",
+        "2",
+        "--n",
+        "150",
+    ];
+    few.truncate(8);
+    let out = mpirun(&[app(3, &few)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 shards for 2 replications"), "{err}");
+}
