@@ -9,9 +9,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use migsim::calibrate::Options;
 use migsim::calibrate::optimise::Search;
 use migsim::calibrate::run::setup;
-use migsim::calibrate::Options;
 use migsim::studies::StudyName;
 
 fn bench_objective(c: &mut Criterion) {
@@ -32,9 +32,11 @@ fn bench_objective(c: &mut Criterion) {
             heldout: false,
         };
         let (objective, theta0, _) = setup(&opts).expect("default targets resolve");
-        g.bench_with_input(BenchmarkId::new(study.as_str(), objective.n), &theta0, |b, t| {
-            b.iter(|| objective.evaluate(black_box(t)))
-        });
+        g.bench_with_input(
+            BenchmarkId::new(study.as_str(), objective.n),
+            &theta0,
+            |b, t| b.iter(|| objective.evaluate(black_box(t))),
+        );
     }
     g.finish();
 }

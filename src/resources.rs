@@ -16,7 +16,9 @@ const UNKNOWN_LIMIT: u128 = 1 << 40;
 
 /// A request that would not fit in memory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} = {value} needs about {need} of memory ({basis}); this machine has {limit} available")]
+#[error(
+    "{what} = {value} needs about {need} of memory ({basis}); this machine has {limit} available"
+)]
 pub struct SizeError {
     /// The option or key, e.g. `--agents` or `replications`.
     pub what: String,
@@ -53,14 +55,21 @@ impl fmt::Display for Bytes {
 pub fn memory_limit() -> u128 {
     std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|text| meminfo_field(&text, "MemAvailable:").or_else(|| meminfo_field(&text, "MemTotal:")))
+        .and_then(|text| {
+            meminfo_field(&text, "MemAvailable:").or_else(|| meminfo_field(&text, "MemTotal:"))
+        })
         .unwrap_or(UNKNOWN_LIMIT)
 }
 
 /// A `kB` field of `/proc/meminfo`, in bytes.
 fn meminfo_field(text: &str, key: &str) -> Option<u128> {
     let line = text.lines().find(|l| l.starts_with(key))?;
-    let kb: u128 = line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+    let kb: u128 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
     Some(kb * 1024)
 }
 
@@ -104,9 +113,16 @@ mod tests {
 
     #[test]
     fn refuses_over_the_limit_naming_value_estimate_and_limit() {
-        let e = check_against("--agents", 4_294_967_294u64, 4_294_967_294, 64, "agents", 8 << 30)
-            .unwrap_err()
-            .to_string();
+        let e = check_against(
+            "--agents",
+            4_294_967_294u64,
+            4_294_967_294,
+            64,
+            "agents",
+            8 << 30,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("--agents = 4294967294"), "{e}");
         assert!(e.contains("256.0 GiB"), "{e}");
         assert!(e.contains("8.0 GiB available"), "{e}");

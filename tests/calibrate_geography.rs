@@ -75,11 +75,18 @@ fn assets_intention_share_is_stable() {
 
 #[test]
 fn talent_shares_vary_only_by_sampling() {
-    let m = metric_over_seeds(StudyName::Talent, 20, &["unit_support_share", "particip_mean"]);
+    let m = metric_over_seeds(
+        StudyName::Talent,
+        20,
+        &["unit_support_share", "particip_mean"],
+    );
     for (name, published) in [("unit_support_share", 0.152), ("particip_mean", 0.102)] {
         let (mean, sd) = mean_sd(&m[name]);
         let binomial = (published * (1.0 - published) / 777.0_f64).sqrt();
         assert!((mean - published).abs() <= 0.01, "{name} mean {mean}");
-        assert!(sd <= 1.25 * binomial, "{name} sd {sd} vs binomial {binomial}");
+        assert!(
+            sd <= 1.25 * binomial,
+            "{name} sd {sd} vs binomial {binomial}"
+        );
     }
 }

@@ -35,7 +35,11 @@ fn sandwich_is_the_scaled_inverse_information() {
         for r in 0..2 {
             for c in 0..2 {
                 let e = scale * expect[r][c];
-                assert!((v[r][c] - e).abs() < 1e-10 * e.abs().max(1e-6), "{r},{c}: {} vs {e}", v[r][c]);
+                assert!(
+                    (v[r][c] - e).abs() < 1e-10 * e.abs().max(1e-6),
+                    "{r},{c}: {} vs {e}",
+                    v[r][c]
+                );
             }
         }
     }
@@ -47,7 +51,12 @@ fn sandwich_is_the_scaled_inverse_information() {
 #[test]
 fn collinear_columns_are_named_unidentified() {
     // b and c move the moments identically: only their sum is identified.
-    let g = vec![vec![1.0, 2.0, 2.0], vec![0.5, 1.0, 1.0], vec![3.0, 0.0, 0.0], vec![0.0, 1.0, 1.0]];
+    let g = vec![
+        vec![1.0, 2.0, 2.0],
+        vec![0.5, 1.0, 1.0],
+        vec![3.0, 0.0, 0.0],
+        vec![0.0, 1.0, 1.0],
+    ];
     let se = [1.0, 1.0, 1.0, 1.0];
     let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
     let (id, _) = identify(&g, &se, &names);
@@ -69,8 +78,18 @@ fn j_p_value_is_the_chi_square_tail() {
 #[test]
 fn bound_transform_round_trips_inside_the_bounds() {
     let free = vec![
-        FreeParam { key: "a".into(), lower: -2.0, upper: 3.0, start: 0.0 },
-        FreeParam { key: "b".into(), lower: 0.0, upper: 1.0, start: 0.5 },
+        FreeParam {
+            key: "a".into(),
+            lower: -2.0,
+            upper: 3.0,
+            start: 0.0,
+        },
+        FreeParam {
+            key: "b".into(),
+            lower: 0.0,
+            upper: 1.0,
+            start: 0.5,
+        },
     ];
     for theta in [[-1.9, 0.01], [0.0, 0.5], [2.9, 0.99]] {
         let back = to_theta(&free, &to_u(&free, &theta));

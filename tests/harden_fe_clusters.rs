@@ -8,9 +8,13 @@ use std::process::Command;
 
 /// A small panel: `groups` companies of `per` rows; y continuous, yb 0/1, yo 1..3.
 fn panel(dir: &Path, seed: u64, groups: usize, per: usize) -> std::path::PathBuf {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut u = move || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((s >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     };
     let mut text = String::from("y,x,w,company,yb,yo\n");
@@ -30,7 +34,16 @@ fn panel(dir: &Path, seed: u64, groups: usize, per: usize) -> std::path::PathBuf
 
 fn fit(est: &str, data: &Path, y: &str, extra: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_migsim"))
-        .args(["fit", est, "--data", data.to_str().unwrap(), "--y", y, "--x", "x,w"])
+        .args([
+            "fit",
+            est,
+            "--data",
+            data.to_str().unwrap(),
+            "--y",
+            y,
+            "--x",
+            "x,w",
+        ])
         .args(extra)
         .arg("--json")
         .output()
@@ -47,16 +60,29 @@ fn ols_f_is_null_with_a_note_when_fe_nested_in_clusters() {
     let dir = tempfile::tempdir().unwrap();
     for seed in 0..5 {
         let data = panel(dir.path(), seed, 5, 12);
-        let (code, out, err) = fit("ols", &data, "y", &["--fe", "company", "--cluster", "company"]);
+        let (code, out, err) = fit(
+            "ols",
+            &data,
+            "y",
+            &["--fe", "company", "--cluster", "company"],
+        );
         assert_eq!(code, Some(0), "{err}");
         assert!(!err.contains("panicked"), "{err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert!(v["fit"]["f_stat"].is_null(), "{}", v["fit"]);
         assert!(v["fit"]["f_pvalue"].is_null(), "{}", v["fit"]);
         let warnings = v["info"]["warnings"].to_string();
-        assert!(warnings.contains("F test of all slopes unavailable"), "{warnings}");
+        assert!(
+            warnings.contains("F test of all slopes unavailable"),
+            "{warnings}"
+        );
         // The coefficients themselves are still reported.
-        assert!(v["coefficients"][1]["estimate"].as_f64().unwrap().is_finite());
+        assert!(
+            v["coefficients"][1]["estimate"]
+                .as_f64()
+                .unwrap()
+                .is_finite()
+        );
     }
 }
 
@@ -91,7 +117,12 @@ fn every_fe_estimator_answers_without_panic_when_fe_nested_in_clusters() {
     let dir = tempfile::tempdir().unwrap();
     for seed in 0..3 {
         let data = panel(dir.path(), seed, 4, 25);
-        for (est, y) in [("logit", "yb"), ("probit", "yb"), ("ologit", "yo"), ("oprobit", "yo")] {
+        for (est, y) in [
+            ("logit", "yb"),
+            ("probit", "yb"),
+            ("ologit", "yo"),
+            ("oprobit", "yo"),
+        ] {
             let (code, out, err) = fit(est, &data, y, &["--fe", "company", "--cluster", "company"]);
             assert!(!err.contains("panicked"), "{est}: {err}");
             // Either an answer or one clear error line, exit 2.

@@ -63,7 +63,8 @@ fn edits() -> impl Strategy<Value = Vec<(usize, u8, u8)>> {
 
 fn text_input(seed: &'static str) -> impl Strategy<Value = String> {
     prop_oneof![
-        edits().prop_map(move |e| String::from_utf8_lossy(&mutate(seed.as_bytes(), &e)).into_owned()),
+        edits()
+            .prop_map(move |e| String::from_utf8_lossy(&mutate(seed.as_bytes(), &e)).into_owned()),
         ".{0,80}",
     ]
 }

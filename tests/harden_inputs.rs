@@ -37,8 +37,21 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 #[test]
 fn a_const_column_beside_the_intercept_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), "c.csv", b"y,const,x\n1,1,0.5\n2,1,1.5\n3,1,2.0\n2,1,0.1\n5,1,3\n");
-    let msg = fails(&["fit", "ols", "--data", p.to_str().unwrap(), "--y", "y", "--x", "const,x"]);
+    let p = write(
+        dir.path(),
+        "c.csv",
+        b"y,const,x\n1,1,0.5\n2,1,1.5\n3,1,2.0\n2,1,0.1\n5,1,3\n",
+    );
+    let msg = fails(&[
+        "fit",
+        "ols",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "const,x",
+    ]);
     assert!(msg.contains("would both be named `const`"), "{msg}");
     assert!(msg.contains("rename the column"), "{msg}");
 }
@@ -47,16 +60,36 @@ fn a_const_column_beside_the_intercept_is_refused() {
 fn non_utf8_levels_that_print_alike_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = b"y,x,city\n".to_vec();
-    for (i, level) in [&b"caf\xe9"[..], b"caf\xe8", b"rome", b"caf\xe9", b"caf\xe8", b"rome"]
-        .iter()
-        .enumerate()
+    for (i, level) in [
+        &b"caf\xe9"[..],
+        b"caf\xe8",
+        b"rome",
+        b"caf\xe9",
+        b"caf\xe8",
+        b"rome",
+    ]
+    .iter()
+    .enumerate()
     {
-        text.extend_from_slice(format!("{},{},", i % 3, i as f64 * 0.7 - (i * i) as f64 * 0.1).as_bytes());
+        text.extend_from_slice(
+            format!("{},{},", i % 3, i as f64 * 0.7 - (i * i) as f64 * 0.1).as_bytes(),
+        );
         text.extend_from_slice(level);
         text.push(b'\n');
     }
     let p = write(dir.path(), "u.csv", &text);
-    let msg = fails(&["fit", "ols", "--data", p.to_str().unwrap(), "--y", "y", "--x", "x", "--fe", "city"]);
+    let msg = fails(&[
+        "fit",
+        "ols",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x",
+        "--fe",
+        "city",
+    ]);
     assert!(msg.contains("not valid UTF-8"), "{msg}");
 }
 
@@ -66,17 +99,33 @@ fn psm_with_one_treated_unit_is_refused_naming_the_counts() {
     let mut text = String::from("y,t,x\n");
     for i in 0..30 {
         let t = u8::from(i == 7);
-        text.push_str(&format!("{},{t},{}\n", (i % 5) as f64 + 0.5 * f64::from(t), (i * 37 % 11) as f64));
+        text.push_str(&format!(
+            "{},{t},{}\n",
+            (i % 5) as f64 + 0.5 * f64::from(t),
+            (i * 37 % 11) as f64
+        ));
     }
     let p = write(dir.path(), "p.csv", text.as_bytes());
     for method in ["nn", "kernel", "llr", "radius", "spline"] {
-        let mut args = vec!["fit", "psm", "--data", p.to_str().unwrap(), "--y", "y", "--x", "x"];
+        let mut args = vec![
+            "fit",
+            "psm",
+            "--data",
+            p.to_str().unwrap(),
+            "--y",
+            "y",
+            "--x",
+            "x",
+        ];
         args.extend(["--treatment", "t", "--method", method]);
         if method == "radius" {
             args.extend(["--caliper", "0.5"]);
         }
         let msg = fails(&args);
-        assert!(msg.contains("has 1 treated and 29 controls"), "{method}: {msg}");
+        assert!(
+            msg.contains("has 1 treated and 29 controls"),
+            "{method}: {msg}"
+        );
     }
 }
 
@@ -87,21 +136,52 @@ fn separation_names_the_predicted_variable() {
     let mut text = String::from("y,treat,x,moved\n");
     for i in 0..20 {
         let t = u8::from(i >= 10);
-        text.push_str(&format!("{},{t},{},{t}\n", (i % 4) as f64, i as f64 * 0.5 + 0.3));
+        text.push_str(&format!(
+            "{},{t},{},{t}\n",
+            (i % 4) as f64,
+            i as f64 * 0.5 + 0.3
+        ));
     }
     let p = write(dir.path(), "s.csv", text.as_bytes());
     let msg = fails(&[
-        "fit", "psm", "--data", p.to_str().unwrap(), "--y", "y", "--x", "x", "--treatment", "treat",
+        "fit",
+        "psm",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x",
+        "--treatment",
+        "treat",
     ]);
     assert!(msg.contains("predicts `treat`"), "{msg}");
-    let msg = fails(&["fit", "logit", "--data", p.to_str().unwrap(), "--y", "moved", "--x", "x"]);
+    let msg = fails(&[
+        "fit",
+        "logit",
+        "--data",
+        p.to_str().unwrap(),
+        "--y",
+        "moved",
+        "--x",
+        "x",
+    ]);
     assert!(msg.contains("predicts `moved`"), "{msg}");
 }
 
 #[test]
 fn duplicate_network_keys_are_refused() {
     let msg = fails(&[
-        "zenou", "--lambda", "1", "--delta", "0.5", "--omega", "0.5", "--agents", "100", "--network",
+        "zenou",
+        "--lambda",
+        "1",
+        "--delta",
+        "0.5",
+        "--omega",
+        "0.5",
+        "--agents",
+        "100",
+        "--network",
         "er:k=10,k=5",
     ]);
     assert!(msg.contains("key `k` is given more than once"), "{msg}");
@@ -111,9 +191,25 @@ fn duplicate_network_keys_are_refused() {
 fn absurd_sizes_are_refused_before_allocation() {
     let base = ["zenou", "--lambda", "1", "--delta", "0.5", "--omega", "0.5"];
     let cases: [(&[&str], &str); 3] = [
-        (&["--agents", "4294967294", "--network", "er:k=1000"], "agents = 4294967294"),
-        (&["--agents", "100", "--batches", "1000000000000"], "batches = 1000000000000"),
-        (&["--agents", "100", "--record-every", "1e-12", "--t-end", "1e3"], "record_every = "),
+        (
+            &["--agents", "4294967294", "--network", "er:k=1000"],
+            "agents = 4294967294",
+        ),
+        (
+            &["--agents", "100", "--batches", "1000000000000"],
+            "batches = 1000000000000",
+        ),
+        (
+            &[
+                "--agents",
+                "100",
+                "--record-every",
+                "1e-12",
+                "--t-end",
+                "1e3",
+            ],
+            "record_every = ",
+        ),
     ];
     for (extra, want) in cases {
         let mut args = base.to_vec();
@@ -125,13 +221,40 @@ fn absurd_sizes_are_refused_before_allocation() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rec");
     let out = out.to_str().unwrap();
-    let msg = fails(&["recover", spec, "--reps", "1000000000000000", "--out", out, "--quiet"]);
-    assert!(msg.contains("reps = 1000000000000000") && msg.contains("available"), "{msg}");
-    let msg = fails(&["recover", spec, "--n", "1000000000000000", "--reps", "2", "--out", out, "--quiet"]);
-    assert!(msg.contains("n = 1000000000000000") && msg.contains("available"), "{msg}");
+    let msg = fails(&[
+        "recover",
+        spec,
+        "--reps",
+        "1000000000000000",
+        "--out",
+        out,
+        "--quiet",
+    ]);
+    assert!(
+        msg.contains("reps = 1000000000000000") && msg.contains("available"),
+        "{msg}"
+    );
+    let msg = fails(&[
+        "recover",
+        spec,
+        "--n",
+        "1000000000000000",
+        "--reps",
+        "2",
+        "--out",
+        out,
+        "--quiet",
+    ]);
+    assert!(
+        msg.contains("n = 1000000000000000") && msg.contains("available"),
+        "{msg}"
+    );
     for study in ["enclave", "assets", "talent"] {
         let msg = fails(&["replicate", study, "--n", "2000000000000"]);
-        assert!(msg.contains("n = 2000000000000") && msg.contains("available"), "{study}: {msg}");
+        assert!(
+            msg.contains("n = 2000000000000") && msg.contains("available"),
+            "{study}: {msg}"
+        );
     }
 }
 
@@ -140,30 +263,80 @@ fn data_from_a_pipe_and_a_fifo_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let csv = "y,x\n1,0.5\n2,1.5\n3,2.0\n2,0.1\n5,3\n";
     let file = write(dir.path(), "d.csv", csv.as_bytes());
-    let direct = migsim(&["fit", "ols", "--data", file.to_str().unwrap(), "--y", "y", "--x", "x", "--json"]);
+    let direct = migsim(&[
+        "fit",
+        "ols",
+        "--data",
+        file.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x",
+        "--json",
+    ]);
     assert_eq!(direct.0, Some(0), "{}", direct.2);
     // stdin as a pipe.
     let mut child = Command::new(env!("CARGO_BIN_EXE_migsim"))
-        .args(["fit", "ols", "--data", "/dev/stdin", "--y", "y", "--x", "x", "--json"])
+        .args([
+            "fit",
+            "ols",
+            "--data",
+            "/dev/stdin",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--json",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(csv.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(csv.as_bytes())
+        .unwrap();
     let piped = child.wait_with_output().unwrap();
-    assert_eq!(piped.status.code(), Some(0), "{}", String::from_utf8_lossy(&piped.stderr));
-    let coef = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["coefficients"].clone();
-    assert_eq!(coef(&direct.1), coef(&String::from_utf8_lossy(&piped.stdout)));
+    assert_eq!(
+        piped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    let coef =
+        |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["coefficients"].clone();
+    assert_eq!(
+        coef(&direct.1),
+        coef(&String::from_utf8_lossy(&piped.stdout))
+    );
     // A named FIFO, written by a thread while the reader runs.
     let fifo = dir.path().join("fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let writer = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::write(fifo, csv).unwrap())
     };
-    let via_fifo = migsim(&["fit", "ols", "--data", fifo.to_str().unwrap(), "--y", "y", "--x", "x", "--json"]);
+    let via_fifo = migsim(&[
+        "fit",
+        "ols",
+        "--data",
+        fifo.to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "x",
+        "--json",
+    ]);
     writer.join().unwrap();
     assert_eq!(via_fifo.0, Some(0), "{}", via_fifo.2);
     assert_eq!(coef(&direct.1), coef(&via_fifo.1));
@@ -198,12 +371,20 @@ fn zenou_se_with_too_many_batches_matches_the_spread_across_runs() {
     use migsim::zenou::{EngineConfig, run_replication};
     let mut config = EngineConfig::new(200, 1.0, 0.5, 0.5, 200.0);
     config.batches = 50_000;
-    let runs: Vec<_> = (0..40).map(|s| run_replication(&config, 1000 + s, 0).unwrap()).collect();
+    let runs: Vec<_> = (0..40)
+        .map(|s| run_replication(&config, 1000 + s, 0).unwrap())
+        .collect();
     let means: Vec<f64> = runs.iter().map(|r| r.mean).collect();
     let m = means.iter().sum::<f64>() / means.len() as f64;
     let sd = (means.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (means.len() - 1) as f64).sqrt();
     let mean_se = runs.iter().map(|r| r.se).sum::<f64>() / runs.len() as f64;
     let ratio = mean_se / sd;
-    assert!((0.5..2.0).contains(&ratio), "mean SE {mean_se}, sd across runs {sd}");
-    assert!(runs.iter().all(|r| r.se_batches < 50_000 && r.se_batches >= 32));
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "mean SE {mean_se}, sd across runs {sd}"
+    );
+    assert!(
+        runs.iter()
+            .all(|r| r.se_batches < 50_000 && r.se_batches >= 32)
+    );
 }

@@ -173,7 +173,10 @@ pub fn baseline_from(
         file: file.clone(),
         message: e.message().trim().to_string(),
     })?;
-    let study = doc.get("study").and_then(|v| v.as_str()).map(str::to_string);
+    let study = doc
+        .get("study")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
     let mut out = toml::Table::new();
     match doc.get("baseline") {
         Some(toml::Value::Table(b)) => crate::studies::settings::merge_over(&mut out, b),

@@ -64,7 +64,11 @@ fn scaled(g: &[Vec<f64>], se: &[f64]) -> Mat<f64> {
 }
 
 /// SVD diagnostics and the pseudo-inverse of `G'WG` on its identified subspace.
-pub fn identify(g: &[Vec<f64>], se: &[f64], names: &[String]) -> (Identification, Option<Mat<f64>>) {
+pub fn identify(
+    g: &[Vec<f64>],
+    se: &[f64],
+    names: &[String],
+) -> (Identification, Option<Mat<f64>>) {
     let k = names.len();
     let a = scaled(g, se);
     let finite = (0..a.nrows()).all(|i| (0..k).all(|j| a[(i, j)].is_finite()));
@@ -81,13 +85,19 @@ pub fn identify(g: &[Vec<f64>], se: &[f64], names: &[String]) -> (Identification
         );
     };
     let s_col = svd.S().column_vector();
-    let mut s: Vec<f64> = (0..k).map(|i| if i < s_col.nrows() { s_col[i] } else { 0.0 }).collect();
+    let mut s: Vec<f64> = (0..k)
+        .map(|i| if i < s_col.nrows() { s_col[i] } else { 0.0 })
+        .collect();
     s.iter_mut().for_each(|x| *x = x.abs());
     let smax = s.iter().copied().fold(0.0, f64::max);
     let tol = smax * 1e-8 * (a.nrows().max(k) as f64);
     let rank = s.iter().filter(|&&x| x > tol).count();
     let smin = s.iter().copied().fold(f64::INFINITY, f64::min);
-    let condition_number = if smin > 0.0 { smax / smin } else { f64::INFINITY };
+    let condition_number = if smin > 0.0 {
+        smax / smin
+    } else {
+        f64::INFINITY
+    };
     let v = svd.V();
     // Weak directions: singular value below tolerance or below 1e-6 of the largest.
     let weak: Vec<usize> = (0..k).filter(|&i| s[i] <= tol.max(1e-6 * smax)).collect();

@@ -82,10 +82,21 @@ impl Objective {
     }
 
     /// Rows of the target tables for θ on cohort `seed`.
-    pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> Result<Vec<ReplicationRow>, String> {
-        replicate_tables(self.study, &self.overrides(theta), Some(self.n), seed, tables)
-            .map(|r| r.rows)
-            .map_err(|e| e.to_string())
+    pub fn rows(
+        &self,
+        theta: &[f64],
+        seed: u64,
+        tables: &Tables,
+    ) -> Result<Vec<ReplicationRow>, String> {
+        replicate_tables(
+            self.study,
+            &self.overrides(theta),
+            Some(self.n),
+            seed,
+            tables,
+        )
+        .map(|r| r.rows)
+        .map_err(|e| e.to_string())
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any

@@ -136,9 +136,10 @@ pub fn search_one(objective: &Objective, start: &[f64], s: &Search) -> StartResu
             let st = res.state();
             let u = st.get_best_param().cloned().unwrap_or(u0);
             let (converged, status) = match st.get_termination_status() {
-                TerminationStatus::Terminated(TerminationReason::SolverConverged) => {
-                    (true, "converged (simplex Q spread below tolerance)".to_string())
-                }
+                TerminationStatus::Terminated(TerminationReason::SolverConverged) => (
+                    true,
+                    "converged (simplex Q spread below tolerance)".to_string(),
+                ),
                 TerminationStatus::Terminated(r) => (false, format!("stopped: {r}")),
                 TerminationStatus::NotTerminated => (false, "not terminated".to_string()),
             };

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
+use super::CalibrateError;
 use super::file::CalibrationTable;
 use super::run::{Calibration, TargetRow};
-use super::CalibrateError;
 use crate::io::write_atomic;
 use crate::studies::settings::set_dotted;
 
@@ -56,7 +56,11 @@ impl fmt::Display for Calibration {
             f,
             "Calibration of the {} study{} (n = {}, R = {}, seed = {}, targets: {})",
             self.study,
-            if self.self_check { " — self-check" } else { "" },
+            if self.self_check {
+                " — self-check"
+            } else {
+                ""
+            },
             fit.n,
             fit.reps,
             fit.seed,
@@ -99,10 +103,18 @@ impl fmt::Display for Calibration {
             fit.p_value.map_or("-".into(), |p| format!("{p:.4}")),
             fit.evaluations,
             fit.elapsed_s,
-            if fit.converged { "converged" } else { "NOT converged" }
+            if fit.converged {
+                "converged"
+            } else {
+                "NOT converged"
+            }
         )?;
         if let Some(s) = fit.heldout_within_1_96 {
-            writeln!(f, "held-out rows within 1.96 combined SE: {:.0}%", 100.0 * s)?;
+            writeln!(
+                f,
+                "held-out rows within 1.96 combined SE: {:.0}%",
+                100.0 * s
+            )?;
         }
         let id = &self.identification;
         writeln!(
@@ -149,7 +161,10 @@ impl Calibration {
         let table = self.table();
         table.check().map_err(invalid)?;
         let mut doc = Table::new();
-        doc.insert("name".into(), Value::String(format!("{}-calibrated", self.study)));
+        doc.insert(
+            "name".into(),
+            Value::String(format!("{}-calibrated", self.study)),
+        );
         doc.insert(
             "description".into(),
             Value::String(format!(

@@ -11,8 +11,7 @@ use super::inference::{Identification, identify, j_test, jacobian, sandwich};
 use super::objective::{Evaluation, Objective, Target, cohort_seeds};
 use super::optimise::{Search, StartResult, best, search, start_points};
 use super::spec::{
-    FreeParam, TargetKey, default_free_params, default_targets, parse_free_list,
-    parse_targets_file,
+    FreeParam, TargetKey, default_free_params, default_targets, parse_free_list, parse_targets_file,
 };
 use crate::seed::{Component, derive};
 use crate::studies::settings::lookup;
@@ -102,7 +101,10 @@ pub struct Calibration {
     pub target_set: String,
 }
 
-fn free_params(opts: &Options, from_file: Option<Vec<FreeParam>>) -> Result<Vec<FreeParam>, CalibrateError> {
+fn free_params(
+    opts: &Options,
+    from_file: Option<Vec<FreeParam>>,
+) -> Result<Vec<FreeParam>, CalibrateError> {
     match (&opts.free, from_file) {
         (Some(list), _) => parse_free_list(opts.study, list),
         (None, Some(f)) => Ok(f),
@@ -141,7 +143,13 @@ fn resolve(
             .collect();
         let row = match hits.as_slice() {
             [one] => *one,
-            [] => return Err(target_err(k, "no such row in `migsim replicate`".into(), at)),
+            [] => {
+                return Err(target_err(
+                    k,
+                    "no such row in `migsim replicate`".into(),
+                    at,
+                ));
+            }
             many => {
                 return Err(target_err(
                     k,
@@ -150,7 +158,8 @@ fn resolve(
                 ));
             }
         };
-        let (Some(published), Some(se)) = (row.published, row.published_se.filter(|s| *s > 0.0)) else {
+        let (Some(published), Some(se)) = (row.published, row.published_se.filter(|s| *s > 0.0))
+        else {
             return Err(target_err(
                 k,
                 "has no published SE; rows without one are never targets".into(),
@@ -209,11 +218,18 @@ pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateE
                 source,
             })?;
             let parsed = parse_targets_file(study, &src, &file)?;
-            let keys = parsed.targets.into_iter().map(|(k, l)| (k, Some(l))).collect();
+            let keys = parsed
+                .targets
+                .into_iter()
+                .map(|(k, l)| (k, Some(l)))
+                .collect();
             (keys, parsed.free, Some(file))
         }
         None => (
-            default_targets(study).into_iter().map(|k| (k, None)).collect::<Vec<_>>(),
+            default_targets(study)
+                .into_iter()
+                .map(|k| (k, None))
+                .collect::<Vec<_>>(),
             None,
             None,
         ),
@@ -272,8 +288,10 @@ fn self_check_targets(
         .map(|s| derive(seed, (1 << 32) + s, Component::Custom(0x5E1F)))
         .collect();
     let tables = Tables::Only(&o.tables);
-    let runs: Vec<Result<Vec<ReplicationRow>, String>> =
-        seeds.par_iter().map(|&s| o.rows(theta0, s, &tables)).collect();
+    let runs: Vec<Result<Vec<ReplicationRow>, String>> = seeds
+        .par_iter()
+        .map(|&s| o.rows(theta0, s, &tables))
+        .collect();
     for t in targets {
         let row = rows.iter().find(|r| t.matches(r));
         let draws: Vec<f64> = runs
@@ -439,10 +457,15 @@ fn finish(
 /// averaged over the same R cohorts.
 fn heldout_rows(o: &Objective, theta0: &[f64], theta: &[f64], reps: usize) -> Vec<TargetRow> {
     use rayon::prelude::*;
-    let jobs: Vec<(usize, u64)> = (0..2).flat_map(|p| o.seeds.iter().map(move |&s| (p, s))).collect();
+    let jobs: Vec<(usize, u64)> = (0..2)
+        .flat_map(|p| o.seeds.iter().map(move |&s| (p, s)))
+        .collect();
     let runs: Vec<Option<Vec<ReplicationRow>>> = jobs
         .par_iter()
-        .map(|&(p, s)| o.rows(if p == 0 { theta0 } else { theta }, s, &Tables::All).ok())
+        .map(|&(p, s)| {
+            o.rows(if p == 0 { theta0 } else { theta }, s, &Tables::All)
+                .ok()
+        })
         .collect();
     let (start, end) = runs.split_at(o.seeds.len());
     let Some(layout) = end.iter().chain(start).flatten().next() else {
@@ -471,7 +494,10 @@ fn heldout_rows(o: &Objective, theta0: &[f64], theta: &[f64], reps: usize) -> Ve
                 .flatten()
                 .filter(|rows| {
                     rows.iter().any(|x| {
-                        x.table == r.table && x.spec == r.spec && x.term == r.term && x.synthetic.is_some()
+                        x.table == r.table
+                            && x.spec == r.spec
+                            && x.term == r.term
+                            && x.synthetic.is_some()
                     })
                 })
                 .count();

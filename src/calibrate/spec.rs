@@ -101,9 +101,7 @@ fn checked(
             "bounds [{lower}, {upper}] must be finite with lower < upper"
         )));
     }
-    if !(s.admits(lower) || s.admits(lower + 1e-9 * (upper - lower)))
-        || !s.admits(upper)
-    {
+    if !(s.admits(lower) || s.admits(lower + 1e-9 * (upper - lower))) || !s.admits(upper) {
         return Err(bad(format!(
             "bounds [{lower}, {upper}] leave the setting's valid range {}",
             s.bounds_text()
@@ -263,12 +261,18 @@ pub fn parse_targets_file(
                 _ => {
                     return Err(err(
                         Some(line),
-                        format!("[[free]] `{}`: give both `lower` and `upper` or neither", f.key),
+                        format!(
+                            "[[free]] `{}`: give both `lower` and `upper` or neither",
+                            f.key
+                        ),
                     ));
                 }
             };
             if out.iter().any(|p| p.key == f.key) {
-                return Err(err(Some(line), format!("[[free]] `{}` is given twice", f.key)));
+                return Err(err(
+                    Some(line),
+                    format!("[[free]] `{}` is given twice", f.key),
+                ));
             }
             out.push(checked(study, &f.key, bounds).map_err(|e| err(Some(line), e.to_string()))?);
         }

@@ -118,7 +118,9 @@ fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> 
         let (cell, done) = (Arc::clone(&cell), Arc::clone(&done));
         std::thread::spawn(move || {
             let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} simulated time {msg}, eta {eta}") {
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} simulated time {msg}, eta {eta}")
+            {
                 bar.set_style(style);
             }
             let start = Instant::now();

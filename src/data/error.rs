@@ -45,9 +45,7 @@ pub enum DataError {
         line: u64,
         message: String,
     },
-    #[error(
-        "{file}: design columns {first} and {second} would both be named `{name}`: {cause}"
-    )]
+    #[error("{file}: design columns {first} and {second} would both be named `{name}`: {cause}")]
     DuplicateName {
         file: String,
         name: String,

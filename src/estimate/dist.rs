@@ -94,7 +94,15 @@ mod tests {
 
     #[test]
     fn out_of_domain_is_nan_not_panic() {
-        let bad = [f64::NAN, 0.0, -1.0, f64::INFINITY, f64::NEG_INFINITY, 1e-300, 1e300];
+        let bad = [
+            f64::NAN,
+            0.0,
+            -1.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-300,
+            1e300,
+        ];
         for &a in &bad {
             for &b in &bad {
                 for &x in &bad {

@@ -180,7 +180,12 @@ fn ols_stats(
 /// inverted: a cluster covariance from G clusters has rank at most G - 1
 /// (scores sum to zero), so with q >= G slopes, or fixed effects nested in
 /// the clusters, the statistic does not exist (Stata reports F as missing).
-fn joint_f(vs: &Mat<f64>, bs: &[f64], df_denom: f64, groups: Option<usize>) -> (f64, f64, Option<String>) {
+fn joint_f(
+    vs: &Mat<f64>,
+    bs: &[f64],
+    df_denom: f64,
+    groups: Option<usize>,
+) -> (f64, f64, Option<String>) {
     let q = bs.len();
     if q == 0 {
         return (f64::NAN, f64::NAN, None);

@@ -174,9 +174,16 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_an_error_naming_the_key() {
-        for (s, key) in [("er:k=10,k=5", "k"), ("ws:k=4,p=0.1,p=0.2", "p"), ("er: k=3 ,k =3", "k")] {
+        for (s, key) in [
+            ("er:k=10,k=5", "k"),
+            ("ws:k=4,p=0.1,p=0.2", "p"),
+            ("er: k=3 ,k =3", "k"),
+        ] {
             let e = s.parse::<NetworkSpec>().unwrap_err().to_string();
-            assert!(e.contains(&format!("key `{key}` is given more than once")), "{e}");
+            assert!(
+                e.contains(&format!("key `{key}` is given more than once")),
+                "{e}"
+            );
         }
     }
 }

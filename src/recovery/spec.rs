@@ -142,7 +142,10 @@ impl Spec {
                         let (their, mut base) =
                             crate::calibrate::file::baseline_from(from.get_ref(), file)
                                 .map_err(|e| at(from.span(), format!("`baseline_from`: {e}")))?;
-                        if their.as_deref().is_some_and(|s| s != study.get_ref().as_str()) {
+                        if their
+                            .as_deref()
+                            .is_some_and(|s| s != study.get_ref().as_str())
+                        {
                             return Err(at(
                                 from.span(),
                                 format!(

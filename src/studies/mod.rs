@@ -111,21 +111,17 @@ pub fn replicate_tables(
     tables: &Tables,
 ) -> Result<Replication, StudyError> {
     let mut rep = match study {
-        StudyName::Assets => assets::Assets::replicate(
-            &config_of::<assets::Assets>(overrides, n)?,
-            seed,
-            tables,
-        )?,
+        StudyName::Assets => {
+            assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed, tables)?
+        }
         StudyName::Enclave => enclave::Enclave::replicate(
             &config_of::<enclave::Enclave>(overrides, n)?,
             seed,
             tables,
         )?,
-        StudyName::Talent => talent::Talent::replicate(
-            &config_of::<talent::Talent>(overrides, n)?,
-            seed,
-            tables,
-        )?,
+        StudyName::Talent => {
+            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed, tables)?
+        }
         #[allow(unreachable_patterns)]
         other => return Err(StudyError::NotAvailable(other)),
     };

@@ -130,7 +130,13 @@ impl EngineConfig {
         };
         let per_agent = 32 + (12.0 * k.clamp(0.0, 1e15)) as u128;
         check_items("agents", self.n, self.n as u128, per_agent, "agents")?;
-        check_items("batches", self.batches, self.batches as u128, 8, "batch means")?;
+        check_items(
+            "batches",
+            self.batches,
+            self.batches as u128,
+            8,
+            "batch means",
+        )?;
         if let Some(r) = self.record_every {
             let points = (self.t_end / r).min(1e30) as u128 + 1;
             check_items("record_every", r, points, 16, "recorded points")?;

@@ -176,9 +176,14 @@ impl Tracker {
         let mean = all.iter().sum::<f64>() / all.len() as f64;
         let floor = all.len().min(MIN_SE_BATCHES);
         let mut means = all.clone();
-        while means.len() > floor && lag1_autocorrelation(&means) > 2.0 / (means.len() as f64).sqrt() {
+        while means.len() > floor
+            && lag1_autocorrelation(&means) > 2.0 / (means.len() as f64).sqrt()
+        {
             let skip = means.len() % 2;
-            means = means[skip..].chunks(2).map(|p| (p[0] + p[1]) / 2.0).collect();
+            means = means[skip..]
+                .chunks(2)
+                .map(|p| (p[0] + p[1]) / 2.0)
+                .collect();
         }
         let b = means.len() as f64;
         let m = means.iter().sum::<f64>() / b;

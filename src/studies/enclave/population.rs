@@ -338,7 +338,9 @@ mod align_tests {
 
     #[test]
     fn aligned_share_is_exact() {
-        let rest: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 100.0).collect();
+        let rest: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 100.0)
+            .collect();
         for share in [0.0, 0.001, 0.207, 0.5, 0.999, 1.0] {
             let a = aligned_intercept(&rest, share);
             let k = rest.iter().filter(|r| a + *r > 0.0).count();

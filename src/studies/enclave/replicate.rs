@@ -17,7 +17,7 @@ use crate::estimate::interaction::{self, InteractionOptions, Link};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::psm::{Kernel, Method, Psm};
 use crate::estimate::{FitOptions, FitResult, Logit, Margins, Ols, Probit, SeKind};
-use crate::studies::{Role, Tables, Replication, ReplicationRow, StudyError, StudyName};
+use crate::studies::{Replication, ReplicationRow, Role, StudyError, StudyName, Tables};
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";

@@ -6,7 +6,7 @@ use super::published::{BRANT_P, MODELS, Published};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
-use crate::studies::{Role, Tables, ReplicationRow, StudyError};
+use crate::studies::{ReplicationRow, Role, StudyError, Tables};
 
 /// The rows of `ds` in the model's cities, with the model's columns.
 fn subset(ds: &Dataset, m: &Published) -> Result<Dataset, StudyError> {
