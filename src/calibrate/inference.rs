@@ -127,6 +127,7 @@ pub fn identify(
     )
 }
 
+#[allow(clippy::needless_range_loop)] // k x k matrix products by index
 /// `V = (1 + 1/R) P (G'W Σ W G) P` with `P = (G'WG)⁺`, `W = diag(1/se²)`,
 /// `Σ = diag(se²)`; row-major k × k.
 pub fn sandwich(g: &[Vec<f64>], se: &[f64], pinv: &Mat<f64>, reps: usize) -> Vec<Vec<f64>> {

@@ -51,11 +51,17 @@ pub enum CalibrateError {
     #[error("the targets cannot be computed at the start values: {0}")]
     Start(String),
     #[error(transparent)]
-    Study(#[from] StudyError),
+    Study(Box<StudyError>),
     #[error("cannot write {file}: {source}")]
     Write {
         file: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<StudyError> for CalibrateError {
+    fn from(e: StudyError) -> Self {
+        CalibrateError::Study(Box::new(e))
+    }
 }

@@ -368,10 +368,10 @@ fn finish(
     // uniform over its search bounds and no covariance (never a false 0).
     for (j, p) in o.free.iter().enumerate() {
         if ident.unidentified.contains(&p.key) || !covariance[j][j].is_finite() {
-            for i in 0..k {
-                covariance[i][j] = 0.0;
-                covariance[j][i] = 0.0;
+            for row in covariance.iter_mut() {
+                row[j] = 0.0;
             }
+            covariance[j].iter_mut().for_each(|x| *x = 0.0);
             covariance[j][j] = (p.upper - p.lower).powi(2) / 12.0;
         }
     }

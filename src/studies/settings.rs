@@ -210,24 +210,25 @@ impl Docs {
             let header = l
                 .strip_prefix("pub struct ")
                 .or_else(|| l.strip_suffix(" {").filter(|h| is_type_name(h)));
-            if let Some(h) = header.and_then(|h| h.split([' ', '{']).next()) {
-                if is_type_name(h) && l.ends_with('{') {
-                    let entry = structs.entry(h.to_string()).or_default();
-                    if entry.doc.is_empty() {
-                        entry.doc = first_sentence(&pending);
-                    }
-                    current = Some(h.to_string());
-                    pending.clear();
-                    continue;
+            if let Some(h) = header.and_then(|h| h.split([' ', '{']).next())
+                && is_type_name(h)
+                && l.ends_with('{')
+            {
+                let entry = structs.entry(h.to_string()).or_default();
+                if entry.doc.is_empty() {
+                    entry.doc = first_sentence(&pending);
                 }
+                current = Some(h.to_string());
+                pending.clear();
+                continue;
             }
-            if let (Some(s), Some(field)) = (&current, l.strip_prefix("pub ")) {
-                if let Some((name, ty)) = field.split_once(':') {
-                    let ty = ty.trim().trim_end_matches(',').to_string();
-                    let doc = first_sentence(&pending);
-                    if let Some(e) = structs.get_mut(s) {
-                        e.fields.insert(name.trim().to_string(), (doc, ty));
-                    }
+            if let (Some(s), Some(field)) = (&current, l.strip_prefix("pub "))
+                && let Some((name, ty)) = field.split_once(':')
+            {
+                let ty = ty.trim().trim_end_matches(',').to_string();
+                let doc = first_sentence(&pending);
+                if let Some(e) = structs.get_mut(s) {
+                    e.fields.insert(name.trim().to_string(), (doc, ty));
                 }
             }
             if l == "}" {

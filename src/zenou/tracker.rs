@@ -92,7 +92,7 @@ impl Tracker {
     /// [`PROGRESS_EVERY`] events when a progress cell is attached.
     #[inline(always)]
     pub fn tick(&self, events: u64, t: f64) {
-        if events % PROGRESS_EVERY == 0
+        if events.is_multiple_of(PROGRESS_EVERY)
             && let Some(cell) = &self.progress
         {
             cell.store(t.to_bits(), Ordering::Relaxed);
