@@ -2,6 +2,9 @@
 //! 10^6-migrant cohort (power analysis beyond survey size) with and without
 //! the potential-outcome runs.
 
+// StudyError is large (clippy::result_large_err); the bench only unwraps it.
+#![allow(clippy::result_large_err)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use migsim::studies::enclave::{Config, simulate};
 

@@ -15,6 +15,7 @@ pub mod report;
 pub mod resources;
 pub mod scenario;
 pub mod seed;
+pub mod sensitivity;
 pub mod shard;
 pub mod studies;
 pub mod zenou;

@@ -21,6 +21,10 @@ fn run(mut s: Scenario) -> (scenario::Runs, Summary) {
     if let Some(sw) = s.sweep.as_mut() {
         sw.values.truncate(2);
     }
+    if let Some(u) = s.uncertainty.as_mut() {
+        u.draws = 3;
+        u.replications = Some(1);
+    }
     let model = StudyModel {
         study: s.study,
         n: s.n,
@@ -48,9 +52,61 @@ fn every_shipped_scenario_runs_and_writes_reports() {
         let dir = tempfile::tempdir().unwrap();
         let written = output::write_all(dir.path(), &runs, &summary).unwrap();
         assert_eq!(written.len(), 5);
+        if summary.uncertainty.is_some() {
+            assert!(
+                summary
+                    .effects
+                    .iter()
+                    .all(|e| e.draws == 3 && e.total().is_some())
+            );
+            let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+            assert!(
+                md.contains("incl. parameter uncertainty"),
+                "{}",
+                f.display()
+            );
+        }
     }
     for st in StudyName::ALL {
         assert!(studies.contains(&st), "no scenario for {st}");
+    }
+}
+
+/// Per study, one shipped scenario with `[uncertainty]` and one with
+/// `[sensitivity]`; each sensitivity design runs at a tiny size and writes
+/// its files.
+#[test]
+fn shipped_uncertainty_and_sensitivity_scenarios_run() {
+    let mut unc = Vec::new();
+    let mut sens = Vec::new();
+    for e in std::fs::read_dir("scenarios").unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let s = Scenario::load(&p).unwrap_or_else(|e| panic!("{e}"));
+        if s.uncertainty.is_some() {
+            unc.push(s.study);
+        }
+        if s.sensitivity.is_some() {
+            sens.push(s.study);
+            let mut s = s;
+            s.n = Some(small_n(s.study));
+            let model = StudyModel {
+                study: s.study,
+                n: s.n,
+            };
+            let a = migsim::sensitivity::analyse(&s, &model, None, Some(3), &|_, _| {})
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(!a.indices.is_empty());
+            let dir = tempfile::tempdir().unwrap();
+            let written = migsim::sensitivity::output::write_all(dir.path(), &a).unwrap();
+            assert_eq!(written.len(), 5);
+        }
+    }
+    for st in StudyName::ALL {
+        assert!(unc.contains(&st), "no [uncertainty] scenario for {st}");
+        assert!(sens.contains(&st), "no [sensitivity] scenario for {st}");
     }
 }
 

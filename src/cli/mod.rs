@@ -11,6 +11,7 @@ pub mod merge;
 pub mod recover;
 pub mod replicate;
 pub mod run;
+pub mod sensitivity;
 pub mod settings;
 pub mod slurm;
 pub mod zenou;
@@ -43,6 +44,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
     Settings(settings::SettingsArgs),
+    /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
     /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
@@ -61,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),
     }

@@ -113,14 +113,27 @@ fn print_text(s: &Summary) {
         s.replications,
         s.seed
     );
+    let total = s.uncertainty.is_some();
     println!(
-        "\n  {:<20} {:<22} {:>10} {:>10} {:>9}  95% CI",
-        "metric", "intervention", "baseline", "counterf.", "effect"
+        "\n  {:<20} {:<22} {:>10} {:>10} {:>9}  95% CI{}",
+        "metric",
+        "intervention",
+        "baseline",
+        "counterf.",
+        "effect",
+        if total {
+            " (simulation)   95% incl. parameters"
+        } else {
+            ""
+        }
     );
     for e in &s.effects {
         let m = e.metric.as_str();
+        let tot = e.total().map_or(String::new(), |(lo, hi)| {
+            format!("   [{}, {}]", diff_value(m, lo), diff_value(m, hi))
+        });
         println!(
-            "  {:<20} {:<22} {:>10} {:>10} {:>9}  [{}, {}]",
+            "  {:<20} {:<22} {:>10} {:>10} {:>9}  [{}, {}]{tot}",
             m,
             e.intervention,
             level_value(m, e.baseline_mean),

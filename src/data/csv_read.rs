@@ -238,11 +238,22 @@ fn sorted_levels(map: HashMap<Vec<u8>, u32>, mut codes: Vec<u32>) -> Categorical
     for c in codes.iter_mut().filter(|c| **c != MISSING_CODE) {
         *c = remap[*c as usize];
     }
-    let levels = entries
-        .into_iter()
-        .map(|(b, _)| String::from_utf8_lossy(&b).into_owned())
-        .collect();
+    let levels = entries.into_iter().map(|(b, _)| level_label(&b)).collect();
     Categorical { levels, codes }
+}
+
+/// A level's text: the bytes when they are UTF-8; otherwise each invalid byte
+/// written visibly as `\xNN`, so that levels differing only in non-UTF-8 bytes
+/// keep distinct names (lossy decoding would print both as U+FFFD).
+fn level_label(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Map a csv error met after `rows_read` complete data rows.

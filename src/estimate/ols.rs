@@ -191,9 +191,7 @@ fn joint_f(
         return (f64::NAN, f64::NAN, None);
     }
     let unavailable = |why: String| {
-        let note = format!(
-            "F test of all slopes unavailable: {why}; Wald tests of fewer coefficients remain valid"
-        );
+        let note = format!("F test of all slopes unavailable: {why}");
         (f64::NAN, f64::NAN, Some(note))
     };
     if let Some(g) = groups.filter(|&g| g <= q) {

@@ -3,15 +3,15 @@
 
 use std::fmt::Write;
 
-use super::charts::{self, Band, colour};
+use super::charts::{self, AxisStyle, Band, colour};
 use super::reading::{
-    Certainty, certainty, diff_value, is_share, level_value, metric_label, sentence, sig,
+    Certainty, certainty, diff_value, is_share, level_value, metric_label, sentence,
 };
 use super::{method_text, settings_line};
 use crate::scenario::summary::PathSummary;
 use crate::scenario::{ArmKind, Effect, Summary};
 
-const STYLE: &str = "
+pub const STYLE: &str = "
 body{font-family:-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:#222;background:#f5f6f8;margin:0}
 main{max-width:1020px;margin:0 auto;padding:28px 24px 48px}
 h1{font-size:28px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}
@@ -74,7 +74,12 @@ fn reading(o: &mut String, s: &Summary) {
     }
     let _ = writeln!(
         o,
-        "</ul><p class=\"note\">Green: the 95% interval excludes zero. Amber: it does not, or the effect is zero.</p>"
+        "</ul><p class=\"note\">Green: the 95% interval excludes zero. Amber: it does not, or the effect is zero.{}</p>",
+        if s.uncertainty.is_some() {
+            " The reading uses the total interval (parameter draws and simulation noise); the table shows both."
+        } else {
+            ""
+        }
     );
     let _ = write!(o, "<div class=\"card\">");
     table(o, &s.effects, "intervention");
@@ -82,16 +87,22 @@ fn reading(o: &mut String, s: &Summary) {
 }
 
 fn table(o: &mut String, effects: &[Effect], col: &str) {
+    let total = effects.iter().any(|e| e.total().is_some());
     let _ = write!(
         o,
-        "<table><tr><th>metric</th><th>{col}</th><th>baseline</th><th>counterfactual</th><th>effect</th><th>95% CI</th></tr>"
+        "<table><tr><th>metric</th><th>{col}</th><th>baseline</th><th>counterfactual</th><th>effect</th><th>95% CI (simulation only)</th>{}</tr>",
+        if total {
+            "<th>95% interval incl. parameter uncertainty</th>"
+        } else {
+            ""
+        }
     );
     for e in effects {
         let m = e.metric.as_str();
         let unit = if is_share(m) { " pt" } else { "" };
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}{unit}</td><td class=\"num\">{} to {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}{unit}</td><td class=\"num\">{} to {}</td>{}</tr>",
             esc(&metric_label(m)),
             esc(&e.intervention),
             level_value(m, e.baseline_mean),
@@ -99,20 +110,39 @@ fn table(o: &mut String, effects: &[Effect], col: &str) {
             diff_value(m, e.estimate),
             diff_value(m, e.ci_low),
             diff_value(m, e.ci_high),
+            match (total, e.total()) {
+                (false, _) => String::new(),
+                (true, Some((lo, hi))) => format!(
+                    "<td class=\"num\"><b>{} to {}</b></td>",
+                    diff_value(m, lo),
+                    diff_value(m, hi)
+                ),
+                (true, None) => "<td></td>".to_string(),
+            },
         );
     }
     let _ = write!(o, "</table>");
 }
 
-fn formatter(metric: &str, level: bool) -> Box<dyn Fn(f64) -> String> {
-    let share = is_share(metric);
-    Box::new(move |v| match (share, level) {
-        _ if v.abs() < 1e-12 => "0".to_string(),
-        (true, true) => format!("{:.0}%", 100.0 * v),
-        (true, false) if (100.0 * v).abs() < 0.05 => "0".to_string(),
-        (true, false) => format!("{:+.1}", 100.0 * v),
-        _ => sig(v),
-    })
+/// Axis style of a metric: shares as percent (levels) or signed points
+/// (effects), other metrics plain (effects signed).
+fn style(metric: &str, level: bool) -> AxisStyle {
+    match (is_share(metric), level) {
+        (true, true) => AxisStyle {
+            factor: 100.0,
+            signed: false,
+            suffix: "%",
+        },
+        (true, false) => AxisStyle {
+            factor: 100.0,
+            signed: true,
+            suffix: "",
+        },
+        (false, level) => AxisStyle {
+            signed: !level,
+            ..AxisStyle::PLAIN
+        },
+    }
 }
 
 fn chart_card(o: &mut String, svg: Result<String, String>) {
@@ -134,14 +164,24 @@ fn effect_charts(o: &mut String, s: &Summary) {
     if s.effects.is_empty() {
         return;
     }
-    let _ = write!(o, "<h2>Effects with 95% intervals</h2><div class=\"grid\">");
+    let _ = write!(o, "<h2>Effects with 95% intervals</h2>");
+    if s.uncertainty.is_some() {
+        let _ = write!(
+            o,
+            "<p class=\"note\">Thin black whiskers: simulation-only 95% CI. Wide pale bands: 95% interval including parameter uncertainty.</p>"
+        );
+    }
+    let _ = write!(o, "<div class=\"grid\">");
     for m in &s.metrics {
         let effs: Vec<&Effect> = s.effects.iter().filter(|e| &e.metric == m).collect();
         let unit = if is_share(m) { " (points)" } else { "" };
-        let f = formatter(m, false);
         chart_card(
             o,
-            charts::effect_bars(&format!("Effect on {}{unit}", metric_label(m)), &effs, &*f),
+            charts::effect_bars(
+                &format!("Effect on {}{unit}", metric_label(m)),
+                &effs,
+                style(m, false),
+            ),
         );
     }
     let _ = writeln!(o, "</div>");
@@ -155,11 +195,17 @@ fn path_charts(o: &mut String, s: &Summary) {
         o,
         "<h2>Over time: baseline and counterfactuals</h2><p class=\"note\">Lines are means across replications; shaded bands are 95% intervals of the mean.</p><div class=\"grid\">"
     );
+    let x_desc = s.time_unit.as_deref().unwrap_or("time");
     for p in &s.paths {
-        let f = formatter(&p.metric, true);
         chart_card(
             o,
-            charts::band_chart(&metric_label(&p.metric), "time", &path_bands(p), &*f, false),
+            charts::band_chart(
+                &metric_label(&p.metric),
+                x_desc,
+                &path_bands(p),
+                style(&p.metric, true),
+                false,
+            ),
         );
     }
     let _ = writeln!(o, "</div>");
@@ -202,14 +248,13 @@ fn sweep_charts(o: &mut String, s: &Summary) {
             points,
         };
         let unit = if is_share(m) { " (points)" } else { "" };
-        let f = formatter(m, false);
         chart_card(
             o,
             charts::band_chart(
                 &format!("Effect on {}{unit}", metric_label(m)),
                 &sw.key,
                 &[band],
-                &*f,
+                style(m, false),
                 true,
             ),
         );

@@ -53,16 +53,29 @@ pub fn render(s: &Summary) -> String {
 }
 
 fn effects_table(out: &mut String, effects: &[Effect], col: &str) {
+    let total = effects.iter().any(|e| e.total().is_some());
+    let (th, tr) = if total {
+        (" 95% interval incl. parameter uncertainty |", "---|")
+    } else {
+        ("", "")
+    };
     let _ = writeln!(
         out,
-        "| metric | {col} | baseline | counterfactual | effect | 95% CI |"
+        "| metric | {col} | baseline | counterfactual | effect | 95% CI (simulation only) |{th}"
     );
-    let _ = writeln!(out, "|---|---|---:|---:|---:|---|");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---|{tr}");
     for e in effects {
         let m = e.metric.as_str();
+        let tot = match (total, e.total()) {
+            (false, _) => String::new(),
+            (true, Some((lo, hi))) => {
+                format!(" **{} to {}** |", diff_value(m, lo), diff_value(m, hi))
+            }
+            (true, None) => " |".to_string(),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} to {} |",
+            "| {} | {} | {} | {} | {} | {} to {} |{tot}",
             metric_label(m),
             e.intervention,
             level_value(m, e.baseline_mean),

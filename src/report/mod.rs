@@ -6,6 +6,7 @@ pub mod charts;
 pub mod html;
 pub mod markdown;
 pub mod reading;
+pub mod sensitivity;
 
 use crate::scenario::Summary;
 
@@ -33,5 +34,19 @@ pub fn method_text(s: &Summary) -> String {
          uncertainty given the model's assumptions, not uncertainty about the assumptions themselves.",
         r = s.replications,
         df = s.replications.saturating_sub(1)
+    ) + &uncertainty_text(s)
+}
+
+/// How the total interval was made, when the scenario has `[uncertainty]`.
+pub fn uncertainty_text(s: &Summary) -> String {
+    let Some(u) = &s.uncertainty else {
+        return String::new();
+    };
+    format!(
+        " Parameter uncertainty: {k} draws of {params} from {src} (a normal distribution truncated to          the bounds), each run with {r} replications of the baseline and every intervention on common          random numbers. The total 95% interval is the t prediction interval of the draw-level effects,          mean ± t(0.975, K-1)·s·sqrt(1+1/K); by the law of total variance their spread s² holds both the          simulation noise and the effect's variation over the parameters. The plain-language reading          uses this total interval.",
+        k = u.draws,
+        params = u.params.join(", "),
+        src = u.source,
+        r = u.replications_per_draw,
     )
 }

@@ -80,9 +80,32 @@ pub fn unit(m: &str) -> &'static str {
     if is_share(m) { " points" } else { "" }
 }
 
-/// How sure: does the interval exclude zero?
+/// The interval the reading uses: the total one (parameter draws and
+/// simulation noise) where it exists, else the simulation-only one.
+pub fn reading_interval(e: &Effect) -> Interval {
+    let mut i: Interval = e.interval();
+    if let Some((lo, hi)) = e.total() {
+        i.ci_low = lo;
+        i.ci_high = hi;
+    }
+    i
+}
+
+/// What the reading interval includes, in words.
+pub fn interval_words(e: &Effect) -> String {
+    if e.total().is_some() {
+        format!(
+            "95% interval including parameter uncertainty ({} draws) and simulation noise",
+            e.draws
+        )
+    } else {
+        "95% CI, simulation noise only".to_string()
+    }
+}
+
+/// How sure: does the reading interval exclude zero?
 pub fn certainty(e: &Effect) -> Certainty {
-    let i: Interval = e.interval();
+    let i = reading_interval(e);
     if !i.ci_low.is_finite() {
         Certainty::Unknown
     } else if i.ci_low == i.ci_high && i.mean == 0.0 {
@@ -109,8 +132,15 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     let what = metric_label(&e.metric);
     let m = e.metric.as_str();
     let over = horizon.map(|h| format!(" {h}")).unwrap_or_default();
-    let ci_of = |lo: f64, hi: f64| format!("95% CI {} to {}", diff_value(m, lo), diff_value(m, hi));
-    let ci = ci_of(e.ci_low, e.ci_high);
+    let words = if e.total().is_some() {
+        interval_words(e)
+    } else {
+        "95% CI".to_string()
+    };
+    let ci_of =
+        |lo: f64, hi: f64| format!("{words} {} to {}", diff_value(m, lo), diff_value(m, hi));
+    let ri = reading_interval(e);
+    let ci = ci_of(ri.ci_low, ri.ci_high);
     let from_to = format!(
         "from {} to {}",
         level_value(m, e.baseline_mean),
@@ -125,7 +155,7 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
             let (verb, ci) = if e.estimate > 0.0 {
                 ("raised", ci)
             } else {
-                ("lowered", ci_of(-e.ci_high, -e.ci_low))
+                ("lowered", ci_of(-ri.ci_high, -ri.ci_low))
             };
             format!(
                 "{who} {verb} {what} by {}{} ({ci}), {from_to}{}{over}.",
@@ -165,6 +195,9 @@ mod tests {
             baseline_mean: 0.65,
             counterfactual_mean: 0.65 + est,
             replications: 20,
+            ci_total_low: None,
+            ci_total_high: None,
+            draws: 0,
         }
     }
 
@@ -184,6 +217,21 @@ mod tests {
             s.contains("lowered the share moving up by 11.6 points (95% CI 10.4 to 12.9)"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn the_total_interval_is_read_and_named() {
+        let mut e = effect(0.021, 0.014, 0.028);
+        e.ci_total_low = Some(-0.004);
+        e.ci_total_high = Some(0.046);
+        e.draws = 40;
+        let s = sentence(&e, None);
+        assert!(
+            s.contains("(95% interval including parameter uncertainty (40 draws) and simulation noise -0.4 to 4.6)"),
+            "{s}"
+        );
+        assert!(s.contains("includes zero"), "{s}");
+        assert_eq!(certainty(&e), Certainty::Unclear);
     }
 
     #[test]

@@ -81,6 +81,12 @@ pub struct Effect {
     pub baseline_mean: f64,
     pub counterfactual_mean: f64,
     pub replications: usize,
+    /// 95% interval including parameter uncertainty, from `[uncertainty]`
+    /// draws (see `scenario::draws`); `None` without draws.
+    pub ci_total_low: Option<f64>,
+    pub ci_total_high: Option<f64>,
+    /// Parameter draws behind the total interval (0 without).
+    pub draws: usize,
 }
 
 impl Effect {
@@ -97,7 +103,15 @@ impl Effect {
             baseline_mean: Interval::of(base).mean,
             counterfactual_mean: Interval::of(counter).mean,
             replications: d.n,
+            ci_total_low: None,
+            ci_total_high: None,
+            draws: 0,
         }
+    }
+
+    /// The total interval, where there is one.
+    pub fn total(&self) -> Option<(f64, f64)> {
+        self.ci_total_low.zip(self.ci_total_high)
     }
 
     pub fn interval(&self) -> Interval {

@@ -8,14 +8,17 @@
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! [`output::write_all`] (CSV, JSON, Markdown and HTML reports).
 
+pub mod draws;
 pub mod effects;
 pub mod error;
 pub mod output;
 pub mod plan;
 pub mod run;
 pub mod schema;
+pub mod sensitivity_spec;
 pub mod study;
 pub mod summary;
+pub mod uncertainty;
 
 pub use effects::{Effect, Interval};
 pub use error::ScenarioError;

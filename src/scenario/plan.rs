@@ -150,7 +150,7 @@ fn merged(base: &Table, set: &Table) -> Result<Table, String> {
 }
 
 /// Set `path` to `v`, replacing a leaf and merging into a table.
-fn set_path(t: &mut Table, path: &str, v: Value) -> Result<(), String> {
+pub fn set_path(t: &mut Table, path: &str, v: Value) -> Result<(), String> {
     match (get_path(t, path), &v) {
         (Some(Value::Table(_)), Value::Table(sub)) => {
             for (k, x) in sub {

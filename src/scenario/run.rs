@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::Model;
+use super::draws::{DrawRow, check_params, draw_rows};
 use super::error::ScenarioError;
 use super::plan::{Arm, plan};
 use super::schema::Scenario;
@@ -44,6 +45,10 @@ pub struct Runs {
     pub horizon_unit: Option<String>,
     /// `outcomes[arm][rep]`.
     pub outcomes: Vec<Vec<Outcome>>,
+    /// Unit of the time paths (the study's horizon unit), where it has one.
+    pub time_unit: Option<String>,
+    /// `[uncertainty]` parameter draws, in draw order (empty without).
+    pub draws: Vec<DrawRow>,
 }
 
 impl Runs {
@@ -61,8 +66,24 @@ pub fn run<M: Model>(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Runs, ScenarioError> {
     let arms = plan(scn, model)?;
+    if let Some(u) = &scn.uncertainty {
+        check_params(
+            scn,
+            model,
+            &u.keys,
+            (&u.lower, &u.upper),
+            u.line,
+            "uncertainty",
+        )?;
+    }
     let (metrics, by_rep) = simulate_reps(scn, model, &arms, 0..scn.replications, progress)?;
-    Ok(assemble(scn, model, arms, metrics, by_rep))
+    let draws = match &scn.uncertainty {
+        Some(u) => draw_rows(scn, model, u, &metrics, 0..u.draws, progress)?,
+        None => Vec::new(),
+    };
+    let mut runs = assemble(scn, model, arms, metrics, by_rep);
+    runs.draws = draws;
+    Ok(runs)
 }
 
 /// Every arm of replications `reps` (the part of a run a shard or an MPI
@@ -167,10 +188,12 @@ pub fn assemble<M: Model>(
         seeds,
         horizon_unit: scn.horizon.and(model.horizon()).map(|h| h.unit),
         outcomes,
+        time_unit: model.horizon().map(|h| h.unit),
+        draws: Vec::new(),
     }
 }
 
-fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {
+pub fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {
     if scn.metrics.is_empty() {
         return Ok(pilot.metrics.keys().cloned().collect());
     }

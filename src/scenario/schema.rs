@@ -26,6 +26,8 @@ use serde::Deserialize;
 use toml::{Spanned, Table, Value};
 
 use super::error::{ScenarioError, line_of};
+use super::sensitivity_spec::{SensitivityFile, SensitivitySpec};
+use super::uncertainty::{Uncertainty, UncertaintyFile};
 use crate::studies::StudyName;
 
 /// A scenario file as written.
@@ -53,6 +55,8 @@ pub struct ScenarioFile {
     /// free parameters (see [`crate::calibrate::CalibrationTable`]); a run
     /// uses the `[baseline]` table and leaves this one to `[uncertainty]`.
     pub calibration: Option<Table>,
+    pub uncertainty: Option<Spanned<UncertaintyFile>>,
+    pub sensitivity: Option<Spanned<SensitivityFile>>,
 }
 
 /// One `[[intervention]]` as written.
@@ -93,6 +97,10 @@ pub struct Scenario {
     pub baseline_line: Option<usize>,
     pub interventions: Vec<Intervention>,
     pub sweep: Option<Sweep>,
+    /// `[uncertainty]`: parameter draws for total intervals.
+    pub uncertainty: Option<Uncertainty>,
+    /// `[sensitivity]`: the design `migsim sensitivity` runs.
+    pub sensitivity: Option<SensitivitySpec>,
 }
 
 /// A named policy: overrides set on top of the baseline, then settings scaled.
@@ -218,6 +226,24 @@ impl Checker<'_> {
         }
         let interventions = self.check_interventions(raw.interventions)?;
         let sweep = raw.sweep.map(|s| self.check_sweep(s)).transpose()?;
+        let dir = Path::new(self.file).parent().unwrap_or(Path::new("."));
+        let uncertainty = match raw.uncertainty {
+            Some(u) => {
+                let line = self.line(&u);
+                Some(Uncertainty::check(u.into_inner(), dir, line).map_err(|m| self.err(line, m))?)
+            }
+            None => None,
+        };
+        let sensitivity = match raw.sensitivity {
+            Some(u) => {
+                let line = self.line(&u);
+                Some(
+                    SensitivitySpec::check(u.into_inner(), dir, line)
+                        .map_err(|m| self.err(line, m))?,
+                )
+            }
+            None => None,
+        };
         if interventions.is_empty() && sweep.is_none() {
             return Err(ScenarioError::Invalid {
                 file: self.file.to_string(),
@@ -239,6 +265,8 @@ impl Checker<'_> {
             baseline_line,
             interventions,
             sweep,
+            uncertainty,
+            sensitivity,
         })
     }
 

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::draws::total_interval;
 use super::effects::{Effect, Interval, differences};
 use super::plan::{Arm, ArmKind};
 use super::run::Runs;
@@ -24,7 +25,25 @@ pub struct Summary {
     pub sweep: Option<SweepSummary>,
     #[serde(skip)]
     pub paths: Vec<PathSummary>,
+    /// Unit of the time paths' axis ("years in the city").
+    #[serde(skip)]
+    pub time_unit: Option<String>,
+    /// The parameter distribution behind the effects' total intervals.
+    pub uncertainty: Option<UncertaintySummary>,
     pub warnings: Vec<String>,
+}
+
+/// What `[uncertainty]` drew from.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncertaintySummary {
+    /// `calibrated.toml` or "params".
+    pub source: String,
+    pub draws: usize,
+    pub replications_per_draw: usize,
+    pub params: Vec<String>,
+    pub mean: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
 }
 
 /// Effects of one setting over a grid.
@@ -56,8 +75,38 @@ pub struct PathBand {
 impl Summary {
     pub fn of(runs: &Runs) -> Summary {
         let scn = &runs.scenario;
-        let warnings = non_finite_warnings(runs);
+        let mut warnings = non_finite_warnings(runs);
+        if scn.uncertainty.is_some() && runs.draws.is_empty() {
+            warnings.push(
+                "[uncertainty] draws were not run (sharded or MPI runs do not compute them yet): the intervals are simulation-only"
+                    .into(),
+            );
+        }
         let paths = path_summaries(runs);
+        let mut effects = effects_of(runs, |k| *k == ArmKind::Intervention);
+        if !runs.draws.is_empty() {
+            for (e, eff) in effects.iter_mut().enumerate() {
+                let xs: Vec<f64> = runs.draws.iter().map(|d| d.effects[e]).collect();
+                if let Some((lo, hi)) = total_interval(&xs) {
+                    eff.ci_total_low = Some(lo);
+                    eff.ci_total_high = Some(hi);
+                }
+                eff.draws = xs.iter().filter(|x| x.is_finite()).count();
+            }
+        }
+        let uncertainty = scn
+            .uncertainty
+            .as_ref()
+            .filter(|_| !runs.draws.is_empty())
+            .map(|u| UncertaintySummary {
+                source: u.source.clone(),
+                draws: u.draws,
+                replications_per_draw: u.replications.unwrap_or(scn.replications),
+                params: u.keys.clone(),
+                mean: u.mean.clone(),
+                lower: u.lower.clone(),
+                upper: u.upper.clone(),
+            });
         Summary {
             study: scn.study.to_string(),
             scenario: scn.name.clone(),
@@ -74,13 +123,15 @@ impl Summary {
                 .filter(|a| !matches!(a.kind, ArmKind::Sweep { .. }))
                 .cloned()
                 .collect(),
-            effects: effects_of(runs, |k| *k == ArmKind::Intervention),
+            effects,
             sweep: scn.sweep.as_ref().map(|s| SweepSummary {
                 key: s.key.clone(),
                 values: s.values.clone(),
                 points: effects_of(runs, |k| matches!(k, ArmKind::Sweep { .. })),
             }),
             paths,
+            time_unit: runs.time_unit.clone(),
+            uncertainty,
             warnings,
         }
     }

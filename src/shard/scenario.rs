@@ -83,6 +83,9 @@ fn decode(row: Row) -> Vec<Outcome> {
 }
 
 /// A scenario together with its text and the path the user gave.
+/// Tracked metrics, replication indices and their rows (one JSON line each).
+pub type SliceRows = (Vec<String>, Vec<usize>, Vec<String>);
+
 pub struct ScenarioInput {
     pub scn: Scenario,
     pub text: String,
@@ -125,7 +128,7 @@ impl ScenarioInput {
         &self,
         slice: Slice,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<(Vec<String>, Vec<usize>, Vec<String>), ShardError> {
+    ) -> Result<SliceRows, ShardError> {
         let range = slice.range(self.scn.replications)?;
         let model = self.model();
         let arms = plan(&self.scn, &model)?;

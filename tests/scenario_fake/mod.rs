@@ -2,6 +2,9 @@
 //! transformed with the parameters (common random numbers by construction),
 //! so effects are known exactly.
 
+// StudyError is the library's error type; the fake study returns it as is.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 
 use migsim::data::Dataset;

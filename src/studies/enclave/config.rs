@@ -447,7 +447,11 @@ impl Config {
     /// Check every parameter; the error names the key.
     pub fn validate(&self) -> Result<(), StudyError> {
         let n_ok = self.n >= 200 && self.n.is_multiple_of(2) && self.n < u32::MAX as usize;
-        need(n_ok, "n", "an even number of migrants >= 200 (dyads)")?;
+        need(
+            n_ok,
+            "n",
+            "an even number of migrants in 200..4294967294 (dyads)",
+        )?;
         let g = &self.geography;
         need(g.provinces >= 2, "geography.provinces", "at least 2")?;
         need(g.cities >= 2, "geography.cities", "at least 2")?;

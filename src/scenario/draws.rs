@@ -1,0 +1,234 @@
+//! Parameter draws of a scenario run (`[uncertainty]`): draw `d` sets the
+//! baseline parameters to `θ_d`, then runs the baseline and every
+//! intervention with common random numbers (the same study seeds for every
+//! arm of the draw). Rows are computed per draw index, so shards can each
+//! compute a slice and [`total_interval`] summarises the pooled rows.
+//!
+//! Total interval: with `τ_d` the effect of draw `d` (the mean paired
+//! difference over its replications), `K` finite draws, mean `τ̄` and sample
+//! SD `s`, it is `τ̄ ± t(0.975, K-1) · s · sqrt(1 + 1/K)`, the t prediction
+//! interval for the effect at a parameter drawn from the stated
+//! distribution. By the law of total variance
+//! `Var τ_d = E[Var(τ_d | θ)] + Var(E[τ_d | θ])`, `s²` estimates
+//! simulation noise plus the spread of the effect over the parameters.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use toml::Value;
+
+use super::Model;
+use super::error::ScenarioError;
+use super::plan::{Arm, ArmKind, plan, set_path};
+use super::schema::{Scenario, get_path};
+use super::uncertainty::{DRAW_RUN_STREAM, Uncertainty};
+use crate::estimate::ParamRow;
+use crate::seed::{self, Component};
+
+/// What one parameter draw gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DrawRow {
+    pub draw: usize,
+    /// Parameter values, in the order of the `[uncertainty]` keys.
+    pub theta: Vec<f64>,
+    /// Mean paired effect over the draw's replications, metric-major then
+    /// intervention (the order of `Summary::effects`).
+    pub effects: Vec<f64>,
+}
+
+/// Check that every key is a numeric setting of the study whose baseline
+/// value lies within `[lower, upper]`; errors name the table's line and key.
+pub fn check_params<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    keys: &[String],
+    bounds: (&[f64], &[f64]),
+    line: usize,
+    table: &str,
+) -> Result<(), ScenarioError> {
+    let arms = plan(&without_sweep(scn), model)?;
+    let base = model
+        .resolve(&arms[0].overrides)
+        .map_err(|source| ScenarioError::Study {
+            file: scn.file.clone(),
+            line: scn.baseline_line,
+            context: "[baseline]".into(),
+            source: Box::new(source),
+        })?;
+    for (i, key) in keys.iter().enumerate() {
+        let v = get_path(&base, key).and_then(number).ok_or_else(|| {
+            scn.invalid(
+                Some(line),
+                format!(
+                    "[{table}] `{key}` is not a numeric setting of study {}",
+                    scn.study
+                ),
+            )
+        })?;
+        let (lo, hi) = (bounds.0[i], bounds.1[i]);
+        if !(lo..=hi).contains(&v) {
+            return Err(scn.invalid(
+                Some(line),
+                format!("[{table}] `{key}`: bounds [{lo}, {hi}] exclude the baseline value {v}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(x) => Some(*x),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// `scn` without its sweep (draws and designs vary the interventions only).
+pub fn without_sweep(scn: &Scenario) -> Scenario {
+    let mut s = scn.clone();
+    s.sweep = None;
+    s
+}
+
+/// `scn` with baseline settings `keys` set to `theta` (the last word over
+/// the `[baseline]` table); interventions apply on top.
+pub fn with_params(
+    scn: &Scenario,
+    keys: &[String],
+    theta: &[f64],
+) -> Result<Scenario, ScenarioError> {
+    let mut s = without_sweep(scn);
+    for (k, &v) in keys.iter().zip(theta) {
+        set_path(&mut s.baseline, k, Value::Float(v)).map_err(|m| scn.invalid(None, m))?;
+    }
+    Ok(s)
+}
+
+/// Arms of `scn` at parameters `theta`: baseline first, then interventions.
+pub fn arms_at<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    keys: &[String],
+    theta: &[f64],
+) -> Result<Vec<Arm>, ScenarioError> {
+    let arms = plan(&with_params(scn, keys, theta)?, model)?;
+    Ok(arms
+        .into_iter()
+        .filter(|a| matches!(a.kind, ArmKind::Baseline | ArmKind::Intervention))
+        .collect())
+}
+
+/// Study seed of replication `r` of draw `d`.
+pub fn draw_seed(master: u64, d: usize, r: usize) -> u64 {
+    let s = seed::derive(master, d as u64, Component::Custom(DRAW_RUN_STREAM));
+    seed::derive(s, r as u64, Component::Custom(DRAW_RUN_STREAM))
+}
+
+/// Rows of draws `range` (any slice of `0..K`; identical whatever the
+/// slicing or thread count).
+pub fn draw_rows<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    unc: &Uncertainty,
+    metrics: &[String],
+    range: Range<usize>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<DrawRow>, ScenarioError> {
+    let reps = unc.replications.unwrap_or(scn.replications);
+    let mut plans = Vec::with_capacity(range.len());
+    for d in range.clone() {
+        let theta = unc
+            .draw(scn.seed, d)
+            .map_err(|m| scn.invalid(Some(unc.line), m))?;
+        let arms = arms_at(scn, model, &unc.keys, &theta)?;
+        plans.push((d, theta, arms));
+    }
+    let total = plans.len() * reps;
+    let done = AtomicUsize::new(0);
+    let cells: Vec<Result<Vec<Vec<f64>>, ScenarioError>> = (0..total)
+        .into_par_iter()
+        .map(|i| {
+            let (p, r) = (i / reps, i % reps);
+            let (d, _, arms) = &plans[p];
+            let out = run_arms(scn, model, arms, metrics, draw_seed(scn.seed, *d, r));
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            out
+        })
+        .collect();
+    let cells = cells.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(plans
+        .into_iter()
+        .enumerate()
+        .map(|(p, (d, theta, arms))| {
+            let mine = &cells[p * reps..(p + 1) * reps];
+            let effects = (0..metrics.len())
+                .flat_map(|m| (1..arms.len()).map(move |a| (m, a)))
+                .map(|(m, a)| {
+                    let diffs: Vec<f64> = mine
+                        .iter()
+                        .map(|c| c[a][m] - c[0][m])
+                        .filter(|x| x.is_finite())
+                        .collect();
+                    if diffs.is_empty() {
+                        f64::NAN
+                    } else {
+                        diffs.iter().sum::<f64>() / diffs.len() as f64
+                    }
+                })
+                .collect();
+            DrawRow {
+                draw: d,
+                theta,
+                effects,
+            }
+        })
+        .collect())
+}
+
+/// Metric values `[arm][metric]` of every arm simulated from one seed.
+fn run_arms<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    arms: &[Arm],
+    metrics: &[String],
+    seed: u64,
+) -> Result<Vec<Vec<f64>>, ScenarioError> {
+    arms.iter()
+        .map(|arm| {
+            let s =
+                model
+                    .simulate(&arm.overrides, seed)
+                    .map_err(|source| ScenarioError::Study {
+                        file: scn.file.clone(),
+                        line: None,
+                        context: format!("{} arm, parameter draw (seed {seed})", arm.name),
+                        source: Box::new(source),
+                    })?;
+            Ok(metrics
+                .iter()
+                .map(|m| s.metrics.get(m).copied().unwrap_or(f64::NAN))
+                .collect())
+        })
+        .collect()
+}
+
+/// The total 95% interval of draw effects `xs` (see the module docs);
+/// `None` with fewer than two finite draws.
+pub fn total_interval(xs: &[f64]) -> Option<(f64, f64)> {
+    let v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    let k = v.len();
+    if k < 2 {
+        return None;
+    }
+    let mean = v.iter().sum::<f64>() / k as f64;
+    let sd = (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (k - 1) as f64).sqrt();
+    if sd == 0.0 {
+        return Some((mean, mean));
+    }
+    let scale = sd * (1.0 + 1.0 / k as f64).sqrt();
+    let row = ParamRow::student_t("", mean, scale, (k - 1) as f64);
+    Some((row.ci_low, row.ci_high))
+}

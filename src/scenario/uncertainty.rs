@@ -1,0 +1,212 @@
+//! Parameter uncertainty of a scenario: the `[uncertainty]` table, the
+//! distribution it states and the draws from it.
+//!
+//! ```toml
+//! [uncertainty]
+//! draws = 40                     # K parameter draws
+//! replications = 4               # per draw (default: the scenario's)
+//! from = "calibrated.toml"       # estimates, covariance and bounds of `migsim calibrate --out`
+//! # or, instead of `from`, independent truncated normals:
+//! params = { "zenou.lambda" = { mean = 0.3, sd = 0.05, lower = 0.1, upper = 0.5 } }
+//! ```
+//!
+//! Draw `d` is `θ_d ~ N(mean, Σ)` truncated to the bounds (rejection, from
+//! its own stream `seed::derive(master, d, UNCERTAINTY_STREAM)`), with
+//! `Σ = L Lᵀ` factored through the symmetric eigendecomposition so a
+//! singular but positive semi-definite covariance is accepted and an
+//! indefinite one refused.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use faer::{Mat, Side};
+use rand_distr::{Distribution, StandardNormal};
+use serde::Deserialize;
+
+use crate::calibrate::CalibrationTable;
+use crate::seed::{self, Component};
+
+/// Stream tag of the parameter draws.
+pub const UNCERTAINTY_STREAM: u64 = 0x0D2A_3500;
+/// Stream tag of the study seeds of draw runs.
+pub const DRAW_RUN_STREAM: u64 = 0x0D2A_3501;
+/// Rejection tries per draw before the bounds are declared too tight.
+pub const MAX_TRIES: usize = 10_000;
+/// Most draws a scenario may ask for (sizes are checked before allocating).
+pub const MAX_DRAWS: usize = 100_000;
+
+/// `[uncertainty]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyFile {
+    pub draws: usize,
+    pub replications: Option<usize>,
+    pub from: Option<String>,
+    pub params: Option<BTreeMap<String, PriorFile>>,
+}
+
+/// One parameter's distribution as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorFile {
+    pub mean: f64,
+    pub sd: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// A checked parameter distribution.
+#[derive(Debug, Clone)]
+pub struct Uncertainty {
+    pub draws: usize,
+    /// Replications per draw; `None` = the scenario's.
+    pub replications: Option<usize>,
+    pub keys: Vec<String>,
+    pub mean: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    /// `L` with `L Lᵀ = Σ`, row-major.
+    pub factor: Vec<Vec<f64>>,
+    /// Where the distribution came from ("calibrated.toml" or "params").
+    pub source: String,
+    pub line: usize,
+}
+
+impl Uncertainty {
+    /// Check `[uncertainty]`; `dir` is the scenario file's folder, against
+    /// which `from` is resolved. Errors name the offending key.
+    pub fn check(f: UncertaintyFile, dir: &Path, line: usize) -> Result<Uncertainty, String> {
+        if f.draws < 2 || f.draws > MAX_DRAWS {
+            return Err(format!(
+                "[uncertainty] `draws` = {}: expected between 2 and {MAX_DRAWS}",
+                f.draws
+            ));
+        }
+        if f.replications == Some(0) {
+            return Err("[uncertainty] `replications` must be at least 1".into());
+        }
+        let (keys, mean, lower, upper, cov, source) = match (f.from, f.params) {
+            (Some(_), Some(_)) => {
+                return Err("[uncertainty]: give `from` or `params`, not both".into());
+            }
+            (None, None) => {
+                return Err("[uncertainty]: give `from = \"calibrated.toml\"` or `params`".into());
+            }
+            (Some(from), None) => {
+                let t = CalibrationTable::load(&dir.join(&from))
+                    .map_err(|e| format!("[uncertainty] `from`: {e}"))?;
+                (t.params, t.estimate, t.lower, t.upper, t.covariance, from)
+            }
+            (None, Some(params)) => from_priors(params)?,
+        };
+        for (i, key) in keys.iter().enumerate() {
+            let (m, lo, hi) = (mean[i], lower[i], upper[i]);
+            if !(m.is_finite() && lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(format!(
+                    "[uncertainty] `{key}`: mean and bounds must be finite with lower < upper"
+                ));
+            }
+            if !(lo..=hi).contains(&m) {
+                return Err(format!(
+                    "[uncertainty] `{key}`: mean {m} outside its bounds [{lo}, {hi}]"
+                ));
+            }
+        }
+        let factor = sqrt_factor(&keys, &cov)?;
+        Ok(Uncertainty {
+            draws: f.draws,
+            replications: f.replications,
+            keys,
+            mean,
+            lower,
+            upper,
+            factor,
+            source,
+            line,
+        })
+    }
+
+    /// Parameter vector of draw `d` (truncated multivariate normal).
+    pub fn draw(&self, master: u64, d: usize) -> Result<Vec<f64>, String> {
+        let mut rng = seed::stream(master, d as u64, Component::Custom(UNCERTAINTY_STREAM));
+        let k = self.keys.len();
+        for _ in 0..MAX_TRIES {
+            let z: Vec<f64> = (0..k).map(|_| StandardNormal.sample(&mut rng)).collect();
+            let x: Vec<f64> = (0..k)
+                .map(|i| self.mean[i] + (0..k).map(|j| self.factor[i][j] * z[j]).sum::<f64>())
+                .collect();
+            if (0..k).all(|i| (self.lower[i]..=self.upper[i]).contains(&x[i])) {
+                return Ok(x);
+            }
+        }
+        Err(format!(
+            "[uncertainty]: fewer than 1 in {MAX_TRIES} draws fall within the bounds of {}; widen them or narrow the distribution",
+            self.keys.join(", ")
+        ))
+    }
+}
+
+type Spec = (
+    Vec<String>,
+    Vec<f64>,
+    Vec<f64>,
+    Vec<f64>,
+    Vec<Vec<f64>>,
+    String,
+);
+
+fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, String> {
+    if params.is_empty() {
+        return Err("[uncertainty] `params` is empty".into());
+    }
+    let k = params.len();
+    let mut cov = vec![vec![0.0; k]; k];
+    let (mut keys, mut mean, mut lower, mut upper) = (vec![], vec![], vec![], vec![]);
+    for (i, (key, p)) in params.into_iter().enumerate() {
+        if key.is_empty() || key.split('.').any(str::is_empty) {
+            return Err(format!(
+                "[uncertainty] `{key}` is not a dotted setting path"
+            ));
+        }
+        if !(p.sd.is_finite() && p.sd >= 0.0) {
+            return Err(format!(
+                "[uncertainty] `{key}`: sd must be finite and >= 0, got {}",
+                p.sd
+            ));
+        }
+        cov[i][i] = p.sd * p.sd;
+        keys.push(key);
+        mean.push(p.mean);
+        lower.push(p.lower);
+        upper.push(p.upper);
+    }
+    Ok((keys, mean, lower, upper, cov, "params".into()))
+}
+
+/// `L` with `L Lᵀ = Σ` from the eigendecomposition `Σ = U diag(s) Uᵀ`:
+/// `L = U diag(sqrt(s))`; eigenvalues below `-1e-8 max|s|` mean Σ is not
+/// positive semi-definite.
+fn sqrt_factor(keys: &[String], cov: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, String> {
+    let k = keys.len();
+    if cov.len() != k || cov.iter().any(|r| r.len() != k) {
+        return Err(format!("[uncertainty] covariance must be {k} rows of {k}"));
+    }
+    let m = Mat::from_fn(k, k, |i, j| cov[i][j]);
+    let evd = m
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|_| "[uncertainty] covariance has no eigendecomposition".to_string())?;
+    let (u, s) = (evd.U(), evd.S().column_vector());
+    let scale = (0..k).map(|j| s[j].abs()).fold(0.0, f64::max).max(1e-300);
+    if let Some(j) = (0..k).find(|&j| s[j] < -1e-8 * scale) {
+        let (i, _) = (0..k)
+            .map(|i| (i, u[(i, j)].abs()))
+            .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
+        return Err(format!(
+            "[uncertainty] covariance is not positive semi-definite (eigenvalue {:.3e}, mostly along `{}`)",
+            s[j], keys[i]
+        ));
+    }
+    Ok((0..k)
+        .map(|i| (0..k).map(|j| u[(i, j)] * s[j].max(0.0).sqrt()).collect())
+        .collect())
+}

@@ -1,0 +1,23 @@
+//! Global sensitivity analysis: which parameters drive an output.
+//!
+//! * [`design`]: Saltelli (2010) and Morris (1991) sample designs, each row
+//!   computable on its own (shards compute slices of rows; the summaries
+//!   pool them);
+//! * [`sobol`]: first-order and total Sobol indices (Saltelli 2010 /
+//!   Jansen 1999 estimators) with bootstrap intervals;
+//! * [`morris`]: elementary effects, mu* and sigma;
+//! * [`scenario`]: both applied to a scenario's levels and effects;
+//! * [`output`]: sensitivity.json, indices.csv, design.csv and reports.
+
+pub mod design;
+pub mod error;
+pub mod morris;
+pub mod output;
+pub mod scenario;
+pub mod sobol;
+
+pub use design::{Bounds, MorrisDesign, SaltelliDesign};
+pub use error::SensitivityError;
+pub use morris::{MorrisIndex, morris_indices};
+pub use scenario::{Analysis, IndexRow, Method, analyse};
+pub use sobol::{SaltelliOutputs, SobolIndex, sobol_indices};

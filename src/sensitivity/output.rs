@@ -1,0 +1,86 @@
+//! Files of a sensitivity analysis, replaced as one set
+//! (`io::write_dir_atomic`): sensitivity.json, indices.csv, design.csv,
+//! report.md, report.html.
+
+use std::path::{Path, PathBuf};
+
+use super::scenario::{Analysis, IndexValues};
+use crate::io::write_dir_atomic;
+use crate::report;
+use crate::scenario::ScenarioError;
+
+/// The default output folder: `outputs/<name>-sensitivity/`.
+pub fn default_dir(name: &str) -> PathBuf {
+    Path::new("outputs").join(format!("{name}-sensitivity"))
+}
+
+fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {
+    ScenarioError::Encode {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
+}
+
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+/// Write every file into `dir`; returns the paths written.
+pub fn write_all(dir: &Path, a: &Analysis) -> Result<Vec<PathBuf>, ScenarioError> {
+    let json = serde_json::to_string_pretty(a).map_err(|e| encode("sensitivity.json", e))?;
+    let files: [(&str, Vec<u8>); 5] = [
+        ("sensitivity.json", (json + "\n").into_bytes()),
+        ("indices.csv", indices_csv(a)?),
+        ("design.csv", design_csv(a)?),
+        ("report.md", report::sensitivity::markdown(a).into_bytes()),
+        ("report.html", report::sensitivity::html(a).into_bytes()),
+    ];
+    Ok(write_dir_atomic(dir, &files)?)
+}
+
+/// One row per (metric, intervention, param) with the method's columns.
+pub fn indices_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("indices.csv", e);
+    let cols: &[&str] = match a.indices.first().map(|r| &r.values) {
+        Some(IndexValues::Morris(_)) => &["mu", "mu_star", "sigma"],
+        _ => &["s1", "s1_low", "s1_high", "st", "st_low", "st_high"],
+    };
+    let mut head = vec!["metric", "intervention", "param"];
+    head.extend_from_slice(cols);
+    w.write_record(&head).map_err(err)?;
+    for r in &a.indices {
+        let vals: Vec<f64> = match r.values {
+            IndexValues::Sobol(s) => vec![s.s1, s.s1_low, s.s1_high, s.st, s.st_low, s.st_high],
+            IndexValues::Morris(m) => vec![m.mu, m.mu_star, m.sigma],
+        };
+        let mut rec = vec![r.metric.clone(), r.intervention.clone(), r.param.clone()];
+        rec.extend(vals.into_iter().map(num));
+        w.write_record(&rec).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| encode("indices.csv", e))
+}
+
+/// One row per design row: the parameter values and every output.
+pub fn design_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("design.csv", e);
+    let mut head = vec!["row".to_string()];
+    head.extend(a.params.iter().cloned());
+    head.extend(
+        a.outputs
+            .iter()
+            .map(|o| format!("{}:{}", o.metric, o.intervention)),
+    );
+    w.write_record(&head).map_err(err)?;
+    for (r, (p, y)) in a.points.iter().zip(&a.rows).enumerate() {
+        let mut rec = vec![r.to_string()];
+        rec.extend(p.iter().chain(y).copied().map(num));
+        w.write_record(&rec).map_err(err)?;
+    }
+    w.into_inner().map_err(|e| encode("design.csv", e))
+}

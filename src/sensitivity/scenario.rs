@@ -1,0 +1,317 @@
+//! Sensitivity of a scenario's levels and effects to its parameters: every
+//! design row sets the `[sensitivity]` parameters in the baseline, runs the
+//! baseline and each intervention for `replications` study seeds (the
+//! scenario's replication seeds, the same at every row, so the output is a
+//! smooth function of the parameters), and records per metric the baseline
+//! level and each intervention's mean paired effect. Rows are computed for
+//! any slice of indices ([`design_rows`]); [`summarise`] pools them.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::design::{Bounds, MorrisDesign, SaltelliDesign};
+use super::error::SensitivityError;
+use super::morris::{MorrisIndex, morris_indices};
+use super::sobol::{SaltelliOutputs, SobolIndex, sobol_indices};
+use crate::scenario::draws::{arms_at, check_params};
+use crate::scenario::run::{replication_seed, tracked_metrics};
+pub use crate::scenario::sensitivity_spec::Method;
+use crate::scenario::sensitivity_spec::SensitivitySpec;
+use crate::scenario::{Model, Scenario, ScenarioError};
+use crate::seed::{self, Component};
+
+/// One output of the model: a metric's baseline level
+/// (`intervention = "baseline"`) or an intervention's effect on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutputName {
+    pub metric: String,
+    pub intervention: String,
+}
+
+/// The design of a scenario's analysis.
+#[derive(Debug, Clone)]
+pub enum Design {
+    Sobol(SaltelliDesign),
+    Morris(MorrisDesign),
+}
+
+impl Design {
+    pub fn rows(&self) -> usize {
+        match self {
+            Design::Sobol(d) => d.rows(),
+            Design::Morris(d) => d.rows(),
+        }
+    }
+
+    pub fn point(&self, r: usize) -> Vec<f64> {
+        match self {
+            Design::Sobol(d) => d.point(r),
+            Design::Morris(d) => d.point(r),
+        }
+    }
+}
+
+/// Indices of one parameter for one output.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum IndexValues {
+    Sobol(SobolIndex),
+    Morris(MorrisIndex),
+}
+
+/// A row of `indices` in sensitivity.json and indices.csv.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexRow {
+    pub metric: String,
+    pub intervention: String,
+    pub param: String,
+    #[serde(flatten)]
+    pub values: IndexValues,
+}
+
+/// A finished analysis (sensitivity.json).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub scenario: String,
+    pub study: String,
+    pub method: Method,
+    /// Sobol base samples N, or Morris trajectories r.
+    pub n: usize,
+    /// Model runs (design rows); each simulates every arm `replications` times.
+    pub runs: usize,
+    pub replications: usize,
+    pub seed: u64,
+    pub params: Vec<String>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub outputs: Vec<OutputName>,
+    pub indices: Vec<IndexRow>,
+    /// Parameter values of each design row.
+    #[serde(skip)]
+    pub points: Vec<Vec<f64>>,
+    /// Outputs of each design row, in the order of `outputs`.
+    #[serde(skip)]
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// A scenario's sensitivity analysis before it runs: spec (with `method`
+/// and `n` possibly overridden), bounds, design, outputs.
+pub struct Plan {
+    pub spec: SensitivitySpec,
+    pub bounds: Bounds,
+    pub design: Design,
+    pub metrics: Vec<String>,
+    pub outputs: Vec<OutputName>,
+}
+
+fn sens_err(scn: &Scenario, line: usize) -> impl Fn(SensitivityError) -> ScenarioError + '_ {
+    move |e| scn.invalid(Some(line), format!("[sensitivity]: {e}"))
+}
+
+/// Check the scenario's `[sensitivity]` table against the study and build
+/// the design; `method` and `n` override the table's.
+pub fn prepare<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    method: Option<Method>,
+    n: Option<usize>,
+) -> Result<Plan, ScenarioError> {
+    let mut spec = scn.sensitivity.clone().ok_or_else(|| {
+        scn.invalid(
+            None,
+            "no [sensitivity] table: add one with `params` or `from`",
+        )
+    })?;
+    if let Some(m) = method {
+        spec.method = m;
+    }
+    if let Some(n) = n {
+        spec.n = n;
+    }
+    let line = spec.line;
+    check_params(
+        scn,
+        model,
+        &spec.keys,
+        (&spec.lower, &spec.upper),
+        line,
+        "sensitivity",
+    )?;
+    let err = sens_err(scn, line);
+    let bounds =
+        Bounds::new(spec.keys.clone(), spec.lower.clone(), spec.upper.clone()).map_err(&err)?;
+    let k = bounds.len();
+    let design = match spec.method {
+        Method::Sobol => Design::Sobol(SaltelliDesign::new(k, spec.n, scn.seed).map_err(&err)?),
+        Method::Morris => {
+            Design::Morris(MorrisDesign::new(k, spec.n, spec.levels, scn.seed).map_err(&err)?)
+        }
+    };
+    let arms = arms_at(scn, model, &[], &[])?;
+    let pilot = model
+        .simulate(&arms[0].overrides, replication_seed(scn.seed, 0))
+        .map_err(|source| ScenarioError::Study {
+            file: scn.file.clone(),
+            line: None,
+            context: "baseline arm, pilot run".into(),
+            source: Box::new(source),
+        })?;
+    let metrics = tracked_metrics(scn, &pilot)?;
+    let outputs = metrics
+        .iter()
+        .flat_map(|m| {
+            arms.iter().map(move |a| OutputName {
+                metric: m.clone(),
+                intervention: a.name.clone(),
+            })
+        })
+        .collect();
+    Ok(Plan {
+        spec,
+        bounds,
+        design,
+        metrics,
+        outputs,
+    })
+}
+
+/// Outputs of design rows `range` (identical whatever the slicing or the
+/// thread count): per metric, the baseline level then each intervention's
+/// effect, each a mean over the replications.
+pub fn design_rows<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    plan: &Plan,
+    range: Range<usize>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Vec<f64>>, ScenarioError> {
+    let total = range.len();
+    let done = AtomicUsize::new(0);
+    let reps = plan.spec.replications;
+    let rows: Vec<Result<Vec<f64>, ScenarioError>> = range
+        .into_par_iter()
+        .map(|r| {
+            let theta = plan.bounds.scale(&plan.design.point(r));
+            let arms = arms_at(scn, model, &plan.bounds.keys, &theta)?;
+            let mut sums = vec![vec![0.0; arms.len()]; plan.metrics.len()];
+            for rep in 0..reps {
+                let seed = replication_seed(scn.seed, rep);
+                let mut base = Vec::new();
+                for (a, arm) in arms.iter().enumerate() {
+                    let s = model.simulate(&arm.overrides, seed).map_err(|source| {
+                        ScenarioError::Study {
+                            file: scn.file.clone(),
+                            line: None,
+                            context: format!("{} arm, design row {r} (seed {seed})", arm.name),
+                            source: Box::new(source),
+                        }
+                    })?;
+                    for (m, name) in plan.metrics.iter().enumerate() {
+                        let v = s.metrics.get(name).copied().unwrap_or(f64::NAN);
+                        if a == 0 {
+                            base.push(v);
+                            sums[m][0] += v;
+                        } else {
+                            sums[m][a] += v - base[m];
+                        }
+                    }
+                }
+            }
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            Ok(sums
+                .into_iter()
+                .flatten()
+                .map(|s| s / reps as f64)
+                .collect())
+        })
+        .collect();
+    rows.into_iter().collect()
+}
+
+/// Indices of every (output, parameter) from the pooled rows of the whole
+/// design, in design order.
+pub fn summarise(
+    scn: &Scenario,
+    plan: &Plan,
+    rows: Vec<Vec<f64>>,
+) -> Result<Analysis, ScenarioError> {
+    let err = sens_err(scn, plan.spec.line);
+    let expected = plan.design.rows();
+    if rows.len() != expected {
+        return Err(err(SensitivityError::RowCount {
+            expected,
+            got: rows.len(),
+        }));
+    }
+    let width = plan.outputs.len();
+    if let Some((row, r)) = rows.iter().enumerate().find(|(_, r)| r.len() != width) {
+        return Err(err(SensitivityError::RowWidth {
+            row,
+            expected: width,
+            got: r.len(),
+        }));
+    }
+    let k = plan.bounds.len();
+    let mut indices = Vec::with_capacity(width * k);
+    for (o, name) in plan.outputs.iter().enumerate() {
+        let y: Vec<f64> = rows.iter().map(|r| r[o]).collect();
+        let values: Vec<IndexValues> = match &plan.design {
+            Design::Sobol(_) => {
+                let out = SaltelliOutputs::split(&y, k).map_err(&err)?;
+                let boot_seed = seed::derive(scn.seed, o as u64, Component::Bootstrap);
+                sobol_indices(&out, plan.spec.bootstrap, boot_seed)
+                    .into_iter()
+                    .map(IndexValues::Sobol)
+                    .collect()
+            }
+            Design::Morris(d) => morris_indices(d, &y)
+                .map_err(&err)?
+                .into_iter()
+                .map(IndexValues::Morris)
+                .collect(),
+        };
+        for (param, values) in plan.bounds.keys.iter().zip(values) {
+            indices.push(IndexRow {
+                metric: name.metric.clone(),
+                intervention: name.intervention.clone(),
+                param: param.clone(),
+                values,
+            });
+        }
+    }
+    let points = (0..expected)
+        .map(|r| plan.bounds.scale(&plan.design.point(r)))
+        .collect();
+    Ok(Analysis {
+        scenario: scn.name.clone(),
+        study: scn.study.to_string(),
+        method: plan.spec.method,
+        n: plan.spec.n,
+        runs: expected,
+        replications: plan.spec.replications,
+        seed: scn.seed,
+        params: plan.bounds.keys.clone(),
+        lower: plan.bounds.lower.clone(),
+        upper: plan.bounds.upper.clone(),
+        outputs: plan.outputs.clone(),
+        indices,
+        points,
+        rows,
+    })
+}
+
+/// Prepare, run every row and summarise.
+pub fn analyse<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    method: Option<Method>,
+    n: Option<usize>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Analysis, ScenarioError> {
+    let plan = prepare(scn, model, method, n)?;
+    let rows = design_rows(scn, model, &plan, 0..plan.design.rows(), progress)?;
+    summarise(scn, &plan, rows)
+}
