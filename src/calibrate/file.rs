@@ -154,3 +154,44 @@ impl CalibrationTable {
         Ok(())
     }
 }
+
+/// The `[baseline]` of a calibrated (or any scenario) file named by
+/// `baseline_from`, resolved against the directory of the naming file,
+/// with its `study`; the naming file's own settings go on top of it.
+pub fn baseline_from(
+    name: &str,
+    naming_file: &str,
+) -> Result<(Option<String>, toml::Table), CalibratedFileError> {
+    let dir = Path::new(naming_file).parent().unwrap_or(Path::new(""));
+    let path = dir.join(name);
+    let file = path.display().to_string();
+    let src = std::fs::read_to_string(&path).map_err(|source| CalibratedFileError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let doc: toml::Table = toml::from_str(&src).map_err(|e| CalibratedFileError::Invalid {
+        file: file.clone(),
+        message: e.message().trim().to_string(),
+    })?;
+    let study = doc
+        .get("study")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let mut out = toml::Table::new();
+    match doc.get("baseline") {
+        Some(toml::Value::Table(b)) => crate::studies::settings::merge_over(&mut out, b),
+        Some(_) => {
+            return Err(CalibratedFileError::Invalid {
+                file,
+                message: "`baseline` is not a table".into(),
+            });
+        }
+        None => {
+            return Err(CalibratedFileError::Invalid {
+                file,
+                message: "no [baseline] table to take settings from".into(),
+            });
+        }
+    }
+    Ok((study, out))
+}

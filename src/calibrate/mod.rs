@@ -1,5 +1,67 @@
-//! Calibration of the studies to their published tables by indirect inference.
+//! Calibration of the studies to their published tables by indirect
+//! inference (simulated minimum distance): `migsim calibrate`.
+//!
+//! [`spec`] picks the targets (rows of `migsim replicate`) and the free
+//! parameters (dotted config keys, checked against the settings registry);
+//! [`objective`] is Q(θ) with common random numbers and a parallel batch
+//! evaluator; [`optimise`] runs a bounded Nelder–Mead from several starts;
+//! [`inference`] gives the Jacobian, sandwich covariance, J test and
+//! identification diagnostics; [`run`] puts them together and writes
+//! `calibrated.toml` ([`file`]).
 
 pub mod file;
+pub mod inference;
+pub mod objective;
+pub mod optimise;
+pub mod output;
+pub mod run;
+pub mod spec;
 
 pub use file::{CalibratedFileError, CalibrationTable};
+pub use run::{Calibration, Options, calibrate};
+
+use crate::studies::StudyError;
+
+/// Errors of a calibration; each names the file, line or key involved.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    #[error("cannot read targets file {file}: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}{}: {message}", .line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    TargetsFile {
+        file: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("free parameter `{key}` {reason}")]
+    Free { key: String, reason: String },
+    #[error("target {table} / {spec} / {term}: {reason}")]
+    Target {
+        table: String,
+        spec: String,
+        term: String,
+        reason: String,
+    },
+    #[error("invalid calibration option `{option}`: {reason}")]
+    Option { option: String, reason: String },
+    #[error("the targets cannot be computed at the start values: {0}")]
+    Start(String),
+    #[error(transparent)]
+    Study(Box<StudyError>),
+    #[error("cannot write {file}: {source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<StudyError> for CalibrateError {
+    fn from(e: StudyError) -> Self {
+        CalibrateError::Study(Box::new(e))
+    }
+}

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod calibrate;
 pub mod cohort;
 pub mod fit;
 pub mod lq;
@@ -11,6 +12,7 @@ pub mod recover;
 pub mod replicate;
 pub mod run;
 pub mod sensitivity;
+pub mod settings;
 pub mod slurm;
 pub mod zenou;
 
@@ -38,6 +40,10 @@ pub enum Command {
     Recover(recover::RecoverArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
+    /// Calibrate a study to its published tables by indirect inference (simulated minimum distance).
+    Calibrate(calibrate::CalibrateArgs),
+    /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
+    Settings(settings::SettingsArgs),
     /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
     Sensitivity(sensitivity::SensitivityArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
@@ -56,6 +62,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
         Command::Run(args) => run::run(args),
+        Command::Calibrate(args) => calibrate::run(args),
+        Command::Settings(args) => settings::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),

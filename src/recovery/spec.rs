@@ -78,6 +78,9 @@ struct RawSpec {
     description: Option<String>,
     study: Option<Spanned<StudyName>>,
     overrides: Option<Spanned<toml::Table>>,
+    /// A calibrated scenario file whose `[baseline]` the overrides start
+    /// from, relative to this spec (`[overrides]` go on top).
+    baseline_from: Option<Spanned<String>>,
     logit: Option<Spanned<LogitDgp>>,
     n: Option<Spanned<usize>>,
     reps: Option<Spanned<usize>>,
@@ -131,10 +134,37 @@ impl Spec {
             message,
         };
         let source = match (raw.study, raw.logit) {
-            (Some(study), None) => Source::Study {
-                study: *study.get_ref(),
-                overrides: raw.overrides.map(Spanned::into_inner).unwrap_or_default(),
-            },
+            (Some(study), None) => {
+                let own = raw.overrides.map(Spanned::into_inner).unwrap_or_default();
+                let overrides = match &raw.baseline_from {
+                    None => own,
+                    Some(from) => {
+                        let (their, mut base) =
+                            crate::calibrate::file::baseline_from(from.get_ref(), file)
+                                .map_err(|e| at(from.span(), format!("`baseline_from`: {e}")))?;
+                        if their
+                            .as_deref()
+                            .is_some_and(|s| s != study.get_ref().as_str())
+                        {
+                            return Err(at(
+                                from.span(),
+                                format!(
+                                    "`baseline_from`: {} is for the {} study, this spec for {}",
+                                    from.get_ref(),
+                                    their.unwrap_or_default(),
+                                    study.get_ref()
+                                ),
+                            ));
+                        }
+                        crate::studies::settings::merge_over(&mut base, &own);
+                        base
+                    }
+                };
+                Source::Study {
+                    study: *study.get_ref(),
+                    overrides,
+                }
+            }
             (None, Some(dgp)) => {
                 if let Some(o) = raw.overrides {
                     return Err(at(

@@ -45,6 +45,9 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub metrics: Vec<String>,
     pub baseline: Option<Spanned<Table>>,
+    /// A calibrated (or other scenario) file whose `[baseline]` this one
+    /// starts from, relative to this file; `[baseline]` goes on top.
+    pub baseline_from: Option<Spanned<String>>,
     #[serde(default, rename = "intervention")]
     pub interventions: Vec<Spanned<InterventionFile>>,
     pub sweep: Option<Spanned<SweepFile>>,
@@ -196,13 +199,31 @@ impl Checker<'_> {
             Some(h) => Some(*h.get_ref()),
             None => None,
         };
-        let (baseline, baseline_line) = match &raw.baseline {
+        let (mut baseline, baseline_line) = match &raw.baseline {
             Some(b) => {
                 let line = self.line(b);
                 (self.expand(b.get_ref(), line)?, Some(line))
             }
             None => (Table::new(), None),
         };
+        if let Some(from) = &raw.baseline_from {
+            let line = self.line(from);
+            let (their_study, mut base) =
+                crate::calibrate::file::baseline_from(from.get_ref(), self.file)
+                    .map_err(|e| self.err(line, format!("`baseline_from`: {e}")))?;
+            if their_study.as_deref().is_some_and(|s| s != study.as_str()) {
+                return Err(self.err(
+                    line,
+                    format!(
+                        "`baseline_from`: {} is for the {} study, this scenario for {study}",
+                        from.get_ref(),
+                        their_study.unwrap_or_default()
+                    ),
+                ));
+            }
+            crate::studies::settings::merge_over(&mut base, &baseline);
+            baseline = base;
+        }
         let interventions = self.check_interventions(raw.interventions)?;
         let sweep = raw.sweep.map(|s| self.check_sweep(s)).transpose()?;
         let dir = Path::new(self.file).parent().unwrap_or(Path::new("."));

@@ -130,6 +130,7 @@ impl ScenarioInput {
     }
 
     /// The tracked metrics, indices and rows of `slice`.
+    #[allow(clippy::type_complexity)]
     pub fn rows(
         &self,
         slice: Slice,

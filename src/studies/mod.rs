@@ -15,11 +15,13 @@ pub mod assets;
 pub mod enclave;
 pub mod overrides;
 pub mod replicate;
+pub mod settings;
 pub mod talent;
+pub mod targets;
 pub mod types;
 
 pub use overrides::apply_overrides;
-pub use replicate::{Replication, ReplicationRow};
+pub use replicate::{Replication, ReplicationRow, Role, Tables};
 pub use types::{Simulated, StudyError, StudyName, TimePath, Truth};
 
 /// A study: its config and how to simulate it.
@@ -32,8 +34,10 @@ pub trait Study {
     /// Check parameters before anything runs (ranges, shares in [0, 1], ...).
     fn validate(cfg: &Self::Config) -> Result<(), StudyError>;
     fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
-    /// The paper's published specifications on a cohort of `cfg`.
-    fn replicate(cfg: &Self::Config, seed: u64) -> Result<Replication, StudyError>;
+    /// The paper's published specifications on a cohort of `cfg`: the
+    /// tables `tables` asks for (Table 1 shares first); roles unassigned.
+    fn replicate(cfg: &Self::Config, seed: u64, tables: &Tables)
+    -> Result<Replication, StudyError>;
 }
 
 /// Build `S::Config` from its defaults, `overrides` (a TOML table of config
@@ -87,24 +91,40 @@ pub fn simulate(
     }
 }
 
-/// Run a study's published specifications by name.
+/// Run a study's published specifications by name, each row marked target
+/// or held out ([`targets::assign_roles`]).
 pub fn replicate(
     study: StudyName,
     overrides: &toml::Table,
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    match study {
+    replicate_tables(study, overrides, n, seed, &Tables::All)
+}
+
+/// [`replicate`] restricted to the tables in `tables`.
+pub fn replicate_tables(
+    study: StudyName,
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+    tables: &Tables,
+) -> Result<Replication, StudyError> {
+    let mut rep = match study {
         StudyName::Assets => {
-            assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed)
+            assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed, tables)?
         }
-        StudyName::Enclave => {
-            enclave::Enclave::replicate(&config_of::<enclave::Enclave>(overrides, n)?, seed)
-        }
+        StudyName::Enclave => enclave::Enclave::replicate(
+            &config_of::<enclave::Enclave>(overrides, n)?,
+            seed,
+            tables,
+        )?,
         StudyName::Talent => {
-            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed)
+            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed, tables)?
         }
         #[allow(unreachable_patterns)]
-        other => Err(StudyError::NotAvailable(other)),
-    }
+        other => return Err(StudyError::NotAvailable(other)),
+    };
+    targets::assign_roles(study, &mut rep.rows);
+    Ok(rep)
 }

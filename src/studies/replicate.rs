@@ -2,9 +2,47 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::StudyName;
+
+/// Whether a published row is a calibration target or held out for
+/// out-of-sample validation (issue 17 item 4); each study declares its
+/// targets in [`super::targets`], every other row is held out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Target,
+    #[default]
+    HeldOut,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Target => "target",
+            Role::HeldOut => "held out",
+        }
+    }
+}
+
+/// Which tables a replication computes: all of them (`migsim replicate`) or
+/// only those a calibration targets (each evaluation of the objective).
+#[derive(Debug, Clone, Copy)]
+pub enum Tables<'a> {
+    All,
+    Only(&'a [String]),
+}
+
+impl Tables<'_> {
+    /// Whether table `name` (e.g. "Table 2") is computed.
+    pub fn wants(&self, name: &str) -> bool {
+        match self {
+            Tables::All => true,
+            Tables::Only(list) => list.iter().any(|t| t == name),
+        }
+    }
+}
 
 /// One reported number: a specification's term, as published and as
 /// estimated on the synthetic cohort.
@@ -21,6 +59,8 @@ pub struct ReplicationRow {
     pub synthetic_se: Option<f64>,
     /// Why a number is missing (a failed fit, ...) or a fit warning.
     pub note: Option<String>,
+    /// Calibration target or held out (see [`Role`]).
+    pub role: Role,
 }
 
 /// All rows of a study's replication.
@@ -53,17 +93,18 @@ impl fmt::Display for Replication {
                 writeln!(f, "\n{} — {}", r.table, r.spec)?;
                 writeln!(
                     f,
-                    "  {:<28} {:>18} {:>18}",
-                    "term", "published (se)", "synthetic (se)"
+                    "  {:<28} {:>18} {:>18}  {:<8}",
+                    "term", "published (se)", "synthetic (se)", "role"
                 )?;
                 last = (r.table.clone(), r.spec.clone());
             }
             write!(
                 f,
-                "  {:<28} {} {}",
+                "  {:<28} {} {}  {:<8}",
                 r.term,
                 cell(r.published, r.published_se),
-                cell(r.synthetic, r.synthetic_se)
+                cell(r.synthetic, r.synthetic_se),
+                r.role.as_str()
             )?;
             match &r.note {
                 Some(n) => writeln!(f, "  [{n}]")?,

@@ -86,13 +86,19 @@ impl Study for Assets {
         })
     }
 
-    fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
+    fn replicate(
+        cfg: &Config,
+        seed: u64,
+        tables: &super::Tables,
+    ) -> Result<Replication, StudyError> {
         let sim = Self::simulate(cfg, seed)?;
+        let mut rows = super::targets::table1_rows(StudyName::Assets, &sim.cohort);
+        rows.extend(replicate::rows(&sim.cohort, seed, tables)?);
         Ok(Replication {
             study: StudyName::Assets,
             n: cfg.n,
             seed,
-            rows: replicate::rows(&sim.cohort, seed)?,
+            rows,
         })
     }
 }

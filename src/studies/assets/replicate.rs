@@ -7,7 +7,7 @@ use crate::data::{Dataset, Design, Formula, build_design};
 use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
-use crate::studies::{ReplicationRow, StudyError};
+use crate::studies::{ReplicationRow, Role, StudyError, Tables};
 
 /// Table 2's controls in its row order.
 pub const CONTROLS: [&str; 8] = [
@@ -142,6 +142,7 @@ fn row(
         synthetic: None,
         synthetic_se: None,
         note: None,
+        role: Role::HeldOut,
     }
 }
 
@@ -317,10 +318,16 @@ fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
 }
 
 /// All rows on cohort `ds`.
-pub fn rows(ds: &Dataset, seed: u64) -> Result<Vec<ReplicationRow>, StudyError> {
+pub fn rows(ds: &Dataset, seed: u64, tables: &Tables) -> Result<Vec<ReplicationRow>, StudyError> {
     let mut out = Vec::new();
-    table2(ds, &mut out);
-    table3(ds, &mut out);
-    table4(ds, seed, &mut out);
+    if tables.wants("Table 2") {
+        table2(ds, &mut out);
+    }
+    if tables.wants("Table 3") {
+        table3(ds, &mut out);
+    }
+    if tables.wants("Table 4") {
+        table4(ds, seed, &mut out);
+    }
     Ok(out)
 }

@@ -4,7 +4,7 @@
 //! (`zenou::choice`: max over omega of `e*(omega) (y - s x) - C(omega, x)`).
 
 use super::config::Config;
-use super::population::Population;
+use super::population::{Population, aligned_intercept};
 use crate::studies::StudyError;
 use crate::zenou::choice::{ChoiceModel, Cost};
 
@@ -24,18 +24,22 @@ pub struct EnclaveStatus {
 pub fn enclave_status(cfg: &Config, pop: &Population) -> EnclaveStatus {
     let e = &cfg.enclave_choice;
     let coefs = e.household.pairs();
-    let chosen: Vec<bool> = (0..pop.n)
+    let rest: Vec<f64> = (0..pop.n)
         .map(|i| {
-            let z = e.intercept
-                + e.lq * (pop.lq[i] - 1.0)
+            e.lq * (pop.lq[i] - 1.0)
                 + e.ability * pop.ability[i]
                 + e.city * pop.city_effect[pop.city[i] as usize]
                 + if pop.year_2017[i] { e.year_2017 } else { 0.0 }
                 + pop.index(&coefs, i)
-                + pop.choice_noise[i];
-            z > 0.0
+                + pop.choice_noise[i]
         })
         .collect();
+    let intercept = if e.align {
+        aligned_intercept(&rest, e.target_share)
+    } else {
+        e.intercept
+    };
+    let chosen: Vec<bool> = rest.iter().map(|r| intercept + r > 0.0).collect();
     let dispersed: Vec<bool> = chosen
         .iter()
         .zip(&pop.u_dispersal)

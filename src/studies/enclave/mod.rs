@@ -51,8 +51,12 @@ impl Study for Enclave {
         simulate(cfg, seed)
     }
 
-    fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
-        replicate::replicate(cfg, seed)
+    fn replicate(
+        cfg: &Config,
+        seed: u64,
+        tables: &super::Tables,
+    ) -> Result<Replication, StudyError> {
+        replicate::replicate(cfg, seed, tables)
     }
 }
 

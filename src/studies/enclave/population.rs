@@ -304,3 +304,47 @@ impl Population {
         self.group_start.len() - 1
     }
 }
+
+/// Alignment of a probit intercept to a share (as microsimulation models
+/// align a simulated rate to a published one): the intercept `a` such that
+/// exactly `k = round(share n)` of the indices satisfy `a + rest_i > 0`,
+/// halfway between the k-th and (k+1)-th largest `rest_i` (O(n) selection).
+pub fn aligned_intercept(rest: &[f64], share: f64) -> f64 {
+    let n = rest.len();
+    if n == 0 {
+        return 0.0;
+    }
+    let k = ((share * n as f64).round() as usize).min(n);
+    let mut v = rest.to_vec();
+    let desc = |a: &f64, b: &f64| b.total_cmp(a);
+    if k == 0 {
+        let top = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        return -top - 1.0;
+    }
+    if k == n {
+        let low = v.iter().copied().fold(f64::INFINITY, f64::min);
+        return -low + 1.0;
+    }
+    // v[k - 1] is the k-th largest, every v[..k - 1] >= it.
+    let (_, kth, below) = v.select_nth_unstable_by(k - 1, desc);
+    let kth = *kth;
+    let next = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    -(kth + next) / 2.0
+}
+
+#[cfg(test)]
+mod align_tests {
+    use super::aligned_intercept;
+
+    #[test]
+    fn aligned_share_is_exact() {
+        let rest: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 100.0)
+            .collect();
+        for share in [0.0, 0.001, 0.207, 0.5, 0.999, 1.0] {
+            let a = aligned_intercept(&rest, share);
+            let k = rest.iter().filter(|r| a + *r > 0.0).count();
+            assert_eq!(k, (share * 1000.0_f64).round() as usize, "share {share}");
+        }
+    }
+}

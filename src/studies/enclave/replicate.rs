@@ -17,7 +17,7 @@ use crate::estimate::interaction::{self, InteractionOptions, Link};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::psm::{Kernel, Method, Psm};
 use crate::estimate::{FitOptions, FitResult, Logit, Margins, Ols, Probit, SeKind};
-use crate::studies::{Replication, ReplicationRow, StudyError, StudyName};
+use crate::studies::{Replication, ReplicationRow, Role, StudyError, StudyName, Tables};
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -63,6 +63,7 @@ impl Rows<'_> {
             synthetic: synthetic.0,
             synthetic_se: synthetic.1,
             note,
+            role: Role::HeldOut,
         });
     }
 
@@ -114,7 +115,7 @@ fn pv(v: f64) -> (Option<f64>, Option<f64>) {
 }
 
 /// Simulate a cohort from `seed` and run every published specification.
-pub fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
+pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
     let sim = simulate(
         &Config {
             truth: super::config::TruthSettings {
@@ -126,13 +127,25 @@ pub fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
         seed,
     )?;
     let ds = sim.cohort;
-    let mut rows = Vec::new();
-    table2(&ds, &mut rows)?;
-    table3(&ds, &mut rows);
-    table4(&ds, seed, &mut rows);
-    table5(&ds, &mut rows);
-    table8(&ds, &mut rows)?;
-    table9(&ds, &mut rows)?;
+    let mut rows = crate::studies::targets::table1_rows(StudyName::Enclave, &ds);
+    if tables.wants("Table 2") {
+        table2(&ds, &mut rows)?;
+    }
+    if tables.wants("Table 3") {
+        table3(&ds, &mut rows);
+    }
+    if tables.wants("Table 4") {
+        table4(&ds, seed, &mut rows);
+    }
+    if tables.wants("Table 5") {
+        table5(&ds, &mut rows);
+    }
+    if tables.wants("Table 8") {
+        table8(&ds, &mut rows)?;
+    }
+    if tables.wants("Table 9") {
+        table9(&ds, &mut rows)?;
+    }
     Ok(Replication {
         study: StudyName::Enclave,
         n: cfg.n,

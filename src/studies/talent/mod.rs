@@ -85,13 +85,19 @@ impl Study for Talent {
         })
     }
 
-    fn replicate(cfg: &Config, seed: u64) -> Result<Replication, StudyError> {
+    fn replicate(
+        cfg: &Config,
+        seed: u64,
+        tables: &super::Tables,
+    ) -> Result<Replication, StudyError> {
         let sim = Self::simulate(cfg, seed)?;
+        let mut rows = super::targets::table1_rows(StudyName::Talent, &sim.cohort);
+        rows.extend(replicate::rows(&sim.cohort, tables));
         Ok(Replication {
             study: StudyName::Talent,
             n: cfg.n,
             seed,
-            rows: replicate::rows(&sim.cohort),
+            rows,
         })
     }
 }

@@ -6,7 +6,7 @@ use super::published::{BRANT_P, MODELS, Published};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
-use crate::studies::{ReplicationRow, StudyError};
+use crate::studies::{ReplicationRow, Role, StudyError, Tables};
 
 /// The rows of `ds` in the model's cities, with the model's columns.
 fn subset(ds: &Dataset, m: &Published) -> Result<Dataset, StudyError> {
@@ -66,6 +66,7 @@ fn row(
         synthetic: synthetic.0,
         synthetic_se: synthetic.1,
         note: None,
+        role: Role::HeldOut,
     }
 }
 
@@ -127,6 +128,10 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
 
 /// Every published specification on `ds`; a failed fit gives rows with
 /// empty synthetic cells and the error as the note.
-pub fn rows(ds: &Dataset) -> Vec<ReplicationRow> {
-    MODELS.iter().flat_map(|m| model_rows(ds, m)).collect()
+pub fn rows(ds: &Dataset, tables: &Tables) -> Vec<ReplicationRow> {
+    MODELS
+        .iter()
+        .filter(|m| tables.wants(m.table))
+        .flat_map(|m| model_rows(ds, m))
+        .collect()
 }

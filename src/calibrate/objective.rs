@@ -1,0 +1,178 @@
+//! The simulated-minimum-distance objective
+//! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / se_pub²)`,
+//! with `m(θ)` the mean of each target row over R cohorts whose seeds are
+//! fixed across θ (common random numbers), so Q is a deterministic function
+//! of θ.
+//!
+//! [`Objective::evaluate_batch`] evaluates a batch of θ points (and each
+//! point's R cohorts) in parallel with rayon; every cohort depends only on
+//! (θ, its seed) and means are summed in replication order, so the result is
+//! bit-identical for any thread count, and a batch may be split over
+//! processes by index range.
+
+use rayon::prelude::*;
+use toml::{Table, Value};
+
+use super::spec::{FreeParam, TargetKey};
+use crate::seed::{Component, derive};
+use crate::studies::settings::set_dotted;
+use crate::studies::{ReplicationRow, StudyName, Tables, replicate_tables};
+
+/// Q of a point whose targets could not all be computed: far above any fit.
+pub const PENALTY: f64 = 1e12;
+
+/// A resolved target: the replicate row it reads and the published value.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub key: TargetKey,
+    /// The row's full spec text.
+    pub spec: String,
+    pub published: f64,
+    pub se: f64,
+}
+
+impl Target {
+    pub fn matches(&self, r: &ReplicationRow) -> bool {
+        r.table == self.key.table && r.spec == self.spec && r.term == self.key.term
+    }
+}
+
+/// The objective: study, fixed overrides, free parameters, targets and the
+/// common-random-number seeds of the R cohorts.
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub study: StudyName,
+    pub base: Table,
+    pub n: usize,
+    pub free: Vec<FreeParam>,
+    pub targets: Vec<Target>,
+    pub tables: Vec<String>,
+    pub seeds: Vec<u64>,
+}
+
+/// One evaluated θ.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Mean of each target over the cohorts where its estimator succeeded.
+    pub moments: Vec<Option<f64>>,
+    /// Mean synthetic SE of each target (used by the self-check).
+    pub synthetic_se: Vec<Option<f64>>,
+    /// Per target, on how many cohorts its estimator failed.
+    pub failures: Vec<usize>,
+    /// Cohorts that failed as a whole (invalid config, ...), with the reason.
+    pub errors: Vec<String>,
+    pub q: f64,
+}
+
+/// The R cohort seeds of master `seed` (replication r of the population stream).
+pub fn cohort_seeds(seed: u64, reps: usize) -> Vec<u64> {
+    (0..reps as u64)
+        .map(|r| derive(seed, r, Component::Custom(0xCA11)))
+        .collect()
+}
+
+impl Objective {
+    /// The override table of θ: the fixed overrides with each free key set.
+    pub fn overrides(&self, theta: &[f64]) -> Table {
+        let mut t = self.base.clone();
+        for (p, v) in self.free.iter().zip(theta) {
+            set_dotted(&mut t, &p.key, Value::Float(*v));
+        }
+        t
+    }
+
+    /// Rows of the target tables for θ on cohort `seed`.
+    pub fn rows(
+        &self,
+        theta: &[f64],
+        seed: u64,
+        tables: &Tables,
+    ) -> Result<Vec<ReplicationRow>, String> {
+        replicate_tables(
+            self.study,
+            &self.overrides(theta),
+            Some(self.n),
+            seed,
+            tables,
+        )
+        .map(|r| r.rows)
+        .map_err(|e| e.to_string())
+    }
+
+    /// Evaluate a batch of θ points in parallel (deterministic for any
+    /// thread count).
+    pub fn evaluate_batch(&self, points: &[Vec<f64>]) -> Vec<Evaluation> {
+        points.par_iter().map(|p| self.evaluate(p)).collect()
+    }
+
+    /// Evaluate one θ: its R cohorts in parallel, means in seed order.
+    pub fn evaluate(&self, theta: &[f64]) -> Evaluation {
+        let tables = Tables::Only(&self.tables);
+        let per_rep: Vec<Result<Vec<ReplicationRow>, String>> = self
+            .seeds
+            .par_iter()
+            .map(|&s| self.rows(theta, s, &tables))
+            .collect();
+        self.summarise(&per_rep)
+    }
+
+    fn summarise(&self, per_rep: &[Result<Vec<ReplicationRow>, String>]) -> Evaluation {
+        let k = self.targets.len();
+        let mut sum = vec![0.0; k];
+        let mut se_sum = vec![0.0; k];
+        let mut count = vec![0usize; k];
+        let mut se_count = vec![0usize; k];
+        let mut failures = vec![0usize; k];
+        let mut errors = Vec::new();
+        for rep in per_rep {
+            match rep {
+                Err(e) => {
+                    errors.push(e.clone());
+                    failures.iter_mut().for_each(|f| *f += 1);
+                }
+                Ok(rows) => {
+                    for (j, t) in self.targets.iter().enumerate() {
+                        let row = rows.iter().find(|r| t.matches(r));
+                        match row.and_then(|r| r.synthetic).filter(|v| v.is_finite()) {
+                            Some(v) => {
+                                sum[j] += v;
+                                count[j] += 1;
+                                if let Some(se) = row.and_then(|r| r.synthetic_se) {
+                                    se_sum[j] += se;
+                                    se_count[j] += 1;
+                                }
+                            }
+                            None => failures[j] += 1,
+                        }
+                    }
+                }
+            }
+        }
+        let moments: Vec<Option<f64>> = (0..k)
+            .map(|j| (count[j] > 0).then(|| sum[j] / count[j] as f64))
+            .collect();
+        let synthetic_se = (0..k)
+            .map(|j| (se_count[j] > 0).then(|| se_sum[j] / se_count[j] as f64))
+            .collect();
+        let q = self.q_of(&moments);
+        Evaluation {
+            moments,
+            synthetic_se,
+            failures,
+            errors,
+            q,
+        }
+    }
+
+    /// Q of a moment vector; [`PENALTY`] if any moment is missing.
+    pub fn q_of(&self, moments: &[Option<f64>]) -> f64 {
+        let mut q = 0.0;
+        for (m, t) in moments.iter().zip(&self.targets) {
+            match m {
+                Some(v) => q += ((v - t.published) / t.se).powi(2),
+                None => return PENALTY,
+            }
+        }
+        if q.is_finite() { q } else { PENALTY }
+    }
+}

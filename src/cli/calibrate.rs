@@ -1,0 +1,78 @@
+//! `migsim calibrate <study>`: indirect inference against the published tables.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::calibrate::optimise::Search;
+use crate::calibrate::{Options, calibrate};
+use crate::studies::StudyName;
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// enclave, assets or talent.
+    pub study: String,
+    /// TOML file of [[target]] rows (table, spec prefix, term) and optional [[free]] keys with bounds.
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+    /// Free parameters: dotted keys, each optionally with bounds, `KEY[=LOWER:UPPER],...`.
+    #[arg(long)]
+    pub free: Option<String>,
+    /// Cohorts per objective evaluation (common random numbers).
+    #[arg(long, default_value_t = 4)]
+    pub reps: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Cohort size (default: the paper's N).
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// Nelder-Mead starts (the defaults first, then random points), run in parallel.
+    #[arg(long, default_value_t = 3)]
+    pub starts: usize,
+    /// Nelder-Mead iterations per start.
+    #[arg(long, default_value_t = 120)]
+    pub max_iters: u64,
+    /// Write DIR/calibrated.toml (a scenario file with the estimates and their covariance).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace the published targets by the model's own at the defaults and check recovery.
+    #[arg(long)]
+    pub self_check: bool,
+    /// Skip the held-out rows (every table of `migsim replicate`, slow for enclave).
+    #[arg(long)]
+    pub no_heldout: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
+    let study: StudyName = args.study.parse()?;
+    let opts = Options {
+        study,
+        targets_file: args.targets,
+        free: args.free,
+        reps: args.reps,
+        seed: args.seed,
+        n: args.n,
+        search: Search {
+            starts: args.starts,
+            max_iters: args.max_iters,
+            ..Search::default()
+        },
+        self_check: args.self_check,
+        heldout: !args.no_heldout,
+    };
+    let result = calibrate(&opts)?;
+    if let Some(dir) = &args.out {
+        let path = result.write(dir)?;
+        if !args.json {
+            println!("wrote {}", path.display());
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&result)?);
+    } else {
+        print!("{result}");
+    }
+    Ok(())
+}

@@ -1,0 +1,258 @@
+//! `migsim calibrate`: bad targets and free-parameter input get one error
+//! naming the file, line and key; a run writes a calibrated.toml that the
+//! scenario loader, `cohort --scenario` and `baseline_from` accept; the JSON
+//! has the issue's keys; batch evaluation is identical for any thread count.
+
+use std::path::Path;
+use std::process::Command;
+
+use migsim::calibrate::CalibrationTable;
+use migsim::calibrate::objective::{Objective, cohort_seeds};
+use migsim::calibrate::spec::{default_free_params, parse_free_list};
+use migsim::scenario::schema::Scenario;
+use migsim::studies::StudyName;
+
+fn migsim(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_migsim"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn bad_targets_files_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "unknown.toml",
+            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterms = \"x\"\n",
+            "terms",
+            "line",
+        ),
+        (
+            "nofree.toml",
+            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterm = \"unit_support\"\n\n[[free]]\nkey = \"south.index.nope\"\n",
+            "south.index.nope",
+            "line 6",
+        ),
+        (
+            "bounds.toml",
+            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterm = \"unit_support\"\n\n[[free]]\nkey = \"south.index.unit_support\"\nlower = 2.0\nupper = 3.0\n",
+            "exclude the current default",
+            "line 6",
+        ),
+        (
+            "nose.toml",
+            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterm = \"log_likelihood\"\n",
+            "no published SE",
+            "line 1",
+        ),
+        (
+            "norow.toml",
+            "[[target]]\ntable = \"Table 7\"\nterm = \"x\"\n",
+            "no such row",
+            "line 1",
+        ),
+    ];
+    for (name, text, key, line) in cases {
+        let f = write(dir.path(), name, text);
+        let (ok, _, err) = migsim(&["calibrate", "talent", "--targets", &f, "--no-heldout"]);
+        assert!(!ok, "{name} accepted");
+        assert!(
+            err.contains(&f) && err.contains(key) && err.contains(line),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn bad_free_keys_are_named() {
+    let e = parse_free_list(StudyName::Enclave, "outcome.jobb")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("outcome.jobb") && e.contains("not a setting"),
+        "{e}"
+    );
+    let e = parse_free_list(StudyName::Enclave, "network.homophily_enclave=0.8:0.9")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("network.homophily_enclave") && e.contains("exclude the current default"),
+        "{e}"
+    );
+    let e = parse_free_list(StudyName::Enclave, "network.homophily_enclave=-0.5:0.9")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("valid range"), "{e}");
+    let e = parse_free_list(StudyName::Enclave, "outcome.job=a:b")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("outcome.job") && e.contains("LOWER:UPPER"),
+        "{e}"
+    );
+    for study in StudyName::ALL {
+        assert!(default_free_params(study).unwrap().len() >= 4, "{study}");
+    }
+}
+
+#[test]
+fn batch_evaluation_is_identical_for_any_thread_count() {
+    let free = default_free_params(StudyName::Talent).unwrap();
+    let o = Objective {
+        study: StudyName::Talent,
+        base: toml::Table::new(),
+        n: 777,
+        targets: Vec::new(),
+        tables: vec!["Table 1".into(), "Table 2".into()],
+        seeds: cohort_seeds(3, 3),
+        free,
+    };
+    let points: Vec<Vec<f64>> = (0..4)
+        .map(|k| {
+            o.free
+                .iter()
+                .map(|p| p.lower + (p.upper - p.lower) * (0.2 + 0.15 * k as f64))
+                .collect()
+        })
+        .collect();
+    let rows = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            points
+                .iter()
+                .flat_map(|p| o.seeds.iter().map(move |&s| (p, s)))
+                .map(|(p, s)| {
+                    o.rows(p, s, &migsim::studies::Tables::Only(&o.tables))
+                        .unwrap()
+                })
+                .map(|r| {
+                    r.iter()
+                        .map(|x| x.synthetic.map(f64::to_bits))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let evals = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| o.evaluate_batch(&points))
+            .iter()
+            .map(|e| e.q.to_bits())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rows(1), rows(2));
+    assert_eq!(evals(1), evals(3));
+}
+
+#[test]
+fn calibrated_file_is_a_scenario_and_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    let (ok, stdout, err) = migsim(&[
+        "calibrate",
+        "talent",
+        "--reps",
+        "2",
+        "--starts",
+        "2",
+        "--max-iters",
+        "40",
+        "--no-heldout",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for k in ["name", "start", "estimate", "se", "lower", "upper"] {
+        assert!(v["params"][0].get(k).is_some(), "params.{k}");
+    }
+    for k in [
+        "table",
+        "spec",
+        "term",
+        "published",
+        "published_se",
+        "at_start",
+        "calibrated",
+        "z",
+    ] {
+        assert!(v["targets"][0].get(k).is_some(), "targets.{k}");
+    }
+    assert!(v["heldout"].is_array());
+    for k in [
+        "q",
+        "j",
+        "df",
+        "p_value",
+        "evaluations",
+        "elapsed_s",
+        "converged",
+    ] {
+        assert!(v["fit"].get(k).is_some(), "fit.{k}");
+    }
+    let file = out.join("calibrated.toml");
+    let table = CalibrationTable::load(&file).unwrap();
+    assert_eq!(table.params.len(), 4);
+    let sc = Scenario::load(&file).unwrap();
+    let est = v["params"][0]["estimate"].as_f64().unwrap();
+    assert_eq!(
+        sc.baseline["changchun"]["index"]["unit_support"].as_float(),
+        Some(est)
+    );
+    let csv = dir.path().join("c.csv");
+    let (ok, _, err) = migsim(&[
+        "cohort",
+        "talent",
+        "--scenario",
+        file.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    // Another scenario starts from it; its own [baseline] goes on top.
+    let other = write(
+        &out,
+        "other.toml",
+        "name = \"o\"\nstudy = \"talent\"\nreplications = 2\nseed = 1\nbaseline_from = \"calibrated.toml\"\n\
+         [baseline]\n\"south.index.unit_support\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
+    );
+    let sc = Scenario::load(Path::new(&other)).unwrap();
+    assert_eq!(
+        sc.baseline["changchun"]["index"]["unit_support"].as_float(),
+        Some(est)
+    );
+    assert_eq!(
+        sc.baseline["south"]["index"]["unit_support"].as_float(),
+        Some(0.123)
+    );
+    let wrong = write(
+        &out,
+        "wrong.toml",
+        &std::fs::read_to_string(&other)
+            .unwrap()
+            .replace("study = \"talent\"", "study = \"assets\""),
+    );
+    let e = Scenario::load(Path::new(&wrong)).unwrap_err().to_string();
+    assert!(e.contains("baseline_from") && e.contains("talent"), "{e}");
+}

@@ -1,0 +1,104 @@
+//! Inference pieces of `migsim calibrate` against closed forms: the
+//! sandwich equals (1 + 1/R)(G'WG)^-1 when Σ = W^-1, the J p-value is the
+//! χ² survival function (exp(-x/2) for 2 df), a rank-deficient G names the
+//! parameters it cannot pin down, and the bound transform round-trips.
+
+use migsim::calibrate::inference::{identify, j_test, sandwich};
+use migsim::calibrate::optimise::{to_theta, to_u};
+use migsim::calibrate::spec::FreeParam;
+
+fn inv2(a: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
+    let d = a[0][0] * a[1][1] - a[0][1] * a[1][0];
+    [[a[1][1] / d, -a[0][1] / d], [-a[1][0] / d, a[0][0] / d]]
+}
+
+#[test]
+fn sandwich_is_the_scaled_inverse_information() {
+    let g = vec![vec![1.0, 0.0], vec![0.0, 2.0], vec![1.0, 1.0]];
+    let se = [0.1, 0.2, 0.5];
+    let names = vec!["a".to_string(), "b".to_string()];
+    let (id, pinv) = identify(&g, &se, &names);
+    assert_eq!(id.rank, 2);
+    assert!(id.unidentified.is_empty());
+    let mut info = [[0.0; 2]; 2];
+    for (row, s) in g.iter().zip(se) {
+        for r in 0..2 {
+            for c in 0..2 {
+                info[r][c] += row[r] * row[c] / (s * s);
+            }
+        }
+    }
+    let expect = inv2(info);
+    for reps in [1, 4, 50] {
+        let v = sandwich(&g, &se, pinv.as_ref().unwrap(), reps);
+        let scale = 1.0 + 1.0 / reps as f64;
+        for r in 0..2 {
+            for c in 0..2 {
+                let e = scale * expect[r][c];
+                assert!(
+                    (v[r][c] - e).abs() < 1e-10 * e.abs().max(1e-6),
+                    "{r},{c}: {} vs {e}",
+                    v[r][c]
+                );
+            }
+        }
+    }
+    // Condition number: ratio of the singular values of W^1/2 G.
+    let s = &id.singular_values;
+    assert!((id.condition_number - s[0].max(s[1]) / s[0].min(s[1])).abs() < 1e-9);
+}
+
+#[test]
+fn collinear_columns_are_named_unidentified() {
+    // b and c move the moments identically: only their sum is identified.
+    let g = vec![
+        vec![1.0, 2.0, 2.0],
+        vec![0.5, 1.0, 1.0],
+        vec![3.0, 0.0, 0.0],
+        vec![0.0, 1.0, 1.0],
+    ];
+    let se = [1.0, 1.0, 1.0, 1.0];
+    let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+    let (id, _) = identify(&g, &se, &names);
+    assert_eq!(id.rank, 2);
+    assert!(id.condition_number > 1e8);
+    assert_eq!(id.unidentified, vec!["b".to_string(), "c".to_string()]);
+}
+
+#[test]
+fn j_p_value_is_the_chi_square_tail() {
+    for q in [0.5, 2.0, 7.3] {
+        let (j, p) = j_test(q, 4, 2);
+        assert!((j - q / 1.25).abs() < 1e-12);
+        assert!((p.unwrap() - (-j / 2.0).exp()).abs() < 1e-10);
+    }
+    assert!(j_test(1.0, 4, 0).1.is_none());
+}
+
+#[test]
+fn bound_transform_round_trips_inside_the_bounds() {
+    let free = vec![
+        FreeParam {
+            key: "a".into(),
+            lower: -2.0,
+            upper: 3.0,
+            start: 0.0,
+        },
+        FreeParam {
+            key: "b".into(),
+            lower: 0.0,
+            upper: 1.0,
+            start: 0.5,
+        },
+    ];
+    for theta in [[-1.9, 0.01], [0.0, 0.5], [2.9, 0.99]] {
+        let back = to_theta(&free, &to_u(&free, &theta));
+        for (x, y) in back.iter().zip(theta) {
+            assert!((x - y).abs() < 1e-9);
+        }
+    }
+    for u in [[-50.0, 50.0], [40.0, -40.0]] {
+        let t = to_theta(&free, &u);
+        assert!((-2.0..=3.0).contains(&t[0]) && (0.0..=1.0).contains(&t[1]));
+    }
+}
