@@ -52,16 +52,16 @@ fn default_free(study: StudyName) -> &'static [(&'static str, f64, f64)] {
         ],
         StudyName::Assets => &[
             ("intention.constant", -8.0, -2.0),
-            ("intention.ln_total", -2.0, 1.0),
-            ("intention.ln_total_sq", -0.5, 1.0),
-            ("intention.ln_financial", -1.0, 2.0),
-            ("intention.ln_housing", -1.5, 1.0),
+            ("intention.stake", 0.0, 2.0),
+            ("intention.capability", 0.0, 3.0),
+            ("intention.moving_cost", 0.0, 2.0),
+            ("intention.housing_liquidity", 0.0, 1.0),
         ],
         StudyName::Talent => &[
-            ("changchun.index.unit_support", -1.0, 5.0),
-            ("changchun.index.particip_behavior", -1.0, 6.0),
-            ("south.index.unit_support", -1.0, 4.0),
-            ("south.index.particip_behavior", -1.0, 4.0),
+            ("index.unit_support", -1.0, 4.0),
+            ("index.particip_behavior", -1.0, 4.0),
+            ("changchun.danwei_support", 0.2, 4.0),
+            ("changchun.particip_opportunity", 0.2, 10.0),
         ],
     }
 }
