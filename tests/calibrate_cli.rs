@@ -48,7 +48,7 @@ fn bad_targets_files_name_file_line_and_key() {
         ),
         (
             "bounds.toml",
-            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterm = \"unit_support\"\n\n[[free]]\nkey = \"south.index.unit_support\"\nlower = 2.0\nupper = 3.0\n",
+            "[[target]]\ntable = \"Table 2\"\nspec = \"model 1\"\nterm = \"unit_support\"\n\n[[free]]\nkey = \"index.unit_support\"\nlower = 2.0\nupper = 3.0\n",
             "exclude the current default",
             "line 6",
         ),
@@ -237,7 +237,7 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
     let sc = Scenario::load(Path::new(&other)).unwrap();
     assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(est));
     assert_eq!(
-        sc.baseline["south"]["index"]["unit_support"].as_float(),
+        sc.baseline["changchun"]["danwei_support"].as_float(),
         Some(0.123)
     );
     let wrong = write(
