@@ -1,11 +1,11 @@
 //! `migsim merge DIR... --out DIR`: pool the shards of one run and write the
 //! files a one-process run writes (byte-identical apart from timing fields).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::shard::{self, Manifest};
+use crate::shard;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -36,22 +36,4 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
             args.shards[0].display()
         ),
     }
-}
-
-/// What a shard run prints: the slice it ran and where it wrote.
-pub fn print_shard(m: &Manifest, dir: &Path, json: bool) -> anyhow::Result<()> {
-    if json {
-        println!("{}", serde_json::to_string(m)?);
-        return Ok(());
-    }
-    let span = match (m.indices.first(), m.indices.last()) {
-        (Some(a), Some(b)) => format!("indices {a}..={b}"),
-        _ => "no indices".into(),
-    };
-    println!(
-        "shard {} of {} {}: {span} of {} ({} rows, {:.1} s)",
-        m.shard, m.command, m.spec_file, m.total, m.rows, m.elapsed_s
-    );
-    println!("wrote {}", dir.display());
-    Ok(())
 }

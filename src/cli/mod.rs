@@ -13,6 +13,7 @@ pub mod replicate;
 pub mod run;
 pub mod sensitivity;
 pub mod settings;
+pub mod shard_print;
 pub mod slurm;
 pub mod zenou;
 

@@ -119,7 +119,7 @@ fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::
     crate::io::check_writable(&dir)?;
     let opts = RunOptions::default();
     let manifest = input.run_shard(slice, &opts, &dir)?;
-    super::merge::print_shard(&manifest, &dir, args.json)
+    super::shard_print::print_shard(&manifest, &dir, args.json)
 }
 
 /// Under `mpirun`: ranks split the replications, rank 0 pools and writes.

@@ -80,7 +80,7 @@ fn run_shard(args: &RunArgs, shard: ShardArg) -> anyhow::Result<()> {
     let bar = Progress::new();
     let manifest = input.run_shard(slice, &|done, total| bar.update(done, total), &dir)?;
     bar.finish();
-    super::merge::print_shard(&manifest, &dir, args.json)
+    super::shard_print::print_shard(&manifest, &dir, args.json)
 }
 
 /// Under `mpirun`: ranks split the replications, rank 0 pools and writes.
