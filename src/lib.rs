@@ -7,6 +7,7 @@
 pub mod calibrate;
 pub mod cli;
 pub mod data;
+pub mod dotted;
 pub mod estimate;
 pub mod io;
 pub mod network;

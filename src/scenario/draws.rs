@@ -22,8 +22,9 @@ use toml::Value;
 use super::Model;
 use super::error::ScenarioError;
 use super::plan::{Arm, ArmKind, plan, set_path};
-use super::schema::{Scenario, get_path};
+use super::schema::Scenario;
 use super::uncertainty::{DRAW_RUN_STREAM, Uncertainty};
+use crate::dotted;
 use crate::estimate::ParamRow;
 use crate::seed::{self, Component};
 
@@ -58,7 +59,7 @@ pub fn check_params<M: Model>(
             source: Box::new(source),
         })?;
     for (i, key) in keys.iter().enumerate() {
-        let v = get_path(&base, key).and_then(number).ok_or_else(|| {
+        let v = dotted::get(&base, key).and_then(number).ok_or_else(|| {
             scn.invalid(
                 Some(line),
                 format!(
@@ -102,7 +103,8 @@ pub fn with_params(
 ) -> Result<Scenario, ScenarioError> {
     let mut s = without_sweep(scn);
     for (k, &v) in keys.iter().zip(theta) {
-        set_path(&mut s.baseline, k, Value::Float(v)).map_err(|m| scn.invalid(None, m))?;
+        set_path(&mut s.baseline, k, Value::Float(v))
+            .map_err(|e| scn.invalid(None, e.to_string()))?;
     }
     Ok(s)
 }

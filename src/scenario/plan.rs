@@ -7,7 +7,8 @@ use toml::{Table, Value};
 
 use super::Model;
 use super::error::ScenarioError;
-use super::schema::{Scenario, get_path, insert_path};
+use super::schema::Scenario;
+use crate::dotted::{self, Clash};
 
 /// What an arm is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,7 +59,7 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
             )
         })?;
         let key = spec.key.as_str();
-        if get_path(&base, key).is_some() {
+        if dotted::get(&base, key).is_some() {
             return Err(scn.invalid(
                 scn.baseline_line,
                 format!("`horizon` and [baseline] `{key}` both set the horizon"),
@@ -69,7 +70,8 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
         } else {
             Value::Float(h)
         };
-        insert_path(&mut base, key, v).map_err(|m| scn.invalid(None, m))?;
+        dotted::insert(&mut base, key, v, Clash::Refuse)
+            .map_err(|e| scn.invalid(None, e.to_string()))?;
     }
     let resolved_base = model
         .resolve(&base)
@@ -89,17 +91,19 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
             .resolve(&over)
             .map_err(study_err(Some(iv.line), ctx.clone()))?;
         for (path, factor) in &iv.scale {
-            let x = get_path(&resolved, path).and_then(number).ok_or_else(|| {
-                scn.invalid(
-                    Some(iv.line),
-                    format!(
-                        "{ctx}: scale: `{path}` is not a numeric setting of study {}",
-                        scn.study
-                    ),
-                )
-            })?;
+            let x = dotted::get(&resolved, path)
+                .and_then(number)
+                .ok_or_else(|| {
+                    scn.invalid(
+                        Some(iv.line),
+                        format!(
+                            "{ctx}: scale: `{path}` is not a numeric setting of study {}",
+                            scn.study
+                        ),
+                    )
+                })?;
             set_path(&mut over, path, Value::Float(x * factor))
-                .map_err(|m| scn.invalid(Some(iv.line), m))?;
+                .map_err(|e| scn.invalid(Some(iv.line), e.to_string()))?;
         }
         let resolved = model
             .resolve(&over)
@@ -117,7 +121,7 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
             let ctx = format!("sweep `{}` = {v}", sw.key);
             let mut over = base.clone();
             set_path(&mut over, &sw.key, Value::Float(v))
-                .map_err(|m| scn.invalid(Some(sw.line), m))?;
+                .map_err(|e| scn.invalid(Some(sw.line), e.to_string()))?;
             let resolved = model
                 .resolve(&over)
                 .map_err(study_err(Some(sw.line), ctx))?;
@@ -141,42 +145,15 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-fn merged(base: &Table, set: &Table) -> Result<Table, String> {
+fn merged(base: &Table, set: &Table) -> Result<Table, dotted::PathError> {
     let mut out = base.clone();
-    for (k, v) in set {
-        set_path(&mut out, k, v.clone())?;
-    }
+    dotted::merge(&mut out, set, "", Clash::Replace)?;
     Ok(out)
 }
 
-/// Set `path` to `v`, replacing a leaf and merging into a table.
-pub fn set_path(t: &mut Table, path: &str, v: Value) -> Result<(), String> {
-    match (get_path(t, path), &v) {
-        (Some(Value::Table(_)), Value::Table(sub)) => {
-            for (k, x) in sub {
-                set_path(t, &format!("{path}.{k}"), x.clone())?;
-            }
-            Ok(())
-        }
-        (Some(_), _) => {
-            remove_path(t, path);
-            insert_path(t, path, v)
-        }
-        (None, _) => insert_path(t, path, v),
-    }
-}
-
-fn remove_path(t: &mut Table, path: &str) {
-    match path.split_once('.') {
-        None => {
-            t.remove(path);
-        }
-        Some((head, rest)) => {
-            if let Some(Value::Table(sub)) = t.get_mut(head) {
-                remove_path(sub, rest);
-            }
-        }
-    }
+/// Set `path` to `v`: a later setting replaces an earlier one.
+pub fn set_path(t: &mut Table, path: &str, v: Value) -> Result<(), dotted::PathError> {
+    dotted::insert(t, path, v, Clash::Replace)
 }
 
 /// Leaves whose value differs between two resolved configs.

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use toml::{Spanned, Table, Value};
+use toml::{Spanned, Table};
 
 use super::error::{ScenarioError, line_of};
 use super::sensitivity_spec::{SensitivityFile, SensitivitySpec};
@@ -352,7 +352,7 @@ impl Checker<'_> {
     }
 
     fn expand(&self, t: &Table, line: usize) -> Result<Table, ScenarioError> {
-        expand_dotted(t).map_err(|m| self.err(line, m))
+        crate::dotted::expand(t).map_err(|e| self.err(line, e.to_string()))
     }
 }
 
@@ -364,62 +364,4 @@ fn dedup(v: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-/// Expand quoted dotted keys (`"policy.x" = 1`) into nested tables, so both
-/// TOML spellings of a setting path mean the same.
-pub fn expand_dotted(t: &Table) -> Result<Table, String> {
-    let mut out = Table::new();
-    for (k, v) in t {
-        let v = match v {
-            Value::Table(sub) => Value::Table(expand_dotted(sub)?),
-            other => other.clone(),
-        };
-        insert_path(&mut out, k, v)?;
-    }
-    Ok(out)
-}
-
-/// Insert `v` at dotted `path`, merging tables; a clash names the key.
-pub fn insert_path(t: &mut Table, path: &str, v: Value) -> Result<(), String> {
-    let mut parts = path.split('.').peekable();
-    let mut cur = t;
-    while let Some(part) = parts.next() {
-        if part.is_empty() {
-            return Err(format!("`{path}` is not a valid setting path"));
-        }
-        if parts.peek().is_none() {
-            return match (cur.get_mut(part), v) {
-                (Some(Value::Table(a)), Value::Table(b)) => {
-                    for (k, x) in b {
-                        insert_path(a, &k, x)?;
-                    }
-                    Ok(())
-                }
-                (Some(_), _) => Err(format!("`{path}` is given twice")),
-                (None, v) => {
-                    cur.insert(part.to_string(), v);
-                    Ok(())
-                }
-            };
-        }
-        let entry = cur
-            .entry(part.to_string())
-            .or_insert_with(|| Value::Table(Table::new()));
-        cur = match entry {
-            Value::Table(sub) => sub,
-            _ => return Err(format!("`{path}`: `{part}` is a single value, not a table")),
-        };
-    }
-    Ok(())
-}
-
-/// The value at dotted `path` of a table.
-pub fn get_path<'a>(t: &'a Table, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
-    let mut cur = t.get(parts.next()?)?;
-    for part in parts {
-        cur = cur.as_table()?.get(part)?;
-    }
-    Some(cur)
 }

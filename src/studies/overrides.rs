@@ -2,13 +2,15 @@
 //! recovery specs): the default config is serialised to a TOML value, the
 //! override table merged into it key by key, and the result deserialised
 //! again, so unknown keys and wrong types are rejected by the config's own
-//! `#[serde(deny_unknown_fields)]` with the key named.
+//! `#[serde(deny_unknown_fields)]` with the key named. Paths are merged by
+//! [`crate::dotted`], as everywhere else.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
 use super::StudyError;
+use crate::dotted::{self, Clash};
 
 /// `base` with `overrides` merged in (nested tables recursively).
 pub fn apply_overrides<C: Serialize + DeserializeOwned>(
@@ -17,37 +19,16 @@ pub fn apply_overrides<C: Serialize + DeserializeOwned>(
 ) -> Result<C, StudyError> {
     let mut value = Value::try_from(base)
         .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
-    merge(&mut value, overrides, "")?;
+    let Value::Table(table) = &mut value else {
+        return Err(StudyError::Override(
+            "the defaults are not a table of settings".into(),
+        ));
+    };
+    dotted::merge(table, overrides, "", Clash::Replace)
+        .map_err(|e| StudyError::Override(e.to_string()))?;
     value
         .try_into()
         .map_err(|e: toml::de::Error| StudyError::Override(e.message().to_string()))
-}
-
-fn merge(into: &mut Value, from: &Table, path: &str) -> Result<(), StudyError> {
-    let Value::Table(table) = into else {
-        return Err(StudyError::Override(format!(
-            "`{path}` is not a table of settings"
-        )));
-    };
-    for (key, v) in from {
-        let full = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
-        match (table.get_mut(key), v) {
-            (Some(existing @ Value::Table(_)), Value::Table(sub)) => merge(existing, sub, &full)?,
-            (Some(_), Value::Table(_)) => {
-                return Err(StudyError::Override(format!(
-                    "`{full}` is a single value, not a table"
-                )));
-            }
-            _ => {
-                table.insert(key.clone(), v.clone());
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Multiply the numeric setting at dotted `path` of a config by `factor`
@@ -59,12 +40,12 @@ pub fn scale_setting<C: Serialize + DeserializeOwned>(
 ) -> Result<C, StudyError> {
     let mut value = Value::try_from(base)
         .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
-    let mut cur = &mut value;
-    for part in path.split('.') {
-        cur = cur
-            .get_mut(part)
-            .ok_or_else(|| StudyError::Override(format!("unknown setting `{path}`")))?;
-    }
+    let Value::Table(table) = &mut value else {
+        return Err(StudyError::Override(
+            "the defaults are not a table of settings".into(),
+        ));
+    };
+    let cur = dotted::get_mut(table, path).map_err(|e| StudyError::Override(e.to_string()))?;
     *cur = match cur {
         Value::Float(x) => Value::Float(*x * factor),
         Value::Integer(i) => Value::Float(*i as f64 * factor),
