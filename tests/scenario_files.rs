@@ -4,7 +4,8 @@
 
 use std::path::PathBuf;
 
-use migsim::scenario::{self, Scenario, StudyModel, Summary, output};
+use migsim::report::run_files as output;
+use migsim::scenario::{self, Scenario, StudyModel, Summary};
 use migsim::studies::StudyName;
 
 fn small_n(study: StudyName) -> usize {
@@ -100,7 +101,7 @@ fn shipped_uncertainty_and_sensitivity_scenarios_run() {
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             assert!(!a.indices.is_empty());
             let dir = tempfile::tempdir().unwrap();
-            let written = migsim::sensitivity::output::write_all(dir.path(), &a).unwrap();
+            let written = migsim::report::sensitivity_files::write_all(dir.path(), &a).unwrap();
             assert_eq!(written.len(), 5);
         }
     }

@@ -3,7 +3,8 @@
 
 mod scenario_fake;
 
-use migsim::scenario::{self, ArmKind, Runs, Scenario, Summary, output};
+use migsim::report::run_files as output;
+use migsim::scenario::{self, ArmKind, Runs, Scenario, Summary};
 
 fn scn() -> Scenario {
     Scenario::parse(scenario_fake::SCENARIO, "fake.toml").unwrap()

@@ -9,7 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::reading::{diff_value, level_value, sentence};
-use crate::scenario::{self, Runs, Scenario, StudyModel, Summary, output};
+use crate::report::run_files as output;
+use crate::scenario::{self, Runs, Scenario, StudyModel, Summary};
 use crate::shard::{self, ShardArg, scenario::ScenarioInput};
 
 #[derive(Debug, Args)]

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::report::reading::sig;
+use crate::report::sensitivity_files as output;
 use crate::scenario::{Scenario, StudyModel};
+use crate::sensitivity::Method;
 use crate::sensitivity::scenario::{IndexValues, analyse};
-use crate::sensitivity::{Method, output};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {

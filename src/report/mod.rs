@@ -3,10 +3,13 @@
 //! [`Summary`](crate::scenario::Summary).
 
 pub mod charts;
+pub mod files;
 pub mod html;
 pub mod markdown;
 pub mod reading;
+pub mod run_files;
 pub mod sensitivity;
+pub mod sensitivity_files;
 
 use crate::scenario::Summary;
 

@@ -6,12 +6,11 @@
 //!
 //! Flow: [`Scenario::load`] (schema) -> [`plan`] (arms, validated by the
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
-//! [`output::write_all`] (CSV, JSON, Markdown and HTML reports).
+//! `report::run_files::write_all` (CSV, JSON, Markdown and HTML reports).
 
 pub mod draws;
 pub mod effects;
 pub mod error;
-pub mod output;
 pub mod plan;
 pub mod run;
 pub mod schema;

@@ -7,12 +7,12 @@
 //!   Jansen 1999 estimators) with bootstrap intervals;
 //! * [`morris`]: elementary effects, mu* and sigma;
 //! * [`scenario`]: both applied to a scenario's levels and effects;
-//! * [`output`]: sensitivity.json, indices.csv, design.csv and reports.
+//! * `report::sensitivity_files`: sensitivity.json, indices.csv, design.csv and
+//!   reports (the report layer, above this one).
 
 pub mod design;
 pub mod error;
 pub mod morris;
-pub mod output;
 pub mod scenario;
 pub mod sobol;
 

@@ -4,29 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use super::scenario::{Analysis, IndexValues};
+use super::files::{encode, num};
+use super::sensitivity;
 use crate::io::write_dir_atomic;
-use crate::report;
 use crate::scenario::ScenarioError;
+use crate::sensitivity::scenario::{Analysis, IndexValues};
 
 /// The default output folder: `outputs/<name>-sensitivity/`.
 pub fn default_dir(name: &str) -> PathBuf {
     Path::new("outputs").join(format!("{name}-sensitivity"))
-}
-
-fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {
-    ScenarioError::Encode {
-        what: what.to_string(),
-        message: e.to_string(),
-    }
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
 }
 
 /// Write every file into `dir`; returns the paths written.
@@ -36,8 +22,8 @@ pub fn write_all(dir: &Path, a: &Analysis) -> Result<Vec<PathBuf>, ScenarioError
         ("sensitivity.json", (json + "\n").into_bytes()),
         ("indices.csv", indices_csv(a)?),
         ("design.csv", design_csv(a)?),
-        ("report.md", report::sensitivity::markdown(a).into_bytes()),
-        ("report.html", report::sensitivity::html(a).into_bytes()),
+        ("report.md", sensitivity::markdown(a).into_bytes()),
+        ("report.html", sensitivity::html(a).into_bytes()),
     ];
     Ok(write_dir_atomic(dir, &files)?)
 }

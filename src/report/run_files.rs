@@ -3,12 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::ScenarioError;
-use super::plan::ArmKind;
-use super::run::Runs;
-use super::summary::Summary;
+use super::files::{encode, num};
+use super::{html, markdown};
 use crate::io::write_dir_atomic;
-use crate::report;
+use crate::scenario::{ArmKind, Runs, ScenarioError, Summary};
 
 /// The default output folder of a scenario: `outputs/<name>/`.
 pub fn default_dir(name: &str) -> PathBuf {
@@ -27,25 +25,10 @@ pub fn write_all(
         ("summary.json", (json + "\n").into_bytes()),
         ("replications.csv", replications_csv(runs)?),
         ("paths.csv", paths_csv(summary)?),
-        ("report.md", report::markdown::render(summary).into_bytes()),
-        ("report.html", report::html::render(summary).into_bytes()),
+        ("report.md", markdown::render(summary).into_bytes()),
+        ("report.html", html::render(summary).into_bytes()),
     ];
     Ok(write_dir_atomic(dir, &files)?)
-}
-
-fn encode(what: &str, e: impl std::fmt::Display) -> ScenarioError {
-    ScenarioError::Encode {
-        what: what.to_string(),
-        message: e.to_string(),
-    }
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
 }
 
 /// One row per (replication, arm, metric): the value, the baseline value of
@@ -115,7 +98,7 @@ pub fn paths_csv(summary: &Summary) -> Result<Vec<u8>, ScenarioError> {
             for (t, time) in p.times.iter().enumerate() {
                 let l = band.level[t];
                 let e = band.effect.as_ref().map(|e| e[t]);
-                let pick = |f: fn(&super::Interval) -> f64| {
+                let pick = |f: fn(&crate::scenario::Interval) -> f64| {
                     e.as_ref().map_or(String::new(), |e| num(f(e)))
                 };
                 w.write_record([
