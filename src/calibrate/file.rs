@@ -65,6 +65,36 @@ pub struct CalibrationTable {
     pub converged: bool,
 }
 
+/// What is wrong inside a `[calibration]` table: the key and the values.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TableError {
+    #[error("[calibration] `params` is empty")]
+    Empty,
+    #[error("[calibration] `{name}` has {found} values, expected {expected} (one per param)")]
+    Length {
+        name: &'static str,
+        found: usize,
+        expected: usize,
+    },
+    #[error("[calibration] `covariance` must be {0} rows of {0} values")]
+    CovShape(usize),
+    #[error("[calibration] `{key}`: estimate and bounds must be finite with lower <= upper")]
+    Bounds { key: String },
+    #[error("[calibration] `{key}`: estimate {estimate} outside its bounds [{lower}, {upper}]")]
+    Outside {
+        key: String,
+        estimate: f64,
+        lower: f64,
+        upper: f64,
+    },
+    #[error("[calibration] `{key}`: se must be finite and >= 0")]
+    Se { key: String },
+    #[error("[calibration] `covariance` is not symmetric and finite at ({row}, {col})")]
+    Asymmetric { row: usize, col: usize },
+    #[error("[calibration] `covariance` has a negative variance for `{key}`")]
+    NegativeVariance { key: String },
+}
+
 #[derive(Deserialize)]
 struct Outer {
     calibration: Option<CalibrationTable>,
@@ -91,16 +121,16 @@ impl CalibrationTable {
         let table = outer.calibration.ok_or_else(|| {
             invalid("no [calibration] table: write one with `migsim calibrate --out DIR`".into())
         })?;
-        table.check().map_err(invalid)?;
+        table.check().map_err(|e| invalid(e.to_string()))?;
         Ok(table)
     }
 
     /// Shapes agree, values are finite, bounds are ordered and hold the
     /// estimate, and the covariance is symmetric with a non-negative diagonal.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), TableError> {
         let k = self.params.len();
         if k == 0 {
-            return Err("[calibration] `params` is empty".into());
+            return Err(TableError::Empty);
         }
         for (name, v) in [
             ("estimate", &self.estimate),
@@ -109,46 +139,43 @@ impl CalibrationTable {
             ("upper", &self.upper),
         ] {
             if v.len() != k {
-                return Err(format!(
-                    "[calibration] `{name}` has {} values, expected {k} (one per param)",
-                    v.len()
-                ));
+                return Err(TableError::Length {
+                    name,
+                    found: v.len(),
+                    expected: k,
+                });
             }
         }
         if self.covariance.len() != k || self.covariance.iter().any(|r| r.len() != k) {
-            return Err(format!(
-                "[calibration] `covariance` must be {k} rows of {k} values"
-            ));
+            return Err(TableError::CovShape(k));
         }
         for (i, key) in self.params.iter().enumerate() {
             let (est, lo, hi) = (self.estimate[i], self.lower[i], self.upper[i]);
             if !(est.is_finite() && lo.is_finite() && hi.is_finite()) || lo > hi {
-                return Err(format!(
-                    "[calibration] `{key}`: estimate and bounds must be finite with lower <= upper"
-                ));
+                return Err(TableError::Bounds { key: key.clone() });
             }
             if !(lo..=hi).contains(&est) {
-                return Err(format!(
-                    "[calibration] `{key}`: estimate {est} outside its bounds [{lo}, {hi}]"
-                ));
+                return Err(TableError::Outside {
+                    key: key.clone(),
+                    estimate: est,
+                    lower: lo,
+                    upper: hi,
+                });
             }
             if !(self.se[i].is_finite() && self.se[i] >= 0.0) {
-                return Err(format!("[calibration] `{key}`: se must be finite and >= 0"));
+                return Err(TableError::Se { key: key.clone() });
             }
             for j in 0..k {
                 let (a, b) = (self.covariance[i][j], self.covariance[j][i]);
                 if !a.is_finite() || (a - b).abs() > 1e-9 * (1.0 + a.abs().max(b.abs())) {
-                    return Err(format!(
-                        "[calibration] `covariance` is not symmetric and finite at ({}, {})",
-                        i + 1,
-                        j + 1
-                    ));
+                    return Err(TableError::Asymmetric {
+                        row: i + 1,
+                        col: j + 1,
+                    });
                 }
             }
             if self.covariance[i][i] < 0.0 {
-                return Err(format!(
-                    "[calibration] `covariance` has a negative variance for `{key}`"
-                ));
+                return Err(TableError::NegativeVariance { key: key.clone() });
             }
         }
         Ok(())

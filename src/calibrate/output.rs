@@ -159,7 +159,7 @@ impl Calibration {
             message,
         };
         let table = self.table();
-        table.check().map_err(invalid)?;
+        table.check().map_err(|e| invalid(e.to_string()))?;
         let mut doc = Table::new();
         doc.insert(
             "name".into(),

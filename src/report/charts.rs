@@ -88,8 +88,14 @@ pub fn tick_labels(lo: f64, hi: f64, n: usize, style: AxisStyle) -> Vec<String> 
         .collect()
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("chart could not be drawn: {e}")
+/// A chart that plotters could not draw; the report shows the message in
+/// the chart's place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("chart could not be drawn: {0}")]
+pub struct ChartError(pub String);
+
+fn err(e: impl std::fmt::Display) -> ChartError {
+    ChartError(e.to_string())
 }
 
 /// Padded range covering `vals` (and 0 when `with_zero`).
@@ -115,7 +121,11 @@ fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
 }
 
 /// Horizontal bars: one per intervention, the estimate with its 95% interval.
-pub fn effect_bars(title: &str, effects: &[&Effect], style: AxisStyle) -> Result<String, String> {
+pub fn effect_bars(
+    title: &str,
+    effects: &[&Effect],
+    style: AxisStyle,
+) -> Result<String, ChartError> {
     let k = effects.len();
     let height = 110 + 48 * k as u32;
     let label_w = effects
@@ -222,7 +232,7 @@ pub struct BarRow {
 }
 
 /// Horizontal bars, top to bottom in the order given (sensitivity indices).
-pub fn bars(title: &str, x_desc: &str, rows: &[BarRow]) -> Result<String, String> {
+pub fn bars(title: &str, x_desc: &str, rows: &[BarRow]) -> Result<String, ChartError> {
     let k = rows.len();
     let height = 80 + 30 * k as u32;
     let label_w = rows.iter().map(|r| r.label.len()).max().unwrap_or(4) as u32 * 7 + 16;
@@ -301,7 +311,7 @@ pub fn band_chart(
     bands: &[Band],
     y_style: AxisStyle,
     zero_line: bool,
-) -> Result<String, String> {
+) -> Result<String, ChartError> {
     let xs = bands.iter().flat_map(|b| b.points.iter().map(|p| p.0));
     let (x0, x1) = match range(xs, false) {
         (a, b) if b > a => (a, b),
@@ -369,7 +379,7 @@ type Chart<'a, 'b> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
-fn draw_band(chart: &mut Chart, b: &Band) -> Result<(), String> {
+fn draw_band(chart: &mut Chart, b: &Band) -> Result<(), ChartError> {
     let finite: Vec<&(f64, Interval)> = b
         .points
         .iter()

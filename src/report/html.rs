@@ -145,13 +145,13 @@ fn style(metric: &str, level: bool) -> AxisStyle {
     }
 }
 
-fn chart_card(o: &mut String, svg: Result<String, String>) {
+fn chart_card(o: &mut String, svg: Result<String, charts::ChartError>) {
     match svg {
         Ok(svg) => {
             let _ = write!(o, "<div class=\"card\">{}</div>", strip_prolog(&svg));
         }
         Err(e) => {
-            let _ = write!(o, "<div class=\"card note\">{}</div>", esc(&e));
+            let _ = write!(o, "<div class=\"card note\">{}</div>", esc(&e.to_string()));
         }
     }
 }

@@ -94,7 +94,7 @@ pub fn markdown(a: &Analysis) -> String {
 }
 
 /// Bars of one output's indices: S1 and ST per parameter, or mu*.
-fn chart(a: &Analysis, rows: &[&IndexRow]) -> Result<String, String> {
+fn chart(a: &Analysis, rows: &[&IndexRow]) -> Result<String, charts::ChartError> {
     let mut bars = Vec::new();
     for r in rows {
         match r.values {
@@ -171,7 +171,7 @@ pub fn html(a: &Analysis) -> String {
                 let _ = write!(o, "<div class=\"card\">{}</div>", &svg[start..]);
             }
             Err(e) => {
-                let _ = write!(o, "<div class=\"card note\">{}</div>", esc(&e));
+                let _ = write!(o, "<div class=\"card note\">{}</div>", esc(&e.to_string()));
             }
         }
     }

@@ -144,7 +144,7 @@ pub fn draw_rows<M: Model>(
     for d in range.clone() {
         let theta = unc
             .draw(scn.seed, d)
-            .map_err(|m| scn.invalid(Some(unc.line), m))?;
+            .map_err(|e| scn.invalid(Some(unc.line), e.to_string()))?;
         let arms = arms_at(scn, model, &unc.keys, &theta)?;
         plans.push((d, theta, arms));
     }

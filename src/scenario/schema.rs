@@ -230,7 +230,10 @@ impl Checker<'_> {
         let uncertainty = match raw.uncertainty {
             Some(u) => {
                 let line = self.line(&u);
-                Some(Uncertainty::check(u.into_inner(), dir, line).map_err(|m| self.err(line, m))?)
+                Some(
+                    Uncertainty::check(u.into_inner(), dir, line)
+                        .map_err(|e| self.err(line, e.to_string()))?,
+                )
             }
             None => None,
         };
@@ -239,7 +242,7 @@ impl Checker<'_> {
                 let line = self.line(&u);
                 Some(
                     SensitivitySpec::check(u.into_inner(), dir, line)
-                        .map_err(|m| self.err(line, m))?,
+                        .map_err(|e| self.err(line, e.to_string()))?,
                 )
             }
             None => None,

@@ -37,14 +37,12 @@ impl std::fmt::Display for Method {
 }
 
 impl std::str::FromStr for Method {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Method, String> {
+    type Err = SensitivitySpecError;
+    fn from_str(s: &str) -> Result<Method, SensitivitySpecError> {
         match s {
             "sobol" => Ok(Method::Sobol),
             "morris" => Ok(Method::Morris),
-            other => Err(format!(
-                "unknown method `{other}`: expected sobol or morris"
-            )),
+            other => Err(SensitivitySpecError::Method(other.to_string())),
         }
     }
 }
@@ -89,47 +87,88 @@ pub struct SensitivitySpec {
 /// Largest `n` accepted (Sobol: the sequence length of `sobol_burley`).
 pub const MAX_N: usize = 1 << 16;
 
+/// Errors of a `[sensitivity]` table; each names the key and the value
+/// found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SensitivitySpecError {
+    #[error("unknown method `{0}`: expected sobol or morris")]
+    Method(String),
+    #[error("[sensitivity] `{key}` = {value}: expected between {low} and {high}")]
+    Range {
+        key: &'static str,
+        value: usize,
+        low: usize,
+        high: usize,
+    },
+    #[error("[sensitivity]: give `from` or `params`, not both")]
+    Both,
+    #[error("[sensitivity]: give `params` or `from = \"calibrated.toml\"`")]
+    Neither,
+    #[error("[sensitivity] `from`: {0}")]
+    From(String),
+    #[error("[sensitivity] `params` is empty")]
+    Empty,
+    #[error("[sensitivity] `{0}` is not a dotted setting path")]
+    Path(String),
+    #[error("[sensitivity] `{key}`: bounds [{lower}, {upper}] must be finite with lower < upper")]
+    Bounds { key: String, lower: f64, upper: f64 },
+    #[error("[sensitivity]: Sobol takes at most 128 parameters, got {0}")]
+    TooMany(usize),
+}
+
 impl SensitivitySpec {
     /// Check `[sensitivity]`; `dir` resolves `from`.
-    pub fn check(f: SensitivityFile, dir: &Path, line: usize) -> Result<SensitivitySpec, String> {
+    pub fn check(
+        f: SensitivityFile,
+        dir: &Path,
+        line: usize,
+    ) -> Result<SensitivitySpec, SensitivitySpecError> {
         let method = f.method.unwrap_or(Method::Sobol);
         let n = f.n.unwrap_or(match method {
             Method::Sobol => 512,
             Method::Morris => 20,
         });
         if !(2..=MAX_N).contains(&n) {
-            return Err(format!(
-                "[sensitivity] `n` = {n}: expected between 2 and {MAX_N}"
-            ));
+            return Err(SensitivitySpecError::Range {
+                key: "n",
+                value: n,
+                low: 2,
+                high: MAX_N,
+            });
         }
         let replications = f.replications.unwrap_or(1);
         if !(1..=10_000).contains(&replications) {
-            return Err(format!(
-                "[sensitivity] `replications` = {replications}: expected between 1 and 10000"
-            ));
+            return Err(SensitivitySpecError::Range {
+                key: "replications",
+                value: replications,
+                low: 1,
+                high: 10_000,
+            });
         }
         let bootstrap = f.bootstrap.unwrap_or(500);
         if !(10..=100_000).contains(&bootstrap) {
-            return Err(format!(
-                "[sensitivity] `bootstrap` = {bootstrap}: expected between 10 and 100000"
-            ));
+            return Err(SensitivitySpecError::Range {
+                key: "bootstrap",
+                value: bootstrap,
+                low: 10,
+                high: 100_000,
+            });
         }
         let levels = f.levels.unwrap_or(4);
         if !(2..=1000).contains(&levels) {
-            return Err(format!(
-                "[sensitivity] `levels` = {levels}: expected between 2 and 1000"
-            ));
+            return Err(SensitivitySpecError::Range {
+                key: "levels",
+                value: levels,
+                low: 2,
+                high: 1000,
+            });
         }
         let (keys, lower, upper, source) = match (f.from, f.params) {
-            (Some(_), Some(_)) => {
-                return Err("[sensitivity]: give `from` or `params`, not both".into());
-            }
-            (None, None) => {
-                return Err("[sensitivity]: give `params` or `from = \"calibrated.toml\"`".into());
-            }
+            (Some(_), Some(_)) => return Err(SensitivitySpecError::Both),
+            (None, None) => return Err(SensitivitySpecError::Neither),
             (Some(from), None) => {
                 let t = CalibrationTable::load(&dir.join(&from))
-                    .map_err(|e| format!("[sensitivity] `from`: {e}"))?;
+                    .map_err(|e| SensitivitySpecError::From(e.to_string()))?;
                 let lo = (0..t.params.len())
                     .map(|i| (t.estimate[i] - 2.0 * t.se[i]).max(t.lower[i]))
                     .collect();
@@ -149,26 +188,23 @@ impl SensitivitySpec {
             }
         };
         if keys.is_empty() {
-            return Err("[sensitivity] `params` is empty".into());
+            return Err(SensitivitySpecError::Empty);
         }
         for (i, key) in keys.iter().enumerate() {
             if key.is_empty() || key.split('.').any(str::is_empty) {
-                return Err(format!(
-                    "[sensitivity] `{key}` is not a dotted setting path"
-                ));
+                return Err(SensitivitySpecError::Path(key.clone()));
             }
             let (lo, hi) = (lower[i], upper[i]);
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(format!(
-                    "[sensitivity] `{key}`: bounds [{lo}, {hi}] must be finite with lower < upper"
-                ));
+                return Err(SensitivitySpecError::Bounds {
+                    key: key.clone(),
+                    lower: lo,
+                    upper: hi,
+                });
             }
         }
         if method == Method::Sobol && 2 * keys.len() > 256 {
-            return Err(format!(
-                "[sensitivity]: Sobol takes at most 128 parameters, got {}",
-                keys.len()
-            ));
+            return Err(SensitivitySpecError::TooMany(keys.len()));
         }
         Ok(SensitivitySpec {
             method,

@@ -75,26 +75,23 @@ pub struct Uncertainty {
 impl Uncertainty {
     /// Check `[uncertainty]`; `dir` is the scenario file's folder, against
     /// which `from` is resolved. Errors name the offending key.
-    pub fn check(f: UncertaintyFile, dir: &Path, line: usize) -> Result<Uncertainty, String> {
+    pub fn check(
+        f: UncertaintyFile,
+        dir: &Path,
+        line: usize,
+    ) -> Result<Uncertainty, UncertaintyError> {
         if f.draws < 2 || f.draws > MAX_DRAWS {
-            return Err(format!(
-                "[uncertainty] `draws` = {}: expected between 2 and {MAX_DRAWS}",
-                f.draws
-            ));
+            return Err(UncertaintyError::Draws(f.draws));
         }
         if f.replications == Some(0) {
-            return Err("[uncertainty] `replications` must be at least 1".into());
+            return Err(UncertaintyError::Replications);
         }
         let (keys, mean, lower, upper, cov, source) = match (f.from, f.params) {
-            (Some(_), Some(_)) => {
-                return Err("[uncertainty]: give `from` or `params`, not both".into());
-            }
-            (None, None) => {
-                return Err("[uncertainty]: give `from = \"calibrated.toml\"` or `params`".into());
-            }
+            (Some(_), Some(_)) => return Err(UncertaintyError::Both),
+            (None, None) => return Err(UncertaintyError::Neither),
             (Some(from), None) => {
                 let t = CalibrationTable::load(&dir.join(&from))
-                    .map_err(|e| format!("[uncertainty] `from`: {e}"))?;
+                    .map_err(|e| UncertaintyError::From(e.to_string()))?;
                 (t.params, t.estimate, t.lower, t.upper, t.covariance, from)
             }
             (None, Some(params)) => from_priors(params)?,
@@ -102,14 +99,15 @@ impl Uncertainty {
         for (i, key) in keys.iter().enumerate() {
             let (m, lo, hi) = (mean[i], lower[i], upper[i]);
             if !(m.is_finite() && lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(format!(
-                    "[uncertainty] `{key}`: mean and bounds must be finite with lower < upper"
-                ));
+                return Err(UncertaintyError::Bounds { key: key.clone() });
             }
             if !(lo..=hi).contains(&m) {
-                return Err(format!(
-                    "[uncertainty] `{key}`: mean {m} outside its bounds [{lo}, {hi}]"
-                ));
+                return Err(UncertaintyError::MeanOutside {
+                    key: key.clone(),
+                    mean: m,
+                    lower: lo,
+                    upper: hi,
+                });
             }
         }
         let factor = sqrt_factor(&keys, &cov)?;
@@ -127,7 +125,7 @@ impl Uncertainty {
     }
 
     /// Parameter vector of draw `d` (truncated multivariate normal).
-    pub fn draw(&self, master: u64, d: usize) -> Result<Vec<f64>, String> {
+    pub fn draw(&self, master: u64, d: usize) -> Result<Vec<f64>, UncertaintyError> {
         let mut rng = seed::stream(master, d as u64, Component::Custom(UNCERTAINTY_STREAM));
         let k = self.keys.len();
         for _ in 0..MAX_TRIES {
@@ -139,11 +137,53 @@ impl Uncertainty {
                 return Ok(x);
             }
         }
-        Err(format!(
-            "[uncertainty]: fewer than 1 in {MAX_TRIES} draws fall within the bounds of {}; widen them or narrow the distribution",
-            self.keys.join(", ")
-        ))
+        Err(UncertaintyError::Truncation {
+            keys: self.keys.join(", "),
+        })
     }
+}
+
+/// Errors of an `[uncertainty]` table; each names the key at fault and the
+/// value found.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum UncertaintyError {
+    #[error("[uncertainty] `draws` = {0}: expected between 2 and {MAX_DRAWS}")]
+    Draws(usize),
+    #[error("[uncertainty] `replications` must be at least 1")]
+    Replications,
+    #[error("[uncertainty]: give `from` or `params`, not both")]
+    Both,
+    #[error("[uncertainty]: give `from = \"calibrated.toml\"` or `params`")]
+    Neither,
+    #[error("[uncertainty] `from`: {0}")]
+    From(String),
+    #[error("[uncertainty] `{key}`: mean and bounds must be finite with lower < upper")]
+    Bounds { key: String },
+    #[error("[uncertainty] `{key}`: mean {mean} outside its bounds [{lower}, {upper}]")]
+    MeanOutside {
+        key: String,
+        mean: f64,
+        lower: f64,
+        upper: f64,
+    },
+    #[error(
+        "[uncertainty]: fewer than 1 in {MAX_TRIES} draws fall within the bounds of {keys}; widen them or narrow the distribution"
+    )]
+    Truncation { keys: String },
+    #[error("[uncertainty] `params` is empty")]
+    Empty,
+    #[error("[uncertainty] `{0}` is not a dotted setting path")]
+    Path(String),
+    #[error("[uncertainty] `{key}`: sd must be finite and >= 0, got {sd}")]
+    Sd { key: String, sd: f64 },
+    #[error("[uncertainty] covariance must be {0} rows of {0}")]
+    CovShape(usize),
+    #[error("[uncertainty] covariance has no eigendecomposition")]
+    NoEigen,
+    #[error(
+        "[uncertainty] covariance is not positive semi-definite (eigenvalue {eigenvalue:.3e}, mostly along `{key}`)"
+    )]
+    NotPsd { eigenvalue: f64, key: String },
 }
 
 type Spec = (
@@ -155,24 +195,19 @@ type Spec = (
     String,
 );
 
-fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, String> {
+fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, UncertaintyError> {
     if params.is_empty() {
-        return Err("[uncertainty] `params` is empty".into());
+        return Err(UncertaintyError::Empty);
     }
     let k = params.len();
     let mut cov = vec![vec![0.0; k]; k];
     let (mut keys, mut mean, mut lower, mut upper) = (vec![], vec![], vec![], vec![]);
     for (i, (key, p)) in params.into_iter().enumerate() {
         if key.is_empty() || key.split('.').any(str::is_empty) {
-            return Err(format!(
-                "[uncertainty] `{key}` is not a dotted setting path"
-            ));
+            return Err(UncertaintyError::Path(key));
         }
         if !(p.sd.is_finite() && p.sd >= 0.0) {
-            return Err(format!(
-                "[uncertainty] `{key}`: sd must be finite and >= 0, got {}",
-                p.sd
-            ));
+            return Err(UncertaintyError::Sd { key, sd: p.sd });
         }
         cov[i][i] = p.sd * p.sd;
         keys.push(key);
@@ -186,25 +221,25 @@ fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, String> {
 /// `L` with `L Lᵀ = Σ` from the eigendecomposition `Σ = U diag(s) Uᵀ`:
 /// `L = U diag(sqrt(s))`; eigenvalues below `-1e-8 max|s|` mean Σ is not
 /// positive semi-definite.
-fn sqrt_factor(keys: &[String], cov: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, String> {
+fn sqrt_factor(keys: &[String], cov: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, UncertaintyError> {
     let k = keys.len();
     if cov.len() != k || cov.iter().any(|r| r.len() != k) {
-        return Err(format!("[uncertainty] covariance must be {k} rows of {k}"));
+        return Err(UncertaintyError::CovShape(k));
     }
     let m = Mat::from_fn(k, k, |i, j| cov[i][j]);
     let evd = m
         .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| "[uncertainty] covariance has no eigendecomposition".to_string())?;
+        .map_err(|_| UncertaintyError::NoEigen)?;
     let (u, s) = (evd.U(), evd.S().column_vector());
     let scale = (0..k).map(|j| s[j].abs()).fold(0.0, f64::max).max(1e-300);
     if let Some(j) = (0..k).find(|&j| s[j] < -1e-8 * scale) {
         let (i, _) = (0..k)
             .map(|i| (i, u[(i, j)].abs()))
             .fold((0, 0.0), |a, b| if b.1 > a.1 { b } else { a });
-        return Err(format!(
-            "[uncertainty] covariance is not positive semi-definite (eigenvalue {:.3e}, mostly along `{}`)",
-            s[j], keys[i]
-        ));
+        return Err(UncertaintyError::NotPsd {
+            eigenvalue: s[j],
+            key: keys[i].clone(),
+        });
     }
     Ok((0..k)
         .map(|i| (0..k).map(|j| u[(i, j)] * s[j].max(0.0).sqrt()).collect())
