@@ -12,6 +12,7 @@ pub mod estimate;
 pub mod io;
 pub mod network;
 pub mod recovery;
+pub mod replicate;
 pub mod report;
 pub mod resources;
 pub mod scenario;

@@ -139,7 +139,7 @@ fn batch_evaluation_is_identical_for_any_thread_count() {
                 .iter()
                 .flat_map(|p| o.seeds.iter().map(move |&s| (p, s)))
                 .map(|(p, s)| {
-                    o.rows(p, s, &migsim::studies::Tables::Only(&o.tables))
+                    o.rows(p, s, &migsim::replicate::Tables::Only(&o.tables))
                         .unwrap()
                 })
                 .map(|r| {

@@ -14,8 +14,14 @@ use migsim::studies::{StudyName, simulate};
 fn accepts(study: StudyName, key: &str, v: toml::Value) -> bool {
     let mut t = toml::Table::new();
     set_dotted(&mut t, key, v);
-    migsim::studies::replicate_tables(study, &t, Some(400), 1, &migsim::studies::Tables::Only(&[]))
-        .is_ok()
+    migsim::replicate::replicate_tables(
+        study,
+        &t,
+        Some(400),
+        1,
+        &migsim::replicate::Tables::Only(&[]),
+    )
+    .is_ok()
 }
 
 #[test]

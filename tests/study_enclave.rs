@@ -195,12 +195,8 @@ fn replication_reports_every_table() {
         n: 3000,
         ..Config::default()
     };
-    let rep = <migsim::studies::enclave::Enclave as migsim::studies::Study>::replicate(
-        &cfg,
-        2,
-        &migsim::studies::Tables::All,
-    )
-    .unwrap();
+    let rep =
+        migsim::replicate::enclave::replicate(&cfg, 2, &migsim::replicate::Tables::All).unwrap();
     for table in [
         "Table 2", "Table 3", "Table 4", "Table 5", "Table 8", "Table 9",
     ] {

@@ -376,7 +376,8 @@ fn bad_configs_are_named() {
 
 #[test]
 fn replicate_reports_every_published_model() {
-    let rep = studies::replicate(StudyName::Talent, &toml::Table::new(), None, 3).unwrap();
+    let rep =
+        migsim::replicate::replicate(StudyName::Talent, &toml::Table::new(), None, 3).unwrap();
     // The seven published models of Tables 2 and 3 (Table 1's shares are separate rows).
     let specs: std::collections::BTreeSet<&str> = rep
         .rows

@@ -14,9 +14,10 @@ use rayon::prelude::*;
 use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
+use crate::replicate::{ReplicationRow, Tables, replicate_tables};
 use crate::seed::{Component, derive};
+use crate::studies::StudyName;
 use crate::studies::settings::set_dotted;
-use crate::studies::{ReplicationRow, StudyName, Tables, replicate_tables};
 
 /// Q of a point whose targets could not all be computed: far above any fit.
 pub const PENALTY: f64 = 1e12;

@@ -13,9 +13,10 @@ use super::optimise::{Search, StartResult, best, search, start_points};
 use super::spec::{
     FreeParam, TargetKey, default_free_params, default_targets, parse_free_list, parse_targets_file,
 };
+use crate::replicate::{ReplicationRow, Tables};
 use crate::seed::{Component, derive};
+use crate::studies::StudyName;
 use crate::studies::settings::lookup;
-use crate::studies::{ReplicationRow, StudyName, Tables};
 
 /// What to calibrate and how.
 #[derive(Debug, Clone)]

@@ -19,8 +19,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::CalibrateError;
+use crate::replicate::targets;
+use crate::studies::StudyName;
 use crate::studies::settings::lookup;
-use crate::studies::{StudyName, targets};
 
 /// A target row, picked by table, spec prefix and term.
 #[derive(Debug, Clone, PartialEq)]

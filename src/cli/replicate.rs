@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::studies::{self, StudyName};
+use crate::studies::StudyName;
 
 #[derive(Debug, Args)]
 pub struct ReplicateArgs {
@@ -19,7 +19,7 @@ pub struct ReplicateArgs {
 
 pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
-    let rep = studies::replicate(study, &toml::Table::new(), args.n, args.seed)?;
+    let rep = crate::replicate::replicate(study, &toml::Table::new(), args.n, args.seed)?;
     if args.json {
         println!("{}", serde_json::to_string(&rep)?);
     } else {

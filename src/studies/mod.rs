@@ -5,8 +5,8 @@
 //! mechanism run over time, a survey measurement layer, and
 //! `simulate(&Config, seed) -> Simulated`: the measured cohort plus the
 //! [`Truth`] only the simulator knows (structural parameters, potential
-//! outcomes under common random numbers, true effects). `replicate` runs the
-//! paper's table specifications on a synthetic cohort.
+//! outcomes under common random numbers, true effects). The papers' table
+//! specifications (analysis, not model) live in `crate::replicate`.
 //!
 //! Shared here: the study registry, the override mechanism that scenario and
 //! recovery files use to change a config, and the result types.
@@ -14,14 +14,11 @@
 pub mod assets;
 pub mod enclave;
 pub mod overrides;
-pub mod replicate;
 pub mod settings;
 pub mod talent;
-pub mod targets;
 pub mod types;
 
 pub use overrides::apply_overrides;
-pub use replicate::{Replication, ReplicationRow, Role, Tables};
 pub use types::{Simulated, StudyError, StudyName, TimePath, Truth};
 
 /// A study: its config and how to simulate it.
@@ -34,10 +31,6 @@ pub trait Study {
     /// Check parameters before anything runs (ranges, shares in [0, 1], ...).
     fn validate(cfg: &Self::Config) -> Result<(), StudyError>;
     fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
-    /// The paper's published specifications on a cohort of `cfg`: the
-    /// tables `tables` asks for (Table 1 shares first); roles unassigned.
-    fn replicate(cfg: &Self::Config, seed: u64, tables: &Tables)
-    -> Result<Replication, StudyError>;
 }
 
 /// Build `S::Config` from its defaults, `overrides` (a TOML table of config
@@ -89,42 +82,4 @@ pub fn simulate(
         #[allow(unreachable_patterns)]
         other => Err(StudyError::NotAvailable(other)),
     }
-}
-
-/// Run a study's published specifications by name, each row marked target
-/// or held out ([`targets::assign_roles`]).
-pub fn replicate(
-    study: StudyName,
-    overrides: &toml::Table,
-    n: Option<usize>,
-    seed: u64,
-) -> Result<Replication, StudyError> {
-    replicate_tables(study, overrides, n, seed, &Tables::All)
-}
-
-/// [`replicate`] restricted to the tables in `tables`.
-pub fn replicate_tables(
-    study: StudyName,
-    overrides: &toml::Table,
-    n: Option<usize>,
-    seed: u64,
-    tables: &Tables,
-) -> Result<Replication, StudyError> {
-    let mut rep = match study {
-        StudyName::Assets => {
-            assets::Assets::replicate(&config_of::<assets::Assets>(overrides, n)?, seed, tables)?
-        }
-        StudyName::Enclave => enclave::Enclave::replicate(
-            &config_of::<enclave::Enclave>(overrides, n)?,
-            seed,
-            tables,
-        )?,
-        StudyName::Talent => {
-            talent::Talent::replicate(&config_of::<talent::Talent>(overrides, n)?, seed, tables)?
-        }
-        #[allow(unreachable_patterns)]
-        other => return Err(StudyError::NotAvailable(other)),
-    };
-    targets::assign_roles(study, &mut rep.rows);
-    Ok(rep)
 }

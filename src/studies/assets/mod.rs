@@ -15,7 +15,6 @@ pub mod config;
 pub mod mechanism;
 pub mod network;
 pub mod population;
-pub mod replicate;
 pub mod survey;
 pub mod truth;
 pub mod world;
@@ -24,7 +23,7 @@ use std::collections::BTreeMap;
 
 pub use config::{Config, Policy};
 
-use super::{Replication, Simulated, Study, StudyError, StudyName, TimePath};
+use super::{Simulated, Study, StudyError, StudyName, TimePath};
 
 /// The assets study.
 pub struct Assets;
@@ -83,22 +82,6 @@ impl Study for Assets {
             truth,
             metrics,
             paths,
-        })
-    }
-
-    fn replicate(
-        cfg: &Config,
-        seed: u64,
-        tables: &super::Tables,
-    ) -> Result<Replication, StudyError> {
-        let sim = Self::simulate(cfg, seed)?;
-        let mut rows = super::targets::table1_rows(StudyName::Assets, &sim.cohort);
-        rows.extend(replicate::rows(&sim.cohort, seed, tables)?);
-        Ok(Replication {
-            study: StudyName::Assets,
-            n: cfg.n,
-            seed,
-            rows,
         })
     }
 }

@@ -8,7 +8,7 @@
 //! weak ties) -> [`mechanism`] (the exact Zenou engine over the years in the
 //! city) -> [`outcome`] (mobility index with Table 2 col. 5 covariate
 //! effects) -> [`survey`] (the measured cohort) and [`truth`] (potential
-//! outcomes and effects); [`replicate`] runs the paper's tables.
+//! outcomes and effects); `crate::replicate::enclave` runs the paper's tables.
 
 pub mod choice;
 pub mod config;
@@ -16,7 +16,6 @@ pub mod mechanism;
 pub mod network;
 pub mod outcome;
 pub mod population;
-pub mod replicate;
 pub mod survey;
 pub mod truth;
 pub mod world;
@@ -25,7 +24,7 @@ use std::collections::BTreeMap;
 
 pub use config::{Config, Policy};
 
-use super::{Replication, Simulated, Study, StudyError, StudyName, TimePath, Truth};
+use super::{Simulated, Study, StudyError, StudyName, TimePath, Truth};
 use world::Inputs;
 
 /// The enclave study.
@@ -49,14 +48,6 @@ impl Study for Enclave {
 
     fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         simulate(cfg, seed)
-    }
-
-    fn replicate(
-        cfg: &Config,
-        seed: u64,
-        tables: &super::Tables,
-    ) -> Result<Replication, StudyError> {
-        replicate::replicate(cfg, seed, tables)
     }
 }
 

@@ -16,8 +16,6 @@ pub mod config;
 pub mod mechanism;
 pub mod network;
 pub mod population;
-pub mod published;
-pub mod replicate;
 pub mod survey;
 pub mod truth;
 pub mod validate;
@@ -27,7 +25,7 @@ use std::collections::BTreeMap;
 pub use config::Config;
 use mechanism::{Agents, Support, UnitRule};
 
-use super::{Replication, Simulated, Study, StudyError, StudyName};
+use super::{Simulated, Study, StudyError, StudyName};
 
 /// The talent study.
 pub struct Talent;
@@ -82,22 +80,6 @@ impl Study for Talent {
             truth,
             metrics: metrics(&agents),
             paths: Vec::new(),
-        })
-    }
-
-    fn replicate(
-        cfg: &Config,
-        seed: u64,
-        tables: &super::Tables,
-    ) -> Result<Replication, StudyError> {
-        let sim = Self::simulate(cfg, seed)?;
-        let mut rows = super::targets::table1_rows(StudyName::Talent, &sim.cohort);
-        rows.extend(replicate::rows(&sim.cohort, tables));
-        Ok(Replication {
-            study: StudyName::Talent,
-            n: cfg.n,
-            seed,
-            rows,
         })
     }
 }

@@ -3,11 +3,27 @@
 //! causal mediation (logit outcome, as the paper) with the medsens
 //! sensitivity from the probit version (medsens needs probit or linear).
 
+use super::{Replication, ReplicationRow, Role, Tables};
 use crate::data::{Dataset, Design, Formula, build_design};
 use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
-use crate::studies::{ReplicationRow, Role, StudyError, Tables};
+use crate::studies::assets::{Assets, config::Config};
+use crate::studies::{Study, StudyError, StudyName};
+
+/// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
+/// tables `tables` asks for; roles unassigned.
+pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
+    let sim = Assets::simulate(cfg, seed)?;
+    let mut rows = super::targets::table1_rows(StudyName::Assets, &sim.cohort);
+    rows.extend(self::rows(&sim.cohort, seed, tables)?);
+    Ok(Replication {
+        study: StudyName::Assets,
+        n: cfg.n,
+        seed,
+        rows,
+    })
+}
 
 /// Table 2's controls in its row order.
 pub const CONTROLS: [&str; 8] = [

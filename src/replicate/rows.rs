@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::StudyName;
+use crate::studies::StudyName;
 
 /// Whether a published row is a calibration target or held out for
 /// out-of-sample validation (issue 17 item 4); each study declares its

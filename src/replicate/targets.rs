@@ -11,9 +11,9 @@
 //! Table 1 shares are published as counts or means; their SE is the binomial
 //! one at the published N, `sqrt(p (1 - p) / N)` (marked in the spec text).
 
-use super::StudyName;
-use super::replicate::{ReplicationRow, Role};
+use super::rows::{ReplicationRow, Role};
 use crate::data::Dataset;
+use crate::studies::StudyName;
 
 /// A declared target: table, spec prefix, term, and why it is in the set.
 pub struct Declared {

@@ -9,15 +9,16 @@
 //! paper does. Table 8: mechanisms. Table 9: Ai-Norton interaction effects
 //! (mean effect, mean SE, mean z over observations, as `inteff` reports).
 
-use super::config::Config;
-use super::simulate;
+use super::{Replication, ReplicationRow, Role, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::heckman::Heckman;
 use crate::estimate::interaction::{self, InteractionOptions, Link};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::psm::{Kernel, Method, Psm};
 use crate::estimate::{FitOptions, FitResult, Logit, Margins, Ols, Probit, SeKind};
-use crate::studies::{Replication, ReplicationRow, Role, StudyError, StudyName, Tables};
+use crate::studies::enclave::config::{Config, TruthSettings};
+use crate::studies::enclave::simulate;
+use crate::studies::{StudyError, StudyName};
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -118,7 +119,7 @@ fn pv(v: f64) -> (Option<f64>, Option<f64>) {
 pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
     let sim = simulate(
         &Config {
-            truth: super::config::TruthSettings {
+            truth: TruthSettings {
                 potential_outcomes: false,
                 ..cfg.truth.clone()
             },
@@ -127,7 +128,7 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
         seed,
     )?;
     let ds = sim.cohort;
-    let mut rows = crate::studies::targets::table1_rows(StudyName::Enclave, &ds);
+    let mut rows = super::targets::table1_rows(StudyName::Enclave, &ds);
     if tables.wants("Table 2") {
         table2(&ds, &mut rows)?;
     }

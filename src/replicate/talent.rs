@@ -1,12 +1,28 @@
 //! Table 2 models 1-4 (logit) and Table 3 (ordered logit) on a synthetic
 //! cohort, side by side with the published numbers.
 
-use super::config::INDEX_TERMS;
-use super::published::{BRANT_P, MODELS, Published};
+use super::talent_published::{BRANT_P, MODELS, Published};
+use super::{Replication, ReplicationRow, Role, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
-use crate::studies::{ReplicationRow, Role, StudyError, Tables};
+use crate::studies::talent::Talent;
+use crate::studies::talent::config::{Config, INDEX_TERMS};
+use crate::studies::{Study, StudyError, StudyName};
+
+/// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
+/// tables `tables` asks for; roles unassigned.
+pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
+    let sim = Talent::simulate(cfg, seed)?;
+    let mut rows = super::targets::table1_rows(StudyName::Talent, &sim.cohort);
+    rows.extend(self::rows(&sim.cohort, tables));
+    Ok(Replication {
+        study: StudyName::Talent,
+        n: cfg.n,
+        seed,
+        rows,
+    })
+}
 
 /// The rows of `ds` in the model's cities, with the model's columns.
 fn subset(ds: &Dataset, m: &Published) -> Result<Dataset, StudyError> {
