@@ -101,8 +101,9 @@ fn corrupt_or_foreign_sensitivity_shards_are_refused_by_name() {
     assert!(err.contains(&s(&f)) && err.contains("settings"), "{err}");
     // Another scenario text.
     let spec2 = r.join("tiny_sensitivity.toml");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SENSITIVITY_SPEC))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SENSITIVITY_SPEC))
+            .unwrap();
     std::fs::write(&spec2, text.replace("seed = 13", "seed = 14")).unwrap();
     let g = r.join("other-spec");
     sensitivity_shard(&s(&spec2), "2/2", &g, &[]);
@@ -120,13 +121,19 @@ fn corrupt_or_foreign_sensitivity_shards_are_refused_by_name() {
         std::fs::copy(b.join(name), t.join(name)).unwrap();
     }
     let rows = std::fs::read_to_string(t.join("rows.jsonl")).unwrap();
-    std::fs::write(t.join("rows.jsonl"), rows.replacen("\"outputs\":[\"", "\"outputs\":[\"1", 1))
-        .unwrap();
+    std::fs::write(
+        t.join("rows.jsonl"),
+        rows.replacen("\"outputs\":[\"", "\"outputs\":[\"1", 1),
+    )
+    .unwrap();
     let err = fails(&merge(&[&a, &t], &out));
     assert!(err.contains(&s(&t)) && err.contains("rows.jsonl"), "{err}");
     // Half of the design missing: the shard to rerun is named.
     let err = fails(&merge(&[&a], &out));
-    assert!(err.contains("16..=31") && err.contains("--shard 2/2"), "{err}");
+    assert!(
+        err.contains("16..=31") && err.contains("--shard 2/2"),
+        "{err}"
+    );
     assert!(!out.exists(), "a refused merge wrote output");
     ok(&merge(&[&b, &a], &out));
 }

@@ -59,9 +59,7 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let name = match args.command {
         SlurmCommand::Recover => SpecInput::load(&args.file)?.spec.name,
-        SlurmCommand::Run | SlurmCommand::Sensitivity => {
-            ScenarioInput::load(&args.file)?.scn.name
-        }
+        SlurmCommand::Run | SlurmCommand::Sensitivity => ScenarioInput::load(&args.file)?.scn.name,
     };
     let scripts = Scripts {
         args: &args,

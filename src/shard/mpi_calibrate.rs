@@ -145,7 +145,11 @@ mod tests {
         for jobs in 0..30 {
             for size in 1..8 {
                 let all: Vec<usize> = (0..size).flat_map(|r| share(jobs, r, size)).collect();
-                assert_eq!(all, (0..jobs).collect::<Vec<_>>(), "{jobs} jobs, {size} ranks");
+                assert_eq!(
+                    all,
+                    (0..jobs).collect::<Vec<_>>(),
+                    "{jobs} jobs, {size} ranks"
+                );
             }
         }
     }

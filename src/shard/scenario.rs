@@ -109,10 +109,10 @@ fn decode(row: Row) -> Vec<Outcome> {
         .collect()
 }
 
-/// A scenario together with its text and the path the user gave.
-/// Tracked metrics, replication indices and their rows (one JSON line each).
+/// Tracked metrics, unit indices and their rows (one JSON line each).
 pub type SliceRows = (Vec<String>, Vec<usize>, Vec<String>);
 
+/// A scenario together with its text and the path the user gave.
 pub struct ScenarioInput {
     pub scn: Scenario,
     pub text: String,
@@ -171,7 +171,14 @@ impl ScenarioInput {
         let model = self.model();
         let arms = plan(scn, &model)?;
         if let Some(u) = &scn.uncertainty {
-            check_params(scn, &model, &u.keys, (&u.lower, &u.upper), u.line, "uncertainty")?;
+            check_params(
+                scn,
+                &model,
+                &u.keys,
+                (&u.lower, &u.upper),
+                u.line,
+                "uncertainty",
+            )?;
         }
         let (metrics, by_rep) = if reps.is_empty() {
             (pilot_metrics(scn, &model, &arms)?, Vec::new())
@@ -218,14 +225,15 @@ fn pilot_metrics(
 ) -> Result<Vec<String>, ScenarioError> {
     use crate::scenario::Model;
     let seed = replication_seed(scn.seed, 0);
-    let pilot = model
-        .simulate(&arms[0].overrides, seed)
-        .map_err(|source| ScenarioError::Study {
-            file: scn.file.clone(),
-            line: None,
-            context: format!("{} arm, replication 0 (seed {seed})", arms[0].name),
-            source: Box::new(source),
-        })?;
+    let pilot =
+        model
+            .simulate(&arms[0].overrides, seed)
+            .map_err(|source| ScenarioError::Study {
+                file: scn.file.clone(),
+                line: None,
+                context: format!("{} arm, replication 0 (seed {seed})", arms[0].name),
+                source: Box::new(source),
+            })?;
     tracked_metrics(scn, &pilot)
 }
 
