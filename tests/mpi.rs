@@ -1,6 +1,8 @@
-//! The `mpi` build under `mpirun -np 3`: ranks split the replications and
-//! rank 0 writes the bytes of a one-process run; a rank that errors ends the
-//! job with its message and a non-zero exit, without hanging.
+//! The `mpi` build under `mpirun -np 3`: ranks split the replications (and
+//! `[uncertainty]` draws, and sensitivity design rows) and rank 0 writes the
+//! bytes of a one-process run; `calibrate` splits each evaluation's cohorts
+//! and takes the one-process optimiser path; a rank that errors ends the job
+//! with its message and a non-zero exit, without hanging.
 //!
 //! Needs `cargo test --features mpi` and `mpirun` on PATH (Open MPI).
 
@@ -58,6 +60,59 @@ fn mpirun_recover_writes_the_one_process_bytes() {
 #[test]
 fn mpirun_run_writes_the_one_process_bytes() {
     check("run", RUN_SPEC, &[]);
+}
+
+#[test]
+fn mpirun_run_with_uncertainty_draws_writes_the_one_process_bytes() {
+    check("run", UNCERTAINTY_SPEC, &[]);
+}
+
+#[test]
+fn mpirun_sensitivity_writes_the_one_process_bytes() {
+    check("sensitivity", SENSITIVITY_SPEC, &[]);
+}
+
+/// `--json` output without its timing field, `fit.elapsed_s`.
+fn without_elapsed(stdout: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let fit = v["fit"].as_object_mut().expect("fit object");
+    assert!(fit.remove("elapsed_s").is_some(), "no fit.elapsed_s");
+    v
+}
+
+#[test]
+fn mpirun_calibrate_takes_the_one_process_path_and_writes_its_bytes() {
+    let root = tempfile::tempdir().unwrap();
+    let (one, ranks) = (root.path().join("one"), root.path().join("mpi"));
+    let args = |out: &str| -> Vec<String> {
+        [
+            "calibrate",
+            "talent",
+            "--reps",
+            "3",
+            "--starts",
+            "2",
+            "--max-iters",
+            "8",
+            "--json",
+            "--out",
+            out,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let a1 = args(&s(&one));
+    let single = ok(&migsim(&a1.iter().map(String::as_str).collect::<Vec<_>>()));
+    let am = args(&s(&ranks));
+    let out = mpirun(&[app(3, &am.iter().map(String::as_str).collect::<Vec<_>>())]);
+    let multi = ok(&out);
+    // Only rank 0 prints, and it prints the one-process result.
+    assert_eq!(without_elapsed(&single), without_elapsed(&multi));
+    let v = without_elapsed(&multi);
+    assert!(v["fit"]["evaluations"].as_u64().unwrap() > 10, "{v}");
+    assert!(!v["heldout"].as_array().unwrap().is_empty(), "{v}");
+    let toml = |d: &std::path::Path| std::fs::read(d.join("calibrated.toml")).unwrap();
+    assert_eq!(toml(&one), toml(&ranks));
 }
 
 #[test]

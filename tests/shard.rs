@@ -1,5 +1,6 @@
 //! Sharded runs and `migsim merge`: the merged files are byte-identical to a
-//! one-process run for N = 1, 2, 3 and 7 shards, on `recover` and `run`;
+//! one-process run for N = 1, 2, 3 and 7 shards, on `recover`, `run` (with
+//! and without `[uncertainty]` draws) and `sensitivity` (Sobol and Morris);
 //! `--shard auto` reads Slurm's array variables; broken shard sets are
 //! refused with the folder or shard to rerun named.
 
@@ -49,6 +50,92 @@ fn recover_merge_is_byte_identical_for_1_2_3_7_shards() {
 fn run_merge_is_byte_identical_for_1_2_3_7_shards() {
     let root = tempfile::tempdir().unwrap();
     check_shard_counts("run", RUN_SPEC, &[], root.path());
+}
+
+#[test]
+fn run_with_uncertainty_draws_merges_byte_identically_for_1_2_3_7_shards() {
+    let root = tempfile::tempdir().unwrap();
+    check_shard_counts("run", UNCERTAINTY_SPEC, &[], root.path());
+    // The draws are in the merged output (the total intervals), and with 7
+    // shards of 12 units one shard holds a replication and a draw, another
+    // draws only.
+    let summary = std::fs::read_to_string(root.path().join("merged7/summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["uncertainty"]["draws"], 5, "{summary}");
+    let indices = |k: usize| -> serde_json::Value {
+        let m = std::fs::read(root.path().join(format!("n7/shard{k}/manifest.json"))).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&m).unwrap()["indices"].clone()
+    };
+    assert_eq!(indices(5), serde_json::json!([6, 7]));
+    assert_eq!(indices(6), serde_json::json!([8, 9]));
+}
+
+#[test]
+fn sensitivity_merge_is_byte_identical_for_1_2_3_7_shards() {
+    let root = tempfile::tempdir().unwrap();
+    check_shard_counts("sensitivity", SENSITIVITY_SPEC, &[], root.path());
+    let morris = tempfile::tempdir().unwrap();
+    let extra = ["--method", "morris", "--n", "3"];
+    check_shard_counts("sensitivity", SENSITIVITY_SPEC, &extra, morris.path());
+}
+
+fn sensitivity_shard(spec: &str, slice: &str, dir: &Path, extra: &[&str]) -> String {
+    let d = s(dir);
+    let mut a = vec!["sensitivity", spec, "--shard", slice, "--out", &d];
+    a.extend_from_slice(extra);
+    ok(&migsim(&a))
+}
+
+#[test]
+fn corrupt_or_foreign_sensitivity_shards_are_refused_by_name() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let (a, b) = (r.join("a"), r.join("b"));
+    sensitivity_shard(SENSITIVITY_SPEC, "1/2", &a, &[]);
+    sensitivity_shard(SENSITIVITY_SPEC, "2/2", &b, &[]);
+    let out = r.join("m");
+    // Another design size: the settings differ.
+    let f = r.join("other-n");
+    sensitivity_shard(SENSITIVITY_SPEC, "2/2", &f, &["--n", "9"]);
+    let err = fails(&merge(&[&a, &f], &out));
+    assert!(err.contains(&s(&f)) && err.contains("settings"), "{err}");
+    // Another scenario text.
+    let spec2 = r.join("tiny_sensitivity.toml");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(SENSITIVITY_SPEC))
+            .unwrap();
+    std::fs::write(&spec2, text.replace("seed = 13", "seed = 14")).unwrap();
+    let g = r.join("other-spec");
+    sensitivity_shard(&s(&spec2), "2/2", &g, &[]);
+    let err = fails(&merge(&[&a, &g], &out));
+    assert!(err.contains(&s(&g)) && err.contains("spec"), "{err}");
+    // A recover shard among sensitivity shards.
+    let c = r.join("recover");
+    ok(&recover_shard("2/2", &c, &[]));
+    let err = fails(&merge(&[&a, &c], &out));
+    assert!(err.contains(&s(&c)) && err.contains("command"), "{err}");
+    // A row altered in place, its manifest hash left as it was.
+    let t = r.join("altered");
+    std::fs::create_dir_all(&t).unwrap();
+    for name in ["manifest.json", "rows.jsonl", "spec.toml"] {
+        std::fs::copy(b.join(name), t.join(name)).unwrap();
+    }
+    let rows = std::fs::read_to_string(t.join("rows.jsonl")).unwrap();
+    std::fs::write(
+        t.join("rows.jsonl"),
+        rows.replacen("\"outputs\":[\"", "\"outputs\":[\"1", 1),
+    )
+    .unwrap();
+    let err = fails(&merge(&[&a, &t], &out));
+    assert!(err.contains(&s(&t)) && err.contains("rows.jsonl"), "{err}");
+    // Half of the design missing: the shard to rerun is named.
+    let err = fails(&merge(&[&a], &out));
+    assert!(
+        err.contains("16..=31") && err.contains("--shard 2/2"),
+        "{err}"
+    );
+    assert!(!out.exists(), "a refused merge wrote output");
+    ok(&merge(&[&b, &a], &out));
 }
 
 fn recover_shard(slice: &str, dir: &Path, extra: &[&str]) -> std::process::Output {

@@ -1,4 +1,4 @@
-//! `migsim slurm`: the generated array script, run locally once per task id
+//! `migsim slurm` (recover, run, sensitivity): the generated array script, run locally once per task id
 //! (no Slurm), and the merge script give the files of a one-process run;
 //! `submit.sh` chains the merge after the array with `--dependency=afterok`.
 
@@ -115,6 +115,11 @@ fn slurm_run_script_run_locally_matches_one_process() {
 }
 
 #[test]
+fn slurm_sensitivity_script_run_locally_matches_one_process() {
+    check("sensitivity", SENSITIVITY_SPEC, &[], 3);
+}
+
+#[test]
 fn slurm_rejects_bad_options() {
     let root = tempfile::tempdir().unwrap();
     let j = s(root.path());
@@ -131,4 +136,16 @@ fn slurm_rejects_bad_options() {
         let err = fails(&migsim(&a));
         assert!(err.contains(want), "{opt} {val}: {err}");
     }
+    // Sensitivity shards are design rows: 32 here.
+    let a = [
+        "slurm",
+        "sensitivity",
+        SENSITIVITY_SPEC,
+        "--out",
+        &j,
+        "--shards",
+        "33",
+    ];
+    let err = fails(&migsim(&a));
+    assert!(err.contains("32 design rows"), "{err}");
 }

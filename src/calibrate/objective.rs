@@ -8,7 +8,12 @@
 //! point's R cohorts) in parallel with rayon; every cohort depends only on
 //! (θ, its seed) and means are summed in replication order, so the result is
 //! bit-identical for any thread count, and a batch may be split over
-//! processes by index range.
+//! processes by index range: a process-wide [`CohortRunner`]
+//! ([`set_cohort_runner`], installed by the MPI layer) then computes the
+//! rows of the batch's (θ, seed) jobs, which are summarised here in job
+//! order exactly as the in-process path does.
+
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use toml::{Table, Value};
@@ -65,6 +70,25 @@ pub struct Evaluation {
     pub q: f64,
 }
 
+/// One cohort job: θ and the cohort's seed.
+pub type Job<'a> = (&'a [f64], u64);
+
+/// The target-table rows of each job, in job order.
+pub type CohortRows = Vec<Result<Vec<ReplicationRow>, String>>;
+
+/// Computes the rows of a list of jobs (for example split over MPI ranks);
+/// it must return, in job order, what [`Objective::rows_here`] returns.
+pub type CohortRunner =
+    dyn Fn(&Objective, &[Job<'_>], &Tables<'_>) -> CohortRows + Send + Sync + 'static;
+
+static RUNNER: OnceLock<Box<CohortRunner>> = OnceLock::new();
+
+/// Route every later batch evaluation (and held-out rows) of this process
+/// through `runner`; `false` if one is already installed.
+pub fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
+    RUNNER.set(runner).is_ok()
+}
+
 /// The R cohort seeds of master `seed` (replication r of the population stream).
 pub fn cohort_seeds(seed: u64, reps: usize) -> Vec<u64> {
     (0..reps as u64)
@@ -101,9 +125,36 @@ impl Objective {
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any
-    /// thread count).
+    /// thread count); with a [`CohortRunner`] installed, its points × R
+    /// cohorts go through the runner as one list of jobs, point-major.
     pub fn evaluate_batch(&self, points: &[Vec<f64>]) -> Vec<Evaluation> {
-        points.par_iter().map(|p| self.evaluate(p)).collect()
+        if RUNNER.get().is_none() {
+            return points.par_iter().map(|p| self.evaluate(p)).collect();
+        }
+        let jobs: Vec<Job<'_>> = points
+            .iter()
+            .flat_map(|p| self.seeds.iter().map(move |&s| (p.as_slice(), s)))
+            .collect();
+        let rows = self.rows_of(&jobs, &Tables::Only(&self.tables));
+        rows.chunks(self.seeds.len().max(1))
+            .map(|c| self.summarise(c))
+            .collect()
+    }
+
+    /// Rows of `jobs` through the installed [`CohortRunner`], or in this
+    /// process.
+    pub fn rows_of(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
+        match RUNNER.get() {
+            Some(runner) => runner(self, jobs, tables),
+            None => self.rows_here(jobs, tables),
+        }
+    }
+
+    /// Rows of `jobs` in this process, in parallel, in job order.
+    pub fn rows_here(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
+        jobs.par_iter()
+            .map(|&(theta, seed)| self.rows(theta, seed, tables))
+            .collect()
     }
 
     /// Evaluate one θ: its R cohorts in parallel, means in seed order.

@@ -457,16 +457,14 @@ fn finish(
 /// Every row with a published value that is not a target, at θ₀ and θ̂,
 /// averaged over the same R cohorts.
 fn heldout_rows(o: &Objective, theta0: &[f64], theta: &[f64], reps: usize) -> Vec<TargetRow> {
-    use rayon::prelude::*;
-    let jobs: Vec<(usize, u64)> = (0..2)
-        .flat_map(|p| o.seeds.iter().map(move |&s| (p, s)))
+    let jobs: Vec<(&[f64], u64)> = [theta0, theta]
+        .into_iter()
+        .flat_map(|t| o.seeds.iter().map(move |&s| (t, s)))
         .collect();
-    let runs: Vec<Option<Vec<ReplicationRow>>> = jobs
-        .par_iter()
-        .map(|&(p, s)| {
-            o.rows(if p == 0 { theta0 } else { theta }, s, &Tables::All)
-                .ok()
-        })
+    let runs: Vec<Option<Vec<ReplicationRow>>> = o
+        .rows_of(&jobs, &Tables::All)
+        .into_iter()
+        .map(Result::ok)
         .collect();
     let (start, end) = runs.split_at(o.seeds.len());
     let Some(layout) = end.iter().chain(start).flatten().next() else {

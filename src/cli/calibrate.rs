@@ -62,7 +62,18 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         self_check: args.self_check,
         heldout: !args.no_heldout,
     };
-    let result = calibrate(&opts)?;
+    let result = match crate::shard::mpi::world() {
+        // Under mpirun: the ranks split each evaluation's cohorts; rank 0 writes.
+        Some(world) => {
+            let r = crate::shard::mpi_calibrate::calibrate_on_ranks(&world, &opts);
+            let r = world.ok_or_abort(r);
+            if world.rank() != 0 {
+                return Ok(());
+            }
+            r
+        }
+        None => calibrate(&opts)?,
+    };
     if let Some(dir) = &args.out {
         let path = result.write(dir)?;
         if !args.json {

@@ -31,8 +31,12 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
             let runs = shard::scenario::merge(&pooled)?;
             super::run::report(&runs, Some(args.out), args.json)
         }
+        shard::sensitivity::COMMAND => {
+            let a = shard::sensitivity::merge(&pooled)?;
+            super::sensitivity::report(&a, &args.out, args.json)
+        }
         other => anyhow::bail!(
-            "shard {}: command `{other}` cannot be merged (expected recover or run)",
+            "shard {}: command `{other}` cannot be merged (expected recover, run or sensitivity)",
             args.shards[0].display()
         ),
     }

@@ -1,8 +1,8 @@
 //! `migsim sensitivity FILE.toml [--method sobol|morris] [--n N] [--out DIR]
-//! [--json]`: global sensitivity of a scenario's levels and effects to the
-//! parameters of its `[sensitivity]` table.
+//! [--json] [--shard K/N|auto]`: global sensitivity of a scenario's levels
+//! and effects to the parameters of its `[sensitivity]` table.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -10,7 +10,8 @@ use crate::report::reading::sig;
 use crate::report::sensitivity_files as output;
 use crate::scenario::{Scenario, StudyModel};
 use crate::sensitivity::Method;
-use crate::sensitivity::scenario::{IndexValues, analyse};
+use crate::sensitivity::scenario::{Analysis, IndexValues, analyse};
+use crate::shard::{self, ShardArg, sensitivity::SensitivityInput};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
@@ -28,9 +29,21 @@ pub struct SensitivityArgs {
     /// Print sensitivity.json on stdout instead of the text summary.
     #[arg(long)]
     pub json: bool,
+    /// Run only shard K of N (1-based) of the design rows, or `auto` from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
+    /// manifest for `migsim merge` (default --out:
+    /// outputs/<name>-sensitivity/shard-K-of-N).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<ShardArg>,
 }
 
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
+    if let Some(world) = shard::mpi::world() {
+        return run_mpi(&args, &world);
+    }
+    if let Some(shard) = args.shard {
+        return run_shard(&args, shard);
+    }
     let scn = Scenario::load(&args.file)?;
     let model = StudyModel {
         study: scn.study,
@@ -39,9 +52,51 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
     crate::io::check_writable(&dir)?;
     let a = analyse(&scn, &model, args.method, args.n, &|_, _| {})?;
-    let files = output::write_all(&dir, &a)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&a)?);
+    report(&a, &dir, args.json)
+}
+
+fn run_shard(args: &SensitivityArgs, shard: ShardArg) -> anyhow::Result<()> {
+    let slice = shard.resolve()?;
+    let input = SensitivityInput::load(&args.file, args.method, args.n)?;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        output::default_dir(&input.scn.name).join(format!("shard-{}-of-{}", slice.k, slice.n))
+    });
+    crate::io::check_writable(&dir)?;
+    let manifest = input.run_shard(slice, &|_, _| {}, &dir)?;
+    super::shard_print::print_shard(&manifest, &dir, args.json)
+}
+
+/// Under `mpirun`: ranks split the design rows, rank 0 pools and writes.
+fn run_mpi(args: &SensitivityArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
+    if args.shard.is_some() {
+        world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
+    }
+    let input = world.ok_or_abort(SensitivityInput::load(&args.file, args.method, args.n));
+    let slice = world.slice();
+    let start = std::time::Instant::now();
+    let (plan, indices, rows) = world.ok_or_abort(input.rows(slice, &|_, _| {}));
+    let manifest =
+        input
+            .meta(&plan, slice)
+            .manifest(&indices, &rows, start.elapsed().as_secs_f64());
+    let Some(pooled) = world.gather(manifest, &input.text, rows) else {
+        return Ok(());
+    };
+    let a = world.ok_or_abort(shard::sensitivity::merge(&pooled));
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| output::default_dir(&input.scn.name));
+    world.ok_or_abort(report(&a, &dir, args.json).map_err(|e| super::error_message(&e)));
+    Ok(())
+}
+
+/// Write a finished analysis (one process, merged shards or MPI rank 0)
+/// and print it.
+pub fn report(a: &Analysis, dir: &Path, json: bool) -> anyhow::Result<()> {
+    let files = output::write_all(dir, a)?;
+    if json {
+        println!("{}", serde_json::to_string(a)?);
         return Ok(());
     }
     println!(

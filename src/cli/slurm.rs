@@ -1,4 +1,4 @@
-//! `migsim slurm <recover|run> FILE --shards N --out DIR`: a Slurm job-array
+//! `migsim slurm <recover|run|sensitivity> FILE --shards N --out DIR`: a Slurm job-array
 //! script running one shard per task, a merge job, and `submit.sh`, which
 //! submits the array and chains the merge with `--dependency=afterok`.
 //!
@@ -14,19 +14,22 @@ use clap::{Args, ValueEnum};
 use crate::io::write_atomic;
 use crate::shard::recovery::SpecInput;
 use crate::shard::scenario::ScenarioInput;
+use crate::shard::sensitivity::SensitivityInput;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SlurmCommand {
     Recover,
     Run,
+    Sensitivity,
 }
 
 #[derive(Debug, Args)]
 pub struct SlurmArgs {
     /// The command every array task runs on its shard.
     pub command: SlurmCommand,
-    /// Recovery spec or scenario file (relative paths are kept: the jobs run
-    /// in the current folder).
+    /// Recovery spec or scenario file (with a [sensitivity] table for
+    /// `sensitivity`); relative paths are kept: the jobs run in the current
+    /// folder.
     pub file: PathBuf,
     /// Number of shards (array tasks).
     #[arg(long)]
@@ -56,7 +59,7 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     let name = match args.command {
         SlurmCommand::Recover => SpecInput::load(&args.file)?.spec.name,
-        SlurmCommand::Run => ScenarioInput::load(&args.file)?.scn.name,
+        SlurmCommand::Run | SlurmCommand::Sensitivity => ScenarioInput::load(&args.file)?.scn.name,
     };
     let scripts = Scripts {
         args: &args,
@@ -93,13 +96,20 @@ fn check(a: &SlurmArgs) -> anyhow::Result<()> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--mem `{}`: expected a size such as 4G or 500M", a.mem);
     }
-    let reps = match a.command {
-        SlurmCommand::Recover => SpecInput::load(&a.file)?.spec.reps,
-        SlurmCommand::Run => ScenarioInput::load(&a.file)?.scn.replications,
+    let (units, what) = match a.command {
+        SlurmCommand::Recover => (SpecInput::load(&a.file)?.spec.reps, "replications"),
+        SlurmCommand::Run => (
+            ScenarioInput::load(&a.file)?.total(),
+            "replications and parameter draws",
+        ),
+        SlurmCommand::Sensitivity => (
+            SensitivityInput::load(&a.file, None, None)?.total()?,
+            "design rows",
+        ),
     };
-    if a.extra.is_empty() && a.shards > reps {
+    if a.extra.is_empty() && a.shards > units {
         anyhow::bail!(
-            "--shards {}: {} has {reps} replications; use at most {reps} shards",
+            "--shards {}: {} has {units} {what}; use at most {units} shards",
             a.shards,
             a.file.display()
         );
@@ -188,6 +198,7 @@ impl Scripts<'_> {
         let (cmd, quiet) = match a.command {
             SlurmCommand::Recover => ("recover", " --quiet"),
             SlurmCommand::Run => ("run", ""),
+            SlurmCommand::Sensitivity => ("sensitivity", ""),
         };
         let extra: String = a.extra.iter().map(|e| format!(" {}", q(e))).collect();
         format!(

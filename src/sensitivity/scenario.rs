@@ -112,13 +112,40 @@ fn sens_err(scn: &Scenario, line: usize) -> impl Fn(SensitivityError) -> Scenari
 }
 
 /// Check the scenario's `[sensitivity]` table against the study and build
-/// the design; `method` and `n` override the table's.
+/// the design; `method` and `n` override the table's. Runs one pilot
+/// simulation (baseline arm, replication 0) to learn the tracked metrics.
 pub fn prepare<M: Model>(
     scn: &Scenario,
     model: &M,
     method: Option<Method>,
     n: Option<usize>,
 ) -> Result<Plan, ScenarioError> {
+    let parts = design_of(scn, model, method, n)?;
+    let metrics = pilot_metrics(scn, model)?;
+    with_metrics(scn, model, parts, metrics)
+}
+
+/// [`prepare`] with the tracked metrics already known (a merge of shards,
+/// whose manifests carry them): no simulation.
+pub fn plan_for<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    method: Option<Method>,
+    n: Option<usize>,
+    metrics: Vec<String>,
+) -> Result<Plan, ScenarioError> {
+    let parts = design_of(scn, model, method, n)?;
+    with_metrics(scn, model, parts, metrics)
+}
+
+/// The checked spec (with `method` and `n` overridden), bounds and design
+/// of the scenario's `[sensitivity]` table, without simulating.
+pub fn design_of<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    method: Option<Method>,
+    n: Option<usize>,
+) -> Result<(SensitivitySpec, Bounds, Design), ScenarioError> {
     let mut spec = scn.sensitivity.clone().ok_or_else(|| {
         scn.invalid(
             None,
@@ -150,6 +177,12 @@ pub fn prepare<M: Model>(
             Design::Morris(MorrisDesign::new(k, spec.n, spec.levels, scn.seed).map_err(&err)?)
         }
     };
+    Ok((spec, bounds, design))
+}
+
+/// The tracked metrics, from one simulation of the baseline arm at
+/// replication 0.
+pub fn pilot_metrics<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<String>, ScenarioError> {
     let arms = arms_at(scn, model, &[], &[])?;
     let pilot = model
         .simulate(&arms[0].overrides, replication_seed(scn.seed, 0))
@@ -159,7 +192,18 @@ pub fn prepare<M: Model>(
             context: "baseline arm, pilot run".into(),
             source: Box::new(source),
         })?;
-    let metrics = tracked_metrics(scn, &pilot)?;
+    tracked_metrics(scn, &pilot)
+}
+
+/// The plan from its design and the tracked metrics: outputs are, per
+/// metric, the baseline level then each intervention's effect.
+fn with_metrics<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    (spec, bounds, design): (SensitivitySpec, Bounds, Design),
+    metrics: Vec<String>,
+) -> Result<Plan, ScenarioError> {
+    let arms = arms_at(scn, model, &[], &[])?;
     let outputs = metrics
         .iter()
         .flat_map(|m| {

@@ -1,24 +1,31 @@
 //! Runs split across processes: job-array shards, `migsim merge`, and (with
 //! the `mpi` feature) MPI ranks.
 //!
-//! A run of `R` replications is cut into `N` deterministic slices
-//! ([`slice`]); every replication draws its randomness from
-//! `seed::derive(master, index, ..)`, so a slice needs no coordination. A
+//! A run of `R` units of work (replications of `recover` and `run`, then
+//! `run`'s `[uncertainty]` draws; design rows of `sensitivity`) is cut into
+//! `N` deterministic slices ([`slice`]); every unit draws its randomness
+//! from `seed::derive(master, index, ..)`, so a slice needs no
+//! coordination. A
 //! shard writes its rows, the spec it ran and a [`manifest::Manifest`]
 //! (version, spec hash, seed, indices, row counts, elapsed) into its own
 //! folder ([`store`]); [`store::pool`] checks that shards agree and cover
 //! every index exactly once, and the command's own summarising code turns
 //! the pooled rows into the same files as a one-process run
-//! ([`recovery`], [`scenario`]). Under MPI ([`mpi`]) ranks play the shards
-//! and rank 0 pools in memory.
+//! ([`recovery`], [`scenario`], [`sensitivity`]). Under MPI ([`mpi`]) ranks
+//! play the shards and rank 0 pools in memory; `calibrate` instead splits
+//! the cohorts of each objective evaluation over the ranks
+//! ([`mpi_calibrate`]).
 //!
-//! Layer: above `recovery` and `scenario`, below `cli`.
+//! Layer: above `recovery`, `scenario`, `sensitivity` and `calibrate`,
+//! below `cli`.
 
 pub mod codec;
 pub mod manifest;
 pub mod mpi;
+pub mod mpi_calibrate;
 pub mod recovery;
 pub mod scenario;
+pub mod sensitivity;
 pub mod slice;
 pub mod store;
 
@@ -73,8 +80,6 @@ pub enum ShardError {
     Recovery(#[from] Box<crate::recovery::RecoveryError>),
     #[error(transparent)]
     Scenario(#[from] Box<crate::scenario::ScenarioError>),
-    #[error("{file}: {what} cannot be split into shards or MPI ranks yet: run it in one process")]
-    Unsupported { file: String, what: String },
     #[error("MPI: {0}")]
     Mpi(String),
 }

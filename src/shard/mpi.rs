@@ -37,7 +37,9 @@ pub fn world() -> Option<World> {
     #[cfg(feature = "mpi")]
     {
         use mpi::traits::Communicator;
-        let universe = mpi::initialize()?;
+        // Serialized: `calibrate` calls MPI from a rayon worker thread (one
+        // at a time), not from the main thread.
+        let (universe, _) = mpi::initialize_with_threading(mpi::Threading::Serialized)?;
         let w = universe.world();
         let (rank, size) = (w.rank() as usize, w.size() as usize);
         (size > 1).then_some(World {
@@ -63,6 +65,10 @@ impl World {
 
     pub fn rank(&self) -> usize {
         self.rank
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
     }
 
     /// The value, or: print the error (naming the rank) and abort every rank.
@@ -154,4 +160,56 @@ impl World {
     fn gather_bytes(&self, bytes: Vec<u8>) -> Option<Vec<Vec<u8>>> {
         Some(vec![bytes])
     }
+}
+
+/// Print `message` and end the whole MPI job with exit code 2 (for code
+/// that does not hold the [`World`] value, e.g. a worker thread).
+pub fn abort_all(message: &str) -> ! {
+    eprintln!("error: MPI: {message}");
+    #[cfg(feature = "mpi")]
+    {
+        use mpi::traits::Communicator;
+        mpi::topology::SimpleCommunicator::world().abort(2)
+    }
+    #[cfg(not(feature = "mpi"))]
+    {
+        std::process::exit(2)
+    }
+}
+
+/// Every rank's `bytes`, in rank order, on every rank (`MPI_Allgatherv`).
+/// Callable without the [`World`] value (from a worker thread): it uses
+/// `MPI_COMM_WORLD`, which [`world`] initialised.
+#[cfg(feature = "mpi")]
+pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    use mpi::datatype::PartitionMut;
+    use mpi::topology::SimpleCommunicator;
+    use mpi::traits::{Communicator, CommunicatorCollectives};
+    let world = SimpleCommunicator::world();
+    let size = world.size() as usize;
+    let len = i32::try_from(bytes.len()).map_err(|_| "more than 2 GiB from one rank")?;
+    let mut counts = vec![0i32; size];
+    world.all_gather_into(&len, &mut counts[..]);
+    let mut displs = Vec::with_capacity(size);
+    let mut total: i64 = 0;
+    for &c in &counts {
+        displs.push(i32::try_from(total).map_err(|_| "more than 2 GiB from all ranks")?);
+        total += i64::from(c);
+    }
+    let mut buf = vec![0u8; total as usize];
+    {
+        let mut part = PartitionMut::new(&mut buf[..], &counts[..], &displs[..]);
+        world.all_gather_varcount_into(bytes, &mut part);
+    }
+    Ok(counts
+        .iter()
+        .zip(&displs)
+        .map(|(&c, &d)| buf[d as usize..(d + c) as usize].to_vec())
+        .collect())
+}
+
+/// Without MPI there is one rank.
+#[cfg(not(feature = "mpi"))]
+pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    Ok(vec![bytes.to_vec()])
 }

@@ -1,6 +1,15 @@
-//! `migsim run` in shards: every arm of a slice of replications as rows,
-//! and the summary and reports of the pooled rows through the same
+//! `migsim run` in shards: rows of a slice of the run's units of work, and
+//! the summary and reports of the pooled rows through the same
 //! [`scenario::run::assemble`] and [`Summary::of`] a one-process run uses.
+//!
+//! Units of work: a scenario with `R` replications and `K` `[uncertainty]`
+//! draws has one index space `0..R+K`: index `i < R` is replication `i`
+//! (every arm, seeded by `replication_seed(master, i)`), index `R + d` is
+//! parameter draw `d` (its `θ_d` and all of its replications, seeded by
+//! `draw_seed(master, d, r)`). Shards take contiguous slices of this space,
+//! so replications come first and draws after; without `[uncertainty]` it
+//! is `0..R`. Every unit depends only on the master seed and its index, so
+//! the pooled rows are the ones a single process computes.
 
 use std::path::Path;
 use std::time::Instant;
@@ -13,8 +22,9 @@ use super::codec::{Num, floats, nums};
 use super::manifest::Manifest;
 use super::slice::Slice;
 use super::store::{self, Meta, Pooled};
-use crate::scenario::run::{Outcome, assemble, replication_seed, simulate_reps};
-use crate::scenario::{Runs, Scenario, ScenarioError, StudyModel, plan};
+use crate::scenario::draws::{DrawRow, arms_at, check_params, draw_rows};
+use crate::scenario::run::{Outcome, assemble, replication_seed, simulate_reps, tracked_metrics};
+use crate::scenario::{Arm, Runs, Scenario, ScenarioError, StudyModel, plan};
 use crate::studies::TimePath;
 
 /// The manifest's command name.
@@ -64,6 +74,23 @@ fn encode(rep: usize, seed: u64, arms: &[Outcome]) -> String {
     serde_json::to_string(&row).unwrap_or_default()
 }
 
+/// One parameter draw as a shard row.
+#[derive(Debug, Serialize, Deserialize)]
+struct DrawWire {
+    draw: usize,
+    theta: Vec<Num>,
+    effects: Vec<Num>,
+}
+
+fn encode_draw(d: &DrawRow) -> String {
+    let wire = DrawWire {
+        draw: d.draw,
+        theta: nums(&d.theta),
+        effects: nums(&d.effects),
+    };
+    serde_json::to_string(&wire).unwrap_or_default()
+}
+
 fn decode(row: Row) -> Vec<Outcome> {
     row.arms
         .into_iter()
@@ -82,10 +109,10 @@ fn decode(row: Row) -> Vec<Outcome> {
         .collect()
 }
 
-/// A scenario together with its text and the path the user gave.
-/// Tracked metrics, replication indices and their rows (one JSON line each).
+/// Tracked metrics, unit indices and their rows (one JSON line each).
 pub type SliceRows = (Vec<String>, Vec<usize>, Vec<String>);
 
+/// A scenario together with its text and the path the user gave.
 pub struct ScenarioInput {
     pub scn: Scenario,
     pub text: String,
@@ -101,14 +128,12 @@ impl ScenarioInput {
             source,
         })?;
         let scn = Scenario::parse(&text, &file)?;
-        if scn.uncertainty.is_some() {
-            // The pooled rows hold the replications only, not the draws.
-            return Err(ShardError::Unsupported {
-                file,
-                what: "a scenario with [uncertainty] draws".into(),
-            });
-        }
         Ok(ScenarioInput { scn, text, file })
+    }
+
+    /// Units of work: replications, then `[uncertainty]` draws.
+    pub fn total(&self) -> usize {
+        units(&self.scn)
     }
 
     fn model(&self) -> StudyModel {
@@ -121,30 +146,54 @@ impl ScenarioInput {
             command: COMMAND,
             spec_file: &self.file,
             spec_text: &self.text,
-            settings: json!({"replications": self.scn.replications, "seed": self.scn.seed}),
+            settings: settings(&self.scn),
             master_seed: self.scn.seed,
-            total: self.scn.replications,
+            total: self.total(),
             slice,
             extra: json!({ "metrics": metrics }),
         }
     }
 
-    /// The tracked metrics, indices and rows of `slice`.
-    #[allow(clippy::type_complexity)]
+    /// The tracked metrics, indices and rows of `slice` (replication rows,
+    /// then draw rows).
     pub fn rows(
         &self,
         slice: Slice,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<SliceRows, ShardError> {
-        let range = slice.range(self.scn.replications)?;
+        let scn = &self.scn;
+        let range = slice.range(self.total())?;
+        let r = scn.replications;
+        let (reps, draws) = (
+            range.start.min(r)..range.end.min(r),
+            range.start.max(r) - r..range.end.max(r) - r,
+        );
         let model = self.model();
-        let arms = plan(&self.scn, &model)?;
-        let (metrics, by_rep) = simulate_reps(&self.scn, &model, &arms, range.clone(), progress)?;
-        let rows = range
+        let arms = plan(scn, &model)?;
+        if let Some(u) = &scn.uncertainty {
+            check_params(
+                scn,
+                &model,
+                &u.keys,
+                (&u.lower, &u.upper),
+                u.line,
+                "uncertainty",
+            )?;
+        }
+        let (metrics, by_rep) = if reps.is_empty() {
+            (pilot_metrics(scn, &model, &arms)?, Vec::new())
+        } else {
+            simulate_reps(scn, &model, &arms, reps.clone(), progress)?
+        };
+        let mut rows: Vec<String> = reps
             .clone()
             .zip(&by_rep)
-            .map(|(r, o)| encode(r, replication_seed(self.scn.seed, r), o))
+            .map(|(i, o)| encode(i, replication_seed(scn.seed, i), o))
             .collect();
+        if let (Some(u), false) = (&scn.uncertainty, draws.is_empty()) {
+            let d = draw_rows(scn, &model, u, &metrics, draws, progress)?;
+            rows.extend(d.iter().map(encode_draw));
+        }
         Ok((metrics, range.collect(), rows))
     }
 
@@ -167,6 +216,39 @@ impl ScenarioInput {
     }
 }
 
+/// The tracked metrics as a one-process run finds them: from the baseline
+/// arm of replication 0 (a shard that holds draws only).
+fn pilot_metrics(
+    scn: &Scenario,
+    model: &StudyModel,
+    arms: &[Arm],
+) -> Result<Vec<String>, ScenarioError> {
+    use crate::scenario::Model;
+    let seed = replication_seed(scn.seed, 0);
+    let pilot =
+        model
+            .simulate(&arms[0].overrides, seed)
+            .map_err(|source| ScenarioError::Study {
+                file: scn.file.clone(),
+                line: None,
+                context: format!("{} arm, replication 0 (seed {seed})", arms[0].name),
+                source: Box::new(source),
+            })?;
+    tracked_metrics(scn, &pilot)
+}
+
+/// Units of work of `scn`: `R` replications plus `K` draws.
+pub fn units(scn: &Scenario) -> usize {
+    scn.replications + scn.uncertainty.as_ref().map_or(0, |u| u.draws)
+}
+
+fn settings(scn: &Scenario) -> serde_json::Value {
+    match &scn.uncertainty {
+        None => json!({"replications": scn.replications, "seed": scn.seed}),
+        Some(u) => json!({"replications": scn.replications, "seed": scn.seed, "draws": u.draws}),
+    }
+}
+
 fn model(scn: &Scenario) -> StudyModel {
     StudyModel {
         study: scn.study,
@@ -175,7 +257,8 @@ fn model(scn: &Scenario) -> StudyModel {
 }
 
 /// The raw results of pooled `run` shards: the scenario re-read from the
-/// stored text, its arms planned again, and the rows in index order.
+/// stored text, its arms planned again, the replication rows in index
+/// order and the draw rows in draw order.
 pub fn merge(p: &Pooled) -> Result<Runs, ShardError> {
     let m = &p.manifest;
     let scn = Scenario::parse(&p.spec_text, &m.spec_file)?;
@@ -183,35 +266,85 @@ pub fn merge(p: &Pooled) -> Result<Runs, ShardError> {
         dir: p.origin.first().cloned().unwrap_or_default(),
         why,
     };
-    if scn.replications != m.total || scn.seed != m.master_seed {
-        return Err(bad(
-            "manifest total or seed disagrees with its scenario".into()
-        ));
+    let scn = &scn;
+    if units(scn) != m.total || scn.seed != m.master_seed {
+        return Err(bad(format!(
+            "the manifest's {} units and seed {} disagree with its scenario ({} units, seed {})",
+            m.total,
+            m.master_seed,
+            units(scn),
+            scn.seed
+        )));
     }
     let metrics: Vec<String> = serde_json::from_value(m.extra["metrics"].clone())
         .map_err(|e| bad(format!("manifest `extra.metrics`: {e}")))?;
-    let model = model(&scn);
-    let arms = plan(&scn, &model)?;
-    let by_rep = (0..p.rows.len())
-        .map(|i| {
-            let row: Row = p.decode(i)?;
-            let wrong = |why: String| ShardError::Corrupt {
-                dir: p.origin[i].clone(),
-                why: format!("the row of index {i}: {why}"),
-            };
-            if row.rep != i {
-                return Err(wrong(format!("holds replication {}", row.rep)));
-            }
-            let out = decode(row);
-            if out.len() != arms.len() || out.iter().any(|o| o.values.len() != metrics.len()) {
-                return Err(wrong(format!(
-                    "expected {} arms of {} metrics",
-                    arms.len(),
-                    metrics.len()
-                )));
-            }
-            Ok(out)
-        })
+    let model = model(scn);
+    let arms = plan(scn, &model)?;
+    let r = scn.replications;
+    let by_rep = (0..r)
+        .map(|i| rep_row(p, i, arms.len(), metrics.len()))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(assemble(&scn, &model, arms, metrics, by_rep))
+    let draws = match &scn.uncertainty {
+        None => Vec::new(),
+        Some(u) => {
+            let effects = metrics.len() * (arms_at(scn, &model, &[], &[])?.len() - 1);
+            (r..p.rows.len())
+                .map(|i| draw_row(p, i, i - r, (u.keys.len(), effects)))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    let mut runs = assemble(scn, &model, arms, metrics, by_rep);
+    runs.draws = draws;
+    Ok(runs)
+}
+
+fn row_err(p: &Pooled, i: usize, why: String) -> ShardError {
+    ShardError::Corrupt {
+        dir: p.origin[i].clone(),
+        why: format!("the row of index {i}: {why}"),
+    }
+}
+
+/// Pooled row `i`, replication `i`, checked to hold `arms` arms of `metrics` values.
+fn rep_row(p: &Pooled, i: usize, arms: usize, metrics: usize) -> Result<Vec<Outcome>, ShardError> {
+    let row: Row = p.decode(i)?;
+    if row.rep != i {
+        return Err(row_err(p, i, format!("holds replication {}", row.rep)));
+    }
+    let out = decode(row);
+    if out.len() != arms || out.iter().any(|o| o.values.len() != metrics) {
+        return Err(row_err(
+            p,
+            i,
+            format!("expected {arms} arms of {metrics} metrics"),
+        ));
+    }
+    Ok(out)
+}
+
+/// Pooled row `i`, draw `d`, checked to hold `(params, effects)` numbers.
+fn draw_row(
+    p: &Pooled,
+    i: usize,
+    d: usize,
+    (params, effects): (usize, usize),
+) -> Result<DrawRow, ShardError> {
+    let w: DrawWire = p.decode(i)?;
+    if w.draw != d || w.theta.len() != params || w.effects.len() != effects {
+        return Err(row_err(
+            p,
+            i,
+            format!(
+                "expected draw {d} with {params} parameters and {effects} effects, got draw {} with {} and {}",
+                w.draw,
+                w.theta.len(),
+                w.effects.len()
+            ),
+        ));
+    }
+    Ok(DrawRow {
+        draw: w.draw,
+        theta: floats(&w.theta),
+        effects: floats(&w.effects),
+    })
 }

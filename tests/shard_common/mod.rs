@@ -9,6 +9,10 @@ use std::process::{Command, Output};
 
 pub const RECOVER_SPEC: &str = "scenarios/recovery/logit_well_specified.toml";
 pub const RUN_SPEC: &str = "tests/fixtures/shard/tiny_run.toml";
+/// 7 replications then 5 `[uncertainty]` draws: 12 units of work.
+pub const UNCERTAINTY_SPEC: &str = "tests/fixtures/shard/tiny_uncertainty.toml";
+/// A Saltelli design of 32 rows.
+pub const SENSITIVITY_SPEC: &str = "tests/fixtures/shard/tiny_sensitivity.toml";
 /// Small but complete: both estimators, every target.
 pub const RECOVER_SIZE: [&str; 4] = ["--reps", "7", "--n", "150"];
 

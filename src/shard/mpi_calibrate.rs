@@ -1,0 +1,156 @@
+//! `migsim calibrate` under MPI: every rank runs the same deterministic
+//! optimiser, and the cohorts of each objective evaluation are split over
+//! the ranks.
+//!
+//! A batch of `P` points with `R` cohort seeds is the job list
+//! `(θ_p, seed_r)`, point-major, `J = P·R` jobs; rank `k` of `S` computes
+//! jobs `[floor(k·J/S), floor((k+1)·J/S))` (possibly none), and the rows
+//! of every job are all-gathered (`MPI_Allgatherv`) in rank order, so each
+//! rank holds the rows a single process computes, in the same order, sums
+//! them in the same order and takes the same optimiser path. Held-out rows
+//! are split the same way. Rank 0 writes.
+//!
+//! The optimiser runs on a one-thread rayon pool so that every rank issues
+//! its collectives in the same order (the starts, searched in parallel in
+//! one process, run one after another); a rank's share of each batch runs
+//! on the global pool from a thread outside it.
+
+use serde::{Deserialize, Serialize};
+
+use super::codec::Num;
+use super::mpi::{World, abort_all, all_gather_bytes};
+use crate::calibrate::objective::{CohortRows, Job, Objective, set_cohort_runner};
+use crate::calibrate::{CalibrateError, Calibration, Options, calibrate};
+use crate::replicate::{ReplicationRow, Role, Tables};
+
+/// A [`ReplicationRow`] on the wire, numbers bit-exact.
+#[derive(Serialize, Deserialize)]
+struct WireRow {
+    table: String,
+    spec: String,
+    term: String,
+    published: Option<Num>,
+    published_se: Option<Num>,
+    synthetic: Option<Num>,
+    synthetic_se: Option<Num>,
+    note: Option<String>,
+    role: Role,
+}
+
+impl From<&ReplicationRow> for WireRow {
+    fn from(r: &ReplicationRow) -> WireRow {
+        WireRow {
+            table: r.table.clone(),
+            spec: r.spec.clone(),
+            term: r.term.clone(),
+            published: r.published.map(Num),
+            published_se: r.published_se.map(Num),
+            synthetic: r.synthetic.map(Num),
+            synthetic_se: r.synthetic_se.map(Num),
+            note: r.note.clone(),
+            role: r.role,
+        }
+    }
+}
+
+impl From<WireRow> for ReplicationRow {
+    fn from(w: WireRow) -> ReplicationRow {
+        ReplicationRow {
+            table: w.table,
+            spec: w.spec,
+            term: w.term,
+            published: w.published.map(|n| n.0),
+            published_se: w.published_se.map(|n| n.0),
+            synthetic: w.synthetic.map(|n| n.0),
+            synthetic_se: w.synthetic_se.map(|n| n.0),
+            note: w.note,
+            role: w.role,
+        }
+    }
+}
+
+type WireJob = Result<Vec<WireRow>, String>;
+
+/// The jobs `[floor(k·J/S), floor((k+1)·J/S))` of rank `k` of `S`.
+pub fn share(jobs: usize, rank: usize, size: usize) -> std::ops::Range<usize> {
+    let at = |k: usize| (k as u128 * jobs as u128 / size as u128) as usize;
+    at(rank)..at(rank + 1)
+}
+
+/// This rank's share of `jobs`, then every rank's rows in job order.
+fn split_rows(
+    o: &Objective,
+    jobs: &[Job<'_>],
+    tables: &Tables<'_>,
+    rank: usize,
+    size: usize,
+) -> CohortRows {
+    let mine = &jobs[share(jobs.len(), rank, size)];
+    // A plain thread: its parallel iterator uses the global pool while the
+    // optimiser's thread waits without running other work.
+    let rows = std::thread::scope(|s| s.spawn(|| o.rows_here(mine, tables)).join())
+        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+    let wire: Vec<WireJob> = rows
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .map(|rows| rows.iter().map(WireRow::from).collect())
+                .map_err(Clone::clone)
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&wire).unwrap_or_default();
+    let parts = all_gather_bytes(&bytes).unwrap_or_else(|e| abort_all(&e));
+    let mut out: CohortRows = Vec::with_capacity(jobs.len());
+    for (r, part) in parts.iter().enumerate() {
+        let got: Vec<WireJob> = serde_json::from_slice(part).unwrap_or_else(|e| {
+            abort_all(&format!("the cohort rows of rank {r} cannot be read: {e}"))
+        });
+        let want = share(jobs.len(), r, size).len();
+        if got.len() != want {
+            abort_all(&format!(
+                "rank {r} sent {} cohorts, expected {want}",
+                got.len()
+            ));
+        }
+        out.extend(
+            got.into_iter()
+                .map(|j| j.map(|rows| rows.into_iter().map(ReplicationRow::from).collect())),
+        );
+    }
+    out
+}
+
+/// Calibrate with the cohorts of every evaluation split over the ranks of
+/// `world`; every rank returns the same result (rank 0 writes it).
+pub fn calibrate_on_ranks(world: &World, opts: &Options) -> Result<Calibration, CalibrateError> {
+    let (rank, size) = (world.rank(), world.size());
+    if !set_cohort_runner(Box::new(move |o, jobs, tables| {
+        split_rows(o, jobs, tables, rank, size)
+    })) {
+        world.abort("a cohort runner is already installed");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap_or_else(|e| world.abort(&format!("cannot start the optimiser thread: {e}")));
+    pool.install(|| calibrate(opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_partition_the_jobs_in_order() {
+        for jobs in 0..30 {
+            for size in 1..8 {
+                let all: Vec<usize> = (0..size).flat_map(|r| share(jobs, r, size)).collect();
+                assert_eq!(
+                    all,
+                    (0..jobs).collect::<Vec<_>>(),
+                    "{jobs} jobs, {size} ranks"
+                );
+            }
+        }
+    }
+}

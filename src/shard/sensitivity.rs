@@ -1,0 +1,184 @@
+//! `migsim sensitivity` in shards: the unit of work is a design row (a
+//! Saltelli or Morris sample point; row `r` depends only on the design seed
+//! and `r`), a shard computes the outputs of its slice of rows, and the
+//! indices of the pooled rows come from the same
+//! [`sensitivity::scenario::summarise`] a one-process run uses.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::ShardError;
+use super::codec::{Num, floats, nums};
+use super::manifest::Manifest;
+use super::slice::Slice;
+use super::store::{self, Meta, Pooled};
+use crate::scenario::{Scenario, ScenarioError, StudyModel};
+use crate::sensitivity::Analysis;
+use crate::sensitivity::scenario::{Method, Plan, design_of, design_rows, plan_for, summarise};
+
+/// The manifest's command name.
+pub const COMMAND: &str = "sensitivity";
+
+/// One design row as a shard row.
+#[derive(Debug, Serialize, Deserialize)]
+struct Row {
+    row: usize,
+    outputs: Vec<Num>,
+}
+
+/// A scenario with a `[sensitivity]` table, its text, the path the user
+/// gave, and the command-line overrides of method and size.
+pub struct SensitivityInput {
+    pub scn: Scenario,
+    pub text: String,
+    pub file: String,
+    pub method: Option<Method>,
+    pub n: Option<usize>,
+}
+
+fn model(scn: &Scenario) -> StudyModel {
+    StudyModel {
+        study: scn.study,
+        n: scn.n,
+    }
+}
+
+impl SensitivityInput {
+    /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
+    pub fn load(
+        path: &Path,
+        method: Option<Method>,
+        n: Option<usize>,
+    ) -> Result<SensitivityInput, ShardError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let scn = Scenario::parse(&text, &file)?;
+        Ok(SensitivityInput {
+            scn,
+            text,
+            file,
+            method,
+            n,
+        })
+    }
+
+    /// Design rows of the whole analysis (no simulation).
+    pub fn total(&self) -> Result<usize, ShardError> {
+        let (_, _, design) = design_of(&self.scn, &model(&self.scn), self.method, self.n)?;
+        Ok(design.rows())
+    }
+
+    /// What the shards of this analysis share (`plan` after overrides).
+    pub fn meta<'a>(&'a self, plan: &Plan, slice: Slice) -> Meta<'a> {
+        Meta {
+            command: COMMAND,
+            spec_file: &self.file,
+            spec_text: &self.text,
+            settings: json!({
+                "method": plan.spec.method,
+                "n": plan.spec.n,
+                "seed": self.scn.seed,
+            }),
+            master_seed: self.scn.seed,
+            total: plan.design.rows(),
+            slice,
+            extra: json!({ "metrics": plan.metrics }),
+        }
+    }
+
+    /// The plan (one pilot simulation), indices and rows of `slice`.
+    pub fn rows(
+        &self,
+        slice: Slice,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
+        let model = model(&self.scn);
+        let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
+        let range = slice.range(plan.design.rows())?;
+        let outputs = design_rows(&self.scn, &model, &plan, range.clone(), progress)?;
+        let rows = range
+            .clone()
+            .zip(&outputs)
+            .map(|(row, y)| {
+                serde_json::to_string(&Row {
+                    row,
+                    outputs: nums(y),
+                })
+                .unwrap_or_default()
+            })
+            .collect();
+        Ok((plan, range.collect(), rows))
+    }
+
+    /// Run `slice` and write it as a shard into `dir`.
+    pub fn run_shard(
+        &self,
+        slice: Slice,
+        progress: &(dyn Fn(usize, usize) + Sync),
+        dir: &Path,
+    ) -> Result<Manifest, ShardError> {
+        let start = Instant::now();
+        let (plan, indices, rows) = self.rows(slice, progress)?;
+        store::write(
+            dir,
+            &self.meta(&plan, slice),
+            &indices,
+            &rows,
+            start.elapsed().as_secs_f64(),
+        )
+    }
+}
+
+/// The analysis of pooled `sensitivity` shards: the scenario re-read from
+/// the stored text, the design rebuilt with the stored method and size,
+/// the rows in design order, and the one-process summary.
+pub fn merge(p: &Pooled) -> Result<Analysis, ShardError> {
+    let m = &p.manifest;
+    let scn = Scenario::parse(&p.spec_text, &m.spec_file)?;
+    let bad = |why: String| ShardError::Corrupt {
+        dir: p.origin.first().cloned().unwrap_or_default(),
+        why,
+    };
+    let method: Method = serde_json::from_value(m.settings["method"].clone())
+        .map_err(|e| bad(format!("manifest settings `method`: {e}")))?;
+    let n = m.settings["n"]
+        .as_u64()
+        .ok_or_else(|| bad("manifest settings lack `n`".into()))? as usize;
+    let metrics: Vec<String> = serde_json::from_value(m.extra["metrics"].clone())
+        .map_err(|e| bad(format!("manifest `extra.metrics`: {e}")))?;
+    let model = model(&scn);
+    let plan = plan_for(&scn, &model, Some(method), Some(n), metrics)?;
+    if scn.seed != m.master_seed || plan.design.rows() != m.total {
+        return Err(bad(format!(
+            "the manifest's seed {} and {} design rows disagree with its scenario ({} rows, seed {})",
+            m.master_seed,
+            m.total,
+            plan.design.rows(),
+            scn.seed
+        )));
+    }
+    let width = plan.outputs.len();
+    let rows = (0..p.rows.len())
+        .map(|i| {
+            let row: Row = p.decode(i)?;
+            if row.row != i || row.outputs.len() != width {
+                return Err(ShardError::Corrupt {
+                    dir: p.origin[i].clone(),
+                    why: format!(
+                        "the row of index {i} holds design row {} with {} outputs, expected {width}",
+                        row.row,
+                        row.outputs.len()
+                    ),
+                });
+            }
+            Ok(floats(&row.outputs))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(summarise(&scn, &plan, rows)?)
+}
