@@ -20,6 +20,10 @@ pub enum ZenouError {
     Network(#[from] crate::network::NetworkError),
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
+    #[error(transparent)]
+    Time(#[from] crate::resources::TimeError),
+    #[error(transparent)]
+    Alloc(#[from] crate::resources::AllocError),
 }
 
 /// Check `value` is finite and satisfies `ok`, or name it in an error.
