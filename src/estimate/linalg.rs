@@ -31,7 +31,13 @@ pub fn map_blocks<T: Send>(
     map: impl Fn(Range<usize>) -> T + Sync + Send,
     mut fold: impl FnMut(T),
 ) {
-    let parts: Vec<T> = row_blocks(n).into_par_iter().map(&map).collect();
+    let parts: Vec<T> = row_blocks(n)
+        .into_par_iter()
+        .map(|r| {
+            clear_upper_simd();
+            map(r)
+        })
+        .collect();
     parts.into_iter().for_each(&mut fold);
 }
 
@@ -85,7 +91,24 @@ pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
         1.0,
         Par::Seq,
     );
+    clear_upper_simd();
     g
+}
+
+/// Zero the upper halves of the AVX registers (`vzeroupper`). faer's AVX-512
+/// kernels can return with them dirty, and then every legacy-SSE
+/// instruction of the code that follows on that thread (the baseline x86-64
+/// build, e.g. each libm `exp` call of the next block's likelihood) pays a
+/// transition penalty: measured 18x on the logit terms.
+#[inline]
+pub fn clear_upper_simd() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is present (checked above); `vzeroupper` only clears
+        // the upper register halves, which the compiler treats as clobbered
+        // across this intrinsic, so no live value is lost.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
 }
 
 /// `X' diag(w) X`, accumulated in row blocks.
