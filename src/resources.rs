@@ -248,7 +248,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("--t-end = 1000000000000"), "{e}");
-        assert!(e.contains("27.8 h"), "{e}");
+        assert!(e.contains("about 1.2 days"), "{e}");
         assert!(e.contains("limit is 1.0 days"), "{e}");
         assert!(e.contains("--max-hours"), "{e}");
         let ok = check_time("x", 1, 10.0, String::new(), 60.0, "y");
