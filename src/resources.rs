@@ -261,7 +261,10 @@ mod tests {
     fn an_impossible_allocation_is_an_error_not_an_abort() {
         let e = try_with_capacity::<u64>("agents", usize::MAX / 4).unwrap_err();
         assert_eq!(e.what, "agents");
-        assert!(e.to_string().starts_with("could not allocate agents:"), "{e}");
+        assert!(
+            e.to_string().starts_with("could not allocate agents:"),
+            "{e}"
+        );
         let v = try_filled("x", 3, 7u8).unwrap();
         assert_eq!(v, vec![7, 7, 7]);
     }

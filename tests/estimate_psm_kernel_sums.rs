@@ -19,12 +19,7 @@ const KERNELS: [Kernel; 4] = [
 /// w_ij = K_ij / sum_j K_ij; local linear w_ij = K_ij (S2 - d_ij S1) /
 /// (S0 S2 - S1^2), d_ij = p_j - s_i, unmatched when the denominator is at most
 /// 1e-12 S0 S2.
-fn quadratic(
-    targets: &[f64],
-    p: &[f64],
-    y: &[f64],
-    m: &Method,
-) -> Reference {
+fn quadratic(targets: &[f64], p: &[f64], y: &[f64], m: &Method) -> Reference {
     let (kernel, h, llr) = match *m {
         Method::Kernel { kernel, bandwidth } => (kernel, bandwidth, false),
         Method::LocalLinear { kernel, bandwidth } => (kernel, bandwidth, true),
@@ -39,7 +34,11 @@ fn quadratic(
         let d: Vec<f64> = p.iter().map(|&pj| pj - s).collect();
         let sr = |r: i32| -> f64 { k.iter().zip(&d).map(|(a, b)| a * b.powi(r)).sum() };
         let (s0, s1, s2) = (sr(0), sr(1), sr(2));
-        kappa.push(if llr { s0 * s2 / (s0 * s2 - s1 * s1) } else { 1.0 });
+        kappa.push(if llr {
+            s0 * s2 / (s0 * s2 - s1 * s1)
+        } else {
+            1.0
+        });
         let w: Option<Vec<f64>> = if llr {
             let den = s0 * s2 - s1 * s1;
             (den > 1e-12 * s0 * s2).then(|| {
@@ -51,7 +50,10 @@ fn quadratic(
         } else {
             (s0 > 0.0).then(|| k.iter().map(|kj| kj / s0).collect())
         };
-        imputed.push(w.as_ref().map(|w| w.iter().zip(y).map(|(a, b)| a * b).sum()));
+        imputed.push(
+            w.as_ref()
+                .map(|w| w.iter().zip(y).map(|(a, b)| a * b).sum()),
+        );
         let k = *kappa.last().unwrap_or(&1.0);
         if let Some(w) = w {
             weight.iter_mut().zip(&w).for_each(|(a, b)| *a += b);
@@ -83,7 +85,9 @@ struct Reference {
 }
 
 fn uniform(rng: &mut Xoshiro256PlusPlus, n: usize, lo: f64, hi: f64) -> Vec<f64> {
-    (0..n).map(|_| lo + (hi - lo) * rng.random::<f64>()).collect()
+    (0..n)
+        .map(|_| lo + (hi - lo) * rng.random::<f64>())
+        .collect()
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -134,7 +138,11 @@ fn window_sums_equal_the_quadratic_reference() {
                                     // 1e6 here): any two summation orders differ
                                     // by a few eps x kappa.
                                     let tol = 1e-10 + 16.0 * f64::EPSILON * k;
-                                    assert!(close(a, *b, tol), "{seed} {m:?} t{t} kappa {k:e} s {}: {a} vs {b}", targets[t])
+                                    assert!(
+                                        close(a, *b, tol),
+                                        "{seed} {m:?} t{t} kappa {k:e} s {}: {a} vs {b}",
+                                        targets[t]
+                                    )
                                 }
                                 (a, b) => assert_eq!(a, *b, "{seed} {m:?} t{t}"),
                             }
@@ -166,9 +174,15 @@ fn local_linear_is_exact_on_lines() {
             kernel,
             bandwidth: 0.03,
         };
-        for (s, got) in targets.iter().zip(matching::impute_means(&targets, &p, &y, &m)) {
+        for (s, got) in targets
+            .iter()
+            .zip(matching::impute_means(&targets, &p, &y, &m))
+        {
             let got = got.unwrap_or(f64::NAN);
-            assert!((got - (5.0 - 3.0 * s)).abs() < 1e-9, "{kernel:?} at {s}: {got}");
+            assert!(
+                (got - (5.0 - 3.0 * s)).abs() < 1e-9,
+                "{kernel:?} at {s}: {got}"
+            );
         }
     }
 }

@@ -90,7 +90,10 @@ fn a_tiny_recording_interval_is_refused() {
     ]);
     let memory = msg.contains("available");
     let time = msg.contains("recorded points x 5 ns") && msg.contains("limit is 10.1 s");
-    assert!(msg.contains("record_every = 0.000000001") && (memory || time), "{msg}");
+    assert!(
+        msg.contains("record_every = 0.000000001") && (memory || time),
+        "{msg}"
+    );
 }
 
 #[test]

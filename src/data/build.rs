@@ -17,9 +17,9 @@ use faer::Mat;
 use super::dataset::{Categorical, Column, Dataset, parse_number};
 use super::design::{Clusters, Design};
 use super::error::{DataError, unknown_column};
+use super::formula::Formula;
 use super::lines::RowLines;
 use crate::resources::{AllocError, Bytes};
-use super::formula::Formula;
 
 /// Read only the columns `formula` uses from a CSV file and build its design.
 pub fn load_design(path: &Path, formula: &Formula) -> Result<Design, DataError> {

@@ -89,7 +89,11 @@ impl Link {
                 // 1 / (1 + a) for e >= 0 and a / (1 + a) below,
                 // f(e) = a / (1 + a)^2, ln(1 + exp(-q e)) = max(-q e, 0) + ln(1 + a).
                 let a = (-e.abs()).exp();
-                let cdf = if e >= 0.0 { 1.0 / (1.0 + a) } else { a / (1.0 + a) };
+                let cdf = if e >= 0.0 {
+                    1.0 / (1.0 + a)
+                } else {
+                    a / (1.0 + a)
+                };
                 ObsTerms {
                     ll: -((-q * e).max(0.0) + a.ln_1p()),
                     score: y - cdf,
@@ -152,9 +156,13 @@ mod tests {
             for y in [0.0, 1.0] {
                 let t = Link::Logit.obs(y, e);
                 let q = 2.0 * y - 1.0;
-                let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1e-300);
+                let close =
+                    |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1e-300);
                 assert!(close(t.ll, -softplus(-q * e)), "ll at {e}");
-                assert!((t.score - (y - Link::Logit.cdf(e))).abs() <= 4.0 * f64::EPSILON, "score at {e}");
+                assert!(
+                    (t.score - (y - Link::Logit.cdf(e))).abs() <= 4.0 * f64::EPSILON,
+                    "score at {e}"
+                );
                 assert!(close(t.weight, Link::Logit.pdf(e)), "weight at {e}");
             }
         }

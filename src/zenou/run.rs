@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use crate::resources::{DEFAULT_TIME_LIMIT_S, check_items, check_time};
 
-use super::engine::{Population, RandomMixing, Rates, simulate};
 use super::analytic::Params;
+use super::engine::{Population, RandomMixing, Rates, simulate};
 use super::error::{ZenouError, check};
 use super::tracker::Tracker;
 use crate::network::{NetworkSpec, SocialGraph};

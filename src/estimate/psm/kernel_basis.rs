@@ -74,7 +74,11 @@ impl Basis {
     /// F_0..=F_D at q into `out`.
     #[inline]
     pub fn features(&self, q: f64, out: &mut [f64]) {
-        let mut x = if self.gauss { (-0.5 * q * q).exp() } else { 1.0 };
+        let mut x = if self.gauss {
+            (-0.5 * q * q).exp()
+        } else {
+            1.0
+        };
         for f in out.iter_mut() {
             *f = x;
             x *= q;

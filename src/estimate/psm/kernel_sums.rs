@@ -56,7 +56,13 @@ pub(crate) struct Moments {
 
 impl<'a> KernelSums<'a> {
     /// `points` ascending; each column of `values` aligned with them.
-    pub fn new(points: &'a [f64], values: Vec<&'a [f64]>, kernel: Kernel, h: f64, emax: usize) -> Self {
+    pub fn new(
+        points: &'a [f64],
+        values: Vec<&'a [f64]>,
+        kernel: Kernel,
+        h: f64,
+        emax: usize,
+    ) -> Self {
         let v_max = values
             .iter()
             .map(|v| v.iter().fold(0.0f64, |m, x| m.max(x.abs())))
@@ -182,7 +188,8 @@ impl<'a> KernelSums<'a> {
             .map(|(k, &i)| {
                 (!windows[k].is_empty()).then(|| {
                     let t = (queries[i] - g) / self.h;
-                    let at = |slot: usize| &snaps[(3 * k + slot) * width..(3 * k + slot + 1) * width];
+                    let at =
+                        |slot: usize| &snaps[(3 * k + slot) * width..(3 * k + slot + 1) * width];
                     self.combine(t, [at(0), at(1), at(2)], n_span, r_max)
                 })
             })
@@ -245,7 +252,10 @@ impl<'a> KernelSums<'a> {
 /// Store the compensated running sums (hi + lo) in slot `slot`.
 fn snapshot(snaps: &mut [f64], slot: usize, hi: &[f64], lo: &[f64]) {
     let w = hi.len();
-    for (d, (a, b)) in snaps[slot * w..(slot + 1) * w].iter_mut().zip(hi.iter().zip(lo)) {
+    for (d, (a, b)) in snaps[slot * w..(slot + 1) * w]
+        .iter_mut()
+        .zip(hi.iter().zip(lo))
+    {
         *d = a + b;
     }
 }

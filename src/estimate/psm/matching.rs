@@ -10,8 +10,8 @@
 //! [`Imputation`] keeps, per donor, sum_i w_ij and sum_i w_ij^2, which the
 //! balance table and the Abadie-Imbens variance need.
 
-pub use super::method::{Imputation, Kernel, Method};
 use super::method::closed_window;
+pub use super::method::{Imputation, Kernel, Method};
 use super::smooth;
 use super::spline;
 use super::window_sums::WindowSums;

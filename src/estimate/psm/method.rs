@@ -104,4 +104,3 @@ pub struct Imputation {
     /// sum over targets of w_ij^2, per donor.
     pub weight_sq: Vec<f64>,
 }
-

@@ -14,14 +14,14 @@
 //! [`DEFAULT_BOOTSTRAP`] replications).
 
 pub mod ai2016;
+pub mod balance;
 mod kernel_basis;
 mod kernel_sums;
-pub mod balance;
 pub mod matching;
 pub mod method;
 pub mod score;
-mod smooth;
 pub mod sizes;
+mod smooth;
 pub mod spline;
 pub mod variance;
 pub mod window_sums;

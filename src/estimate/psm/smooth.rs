@@ -45,7 +45,12 @@ pub(crate) fn handles(method: &Method) -> Option<(Kernel, f64, bool)> {
 }
 
 /// Fits of every target; `p` ascending with `y` aligned.
-pub(crate) fn fits(targets: &[f64], p: &[f64], y: &[f64], method: &Method) -> Vec<Option<TargetFit>> {
+pub(crate) fn fits(
+    targets: &[f64],
+    p: &[f64],
+    y: &[f64],
+    method: &Method,
+) -> Vec<Option<TargetFit>> {
     let Some((kernel, h, llr)) = handles(method) else {
         return vec![None; targets.len()];
     };
@@ -55,9 +60,17 @@ pub(crate) fn fits(targets: &[f64], p: &[f64], y: &[f64], method: &Method) -> Ve
     let emax = if llr { 2 } else { 0 };
     let sums = KernelSums::new(p, vec![&ones, &yc], kernel, h, emax);
     let out = if llr {
-        sums.map(targets, |m| local_linear(m, y_mean), |v| exact_llr(v, y_mean))
+        sums.map(
+            targets,
+            |m| local_linear(m, y_mean),
+            |v| exact_llr(v, y_mean),
+        )
     } else {
-        sums.map(targets, |m| kernel_mean(m, y_mean), |v| exact_kernel(v, y_mean))
+        sums.map(
+            targets,
+            |m| kernel_mean(m, y_mean),
+            |v| exact_kernel(v, y_mean),
+        )
     };
     out.into_iter().map(Option::flatten).collect()
 }
@@ -76,7 +89,10 @@ pub(crate) fn donor_weights(
     order.sort_unstable_by(|&a, &b| targets[a].total_cmp(&targets[b]).then(a.cmp(&b)));
     let s: Vec<f64> = order.iter().map(|&i| targets[i]).collect();
     let coef = |f: fn(&TargetFit) -> f64| -> Vec<f64> {
-        order.iter().map(|&i| fits[i].as_ref().map_or(0.0, f)).collect()
+        order
+            .iter()
+            .map(|&i| fits[i].as_ref().map_or(0.0, f))
+            .collect()
     };
     let (a, b) = (coef(|t| t.a), coef(|t| t.b));
     let emax = usize::from(llr);
@@ -85,7 +101,11 @@ pub(crate) fn donor_weights(
     let weight = |v: &[f64]| if llr { v[0] + v[ne + 1] } else { v[0] };
     let resolve = |m: &Moments| {
         let w = weight(&m.value);
-        let err = if llr { m.err[0] + m.err[ne + 1] } else { m.err[0] };
+        let err = if llr {
+            m.err[0] + m.err[ne + 1]
+        } else {
+            m.err[0]
+        };
         (err <= TOL * (1.0 + w.abs())).then_some(w)
     };
     sums.map(p, resolve, weight)
@@ -102,8 +122,8 @@ fn kernel_mean(m: &Moments, y_mean: f64) -> Option<Option<TargetFit>> {
         return None;
     }
     let r = ky / mass;
-    let ok = e_ky + r.abs() * e_mass <= TOL * (1.0 + (r + y_mean).abs()) * mass
-        && e_mass <= TOL * mass;
+    let ok =
+        e_ky + r.abs() * e_mass <= TOL * (1.0 + (r + y_mean).abs()) * mass && e_mass <= TOL * mass;
     ok.then(|| exact_kernel(&m.value, y_mean))
 }
 
