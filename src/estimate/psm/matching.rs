@@ -206,8 +206,10 @@ fn window_impute(
 }
 
 /// Only the targets' counterfactuals (no donor weights): what a bootstrap
-/// draw needs. Kernels with closed-form window sums take O(log n) per target
-/// ([`WindowSums`]); the others are summed directly.
+/// draw needs. The Epanechnikov and uniform kernels and radius matching take
+/// O(log n) per target ([`WindowSums`]), the other kernels and local linear
+/// the window sums of [`super::smooth`]; nearest neighbour and the spline go
+/// through [`impute`].
 pub fn impute_means(
     targets: &[f64],
     donor_scores: &[f64],
