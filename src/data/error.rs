@@ -24,7 +24,7 @@ impl fmt::Display for RowLoc {
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error(transparent)]
-    Alloc(#[from] crate::resources::AllocError),
+    Alloc(Box<crate::resources::AllocError>),
     #[error("cannot read {file}: {reason}")]
     Io {
         file: String,
@@ -149,5 +149,11 @@ pub(crate) fn unknown_column(file: &str, column: &str, names: &[String]) -> Data
         file: file.to_string(),
         column: column.to_string(),
         available,
+    }
+}
+
+impl From<crate::resources::AllocError> for DataError {
+    fn from(e: crate::resources::AllocError) -> Self {
+        DataError::Alloc(Box::new(e))
     }
 }

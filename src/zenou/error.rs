@@ -21,9 +21,21 @@ pub enum ZenouError {
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
     #[error(transparent)]
-    Time(#[from] crate::resources::TimeError),
+    Time(Box<crate::resources::TimeError>),
     #[error(transparent)]
-    Alloc(#[from] crate::resources::AllocError),
+    Alloc(Box<crate::resources::AllocError>),
+}
+
+impl From<crate::resources::TimeError> for ZenouError {
+    fn from(e: crate::resources::TimeError) -> Self {
+        ZenouError::Time(Box::new(e))
+    }
+}
+
+impl From<crate::resources::AllocError> for ZenouError {
+    fn from(e: crate::resources::AllocError) -> Self {
+        ZenouError::Alloc(Box::new(e))
+    }
 }
 
 /// Check `value` is finite and satisfies `ok`, or name it in an error.
