@@ -8,7 +8,9 @@
 //! Issue 12 item 7c at full size: kernel (Epanechnikov, bandwidth 0.06)
 //! matching on 10^6 rows and local linear (tricube, bandwidth 0.8) on
 //! 200,000 rows, each `fit_with_scores` with 2 bootstrap draws (point
-//! estimate, donor weights, balance table, SEs).
+//! estimate, donor weights, balance table, SEs); both by window sums
+//! (`window_sums` for the Epanechnikov kernel, `kernel_sums` for the
+//! local-linear and the tricube and Gaussian kernels).
 //!
 //! `cargo bench --bench psm` (`-- psm_kernel_1e6` / `-- psm_llr_2e5` for one group)
 

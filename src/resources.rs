@@ -8,6 +8,11 @@
 //! Estimates are deliberately coarse (bytes per item times items, computed in
 //! `u128` so they cannot overflow); they stop requests that cannot fit, not
 //! requests that merely come close.
+//!
+//! Run time is checked the same way: a request whose estimated run time
+//! exceeds a limit ([`DEFAULT_TIME_LIMIT_S`], 24 hours, unless the caller
+//! raises it) is refused with the value, the estimate and the limit, so
+//! `--t-end 1e12` stops at once instead of running for years.
 
 use std::fmt;
 
@@ -27,6 +32,105 @@ pub struct SizeError {
     pub limit: Bytes,
     /// How the estimate was formed, e.g. "24 bytes per agent".
     pub basis: String,
+}
+
+/// Default limit on a request's estimated run time: 24 hours.
+pub const DEFAULT_TIME_LIMIT_S: f64 = 86_400.0;
+
+/// A request whose estimated run time exceeds the limit.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{what} = {value} needs about {need} of run time ({basis}); the limit is {limit} (raise it with {raise})"
+)]
+pub struct TimeError {
+    /// The option or key, e.g. `--t-end`.
+    pub what: String,
+    pub value: String,
+    pub need: Seconds,
+    pub limit: Seconds,
+    /// How the estimate was formed, e.g. "3e12 events x 25 ns".
+    pub basis: String,
+    /// The option that raises the limit.
+    pub raise: String,
+}
+
+/// A duration printed in the largest fitting unit (s, min, h, days, years).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Seconds(pub f64);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let units = [
+            (365.25 * 86_400.0, "years"),
+            (86_400.0, "days"),
+            (3_600.0, "h"),
+            (60.0, "min"),
+        ];
+        match units.iter().find(|(size, _)| s >= *size) {
+            Some((size, name)) if s / size >= 1e6 => write!(f, "{:.1e} {name}", s / size),
+            Some((size, name)) => write!(f, "{:.1} {name}", s / size),
+            None => write!(f, "{s:.1} s"),
+        }
+    }
+}
+
+/// Refuse a request whose estimated run time `seconds` exceeds `limit`
+/// seconds. `what`/`value` name the request, `basis` says how the estimate
+/// was formed and `raise` names the option that raises the limit. A NaN
+/// estimate counts as over the limit.
+pub fn check_time(
+    what: &str,
+    value: impl fmt::Display,
+    seconds: f64,
+    basis: String,
+    limit: f64,
+    raise: &str,
+) -> Result<(), TimeError> {
+    if seconds <= limit {
+        return Ok(());
+    }
+    Err(TimeError {
+        what: what.to_string(),
+        value: value.to_string(),
+        need: Seconds(seconds),
+        limit: Seconds(limit),
+        basis,
+        raise: raise.to_string(),
+    })
+}
+
+/// An allocation that the memory estimate let through but the allocator
+/// refused (e.g. memory taken by other processes meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not allocate {what}: {count} x {each} bytes = {need} ({reason})")]
+pub struct AllocError {
+    pub what: String,
+    pub count: usize,
+    pub each: usize,
+    pub need: Bytes,
+    pub reason: String,
+}
+
+/// An empty vector with room for `count` items, or an [`AllocError`]
+/// naming `what` instead of aborting the process.
+pub fn try_with_capacity<T>(what: &str, count: usize) -> Result<Vec<T>, AllocError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(count).map_err(|e| AllocError {
+        what: what.to_string(),
+        count,
+        each: std::mem::size_of::<T>(),
+        need: Bytes(count as u128 * std::mem::size_of::<T>() as u128),
+        reason: e.to_string(),
+    })?;
+    Ok(v)
+}
+
+/// `count` copies of `value` ([`try_with_capacity`], then filled).
+pub fn try_filled<T: Clone>(what: &str, count: usize, value: T) -> Result<Vec<T>, AllocError> {
+    let mut v = try_with_capacity(what, count)?;
+    v.resize(count, value);
+    Ok(v)
 }
 
 /// A byte count printed in binary units.
@@ -129,6 +233,40 @@ mod tests {
         assert!(check_against("--agents", 1000, 1000, 64, "agents", 8 << 30).is_ok());
         // No overflow on absurd products.
         assert!(check_against("reps", "1e30", u128::MAX / 2, 1 << 20, "reps", 1 << 30).is_err());
+    }
+
+    #[test]
+    fn refuses_over_the_time_limit_naming_value_estimate_and_limit() {
+        let e = check_time(
+            "--t-end",
+            1e12,
+            4.0e12 * 25e-9,
+            "4e12 events x 25 ns".into(),
+            DEFAULT_TIME_LIMIT_S,
+            "--max-hours",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("--t-end = 1000000000000"), "{e}");
+        assert!(e.contains("about 1.2 days"), "{e}");
+        assert!(e.contains("limit is 1.0 days"), "{e}");
+        assert!(e.contains("--max-hours"), "{e}");
+        let ok = check_time("x", 1, 10.0, String::new(), 60.0, "y");
+        assert!(ok.is_ok());
+        let nan = check_time("x", 1, f64::NAN, String::new(), 60.0, "y");
+        assert!(nan.is_err());
+    }
+
+    #[test]
+    fn an_impossible_allocation_is_an_error_not_an_abort() {
+        let e = try_with_capacity::<u64>("agents", usize::MAX / 4).unwrap_err();
+        assert_eq!(e.what, "agents");
+        assert!(
+            e.to_string().starts_with("could not allocate agents:"),
+            "{e}"
+        );
+        let v = try_filled("x", 3, 7u8).unwrap();
+        assert_eq!(v, vec![7, 7, 7]);
     }
 
     #[test]

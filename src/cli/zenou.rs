@@ -46,6 +46,11 @@ pub struct ZenouArgs {
     /// Batches over the second half of the run for the standard error.
     #[arg(long, default_value_t = 32)]
     pub batches: usize,
+    /// Refuse runs whose estimated time exceeds this many hours (the
+    /// estimate: agents x share up x (lambda + delta) x t_end events at 25 ns,
+    /// plus 5 ns per recorded point).
+    #[arg(long, default_value_t = 24.0, allow_negative_numbers = true)]
+    pub max_hours: f64,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -75,6 +80,13 @@ fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
     config.initial_up = args.init_up;
     config.batches = args.batches;
     config.network = network;
+    if !(args.max_hours.is_finite() && args.max_hours > 0.0) {
+        anyhow::bail!(
+            "invalid --max-hours {}: expected a finite number of hours > 0",
+            args.max_hours
+        );
+    }
+    config.max_run_s = args.max_hours * 3600.0;
     let r = with_progress(args.t_end, |cell| {
         run_replication_with_progress(&config, args.seed, 0, cell)
     })?;

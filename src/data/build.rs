@@ -14,11 +14,12 @@ use std::path::Path;
 
 use faer::Mat;
 
-use super::csv_read::unknown_column;
-use super::dataset::{Categorical, Column, Dataset, RowLines, parse_number};
+use super::dataset::{Categorical, Column, Dataset, parse_number};
 use super::design::{Clusters, Design};
-use super::error::DataError;
+use super::error::{DataError, unknown_column};
 use super::formula::Formula;
+use super::lines::RowLines;
+use crate::resources::{AllocError, Bytes};
 
 /// Read only the columns `formula` uses from a CSV file and build its design.
 pub fn load_design(path: &Path, formula: &Formula) -> Result<Design, DataError> {
@@ -124,7 +125,14 @@ impl<'a, 'f> Builder<'a, 'f> {
             + f.x_terms.len()
             + fe_levels.iter().map(|(_, l)| l.len() - 1).sum::<usize>();
         let n = self.n;
-        let mut x = Mat::<f64>::with_capacity(n, k);
+        let mut x = Mat::<f64>::new();
+        x.try_reserve(n, k).map_err(|e| AllocError {
+            what: "the design matrix".into(),
+            count: n.saturating_mul(k),
+            each: 8,
+            need: Bytes(n as u128 * k as u128 * 8),
+            reason: format!("{e:?}"),
+        })?;
         let mut names = Vec::with_capacity(k);
         if f.intercept {
             push_col(&mut x, n, |_| 1.0);

@@ -10,14 +10,28 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::dataset::{Categorical, Column, Dataset, MISSING_CODE, is_missing_token, parse_number};
-use super::error::{DataError, RowLoc};
+use super::error::{DataError, RowLoc, unknown_column};
 use super::lines;
 use super::source::Source;
+use crate::resources::try_with_capacity;
 
 const BUF_BYTES: usize = 1 << 16;
 
 /// Byte-order mark that spreadsheet exports put before the first header name.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Dataset {
+    /// Read a CSV file with a header row (all columns).
+    pub fn read_csv(path: &Path) -> Result<Self, DataError> {
+        read_csv(path, None)
+    }
+
+    /// Read only the named columns of a CSV file; the other columns are
+    /// skipped without being converted.
+    pub fn read_csv_columns(path: &Path, columns: &[&str]) -> Result<Self, DataError> {
+        read_csv(path, Some(columns))
+    }
+}
 
 /// Read `path`; only `wanted` columns when given (in header order).
 pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, DataError> {
@@ -55,8 +69,8 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
 
     let mut builders: Vec<Builder> = fields
         .iter()
-        .map(|_| Builder::Numeric(Vec::with_capacity(row_bound)))
-        .collect();
+        .map(|_| try_with_capacity("a CSV column", row_bound).map(Builder::Numeric))
+        .collect::<Result<_, _>>()?;
     let mut record = csv::ByteRecord::new();
     let mut n = 0usize;
     loop {
@@ -169,25 +183,6 @@ fn select_fields(
         }
     }
     Ok(fields.into_iter().collect())
-}
-
-/// The error for a column that is not in the file, listing those that are.
-pub(crate) fn unknown_column(file: &str, column: &str, names: &[String]) -> DataError {
-    const SHOWN: usize = 30;
-    let mut available = names
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        available.push_str(&format!(", ... ({} in all)", names.len()));
-    }
-    DataError::UnknownColumn {
-        file: file.to_string(),
-        column: column.to_string(),
-        available,
-    }
 }
 
 /// Second pass: the given fields as categorical columns.

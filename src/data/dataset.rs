@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use super::error::{DataError, RowLoc};
+use super::lines::RowLines;
 
 /// Cell texts read as missing (case-sensitive): pandas' most common defaults
 /// plus Stata's `.`.
@@ -179,28 +180,6 @@ impl Column {
     }
 }
 
-/// How data rows map to lines of the source file.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum RowLines {
-    /// Built in memory: no lines.
-    Memory,
-    /// Row `r` (0-based) starts on line `first + r`.
-    Regular { first: u64 },
-    /// Start line of every row (multi-line quoted cells or blank lines).
-    Explicit(Vec<u64>),
-}
-
-impl RowLines {
-    pub(crate) fn loc(&self, i: usize) -> RowLoc {
-        let line = match self {
-            RowLines::Memory => None,
-            RowLines::Regular { first } => Some(first + i as u64),
-            RowLines::Explicit(v) => v.get(i).copied(),
-        };
-        RowLoc { row: i + 1, line }
-    }
-}
-
 /// A named, columnar table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
@@ -266,17 +245,6 @@ impl Dataset {
         }
     }
 
-    /// Read a CSV file with a header row (all columns).
-    pub fn read_csv(path: &Path) -> Result<Self, DataError> {
-        super::csv_read::read_csv(path, None)
-    }
-
-    /// Read only the named columns of a CSV file; the other columns are
-    /// skipped without being converted.
-    pub fn read_csv_columns(path: &Path, columns: &[&str]) -> Result<Self, DataError> {
-        super::csv_read::read_csv(path, Some(columns))
-    }
-
     /// The file (or `<memory>` label) the data came from.
     pub fn source(&self) -> &str {
         &self.source
@@ -298,7 +266,7 @@ impl Dataset {
     /// The named column, or the error listing the columns there are.
     pub fn require(&self, name: &str) -> Result<&Column, DataError> {
         self.column(name)
-            .ok_or_else(|| super::csv_read::unknown_column(&self.source, name, &self.names))
+            .ok_or_else(|| super::error::unknown_column(&self.source, name, &self.names))
     }
 
     /// The named columns as numbers (`NaN` = missing), e.g. the items of a

@@ -23,6 +23,8 @@ impl fmt::Display for RowLoc {
 /// A dataset could not be read, built or turned into a design matrix.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    #[error(transparent)]
+    Alloc(Box<crate::resources::AllocError>),
     #[error("cannot read {file}: {reason}")]
     Io {
         file: String,
@@ -128,5 +130,30 @@ fn in_term(column: &str, term: &str) -> String {
         String::new()
     } else {
         format!(" (in term `{term}`)")
+    }
+}
+
+/// The error for a column that is not in the file, listing those that are.
+pub(crate) fn unknown_column(file: &str, column: &str, names: &[String]) -> DataError {
+    const SHOWN: usize = 30;
+    let mut available = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        available.push_str(&format!(", ... ({} in all)", names.len()));
+    }
+    DataError::UnknownColumn {
+        file: file.to_string(),
+        column: column.to_string(),
+        available,
+    }
+}
+
+impl From<crate::resources::AllocError> for DataError {
+    fn from(e: crate::resources::AllocError) -> Self {
+        DataError::Alloc(Box::new(e))
     }
 }

@@ -10,9 +10,31 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use super::dataset::RowLines;
+use super::error::RowLoc;
 
 const CHUNK: usize = 1 << 20;
+
+/// How data rows map to lines of the source file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowLines {
+    /// Built in memory: no lines.
+    Memory,
+    /// Row `r` (0-based) starts on line `first + r`.
+    Regular { first: u64 },
+    /// Start line of every row (multi-line quoted cells or blank lines).
+    Explicit(Vec<u64>),
+}
+
+impl RowLines {
+    pub(crate) fn loc(&self, i: usize) -> RowLoc {
+        let line = match self {
+            RowLines::Memory => None,
+            RowLines::Regular { first } => Some(first + i as u64),
+            RowLines::Explicit(v) => v.get(i).copied(),
+        };
+        RowLoc { row: i + 1, line }
+    }
+}
 
 /// Newlines in the file, and whether its last line lacks one.
 pub(crate) struct LineCount {

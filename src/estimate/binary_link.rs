@@ -84,11 +84,22 @@ impl Link {
     pub fn obs(self, y: f64, e: f64) -> ObsTerms {
         let q = if y > 0.5 { 1.0 } else { -1.0 };
         match self {
-            Link::Logit => ObsTerms {
-                ll: -softplus(-q * e),
-                score: y - self.cdf(e),
-                weight: self.pdf(e),
-            },
+            Link::Logit => {
+                // One exp for all three terms: a = exp(-|e|), Lambda(e) =
+                // 1 / (1 + a) for e >= 0 and a / (1 + a) below,
+                // f(e) = a / (1 + a)^2, ln(1 + exp(-q e)) = max(-q e, 0) + ln(1 + a).
+                let a = (-e.abs()).exp();
+                let cdf = if e >= 0.0 {
+                    1.0 / (1.0 + a)
+                } else {
+                    a / (1.0 + a)
+                };
+                ObsTerms {
+                    ll: -((-q * e).max(0.0) + a.ln_1p()),
+                    score: y - cdf,
+                    weight: a / ((1.0 + a) * (1.0 + a)),
+                }
+            }
             Link::Probit => {
                 let l = q * normal::inv_mills(q * e);
                 ObsTerms {
@@ -135,5 +146,25 @@ mod tests {
         assert!((t.ll + 800.0).abs() < 1e-12);
         assert!((t.score - 1.0).abs() < 1e-15);
         assert!((Link::Logit.obs(0.0, 40.0).ll + 40.0).abs() < 1e-15);
+    }
+
+    /// The one-exp logit terms equal the separate cdf, pdf and softplus forms.
+    #[test]
+    fn logit_terms_equal_their_definitions() {
+        for i in -4000..=4000 {
+            let e = f64::from(i) / 100.0;
+            for y in [0.0, 1.0] {
+                let t = Link::Logit.obs(y, e);
+                let q = 2.0 * y - 1.0;
+                let close =
+                    |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1e-300);
+                assert!(close(t.ll, -softplus(-q * e)), "ll at {e}");
+                assert!(
+                    (t.score - (y - Link::Logit.cdf(e))).abs() <= 4.0 * f64::EPSILON,
+                    "score at {e}"
+                );
+                assert!(close(t.weight, Link::Logit.pdf(e)), "weight at {e}");
+            }
+        }
     }
 }

@@ -31,7 +31,13 @@ pub fn map_blocks<T: Send>(
     map: impl Fn(Range<usize>) -> T + Sync + Send,
     mut fold: impl FnMut(T),
 ) {
-    let parts: Vec<T> = row_blocks(n).into_par_iter().map(&map).collect();
+    let parts: Vec<T> = row_blocks(n)
+        .into_par_iter()
+        .map(|r| {
+            clear_upper_simd();
+            map(r)
+        })
+        .collect();
     parts.into_iter().for_each(&mut fold);
 }
 
@@ -65,27 +71,52 @@ pub fn xt_vec_block(x: &Mat<f64>, v: &[f64], r: Range<usize>) -> Vec<f64> {
         .collect()
 }
 
-/// `X_r' diag(w) X_r` for the rows `r` (w indexed from the block start).
+/// Rows per product inside [`gram_block`]: the weighted copy and the matrix
+/// product's packing buffers then stay near 200 KiB per thread, not 4 MiB.
+const GRAM_ROWS: usize = 1024;
+
+/// `X_r' diag(w) X_r` for the rows `r` (w indexed from the block start),
+/// summed over consecutive sub-blocks of [`GRAM_ROWS`] rows.
 pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
     let k = x.ncols();
-    let xb = x.as_ref().subrows(r.start, r.len());
-    let mut wx = Mat::<f64>::zeros(r.len(), k);
-    for j in 0..k {
-        let src = &col(x, j)[r.clone()];
-        for ((d, &v), &wi) in wx.col_as_slice_mut(j).iter_mut().zip(src).zip(w) {
-            *d = wi * v;
-        }
-    }
     let mut g = Mat::zeros(k, k);
-    matmul(
-        g.as_mut(),
-        Accum::Replace,
-        xb.transpose(),
-        wx.as_ref(),
-        1.0,
-        Par::Seq,
-    );
+    let mut wx = Mat::<f64>::zeros(GRAM_ROWS.min(r.len()), k);
+    for (s, start) in (r.start..r.end).step_by(GRAM_ROWS).enumerate() {
+        let len = GRAM_ROWS.min(r.end - start);
+        let ws = &w[s * GRAM_ROWS..s * GRAM_ROWS + len];
+        for j in 0..k {
+            let src = &col(x, j)[start..start + len];
+            for ((d, &v), &wi) in wx.col_as_slice_mut(j).iter_mut().zip(src).zip(ws) {
+                *d = wi * v;
+            }
+        }
+        matmul(
+            g.as_mut(),
+            if s == 0 { Accum::Replace } else { Accum::Add },
+            x.as_ref().subrows(start, len).transpose(),
+            wx.as_ref().subrows(0, len),
+            1.0,
+            Par::Seq,
+        );
+    }
+    clear_upper_simd();
     g
+}
+
+/// Zero the upper halves of the AVX registers (`vzeroupper`). faer's AVX-512
+/// kernels can return with them dirty, and then every legacy-SSE
+/// instruction of the code that follows on that thread (the baseline x86-64
+/// build, e.g. each libm `exp` call of the next block's likelihood) pays a
+/// transition penalty: measured 18x on the logit terms.
+#[inline]
+pub fn clear_upper_simd() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is present (checked above); `vzeroupper` only clears
+        // the upper register halves, which the compiler treats as clobbered
+        // across this intrinsic, so no live value is lost.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
 }
 
 /// `X' diag(w) X`, accumulated in row blocks.

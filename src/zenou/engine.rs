@@ -11,6 +11,7 @@
 //! Otherwise `i` falls down. This is Gillespie's direct method on the exact
 //! Markov chain; the cost is O(1) per event, independent of N.
 
+use crate::resources::{AllocError, try_filled, try_with_capacity};
 use rand::Rng;
 use rand_distr::Exp1;
 
@@ -37,15 +38,35 @@ impl Population {
         }
     }
 
+    /// [`Population::new`], with an error instead of an abort when the
+    /// allocator refuses the 8 bytes per agent.
+    pub fn try_new(n: usize) -> Result<Self, AllocError> {
+        Ok(Self {
+            pos: try_filled("agent states", n, DOWN)?,
+            up: try_with_capacity("the list of agents up", n)?,
+        })
+    }
+
     /// Agent `i` up independently with probability `share`.
     pub fn random(n: usize, share: f64, rng: &mut SimRng) -> Self {
         let mut p = Self::new(n);
-        for i in 0..n as u32 {
+        p.draw(share, rng);
+        p
+    }
+
+    /// [`Population::random`] with fallible allocation ([`Population::try_new`]).
+    pub fn try_random(n: usize, share: f64, rng: &mut SimRng) -> Result<Self, AllocError> {
+        let mut p = Self::try_new(n)?;
+        p.draw(share, rng);
+        Ok(p)
+    }
+
+    fn draw(&mut self, share: f64, rng: &mut SimRng) {
+        for i in 0..self.pos.len() as u32 {
             if rng.random::<f64>() < share {
-                p.set_up(i);
+                self.set_up(i);
             }
         }
-        p
     }
 
     pub fn len(&self) -> usize {

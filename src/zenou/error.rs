@@ -20,6 +20,22 @@ pub enum ZenouError {
     Network(#[from] crate::network::NetworkError),
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
+    #[error(transparent)]
+    Time(Box<crate::resources::TimeError>),
+    #[error(transparent)]
+    Alloc(Box<crate::resources::AllocError>),
+}
+
+impl From<crate::resources::TimeError> for ZenouError {
+    fn from(e: crate::resources::TimeError) -> Self {
+        ZenouError::Time(Box::new(e))
+    }
+}
+
+impl From<crate::resources::AllocError> for ZenouError {
+    fn from(e: crate::resources::AllocError) -> Self {
+        ZenouError::Alloc(Box::new(e))
+    }
 }
 
 /// Check `value` is finite and satisfies `ok`, or name it in an error.

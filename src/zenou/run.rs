@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::resources::check_items;
+use crate::resources::{DEFAULT_TIME_LIMIT_S, check_items, check_time};
 
+use super::analytic::Params;
 use super::engine::{Population, RandomMixing, Rates, simulate};
 use super::error::{ZenouError, check};
 use super::tracker::Tracker;
@@ -43,7 +44,19 @@ pub struct EngineConfig {
     /// Number of batches over the second half for the standard error. Default 32.
     pub batches: usize,
     pub network: NetworkSpec,
+    /// Longest estimated run time accepted, in seconds (default
+    /// [`DEFAULT_TIME_LIMIT_S`], 24 hours); see [`EngineConfig::estimated_seconds`].
+    pub max_run_s: f64,
 }
+
+/// Calibrated cost of one engine event (an up agent's job-information or
+/// job-loss event), seconds: `benches/zenou.rs` measures 30-60 million
+/// events/s for 10^6 agents on one core; a cheaper figure would refuse fewer
+/// runs, so the estimate takes the fast end.
+pub const SECONDS_PER_EVENT: f64 = 2.5e-8;
+
+/// Calibrated cost of one recorded series point, seconds.
+pub const SECONDS_PER_POINT: f64 = 5e-9;
 
 impl EngineConfig {
     /// Random mixing, shared omega, half up at the start, 32 batches, no series.
@@ -58,6 +71,7 @@ impl EngineConfig {
             initial_up: 0.5,
             batches: 32,
             network: NetworkSpec::Random,
+            max_run_s: DEFAULT_TIME_LIMIT_S,
         }
     }
 
@@ -116,7 +130,59 @@ impl EngineConfig {
         )?;
         let b = self.batches as f64;
         check("batches", b, "an integer >= 2", self.batches >= 2)?;
-        self.check_memory()
+        self.check_memory()?;
+        self.check_time()
+    }
+
+    /// Expected events and recorded points of a run. Each up agent has an
+    /// event at rate lambda + delta, so a run has about
+    /// `n * share * (lambda + delta) * t_end` events, with `share` the
+    /// steady-state share up e* (eq. 6, at the mean omega) when it exists and
+    /// the initial share otherwise (then the share falls towards 0 and the
+    /// figure is an upper bound); the series has `t_end / record_every + 1`
+    /// points.
+    pub fn expected_work(&self) -> (f64, f64) {
+        let omega = match &self.omega {
+            OmegaSpec::Shared(w) => *w,
+            OmegaSpec::PerAgent(ws) => ws.iter().sum::<f64>() / ws.len().max(1) as f64,
+        };
+        let share = Params::new(self.lambda, self.delta, omega)
+            .ok()
+            .filter(Params::exists)
+            .map_or(self.initial_up, |p| p.e_star());
+        let events = self.n as f64 * share * (self.lambda + self.delta) * self.t_end;
+        let points = self.record_every.map_or(0.0, |r| self.t_end / r + 1.0);
+        (events, points)
+    }
+
+    /// Estimated run time: events x [`SECONDS_PER_EVENT`] plus recorded
+    /// points x [`SECONDS_PER_POINT`].
+    pub fn estimated_seconds(&self) -> f64 {
+        let (events, points) = self.expected_work();
+        events * SECONDS_PER_EVENT + points * SECONDS_PER_POINT
+    }
+
+    /// Refuse a run whose [`EngineConfig::estimated_seconds`] exceeds
+    /// `max_run_s`, naming `record_every` when the series dominates and
+    /// `t_end` otherwise.
+    fn check_time(&self) -> Result<(), ZenouError> {
+        let (events, points) = self.expected_work();
+        let seconds = self.estimated_seconds();
+        let basis = format!(
+            "{events:.2e} events x {:.0} ns + {points:.2e} recorded points x {:.0} ns, \
+             {} agents",
+            SECONDS_PER_EVENT * 1e9,
+            SECONDS_PER_POINT * 1e9,
+            self.n
+        );
+        let raise = "`--max-hours` of `migsim zenou`, or `max_run_s`";
+        match self.record_every {
+            Some(r) if points * SECONDS_PER_POINT > events * SECONDS_PER_EVENT => {
+                check_time("record_every", r, seconds, basis, self.max_run_s, raise)?
+            }
+            _ => check_time("t_end", self.t_end, seconds, basis, self.max_run_s, raise)?,
+        }
+        Ok(())
     }
 
     /// Refuse, before anything is allocated, a run whose agents (32 bytes
@@ -201,6 +267,7 @@ pub fn run_on_with_progress(
     };
     let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches)
         .with_progress(progress);
+    tracker.reserve_series()?;
     let t = config.t_end;
     let mixing = RandomMixing { n: config.n as u32 };
     let start = Instant::now();
@@ -257,11 +324,11 @@ pub fn run_replication_with_progress(
     let graph = config
         .network
         .build(config.n, &mut stream(master, rep, Component::Network))?;
-    let pop = Population::random(
+    let pop = Population::try_random(
         config.n,
         config.initial_up,
         &mut stream(master, rep, Component::Population),
-    );
+    )?;
     let mut rng = stream(master, rep, Component::Engine);
     let mut r = run_on_with_progress(config, graph.as_ref(), pop, &mut rng, progress)?;
     r.replication = rep;

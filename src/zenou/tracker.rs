@@ -9,6 +9,7 @@
 //! relaxation time of the share (Flegal & Jones 2010, "Batch means and spectral
 //! variance estimators in MCMC"). The first half is discarded as burn-in.
 
+use crate::resources::{AllocError, try_with_capacity};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -79,6 +80,17 @@ impl Tracker {
             // `EngineConfig::validate` before a run, never pre-allocated here.
             batch_means: Vec::with_capacity(batches.min(1 << 12)),
         }
+    }
+
+    /// Reserve the whole recorded series up front (`t_end / record_every + 1`
+    /// points), so that a series the memory check let through but the
+    /// allocator refuses is an error before the run, never an abort during it.
+    pub fn reserve_series(&mut self) -> Result<(), AllocError> {
+        if self.every.is_finite() {
+            let points = (self.t_end / self.every).min(usize::MAX as f64 / 2.0) as usize + 1;
+            self.series = try_with_capacity("the recorded series", points)?;
+        }
+        Ok(())
     }
 
     /// Publish the simulated time reached to `cell` (as `f64` bits) every

@@ -10,65 +10,11 @@
 //! [`Imputation`] keeps, per donor, sum_i w_ij and sum_i w_ij^2, which the
 //! balance table and the Abadie-Imbens variance need.
 
+use super::method::closed_window;
+pub use super::method::{Imputation, Kernel, Method};
+use super::smooth;
 use super::spline;
 use super::window_sums::WindowSums;
-
-/// Smoothing kernel K(u) on the standardised distance u = (p_j - p_i) / h.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kernel {
-    /// (1 - u^2) on |u| < 1 (psmatch2's default for `kernel`).
-    Epanechnikov,
-    /// exp(-u^2 / 2), cut off at |u| > 10 where it is below 2e-22 of its peak.
-    Gaussian,
-    /// (1 - |u|^3)^3 on |u| < 1 (psmatch2's default for `llr`).
-    Tricube,
-    /// 1 on |u| <= 1.
-    Uniform,
-}
-
-impl Kernel {
-    /// Half-width of the support in units of the bandwidth.
-    fn reach(self) -> f64 {
-        match self {
-            Kernel::Gaussian => 10.0,
-            _ => 1.0,
-        }
-    }
-
-    /// K(u), up to a constant that cancels in the weights.
-    pub fn weight(self, u: f64) -> f64 {
-        let a = u.abs();
-        match self {
-            Kernel::Epanechnikov if a < 1.0 => 1.0 - u * u,
-            Kernel::Tricube if a < 1.0 => (1.0 - a * a * a).powi(3),
-            Kernel::Uniform if a <= 1.0 => 1.0,
-            Kernel::Gaussian if a <= 10.0 => (-0.5 * u * u).exp(),
-            _ => 0.0,
-        }
-    }
-}
-
-/// How a target's counterfactual is built from the donors.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Method {
-    /// Mean of the k nearest donors, with replacement. All donors tied with
-    /// the k-th distance are included (as Stata's `teffects` and R's
-    /// `Matching` with `ties = TRUE`); with a caliper, donors farther than it
-    /// are dropped and a target with none left is unmatched.
-    Nearest { k: usize, caliper: Option<f64> },
-    /// Mean of all donors within `caliper` (psmatch2 `radius`).
-    Radius { caliper: f64 },
-    /// Kernel-weighted mean, w_ij = K(u_ij) / sum_j K(u_ij) (psmatch2 `kernel`).
-    Kernel { kernel: Kernel, bandwidth: f64 },
-    /// Intercept of the kernel-weighted local linear regression of Y_j on
-    /// p_j - p_i: w_ij = K_ij (S2 - d_j S1) / (S0 S2 - S1^2), S_r = sum K d^r
-    /// (Fan 1992; psmatch2 `llr`).
-    LocalLinear { kernel: Kernel, bandwidth: f64 },
-    /// Natural cubic regression spline of the donors' Y on their score,
-    /// evaluated at the target's score (psmatch2 `spline`; see
-    /// [`super::spline`]). `knots: None` = max(3, round(n_donors^(1/4))).
-    Spline { knots: Option<usize> },
-}
 
 /// Donors sorted by score.
 #[derive(Debug, Clone)]
@@ -154,51 +100,6 @@ impl Donors {
     }
 }
 
-/// Positions in ascending `sorted` scores with s - h <= p <= s + h (radius
-/// matching's window).
-pub(crate) fn closed_window(sorted: &[f64], s: f64, h: f64) -> std::ops::Range<usize> {
-    let lo = sorted.partition_point(|&p| p < s - h);
-    let hi = sorted.partition_point(|&p| p <= s + h);
-    lo..hi.max(lo)
-}
-
-/// Positions in ascending `sorted` scores whose standardised distance
-/// u = (p - s) / h satisfies |u| <= reach (|u| < reach when `open`). u is
-/// computed exactly as the kernel weights compute it and is monotone in p, so
-/// two binary searches find the window and every path sees the same donors.
-pub(crate) fn kernel_window(
-    sorted: &[f64],
-    s: f64,
-    h: f64,
-    reach: f64,
-    open: bool,
-) -> std::ops::Range<usize> {
-    let u = |p: f64| (p - s) / h;
-    let (lo, hi) = if open {
-        (
-            sorted.partition_point(|&p| u(p) <= -reach),
-            sorted.partition_point(|&p| u(p) < reach),
-        )
-    } else {
-        (
-            sorted.partition_point(|&p| u(p) < -reach),
-            sorted.partition_point(|&p| u(p) <= reach),
-        )
-    };
-    lo..hi.max(lo)
-}
-
-/// Counterfactuals of the targets and the donors' accumulated weights.
-#[derive(Debug, Clone)]
-pub struct Imputation {
-    /// Y_hat per target, `None` when it has no usable donor (unmatched).
-    pub imputed: Vec<Option<f64>>,
-    /// sum over targets of w_ij, per donor.
-    pub weight: Vec<f64>,
-    /// sum over targets of w_ij^2, per donor.
-    pub weight_sq: Vec<f64>,
-}
-
 /// Impute every target's counterfactual from the donors with `method`.
 ///
 /// * Epanechnikov and uniform kernels: O(log n) per target and per donor by
@@ -207,10 +108,9 @@ pub struct Imputation {
 ///   (K is symmetric, so the same window predicate holds from either side).
 ///   These methods' SEs come from the bootstrap, so `weight_sq` (read only
 ///   by the Abadie-Imbens variance of nearest-neighbour matching) is NaN.
-/// * Other kernels and local linear: direct O(window) sums, targets in
-///   score order split into fixed chunks run in parallel, each accumulating
-///   donor weights over its contiguous donor span; chunks are added in order,
-///   so the result does not depend on the number of threads.
+/// * Tricube and Gaussian kernels and local linear: O((n + m) log n) window
+///   sums of [`super::smooth`], parallel over fixed groups of targets (the
+///   same result for any number of threads); `weight_sq` NaN as above.
 /// * Nearest neighbour, radius: direct sums in target order.
 ///
 /// Weights are accumulated in the donors' sorted order and put back into the
@@ -234,11 +134,13 @@ pub fn impute(
     }
     let donors = Donors::new(donor_scores);
     let y: Vec<f64> = donors.order.iter().map(|&j| donor_y[j]).collect();
-    let (imputed, weight, weight_sq) = match method {
-        Method::Kernel { .. } | Method::LocalLinear { .. } => {
-            chunked_direct(&donors, &y, targets, method)
-        }
-        _ => sequential_direct(&donors, &y, targets, method),
+    let (imputed, weight, weight_sq) = if smooth::handles(method).is_some() {
+        let fits = smooth::fits(targets, &donors.scores, &y, method);
+        let weight = smooth::donor_weights(targets, &fits, &donors.scores, method);
+        let imputed = fits.iter().map(|f| f.map(|f| f.mean)).collect();
+        (imputed, weight, vec![f64::NAN; y.len()])
+    } else {
+        sequential_direct(&donors, &y, targets, method)
     };
     let mut out = Imputation {
         imputed,
@@ -276,82 +178,6 @@ fn sequential_direct(donors: &Donors, y: &[f64], targets: &[f64], method: &Metho
     (imputed, weight, weight_sq)
 }
 
-/// Targets per parallel chunk, and chunks in flight at once (bounds the
-/// memory of the chunks' donor-span accumulators). Fixed, so the chunking
-/// and the summation order do not depend on the thread count.
-const CHUNK: usize = 1024;
-const CHUNKS_IN_FLIGHT: usize = 32;
-
-/// One chunk's imputations and its accumulated donor weights over the
-/// sorted donor positions `start..start + weight.len()`.
-struct ChunkOut {
-    imputed: Vec<(usize, Option<f64>)>,
-    start: usize,
-    weight: Vec<f64>,
-    weight_sq: Vec<f64>,
-}
-
-fn chunked_direct(donors: &Donors, y: &[f64], targets: &[f64], method: &Method) -> Direct {
-    use rayon::prelude::*;
-    let mut order: Vec<usize> = (0..targets.len()).collect();
-    order.sort_unstable_by(|&a, &b| targets[a].total_cmp(&targets[b]).then(a.cmp(&b)));
-    let (h, reach) = match *method {
-        Method::Kernel { kernel, bandwidth } | Method::LocalLinear { kernel, bandwidth } => {
-            (bandwidth, kernel.reach())
-        }
-        _ => (f64::INFINITY, 1.0),
-    };
-    let span = |ids: &[usize]| -> std::ops::Range<usize> {
-        let (first, last) = (targets[ids[0]], targets[ids[ids.len() - 1]]);
-        let a = kernel_window(&donors.scores, first, h, reach, false).start;
-        let b = kernel_window(&donors.scores, last, h, reach, false).end;
-        a..b.max(a)
-    };
-    let run = |ids: &[usize]| -> ChunkOut {
-        let sp = span(ids);
-        let (mut weight, mut weight_sq) = (vec![0.0; sp.len()], vec![0.0; sp.len()]);
-        let mut buf: Vec<(usize, f64)> = Vec::new();
-        let mut imputed = Vec::with_capacity(ids.len());
-        for &t in ids {
-            buf.clear();
-            donor_weights(donors, targets[t], method, &mut buf);
-            if buf.is_empty() {
-                imputed.push((t, None));
-                continue;
-            }
-            let mut yhat = 0.0;
-            for &(r, w) in &buf {
-                yhat += w * y[r];
-                weight[r - sp.start] += w;
-                weight_sq[r - sp.start] += w * w;
-            }
-            imputed.push((t, Some(yhat)));
-        }
-        ChunkOut {
-            imputed,
-            start: sp.start,
-            weight,
-            weight_sq,
-        }
-    };
-    let mut imputed = vec![None; targets.len()];
-    let (mut weight, mut weight_sq) = (vec![0.0; y.len()], vec![0.0; y.len()]);
-    let chunks: Vec<&[usize]> = order.chunks(CHUNK).collect();
-    for batch in chunks.chunks(CHUNKS_IN_FLIGHT) {
-        let outs: Vec<ChunkOut> = batch.par_iter().map(|ids| run(ids)).collect();
-        for c in outs {
-            for (t, v) in c.imputed {
-                imputed[t] = v;
-            }
-            for (k, (w, w2)) in c.weight.iter().zip(&c.weight_sq).enumerate() {
-                weight[c.start + k] += w;
-                weight_sq[c.start + k] += w2;
-            }
-        }
-    }
-    (imputed, weight, weight_sq)
-}
-
 /// The window-sum path of [`impute`] for the Epanechnikov and uniform kernels.
 fn window_impute(
     targets: &[f64],
@@ -380,18 +206,26 @@ fn window_impute(
 }
 
 /// Only the targets' counterfactuals (no donor weights): what a bootstrap
-/// draw needs. Kernels with closed-form window sums take O(log n) per target
-/// ([`WindowSums`]); the others are summed directly.
+/// draw needs. The Epanechnikov and uniform kernels and radius matching take
+/// O(log n) per target ([`WindowSums`]), the other kernels and local linear
+/// the window sums of [`super::smooth`]; nearest neighbour and the spline go
+/// through [`impute`].
 pub fn impute_means(
     targets: &[f64],
     donor_scores: &[f64],
     donor_y: &[f64],
     method: &Method,
 ) -> Vec<Option<f64>> {
-    if !WindowSums::supports(method) {
-        return impute(targets, donor_scores, donor_y, method).imputed;
-    }
     use rayon::prelude::*;
+    if !WindowSums::supports(method) {
+        if smooth::handles(method).is_none() {
+            return impute(targets, donor_scores, donor_y, method).imputed;
+        }
+        let donors = Donors::new(donor_scores);
+        let y: Vec<f64> = donors.order.iter().map(|&j| donor_y[j]).collect();
+        let fits = smooth::fits(targets, &donors.scores, &y, method);
+        return fits.iter().map(|f| f.map(|f| f.mean)).collect();
+    }
     let sums = WindowSums::new(donor_scores, donor_y);
     targets.par_iter().map(|&s| sums.mean(s, method)).collect()
 }
@@ -414,24 +248,8 @@ fn donor_weights(d: &Donors, s: f64, method: &Method, buf: &mut Vec<(usize, f64)
             buf.extend(d.window(s, caliper).map(|r| (r, 1.0)));
             normalise(buf);
         }
-        Method::Kernel { kernel, bandwidth } => {
-            kernel_terms(d, s, kernel, bandwidth, buf);
-            normalise(buf);
-        }
-        Method::LocalLinear { kernel, bandwidth } => {
-            kernel_terms(d, s, kernel, bandwidth, buf);
-            local_linear(&d.scores, s, buf);
-        }
-        Method::Spline { .. } => {}
-    }
-}
-
-fn kernel_terms(d: &Donors, s: f64, kernel: Kernel, h: f64, buf: &mut Vec<(usize, f64)>) {
-    for r in kernel_window(&d.scores, s, h, kernel.reach(), false) {
-        let w = kernel.weight((d.scores[r] - s) / h);
-        if w > 0.0 {
-            buf.push((r, w));
-        }
+        // Kernel and local linear: window sums in `smooth`; spline: `spline`.
+        Method::Kernel { .. } | Method::LocalLinear { .. } | Method::Spline { .. } => {}
     }
 }
 
@@ -442,25 +260,6 @@ fn normalise(buf: &mut Vec<(usize, f64)>) {
     } else {
         buf.clear();
     }
-}
-
-/// Turn kernel weights K_ij into local-linear weights; clears `buf` when the
-/// window holds fewer than two distinct scores (the local slope is undefined).
-fn local_linear(p: &[f64], s: f64, buf: &mut Vec<(usize, f64)>) {
-    let (mut s0, mut s1, mut s2) = (0.0, 0.0, 0.0);
-    for &(j, k) in buf.iter() {
-        let dj = p[j] - s;
-        s0 += k;
-        s1 += k * dj;
-        s2 += k * dj * dj;
-    }
-    let den = s0 * s2 - s1 * s1;
-    if den.is_nan() || den <= 1e-12 * s0 * s2 {
-        buf.clear();
-        return;
-    }
-    buf.iter_mut()
-        .for_each(|t| t.1 = t.1 * (s2 - (p[t.0] - s) * s1) / den);
 }
 
 #[cfg(test)]
@@ -530,51 +329,6 @@ mod tests {
                         "{kernel:?} {h}: {a} vs {b}"
                     );
                 }
-            }
-        }
-    }
-
-    /// The chunked parallel direct sums are bit-identical on 1 and 4
-    /// threads, and equal to the one-target-at-a-time sums up to rounding.
-    #[test]
-    fn chunked_direct_sums_do_not_depend_on_threads() {
-        let (pt, pc, yc) = (random(5000, 7), random(3000, 8), random(3000, 9));
-        for m in [
-            Method::Kernel {
-                kernel: Kernel::Tricube,
-                bandwidth: 0.05,
-            },
-            Method::LocalLinear {
-                kernel: Kernel::Gaussian,
-                bandwidth: 0.02,
-            },
-        ] {
-            let on = |threads: usize| {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .map_err(|e| e.to_string());
-                let run = || impute(&pt, &pc, &yc, &m);
-                match pool {
-                    Ok(p) => p.install(run),
-                    Err(e) => panic!("{e}"),
-                }
-            };
-            let (one, four) = (on(1), on(4));
-            assert_eq!(one.imputed, four.imputed);
-            assert_eq!(one.weight, four.weight);
-            assert_eq!(one.weight_sq, four.weight_sq);
-            let donors = Donors::new(&pc);
-            let y: Vec<f64> = donors.order.iter().map(|&j| yc[j]).collect();
-            let (seq, w, _) = sequential_direct(&donors, &y, &pt, &m);
-            for (a, b) in one.imputed.iter().zip(&seq) {
-                match (a, b) {
-                    (Some(a), Some(b)) => assert!((a - b).abs() < 1e-12),
-                    (a, b) => assert_eq!(a, b),
-                }
-            }
-            for (r, &j) in donors.order.iter().enumerate() {
-                assert!((one.weight[j] - w[r]).abs() < 1e-9);
             }
         }
     }

@@ -15,20 +15,25 @@
 
 pub mod ai2016;
 pub mod balance;
+mod kernel_basis;
+mod kernel_sums;
 pub mod matching;
+pub mod method;
 pub mod score;
 pub mod sizes;
+mod smooth;
 pub mod spline;
 pub mod variance;
 pub mod window_sums;
 
 pub use balance::Balance;
-pub use matching::{Kernel, Method};
+pub use method::{Kernel, Method};
 
 use super::error::EstimateError;
 use super::results::{CovarianceType, FitResult, ParamRow};
 use crate::data::Design;
-use matching::{Imputation, impute};
+use matching::impute;
+use method::Imputation;
 use variance::UnitTerms;
 
 /// Bootstrap replications for kernel, radius and local linear matching when

@@ -11,7 +11,7 @@
 //! * spline with K knots: K + 1 donors (K basis functions plus one residual).
 
 use super::Psm;
-use super::matching::Method;
+use super::method::Method;
 use crate::estimate::error::EstimateError;
 
 /// Least (treated, controls) for `spec`.

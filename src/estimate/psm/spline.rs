@@ -22,7 +22,7 @@
 
 use faer::Mat;
 
-use super::matching::Imputation;
+use super::method::Imputation;
 use crate::estimate::linalg;
 
 /// Most knots a spline may have (the default reaches it at 5.6 million donors).

@@ -22,7 +22,7 @@
 //! the mean, so the result always agrees with the direct sums to about that
 //! tolerance.
 
-use super::matching::{Kernel, Method, closed_window, kernel_window};
+use super::method::{Kernel, Method, closed_window, kernel_window};
 
 /// Largest error (relative to 1 + |mean|) accepted from the closed form.
 const MEAN_TOL: f64 = 1e-11;
