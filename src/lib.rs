@@ -10,6 +10,7 @@ pub mod data;
 pub mod estimate;
 pub mod io;
 pub mod network;
+pub mod numeric;
 pub mod recovery;
 pub mod report;
 pub mod resources;

@@ -289,7 +289,7 @@ fn probit_simulation_converges_to_exact_plug_in() {
         outcome_treat: ds.outcome_treat,
         outcome_mediator: ds.outcome_mediator,
         outcome_interaction: None,
-        link: mediation::Link::Probit,
+        link: Some(mediation::Link::Probit),
         sigma: p["mediator_sigma"].as_f64().unwrap(),
         control_value: 0.5,
         treat_value: 2.0,
