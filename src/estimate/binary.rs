@@ -277,7 +277,7 @@ impl BinaryModel {
                 margins::binary_ame(self.link, &d.x, eta, &out.theta, &d.names, kind, &v.matrix);
         }
         r.fit = likelihood_stats(out.eval.ll, null_ll(&d.y), d);
-        r.info = FitInfo::from_newton(&d.y_name, v.kind.clone(), &out, d.n_dropped);
+        r.info = FitInfo::from_newton(&d.y_name, v.kind.clone(), out, d.n_dropped);
         if !out.converged() {
             r.info.warnings.push(format!(
                 "{} did not converge ({:?} after {} iterations, gradient norm {:.3e})",
