@@ -33,12 +33,8 @@ fn bench_mediation(c: &mut Criterion) {
     let km = xm.ncols();
     let ky = xy.ncols();
     let mut draw_rng = stream(7, 0, Component::Estimator);
-    let vm: Vec<f64> = (0..km * km)
-        .map(|i| if i % (km + 1) == 0 { 1e-4 } else { 0.0 })
-        .collect();
-    let vy: Vec<f64> = (0..ky * ky)
-        .map(|i| if i % (ky + 1) == 0 { 1e-4 } else { 0.0 })
-        .collect();
+    let diagonal = |k: usize| Mat::from_fn(k, k, |i, j| if i == j { 1e-4 } else { 0.0 });
+    let (vm, vy) = (diagonal(km), diagonal(ky));
     let md = simulate::draw_coefficients(&vec![0.2; km], &vm, SIMS, &mut draw_rng).unwrap();
     let od = simulate::draw_coefficients(&vec![0.1; ky], &vy, SIMS, &mut draw_rng).unwrap();
     let models = MediationModels {
@@ -48,7 +44,7 @@ fn bench_mediation(c: &mut Criterion) {
         outcome_treat: 1,
         outcome_mediator: 2 + CONTROLS,
         outcome_interaction: Some(3 + CONTROLS),
-        link: Link::Logit,
+        link: Some(Link::Logit),
         sigma: 1.0,
         control_value: 0.0,
         treat_value: 1.0,

@@ -11,6 +11,7 @@ pub mod dotted;
 pub mod estimate;
 pub mod io;
 pub mod network;
+pub mod numeric;
 pub mod recovery;
 pub mod replicate;
 pub mod report;

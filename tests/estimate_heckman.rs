@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
-use faer::Mat;
 use migsim::data::Design;
 use migsim::estimate::heckman::{Heckman, generalized_residuals};
-use migsim::estimate::{EstimateError, FitResult, ParamRow};
+use migsim::estimate::{EstimateError, ParamRow};
 use serde_json::Value;
+
+mod estimate_common;
+use estimate_common::{csv_columns, design_of, fit_from, vec_f64};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/heckman");
 
@@ -17,64 +19,11 @@ fn reference() -> Value {
 }
 
 fn columns() -> HashMap<String, Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(format!("{DIR}/data.csv")).unwrap();
-    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let mut cols: HashMap<String, Vec<f64>> =
-        names.iter().map(|n| (n.clone(), Vec::new())).collect();
-    for rec in rdr.records() {
-        for (n, v) in names.iter().zip(rec.unwrap().iter()) {
-            cols.get_mut(n).unwrap().push(v.parse().unwrap());
-        }
-    }
-    cols
+    csv_columns(&format!("{DIR}/data.csv"))
 }
 
 fn design(cols: &HashMap<String, Vec<f64>>, y: &str) -> Design {
-    let names: Vec<String> = ["const", "t", "z", "x1", "x2"].map(String::from).to_vec();
-    let n = cols[y].len();
-    let x = Mat::from_fn(n, names.len(), |i, j| {
-        if j == 0 { 1.0 } else { cols[&names[j]][i] }
-    });
-    Design {
-        y_name: y.into(),
-        y: cols[y].clone(),
-        x,
-        names,
-        clusters: None,
-        n_dropped: 0,
-    }
-}
-
-fn vec_f64(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-fn fit_from(model: &Value, estimator: &str) -> FitResult {
-    let names: Vec<String> = model["names"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().into())
-        .collect();
-    let params = vec_f64(&model["params"]);
-    let cov: Vec<f64> = model["cov"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(vec_f64)
-        .collect();
-    let k = names.len();
-    let mut fr = FitResult::new(estimator, 0);
-    fr.coefficients = (0..k)
-        .map(|j| ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt()))
-        .collect();
-    fr.vcov = Some(cov);
-    fr.info.converged = true;
-    fr
+    design_of(cols, y, &["t", "z", "x1", "x2"])
 }
 
 fn spec() -> Heckman {

@@ -10,6 +10,9 @@ use migsim::estimate::mediation::{self, Mediation, MediationModels, OutcomeModel
 use migsim::estimate::{FitResult, ParamRow};
 use serde_json::Value;
 
+mod estimate_common;
+use estimate_common::{csv_columns, design_of, fit_from, vec_f64};
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mediation");
 
 fn reference() -> Value {
@@ -17,70 +20,13 @@ fn reference() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn columns() -> HashMap<String, Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(format!("{DIR}/data.csv")).unwrap();
-    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
-    let mut cols: HashMap<String, Vec<f64>> =
-        names.iter().map(|n| (n.clone(), Vec::new())).collect();
-    for rec in rdr.records() {
-        for (n, v) in names.iter().zip(rec.unwrap().iter()) {
-            cols.get_mut(n).unwrap().push(v.parse().unwrap());
-        }
-    }
-    cols
-}
-
 /// Design `y ~ const + xs` in the order given.
+fn columns() -> HashMap<String, Vec<f64>> {
+    csv_columns(&format!("{DIR}/data.csv"))
+}
+
 fn design(cols: &HashMap<String, Vec<f64>>, y: &str, xs: &[&str]) -> Design {
-    let n = cols[y].len();
-    let names: Vec<String> = std::iter::once("const")
-        .chain(xs.iter().copied())
-        .map(String::from)
-        .collect();
-    let x = Mat::from_fn(n, names.len(), |i, j| {
-        if j == 0 { 1.0 } else { cols[&names[j]][i] }
-    });
-    Design {
-        y_name: y.into(),
-        y: cols[y].clone(),
-        x,
-        names,
-        clusters: None,
-        n_dropped: 0,
-    }
-}
-
-fn vec_f64(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
-/// A fitted model as the estimators return it, from statsmodels' params and covariance.
-fn fit_from(model: &Value, estimator: &str) -> FitResult {
-    let names: Vec<String> = model["names"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect();
-    let params = vec_f64(&model["params"]);
-    let cov: Vec<f64> = model["cov"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(vec_f64)
-        .collect();
-    let k = names.len();
-    let mut fr = FitResult::new(estimator, 0);
-    fr.coefficients = (0..k)
-        .map(|j| ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt()))
-        .collect();
-    fr.vcov = Some(cov);
-    fr.info.converged = true;
-    fr
+    design_of(cols, y, xs)
 }
 
 fn effect<'a>(r: &'a FitResult, name: &str) -> &'a ParamRow {
@@ -289,7 +235,7 @@ fn probit_simulation_converges_to_exact_plug_in() {
         outcome_treat: ds.outcome_treat,
         outcome_mediator: ds.outcome_mediator,
         outcome_interaction: None,
-        link: mediation::Link::Probit,
+        link: Some(mediation::Link::Probit),
         sigma: p["mediator_sigma"].as_f64().unwrap(),
         control_value: 0.5,
         treat_value: 2.0,

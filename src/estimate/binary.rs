@@ -8,11 +8,12 @@
 use faer::{Col, Mat};
 
 use super::EstimateError;
-use super::binary_link::Link;
 use super::covariance::{self, Family, Scores};
 use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
-use super::{FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
+use super::results::mle_stats;
+use super::{FitInfo, FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
 use crate::data::Design;
+use crate::numeric::Link;
 
 /// The log-likelihood of a binary model on a design, optionally with
 /// frequency weights (`sum_i w_i ln F(q_i x_i'b)`: row i counted w_i times).
@@ -276,11 +277,7 @@ impl BinaryModel {
                 margins::binary_ame(self.link, &d.x, eta, &out.theta, &d.names, kind, &v.matrix);
         }
         r.fit = likelihood_stats(out.eval.ll, null_ll(&d.y), d);
-        r.info.dependent = d.y_name.clone();
-        r.info.covariance = Some(v.kind.clone());
-        r.info.converged = out.converged();
-        r.info.iterations = out.iterations;
-        r.info.n_dropped = d.n_dropped;
+        r.info = FitInfo::from_newton(&d.y_name, v.kind.clone(), out, d.n_dropped);
         if !out.converged() {
             r.info.warnings.push(format!(
                 "{} did not converge ({:?} after {} iterations, gradient norm {:.3e})",
@@ -309,37 +306,6 @@ pub fn likelihood_stats(ll: f64, ll0: f64, d: &Design) -> std::collections::BTre
     let k = d.k();
     let df = k - usize::from(d.col_index("const").is_some());
     mle_stats(ll, ll0, d.n(), k, df)
-}
-
-/// Fit statistics of any maximum-likelihood model with `n_params` free
-/// parameters, as statsmodels names them: log_likelihood, ll_null, pseudo_r2
-/// (McFadden `1 - ll / ll0`), aic `-2 ll + 2 p`, bic `-2 ll + p ln n`,
-/// lr_chi2 `2 (ll - ll0)` on `df_model` degrees of freedom, lr_pvalue,
-/// df_model, df_resid `n - p`.
-pub fn mle_stats(
-    ll: f64,
-    ll0: f64,
-    n: usize,
-    n_params: usize,
-    df_model: usize,
-) -> std::collections::BTreeMap<String, f64> {
-    let (n, p, df) = (n as f64, n_params as f64, df_model as f64);
-    let lr = 2.0 * (ll - ll0);
-    let lr_p = super::dist::chi2_sf(lr.max(0.0), df);
-    [
-        ("log_likelihood", ll),
-        ("ll_null", ll0),
-        ("pseudo_r2", 1.0 - ll / ll0),
-        ("aic", -2.0 * ll + 2.0 * p),
-        ("bic", -2.0 * ll + p * n.ln()),
-        ("lr_chi2", lr),
-        ("lr_pvalue", lr_p),
-        ("df_model", df),
-        ("df_resid", n - p),
-    ]
-    .into_iter()
-    .map(|(a, b)| (a.to_string(), b))
-    .collect()
 }
 
 macro_rules! binary_estimator {

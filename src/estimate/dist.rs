@@ -57,7 +57,7 @@ pub fn t_sf(x: f64, df: f64) -> f64 {
         return f64::NAN;
     }
     if df > 1e10 {
-        return super::normal::sf(x);
+        return crate::numeric::normal::sf(x);
     }
     let w = (1.0 / (1.0 + x * x / df)).clamp(0.0, 1.0);
     let tail = if w == 0.0 {
@@ -75,7 +75,7 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
         return f64::NAN;
     }
     if df > 1e10 {
-        return super::normal::quantile(p);
+        return crate::numeric::normal::quantile(p);
     }
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(p))
 }

@@ -101,3 +101,9 @@ pub enum DataFitError {
     #[error(transparent)]
     Estimate(#[from] EstimateError),
 }
+
+impl From<crate::numeric::lq::LqError> for EstimateError {
+    fn from(e: crate::numeric::lq::LqError) -> Self {
+        EstimateError::Invalid(e.to_string())
+    }
+}

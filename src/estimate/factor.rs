@@ -43,23 +43,6 @@ pub enum FactorMethod {
     MaximumLikelihood,
 }
 
-impl std::str::FromStr for FactorMethod {
-    type Err = EstimateError;
-
-    /// The CLI names: `pcf`, `ipf`, `ml` (Stata's and `factanal`'s).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "pcf" => Ok(FactorMethod::PrincipalComponent),
-            "ipf" => Ok(FactorMethod::IteratedPrincipal),
-            "ml" => Ok(FactorMethod::MaximumLikelihood),
-            other => Err(EstimateError::InvalidOption {
-                option: "method".into(),
-                reason: format!("expected pcf, ipf or ml for the factor index; got `{other}`"),
-            }),
-        }
-    }
-}
-
 impl FactorMethod {
     fn label(self) -> &'static str {
         match self {

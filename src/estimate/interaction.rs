@@ -17,17 +17,17 @@
 //! with divisor n - 1, min, max) follow Stata's `inteff`, which the enclave
 //! study's Table 9 reports.
 
-mod link;
 mod terms;
 
 use faer::MatRef;
 use serde::Serialize;
 use serde_json::json;
 
-pub use link::Link;
+pub use crate::numeric::Link;
 use terms::{Row, Terms, split_term};
 
-use super::{EstimateError, FitResult, ParamRow};
+use super::margins::delta_variance;
+use super::{EstimateError, FitResult, ParamRow, linalg};
 use crate::data::Design;
 
 /// How to treat an interacted variable.
@@ -115,7 +115,7 @@ pub fn interaction_effect(
     for i in 0..n {
         let (e, g) = effect_and_gradient(link, beta, &terms, x, i, kind);
         effect.push(e);
-        std_error.push(quad_form(vcov, &g).sqrt());
+        std_error.push(delta_variance(vcov, &g).sqrt());
         gbar.iter_mut()
             .zip(&g)
             .for_each(|(s, gj)| *s += gj / n as f64);
@@ -127,7 +127,7 @@ pub fn interaction_effect(
         kind,
         first,
         second,
-        average: ParamRow::normal(term, mean, quad_form(vcov, &gbar).sqrt()),
+        average: ParamRow::normal(term, mean, delta_variance(vcov, &gbar).sqrt()),
         effect_summary: summarize(&effect),
         std_error_summary: summarize(&std_error),
         z_summary: summarize(&z),
@@ -158,13 +158,7 @@ pub fn from_fit(
             fit.estimator, design.names
         )));
     }
-    let Some(vcov) = fit.vcov.as_deref() else {
-        return Err(EstimateError::Invalid(format!(
-            "interaction effect: the {} fit carries no covariance matrix",
-            fit.estimator
-        )));
-    };
-    let v = leading_block(vcov, beta.len())?;
+    let v = linalg::row_major(&fit.vcov()?);
     interaction_effect(
         link,
         &beta,
@@ -174,21 +168,6 @@ pub fn from_fit(
         term,
         opts,
     )
-}
-
-/// The leading k x k block of a row-major m x m covariance (coefficients
-/// come before thresholds).
-fn leading_block(vcov: &[f64], k: usize) -> Result<Vec<f64>, EstimateError> {
-    let m = (vcov.len() as f64).sqrt().round() as usize;
-    if m * m != vcov.len() || m < k {
-        return Err(EstimateError::Invalid(format!(
-            "interaction effect: covariance of {} entries does not cover {k} coefficients",
-            vcov.len()
-        )));
-    }
-    Ok((0..k)
-        .flat_map(|i| vcov[i * m..i * m + k].iter().copied())
-        .collect())
 }
 
 impl InteractionEffect {
@@ -303,12 +282,6 @@ fn is_dummy(
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// g' V g for a row-major V.
-fn quad_form(v: &[f64], g: &[f64]) -> f64 {
-    let k = g.len();
-    (0..k).map(|i| g[i] * dot(&v[i * k..(i + 1) * k], g)).sum()
 }
 
 /// Effect of observation i and its gradient in beta.

@@ -14,14 +14,22 @@
 
 use faer::Mat;
 
-use super::binary_link::Link;
 use super::linalg::{self, col};
 use super::{Margins, ParamRow};
+use crate::numeric::Link;
 
 /// Delta-method covariance `J V J'` of a smooth function with Jacobian `jac`
 /// (m x p) of parameters with covariance `vcov` (p x p).
 pub fn delta_method(jac: &Mat<f64>, vcov: &Mat<f64>) -> Mat<f64> {
     linalg::sandwich(jac.as_ref(), vcov.as_ref())
+}
+
+/// Delta-method variance `g' V g` of one smooth function with gradient `g`
+/// (k) of parameters with row-major covariance `v` (k x k).
+pub fn delta_variance(v: &[f64], g: &[f64]) -> f64 {
+    let k = g.len();
+    let dot = |a: &[f64]| a.iter().zip(g).map(|(x, y)| x * y).sum::<f64>();
+    (0..k).map(|i| g[i] * dot(&v[i * k..(i + 1) * k])).sum()
 }
 
 /// Rows (normal reference) for estimates `est` with delta-method errors.

@@ -3,7 +3,7 @@
 //! parameter involved.
 
 pub mod binary;
-pub mod binary_link;
+pub use crate::numeric::link as binary_link;
 pub mod checks;
 pub mod covariance;
 pub mod dist;
@@ -18,13 +18,14 @@ pub mod lq;
 pub mod margins;
 pub mod mediation;
 pub mod newton;
-pub mod normal;
+pub use crate::numeric::normal;
 pub mod ols;
 pub mod options;
 pub mod ordered;
 pub mod psm;
 pub mod results;
 pub mod separation;
+pub mod spec;
 
 use crate::data::Design;
 pub use binary::{BinaryFit, Logit, Probit};
@@ -33,14 +34,14 @@ pub use error::{DataFitError, EstimateError};
 pub use ols::{Ols, OlsFit};
 pub use options::{FitOptions, Margins, SeKind};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
-
-/// Estimators `fit_by_name` dispatches to (the design-matrix ones).
-pub const DESIGN_ESTIMATORS: &[&str] = &["ols", "logit", "probit", "ologit", "oprobit"];
+pub use spec::{Estimator, EstimatorName, EstimatorSpec};
 
 /// Whether the estimator's design carries a constant column (ordered models
-/// absorb it into their cut points).
+/// absorb it into their cut points); an unknown name counts as needing one.
 pub fn needs_intercept(estimator: &str) -> bool {
-    !matches!(estimator, "ologit" | "oprobit")
+    estimator
+        .parse::<EstimatorName>()
+        .map_or(true, EstimatorName::needs_intercept)
 }
 
 /// Fit a design-matrix estimator by its CLI name.
@@ -49,15 +50,15 @@ pub fn fit_by_name(
     design: &Design,
     opts: &FitOptions,
 ) -> Result<FitResult, EstimateError> {
-    match name {
-        "ologit" => ordered::OrderedLogit::new(opts.clone()).fit(design),
-        "oprobit" => ordered::OrderedProbit::new(opts.clone()).fit(design),
-        "ols" => Ols::new(opts.clone()).fit(design),
-        "logit" => Logit::new(opts.clone()).fit(design),
-        "probit" => Probit::new(opts.clone()).fit(design),
-        other => Err(EstimateError::UnknownEstimator(
-            other.to_string(),
-            DESIGN_ESTIMATORS.join(", "),
+    let estimator = name
+        .parse::<EstimatorName>()
+        .ok()
+        .and_then(|e| e.design_estimator(opts));
+    match estimator {
+        Some(e) => e.fit(design),
+        None => Err(EstimateError::UnknownEstimator(
+            name.to_string(),
+            EstimatorName::joined(EstimatorName::ALL.into_iter().filter(|e| e.is_design())),
         )),
     }
 }

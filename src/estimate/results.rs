@@ -5,11 +5,15 @@
 //! of scalar fit statistics. Renders as a statsmodels-like text table
 //! (`Display`) and serialises to the JSON shape of the CLI contract.
 
+use faer::Mat;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::normal;
+use super::EstimateError;
+use super::newton::NewtonOutcome;
+
+use crate::numeric::normal;
 
 /// z quantile of a two-sided 95% interval.
 pub const Z_975: f64 = 1.959_963_984_540_054;
@@ -139,6 +143,57 @@ pub struct FitInfo {
     pub warnings: Vec<String>,
 }
 
+/// Fit statistics of any maximum-likelihood model with `n_params` free
+/// parameters, as statsmodels names them: log_likelihood, ll_null, pseudo_r2
+/// (McFadden `1 - ll / ll0`), aic `-2 ll + 2 p`, bic `-2 ll + p ln n`,
+/// lr_chi2 `2 (ll - ll0)` on `df_model` degrees of freedom, lr_pvalue,
+/// df_model, df_resid `n - p`.
+pub fn mle_stats(
+    ll: f64,
+    ll0: f64,
+    n: usize,
+    n_params: usize,
+    df_model: usize,
+) -> BTreeMap<String, f64> {
+    let (n, p, df) = (n as f64, n_params as f64, df_model as f64);
+    let lr = 2.0 * (ll - ll0);
+    let lr_p = super::dist::chi2_sf(lr.max(0.0), df);
+    [
+        ("log_likelihood", ll),
+        ("ll_null", ll0),
+        ("pseudo_r2", 1.0 - ll / ll0),
+        ("aic", -2.0 * ll + 2.0 * p),
+        ("bic", -2.0 * ll + p * n.ln()),
+        ("lr_chi2", lr),
+        ("lr_pvalue", lr_p),
+        ("df_model", df),
+        ("df_resid", n - p),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b))
+    .collect()
+}
+
+impl FitInfo {
+    /// Provenance of a Newton fit: the dependent variable, the covariance,
+    /// convergence and iterations from `out`, the rows dropped; no warnings.
+    pub fn from_newton(
+        dependent: &str,
+        covariance: CovarianceType,
+        out: &NewtonOutcome,
+        n_dropped: usize,
+    ) -> Self {
+        FitInfo {
+            dependent: dependent.to_string(),
+            covariance: Some(covariance),
+            converged: out.converged(),
+            iterations: out.iterations,
+            n_dropped,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 impl FitResult {
     /// An empty result for `estimator` on `n` observations.
     pub fn new(estimator: impl Into<String>, n: usize) -> Self {
@@ -171,6 +226,55 @@ impl FitResult {
     /// Coefficient by name.
     pub fn coef(&self, name: &str) -> Option<&ParamRow> {
         self.coefficients.iter().find(|r| r.name == name)
+    }
+
+    /// The coefficient vector, in the order of `coefficients` (the design's
+    /// columns).
+    pub fn params(&self) -> Vec<f64> {
+        self.coefficients.iter().map(|r| r.estimate).collect()
+    }
+
+    /// The k x k covariance of the coefficients (the leading block of
+    /// `vcov`, which may go on to the thresholds).
+    pub fn vcov(&self) -> Result<Mat<f64>, EstimateError> {
+        let k = self.coefficients.len();
+        let v = self
+            .vcov
+            .as_ref()
+            .filter(|v| v.len() >= k * k)
+            .ok_or_else(|| {
+                EstimateError::Invalid(format!(
+                    "{} fit carries no covariance matrix",
+                    self.estimator
+                ))
+            })?;
+        let ld = (v.len() as f64).sqrt().round() as usize;
+        Ok(Mat::from_fn(k, k, |i, j| v[i * ld + j]))
+    }
+
+    /// Error unless the coefficients are named `names`, in that order (a fit
+    /// of the design whose columns are `names`).
+    pub fn check_names(&self, names: &[String]) -> Result<(), EstimateError> {
+        if names.len() != self.coefficients.len() {
+            return Err(EstimateError::Invalid(format!(
+                "{} fit has {} coefficients for the {} design columns",
+                self.estimator,
+                self.coefficients.len(),
+                names.len()
+            )));
+        }
+        if let Some(n) = names
+            .iter()
+            .enumerate()
+            .find(|(j, n)| self.coefficients.get(*j).is_none_or(|r| &r.name != *n))
+            .map(|(_, n)| n)
+        {
+            return Err(EstimateError::MissingColumn {
+                estimator: self.estimator.clone(),
+                column: n.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// JSON text of the CLI contract.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::RecoveryError;
 use crate::data::{Column, Dataset};
+use crate::numeric::logistic_stable as logistic;
 use crate::seed::{self, Component};
 use crate::studies::{Simulated, Truth};
 
@@ -168,15 +169,6 @@ impl LogitDgp {
 }
 
 /// Logistic CDF, computed without overflow.
-fn logistic(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,24 +6,8 @@ use serde::Deserialize;
 pub use super::options::EstimatorOptions;
 use super::take::Take;
 use crate::data::{DataError, Dataset, Formula, Subset, build_design};
-use crate::estimate::heckman::Heckman;
-use crate::estimate::lewbel::Lewbel;
-use crate::estimate::mediation::Mediation;
-use crate::estimate::psm::Psm;
-use crate::estimate::{self, EstimateError, FitOptions, FitResult};
-
-/// Estimators a recovery spec may name.
-pub const ESTIMATORS: &[&str] = &[
-    "ols",
-    "logit",
-    "probit",
-    "ologit",
-    "oprobit",
-    "lewbel",
-    "psm",
-    "heckman",
-    "mediation",
-];
+use crate::estimate::spec::Fitter;
+use crate::estimate::{EstimateError, EstimatorName, EstimatorSpec, FitResult};
 
 /// One `[[estimators]]` table as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -68,17 +52,6 @@ pub struct TargetEntry {
     pub estimand: String,
 }
 
-/// What an estimator fit produces for the harness.
-#[derive(Debug, Clone)]
-enum Method {
-    /// `estimate::fit_by_name`.
-    Design(String, FitOptions),
-    Lewbel(Lewbel),
-    Psm(Psm),
-    Heckman(Heckman),
-    Mediation(Mediation),
-}
-
 /// One estimand estimated by one row of a fit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
@@ -94,7 +67,7 @@ pub struct EstimatorPlan {
     pub formula: Formula,
     pub subset: Option<Subset>,
     pub targets: Vec<Target>,
-    method: Method,
+    fitter: Fitter,
 }
 
 fn list(s: &Option<String>) -> Vec<String> {
@@ -108,21 +81,25 @@ fn list(s: &Option<String>) -> Vec<String> {
 impl EstimatorPlan {
     /// Check an entry and resolve it; errors say which key is wrong.
     pub fn from_entry(e: &EstimatorEntry) -> Result<Self, String> {
-        let name = e.estimator.as_str();
-        if !ESTIMATORS.contains(&name) {
-            return Err(format!(
-                "unknown estimator `{name}` (expected one of: {})",
-                ESTIMATORS.join(", ")
-            ));
-        }
+        let name = recovery_estimator(&e.estimator)?;
         if e.label.trim().is_empty() {
             return Err("`label` must not be empty".into());
         }
-        e.options.check_applies(name)?;
+        e.options
+            .check_applies(name)
+            .map_err(|err| err.to_string())?;
         let y =
             e.y.as_deref()
                 .ok_or_else(|| format!("{name} needs the outcome column: `y = \"COL\"`"))?;
-        let (method, lead) = method(e)?;
+        let spec = EstimatorSpec {
+            name,
+            treatment: e.treatment.clone(),
+            mediator: e.mediator.clone(),
+            instruments: list(&e.instrument),
+            cluster: e.cluster.is_some(),
+            options: e.options.clone(),
+        };
+        let (fitter, lead) = spec.build().map_err(|err| err.to_string())?;
         let mut terms = lead;
         for t in list(&e.x) {
             if !terms.contains(&t) {
@@ -134,7 +111,7 @@ impl EstimatorPlan {
             Some(&terms.join(",")),
             e.fe.as_deref(),
             e.cluster.as_deref(),
-            estimate::needs_intercept(name),
+            name.needs_intercept(),
         )
         .map_err(|err| err.to_string())?;
         let subset = e
@@ -148,7 +125,7 @@ impl EstimatorPlan {
             formula,
             subset,
             targets: targets(e)?,
-            method,
+            fitter,
         })
     }
 
@@ -163,22 +140,7 @@ impl EstimatorPlan {
             .map_err(data_failure)?;
         let design =
             build_design(subset.as_ref().unwrap_or(cohort), &self.formula).map_err(data_failure)?;
-        let result = match &self.method {
-            Method::Design(name, opts) => estimate::fit_by_name(name, &design, opts),
-            Method::Lewbel(spec) => spec.fit(&design),
-            Method::Heckman(spec) => spec.fit(&design),
-            Method::Psm(spec) => Psm {
-                seed,
-                ..spec.clone()
-            }
-            .fit(&design),
-            Method::Mediation(spec) => Mediation {
-                seed,
-                ..spec.clone()
-            }
-            .fit(&design),
-        };
-        result.map_err(FitFailure::Estimate)
+        self.fitter.fit(&design, seed).map_err(FitFailure::Estimate)
     }
 }
 
@@ -208,83 +170,15 @@ pub enum FitFailure {
     Estimate(EstimateError),
 }
 
-/// The estimator spec and the columns that lead its design (treatment,
-/// mediator, instruments), checking which fields apply.
-fn method(e: &EstimatorEntry) -> Result<(Method, Vec<String>), String> {
-    let name = e.estimator.as_str();
-    let o = &e.options;
-    let opts: FitOptions = o.fit_options(e.cluster.is_some())?;
-    let instruments = list(&e.instrument);
-    let needs = |field: &str, v: &Option<String>| {
-        v.clone()
-            .ok_or_else(|| format!("{name} needs `{field} = \"COL\"`"))
-    };
-    let forbid = |field: &str, v: &Option<String>| match v {
-        Some(_) => Err(format!("`{field}` does not apply to {name}")),
-        None => Ok(()),
-    };
-    if name != "mediation" {
-        forbid("mediator", &e.mediator)?;
+/// The estimator a recovery spec names (any of `migsim fit`'s but factor).
+fn recovery_estimator(name: &str) -> Result<EstimatorName, String> {
+    match name.parse::<EstimatorName>() {
+        Ok(e) if e.in_recovery() => Ok(e),
+        _ => Err(format!(
+            "unknown estimator `{name}` (expected one of: {})",
+            EstimatorName::joined(EstimatorName::ALL.into_iter().filter(|e| e.in_recovery()))
+        )),
     }
-    if !matches!(name, "lewbel" | "heckman") {
-        forbid("instrument", &e.instrument)?;
-    }
-    let treatment = match name {
-        "lewbel" | "psm" | "heckman" | "mediation" => needs("treatment", &e.treatment)?,
-        _ => {
-            forbid("treatment", &e.treatment)?;
-            String::new()
-        }
-    };
-    let mut lead = vec![treatment.clone()];
-    let method = match name {
-        "lewbel" => {
-            lead.extend(instruments.iter().cloned());
-            Method::Lewbel(Lewbel {
-                treatment,
-                instruments,
-                se: opts.se,
-            })
-        }
-        "heckman" => {
-            lead.extend(instruments.iter().cloned());
-            let mut h = Heckman::new(treatment, instruments);
-            h.outcome = o.heckman_outcome()?;
-            h.opts = opts;
-            Method::Heckman(h)
-        }
-        "psm" => {
-            forbid("cluster", &e.cluster)?;
-            let mut p = Psm::new(treatment);
-            p.method = o.psm_method()?;
-            p.score = o.psm_score()?;
-            p.ate = o.ate.unwrap_or(p.ate);
-            p.common_support = o.common_support.unwrap_or(p.common_support);
-            p.bootstrap = o.bootstrap.or(p.bootstrap);
-            p.ai_neighbors = o.ai_neighbors.unwrap_or(p.ai_neighbors);
-            p.validate().map_err(|e| e.to_string())?;
-            Method::Psm(p)
-        }
-        "mediation" => {
-            let mediator = needs("mediator", &e.mediator)?;
-            lead.push(mediator.clone());
-            let mut m = Mediation::new(treatment, mediator);
-            m.outcome_model = o.mediation_outcome()?;
-            m.interaction = o.interaction.unwrap_or(m.interaction);
-            m.sims = o.sims.unwrap_or(m.sims);
-            m.sensitivity = o.sensitivity.unwrap_or(m.sensitivity);
-            m.rho_step = o.rho_step.unwrap_or(m.rho_step);
-            m.control_value = o.control_value;
-            m.treat_value = o.treat_value;
-            m.opts = opts;
-            Method::Mediation(m)
-        }
-        _ => {
-            lead.clear();
-            Method::Design(name.to_string(), opts)
-        }
-    };
-    Ok((method, lead))
 }
 
 fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, String> {

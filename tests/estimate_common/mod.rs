@@ -122,3 +122,70 @@ pub const COEF_ABS: f64 = 1e-9;
 /// numerical derivative, ~1e-7 accurate), absolute floor 1e-8.
 pub const SE_REL: f64 = 1e-5;
 pub const SE_ABS: f64 = 1e-8;
+
+/// Every column of a numeric CSV fixture by name.
+pub fn csv_columns(path: &str) -> HashMap<String, Vec<f64>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let names: Vec<String> = rdr.headers().unwrap().iter().map(String::from).collect();
+    let mut cols: HashMap<String, Vec<f64>> =
+        names.iter().map(|n| (n.clone(), Vec::new())).collect();
+    for rec in rdr.records() {
+        for (n, v) in names.iter().zip(rec.unwrap().iter()) {
+            cols.get_mut(n).unwrap().push(v.parse().unwrap());
+        }
+    }
+    cols
+}
+
+/// Design `y ~ const + xs` from fixture columns, in the order given.
+pub fn design_of(cols: &HashMap<String, Vec<f64>>, y: &str, xs: &[&str]) -> Design {
+    let n = cols[y].len();
+    let names: Vec<String> = std::iter::once("const")
+        .chain(xs.iter().copied())
+        .map(String::from)
+        .collect();
+    let x = Mat::from_fn(n, names.len(), |i, j| {
+        if j == 0 { 1.0 } else { cols[&names[j]][i] }
+    });
+    Design {
+        y_name: y.into(),
+        y: cols[y].clone(),
+        x,
+        names,
+        clusters: None,
+        n_dropped: 0,
+    }
+}
+
+/// A JSON array of numbers.
+pub fn vec_f64(v: &serde_json::Value) -> Vec<f64> {
+    floats(v)
+}
+
+/// A fitted model as the estimators return it, from a reference's `names`,
+/// `params` and `cov` (statsmodels).
+pub fn fit_from(model: &serde_json::Value, estimator: &str) -> migsim::estimate::FitResult {
+    let names: Vec<String> = model["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    let params = floats(&model["params"]);
+    let cov: Vec<f64> = model["cov"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(floats)
+        .collect();
+    let k = names.len();
+    let mut fr = migsim::estimate::FitResult::new(estimator, 0);
+    fr.coefficients = (0..k)
+        .map(|j| {
+            migsim::estimate::ParamRow::normal(names[j].clone(), params[j], cov[j * k + j].sqrt())
+        })
+        .collect();
+    fr.vcov = Some(cov);
+    fr.info.converged = true;
+    fr
+}

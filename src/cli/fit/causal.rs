@@ -4,12 +4,13 @@
 
 use anyhow::Context;
 
-use super::{FitArgs, print_with};
+use super::{FitArgs, flag, print_with};
 use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
 use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMethod};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
-use crate::estimate::psm::{self, Kernel, MatchingSe, Method, Psm, ScoreModel};
+use crate::estimate::psm::{self, MatchingSe, Method, Psm, ScoreModel};
+use crate::estimate::spec::{HeckmanModel, PsmMethodOptions, SpecError};
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -50,7 +51,7 @@ fn reject(estimator: &str, given: &[(bool, &str)]) -> anyhow::Result<()> {
 
 fn psm_options_given(args: &FitArgs) -> [(bool, &'static str); 10] {
     [
-        (args.causal.score != "logit", "--score"),
+        (args.causal.score.is_some(), "--score"),
         (args.causal.k.is_some(), "--k"),
         (args.causal.caliper.is_some(), "--caliper"),
         (args.causal.bandwidth.is_some(), "--bandwidth"),
@@ -134,8 +135,11 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
         &[(args.causal.instrument.is_some(), "--instrument")],
     )?;
     let mut spec = Mediation::new(treatment, mediator);
-    spec.outcome_model =
-        OutcomeModel::parse(args.causal.outcome_model.as_deref().unwrap_or("logit"))?;
+    spec.outcome_model = flag(
+        "outcome-model",
+        args.causal.outcome_model.as_deref(),
+        OutcomeModel::Logit,
+    )?;
     spec.interaction = args.causal.treat_mediator_interaction;
     spec.sims = args.causal.sims;
     spec.seed = args.causal.seed;
@@ -168,85 +172,32 @@ fn check_sensitivity(spec: &Mediation) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn parse_kernel(s: Option<&str>, default: Kernel) -> anyhow::Result<Kernel> {
-    Ok(match s {
-        None => default,
-        Some("epan" | "epanechnikov") => Kernel::Epanechnikov,
-        Some("gaussian" | "normal") => Kernel::Gaussian,
-        Some("tricube") => Kernel::Tricube,
-        Some("uniform") => Kernel::Uniform,
-        Some(other) => {
-            anyhow::bail!("invalid --kernel `{other}`: expected epan, gaussian, tricube or uniform")
-        }
-    })
-}
-
-/// The matching method of `--method` and its options.
+/// The matching method of `--method` and its options, resolved by the
+/// library (one set of defaults and checks with the recovery specs).
 fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
-    let method = args.method.as_deref().unwrap_or("nn");
-    if method != "spline" && args.causal.knots.is_some() {
-        anyhow::bail!("--knots applies to --method spline, not {method}");
-    }
-    let only_nn = |m: &str| -> anyhow::Result<()> {
-        if args.causal.k.is_some() {
-            anyhow::bail!("--k applies to --method nn, not {m}");
-        }
-        Ok(())
+    let c = &args.causal;
+    let options = PsmMethodOptions {
+        method: Some(flag("method", args.method.as_deref(), Default::default())?),
+        k: c.k,
+        caliper: c.caliper,
+        kernel: c
+            .kernel
+            .as_deref()
+            .map(|k| flag("kernel", Some(k), psm::Kernel::Epanechnikov))
+            .transpose()?,
+        bandwidth: c.bandwidth,
+        knots: c.knots,
     };
-    let no_kernel = |m: &str| -> anyhow::Result<()> {
-        if args.causal.kernel.is_some() || args.causal.bandwidth.is_some() {
-            anyhow::bail!("--kernel and --bandwidth apply to --method kernel or llr, not {m}");
+    options.resolve().map_err(|e| match e {
+        SpecError::NotForMethod {
+            option,
+            method,
+            applies,
+        } => anyhow::anyhow!("--{option} applies to --method {applies}, not {method}"),
+        SpecError::MethodNeeds { method, option } => {
+            anyhow::anyhow!("--method {method} needs --{option}")
         }
-        Ok(())
-    };
-    Ok(match method {
-        "nn" | "nearest" => {
-            no_kernel(method)?;
-            Method::Nearest {
-                k: args.causal.k.unwrap_or(1),
-                caliper: args.causal.caliper,
-            }
-        }
-        "radius" => {
-            only_nn(method)?;
-            no_kernel(method)?;
-            Method::Radius {
-                caliper: args
-                    .causal
-                    .caliper
-                    .context("--method radius needs the radius: --caliper C")?,
-            }
-        }
-        "kernel" | "llr" => {
-            only_nn(method)?;
-            if args.causal.caliper.is_some() {
-                anyhow::bail!("--caliper applies to --method nn or radius, not {method}");
-            }
-            if method == "kernel" {
-                Method::Kernel {
-                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Epanechnikov)?,
-                    bandwidth: args.causal.bandwidth.unwrap_or(0.06),
-                }
-            } else {
-                Method::LocalLinear {
-                    kernel: parse_kernel(args.causal.kernel.as_deref(), Kernel::Tricube)?,
-                    bandwidth: args.causal.bandwidth.unwrap_or(0.8),
-                }
-            }
-        }
-        "spline" => {
-            only_nn(method)?;
-            no_kernel(method)?;
-            if args.causal.caliper.is_some() {
-                anyhow::bail!("--caliper applies to --method nn or radius, not spline");
-            }
-            Method::Spline {
-                knots: args.causal.knots,
-            }
-        }
-        other => anyhow::bail!(
-            "invalid --method `{other}` for psm: expected nn, radius, kernel, llr or spline"
-        ),
+        other => other.into(),
     })
 }
 
@@ -273,19 +224,13 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
         anyhow::bail!("psm needs the score model's covariates: --x COL,COL,...");
     }
     let mut spec = Psm::new(treatment);
-    spec.score = ScoreModel::parse(&args.causal.score)?;
+    spec.score = flag("score", args.causal.score.as_deref(), ScoreModel::Logit)?;
     spec.method = psm_method(args)?;
     spec.ate = args.causal.ate;
     spec.common_support = args.causal.common_support;
     spec.bootstrap = args.causal.bootstrap;
     spec.seed = args.causal.seed;
-    spec.se = match args.causal.se.as_deref() {
-        None | Some("ai2006") => MatchingSe::Ai2006,
-        Some("ai2016") => MatchingSe::Ai2016,
-        Some(other) => {
-            anyhow::bail!("invalid --se `{other}` for psm: expected ai2006 or ai2016")
-        }
-    };
+    spec.se = flag("se", args.causal.se.as_deref(), MatchingSe::Ai2006)?;
     let design = causal_design(args, y, &[treatment.into()])?;
     let result = spec.fit(&design)?;
     print_with(&result, args.json, psm::balance_text(&result))
@@ -293,12 +238,13 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
 
 /// `migsim fit heckman`: `--model treatment` (default) or `--model selection`.
 pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
-    match args.causal.model.as_deref() {
-        None | Some("treatment") => run_heckman_treatment(args),
-        Some("selection") => run_heckman_selection(args),
-        Some(other) => {
-            anyhow::bail!("invalid --model `{other}` for heckman: expected treatment or selection")
-        }
+    match flag(
+        "model",
+        args.causal.model.as_deref(),
+        HeckmanModel::Treatment,
+    )? {
+        HeckmanModel::Treatment => run_heckman_treatment(args),
+        HeckmanModel::Selection => run_heckman_selection(args),
     }
 }
 
@@ -334,13 +280,7 @@ fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
             (args.lq.is_some(), "--lq"),
         ],
     )?;
-    let method = match args.method.as_deref() {
-        None | Some("ml") => SelectionMethod::Ml,
-        Some("twostep") => SelectionMethod::TwoStep,
-        Some(other) => anyhow::bail!(
-            "invalid --method `{other}` for heckman --model selection: expected ml or twostep"
-        ),
-    };
+    let method = flag("method", args.method.as_deref(), SelectionMethod::Ml)?;
     let x = list(args.x.as_deref());
     let mut terms: Vec<String> = vec![select.to_string()];
     for t in x.iter().chain(&zx) {
@@ -428,14 +368,11 @@ fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
     reject("heckman", &psm_options_given(args))?;
     reject("heckman", &mediation_options_given(args))?;
     let mut spec = Heckman::new(treatment, instruments.clone());
-    spec.outcome = match args.causal.outcome_model.as_deref() {
-        None | Some("auto") => HeckmanOutcome::Auto,
-        Some("ols" | "linear") => HeckmanOutcome::Linear,
-        Some("probit") => HeckmanOutcome::Probit,
-        Some(other) => anyhow::bail!(
-            "invalid --outcome-model `{other}` for heckman: expected auto, ols or probit"
-        ),
-    };
+    spec.outcome = flag(
+        "outcome-model",
+        args.causal.outcome_model.as_deref(),
+        HeckmanOutcome::Auto,
+    )?;
     spec.opts = args.options();
     let lead: Vec<String> = std::iter::once(treatment.to_string())
         .chain(instruments)

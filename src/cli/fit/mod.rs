@@ -13,7 +13,8 @@ use crate::data::{Column, Dataset, Design, Formula, Subset, load_design};
 use crate::estimate::factor::{FactorOptions, fit_factor};
 use crate::estimate::interaction::{self, InteractionOptions};
 use crate::estimate::lq::{LqColumns, load_design_with};
-use crate::estimate::{self, EstimateError, FitOptions, FitResult, Margins, SeKind};
+use crate::estimate::spec::Spelled;
+use crate::estimate::{self, EstimatorName, FitOptions, FitResult, Margins, SeKind};
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
@@ -127,8 +128,8 @@ pub struct CausalArgs {
     pub sensitivity: bool,
     /// Propensity-score model (psm): logit (default, as teffects / MatchIt) or probit
     /// (psmatch2).
-    #[arg(long, default_value = "logit")]
-    pub score: String,
+    #[arg(long)]
+    pub score: Option<String>,
     /// Neighbours per treated unit for --method nn (psm).
     #[arg(long)]
     pub k: Option<usize>,
@@ -198,25 +199,28 @@ impl FitArgs {
     }
 }
 
+/// The value of `--FLAG` (`default` when absent), spelled as the library's
+/// option table says; an unknown word names the flag and every spelling.
+pub(crate) fn flag<T: Spelled>(flag: &str, value: Option<&str>, default: T) -> anyhow::Result<T> {
+    match value {
+        None => Ok(default),
+        Some(v) => T::parse_word(v).map_err(|e| {
+            anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
+        }),
+    }
+}
+
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
-    let name = args.estimator.as_str();
-    match name {
-        "factor" => return run_factor(&args),
-        "lewbel" => return causal::run_lewbel(&args),
-        "mediation" => return causal::run_mediation(&args),
-        "psm" => return causal::run_psm(&args),
-        "heckman" => return causal::run_heckman(&args),
+    let estimator: EstimatorName = args.estimator.parse()?;
+    match estimator {
+        EstimatorName::Factor => return run_factor(&args),
+        EstimatorName::Lewbel => return causal::run_lewbel(&args),
+        EstimatorName::Mediation => return causal::run_mediation(&args),
+        EstimatorName::Psm => return causal::run_psm(&args),
+        EstimatorName::Heckman => return causal::run_heckman(&args),
         _ => {}
     }
-    if !estimate::DESIGN_ESTIMATORS.contains(&name) {
-        let valid = estimate::DESIGN_ESTIMATORS
-            .iter()
-            .chain(&["factor", "mediation", "psm", "heckman", "lewbel"])
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(EstimateError::UnknownEstimator(name.to_string(), valid).into());
-    }
+    let name = estimator.as_str();
     if args.interaction_effect.is_some() && !matches!(name, "logit" | "probit") {
         anyhow::bail!("--interaction-effect applies to fit logit or fit probit, not {name}");
     }
@@ -229,7 +233,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         args.x.as_deref(),
         args.fe.as_deref(),
         args.cluster.as_deref(),
-        estimate::needs_intercept(name),
+        estimator.needs_intercept(),
     )?;
     let design = load_fit_design(&args, &formula)?;
     let mut result = estimate::fit_by_name(name, &design, &args.options())?;
@@ -294,7 +298,7 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         .map(str::trim)
         .collect();
     let opts = FactorOptions {
-        method: args.method.as_deref().unwrap_or("pcf").parse()?,
+        method: flag("method", args.method.as_deref(), Default::default())?,
         ..FactorOptions::default()
     };
     let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;

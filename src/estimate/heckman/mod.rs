@@ -21,6 +21,7 @@
 //! (no Murphy-Topel), as in the studies' two-step tables.
 
 pub mod selection;
+pub mod selection_data;
 pub mod selection_ml;
 
 pub use selection::{Selection, SelectionMethod};
@@ -30,7 +31,6 @@ use faer::{Mat, MatRef, Side};
 use serde_json::json;
 
 use crate::data::Design;
-use crate::estimate::mediation::coefficient_vector;
 use crate::estimate::{
     EstimateError, FitOptions, FitResult, Ols, ParamRow, Probit, SeKind, normal,
 };
@@ -223,7 +223,8 @@ impl Heckman {
         first_design: &Design,
         first_fit: &FitResult,
     ) -> Result<(Design, Vec<f64>), EstimateError> {
-        let (g, _) = coefficient_vector(first_fit, &first_design.names)?;
+        first_fit.check_names(&first_design.names)?;
+        let g = first_fit.params();
         let mut index = vec![0.0; d.n()];
         for (j, gj) in g.iter().enumerate() {
             for (a, z) in index.iter_mut().zip(first_design.x.col(j).iter()) {
@@ -292,10 +293,10 @@ impl Heckman {
             );
             return Ok(res);
         }
-        let (b, _) = coefficient_vector(second_fit, &second_design.names)?;
-        let (_, vg) = coefficient_vector(first_fit, &first_design.names)?;
-        let kz = first_design.k();
-        let v_gamma = Mat::from_fn(kz, kz, |i, j| vg[i * kz + j]);
+        second_fit.check_names(&second_design.names)?;
+        first_fit.check_names(&first_design.names)?;
+        let b = second_fit.params();
+        let v_gamma = first_fit.vcov()?;
         let resid: Vec<f64> = (0..second_design.n())
             .map(|i| {
                 second_design.y[i]

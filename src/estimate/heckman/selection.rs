@@ -21,9 +21,9 @@
 use faer::Mat;
 use serde_json::json;
 
+pub use super::selection_data::{SelectionData, TwoStepFit};
 use super::selection_ml;
 use crate::data::Design;
-use crate::estimate::mediation::coefficient_vector;
 use crate::estimate::{
     CovarianceType, EstimateError, FitOptions, FitResult, Ols, ParamRow, Probit, SeKind, normal,
 };
@@ -49,44 +49,6 @@ pub struct Selection {
     pub method: SelectionMethod,
     /// Iteration cap and tolerance of the probit and the ML Newton steps.
     pub opts: FitOptions,
-}
-
-/// The model's data: outcome and regressors split by equation.
-#[derive(Debug, Clone)]
-pub struct SelectionData {
-    /// 1 where the outcome is observed.
-    pub s: Vec<bool>,
-    /// Outcome (read only where `s`).
-    pub y: Vec<f64>,
-    /// Outcome regressors, all rows.
-    pub x: Mat<f64>,
-    /// Selection regressors, all rows.
-    pub z: Mat<f64>,
-    pub x_names: Vec<String>,
-    pub z_names: Vec<String>,
-}
-
-impl SelectionData {
-    pub fn n_selected(&self) -> usize {
-        self.s.iter().filter(|s| **s).count()
-    }
-
-    /// Rows where the outcome is observed.
-    pub fn selected_rows(&self) -> Vec<usize> {
-        (0..self.s.len()).filter(|&i| self.s[i]).collect()
-    }
-}
-
-/// Step 1 and 2 of the two-step estimator, which the ML fit starts from.
-#[derive(Debug, Clone)]
-pub struct TwoStepFit {
-    pub probit: FitResult,
-    /// Selection coefficients and their (probit) covariance.
-    pub g: Vec<f64>,
-    pub v_g: Mat<f64>,
-    /// Outcome coefficients, then `beta_lambda`.
-    pub b: Vec<f64>,
-    pub scale: super::TwoStep,
 }
 
 impl Selection {
@@ -192,9 +154,8 @@ impl Selection {
             ..self.opts.clone()
         };
         let probit = Probit::new(classical.clone()).fit(&probit_design)?;
-        let (g, vg) = coefficient_vector(&probit, &data.z_names)?;
+        let (g, v_g) = (probit.params(), probit.vcov()?);
         let kz = g.len();
-        let v_g = Mat::from_fn(kz, kz, |i, j| vg[i * kz + j]);
         let rows = data.selected_rows();
         let index: Vec<f64> = rows
             .iter()
@@ -220,7 +181,7 @@ impl Selection {
             n_dropped: 0,
         };
         let ols = Ols::new(classical).fit(&second)?;
-        let (b, _) = coefficient_vector(&ols, &names)?;
+        let b = ols.params();
         let resid: Vec<f64> = (0..rows.len())
             .map(|r| second.y[r] - (0..=kx).map(|j| second.x[(r, j)] * b[j]).sum::<f64>())
             .collect();

@@ -21,10 +21,10 @@
 use faer::Mat;
 use serde_json::json;
 
-use super::selection::{SelectionData, TwoStepFit};
+use super::selection_data::{SelectionData, TwoStepFit};
 use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
-use crate::estimate::normal;
 use crate::estimate::{CovarianceType, EstimateError, FitOptions, FitResult, ParamRow, linalg};
+use crate::numeric::normal;
 
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 

@@ -31,24 +31,12 @@ pub enum OutcomeModel {
 }
 
 impl OutcomeModel {
-    /// Parse `logit`, `probit`, `ols`/`linear`.
-    pub fn parse(s: &str) -> Result<Self, EstimateError> {
-        match s {
-            "logit" => Ok(OutcomeModel::Logit),
-            "probit" => Ok(OutcomeModel::Probit),
-            "ols" | "linear" => Ok(OutcomeModel::Linear),
-            other => Err(EstimateError::InvalidOption {
-                option: "outcome_model".into(),
-                reason: format!("expected logit, probit or ols, got `{other}`"),
-            }),
-        }
-    }
-
-    fn link(self) -> Link {
+    /// The link of a binary outcome; `None` for the linear one.
+    fn link(self) -> Option<Link> {
         match self {
-            OutcomeModel::Logit => Link::Logit,
-            OutcomeModel::Probit => Link::Probit,
-            OutcomeModel::Linear => Link::Identity,
+            OutcomeModel::Logit => Some(Link::Logit),
+            OutcomeModel::Probit => Some(Link::Probit),
+            OutcomeModel::Linear => None,
         }
     }
 }
@@ -154,8 +142,10 @@ impl Mediation {
         mediator_fit: &FitResult,
         outcome_fit: &FitResult,
     ) -> Result<FitResult, EstimateError> {
-        let (a, va) = coefficient_vector(mediator_fit, &d.mediator.names)?;
-        let (b, vb) = coefficient_vector(outcome_fit, &d.outcome.names)?;
+        mediator_fit.check_names(&d.mediator.names)?;
+        outcome_fit.check_names(&d.outcome.names)?;
+        let (a, va) = (mediator_fit.params(), mediator_fit.vcov()?);
+        let (b, vb) = (outcome_fit.params(), outcome_fit.vcov()?);
         let e_m = residuals(&d.mediator, &a);
         let df = (d.mediator.n() as f64 - a.len() as f64).max(1.0);
         let sigma = (e_m.iter().map(|e| e * e).sum::<f64>() / df).sqrt();
@@ -317,44 +307,6 @@ fn effect_rows(d: &EffectDraws) -> Vec<ParamRow> {
         simulate::summarise("ade_control", &d.ade_control, false),
         simulate::summarise("ade_treated", &d.ade_treated, false),
     ]
-}
-
-/// Coefficients of `fit` in the order of `names`, and their covariance
-/// (row-major), from `fit.coefficients` and `fit.vcov`.
-pub fn coefficient_vector(
-    fit: &FitResult,
-    names: &[String],
-) -> Result<(Vec<f64>, Vec<f64>), EstimateError> {
-    let kf = fit.coefficients.len();
-    let vcov = fit
-        .vcov
-        .as_ref()
-        .filter(|v| v.len() >= kf * kf)
-        .ok_or_else(|| {
-            EstimateError::Invalid(format!(
-                "{} fit carries no covariance matrix",
-                fit.estimator
-            ))
-        })?;
-    let pos: Vec<usize> = names
-        .iter()
-        .map(|n| {
-            fit.coefficients
-                .iter()
-                .position(|r| &r.name == n)
-                .ok_or_else(|| EstimateError::MissingColumn {
-                    estimator: fit.estimator.clone(),
-                    column: n.clone(),
-                })
-        })
-        .collect::<Result<_, _>>()?;
-    let beta = pos.iter().map(|p| fit.coefficients[*p].estimate).collect();
-    let ld = (vcov.len() as f64).sqrt().round() as usize;
-    let v = pos
-        .iter()
-        .flat_map(|i| pos.iter().map(move |j| vcov[i * ld + j]))
-        .collect();
-    Ok((beta, v))
 }
 
 /// `X beta`.

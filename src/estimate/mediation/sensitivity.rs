@@ -8,7 +8,8 @@
 use faer::MatRef;
 use serde_json::json;
 
-use crate::estimate::{EstimateError, normal};
+use crate::estimate::EstimateError;
+use crate::numeric::normal;
 
 /// ACME as a function of `rho`, and where it vanishes.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,26 +20,15 @@ use faer::{Mat, MatRef, Side};
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
-use crate::estimate::{EstimateError, ParamRow, normal};
+use crate::estimate::{EstimateError, ParamRow};
 use crate::seed::{self, Component, SimRng};
 
-/// Mean function of the outcome model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Link {
-    Identity,
-    Logit,
-    Probit,
-}
+pub use crate::numeric::Link;
 
-impl Link {
-    /// `E[Y | eta]`.
-    pub fn mean(self, eta: f64) -> f64 {
-        match self {
-            Link::Identity => eta,
-            Link::Logit => 1.0 / (1.0 + (-eta).exp()),
-            Link::Probit => normal::cdf(eta),
-        }
-    }
+/// `E[Y | eta]` of the outcome model: `F(eta)` of its link, `eta` for a
+/// linear outcome (`None`).
+fn mean(link: Option<Link>, eta: f64) -> f64 {
+    link.map_or(eta, |l| l.cdf(eta))
 }
 
 /// Design matrices and column positions the simulation needs.
@@ -55,7 +44,8 @@ pub struct MediationModels<'a> {
     pub outcome_mediator: usize,
     /// Column of treatment x mediator, if the outcome model has it.
     pub outcome_interaction: Option<usize>,
-    pub link: Link,
+    /// Link of a binary outcome model; `None` for a linear one.
+    pub link: Option<Link>,
     /// Residual standard deviation of the mediator model (SSR / (n - k)).
     pub sigma: f64,
     pub control_value: f64,
@@ -96,17 +86,18 @@ impl EffectDraws {
 /// the eigendecomposition when vcov is only semi-definite.
 pub fn draw_coefficients(
     mean: &[f64],
-    vcov: &[f64],
+    vcov: &Mat<f64>,
     sims: usize,
     rng: &mut SimRng,
 ) -> Result<Mat<f64>, EstimateError> {
     let k = mean.len();
-    if vcov.len() != k * k || vcov.iter().any(|v| !v.is_finite()) {
+    let finite = (0..vcov.ncols()).all(|j| vcov.col(j).iter().all(|v| v.is_finite()));
+    if vcov.nrows() != k || vcov.ncols() != k || !finite {
         return Err(EstimateError::Invalid(format!(
             "coefficient covariance must be a finite {k} x {k} matrix"
         )));
     }
-    let factor = sqrt_factor(Mat::from_fn(k, k, |i, j| vcov[i * k + j]))?;
+    let factor = sqrt_factor(vcov.clone())?;
     let mut out = Mat::<f64>::zeros(sims, k);
     let mut z = vec![0.0; k];
     for s in 0..sims {
@@ -207,10 +198,10 @@ fn one_draw(
         let e: f64 = StandardNormal.sample(rng);
         let e = m.sigma * e;
         let (m0, m1) = (mb + a_t * t0 + e, mb + a_t * t1 + e);
-        let p11 = m.link.mean(eta(*yb, t1, m1));
-        let p10 = m.link.mean(eta(*yb, t1, m0));
-        let p01 = m.link.mean(eta(*yb, t0, m1));
-        let p00 = m.link.mean(eta(*yb, t0, m0));
+        let p11 = mean(m.link, eta(*yb, t1, m1));
+        let p10 = mean(m.link, eta(*yb, t1, m0));
+        let p01 = mean(m.link, eta(*yb, t0, m1));
+        let p00 = mean(m.link, eta(*yb, t0, m0));
         acc[0] += p01 - p00;
         acc[1] += p11 - p10;
         acc[2] += p10 - p00;
@@ -308,7 +299,8 @@ mod tests {
     #[test]
     fn draws_have_the_requested_covariance() {
         let mean = [1.0, -2.0];
-        let vcov = [4.0, 1.2, 1.2, 1.0];
+        let v = [4.0, 1.2, 1.2, 1.0];
+        let vcov = Mat::from_fn(2, 2, |i, j| v[i * 2 + j]);
         let mut rng = seed::stream(3, 0, Component::Estimator);
         let d = draw_coefficients(&mean, &vcov, 40_000, &mut rng).unwrap();
         let s = d.nrows() as f64;
@@ -329,7 +321,7 @@ mod tests {
 
     #[test]
     fn semidefinite_covariance_falls_back_to_eigen() {
-        let vcov = [1.0, 1.0, 1.0, 1.0];
+        let vcov = Mat::from_fn(2, 2, |_, _| 1.0);
         let mut rng = seed::stream(1, 0, Component::Estimator);
         let d = draw_coefficients(&[0.0, 0.0], &vcov, 50, &mut rng).unwrap();
         for i in 0..50 {

@@ -19,7 +19,21 @@ use serde::{Deserialize, Serialize};
 
 use super::likelihood::OrderedData;
 use crate::data::Design;
-use crate::estimate::{FitOptions, Logit, SeKind, linalg};
+use crate::estimate::{EstimateError, FitOptions, Logit, SeKind, linalg};
+
+/// Why the Brant test could not be computed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BrantError {
+    #[error("binary logit {split}: {source}")]
+    SplitFit {
+        split: String,
+        source: EstimateError,
+    },
+    #[error("binary logit {split}: it did not converge in {iterations} iterations")]
+    SplitNotConverged { split: String, iterations: usize },
+    #[error("the covariance of the slope differences for `{name}` is singular")]
+    SingularDifferences { name: String },
+}
 
 /// One Wald test of equal slopes across the binary splits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,8 +62,15 @@ struct Split {
     inv_info: Mat<f64>,
 }
 
-/// Binary logit of the split `z` on the design `xc` (constant first).
-fn fit_split(xc: &mut Design, z: Vec<f64>, max_iter: usize, tol: f64) -> Result<Split, String> {
+/// Binary logit of the split `z` (labelled `split`) on the design `xc`
+/// (constant first).
+fn fit_split(
+    xc: &mut Design,
+    split: &str,
+    z: Vec<f64>,
+    max_iter: usize,
+    tol: f64,
+) -> Result<Split, BrantError> {
     xc.y = z;
     let opts = FitOptions {
         se: SeKind::Classical,
@@ -57,12 +78,17 @@ fn fit_split(xc: &mut Design, z: Vec<f64>, max_iter: usize, tol: f64) -> Result<
         tol,
         ..FitOptions::default()
     };
-    let fit = Logit::new(opts).fit_full(xc).map_err(|e| e.to_string())?;
+    let fit = Logit::new(opts)
+        .fit_full(xc)
+        .map_err(|source| BrantError::SplitFit {
+            split: split.to_string(),
+            source,
+        })?;
     if !fit.result.info.converged {
-        return Err(format!(
-            "it did not converge in {} iterations",
-            fit.result.info.iterations
-        ));
+        return Err(BrantError::SplitNotConverged {
+            split: split.to_string(),
+            iterations: fit.result.info.iterations,
+        });
     }
     Ok(Split {
         prob: fit.probabilities(),
@@ -80,7 +106,7 @@ pub fn brant_test(
     values: &[f64],
     max_iter: usize,
     tol: f64,
-) -> Result<BrantTest, String> {
+) -> Result<BrantTest, BrantError> {
     let (n, k) = (data.x.nrows(), data.k());
     let mut xc = Design {
         y_name: y_name.to_string(),
@@ -105,10 +131,7 @@ pub fn brant_test(
             .map(|&c| if c > j { 1.0 } else { 0.0 })
             .collect();
         let label = format!("{y_name}>{value}");
-        splits.push(
-            fit_split(&mut xc, z, max_iter, tol)
-                .map_err(|e| format!("binary logit {label}: {e}"))?,
-        );
+        splits.push(fit_split(&mut xc, &label, z, max_iter, tol)?);
         labels.push(label);
     }
     let v = stacked_covariance(&xc.x, &splits, k);
@@ -166,7 +189,7 @@ fn wald(
     b: &[f64],
     v: &Mat<f64>,
     k: usize,
-) -> Result<WaldRow, String> {
+) -> Result<WaldRow, BrantError> {
     let q = rows.len();
     let d = Mat::<f64>::from_fn(q, b.len(), |i, col| {
         let (r, c) = rows[i];
@@ -182,9 +205,10 @@ fn wald(
         .map(|i| (0..b.len()).map(|c| d[(i, c)] * b[c]).sum())
         .collect();
     let dvd = &d * v * d.transpose();
-    let sol = linalg::spd_solve(dvd.as_ref(), &db).ok_or_else(|| {
-        format!("the covariance of the slope differences for `{name}` is singular")
-    })?;
+    let sol =
+        linalg::spd_solve(dvd.as_ref(), &db).ok_or_else(|| BrantError::SingularDifferences {
+            name: name.to_string(),
+        })?;
     let chi2: f64 = db.iter().zip(&sol).map(|(a, s)| a * s).sum();
     let p_value = crate::estimate::dist::chi2_sf(chi2, q as f64);
     Ok(WaldRow {

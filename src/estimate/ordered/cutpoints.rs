@@ -1,7 +1,7 @@
 //! Cut points: categories of the outcome, the ordered reparametrisation used
 //! during estimation, and the thresholds-only (null) model.
 
-use super::link::Link;
+use crate::numeric::Link;
 
 /// `kappa_1 = a_1`, `kappa_j = kappa_{j-1} + exp(a_j)`: any real `a` gives
 /// strictly increasing cut points.
@@ -77,7 +77,7 @@ pub fn null_kappa(link: Link, counts: &[usize]) -> Vec<f64> {
         .iter()
         .map(|&c| {
             cum += c;
-            link.quantile(cum as f64 / n as f64)
+            link.inverse_cdf(cum as f64 / n as f64)
         })
         .collect()
 }

@@ -11,8 +11,8 @@
 
 use faer::Mat;
 
-use super::link::Link;
 use crate::estimate::linalg;
+use crate::numeric::Link;
 
 /// Outcome categories (0..J-1) and regressors of an ordered model.
 #[derive(Debug, Clone, Copy)]

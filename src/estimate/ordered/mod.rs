@@ -20,19 +20,18 @@
 pub mod brant;
 mod cutpoints;
 pub mod likelihood;
-mod link;
 mod separation_check;
 
 use faer::Mat;
 
 use crate::data::Design;
-use crate::estimate::binary::mle_stats;
 use crate::estimate::covariance::{self, Family, Scores};
 use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
-use crate::estimate::{EstimateError, FitOptions, FitResult, ParamRow, linalg};
+use crate::estimate::results::mle_stats;
+use crate::estimate::{EstimateError, FitInfo, FitOptions, FitResult, ParamRow, linalg};
+pub use crate::numeric::Link;
 pub use brant::{BrantTest, WaldRow};
 pub use likelihood::{Evaluation, OrderedData};
-pub use link::Link;
 
 /// Ordered logit (proportional odds) model.
 #[derive(Debug, Clone, Default)]
@@ -123,7 +122,7 @@ struct Prepared {
 }
 
 fn prepare(link: Link, design: &Design, opts: &FitOptions) -> Result<Prepared, EstimateError> {
-    let est = link.estimator();
+    let est = estimator_name(link);
     let (n, k) = (design.n(), design.k());
     if design.x.nrows() != n || design.names.len() != k {
         return Err(EstimateError::Invalid(format!(
@@ -271,7 +270,7 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
     )?;
     let p = theta.len();
     let se = covariance::std_errors(&v.matrix);
-    let mut res = FitResult::new(link.estimator(), n);
+    let mut res = FitResult::new(estimator_name(link), n);
     res.coefficients = (0..k)
         .map(|i| ParamRow::normal(design.names[i].clone(), theta[i], se[i]))
         .collect();
@@ -280,15 +279,11 @@ fn fit_ordered(link: Link, design: &Design, opts: &FitOptions) -> Result<FitResu
         .collect();
     res.vcov = Some(linalg::row_major(&v.matrix));
     res.fit = mle_stats(ev.ll, cutpoints::null_log_likelihood(&counts), n, p, k);
-    res.info.dependent = design.y_name.clone();
-    res.info.covariance = Some(v.kind);
-    res.info.converged = out.converged();
-    res.info.iterations = out.iterations;
-    res.info.n_dropped = design.n_dropped;
+    res.info = FitInfo::from_newton(&design.y_name, v.kind, &out, design.n_dropped);
     if !out.converged() {
         res.info.warnings.push(format!(
             "{} did not converge ({:?} after {} iterations, Newton decrement {:.3e}); estimates are from the last iterate",
-            link.estimator(),
+            estimator_name(link),
             out.termination,
             out.iterations,
             out.decrement
@@ -335,5 +330,13 @@ fn add_brant(
             .info
             .warnings
             .push(format!("Brant test not computed: {why}")),
+    }
+}
+
+/// CLI name of the ordered estimator using `link`.
+fn estimator_name(link: Link) -> &'static str {
+    match link {
+        Link::Logit => "ologit",
+        Link::Probit => "oprobit",
     }
 }

@@ -13,7 +13,7 @@ use crate::data::Design;
 use crate::estimate::{EstimateError, separation};
 
 use super::likelihood::OrderedData;
-use super::link::Link;
+use crate::numeric::Link;
 
 /// Latent-index change per standard deviation of a regressor beyond which a
 /// slope is taken as diverging.

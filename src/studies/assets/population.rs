@@ -6,7 +6,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 
 use super::config::{AssetParams, Config, Demographics};
-use crate::estimate::normal;
+use crate::numeric::normal;
 use crate::seed::{self, SimRng};
 
 /// Education coding of Table 1 (years).

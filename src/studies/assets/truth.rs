@@ -21,16 +21,8 @@ use std::collections::BTreeMap;
 use super::config::Config;
 use super::mechanism::{self as mech, IndexInputs};
 use super::world::World;
+use crate::numeric::logistic_stable as logistic;
 use crate::studies::Truth;
-
-fn logistic(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
 
 /// Treatment of the Table 4 contrasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,6 +31,7 @@ use super::config::{Config, Region};
 use super::network::Community;
 use super::population::{Population, Shocks};
 use super::survey::{self, Comparison, RetentionDraw};
+use crate::numeric::logistic;
 
 /// Arrival support categories (STUDIES.md: none/self, kin, unit, other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,10 +147,6 @@ fn particip_boost(cfg: &Config, pop: &Population, i: usize) -> f64 {
     } else {
         0.0
     }
-}
-
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 fn cognition(cfg: &Config, sh: &Shocks, i: usize, local: f64) -> (f64, f64) {

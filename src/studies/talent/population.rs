@@ -9,7 +9,7 @@
 use rand::Rng;
 
 use super::config::Config;
-use crate::estimate::normal;
+use crate::numeric::normal;
 use crate::seed::{self, Component, SimRng};
 
 /// Stream tags of the talent study's components.

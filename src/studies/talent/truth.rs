@@ -7,6 +7,7 @@ use super::config::{Config, INDEX_TERMS};
 use super::mechanism::{self, Agents, Support, UnitRule};
 use super::network::Community;
 use super::population::{Population, Shocks};
+use crate::numeric::logistic;
 use crate::studies::Truth;
 
 /// `index.<term>`: the one set of behavioural retention coefficients;
@@ -29,10 +30,6 @@ pub fn params(cfg: &Config) -> BTreeMap<String, f64> {
         }
     }
     out
-}
-
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
 }
 
 fn mean_over(values: impl Iterator<Item = f64>) -> f64 {

@@ -1,0 +1,296 @@
+//! The estimator-spec layer: one list of estimator names, one set of option
+//! spellings ([`spelling`]) and one set of option defaults and checks
+//! ([`options`]), shared by `migsim fit` and the recovery specs, which only
+//! translate their flags or keys into it.
+
+pub mod options;
+pub mod spelling;
+
+use std::str::FromStr;
+
+use crate::data::Design;
+use crate::estimate::heckman::{Heckman, Selection};
+use crate::estimate::lewbel::Lewbel;
+use crate::estimate::mediation::Mediation;
+use crate::estimate::ordered::{OrderedLogit, OrderedProbit};
+use crate::estimate::psm::Psm;
+use crate::estimate::{EstimateError, FitOptions, FitResult, Logit, Ols, Probit};
+pub use options::{EstimatorOptions, PsmMethodOptions, SpecError};
+pub use spelling::{OptionParseError, Spelled};
+
+/// An estimator fitted on a design: `fit(design)` gives the shared
+/// [`FitResult`] or an [`EstimateError`] naming the column or parameter.
+pub trait Estimator {
+    fn fit(&self, design: &Design) -> Result<FitResult, EstimateError>;
+}
+
+macro_rules! estimator {
+    ($($ty:ty),+) => {$(
+        impl Estimator for $ty {
+            fn fit(&self, design: &Design) -> Result<FitResult, EstimateError> {
+                <$ty>::fit(self, design)
+            }
+        }
+    )+};
+}
+
+estimator!(
+    Ols,
+    Logit,
+    Probit,
+    OrderedLogit,
+    OrderedProbit,
+    Lewbel,
+    Heckman,
+    Selection,
+    Mediation,
+    Psm
+);
+
+/// Every estimator `migsim fit` and a recovery spec can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimatorName {
+    Ols,
+    Logit,
+    Probit,
+    Ologit,
+    Oprobit,
+    Factor,
+    Mediation,
+    Psm,
+    Heckman,
+    Lewbel,
+}
+
+impl EstimatorName {
+    /// The one list, in the order messages show it.
+    pub const ALL: [EstimatorName; 10] = [
+        EstimatorName::Ols,
+        EstimatorName::Logit,
+        EstimatorName::Probit,
+        EstimatorName::Ologit,
+        EstimatorName::Oprobit,
+        EstimatorName::Factor,
+        EstimatorName::Mediation,
+        EstimatorName::Psm,
+        EstimatorName::Heckman,
+        EstimatorName::Lewbel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EstimatorName::Ols => "ols",
+            EstimatorName::Logit => "logit",
+            EstimatorName::Probit => "probit",
+            EstimatorName::Ologit => "ologit",
+            EstimatorName::Oprobit => "oprobit",
+            EstimatorName::Factor => "factor",
+            EstimatorName::Mediation => "mediation",
+            EstimatorName::Psm => "psm",
+            EstimatorName::Heckman => "heckman",
+            EstimatorName::Lewbel => "lewbel",
+        }
+    }
+
+    /// The design-matrix estimators (outcome on `--x`, no extra columns).
+    pub fn is_design(self) -> bool {
+        matches!(
+            self,
+            EstimatorName::Ols
+                | EstimatorName::Logit
+                | EstimatorName::Probit
+                | EstimatorName::Ologit
+                | EstimatorName::Oprobit
+        )
+    }
+
+    /// Whether a recovery spec can use it (factor has no outcome to recover).
+    pub fn in_recovery(self) -> bool {
+        self != EstimatorName::Factor
+    }
+
+    /// Whether the design carries a constant column (ordered models absorb
+    /// it into their cut points).
+    pub fn needs_intercept(self) -> bool {
+        !matches!(self, EstimatorName::Ologit | EstimatorName::Oprobit)
+    }
+
+    /// The names of `list`, comma-separated.
+    pub fn joined(list: impl IntoIterator<Item = EstimatorName>) -> String {
+        list.into_iter()
+            .map(EstimatorName::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The design-matrix estimator of this name with `opts`.
+    pub fn design_estimator(self, opts: &FitOptions) -> Option<Box<dyn Estimator>> {
+        let o = opts.clone();
+        Some(match self {
+            EstimatorName::Ols => Box::new(Ols::new(o)),
+            EstimatorName::Logit => Box::new(Logit::new(o)),
+            EstimatorName::Probit => Box::new(Probit::new(o)),
+            EstimatorName::Ologit => Box::new(OrderedLogit::new(o)),
+            EstimatorName::Oprobit => Box::new(OrderedProbit::new(o)),
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for EstimatorName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EstimatorName {
+    type Err = EstimateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EstimatorName::ALL
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| {
+                EstimateError::UnknownEstimator(s.to_string(), EstimatorName::joined(Self::ALL))
+            })
+    }
+}
+
+/// The kind of psm matching (`--method` / `method`); its parameters are
+/// resolved by [`PsmMethodOptions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MethodKind {
+    #[default]
+    Nearest,
+    Radius,
+    Kernel,
+    LocalLinear,
+    Spline,
+}
+
+/// Form of the Heckman model: the treatment-effects model or the
+/// sample-selection model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HeckmanModel {
+    #[default]
+    Treatment,
+    Selection,
+}
+
+/// An estimator spec: the estimator, the columns that lead its design
+/// (treatment, instruments, mediator) and its options.
+#[derive(Debug, Clone)]
+pub struct EstimatorSpec {
+    pub name: EstimatorName,
+    pub treatment: Option<String>,
+    pub mediator: Option<String>,
+    pub instruments: Vec<String>,
+    /// Whether the design carries cluster ids (`cluster = COL`).
+    pub cluster: bool,
+    pub options: EstimatorOptions,
+}
+
+/// A resolved spec, ready to fit; psm and mediation take a seed per fit.
+#[derive(Debug, Clone)]
+pub enum Fitter {
+    Design(EstimatorName, FitOptions),
+    Lewbel(Lewbel),
+    Psm(Psm),
+    Heckman(Heckman),
+    Mediation(Mediation),
+}
+
+impl Fitter {
+    /// Fit on `design`; `seed` drives the estimator's own randomness (psm
+    /// bootstrap, mediation draws).
+    pub fn fit(&self, design: &Design, seed: u64) -> Result<FitResult, EstimateError> {
+        match self {
+            Fitter::Design(name, opts) => crate::estimate::fit_by_name(name.as_str(), design, opts),
+            Fitter::Lewbel(spec) => spec.fit(design),
+            Fitter::Heckman(spec) => spec.fit(design),
+            Fitter::Psm(spec) => Psm {
+                seed,
+                ..spec.clone()
+            }
+            .fit(design),
+            Fitter::Mediation(spec) => Mediation {
+                seed,
+                ..spec.clone()
+            }
+            .fit(design),
+        }
+    }
+}
+
+impl EstimatorSpec {
+    /// Check which columns and options apply and resolve the estimator; also
+    /// the columns that lead its design, in order.
+    pub fn build(&self) -> Result<(Fitter, Vec<String>), SpecError> {
+        let name = self.name;
+        let o = &self.options;
+        o.check_applies(name)?;
+        let opts = o.fit_options(self.cluster)?;
+        let forbid = |field: &'static str, given: bool| {
+            if given {
+                Err(SpecError::FieldNotFor {
+                    field,
+                    estimator: name,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        forbid(
+            "mediator",
+            name != EstimatorName::Mediation && self.mediator.is_some(),
+        )?;
+        forbid(
+            "instrument",
+            !matches!(name, EstimatorName::Lewbel | EstimatorName::Heckman)
+                && !self.instruments.is_empty(),
+        )?;
+        if name.is_design() || name == EstimatorName::Factor {
+            forbid("treatment", self.treatment.is_some())?;
+            return Ok((Fitter::Design(name, opts), Vec::new()));
+        }
+        let treatment = self.needs("treatment", &self.treatment)?;
+        let instruments = self.instruments.clone();
+        let mut lead = vec![treatment.clone()];
+        let fitter = match name {
+            EstimatorName::Lewbel => {
+                lead.extend(instruments.iter().cloned());
+                Fitter::Lewbel(Lewbel {
+                    treatment,
+                    instruments,
+                    se: opts.se,
+                })
+            }
+            EstimatorName::Heckman => {
+                lead.extend(instruments.iter().cloned());
+                let mut h = Heckman::new(treatment, instruments);
+                h.outcome = o.heckman_outcome()?;
+                h.opts = opts;
+                Fitter::Heckman(h)
+            }
+            EstimatorName::Psm => {
+                forbid("cluster", self.cluster)?;
+                Fitter::Psm(o.psm(treatment)?)
+            }
+            _ => {
+                let mediator = self.needs("mediator", &self.mediator)?;
+                lead.push(mediator.clone());
+                let mut m = o.mediation(treatment, mediator)?;
+                m.opts = opts;
+                Fitter::Mediation(m)
+            }
+        };
+        Ok((fitter, lead))
+    }
+
+    fn needs(&self, field: &'static str, v: &Option<String>) -> Result<String, SpecError> {
+        v.clone().ok_or(SpecError::NeedsColumn {
+            field,
+            estimator: self.name,
+        })
+    }
+}

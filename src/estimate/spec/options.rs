@@ -1,0 +1,334 @@
+//! Estimator options: which apply to which estimator, their defaults, and
+//! the psm matching method with its parameters. A recovery spec deserialises
+//! [`EstimatorOptions`] directly; `migsim fit` fills [`PsmMethodOptions`]
+//! from its flags.
+
+use serde::Deserialize;
+
+use super::{EstimatorName, MethodKind, Spelled};
+use crate::estimate::heckman::HeckmanOutcome;
+use crate::estimate::mediation::{Mediation, OutcomeModel};
+use crate::estimate::psm::{Kernel, Method, Psm, ScoreModel};
+use crate::estimate::{EstimateError, FitOptions, Margins, SeKind};
+
+/// Kernel-matching bandwidth when none is given (psmatch2's `kernel` default).
+pub const KERNEL_BANDWIDTH: f64 = 0.06;
+/// Local-linear bandwidth when none is given (psmatch2's `llr` default).
+pub const LLR_BANDWIDTH: f64 = 0.8;
+/// Neighbours per treated unit when none is given.
+pub const NEAREST_K: usize = 1;
+
+/// A spec that does not fit together; each names the key involved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SpecError {
+    #[error("option `{option}` does not apply to {estimator} (it applies to: {applies})")]
+    NotForEstimator {
+        option: &'static str,
+        estimator: EstimatorName,
+        applies: String,
+    },
+    #[error("option `{option}` does not apply to method `{method}` (only to {applies})")]
+    NotForMethod {
+        option: &'static str,
+        method: &'static str,
+        applies: &'static str,
+    },
+    #[error("method `{method}` needs `{option}`")]
+    MethodNeeds {
+        method: &'static str,
+        option: &'static str,
+    },
+    #[error("`se = \"cluster\"` needs `cluster = COL`")]
+    ClusterSeWithoutCluster,
+    #[error("{estimator} needs `{field} = \"COL\"`")]
+    NeedsColumn {
+        field: &'static str,
+        estimator: EstimatorName,
+    },
+    #[error("`{field}` does not apply to {estimator}")]
+    FieldNotFor {
+        field: &'static str,
+        estimator: EstimatorName,
+    },
+    #[error("`outcome_model = \"{value}\"`: {source}")]
+    OutcomeModel {
+        value: String,
+        source: super::OptionParseError,
+    },
+    #[error(transparent)]
+    Estimate(#[from] EstimateError),
+}
+
+/// Estimator options as written in a spec; every key is optional and a key
+/// that does not apply to the named estimator is an error.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstimatorOptions {
+    /// Default: `cluster` when the design has clusters, else `classical`.
+    pub se: Option<SeKind>,
+    pub margins: Option<Margins>,
+    pub max_iter: Option<usize>,
+    pub tol: Option<f64>,
+    /// psm: `nearest` (default), `radius`, `kernel`, `llr` or `spline`.
+    pub method: Option<MethodKind>,
+    /// psm nearest: neighbours per treated unit.
+    pub k: Option<usize>,
+    /// psm nearest / radius: maximum score distance.
+    pub caliper: Option<f64>,
+    /// psm kernel / llr: `epanechnikov`, `gaussian`, `tricube`, `uniform`.
+    pub kernel: Option<Kernel>,
+    pub bandwidth: Option<f64>,
+    /// psm spline: number of knots.
+    pub knots: Option<usize>,
+    /// psm: `logit` (default) or `probit` score model.
+    pub score: Option<ScoreModel>,
+    pub ate: Option<bool>,
+    pub common_support: Option<bool>,
+    pub bootstrap: Option<usize>,
+    pub ai_neighbors: Option<usize>,
+    /// heckman: `auto`, `linear`, `probit`; mediation: `logit`, `probit`, `ols`.
+    pub outcome_model: Option<String>,
+    pub interaction: Option<bool>,
+    pub sims: Option<usize>,
+    pub sensitivity: Option<bool>,
+    pub rho_step: Option<f64>,
+    pub control_value: Option<f64>,
+    pub treat_value: Option<f64>,
+}
+
+/// The psm matching method and its parameters, as given; [`Self::resolve`]
+/// checks them and fills the defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PsmMethodOptions {
+    /// `nearest` (default), `radius`, `kernel`, `llr` or `spline`.
+    pub method: Option<MethodKind>,
+    /// nearest: neighbours per treated unit (default [`NEAREST_K`]).
+    pub k: Option<usize>,
+    /// nearest / radius: maximum score distance (radius: required).
+    pub caliper: Option<f64>,
+    /// kernel (default epanechnikov) / llr (default tricube).
+    pub kernel: Option<Kernel>,
+    /// kernel (default [`KERNEL_BANDWIDTH`]) / llr (default [`LLR_BANDWIDTH`]).
+    pub bandwidth: Option<f64>,
+    /// spline: number of knots (default max(3, round(n_donors^(1/4)))).
+    pub knots: Option<usize>,
+}
+
+impl PsmMethodOptions {
+    /// The matching method; a parameter given to a method that does not use
+    /// it is an error (checked in the order knots, k, kernel, bandwidth,
+    /// caliper).
+    pub fn resolve(&self) -> Result<Method, SpecError> {
+        let kind = self.method.unwrap_or_default();
+        let method = kind.canonical();
+        let only = |option: &'static str, set: bool, applies: &'static str, ok: bool| {
+            if set && !ok {
+                Err(SpecError::NotForMethod {
+                    option,
+                    method,
+                    applies,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let smooth = matches!(kind, MethodKind::Kernel | MethodKind::LocalLinear);
+        only(
+            "knots",
+            self.knots.is_some(),
+            "spline",
+            kind == MethodKind::Spline,
+        )?;
+        only(
+            "k",
+            self.k.is_some(),
+            "nearest",
+            kind == MethodKind::Nearest,
+        )?;
+        only("kernel", self.kernel.is_some(), "kernel, llr", smooth)?;
+        only("bandwidth", self.bandwidth.is_some(), "kernel, llr", smooth)?;
+        let caliper_ok = matches!(kind, MethodKind::Nearest | MethodKind::Radius);
+        only(
+            "caliper",
+            self.caliper.is_some(),
+            "nearest, radius",
+            caliper_ok,
+        )?;
+        Ok(match kind {
+            MethodKind::Nearest => Method::Nearest {
+                k: self.k.unwrap_or(NEAREST_K),
+                caliper: self.caliper,
+            },
+            MethodKind::Radius => Method::Radius {
+                caliper: self.caliper.ok_or(SpecError::MethodNeeds {
+                    method,
+                    option: "caliper",
+                })?,
+            },
+            MethodKind::Kernel => Method::Kernel {
+                kernel: self.kernel.unwrap_or(Kernel::Epanechnikov),
+                bandwidth: self.bandwidth.unwrap_or(KERNEL_BANDWIDTH),
+            },
+            MethodKind::LocalLinear => Method::LocalLinear {
+                kernel: self.kernel.unwrap_or(Kernel::Tricube),
+                bandwidth: self.bandwidth.unwrap_or(LLR_BANDWIDTH),
+            },
+            MethodKind::Spline => Method::Spline { knots: self.knots },
+        })
+    }
+}
+
+const ITERATIVE: &[&str] = &[
+    "logit",
+    "probit",
+    "ologit",
+    "oprobit",
+    "heckman",
+    "mediation",
+];
+const SE: &[&str] = &[
+    "ols",
+    "logit",
+    "probit",
+    "ologit",
+    "oprobit",
+    "lewbel",
+    "heckman",
+    "mediation",
+];
+const PSM: &[&str] = &["psm"];
+const MEDIATION: &[&str] = &["mediation"];
+
+impl EstimatorOptions {
+    /// Names of the options that are set, with the estimators they apply to.
+    fn set(&self) -> Vec<(&'static str, &'static [&'static str])> {
+        let o = self;
+        let m = o;
+        let entries: [(&str, bool, &[&str]); 22] = [
+            ("se", o.se.is_some(), SE),
+            (
+                "margins",
+                o.margins.is_some(),
+                &["logit", "probit", "heckman"],
+            ),
+            ("max_iter", o.max_iter.is_some(), ITERATIVE),
+            ("tol", o.tol.is_some(), ITERATIVE),
+            ("method", m.method.is_some(), PSM),
+            ("k", m.k.is_some(), PSM),
+            ("caliper", m.caliper.is_some(), PSM),
+            ("kernel", m.kernel.is_some(), PSM),
+            ("bandwidth", m.bandwidth.is_some(), PSM),
+            ("knots", m.knots.is_some(), PSM),
+            ("score", o.score.is_some(), PSM),
+            ("ate", o.ate.is_some(), PSM),
+            ("common_support", o.common_support.is_some(), PSM),
+            ("bootstrap", o.bootstrap.is_some(), PSM),
+            ("ai_neighbors", o.ai_neighbors.is_some(), PSM),
+            (
+                "outcome_model",
+                o.outcome_model.is_some(),
+                &["heckman", "mediation"],
+            ),
+            ("interaction", o.interaction.is_some(), MEDIATION),
+            ("sims", o.sims.is_some(), MEDIATION),
+            ("sensitivity", o.sensitivity.is_some(), MEDIATION),
+            ("rho_step", o.rho_step.is_some(), MEDIATION),
+            ("control_value", o.control_value.is_some(), MEDIATION),
+            ("treat_value", o.treat_value.is_some(), MEDIATION),
+        ];
+        entries
+            .into_iter()
+            .filter(|(_, set, _)| *set)
+            .map(|(name, _, applies)| (name, applies))
+            .collect()
+    }
+
+    /// Error for the first option that does not apply to `estimator`.
+    pub fn check_applies(&self, estimator: EstimatorName) -> Result<(), SpecError> {
+        match self
+            .set()
+            .into_iter()
+            .find(|(_, a)| !a.contains(&estimator.as_str()))
+        {
+            Some((option, applies)) => Err(SpecError::NotForEstimator {
+                option,
+                estimator,
+                applies: applies.join(", "),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Standard errors (default: cluster when `cluster` is set), margins and
+    /// iteration settings.
+    pub fn fit_options(&self, cluster: bool) -> Result<FitOptions, SpecError> {
+        let se = match self.se {
+            None if cluster => SeKind::Cluster,
+            None => SeKind::Classical,
+            Some(SeKind::Cluster) if !cluster => return Err(SpecError::ClusterSeWithoutCluster),
+            Some(se) => se,
+        };
+        let d = FitOptions::default();
+        Ok(FitOptions {
+            se,
+            margins: self.margins,
+            max_iter: self.max_iter.unwrap_or(d.max_iter),
+            tol: self.tol.unwrap_or(d.tol),
+            brant: false,
+        })
+    }
+
+    /// The psm matching method.
+    pub fn psm_method(&self) -> Result<Method, SpecError> {
+        PsmMethodOptions {
+            method: self.method,
+            k: self.k,
+            caliper: self.caliper,
+            kernel: self.kernel,
+            bandwidth: self.bandwidth,
+            knots: self.knots,
+        }
+        .resolve()
+    }
+
+    /// The psm spec on `treatment`, checked.
+    pub fn psm(&self, treatment: String) -> Result<Psm, SpecError> {
+        let mut p = Psm::new(treatment);
+        p.method = self.psm_method()?;
+        p.score = self.score.unwrap_or_default();
+        p.ate = self.ate.unwrap_or(p.ate);
+        p.common_support = self.common_support.unwrap_or(p.common_support);
+        p.bootstrap = self.bootstrap.or(p.bootstrap);
+        p.ai_neighbors = self.ai_neighbors.unwrap_or(p.ai_neighbors);
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// The mediation spec (its fit options are set by the caller).
+    pub fn mediation(&self, treatment: String, mediator: String) -> Result<Mediation, SpecError> {
+        let mut m = Mediation::new(treatment, mediator);
+        m.outcome_model = self.outcome(OutcomeModel::Logit)?;
+        m.interaction = self.interaction.unwrap_or(m.interaction);
+        m.sims = self.sims.unwrap_or(m.sims);
+        m.sensitivity = self.sensitivity.unwrap_or(m.sensitivity);
+        m.rho_step = self.rho_step.unwrap_or(m.rho_step);
+        m.control_value = self.control_value;
+        m.treat_value = self.treat_value;
+        Ok(m)
+    }
+
+    pub fn heckman_outcome(&self) -> Result<HeckmanOutcome, SpecError> {
+        self.outcome(HeckmanOutcome::Auto)
+    }
+
+    /// `outcome_model` read as the estimator's own outcome enum.
+    fn outcome<T: Spelled>(&self, default: T) -> Result<T, SpecError> {
+        match self.outcome_model.as_deref() {
+            None => Ok(default),
+            Some(s) => T::parse_word(s).map_err(|source| SpecError::OutcomeModel {
+                value: s.to_string(),
+                source,
+            }),
+        }
+    }
+}
