@@ -63,7 +63,6 @@ fn check(study: StudyName, free: Option<&str>, n: Option<usize>, reps: usize, se
         }
     }
     let share = within as f64 / total as f64;
-    eprintln!("{study}: {within} of {total} within 2 SE; misses: {misses:?}");
     assert!(
         share >= COVERAGE,
         "{study}: {within} of {total} within 2 SE; misses: {misses:#?}"
