@@ -165,11 +165,6 @@ impl Default for Covariates {
     }
 }
 
-/// Provenance of the calibrated defaults (`enclave_choice.lq`,
-/// `enclave_choice.city`, `network.homophily_enclave`, `outcome.intercept`,
-/// `outcome.job`): `migsim calibrate enclave` (default targets: Table 1 share up, Table 2 cols 1, 3, 5 enclave AME, Table 5 col 1 first-stage lq, Table 8 (1) enclave; default free set; seed 1, R = 4, N = 7,762): Q 1593 -> 0.099, J = 0.079 (df 1, p = 0.78), 2026-11-30.
-pub const CALIBRATION: &str = "`migsim calibrate enclave` (default targets: Table 1 share up, Table 2 cols 1, 3, 5 enclave AME, Table 5 col 1 first-stage lq, Table 8 (1) enclave; default free set; seed 1, R = 4, N = 7,762): Q 1593 -> 0.099, J = 0.079 (df 1, p = 0.78), 2026-11-30";
-
 /// Endogenous enclave choice: `enclave = 1{z > 0}`,
 /// `z = intercept + lq (LQ - 1) + ability a + city d_c + year_2017 + x'b + u`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,8 +174,6 @@ pub struct EnclaveChoice {
     pub intercept: f64,
     /// Location quotient of the home province in the city (eq. 13), the
     /// exclusion restriction: more fellow provincials, more enclaves.
-    /// Calibrated, 0.0417 (hand-set 0.35, whose Table 5 first stage was 40
-    /// SE above the published 0.007): see [`CALIBRATION`].
     pub lq: f64,
     /// Unobserved ability: able migrants rely less on fellow villagers.
     /// Probit index units per SD of ability; default -0.1 (assumed, not
@@ -189,8 +182,7 @@ pub struct EnclaveChoice {
     /// (scenarios/recovery/sweep_enclave_ability_x*.toml scale both).
     pub ability: f64,
     /// City dynamism `d_c`: fewer enclaves in dynamic cities (city FE move
-    /// the AME from -0.053 to -0.030, Table 2 cols 2-3). Calibrated,
-    /// -0.2766 (hand-set -0.3): see [`CALIBRATION`].
+    /// the AME from -0.053 to -0.030, Table 2 cols 2-3).
     pub city: f64,
     /// 2017 wave (year FE move the AME from -0.030 to -0.035, cols 3 and 5).
     pub year_2017: f64,
@@ -208,9 +200,9 @@ impl Default for EnclaveChoice {
     fn default() -> Self {
         Self {
             intercept: -1.01,
-            lq: 0.0417,
+            lq: 0.35,
             ability: -0.1,
-            city: -0.2766,
+            city: -0.3,
             year_2017: -0.1,
             household: ChoiceEffects::default(),
             align: true,
@@ -227,8 +219,7 @@ pub struct Network {
     pub stubs: usize,
     /// Share of an enclave resident's weak ties to fellow provincials in the
     /// city; with `homophily_other` it sets the Table 8 (1) gap in the
-    /// ascribed-network share (0.197). Calibrated, 0.7633 (hand-set 0.7):
-    /// see [`CALIBRATION`].
+    /// ascribed-network share (0.197).
     pub homophily_enclave: f64,
     pub homophily_other: f64,
     /// Probability that a weak-tie contact in the speaker's own hometown
@@ -247,7 +238,7 @@ impl Default for Network {
     fn default() -> Self {
         Self {
             stubs: 3,
-            homophily_enclave: 0.7633,
+            homophily_enclave: 0.7,
             homophily_other: 0.3,
             hometown_redundancy: 0.5,
             x_enclave: 1.0,
@@ -303,12 +294,9 @@ impl Default for Zenou {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Outcome {
-    /// Sets the share up to 0.650. Calibrated, 0.1293 (hand-set 0.15): see
-    /// [`CALIBRATION`].
+    /// Sets the share up to 0.650.
     pub intercept: f64,
     /// Loading of the good-job state reached through the network.
-    /// Calibrated, 2.9428 (hand-set 1.5), but the targets barely pin it
-    /// (SE about 15): see [`CALIBRATION`].
     pub job: f64,
     /// Probit index units per SD of unobserved ability; default 0.3
     /// (assumed). Swept with `enclave_choice.ability` by
@@ -322,8 +310,8 @@ pub struct Outcome {
 impl Default for Outcome {
     fn default() -> Self {
         Self {
-            intercept: 0.1293,
-            job: 2.9428,
+            intercept: 0.15,
+            job: 1.5,
             ability: 0.3,
             city: 0.25,
             year_2017: -0.15,
