@@ -174,15 +174,6 @@ pub struct EnclaveChoice {
     pub intercept: f64,
     /// Location quotient of the home province in the city (eq. 13), the
     /// exclusion restriction: more fellow provincials, more enclaves.
-    /// Calibrated, 0.0507 (hand-set 0.35 put Table 5's first-stage LQ
-    /// coefficient 40 SE above the published 0.007): `migsim calibrate
-    /// enclave --free enclave_choice.lq --seed 1` (R = 4, N = 7,762, the
-    /// default targets: Table 1 share up, Table 2 cols 1, 3, 5 enclave,
-    /// Table 5 col 1 first-stage lq, Table 8 (1) enclave): Q 1593 -> 12.7,
-    /// J = 10.2 (df 5, p = 0.07), SE 0.008, 2026-11-30. The full default
-    /// free set fits further (J = 0.08) but moves `outcome.job`, which the
-    /// targets barely pin (SE about 15), and breaks Table 1's share up and
-    /// the hometown-redundancy knockout at other seeds; it is not adopted.
     pub lq: f64,
     /// Unobserved ability: able migrants rely less on fellow villagers.
     /// Probit index units per SD of ability; default -0.1 (assumed, not
@@ -209,7 +200,7 @@ impl Default for EnclaveChoice {
     fn default() -> Self {
         Self {
             intercept: -1.01,
-            lq: 0.0507,
+            lq: 0.35,
             ability: -0.1,
             city: -0.3,
             year_2017: -0.1,
