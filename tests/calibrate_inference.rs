@@ -1,15 +1,73 @@
 //! Inference pieces of `migsim calibrate` against closed forms: the
-//! sandwich equals (1 + 1/R)(G'WG)^-1 when Σ = W^-1, the J p-value is the
+//! sandwich equals (1 + 1/R)(G'WG)^-1 when Σ = W^-1, and with correlated
+//! targets the variance of a weighted mean, the Jacobian's slope is the
+//! least-squares line's, the J p-value is the
 //! χ² survival function (exp(-x/2) for 2 df), a rank-deficient G names the
 //! parameters it cannot pin down, and the bound transform round-trips.
 
-use migsim::calibrate::inference::{identify, j_test, sandwich};
+use migsim::calibrate::inference::{correlation, covariance, identify, j_test, sandwich, slope};
 use migsim::calibrate::optimise::{to_theta, to_u};
 use migsim::calibrate::spec::FreeParam;
 
 fn inv2(a: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
     let d = a[0][0] * a[1][1] - a[0][1] * a[1][0];
     [[a[1][1] / d, -a[0][1] / d], [-a[1][0] / d, a[0][0] / d]]
+}
+
+fn identity(m: usize) -> Vec<Vec<f64>> {
+    (0..m)
+        .map(|i| (0..m).map(|l| if i == l { 1.0 } else { 0.0 }).collect())
+        .collect()
+}
+
+/// One parameter measured directly by two correlated targets (G = [1, 1]'):
+/// θ̂ is the mean weighted by `w_i = 1/s_i²`, whose variance is
+/// `(w1² s1² + w2² s2² + 2 w1 w2 ρ s1 s2) / (w1 + w2)²`, times (1 + 1/R).
+#[test]
+fn sandwich_with_correlated_targets_is_the_weighted_mean_variance() {
+    let g = vec![vec![1.0], vec![1.0]];
+    let names = vec!["a".to_string()];
+    for (s1, s2, rho) in [(0.1, 0.2, 0.9), (0.3, 0.3, -0.5), (1.0, 0.5, 0.0)] {
+        let se = [s1, s2];
+        let (_, pinv) = identify(&g, &se, &names);
+        let corr = vec![vec![1.0, rho], vec![rho, 1.0]];
+        let (w1, w2) = (1.0 / (s1 * s1), 1.0 / (s2 * s2));
+        let var = (w1 * w1 * s1 * s1 + w2 * w2 * s2 * s2 + 2.0 * w1 * w2 * rho * s1 * s2)
+            / (w1 + w2).powi(2);
+        for reps in [1, 4] {
+            let v = sandwich(&g, &se, &corr, pinv.as_ref().unwrap(), reps);
+            let e = (1.0 + 1.0 / reps as f64) * var;
+            assert!((v[0][0] - e).abs() < 1e-12 * e, "{} vs {e}", v[0][0]);
+        }
+    }
+}
+
+/// The slope of y = 3 − 2x + e over x = −2, −1, 1, 2 is −2 + Σ x e / Σ x²
+/// (here −2 − 0.2/10); the covariance and correlation of three draws are
+/// the textbook ones (a draw with a missing target is skipped).
+#[test]
+fn slope_covariance_and_correlation_match_hand_values() {
+    let xs = [-2.0, -1.0, 1.0, 2.0];
+    let e = [0.1, -0.1, 0.1, -0.1];
+    let ys: Vec<f64> = xs.iter().zip(e).map(|(x, e)| 3.0 - 2.0 * x + e).collect();
+    // Σ x e = -0.2 + 0.1 + 0.1 - 0.2 = -0.2; Σ x² = 10.
+    assert!((slope(&xs, &ys) - (-2.0 - 0.02)).abs() < 1e-12);
+    assert!(slope(&[1.0, 1.0], &[0.0, 1.0]).is_nan());
+    // Draws (1, 2), (2, 4), (3, 3): means 2, 3; var 1, 1; cov 0.5.
+    let draws = vec![
+        Some(vec![1.0, 2.0]),
+        None,
+        Some(vec![2.0, 4.0]),
+        Some(vec![3.0, 3.0]),
+    ];
+    let (mean, cov) = covariance(&draws).unwrap();
+    assert_eq!(mean, vec![2.0, 3.0]);
+    assert!((cov[0][0] - 1.0).abs() < 1e-12 && (cov[1][1] - 1.0).abs() < 1e-12);
+    assert!((cov[0][1] - 0.5).abs() < 1e-12);
+    let c = correlation(&cov).unwrap();
+    assert!((c[0][1] - 0.5).abs() < 1e-12 && (c[1][0] - 0.5).abs() < 1e-12);
+    assert!(covariance(&draws[..2]).is_none());
+    assert!(correlation(&[vec![0.0]]).is_none());
 }
 
 #[test]
@@ -30,7 +88,7 @@ fn sandwich_is_the_scaled_inverse_information() {
     }
     let expect = inv2(info);
     for reps in [1, 4, 50] {
-        let v = sandwich(&g, &se, pinv.as_ref().unwrap(), reps);
+        let v = sandwich(&g, &se, &identity(3), pinv.as_ref().unwrap(), reps);
         let scale = 1.0 + 1.0 / reps as f64;
         for r in 0..2 {
             for c in 0..2 {

@@ -7,7 +7,10 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::CalibrateError;
-use super::inference::{Identification, identify, j_test, jacobian, sandwich};
+use super::inference::{
+    CORRELATION_COHORTS, Identification, correlation, covariance, identify, j_test, jacobian,
+    sandwich, target_draws,
+};
 use super::objective::{Evaluation, Objective, Target, cohort_seeds};
 use super::optimise::{Search, StartResult, best, search, start_points};
 use super::spec::{
@@ -270,8 +273,9 @@ pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateE
     Ok((objective, theta0, file.unwrap_or_else(|| "default".into())))
 }
 
-/// Cohorts whose between-cohort SD gives the self-check's target SEs.
-pub const SELF_CHECK_COHORTS: u64 = 12;
+/// Cohorts whose between-cohort SD gives the self-check's target SEs (32:
+/// an SD from 12 cohorts is off by a fifth or more, and misweights Q).
+pub const SELF_CHECK_COHORTS: u64 = 32;
 
 /// Self-check: the published values become the model's own at θ₀ on one
 /// independent cohort at the published N, their SEs the SD of each target
@@ -284,28 +288,14 @@ fn self_check_targets(
     theta0: &[f64],
     seed: u64,
 ) -> Result<(), CalibrateError> {
-    use rayon::prelude::*;
     let seeds: Vec<u64> = (1..=SELF_CHECK_COHORTS)
         .map(|s| derive(seed, (1 << 32) + s, Component::Custom(0x5E1F)))
         .collect();
-    let tables = Tables::Only(&o.tables);
-    let runs: Vec<Result<Vec<ReplicationRow>, String>> = seeds
-        .par_iter()
-        .map(|&s| o.rows(theta0, s, &tables))
-        .collect();
-    for t in targets {
-        let row = rows.iter().find(|r| t.matches(r));
-        let draws: Vec<f64> = runs
-            .iter()
-            .flatten()
-            .filter_map(|rows| rows.iter().find(|r| t.matches(r)).and_then(|r| r.synthetic))
-            .filter(|v| v.is_finite())
-            .collect();
-        let k = draws.len() as f64;
-        let mean = draws.iter().sum::<f64>() / k;
-        let sd = (draws.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1.0)).sqrt();
-        match row.and_then(|r| r.synthetic) {
-            Some(v) if v.is_finite() && draws.len() >= 3 && sd > 0.0 => {
+    let cov = covariance(&target_draws(o, theta0, &seeds)).map(|(_, c)| c);
+    for (i, t) in targets.iter_mut().enumerate() {
+        let sd = cov.as_ref().map_or(0.0, |c| c[i][i].sqrt());
+        match rows.iter().find(|r| t.matches(r)).and_then(|r| r.synthetic) {
+            Some(v) if v.is_finite() && sd > 0.0 => {
                 t.published = v;
                 t.se = sd;
             }
@@ -318,6 +308,35 @@ fn self_check_targets(
         }
     }
     Ok(())
+}
+
+/// Correlation of the target estimates over [`CORRELATION_COHORTS`]
+/// independent cohorts at θ̂ (the C of `Σ = S C S`); the identity, with a
+/// warning, when too few cohorts give every target.
+fn target_correlation(
+    o: &Objective,
+    theta: &[f64],
+    seed: u64,
+    warnings: &mut Vec<String>,
+) -> Vec<Vec<f64>> {
+    let seeds: Vec<u64> = (1..=CORRELATION_COHORTS)
+        .map(|s| derive(seed, (1 << 33) + s, Component::Custom(0xC0AA)))
+        .collect();
+    let draws = target_draws(o, theta, &seeds);
+    let complete = draws.iter().flatten().count();
+    match covariance(&draws).and_then(|(_, c)| correlation(&c)) {
+        Some(c) if complete > o.targets.len() => c,
+        _ => {
+            warnings.push(format!(
+                "only {complete} of {CORRELATION_COHORTS} cohorts at the estimate gave every target; \
+                 the covariance treats the targets as uncorrelated"
+            ));
+            let m = o.targets.len();
+            (0..m)
+                .map(|i| (0..m).map(|l| if i == l { 1.0 } else { 0.0 }).collect())
+                .collect()
+        }
+    }
 }
 
 fn target_rows(o: &Objective, start: &Evaluation, end: &Evaluation) -> Vec<TargetRow> {
@@ -361,8 +380,10 @@ fn finish(
     let se_pub: Vec<f64> = o.targets.iter().map(|t| t.se).collect();
     let (ident, pinv) = identify(&g, &se_pub, &names);
     let k = names.len();
+    let mut warnings = Vec::new();
+    let corr = target_correlation(&o, &theta, opts.seed, &mut warnings);
     let mut covariance = match &pinv {
-        Some(p) => sandwich(&g, &se_pub, p, opts.reps),
+        Some(p) => sandwich(&g, &se_pub, &corr, p, opts.reps),
         None => vec![vec![0.0; k]; k],
     };
     // A parameter the targets do not pin down gets the variance of a
@@ -378,7 +399,6 @@ fn finish(
     }
     let df = o.targets.len().saturating_sub(k);
     let (j, p_value) = j_test(at_end.q, opts.reps, df);
-    let mut warnings = Vec::new();
     let converged = results[b].converged;
     if !converged {
         warnings.push(format!(
