@@ -14,7 +14,7 @@ use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::objective::{Evaluation, Objective};
-use crate::studies::Tables;
+use crate::replicate::Tables;
 
 /// Step h of the numerical Jacobian as a share of each search range.
 pub const JACOBIAN_STEP: f64 = 0.025;
