@@ -10,7 +10,7 @@ use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMeth
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
 use crate::estimate::psm::{self, MatchingSe, Method, Psm, ScoreModel};
-use crate::estimate::spec::{HeckmanModel, PsmMethodOptions, SpecError};
+use crate::estimate::spec::{EstimatorOptions, HeckmanModel, SpecError};
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -176,7 +176,7 @@ fn check_sensitivity(spec: &Mediation) -> anyhow::Result<()> {
 /// library (one set of defaults and checks with the recovery specs).
 fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
     let c = &args.causal;
-    let options = PsmMethodOptions {
+    let options = EstimatorOptions {
         method: Some(flag("method", args.method.as_deref(), Default::default())?),
         k: c.k,
         caliper: c.caliper,
@@ -187,8 +187,9 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
             .transpose()?,
         bandwidth: c.bandwidth,
         knots: c.knots,
+        ..EstimatorOptions::default()
     };
-    options.resolve().map_err(|e| match e {
+    options.psm_method().map_err(|e| match e {
         SpecError::NotForMethod {
             option,
             method,

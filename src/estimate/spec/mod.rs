@@ -15,7 +15,7 @@ use crate::estimate::mediation::Mediation;
 use crate::estimate::ordered::{OrderedLogit, OrderedProbit};
 use crate::estimate::psm::Psm;
 use crate::estimate::{EstimateError, FitOptions, FitResult, Logit, Ols, Probit};
-pub use options::{EstimatorOptions, PsmMethodOptions, SpecError};
+pub use options::{EstimatorOptions, SpecError};
 pub use spelling::{OptionParseError, Spelled};
 
 /// An estimator fitted on a design: `fit(design)` gives the shared
@@ -157,7 +157,7 @@ impl FromStr for EstimatorName {
 }
 
 /// The kind of psm matching (`--method` / `method`); its parameters are
-/// resolved by [`PsmMethodOptions`].
+/// resolved by [`EstimatorOptions::psm_method`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MethodKind {
     #[default]

@@ -1,7 +1,6 @@
 //! Estimator options: which apply to which estimator, their defaults, and
 //! the psm matching method with its parameters. A recovery spec deserialises
-//! [`EstimatorOptions`] directly; `migsim fit` fills [`PsmMethodOptions`]
-//! from its flags.
+//! [`EstimatorOptions`] directly; `migsim fit` fills it from its flags.
 
 use serde::Deserialize;
 
@@ -96,29 +95,14 @@ pub struct EstimatorOptions {
     pub treat_value: Option<f64>,
 }
 
-/// The psm matching method and its parameters, as given; [`Self::resolve`]
-/// checks them and fills the defaults.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PsmMethodOptions {
-    /// `nearest` (default), `radius`, `kernel`, `llr` or `spline`.
-    pub method: Option<MethodKind>,
-    /// nearest: neighbours per treated unit (default [`NEAREST_K`]).
-    pub k: Option<usize>,
-    /// nearest / radius: maximum score distance (radius: required).
-    pub caliper: Option<f64>,
-    /// kernel (default epanechnikov) / llr (default tricube).
-    pub kernel: Option<Kernel>,
-    /// kernel (default [`KERNEL_BANDWIDTH`]) / llr (default [`LLR_BANDWIDTH`]).
-    pub bandwidth: Option<f64>,
-    /// spline: number of knots (default max(3, round(n_donors^(1/4)))).
-    pub knots: Option<usize>,
-}
-
-impl PsmMethodOptions {
-    /// The matching method; a parameter given to a method that does not use
-    /// it is an error (checked in the order knots, k, kernel, bandwidth,
-    /// caliper).
-    pub fn resolve(&self) -> Result<Method, SpecError> {
+impl EstimatorOptions {
+    /// The psm matching method: `method` (default nearest) with `k` (default
+    /// [`NEAREST_K`]), `caliper` (radius: required), `kernel` (kernel:
+    /// epanechnikov, llr: tricube), `bandwidth` (kernel:
+    /// [`KERNEL_BANDWIDTH`], llr: [`LLR_BANDWIDTH`]) and `knots`; a
+    /// parameter given to a method that does not use it is an error (checked
+    /// in the order knots, k, kernel, bandwidth, caliper).
+    pub fn psm_method(&self) -> Result<Method, SpecError> {
         let kind = self.method.unwrap_or_default();
         let method = kind.canonical();
         let only = |option: &'static str, set: bool, applies: &'static str, ok: bool| {
@@ -276,19 +260,6 @@ impl EstimatorOptions {
             tol: self.tol.unwrap_or(d.tol),
             brant: false,
         })
-    }
-
-    /// The psm matching method.
-    pub fn psm_method(&self) -> Result<Method, SpecError> {
-        PsmMethodOptions {
-            method: self.method,
-            k: self.k,
-            caliper: self.caliper,
-            kernel: self.kernel,
-            bandwidth: self.bandwidth,
-            knots: self.knots,
-        }
-        .resolve()
     }
 
     /// The psm spec on `treatment`, checked.
