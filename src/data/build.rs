@@ -114,7 +114,7 @@ impl<'a, 'f> Builder<'a, 'f> {
 
     fn build(mut self) -> Result<Design, DataError> {
         let f = self.formula;
-        let y = self.gather(self.idx(&f.y));
+        let y = self.gather(self.idx(&f.y)).into_owned();
         self.check_finite(&y, &f.y, &f.y)?;
         self.release_after(Stage::Y);
         let fe_levels: Vec<(usize, Vec<Level>)> =
@@ -139,18 +139,22 @@ impl<'a, 'f> Builder<'a, 'f> {
             names.push("const".to_string());
         }
         for (t, term) in f.x_terms.iter().enumerate() {
-            let mut v: Vec<f64> = Vec::new();
+            let mut v: Cow<'_, [f64]> = Cow::Borrowed(&[]);
             for (p, c) in term.factors.iter().enumerate() {
                 let w = self.gather(self.idx(c));
                 self.check_finite(&w, c, &term.name)?;
                 if p == 0 {
                     v = w;
                 } else {
-                    v.iter_mut().zip(&w).for_each(|(a, b)| *a *= b);
+                    v.to_mut()
+                        .iter_mut()
+                        .zip(w.iter())
+                        .for_each(|(a, b)| *a *= b);
                 }
             }
             self.check_not_constant(&v, &term.name)?;
             push_col(&mut x, n, |i| v[i]);
+            drop(v);
             names.push(term.name.clone());
             self.release_after(Stage::Term(t));
         }
@@ -259,13 +263,14 @@ impl<'a, 'f> Builder<'a, 'f> {
     }
 
     /// Complete-case values of numeric column `j`.
-    fn gather(&self, j: usize) -> Vec<f64> {
+    /// Column `j` over the complete cases: borrowed when every row is one.
+    fn gather(&self, j: usize) -> Cow<'_, [f64]> {
         let Column::Numeric(v) = &*self.cols[j] else {
-            return vec![f64::NAN; self.n];
+            return Cow::Owned(vec![f64::NAN; self.n]);
         };
         match &self.rows {
-            None => v.clone(),
-            Some(rows) => rows.iter().map(|&r| v[r]).collect(),
+            None => Cow::Borrowed(v),
+            Some(rows) => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
         }
     }
 
@@ -303,7 +308,7 @@ impl<'a, 'f> Builder<'a, 'f> {
     fn levels(&self, j: usize) -> Vec<Level> {
         match &*self.cols[j] {
             Column::Numeric(_) => {
-                let mut v = self.gather(j);
+                let mut v = self.gather(j).into_owned();
                 v.iter_mut().for_each(|x| *x += 0.0);
                 v.sort_by(f64::total_cmp);
                 v.dedup_by(|a, b| a.total_cmp(b).is_eq());

@@ -3,15 +3,20 @@
 //! non-missing cell parses as a number; a column that meets text is read
 //! again, as categorical, in a second pass over that column alone. Inputs that
 //! cannot be reopened (pipes, FIFOs) are first copied once (`source::Source`).
+//! Plain files (no quotes, one record per line) take the fast path of
+//! `plain_csv`; anything else the csv crate.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use super::dataset::{Categorical, Column, Dataset, MISSING_CODE, is_missing_token, parse_number};
+use super::dataset::{
+    Categorical, Column, Dataset, MISSING_CODE, is_missing_token, parse_number, plain_decimal,
+};
 use super::error::{DataError, RowLoc, unknown_column};
 use super::lines;
+use super::plain_csv::{self, Plain};
 use super::source::Source;
 use crate::resources::try_with_capacity;
 
@@ -33,8 +38,30 @@ impl Dataset {
     }
 }
 
+/// Which reading paths [`read_csv_paths`] may take (tests force one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paths {
+    /// The fast path for plain files, else the csv crate.
+    Any,
+    /// The csv crate only.
+    #[cfg_attr(not(test), allow(dead_code))]
+    CsvCrateOnly,
+    /// The fast path only: a file that is not plain is an error.
+    #[cfg_attr(not(test), allow(dead_code))]
+    PlainOnly,
+}
+
 /// Read `path`; only `wanted` columns when given (in header order).
 pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, DataError> {
+    read_csv_paths(path, wanted, Paths::Any)
+}
+
+/// [`read_csv`] restricted to the given reading paths.
+pub(crate) fn read_csv_paths(
+    path: &Path,
+    wanted: Option<&[&str]>,
+    paths: Paths,
+) -> Result<Dataset, DataError> {
     let file = path.display().to_string();
     let io_err = |reason| DataError::Io {
         file: file.clone(),
@@ -67,23 +94,38 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
     check_duplicates(&file, &names)?;
     let fields = select_fields(&file, &names, wanted)?;
 
-    let mut builders: Vec<Builder> = fields
-        .iter()
-        .map(|_| try_with_capacity("a CSV column", row_bound).map(Builder::Numeric))
-        .collect::<Result<_, _>>()?;
-    let mut record = csv::ByteRecord::new();
-    let mut n = 0usize;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&file, path, e, n)),
+    let new_builders = || -> Result<Vec<Builder>, DataError> {
+        fields
+            .iter()
+            .map(|_| try_with_capacity("a CSV column", row_bound).map(Builder::Numeric))
+            .collect::<Result<_, _>>()
+            .map_err(DataError::from)
+    };
+    let mut builders = new_builders()?;
+    let plain = if paths == Paths::CsvCrateOnly {
+        Plain::Unsuitable
+    } else {
+        let start = rdr.position().byte();
+        plain_csv::read(path, start, header.len(), &fields, |k, cell| {
+            builders[k].push(cell)
+        })
+        .map_err(io_err)?
+    };
+    let n = match plain {
+        Plain::Read(n) => n,
+        Plain::Unsuitable if paths == Paths::PlainOnly => {
+            return Err(DataError::Malformed {
+                file,
+                line: 0,
+                message: "not a plain CSV file (the fast path alone was asked for)".into(),
+            });
         }
-        for (b, &f) in builders.iter_mut().zip(&fields) {
-            b.push(trim(&record[f]));
+        Plain::Unsuitable => {
+            drop(builders);
+            builders = new_builders()?;
+            read_records(&mut rdr, &mut builders, &fields, &file, path)?
         }
-        n += 1;
-    }
+    };
     if n == 0 {
         return Err(DataError::NoRows { file });
     }
@@ -115,6 +157,29 @@ pub(crate) fn read_csv(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, 
     Ok(Dataset::from_parts(file, names, columns, n, lines))
 }
 
+/// The csv crate's pass over the records: the number read.
+fn read_records(
+    rdr: &mut csv::Reader<BufReader<File>>,
+    builders: &mut [Builder],
+    fields: &[usize],
+    file: &str,
+    path: &Path,
+) -> Result<usize, DataError> {
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0usize;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(n),
+            Err(e) => return Err(csv_error(file, path, e, n)),
+        }
+        for (b, &f) in builders.iter_mut().zip(fields) {
+            b.push(&record[f]);
+        }
+        n += 1;
+    }
+}
+
 /// A column being read: numbers so far, or known to hold text.
 enum Builder {
     Numeric(Vec<f64>),
@@ -123,8 +188,15 @@ enum Builder {
 
 impl Builder {
     #[inline]
-    fn push(&mut self, cell: &[u8]) {
+    fn push(&mut self, raw: &[u8]) {
         if let Builder::Numeric(v) = self {
+            // Most cells are plain decimals (never blank-padded, never a
+            // missing token): try that first, then the general checks.
+            if let Some(x) = plain_decimal(raw) {
+                v.push(x);
+                return;
+            }
+            let cell = trim(raw);
             if is_missing_token(cell) {
                 v.push(f64::NAN);
             } else if let Some(x) = parse_number(cell) {

@@ -42,29 +42,48 @@ const POW10: [f64; 23] = [
 /// one IEEE division m / 10^f is the correctly rounded value. `None` (fall
 /// back to the full parser) otherwise.
 #[inline]
-fn plain_decimal(cell: &[u8]) -> Option<f64> {
+pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
     let (neg, digits) = match cell.split_first() {
         Some((b'-', rest)) => (true, rest),
         Some((b'+', rest)) => (false, rest),
         _ => (false, cell),
     };
-    let (mut m, mut n_digits, mut frac, mut dot) = (0u64, 0u32, 0usize, false);
-    for &b in digits {
-        match b {
-            b'0'..=b'9' if n_digits < 19 => {
-                m = m * 10 + u64::from(b - b'0');
-                n_digits += 1;
-                frac += usize::from(dot);
-            }
-            b'.' if !dot => dot = true,
-            _ => return None,
+    let (m, int_digits, rest) = digit_run(0, digits)?;
+    let (m, frac, rest) = match rest.split_first() {
+        Some((b'.', after)) => {
+            let (m, f, rest) = digit_run(m, after)?;
+            (m, f, rest)
         }
+        _ => (m, 0, rest),
+    };
+    if !rest.is_empty() || int_digits + frac == 0 || int_digits + frac > 19 {
+        return None;
     }
-    if n_digits == 0 || m > 1 << 53 || frac >= POW10.len() {
+    if m > 1 << 53 || frac >= POW10.len() {
         return None;
     }
     let x = m as f64 / POW10[frac];
     Some(if neg { -x } else { x })
+}
+
+/// Accumulate the leading decimal digits of `s` onto `m` (at most 19 in a
+/// run, so that `m` cannot overflow `u64`): the value, the digit count and
+/// the rest of `s`.
+#[inline]
+fn digit_run(mut m: u64, s: &[u8]) -> Option<(u64, usize, &[u8])> {
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if i == 19 {
+            return None;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    Some((m, i, &s[i..]))
 }
 
 /// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,

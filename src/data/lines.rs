@@ -62,7 +62,7 @@ pub(crate) fn count(path: &Path) -> std::io::Result<LineCount> {
                 unterminated: last != b'\n',
             });
         }
-        newlines += buf[..got].iter().filter(|&&b| b == b'\n').count();
+        newlines += memchr::memchr_iter(b'\n', &buf[..got]).count();
         last = buf[got - 1];
     }
 }

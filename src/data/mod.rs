@@ -8,6 +8,7 @@ pub mod design;
 pub mod error;
 pub mod formula;
 mod lines;
+mod plain_csv;
 mod source;
 pub mod subset;
 

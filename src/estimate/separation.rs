@@ -27,13 +27,36 @@ pub const DIVERGED_INDEX: f64 = 20.0;
 /// (logit: 1 - Lambda(36) < 2.4e-16).
 pub const SATURATED_INDEX: f64 = 36.0;
 
-/// (min, max) of `c` among `y = 0` and among `y = 1`, in one pass.
+/// (min, max) of `c` among `y = 0` and among `y = 1`, in one branch-free
+/// pass over four independent lanes (each value widens its own group's
+/// range; the other group's bounds see +-infinity and stay; NaN is skipped).
 fn group_ranges(c: &[f64], y: &[f64]) -> [(f64, f64); 2] {
-    let mut r = [(f64::INFINITY, f64::NEG_INFINITY); 2];
-    for (&v, &yi) in c.iter().zip(y) {
-        let g = &mut r[usize::from(yi > 0.5)];
-        g.0 = g.0.min(v);
-        g.1 = g.1.max(v);
+    const LANES: usize = 4;
+    let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut acc = [[inf, ninf, inf, ninf]; LANES];
+    let widen = |a: &mut [f64; 4], v: f64, yi: f64| {
+        let one = yi > 0.5;
+        let (v0, w0) = if one { (inf, ninf) } else { (v, v) };
+        let (v1, w1) = if one { (v, v) } else { (inf, ninf) };
+        a[0] = if v0 < a[0] { v0 } else { a[0] };
+        a[1] = if w0 > a[1] { w0 } else { a[1] };
+        a[2] = if v1 < a[2] { v1 } else { a[2] };
+        a[3] = if w1 > a[3] { w1 } else { a[3] };
+    };
+    let (cc, yc) = (c.chunks_exact(LANES), y.chunks_exact(LANES));
+    let (c_rest, y_rest) = (cc.remainder(), yc.remainder());
+    for (cs, ys) in cc.zip(yc) {
+        for l in 0..LANES {
+            widen(&mut acc[l], cs[l], ys[l]);
+        }
+    }
+    for (&v, &yi) in c_rest.iter().zip(y_rest) {
+        widen(&mut acc[0], v, yi);
+    }
+    let mut r = [(inf, ninf); 2];
+    for a in acc {
+        r[0] = (r[0].0.min(a[0]), r[0].1.max(a[1]));
+        r[1] = (r[1].0.min(a[2]), r[1].1.max(a[3]));
     }
     r
 }
