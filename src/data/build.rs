@@ -288,11 +288,7 @@ impl<'a, 'f> Builder<'a, 'f> {
     }
 
     fn check_not_constant(&self, v: &[f64], term: &str) -> Result<(), DataError> {
-        let (lo, hi) = v
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                (lo.min(x), hi.max(x))
-            });
+        let (lo, hi) = crate::numeric::reduce::min_max(v);
         if lo < hi {
             return Ok(());
         }

@@ -106,9 +106,13 @@ pub(crate) fn read_csv_paths(
         Plain::Unsuitable
     } else {
         let start = rdr.position().byte();
-        plain_csv::read(path, start, header.len(), &fields, |k, cell| {
-            builders[k].push(cell)
-        })
+        plain_csv::read(
+            path,
+            start,
+            header.len(),
+            &fields,
+            &mut Columns(&mut builders),
+        )
         .map_err(io_err)?
     };
     let n = match plain {
@@ -177,6 +181,23 @@ fn read_records(
             b.push(&record[f]);
         }
         n += 1;
+    }
+}
+
+/// The columns being read, as the fast path's sink.
+struct Columns<'a>(&'a mut [Builder]);
+
+impl plain_csv::Sink for Columns<'_> {
+    #[inline(always)]
+    fn number(&mut self, k: usize, x: f64) {
+        if let Builder::Numeric(v) = &mut self.0[k] {
+            v.push(x);
+        }
+    }
+
+    #[inline(always)]
+    fn cell(&mut self, k: usize, cell: &[u8]) {
+        self.0[k].push(cell);
     }
 }
 

@@ -43,47 +43,51 @@ const POW10: [f64; 23] = [
 /// back to the full parser) otherwise.
 #[inline]
 pub(crate) fn plain_decimal(cell: &[u8]) -> Option<f64> {
-    let (neg, digits) = match cell.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, cell),
-    };
-    let (m, int_digits, rest) = digit_run(0, digits)?;
-    let (m, frac, rest) = match rest.split_first() {
-        Some((b'.', after)) => {
-            let (m, f, rest) = digit_run(m, after)?;
-            (m, f, rest)
-        }
-        _ => (m, 0, rest),
-    };
-    if !rest.is_empty() || int_digits + frac == 0 || int_digits + frac > 19 {
-        return None;
+    match decimal_prefix(cell) {
+        Some((x, used)) if used == cell.len() => Some(x),
+        _ => None,
     }
-    if m > 1 << 53 || frac >= POW10.len() {
+}
+
+/// The longest `[+-]digits[.digits]` at the start of `s`, by Clinger's fast
+/// path (see [`plain_decimal`]), and the bytes it takes; `None` when there
+/// is no digit or the fast path does not apply (over 19 digits, m > 2^53).
+#[inline(always)]
+pub(crate) fn decimal_prefix(s: &[u8]) -> Option<(f64, usize)> {
+    let (neg, start) = match s.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let (m, mut i) = digit_run(0, s, start);
+    let int_digits = i - start;
+    let (mut m, mut frac) = (m, 0);
+    if s.get(i) == Some(&b'.') {
+        let (m2, j) = digit_run(m, s, i + 1);
+        (m, frac, i) = (m2, j - i - 1, j);
+    }
+    let digits = int_digits + frac;
+    // Up to 19 digits m < 10^19 < 2^64, so the wrapping arithmetic is exact.
+    if digits == 0 || digits > 19 || m > 1 << 53 || frac >= POW10.len() {
         return None;
     }
     let x = m as f64 / POW10[frac];
-    Some(if neg { -x } else { x })
+    Some((if neg { -x } else { x }, i))
 }
 
-/// Accumulate the leading decimal digits of `s` onto `m` (at most 19 in a
-/// run, so that `m` cannot overflow `u64`): the value, the digit count and
-/// the rest of `s`.
-#[inline]
-fn digit_run(mut m: u64, s: &[u8]) -> Option<(u64, usize, &[u8])> {
-    let mut i = 0;
+/// Accumulate the decimal digits of `s` from `i` onto `m` (wrapping past 19
+/// digits, which the caller refuses): the value and the index after them.
+#[inline(always)]
+fn digit_run(mut m: u64, s: &[u8], mut i: usize) -> (u64, usize) {
     while let Some(&b) = s.get(i) {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
             break;
         }
-        if i == 19 {
-            return None;
-        }
         m = m.wrapping_mul(10).wrapping_add(u64::from(d));
         i += 1;
     }
-    Some((m, i, &s[i..]))
+    (m, i)
 }
 
 /// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,

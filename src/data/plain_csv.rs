@@ -17,6 +17,8 @@ use std::path::Path;
 
 use memchr::{memchr, memchr_iter};
 
+use super::dataset::decimal_prefix;
+
 /// Bytes read per system call (the buffer grows only for longer lines).
 const CHUNK: usize = 1 << 20;
 
@@ -29,15 +31,23 @@ pub(super) enum Plain {
     Unsuitable,
 }
 
+/// Where the wanted fields of each record go, `k` counting wanted fields.
+pub(super) trait Sink {
+    /// Field `k` is the plain decimal `x` (as `dataset::plain_decimal` reads it).
+    fn number(&mut self, k: usize, x: f64);
+    /// Field `k` is anything else: its untrimmed text.
+    fn cell(&mut self, k: usize, cell: &[u8]);
+}
+
 /// Read the records of `path` from byte `start` (just past the header):
-/// `ncols` fields per record, `push(k, cell)` called for the `k`-th wanted
-/// field (`fields` ascending) of every record, cells untrimmed.
+/// `ncols` fields per record, the wanted ones (`fields`, ascending) handed to
+/// `sink`.
 pub(super) fn read(
     path: &Path,
     start: u64,
     ncols: usize,
     fields: &[usize],
-    mut push: impl FnMut(usize, &[u8]),
+    sink: &mut impl Sink,
 ) -> io::Result<Plain> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
@@ -46,7 +56,7 @@ pub(super) fn read(
     let mut split = Splitter {
         ncols,
         fields,
-        push: &mut push,
+        sink,
     };
     loop {
         let got = file.read(&mut buf[filled..])?;
@@ -78,19 +88,20 @@ pub(super) fn read(
     }
 }
 
-/// Splits complete lines into fields: `memchr` finds the line ends, and one
-/// byte loop per line the commas (denser than a SIMD search pays for).
-struct Splitter<'a, F: FnMut(usize, &[u8])> {
+/// Splits complete lines into fields: `memchr` finds the line ends; within a
+/// line a wanted field is parsed as a decimal while it is scanned (one pass
+/// over its bytes), and only when that fails is its end searched for.
+struct Splitter<'a, S: Sink> {
     ncols: usize,
     fields: &'a [usize],
-    push: &'a mut F,
+    sink: &'a mut S,
 }
 
-impl<F: FnMut(usize, &[u8])> Splitter<'_, F> {
+impl<S: Sink> Splitter<'_, S> {
     /// Hand on the wanted fields of every complete line of `text`: the number
     /// of records and the bytes used (up to the last `\n`), or `None` when a
     /// line is not a plain record of `ncols` fields (then nothing may be
-    /// used, earlier pushes included).
+    /// used, earlier fields included).
     fn lines(&mut self, text: &[u8]) -> Option<(usize, usize)> {
         let (mut rows, mut line_start) = (0usize, 0usize);
         for nl in memchr_iter(b'\n', text) {
@@ -109,42 +120,48 @@ impl<F: FnMut(usize, &[u8])> Splitter<'_, F> {
     /// comma-separated fields free of `\r`.
     #[inline]
     fn line(&mut self, line: &[u8]) -> bool {
-        if line.is_empty() {
+        if line.is_empty() || memchr(b'\r', line).is_some() {
             return false;
         }
-        let (mut col, mut k, mut start) = (0usize, 0usize, 0usize);
-        for (p, &b) in line.iter().enumerate() {
-            // Digits, signs, points and letters all sort above `,`.
-            if b > b',' {
-                continue;
+        let (mut k, mut p) = (0usize, 0usize);
+        for col in 0..self.ncols {
+            let end = if self.fields.get(k) == Some(&col) {
+                let end = self.wanted(k, line, p);
+                k += 1;
+                end
+            } else {
+                field_end(line, p)
+            };
+            let last = col + 1 == self.ncols;
+            if last != (end == line.len()) {
+                return false;
             }
-            match b {
-                b',' => {
-                    if col + 1 >= self.ncols {
-                        return false;
-                    }
-                    self.field(col, &mut k, &line[start..p]);
-                    col += 1;
-                    start = p + 1;
-                }
-                b'\r' => return false,
-                _ => {}
-            }
+            p = end + 1;
         }
-        if col + 1 != self.ncols {
-            return false;
-        }
-        self.field(col, &mut k, &line[start..]);
         true
     }
 
-    #[inline]
-    fn field(&mut self, col: usize, k: &mut usize, cell: &[u8]) {
-        if self.fields.get(*k) == Some(&col) {
-            (self.push)(*k, cell);
-            *k += 1;
+    /// Hand on wanted field `k` starting at `p`; the index where it ends.
+    #[inline(always)]
+    fn wanted(&mut self, k: usize, line: &[u8], p: usize) -> usize {
+        if let Some((x, used)) = decimal_prefix(&line[p..]) {
+            let end = p + used;
+            if matches!(line.get(end), None | Some(b',')) {
+                self.sink.number(k, x);
+                return end;
+            }
         }
+        let end = field_end(line, p);
+        self.sink.cell(k, &line[p..end]);
+        end
     }
+}
+
+/// Index of the `,` ending the field that starts at `p` (the line's length
+/// for the last field).
+#[inline(always)]
+fn field_end(line: &[u8], p: usize) -> usize {
+    memchr(b',', &line[p..]).map_or(line.len(), |q| p + q)
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{Accum, Mat, MatRef, Par, Side};
 use rayon::prelude::*;
 
+use crate::numeric::reduce;
+
 /// Rows per block in the blocked passes over the data.
 pub const BLOCK: usize = 8192;
 
@@ -67,7 +69,7 @@ pub fn index(x: &Mat<f64>, b: &[f64]) -> Vec<f64> {
 /// `X_r' v` for the rows `r` (v indexed from the block start).
 pub fn xt_vec_block(x: &Mat<f64>, v: &[f64], r: Range<usize>) -> Vec<f64> {
     (0..x.ncols())
-        .map(|j| col(x, j)[r.clone()].iter().zip(v).map(|(a, b)| a * b).sum())
+        .map(|j| reduce::dot(&col(x, j)[r.clone()], v))
         .collect()
 }
 

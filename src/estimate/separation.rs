@@ -18,6 +18,7 @@ use faer::Mat;
 
 use super::EstimateError;
 use super::linalg::col;
+use crate::numeric::reduce;
 
 /// Index change per regressor SD beyond which a coefficient is taken to be
 /// diverging (a one-SD change moving a probability from 0.5 to ~1e-9).
@@ -27,38 +28,9 @@ pub const DIVERGED_INDEX: f64 = 20.0;
 /// (logit: 1 - Lambda(36) < 2.4e-16).
 pub const SATURATED_INDEX: f64 = 36.0;
 
-/// (min, max) of `c` among `y = 0` and among `y = 1`, in one branch-free
-/// pass over four independent lanes (each value widens its own group's
-/// range; the other group's bounds see +-infinity and stay; NaN is skipped).
+/// (min, max) of `c` among `y = 0` and among `y = 1`, in one pass.
 fn group_ranges(c: &[f64], y: &[f64]) -> [(f64, f64); 2] {
-    const LANES: usize = 4;
-    let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
-    let mut acc = [[inf, ninf, inf, ninf]; LANES];
-    let widen = |a: &mut [f64; 4], v: f64, yi: f64| {
-        let one = yi > 0.5;
-        let (v0, w0) = if one { (inf, ninf) } else { (v, v) };
-        let (v1, w1) = if one { (v, v) } else { (inf, ninf) };
-        a[0] = if v0 < a[0] { v0 } else { a[0] };
-        a[1] = if w0 > a[1] { w0 } else { a[1] };
-        a[2] = if v1 < a[2] { v1 } else { a[2] };
-        a[3] = if w1 > a[3] { w1 } else { a[3] };
-    };
-    let (cc, yc) = (c.chunks_exact(LANES), y.chunks_exact(LANES));
-    let (c_rest, y_rest) = (cc.remainder(), yc.remainder());
-    for (cs, ys) in cc.zip(yc) {
-        for l in 0..LANES {
-            widen(&mut acc[l], cs[l], ys[l]);
-        }
-    }
-    for (&v, &yi) in c_rest.iter().zip(y_rest) {
-        widen(&mut acc[0], v, yi);
-    }
-    let mut r = [(inf, ninf); 2];
-    for a in acc {
-        r[0] = (r[0].0.min(a[0]), r[0].1.max(a[1]));
-        r[1] = (r[1].0.min(a[2]), r[1].1.max(a[3]));
-    }
-    r
+    reduce::min_max_split(&c[..y.len().min(c.len())], |i| y[i] > 0.5)
 }
 
 /// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all

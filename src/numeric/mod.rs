@@ -1,9 +1,11 @@
 //! Ground-floor numerics shared by the estimators and the studies'
 //! data-generating processes: the standard normal functions, the logit and
-//! probit links, and the location quotient (formula 13).
+//! probit links, the location quotient (formula 13), and register-friendly
+//! reductions (min/max, dot).
 
 pub mod link;
 pub mod lq;
 pub mod normal;
+pub mod reduce;
 
 pub use link::{Link, logistic, logistic_stable};

@@ -1,0 +1,128 @@
+//! Reductions over long `f64` slices written so the compiler can keep
+//! several independent accumulators in registers (and vectorise them): a
+//! single running `min`, `max` or sum is a chain of dependent operations,
+//! one latency per element.
+//!
+//! Minimum and maximum are exact in any order, so [`min_max`] equals the
+//! sequential fold bit for bit; [`dot`] adds in four interleaved lanes, a
+//! fixed order, so it is deterministic but may differ from the sequential
+//! sum in the last bits.
+
+/// Independent accumulators per reduction.
+const LANES: usize = 4;
+
+/// `(min, max)` of the non-NaN values of `v` (`(+inf, -inf)` when there are
+/// none), as `fold(min)` and `fold(max)` give.
+pub fn min_max(v: &[f64]) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; LANES];
+    let mut hi = [f64::NEG_INFINITY; LANES];
+    let chunks = v.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..LANES {
+            lo[l] = if c[l] < lo[l] { c[l] } else { lo[l] };
+            hi[l] = if c[l] > hi[l] { c[l] } else { hi[l] };
+        }
+    }
+    let mut out = (f64::INFINITY, f64::NEG_INFINITY);
+    for (&a, &b) in lo.iter().zip(&hi).chain(rest.iter().zip(rest)) {
+        out = (out.0.min(a), out.1.max(b));
+    }
+    out
+}
+
+/// `(min, max)` of `v` over the rows where `mask` holds and where it does
+/// not: `[(min, max) where !mask, (min, max) where mask]`, NaN skipped.
+pub fn min_max_split(v: &[f64], mask: impl Fn(usize) -> bool) -> [(f64, f64); 2] {
+    let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
+    // Each value widens its own group; the other group sees -+inf and stays.
+    let mut lo = [[inf; 2]; 2];
+    let mut hi = [[ninf; 2]; 2];
+    let chunks = v.chunks_exact(2);
+    let rest_start = v.len() - chunks.remainder().len();
+    for (c, pair) in chunks.enumerate() {
+        for l in 0..2 {
+            let x = pair[l];
+            let m = mask(2 * c + l);
+            let (x0, x1) = if m { (f64::NAN, x) } else { (x, f64::NAN) };
+            lo[0][l] = if x0 < lo[0][l] { x0 } else { lo[0][l] };
+            hi[0][l] = if x0 > hi[0][l] { x0 } else { hi[0][l] };
+            lo[1][l] = if x1 < lo[1][l] { x1 } else { lo[1][l] };
+            hi[1][l] = if x1 > hi[1][l] { x1 } else { hi[1][l] };
+        }
+    }
+    let mut out = [(inf, ninf); 2];
+    for (g, o) in out.iter_mut().enumerate() {
+        for l in 0..2 {
+            *o = (o.0.min(lo[g][l]), o.1.max(hi[g][l]));
+        }
+    }
+    for (i, &x) in v.iter().enumerate().skip(rest_start) {
+        let o = &mut out[usize::from(mask(i))];
+        *o = (o.0.min(x), o.1.max(x));
+    }
+    out
+}
+
+/// `sum_i a_i b_i` over the common length, in [`LANES`] interleaved partial
+/// sums added at the end (lane order fixed: deterministic).
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0; LANES];
+    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..LANES {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn values() -> impl Strategy<Value = Vec<f64>> {
+        proptest::collection::vec(
+            prop_oneof![
+                8 => -1e6f64..1e6,
+                1 => Just(f64::NAN),
+                1 => Just(0.0),
+            ],
+            0..40,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn min_max_equals_the_sequential_fold(v in values()) {
+            let seq = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            let got = min_max(&v);
+            prop_assert_eq!(got.0.to_bits(), seq.0.to_bits());
+            prop_assert_eq!(got.1.to_bits(), seq.1.to_bits());
+        }
+
+        #[test]
+        fn split_ranges_equal_the_ranges_of_each_group(v in values(), seed in 0u64..1000) {
+            let mask = |i: usize| (i as u64 * 2654435761 + seed) % 3 == 0;
+            let got = min_max_split(&v, mask);
+            for (g, want_mask) in [false, true].into_iter().enumerate() {
+                let part: Vec<f64> = v.iter().enumerate().filter(|(i, _)| mask(*i) == want_mask).map(|(_, &x)| x).collect();
+                let want = min_max(&part);
+                prop_assert_eq!(got[g].0.to_bits(), want.0.to_bits());
+                prop_assert_eq!(got[g].1.to_bits(), want.1.to_bits());
+            }
+        }
+
+        #[test]
+        fn dot_is_the_sum_of_products_to_rounding(a in proptest::collection::vec(-1e3f64..1e3, 0..50), b in proptest::collection::vec(-1e3f64..1e3, 0..50)) {
+            let exact: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            let scale: f64 = a.iter().zip(&b).map(|(x, y)| (x * y).abs()).sum::<f64>() + 1.0;
+            prop_assert!((dot(&a, &b) - exact).abs() <= 64.0 * f64::EPSILON * scale);
+        }
+    }
+}
