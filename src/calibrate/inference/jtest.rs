@@ -21,7 +21,7 @@ use faer::{Mat, Side};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use super::identify::scaled;
+use super::variance::scaled;
 
 /// A J statistic, its degrees of freedom and χ² p-value (None when df = 0).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

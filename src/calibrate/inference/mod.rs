@@ -8,18 +8,16 @@
 //! diagnostics (rank and condition number of `W^{1/2} G` from its SVD, and
 //! the parameters loading on its null space).
 //!
-//! [`jacobian`] holds G, [`draws`] the simulated correlation C,
-//! [`identify`] the SVD diagnostics, [`sandwich`] V and [`jtest`] the J
-//! statistic.
+//! [`simulated`] holds G and the simulated correlation C, [`variance`]
+//! the SVD diagnostics and V, [`jtest`] the J statistic.
 
-pub mod draws;
-pub mod identify;
-pub mod jacobian;
 pub mod jtest;
-pub mod sandwich;
+pub mod simulated;
+pub mod variance;
 
-pub use draws::{CORRELATION_COHORTS, correlation, covariance, target_draws};
-pub use identify::{Identification, identify, scaled};
-pub use jacobian::{JACOBIAN_OFFSETS, JACOBIAN_STEP, jacobian, slope};
 pub use jtest::{JTest, j_statistic, j_test};
-pub use sandwich::sandwich;
+pub use simulated::{
+    CORRELATION_COHORTS, JACOBIAN_OFFSETS, JACOBIAN_STEP, correlation, covariance, jacobian, slope,
+    target_draws,
+};
+pub use variance::{Identification, identify, sandwich, scaled};
