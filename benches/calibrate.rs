@@ -3,7 +3,9 @@
 //! calibration is about evaluations x R x this (evaluations of one step and
 //! the R cohorts run in parallel).
 //!
-//! Run: `cargo bench --bench calibrate -- --warm-up-time 1 --measurement-time 3`.
+//! An evaluation computes only the specifications its targets read.
+//!
+//! Run: `cargo bench --bench calibrate -- --warm-up-time 1 --measurement-time 5`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -16,9 +18,6 @@ use migsim::studies::StudyName;
 
 fn bench_objective(c: &mut Criterion) {
     let mut g = c.benchmark_group("calibrate_objective_r1");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
     for study in StudyName::ALL {
         let opts = Options {
             study,
@@ -41,5 +40,13 @@ fn bench_objective(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_objective);
+// Defaults that the command line (`--warm-up-time`, `--measurement-time`) overrides.
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = bench_objective
+}
 criterion_main!(benches);

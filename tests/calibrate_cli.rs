@@ -6,9 +6,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use migsim::calibrate::CalibrationTable;
 use migsim::calibrate::objective::{Objective, cohort_seeds};
+use migsim::calibrate::optimise::Search;
+use migsim::calibrate::setup::setup;
 use migsim::calibrate::spec::{default_free_params, parse_free_list};
+use migsim::calibrate::{CalibrationTable, Options};
 use migsim::scenario::schema::Scenario;
 use migsim::studies::StudyName;
 
@@ -162,6 +164,36 @@ fn batch_evaluation_is_identical_for_any_thread_count() {
     };
     assert_eq!(rows(1), rows(2));
     assert_eq!(evals(1), evals(3));
+    // With the default targets resolved, an evaluation fits only their
+    // specifications (`Tables::Rows`): still identical for any thread count.
+    let opts = Options {
+        study: StudyName::Talent,
+        targets_file: None,
+        free: None,
+        reps: 3,
+        seed: 3,
+        n: None,
+        search: Search::default(),
+        self_check: false,
+        heldout: false,
+    };
+    let (targeted, _, _) = setup(&opts).unwrap();
+    assert!(!targeted.targets.is_empty());
+    let moments = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| targeted.evaluate_batch(&points))
+            .iter()
+            .map(|e| {
+                let m: Vec<Option<u64>> = e.moments.iter().map(|m| m.map(f64::to_bits)).collect();
+                (m, e.q.to_bits())
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(moments(1), moments(2));
+    assert_eq!(moments(1), moments(3));
 }
 
 #[test]

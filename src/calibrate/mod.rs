@@ -6,19 +6,26 @@
 //! [`objective`] is Q(θ) with common random numbers and a parallel batch
 //! evaluator; [`optimise`] runs a bounded Nelder–Mead from several starts;
 //! [`inference`] gives the Jacobian, sandwich covariance, J test and
-//! identification diagnostics; [`run`] puts them together and writes
-//! `calibrated.toml` ([`file`]).
+//! identification diagnostics; [`setup`] resolves the options into an
+//! objective, [`run`] searches and infers, [`endpoints`] gives the fit of
+//! the targets and held-out rows, [`result`] holds the outcome and
+//! [`output`] / [`file`] write it (`calibrated.toml`).
 
+pub mod endpoints;
 pub mod file;
 pub mod inference;
 pub mod objective;
 pub mod optimise;
 pub mod output;
+pub mod result;
 pub mod run;
+pub mod setup;
 pub mod spec;
 
 pub use file::{CalibratedFileError, CalibrationTable};
-pub use run::{Calibration, Options, calibrate};
+pub use result::Calibration;
+pub use run::calibrate;
+pub use setup::Options;
 
 use crate::studies::StudyError;
 
@@ -49,7 +56,13 @@ pub enum CalibrateError {
     #[error("invalid calibration option `{option}`: {reason}")]
     Option { option: String, reason: String },
     #[error("the targets cannot be computed at the start values: {0}")]
-    Start(String),
+    Start(#[source] objective::CohortError),
+    #[error("self-check: target {table} / {spec} / {term} cannot be estimated at θ₀")]
+    SelfCheck {
+        table: String,
+        spec: String,
+        term: String,
+    },
     #[error(transparent)]
     Study(Box<StudyError>),
     #[error("cannot write {file}: {source}")]

@@ -12,17 +12,23 @@
 //! ([`set_cohort_runner`], installed by the MPI layer) then computes the
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
+//!
+//! An evaluation computes only the specifications its targets read
+//! ([`Tables::Rows`]): on the enclave study three of Table 2's five
+//! probits, one of Table 5's three Heckman models and one of Table 8's five
+//! fits. The rows it does compute are those of a full `migsim replicate`,
+//! value for value.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
-use crate::replicate::{ReplicationRow, Tables, replicate_tables};
+use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_tables};
 use crate::seed::{Component, derive};
-use crate::studies::StudyName;
 use crate::studies::settings::set_dotted;
+use crate::studies::{StudyError, StudyName};
 
 /// Q of a point whose targets could not all be computed: far above any fit.
 pub const PENALTY: f64 = 1e12;
@@ -66,15 +72,38 @@ pub struct Evaluation {
     /// Per target, on how many cohorts its estimator failed.
     pub failures: Vec<usize>,
     /// Cohorts that failed as a whole (invalid config, ...), with the reason.
-    pub errors: Vec<String>,
+    pub errors: Vec<CohortError>,
     pub q: f64,
 }
 
 /// One cohort job: θ and the cohort's seed.
 pub type Job<'a> = (&'a [f64], u64);
 
+/// Why a cohort gave no rows at all.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CohortError {
+    /// The study rejected θ's config or its simulation failed.
+    #[error("cohort with seed {seed}: {source}")]
+    Study {
+        seed: u64,
+        #[source]
+        source: Arc<StudyError>,
+    },
+    /// A cohort that failed on another MPI rank: the error crosses ranks as
+    /// its message.
+    #[error("cohort with seed {seed} (on MPI rank {rank}): {message}")]
+    Remote {
+        seed: u64,
+        rank: usize,
+        message: String,
+    },
+}
+
+/// The rows of one cohort job.
+pub type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
+
 /// The target-table rows of each job, in job order.
-pub type CohortRows = Vec<Result<Vec<ReplicationRow>, String>>;
+pub type CohortRows = Vec<CohortResult>;
 
 /// Computes the rows of a list of jobs (for example split over MPI ranks);
 /// it must return, in job order, what [`Objective::rows_here`] returns.
@@ -106,13 +135,8 @@ impl Objective {
         t
     }
 
-    /// Rows of the target tables for θ on cohort `seed`.
-    pub fn rows(
-        &self,
-        theta: &[f64],
-        seed: u64,
-        tables: &Tables,
-    ) -> Result<Vec<ReplicationRow>, String> {
+    /// Rows of `tables` for θ on cohort `seed`.
+    pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
         replicate_tables(
             self.study,
             &self.overrides(theta),
@@ -121,7 +145,34 @@ impl Objective {
             tables,
         )
         .map(|r| r.rows)
-        .map_err(|e| e.to_string())
+        .map_err(|e| CohortError::Study {
+            seed,
+            source: Arc::new(e),
+        })
+    }
+
+    /// The rows the targets read (table, full spec, term).
+    pub fn needed(&self) -> Vec<RowKey> {
+        self.targets
+            .iter()
+            .map(|t| RowKey {
+                table: t.key.table.clone(),
+                spec: t.spec.clone(),
+                term: t.key.term.clone(),
+            })
+            .collect()
+    }
+
+    /// Call `f` with the tables an evaluation computes: the specifications
+    /// of the targets, or every table in `self.tables` before the targets
+    /// are resolved.
+    pub fn with_target_tables<T>(&self, f: impl FnOnce(&Tables<'_>) -> T) -> T {
+        let needed = self.needed();
+        if needed.is_empty() {
+            f(&Tables::Only(&self.tables))
+        } else {
+            f(&Tables::Rows(&needed))
+        }
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any
@@ -135,7 +186,7 @@ impl Objective {
             .iter()
             .flat_map(|p| self.seeds.iter().map(move |&s| (p.as_slice(), s)))
             .collect();
-        let rows = self.rows_of(&jobs, &Tables::Only(&self.tables));
+        let rows = self.with_target_tables(|t| self.rows_of(&jobs, t));
         rows.chunks(self.seeds.len().max(1))
             .map(|c| self.summarise(c))
             .collect()
@@ -159,16 +210,19 @@ impl Objective {
 
     /// Evaluate one θ: its R cohorts in parallel, means in seed order.
     pub fn evaluate(&self, theta: &[f64]) -> Evaluation {
-        let tables = Tables::Only(&self.tables);
-        let per_rep: Vec<Result<Vec<ReplicationRow>, String>> = self
-            .seeds
-            .par_iter()
-            .map(|&s| self.rows(theta, s, &tables))
-            .collect();
+        let per_rep: CohortRows = self.with_target_tables(|tables| {
+            self.seeds
+                .par_iter()
+                .map(|&s| self.rows(theta, s, tables))
+                .collect()
+        });
         self.summarise(&per_rep)
     }
 
-    fn summarise(&self, per_rep: &[Result<Vec<ReplicationRow>, String>]) -> Evaluation {
+    /// Means of the targets over `per_rep` (the R cohorts of one θ, in seed
+    /// order), and Q. Rows beyond the targets' (a full replication) are
+    /// ignored, so a full evaluation gives the same [`Evaluation`].
+    pub fn summarise(&self, per_rep: &[CohortResult]) -> Evaluation {
         let k = self.targets.len();
         let mut sum = vec![0.0; k];
         let mut se_sum = vec![0.0; k];

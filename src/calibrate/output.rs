@@ -10,7 +10,7 @@ use toml::{Table, Value};
 
 use super::CalibrateError;
 use super::file::CalibrationTable;
-use super::run::{Calibration, TargetRow};
+use super::result::{Calibration, TargetRow};
 use crate::io::write_atomic;
 use crate::studies::settings::set_dotted;
 

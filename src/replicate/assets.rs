@@ -218,9 +218,12 @@ fn with_controls<'a>(assets: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
-fn table2(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
+fn table2(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     for (m, assets) in T2_ASSETS.iter().enumerate() {
         let spec = format!("model ({}): binary logit of intent", m + 1);
+        if !tables.wants_spec("Table 2", &spec) {
+            continue;
+        }
         let terms: Vec<&str> = assets
             .iter()
             .map(|a| a.0)
@@ -264,9 +267,12 @@ fn table2(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
     }
 }
 
-fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
+fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     for (m, (assets, ll)) in T3.iter().enumerate() {
         let spec = format!("model ({}): ordered logit of intent3", m + 1);
+        if !tables.wants_spec("Table 3", &spec) {
+            continue;
+        }
         let terms: Vec<&str> = assets.iter().map(|a| a.0).collect();
         let fit = design_with(ds, "intent3", &with_controls(&terms), false)
             .and_then(|d| Ok(OrderedLogit::new(FitOptions::default()).fit(&d)?));
@@ -304,9 +310,12 @@ fn mediation(
     Ok(spec.fit(&d)?)
 }
 
-fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
+fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     for (t, m, acme, ade, total, rho) in T4 {
         let spec = format!("{t} -> {m}: causal mediation, 0 vs 1, logit outcome");
+        if !tables.wants_spec("Table 4", &spec) {
+            continue;
+        }
         let fit = mediation(ds, t, m, OutcomeModel::Logit, seed);
         for (name, p) in [("acme", acme), ("ade", ade), ("total", total)] {
             out.push(fill(
@@ -333,17 +342,17 @@ fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
     }
 }
 
-/// All rows on cohort `ds`.
+/// The rows `tables` wants (all under [`Tables::All`]) on cohort `ds`.
 pub fn rows(ds: &Dataset, seed: u64, tables: &Tables) -> Result<Vec<ReplicationRow>, StudyError> {
     let mut out = Vec::new();
     if tables.wants("Table 2") {
-        table2(ds, &mut out);
+        table2(ds, tables, &mut out);
     }
     if tables.wants("Table 3") {
-        table3(ds, &mut out);
+        table3(ds, tables, &mut out);
     }
     if tables.wants("Table 4") {
-        table4(ds, seed, &mut out);
+        table4(ds, seed, tables, &mut out);
     }
     Ok(out)
 }

@@ -115,7 +115,8 @@ fn pv(v: f64) -> (Option<f64>, Option<f64>) {
     (Some(v), None)
 }
 
-/// Simulate a cohort from `seed` and run every published specification.
+/// Simulate a cohort from `seed` and run the published specifications that
+/// `tables` wants (every one under [`Tables::All`]).
 pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
     let sim = simulate(
         &Config {
@@ -130,22 +131,22 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
     let ds = sim.cohort;
     let mut rows = super::targets::table1_rows(StudyName::Enclave, &ds);
     if tables.wants("Table 2") {
-        table2(&ds, &mut rows)?;
+        table2(&ds, tables, &mut rows)?;
     }
     if tables.wants("Table 3") {
-        table3(&ds, &mut rows);
+        table3(&ds, tables, &mut rows);
     }
     if tables.wants("Table 4") {
-        table4(&ds, seed, &mut rows);
+        table4(&ds, seed, tables, &mut rows);
     }
     if tables.wants("Table 5") {
-        table5(&ds, &mut rows);
+        table5(&ds, tables, &mut rows);
     }
     if tables.wants("Table 8") {
-        table8(&ds, &mut rows)?;
+        table8(&ds, tables, &mut rows)?;
     }
     if tables.wants("Table 9") {
-        table9(&ds, &mut rows)?;
+        table9(&ds, tables, &mut rows)?;
     }
     Ok(Replication {
         study: StudyName::Enclave,
@@ -156,7 +157,7 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
 }
 
 /// Table 2, probit AMEs.
-fn table2(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
+fn table2(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let all = controls();
     let cols: [(&str, &str, Option<&str>, f64, f64); 5] = [
         (
@@ -178,10 +179,14 @@ fn table2(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
         ),
     ];
     for (k, (spec, x, fe, ame, r2)) in cols.into_iter().enumerate() {
+        let spec = format!("{spec} (probit AME)");
+        if !tables.wants_spec("Table 2", &spec) {
+            continue;
+        }
         let fit = probit_ame(&design(ds, "up", &format!("enclave,{x}"), fe)?);
         let mut r = Rows {
             table: "Table 2",
-            spec: format!("{spec} (probit AME)"),
+            spec,
             out,
         };
         r.param(
@@ -219,7 +224,7 @@ fn table2(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
 }
 
 /// Table 3, Lewbel generated instruments (with and without the LQ).
-fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
+fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     let specs = [
         (
             "col 1: generated IV, city FE",
@@ -255,6 +260,10 @@ fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
         ),
     ];
     for (spec, with_lq, fe, b, se, f) in specs {
+        let spec = format!("{spec} (2SLS)");
+        if !tables.wants_spec("Table 3", &spec) {
+            continue;
+        }
         let x = if with_lq {
             format!("enclave,lq,{}", controls())
         } else {
@@ -274,7 +283,7 @@ fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
         });
         let mut r = Rows {
             table: "Table 3",
-            spec: format!("{spec} (2SLS)"),
+            spec,
             out,
         };
         r.param(
@@ -294,7 +303,7 @@ fn table3(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
 }
 
 /// Table 4, propensity-score matching ATT.
-fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
+fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     let methods: [(&str, Method, f64, f64); 6] = [
         (
             "nearest neighbour 1:1",
@@ -351,9 +360,13 @@ fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
         Ok((fit.probabilities(), outcome))
     });
     for (spec, method, att, se) in methods {
+        let spec = format!("PSM {spec}");
+        if !tables.wants_spec("Table 4", &spec) {
+            continue;
+        }
         let mut r = Rows {
             table: "Table 4",
-            spec: format!("PSM {spec}"),
+            spec,
             out,
         };
         let fit = scored
@@ -378,7 +391,7 @@ fn table4(ds: &Dataset, seed: u64, out: &mut Vec<ReplicationRow>) {
 }
 
 /// Table 5, Heckman treatment-effects model (two-step), probit AMEs.
-fn table5(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
+fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
     let specs = [
         ("col 1: no FE", None, (0.007, 0.002), -0.030, (0.015, 0.054)),
         (
@@ -397,6 +410,10 @@ fn table5(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
         ),
     ];
     for (spec, fe, lq, b, r2) in specs {
+        let spec = format!("{spec} (Heckman two-step, AMEs)");
+        if !tables.wants_spec("Table 5", &spec) {
+            continue;
+        }
         let h = Heckman::new("enclave", vec!["lq".into()]);
         let fits = design(ds, "up", &format!("enclave,lq,{}", controls()), fe).and_then(|d| {
             let first_d = h.first_stage_design(&d)?;
@@ -407,7 +424,7 @@ fn table5(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
         });
         let mut r = Rows {
             table: "Table 5",
-            spec: format!("{spec} (Heckman two-step, AMEs)"),
+            spec,
             out,
         };
         let first = fits.as_ref().map(|f| &f.0);
@@ -436,23 +453,26 @@ fn table5(ds: &Dataset, out: &mut Vec<ReplicationRow>) {
 }
 
 /// Table 8, mechanisms (controls with city and year FE).
-fn table8(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
+fn table8(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let fe = Some("city,year");
     let x = |v: &str| format!("{v},{}", controls());
-    let ols = design(ds, "ascribed_share", &x("enclave"), fe)
-        .and_then(|d| Ok(Ols::new(FitOptions::default()).fit(&d)?));
-    let mut r = Rows {
-        table: "Table 8",
-        spec: "(1) OLS: enclave -> ascribed network share".into(),
-        out,
-    };
-    r.param(
-        "enclave",
-        p(0.197, 0.009),
-        ols.as_ref().map(|f| f.coefficients.as_slice()),
-        "enclave",
-    );
-    r.stat("R2", Some(0.135), ols.as_ref(), "r2");
+    let ols_spec = "(1) OLS: enclave -> ascribed network share";
+    if tables.wants_spec("Table 8", ols_spec) {
+        let ols = design(ds, "ascribed_share", &x("enclave"), fe)
+            .and_then(|d| Ok(Ols::new(FitOptions::default()).fit(&d)?));
+        let mut r = Rows {
+            table: "Table 8",
+            spec: ols_spec.into(),
+            out,
+        };
+        r.param(
+            "enclave",
+            p(0.197, 0.009),
+            ols.as_ref().map(|f| f.coefficients.as_slice()),
+            "enclave",
+        );
+        r.stat("R2", Some(0.135), ols.as_ref(), "r2");
+    }
     let probits = [
         (
             "(2) probit AME: ascribed network -> mobility",
@@ -484,6 +504,9 @@ fn table8(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
         ),
     ];
     for (spec, y, term, b, se) in probits {
+        if !tables.wants_spec("Table 8", spec) {
+            continue;
+        }
         let fit = probit_ame(&design(ds, y, &x(term), fe)?);
         let mut r = Rows {
             table: "Table 8",
@@ -502,7 +525,7 @@ fn table8(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
 
 /// Table 9, Ai-Norton interaction effects of enclave with skill, poor health
 /// and savings in the col. 5 probit.
-fn table9(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
+fn table9(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let mut ds = ds.clone();
     let num =
         |name: &str| -> Result<Vec<f64>, StudyError> { Ok(ds.numeric_columns(&[name])?.remove(0)) };
@@ -535,6 +558,10 @@ fn table9(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
         ),
     ];
     for (spec, v, ctrl, (mean, se, z)) in specs {
+        let spec = format!("Ai-Norton: enclave x {spec}");
+        if !tables.wants_spec("Table 9", &spec) {
+            continue;
+        }
         let term = format!("enclave:{v}");
         let effect = design(
             &ds,
@@ -554,7 +581,7 @@ fn table9(ds: &Dataset, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError>
         });
         let mut r = Rows {
             table: "Table 9",
-            spec: format!("Ai-Norton: enclave x {spec}"),
+            spec,
             out,
         };
         match effect {

@@ -17,7 +17,7 @@ pub mod talent;
 pub mod talent_published;
 pub mod targets;
 
-pub use rows::{Replication, ReplicationRow, Role, Tables};
+pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
 use crate::studies::{StudyError, StudyName, config_of};
 

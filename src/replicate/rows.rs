@@ -26,20 +26,43 @@ impl Role {
     }
 }
 
-/// Which tables a replication computes: all of them (`migsim replicate`) or
-/// only those a calibration targets (each evaluation of the objective).
+/// A row picked by table, full spec text and term (a calibration target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowKey {
+    pub table: String,
+    pub spec: String,
+    pub term: String,
+}
+
+/// Which tables a replication computes: all of them (`migsim replicate`),
+/// only some tables, or only the specifications that some rows need (each
+/// evaluation of a calibration objective computes only its targets). A
+/// specification that is not wanted is not fitted and gives no rows; one
+/// that is gives all its rows, exactly as under [`Tables::All`] (a spec is
+/// the unit: its stages and terms share one fit, and one failure empties
+/// them all).
 #[derive(Debug, Clone, Copy)]
 pub enum Tables<'a> {
     All,
     Only(&'a [String]),
+    Rows(&'a [RowKey]),
 }
 
 impl Tables<'_> {
-    /// Whether table `name` (e.g. "Table 2") is computed.
+    /// Whether table `name` (e.g. "Table 2") is computed at all.
     pub fn wants(&self, name: &str) -> bool {
         match self {
             Tables::All => true,
             Tables::Only(list) => list.iter().any(|t| t == name),
+            Tables::Rows(rows) => rows.iter().any(|r| r.table == name),
+        }
+    }
+
+    /// Whether the specification `spec` (its full text) of `table` is fitted.
+    pub fn wants_spec(&self, table: &str, spec: &str) -> bool {
+        match self {
+            Tables::Rows(rows) => rows.iter().any(|r| r.table == table && r.spec == spec),
+            _ => self.wants(table),
         }
     }
 }

@@ -142,12 +142,12 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
     rows
 }
 
-/// Every published specification on `ds`; a failed fit gives rows with
-/// empty synthetic cells and the error as the note.
+/// The published specifications `tables` wants on `ds`; a failed fit gives
+/// rows with empty synthetic cells and the error as the note.
 pub fn rows(ds: &Dataset, tables: &Tables) -> Vec<ReplicationRow> {
     MODELS
         .iter()
-        .filter(|m| tables.wants(m.table))
+        .filter(|m| tables.wants_spec(m.table, m.spec))
         .flat_map(|m| model_rows(ds, m))
         .collect()
 }

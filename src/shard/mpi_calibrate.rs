@@ -14,12 +14,16 @@
 //! its collectives in the same order (the starts, searched in parallel in
 //! one process, run one after another); a rank's share of each batch runs
 //! on the global pool from a thread outside it.
+//!
+//! A cohort that failed crosses ranks as its seed and message
+//! ([`CohortError::Remote`]: a study error is not serialisable); a rank
+//! whose rows cannot be exchanged ([`MpiCalibrateError`]) aborts every rank.
 
 use serde::{Deserialize, Serialize};
 
 use super::codec::Num;
 use super::mpi::{World, abort_all, all_gather_bytes};
-use crate::calibrate::objective::{CohortRows, Job, Objective, set_cohort_runner};
+use crate::calibrate::objective::{CohortError, CohortRows, Job, Objective, set_cohort_runner};
 use crate::calibrate::{CalibrateError, Calibration, Options, calibrate};
 use crate::replicate::{ReplicationRow, Role, Tables};
 
@@ -69,7 +73,57 @@ impl From<WireRow> for ReplicationRow {
     }
 }
 
-type WireJob = Result<Vec<WireRow>, String>;
+/// A failed cohort on the wire.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    seed: u64,
+    message: String,
+}
+
+type WireJob = Result<Vec<WireRow>, WireError>;
+
+/// Why the cohort rows of one batch cannot be exchanged between ranks.
+#[derive(Debug, thiserror::Error)]
+pub enum MpiCalibrateError {
+    #[error("the cohort rows of this rank cannot be encoded: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// The all-gather itself failed (its message from the MPI layer).
+    #[error("all-gather of the cohort rows failed: {0}")]
+    Gather(String),
+    #[error("the cohort rows of rank {rank} cannot be read: {source}")]
+    Decode {
+        rank: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("rank {rank} sent {got} cohorts, expected {expected}")]
+    Count {
+        rank: usize,
+        got: usize,
+        expected: usize,
+    },
+}
+
+fn to_wire(job: &Result<Vec<ReplicationRow>, CohortError>, seed: u64) -> WireJob {
+    match job {
+        Ok(rows) => Ok(rows.iter().map(WireRow::from).collect()),
+        Err(e) => Err(WireError {
+            seed,
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn from_wire(job: WireJob, rank: usize) -> Result<Vec<ReplicationRow>, CohortError> {
+    match job {
+        Ok(rows) => Ok(rows.into_iter().map(ReplicationRow::from).collect()),
+        Err(e) => Err(CohortError::Remote {
+            seed: e.seed,
+            rank,
+            message: e.message,
+        }),
+    }
+}
 
 /// The jobs `[floor(k·J/S), floor((k+1)·J/S))` of rank `k` of `S`.
 pub fn share(jobs: usize, rank: usize, size: usize) -> std::ops::Range<usize> {
@@ -84,7 +138,7 @@ fn split_rows(
     tables: &Tables<'_>,
     rank: usize,
     size: usize,
-) -> CohortRows {
+) -> Result<CohortRows, MpiCalibrateError> {
     let mine = &jobs[share(jobs.len(), rank, size)];
     // A plain thread: its parallel iterator uses the global pool while the
     // optimiser's thread waits without running other work.
@@ -92,32 +146,26 @@ fn split_rows(
         .unwrap_or_else(|e| std::panic::resume_unwind(e));
     let wire: Vec<WireJob> = rows
         .iter()
-        .map(|r| {
-            r.as_ref()
-                .map(|rows| rows.iter().map(WireRow::from).collect())
-                .map_err(Clone::clone)
-        })
+        .zip(mine)
+        .map(|(r, &(_, seed))| to_wire(r, seed))
         .collect();
-    let bytes = serde_json::to_vec(&wire).unwrap_or_default();
-    let parts = all_gather_bytes(&bytes).unwrap_or_else(|e| abort_all(&e));
+    let bytes = serde_json::to_vec(&wire).map_err(MpiCalibrateError::Encode)?;
+    let parts = all_gather_bytes(&bytes).map_err(MpiCalibrateError::Gather)?;
     let mut out: CohortRows = Vec::with_capacity(jobs.len());
     for (r, part) in parts.iter().enumerate() {
-        let got: Vec<WireJob> = serde_json::from_slice(part).unwrap_or_else(|e| {
-            abort_all(&format!("the cohort rows of rank {r} cannot be read: {e}"))
-        });
-        let want = share(jobs.len(), r, size).len();
-        if got.len() != want {
-            abort_all(&format!(
-                "rank {r} sent {} cohorts, expected {want}",
-                got.len()
-            ));
+        let got: Vec<WireJob> = serde_json::from_slice(part)
+            .map_err(|source| MpiCalibrateError::Decode { rank: r, source })?;
+        let expected = share(jobs.len(), r, size).len();
+        if got.len() != expected {
+            return Err(MpiCalibrateError::Count {
+                rank: r,
+                got: got.len(),
+                expected,
+            });
         }
-        out.extend(
-            got.into_iter()
-                .map(|j| j.map(|rows| rows.into_iter().map(ReplicationRow::from).collect())),
-        );
+        out.extend(got.into_iter().map(|j| from_wire(j, r)));
     }
-    out
+    Ok(out)
 }
 
 /// Calibrate with the cohorts of every evaluation split over the ranks of
@@ -125,7 +173,7 @@ fn split_rows(
 pub fn calibrate_on_ranks(world: &World, opts: &Options) -> Result<Calibration, CalibrateError> {
     let (rank, size) = (world.rank(), world.size());
     if !set_cohort_runner(Box::new(move |o, jobs, tables| {
-        split_rows(o, jobs, tables, rank, size)
+        split_rows(o, jobs, tables, rank, size).unwrap_or_else(|e| abort_all(&e.to_string()))
     })) {
         world.abort("a cohort runner is already installed");
     }
