@@ -12,8 +12,10 @@
 //! intention. The survey layer measures it as the paper did.
 
 pub mod config;
+pub mod margins;
 pub mod mechanism;
 pub mod network;
+pub mod policies;
 pub mod population;
 pub mod survey;
 pub mod truth;

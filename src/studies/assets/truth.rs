@@ -1,72 +1,46 @@
 //! What only the simulator knows: structural parameters, potential outcomes
-//! and true mediation effects with common random numbers.
+//! and true effects with common random numbers. Three kinds of effect:
 //!
-//! Contrast (Table 4 as R's `mediate` runs a continuous treatment by
-//! default): the worker's own ln(1 + assets) set to 0 versus 1 (0 versus
-//! e - 1 = 1.72 million yuan), one worker at a time (neighbours' assets and
-//! pessimism unchanged, so no interference), total assets recomputed from the
-//! identity total = housing + financial + net other. Outcomes are intention
-//! probabilities Lambda(y* mean) given each worker's own draws.
+//! * `ame_*` (`margins`): average marginal effects of ln financial / ln
+//!   housing assets at the observed values, with the mediation
+//!   decomposition at the margin: what a reader of Table 4 expects;
+//! * `policy_*` (`policies`): the effect of a policy itself (house prices
+//!   -10% for owners; a 50,000-yuan liquid transfer);
+//! * `contrast01_*` (this file): the contrast that R's `mediate` runs for a
+//!   continuous treatment with control 0 and treat 1, kept because the
+//!   shipped probit mediation recovery specs estimate exactly it: the
+//!   worker's own ln(1 + asset) set to 0 versus 1 (0 versus e - 1 = 1.72
+//!   million yuan), one worker at a time (neighbours unchanged), total
+//!   assets recomputed from total = housing + financial + net other,
+//!   welfare access following ownership (so the housing contrast crosses
+//!   the ownership threshold: it is neither a marginal effect nor a policy).
 //!
-//! For treatment T and mediator M (the other mediator follows T as part of
-//! the direct path), with Y(t, m) the probability:
+//! For the contrast, treatment T and mediator M (the other mediator follows
+//! T as part of the direct path), with Y(t, m) the intention probability
+//! `Lambda(y* mean)` given each worker's own draws:
 //! `acme(t) = E[Y(t, M(1)) - Y(t, M(0))]`, `ade(t) = E[Y(1, M(t)) - Y(0, M(t))]`,
 //! `acme = (acme(0) + acme(1)) / 2`, likewise `ade`, `total = E[Y(1, M(1)) - Y(0, M(0))]`.
 //! Financial assets move pessimism only; housing moves unfairness only
-//! (deprivation and welfare access), so `acme_unfairness_financial` and
-//! `acme_pessimism_housing` are 0 by construction.
+//! (deprivation and welfare access), so `*_acme_unfairness_financial` and
+//! `*_acme_pessimism_housing` are 0 by construction.
 
 use std::collections::BTreeMap;
 
 use super::config::Config;
-use super::mechanism::{self as mech, IndexInputs};
+use super::margins::{self, Access, Treatment, inputs_at};
+use super::mechanism as mech;
+use super::policies;
 use super::world::World;
 use crate::numeric::logistic_stable as logistic;
 use crate::studies::Truth;
 
-/// Treatment of the Table 4 contrasts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Treatment {
-    Financial,
-    Housing,
-}
-
-/// Worker `i`'s index inputs with its own ln asset set to `t` and the
-/// treatment's mediator taken at `t_m`.
-fn inputs_at(cfg: &Config, w: &World, i: usize, tr: Treatment, t: f64, t_m: f64) -> IndexInputs {
-    let a = &w.assets;
-    let mut x = w.inputs(i);
-    match tr {
-        Treatment::Financial => {
-            x.financial = t.exp_m1();
-            x.ln_total = mech::ln_total(a.housing[i], x.financial, a.net_other[i]);
-            x.pessimism += (t_m - a.ln_financial[i]) * w.slopes[i];
-        }
-        Treatment::Housing => {
-            let fin = w.pop.holdings.financial[i];
-            x.housing = t.exp_m1();
-            x.ln_total = mech::ln_total(x.housing, fin, a.net_other[i]);
-            x.access = t > 0.0 || w.rights[i];
-            x.unfairness = unfairness_at(cfg, w, i, t_m);
-        }
-    }
-    x
-}
-
-/// Latent unfairness of worker `i` if its ln housing were `h`.
-fn unfairness_at(cfg: &Config, w: &World, i: usize, h: f64) -> f64 {
-    let dep = mech::deprivation_at(&w.graph, &w.assets.ln_housing, i, h);
-    let access = h > 0.0 || w.rights[i];
-    let u = &cfg.unfairness;
-    w.unfairness[i]
-        + u.deprivation * (dep - w.deprivation[i])
-        + u.no_access * (f64::from(u8::from(!access)) - f64::from(u8::from(!w.access[i])))
-}
-
 /// Y(t, M(t_m)) for every worker.
 fn outcomes(cfg: &Config, w: &World, tr: Treatment, t: f64, t_m: f64) -> Vec<f64> {
     (0..cfg.n)
-        .map(|i| logistic(w.mean_index(cfg, i, &inputs_at(cfg, w, i, tr, t, t_m))))
+        .map(|i| {
+            let x = inputs_at(cfg, w, i, tr, (t, t_m), Access::FollowsOwnership);
+            logistic(w.mean_index(cfg, i, &x))
+        })
         .collect()
 }
 
@@ -77,7 +51,7 @@ fn mean(v: &[f64]) -> f64 {
 fn mediator_values(cfg: &Config, w: &World, tr: Treatment, t: f64) -> Vec<f64> {
     (0..cfg.n)
         .map(|i| {
-            let x = inputs_at(cfg, w, i, tr, t, t);
+            let x = inputs_at(cfg, w, i, tr, (t, t), Access::FollowsOwnership);
             match tr {
                 Treatment::Financial => x.pessimism,
                 Treatment::Housing => x.unfairness,
@@ -101,13 +75,13 @@ fn add_effects(cfg: &Config, w: &World, tr: Treatment, truth: &mut Truth) {
         Treatment::Housing => ("unfairness", "pessimism"),
     };
     let e = &mut truth.effects;
-    e.insert(format!("acme_{moved}_{name}"), acme);
-    e.insert(format!("ade_{moved}_{name}"), ade);
-    e.insert(format!("total_{moved}_{name}"), total);
-    e.insert(format!("acme_{fixed}_{name}"), 0.0);
-    e.insert(format!("ade_{fixed}_{name}"), total);
-    e.insert(format!("total_{fixed}_{name}"), total);
-    e.insert(format!("total_{name}"), total);
+    e.insert(format!("contrast01_acme_{moved}_{name}"), acme);
+    e.insert(format!("contrast01_ade_{moved}_{name}"), ade);
+    e.insert(format!("contrast01_total_{moved}_{name}"), total);
+    e.insert(format!("contrast01_acme_{fixed}_{name}"), 0.0);
+    e.insert(format!("contrast01_ade_{fixed}_{name}"), total);
+    e.insert(format!("contrast01_total_{fixed}_{name}"), total);
+    e.insert(format!("contrast01_total_{name}"), total);
     let p = &mut truth.potential;
     p.insert(format!("p_intent_{name}0"), outcomes(cfg, w, tr, 0.0, 0.0));
     p.insert(format!("p_intent_{name}1"), outcomes(cfg, w, tr, 1.0, 1.0));
@@ -159,6 +133,8 @@ pub fn truth(cfg: &Config, w: &World) -> Truth {
     };
     add_effects(cfg, w, Treatment::Financial, &mut t);
     add_effects(cfg, w, Treatment::Housing, &mut t);
+    margins::add_margins(cfg, w, &mut t);
+    policies::add_policies(cfg, w, &mut t);
     t.potential.insert(
         "p_intent".into(),
         (0..cfg.n)

@@ -420,6 +420,16 @@ fn default_index() -> Index {
 /// danwei delivers 1.3x the southern unit support, little daily contact
 /// outside the unit (0.08), participation that ties one to the unit (4x),
 /// few traders (5%).
+///
+/// Tested against calibration, kept hand-set: `migsim calibrate talent
+/// --seed 1` (default targets: Table 1 unit-support and participation
+/// shares, Table 2 models 1 and 3 unit_support and particip_behavior;
+/// free: `index.unit_support`, `index.particip_behavior`,
+/// `changchun.danwei_support`, `changchun.particip_opportunity`; R = 4,
+/// N = 777), 2026-11-30: J 1.05 at these values, 0.029 calibrated (df 2),
+/// D = 1.02 on 4 df, p = 0.91: no evidence against them, and the
+/// calibrated danwei support (0.88 +/- 0.49) would make a Changchun danwei
+/// deliver less than southern unit support, reversing the danwei story.
 fn default_changchun() -> Region {
     Region {
         unit_share: 0.30,
