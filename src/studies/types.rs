@@ -108,6 +108,14 @@ pub enum StudyError {
     Zenou(#[from] ZenouError),
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
+    #[error(transparent)]
+    Alloc(Box<crate::resources::AllocError>),
+}
+
+impl From<crate::resources::AllocError> for StudyError {
+    fn from(e: crate::resources::AllocError) -> Self {
+        StudyError::Alloc(Box::new(e))
+    }
 }
 
 impl StudyError {
