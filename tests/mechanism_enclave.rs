@@ -121,3 +121,16 @@ fn network_jobs_come_from_the_tie_record() {
         assert!((0.05..0.95).contains(&share), "seed {s}: share {share}");
     }
 }
+
+/// The cost of homophily runs through each migrant's own ties (a contact
+/// knows an opening in proportion to his share of ties in the group), not
+/// through enclave residents clustering in large, high-LQ groups: with no
+/// LQ term in the enclave choice the job gap at equal omega remains.
+#[test]
+fn homophily_costs_jobs_without_lq_sorting() {
+    let mut cfg = base();
+    cfg.network.x_enclave = cfg.network.x_other;
+    cfg.enclave_choice.lq = 0.0;
+    let (g, se) = pooled(&gaps(&cfg, "true_job_info"));
+    assert!(g < -3.0 * se, "no LQ sorting: job gap {g:.4} (SE {se:.4})");
+}

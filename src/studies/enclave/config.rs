@@ -269,12 +269,19 @@ pub struct Zenou {
     /// Living cost per unit of enclave degree (`y - s x`).
     pub s: f64,
     /// Weak-tie cost `C = (c0 + c1 x) omega^2 / 2`; with r = 0.4, y = 1,
-    /// s = 0.2 they give omega* = 0.54 outside and 0.36 inside an enclave.
+    /// s = 0.2 they give omega* = 0.54 outside and 0.36 inside an enclave in
+    /// the steady state, and (cohort means) 0.53 and 0.34 over the expected
+    /// 7.4-year stay from `initial_up` (`finite_stay`).
     pub c0: f64,
     pub c1: f64,
     /// Years in the city: 1 + floor(Gamma(2, years_scale)), capped.
     pub years_scale: f64,
     pub max_years: usize,
+    /// omega* maximises the information expected over the stay (the mean
+    /// probability up over the expected years in the city from the entry
+    /// state `initial_up`, `zenou::horizon`); false: over the steady state
+    /// e* alone, as in the paper's derivation.
+    pub finite_stay: bool,
 }
 
 impl Default for Zenou {
@@ -290,6 +297,7 @@ impl Default for Zenou {
             c1: 1.0,
             years_scale: 3.5,
             max_years: 20,
+            finite_stay: true,
         }
     }
 }
