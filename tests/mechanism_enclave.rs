@@ -9,9 +9,11 @@
 //!   their jobs come through strong and hometown ties. Knocked out: the
 //!   enclave degree of residents set to that of non-residents (same omega*)
 //!   and equal homophily, so residence changes no tie.
-//! * Homophily costs information: with hometown openings redundant, an
-//!   enclave resident's weak ties (70% in the group) bring fewer new openings
-//!   than a non-resident's (30%), at equal omega. Knocked out: redundancy 0.
+//! * Homophily costs information: a fellow provincial already knows an
+//!   opening with probability rho a_j (his own share of ties in the group),
+//!   so an enclave resident's weak ties (70% in the group) bring fewer new
+//!   openings than a non-resident's (30%), at equal omega, with or without
+//!   LQ-driven sorting into enclaves. Knocked out: redundancy 0.
 
 use migsim::data::Dataset;
 use migsim::studies::enclave::{Config, simulate};
