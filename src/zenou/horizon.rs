@@ -16,14 +16,17 @@
 //!   m_T(omega) = (1/T) int_0^T P(up at t) dt
 //!              = e* + (p0 - e*) (1 - exp(-k T)) / (k T).
 //!
-//! The migrant picks omega maximising `EV_T(omega, x) = m_T(omega) (y - s x)
-//! - C(omega, x)` (the paper's EV with e* replaced by m_T). As T -> infinity
+//! The migrant picks omega maximising
+//!
+//!   EV_T(omega, x) = m_T(omega) (y - s x) - C(omega, x)
+//!
+//! (the paper's EV with e* replaced by m_T). As T -> infinity
 //! `m_T -> e*` and the choice is the steady-state one (`choice::best_omega`).
 //! A higher omega raises e* and also speeds the approach to it (k rises with
 //! e*), so with p0 < e* a short stay weighs the speed of the climb as well as
-//! its end. Below `omega_min` (eq. 5 fails) e* = 0 and `m_T = p0 (1 -
-//! exp(-delta T)) / (delta T)` does not depend on omega, so there the best
-//! omega is the corner 0 (no weak-tie cost).
+//! its end. Below `omega_min` (eq. 5 fails) e* = 0 and
+//! `m_T = p0 (1 - exp(-delta T)) / (delta T)` does not depend on omega, so
+//! there the best omega is the corner 0 (no weak-tie cost).
 
 use super::analytic::{e_star, omega_min};
 use super::choice::{ChoiceModel, OmegaChoice};
