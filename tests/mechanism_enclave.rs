@@ -9,9 +9,11 @@
 //!   their jobs come through strong and hometown ties. Knocked out: the
 //!   enclave degree of residents set to that of non-residents (same omega*)
 //!   and equal homophily, so residence changes no tie.
-//! * Homophily costs information: with hometown openings redundant, an
-//!   enclave resident's weak ties (70% in the group) bring fewer new openings
-//!   than a non-resident's (30%), at equal omega. Knocked out: redundancy 0.
+//! * Homophily costs information: a fellow provincial already knows an
+//!   opening with probability rho a_j (his own share of ties in the group),
+//!   so an enclave resident's weak ties (70% in the group) bring fewer new
+//!   openings than a non-resident's (30%), at equal omega, with or without
+//!   LQ-driven sorting into enclaves. Knocked out: redundancy 0.
 
 use migsim::data::Dataset;
 use migsim::studies::enclave::{Config, simulate};
@@ -120,4 +122,17 @@ fn network_jobs_come_from_the_tie_record() {
         let share = net.iter().sum::<f64>() / job.iter().sum::<f64>();
         assert!((0.05..0.95).contains(&share), "seed {s}: share {share}");
     }
+}
+
+/// The cost of homophily runs through each migrant's own ties (a contact
+/// knows an opening in proportion to his share of ties in the group), not
+/// through enclave residents clustering in large, high-LQ groups: with no
+/// LQ term in the enclave choice the job gap at equal omega remains.
+#[test]
+fn homophily_costs_jobs_without_lq_sorting() {
+    let mut cfg = base();
+    cfg.network.x_enclave = cfg.network.x_other;
+    cfg.enclave_choice.lq = 0.0;
+    let (g, se) = pooled(&gaps(&cfg, "true_job_info"));
+    assert!(g < -3.0 * se, "no LQ sorting: job gap {g:.4} (SE {se:.4})");
 }

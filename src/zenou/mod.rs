@@ -1,5 +1,6 @@
 //! The Zenou (2013) dyad job-information model: analytic steady state, ODE,
-//! heterogeneous contact rates, endogenous weak-tie choice, and the exact
+//! heterogeneous contact rates, endogenous weak-tie choice (over the steady
+//! state or a finite stay), and the exact
 //! continuous-time agent-based engine.
 
 pub mod analytic;
@@ -7,6 +8,7 @@ pub mod choice;
 pub mod engine;
 pub mod error;
 pub mod hetero;
+pub mod horizon;
 pub mod ode;
 pub mod run;
 pub mod solve;

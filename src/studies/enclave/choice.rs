@@ -1,12 +1,23 @@
 //! The two choices of a migrant: living in an enclave (a probit in the
 //! location quotient, household factors, ability, city and year) and, given
-//! the enclave degree x, the weak-tie share omega* of the Zenou choice
-//! (`zenou::choice`: max over omega of `e*(omega) (y - s x) - C(omega, x)`).
+//! the enclave degree x, the weak-tie share omega* of the Zenou choice.
+//!
+//! omega* is chosen against the information the migrant expects over his
+//! stay (`zenou::horizon`): max over omega of `m_T(omega) (y - s x) -
+//! C(omega, x)`, with `m_T = e* + (p0 - e*) (1 - exp(-k T)) / (k T)` the mean
+//! probability of being up over `[0, T]` from the entry state `p0 =
+//! zenou.initial_up`, `k = delta / (1 - e*)`, and `T` the expected years in
+//! the city, `E min(1 + floor(G), M) = 1 + sum_{k=1}^{M-1} P(G >= k)` with
+//! `G ~ Gamma(2, years_scale)`, `P(G >= k) = exp(-k / s) (1 + k / s)` and
+//! `M = max_years` (7.4 years at the defaults). `zenou.finite_stay = false`
+//! gives the steady-state choice of the paper (`e*` in place of `m_T`,
+//! `zenou::choice`).
 
 use super::config::Config;
 use super::population::{Population, aligned_intercept};
 use crate::studies::StudyError;
 use crate::zenou::choice::{ChoiceModel, Cost};
+use crate::zenou::horizon::Stay;
 
 /// Who chose an enclave and who lives in one after the dispersal policy.
 #[derive(Debug, Clone)]
@@ -57,6 +68,18 @@ pub fn enclave_status(cfg: &Config, pop: &Population) -> EnclaveStatus {
     }
 }
 
+/// Expected years in the city of the population's draw `min(1 +
+/// floor(G), max_years)`, `G ~ Gamma(2, scale)`: `1 + sum_{k=1}^{max - 1}
+/// exp(-k / scale) (1 + k / scale)` (the age cap, rarely binding, ignored).
+pub fn expected_years(scale: f64, max_years: usize) -> f64 {
+    1.0 + (1..max_years)
+        .map(|k| {
+            let u = k as f64 / scale;
+            (-u).exp() * (1.0 + u)
+        })
+        .sum::<f64>()
+}
+
 /// Years of schooling are integers 0..=16 (clipped by the population).
 const EDU_LEVELS: usize = 17;
 
@@ -78,13 +101,25 @@ impl OmegaTable {
             c0: z.c0,
             c1: z.c1 * cfg.policy.weak_tie_cost_mult,
         };
+        let stay = if z.finite_stay {
+            Some(Stay::new(
+                z.initial_up,
+                expected_years(z.years_scale, z.max_years),
+            )?)
+        } else {
+            None
+        };
         let omega = (0..EDU_LEVELS)
             .map(|edu| {
                 let y = z.y0 * (z.y_edu * (edu as f64 - 9.0)).exp();
                 let model = ChoiceModel::new(lambda, z.delta, y, z.s, cost)?;
+                let best = |x: f64| match stay {
+                    Some(stay) => model.best_omega_over(x, stay),
+                    None => model.best_omega(x),
+                };
                 Ok([
-                    model.best_omega(cfg.network.x_other)?.omega,
-                    model.best_omega(cfg.network.x_enclave)?.omega,
+                    best(cfg.network.x_other)?.omega,
+                    best(cfg.network.x_enclave)?.omega,
                 ])
             })
             .collect::<Result<_, StudyError>>()?;

@@ -174,6 +174,10 @@ pub struct EnclaveChoice {
     pub intercept: f64,
     /// Location quotient of the home province in the city (eq. 13), the
     /// exclusion restriction: more fellow provincials, more enclaves.
+    /// Default 0.05, the scale of Table 5's first stage (0.007 per LQ unit
+    /// in the published probit; `migsim calibrate enclave --free
+    /// enclave_choice.lq` gives 0.051 +- 0.008); 0.35 before put the
+    /// first-stage row 40 published SE above 0.007.
     pub lq: f64,
     /// Unobserved ability: able migrants rely less on fellow villagers.
     /// Probit index units per SD of ability; default -0.1 (assumed, not
@@ -200,7 +204,7 @@ impl Default for EnclaveChoice {
     fn default() -> Self {
         Self {
             intercept: -1.01,
-            lq: 0.35,
+            lq: 0.05,
             ability: -0.1,
             city: -0.3,
             year_2017: -0.1,
@@ -222,12 +226,13 @@ pub struct Network {
     /// ascribed-network share (0.197).
     pub homophily_enclave: f64,
     pub homophily_other: f64,
-    /// Probability that a weak-tie contact in the speaker's own hometown
-    /// group already knows the opening passed (fellow provincials share
-    /// openings), so it brings nothing new; 0 makes hometown information as
-    /// new as any other. Unit: probability per contact; default 0.5
-    /// (design choice, not published: half the openings a fellow
-    /// provincial hears of are already known in the group).
+    /// Redundancy of hometown information `rho`: a weak-tie contact j in
+    /// the speaker's own hometown group already knows the opening passed
+    /// with probability `rho a_j`, `a_j` the share of j's weak ties inside
+    /// the group (`studies::enclave::mechanism`), so it brings nothing new;
+    /// 0 makes hometown information as new as any other. Default 1 (design
+    /// choice, not published): j knows the opening when the weak tie he last
+    /// talked with is a fellow provincial.
     pub hometown_redundancy: f64,
     /// Enclave degree x of residents and non-residents (the paper's x in [0, 1]).
     pub x_enclave: f64,
@@ -240,7 +245,7 @@ impl Default for Network {
             stubs: 3,
             homophily_enclave: 0.7,
             homophily_other: 0.3,
-            hometown_redundancy: 0.5,
+            hometown_redundancy: 1.0,
             x_enclave: 1.0,
             x_other: 0.0,
         }
@@ -264,12 +269,19 @@ pub struct Zenou {
     /// Living cost per unit of enclave degree (`y - s x`).
     pub s: f64,
     /// Weak-tie cost `C = (c0 + c1 x) omega^2 / 2`; with r = 0.4, y = 1,
-    /// s = 0.2 they give omega* = 0.54 outside and 0.36 inside an enclave.
+    /// s = 0.2 they give omega* = 0.54 outside and 0.36 inside an enclave in
+    /// the steady state, and (cohort means) 0.53 and 0.34 over the expected
+    /// 7.4-year stay from `initial_up` (`finite_stay`).
     pub c0: f64,
     pub c1: f64,
     /// Years in the city: 1 + floor(Gamma(2, years_scale)), capped.
     pub years_scale: f64,
     pub max_years: usize,
+    /// omega* maximises the information expected over the stay (the mean
+    /// probability up over the expected years in the city from the entry
+    /// state `initial_up`, `zenou::horizon`); false: over the steady state
+    /// e* alone, as in the paper's derivation.
+    pub finite_stay: bool,
 }
 
 impl Default for Zenou {
@@ -285,6 +297,7 @@ impl Default for Zenou {
             c1: 1.0,
             years_scale: 3.5,
             max_years: 20,
+            finite_stay: true,
         }
     }
 }

@@ -14,13 +14,26 @@
 //! rate of a pair is proportional to `omega_i omega_j` and a migrant who
 //! chooses a low omega (an enclave resident) also hears less from weak ties.
 //!
-//! Information inside a hometown group is redundant: fellow provincials in
-//! the city hear of the same openings, so a weak-tie contact in the
-//! speaker's own hometown group already knows the opening with probability
-//! `network.hometown_redundancy` and the contact passes nothing new. The
-//! more of its weak ties a migrant keeps inside its group (homophily), the
-//! less new information its weak ties bring: homophily costs information
-//! by mechanism, not by assumption about the outcome.
+//! Information inside a hometown group is redundant: an opening a fellow
+//! provincial hears of circulates in the group, and a contact j hears what
+//! circulates there in proportion to how much of his own weak-tie talk is
+//! with the group. A weak-tie contact j in the speaker's own hometown group
+//! therefore already knows the opening with probability
+//!
+//!   P(redundant | i -> j, g_i = g_j) = rho a_j,
+//!
+//! with `a_j` the share of j's weak ties inside his hometown group (the
+//! true ascribed-network share the survey measures, Table 8 (1)) and
+//! `rho = network.hometown_redundancy`; the contact then passes nothing new.
+//! With `rho = 1`, j knows the opening exactly when the weak tie he last
+//! talked with (a uniform one of his ties) is a fellow provincial. The more
+//! of their weak ties a migrant and his fellow provincials keep inside the
+//! group (homophily), the less new information their weak ties bring:
+//! homophily costs information by mechanism, through each migrant's own
+//! ties, whatever the group's size or its location quotient (the earlier
+//! constant `rho` made the cost of homophily depend on enclave residents
+//! clustering in large, high-LQ groups, i.e. on the LQ slope of the enclave
+//! choice).
 //!
 //! The engine reports which tie passed every offer that moved a migrant up
 //! ([`JobSource`]); the survey's `job_via_network` is read from that record.
@@ -28,20 +41,21 @@
 use rand::Rng;
 
 use super::config::Config;
+use super::network::ascribed_share;
 use super::population::{Population, streams};
 use crate::network::SocialGraph;
 use crate::seed::{Component, SimRng, stream};
 use crate::zenou::engine::{self, OfferLog, Rates, Tie, WeakTies};
 use crate::zenou::tracker::Tracker;
 
-/// Graph neighbours met in proportion to their omega; a contact in the
+/// Graph neighbours met in proportion to their omega; a contact j in the
 /// speaker's hometown group already knows the opening with probability
-/// `redundancy`.
+/// `known[j] = rho a_j`.
 struct MeetingWeighted<'a> {
     graph: &'a SocialGraph,
     omega: &'a [f64],
     omega_max: f64,
-    redundancy: f64,
+    known: Vec<f64>,
 }
 
 /// Tries before a weak-tie contact is given up (acceptance is at least
@@ -58,14 +72,27 @@ impl WeakTies for MeetingWeighted<'_> {
         for _ in 0..MAX_TRIES {
             let j = nb[rng.random_range(0..nb.len())];
             if rng.random::<f64>() * self.omega_max < self.omega[j as usize] {
-                let redundant = self.redundancy > 0.0
+                let known = self.known[j as usize];
+                let redundant = known > 0.0
                     && self.graph.group(j) == self.graph.group(i)
-                    && rng.random::<f64>() < self.redundancy;
+                    && rng.random::<f64>() < known;
                 return if redundant { None } else { Some(j) };
             }
         }
         None
     }
+}
+
+/// `rho a_j` for every migrant j (0 for an isolated migrant, who is never
+/// met).
+fn known_in_group(rho: f64, graph: &SocialGraph) -> Vec<f64> {
+    if rho <= 0.0 {
+        return vec![0.0; graph.node_count()];
+    }
+    ascribed_share(graph)
+        .into_iter()
+        .map(|a| if a.is_finite() { rho * a } else { 0.0 })
+        .collect()
 }
 
 /// Where a migrant's current good job came from.
@@ -136,7 +163,7 @@ pub fn run_jobs(
         graph,
         omega,
         omega_max: omega.iter().copied().fold(0.0, f64::max),
-        redundancy: cfg.network.hometown_redundancy,
+        known: known_in_group(cfg.network.hometown_redundancy, graph),
     };
     let mut log = SourceLog {
         graph,
