@@ -8,6 +8,7 @@ pub mod design;
 pub mod error;
 pub mod formula;
 mod lines;
+pub mod lq_columns;
 mod source;
 pub mod subset;
 
@@ -16,4 +17,5 @@ pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
 pub use formula::{Formula, Term};
+pub use lq_columns::{LQ_COLUMN, LqColumns, append_lq_column, load_design_with};
 pub use subset::Subset;

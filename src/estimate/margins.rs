@@ -25,11 +25,11 @@ pub fn delta_method(jac: &Mat<f64>, vcov: &Mat<f64>) -> Mat<f64> {
 }
 
 /// Delta-method variance `g' V g` of one smooth function with gradient `g`
-/// (k) of parameters with row-major covariance `v` (k x k).
-pub fn delta_variance(v: &[f64], g: &[f64]) -> f64 {
-    let k = g.len();
-    let dot = |a: &[f64]| a.iter().zip(g).map(|(x, y)| x * y).sum::<f64>();
-    (0..k).map(|i| g[i] * dot(&v[i * k..(i + 1) * k])).sum()
+/// (k) of parameters with covariance `vcov` (k x k): [`delta_method`] with
+/// the 1 x k Jacobian `g'`.
+pub fn delta_variance(vcov: &Mat<f64>, g: &[f64]) -> f64 {
+    let jac = Mat::from_fn(1, g.len(), |_, j| g[j]);
+    delta_method(&jac, vcov)[(0, 0)]
 }
 
 /// Rows (normal reference) for estimates `est` with delta-method errors.

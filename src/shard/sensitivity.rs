@@ -5,7 +5,6 @@
 //! [`sensitivity::scenario::summarise`] a one-process run uses.
 
 use std::path::Path;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -100,7 +99,7 @@ impl SensitivityInput {
     ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
         let model = model(&self.scn);
         let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
-        let range = slice.range(plan.design.rows())?;
+        let range = slice.range_of(plan.design.rows(), "design rows")?;
         let outputs = design_rows(&self.scn, &model, &plan, range.clone(), progress)?;
         let rows = range
             .clone()
@@ -123,14 +122,10 @@ impl SensitivityInput {
         progress: &(dyn Fn(usize, usize) + Sync),
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
-        let start = Instant::now();
-        let (plan, indices, rows) = self.rows(slice, progress)?;
-        store::write(
+        store::run_and_write(
             dir,
-            &self.meta(&plan, slice),
-            &indices,
-            &rows,
-            start.elapsed().as_secs_f64(),
+            || self.rows(slice, progress),
+            |plan| self.meta(plan, slice),
         )
     }
 }
