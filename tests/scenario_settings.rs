@@ -90,7 +90,11 @@ fn values_outside_the_bounds_name_key_value_and_bounds() {
             format!("\"{share}\" = 0.5"),
             "[baseline]",
         ),
-        (String::new(), format!("\"{share}\" = 1.5"), "intervention `iv`"),
+        (
+            String::new(),
+            format!("\"{share}\" = 1.5"),
+            "intervention `iv`",
+        ),
     ] {
         let (err, file, ran) = run_failing(&scenario(&baseline, &set));
         for want in [share.as_str(), "1.5", "[0, 1]", file.as_str(), context] {

@@ -202,7 +202,10 @@ fn sargan(z: MatRef<'_, f64>, e: &[f64]) -> Option<f64> {
 fn hansen_j(d: &IvData<'_>, e2sls: &[f64], cl: Option<&Clusters>, n: usize) -> Option<f64> {
     let nf = n as f64;
     let z = d.z.to_owned();
-    let scores = Scores::Index { x: &z, resid: e2sls };
+    let scores = Scores::Index {
+        x: &z,
+        resid: e2sls,
+    };
     let meat = match cl {
         None => covariance::meat(&scores),
         Some(c) => covariance::cluster_meat(&scores, c),

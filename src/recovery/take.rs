@@ -41,12 +41,14 @@ pub struct Estimate {
 impl Take {
     /// Parse `SECTION:NAME`; the name may itself contain `:` (`a:b` terms).
     pub fn parse(s: &str) -> Result<Self, TakeError> {
-        let (section, name) = s
-            .split_once(':')
-            .ok_or_else(|| TakeError::Form { take: s.to_string() })?;
+        let (section, name) = s.split_once(':').ok_or_else(|| TakeError::Form {
+            take: s.to_string(),
+        })?;
         let (section, name) = (section.trim(), name.trim());
         if section.is_empty() || name.is_empty() {
-            return Err(TakeError::Empty { take: s.to_string() });
+            return Err(TakeError::Empty {
+                take: s.to_string(),
+            });
         }
         let section = match section {
             "coefficients" | "coef" => Section::Coefficients,
@@ -83,7 +85,12 @@ impl Take {
                 .ok_or_else(|| TakeError::NoFitStatistic {
                     estimator: fit.estimator.clone(),
                     name: self.name.clone(),
-                    have: fit.fit.keys().map(String::as_str).collect::<Vec<_>>().join(", "),
+                    have: fit
+                        .fit
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })?;
             return Ok(Estimate {
                 estimate: *v,

@@ -79,12 +79,13 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     let registry = model
         .registry()
         .map_err(study_err(None, "settings registry".into()))?;
-    let check = |line: Option<usize>, ctx: &str, f: &dyn Fn(&Registry) -> Result<(), StudyError>| {
-        registry
-            .as_ref()
-            .map_or(Ok(()), f)
-            .map_err(study_err(line, ctx.to_string()))
-    };
+    let check =
+        |line: Option<usize>, ctx: &str, f: &dyn Fn(&Registry) -> Result<(), StudyError>| {
+            registry
+                .as_ref()
+                .map_or(Ok(()), f)
+                .map_err(study_err(line, ctx.to_string()))
+        };
     check(scn.baseline_line, "[baseline]", &|r| r.check(&base))?;
     let resolved_base = model
         .resolve(&base)
@@ -138,7 +139,9 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     if let Some(sw) = &scn.sweep {
         for &v in &sw.values {
             let ctx = format!("sweep `{}` = {v}", sw.key);
-            check(Some(sw.line), &ctx, &|r| r.check_value(&sw.key, &Value::Float(v)))?;
+            check(Some(sw.line), &ctx, &|r| {
+                r.check_value(&sw.key, &Value::Float(v))
+            })?;
             let mut over = base.clone();
             set_path(&mut over, &sw.key, Value::Float(v))
                 .map_err(|e| scn.invalid(Some(sw.line), e.to_string()))?;

@@ -25,7 +25,8 @@ impl Registry {
     /// study's defaults and config source only; every arm of every design
     /// row or parameter draw checks against it).
     pub fn of(study: StudyName) -> Result<Registry, StudyError> {
-        static BUILT: [OnceLock<Vec<Setting>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        static BUILT: [OnceLock<Vec<Setting>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
         let slot = &BUILT[match study {
             StudyName::Enclave => 0,
             StudyName::Assets => 1,
@@ -123,7 +124,12 @@ mod tests {
             .iter()
             .find(|s| s.value.is_some() && s.lower == 0.0 && s.upper == 1.0 && !s.lower_open)
             .unwrap_or_else(|| panic!("the enclave study has a share setting"));
-        for (x, ok) in [(0.0, true), (1.0, true), (-1e-6, false), (1.0 + 1e-6, false)] {
+        for (x, ok) in [
+            (0.0, true),
+            (1.0, true),
+            (-1e-6, false),
+            (1.0 + 1e-6, false),
+        ] {
             let got = r.check_value(&share.key, &Value::Float(x));
             assert_eq!(got.is_ok(), ok, "{} = {x}: {got:?}", share.key);
         }

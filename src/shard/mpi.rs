@@ -143,9 +143,7 @@ impl World {
         use mpi::traits::{Communicator, Root};
         let world = self.universe.world();
         let root = world.process_at_rank(0);
-        let len = self.ok_or_abort(count(bytes.len(), |bytes| MpiError::RankTooLarge {
-            bytes,
-        }));
+        let len = self.ok_or_abort(count(bytes.len(), |bytes| MpiError::RankTooLarge { bytes }));
         if self.rank != 0 {
             root.gather_into(&len);
             root.gather_varcount_into(&bytes[..]);
@@ -156,9 +154,7 @@ impl World {
         let mut displs = Vec::with_capacity(self.size);
         let mut total: i64 = 0;
         for &c in &counts {
-            displs.push(self.ok_or_abort(count(total, |bytes| MpiError::TotalTooLarge {
-                bytes,
-            })));
+            displs.push(self.ok_or_abort(count(total, |bytes| MpiError::TotalTooLarge { bytes })));
             total += i64::from(c);
         }
         let mut buf = vec![0u8; total as usize];

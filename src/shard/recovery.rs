@@ -144,7 +144,10 @@ impl SpecInput {
     ) -> Result<Manifest, ShardError> {
         store::run_and_write(
             dir,
-            || self.rows(slice, opts).map(|(indices, rows)| ((), indices, rows)),
+            || {
+                self.rows(slice, opts)
+                    .map(|(indices, rows)| ((), indices, rows))
+            },
             |_| self.meta(slice),
         )
     }
