@@ -8,7 +8,12 @@
 
 use std::path::Path;
 
-use super::{Column, DataError, Dataset, Design, Formula, Subset, build_design_owned};
+use super::build::build_design_owned;
+use super::dataset::{Column, Dataset};
+use super::design::Design;
+use super::error::DataError;
+use super::formula::Formula;
+use super::subset::Subset;
 use crate::numeric::lq;
 pub use crate::numeric::lq::{LocationQuotients, LqTable};
 

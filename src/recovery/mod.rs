@@ -68,7 +68,7 @@ pub enum RecoveryError {
         rep: usize,
         label: String,
         #[source]
-        source: problem::FitError,
+        source: Box<problem::FitError>,
     },
     #[error("invalid logit DGP: {0}")]
     Dgp(String),

@@ -172,7 +172,7 @@ pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
             fit_one(plan, &sim.cohort, est_seed).map_err(|source| RecoveryError::Fit {
                 rep,
                 label: plan.label.clone(),
-                source,
+                source: Box::new(source),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -91,15 +91,18 @@ impl SensitivityInput {
         }
     }
 
-    /// The plan (one pilot simulation), indices and rows of `slice`.
+    /// The plan (one pilot simulation), indices and rows of `slice` (an
+    /// error naming the design rows, before any simulation, when there are
+    /// more shards than rows).
     pub fn rows(
         &self,
         slice: Slice,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
+        // The slice is checked against the design before the pilot simulation.
+        let range = slice.range_of(self.total()?, "design rows")?;
         let model = model(&self.scn);
         let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
-        let range = slice.range_of(plan.design.rows(), "design rows")?;
         let outputs = design_rows(&self.scn, &model, &plan, range.clone(), progress)?;
         let rows = range
             .clone()
