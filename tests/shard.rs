@@ -299,4 +299,19 @@ fn bad_shard_arguments_get_one_clear_error() {
     let root = tempfile::tempdir().unwrap();
     let err = fails(&recover_shard("8/8", root.path(), &[]));
     assert!(err.contains("8 shards for 7 replications"), "{err}");
+    // A sensitivity shard counts design rows, not replications.
+    let d = s(&root.path().join("sens"));
+    let err = fails(&migsim(&[
+        "sensitivity",
+        SENSITIVITY_SPEC,
+        "--shard",
+        "100000/100000",
+        "--out",
+        &d,
+    ]));
+    assert!(
+        err.contains("100000 shards for") && err.contains("design rows: use at most"),
+        "{err}"
+    );
+    assert!(!err.contains("replications"), "{err}");
 }

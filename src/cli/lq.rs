@@ -7,8 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::data::Dataset;
-use crate::estimate::lq::{LqColumns, append_lq_column};
+use crate::data::{Dataset, LqColumns, append_lq_column};
 
 /// Add the location quotient LQ_ij = (E_ij / sum_j E_ij) / (sum_i E_ij / sum_ij E_ij)
 /// (STUDIES.md formula 13) of every row's origin i and destination j as a

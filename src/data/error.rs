@@ -122,6 +122,10 @@ pub enum DataError {
     EmptySubset { file: String, subset: String },
     #[error(transparent)]
     Write(#[from] crate::io::WriteError),
+    #[error(transparent)]
+    Lq(#[from] crate::numeric::lq::LqError),
+    #[error("invalid option `lq`: expected two columns ORIGIN,DEST; got `{spec}`")]
+    BadLqColumns { spec: String },
 }
 
 /// ` (in term `a:b`)` when the term is more than the column itself.

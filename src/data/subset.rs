@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use super::{Column, DataError, Dataset};
+use super::dataset::{Column, Dataset};
+use super::error::DataError;
 
 /// Comparison of a subset filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -91,19 +91,3 @@ pub enum EstimateError {
         value: f64,
     },
 }
-
-/// Failure of a library call that reads columns of a dataset and then
-/// estimates (a factor index or location quotient from a CSV).
-#[derive(Debug, thiserror::Error)]
-pub enum DataFitError {
-    #[error(transparent)]
-    Data(#[from] crate::data::DataError),
-    #[error(transparent)]
-    Estimate(#[from] EstimateError),
-}
-
-impl From<crate::numeric::lq::LqError> for EstimateError {
-    fn from(e: crate::numeric::lq::LqError) -> Self {
-        EstimateError::Invalid(e.to_string())
-    }
-}

@@ -19,7 +19,7 @@
 
 mod terms;
 
-use faer::MatRef;
+use faer::{Mat, MatRef};
 use serde::Serialize;
 use serde_json::json;
 
@@ -110,12 +110,13 @@ pub fn interaction_effect(
     terms.verify(x, names)?;
     let k = beta.len();
     let n = x.nrows();
+    let vcov = Mat::from_fn(k, k, |i, j| vcov[i * k + j]);
     let mut gbar = vec![0.0; k];
     let (mut effect, mut std_error) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for i in 0..n {
         let (e, g) = effect_and_gradient(link, beta, &terms, x, i, kind);
         effect.push(e);
-        std_error.push(delta_variance(vcov, &g).sqrt());
+        std_error.push(delta_variance(&vcov, &g).sqrt());
         gbar.iter_mut()
             .zip(&g)
             .for_each(|(s, gj)| *s += gj / n as f64);
@@ -127,7 +128,7 @@ pub fn interaction_effect(
         kind,
         first,
         second,
-        average: ParamRow::normal(term, mean, delta_variance(vcov, &gbar).sqrt()),
+        average: ParamRow::normal(term, mean, delta_variance(&vcov, &gbar).sqrt()),
         effect_summary: summarize(&effect),
         std_error_summary: summarize(&std_error),
         z_summary: summarize(&z),

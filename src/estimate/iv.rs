@@ -10,6 +10,9 @@
 //! * HC1: V = n/(n-k) A (sum e_i^2 xh_i xh_i') A, A = (X_hat'X_hat)^-1;
 //! * CR1: V = G/(G-1) (n-1)/(n-k) A (sum_g s_g s_g') A, s_g = sum_{i in g} xh_i e_i.
 //!
+//! The three are [`super::covariance::vcov`] with the OLS factors, the
+//! scores `xh_i e_i` and the bread A.
+//!
 //! These are Stata's `ivregress 2sls, small` / `ivreg2, small` and
 //! linearmodels' `IV2SLS(...).fit(cov_type=..., debiased=True)`. Inference
 //! uses Student t with n - k degrees of freedom (classical, HC1) or G - 1
@@ -20,6 +23,7 @@
 use faer::linalg::solvers::{DenseSolveCore, SolveLstsq};
 use faer::{Mat, MatRef, Side};
 
+use super::covariance::{self, Family, Scores};
 use super::error::EstimateError;
 use super::options::SeKind;
 use super::results::{CovarianceType, ParamRow};
@@ -108,7 +112,7 @@ pub fn two_sls(d: &IvData<'_>, se: SeKind) -> Result<TwoSls, EstimateError> {
         .map(|i| d.y[i] - (0..k).map(|j| d.x[(i, j)] * beta[j]).sum::<f64>())
         .collect();
     let bread = sym_inverse(&(x_hat.transpose() * &x_hat), d.x_names)?;
-    let (vcov, covariance, df) = covariance(&bread, x_hat.as_ref(), &resid, d.clusters, se)?;
+    let (vcov, covariance, df) = covariance(&bread, &x_hat, &resid, d.clusters, se)?;
     Ok(TwoSls {
         beta,
         vcov,
@@ -119,68 +123,23 @@ pub fn two_sls(d: &IvData<'_>, se: SeKind) -> Result<TwoSls, EstimateError> {
     })
 }
 
-/// Sandwich or classical covariance from the bread A = (X_hat'X_hat)^-1.
+/// Classical, HC1 or CR1 covariance from the bread A = (X_hat'X_hat)^-1 and
+/// the scores `xh_i e_i` ([`covariance::vcov`] with the OLS factors), with the
+/// degrees of freedom of the t reference: n - k, or G - 1 under clusters.
 fn covariance(
     bread: &Mat<f64>,
-    xh: MatRef<'_, f64>,
+    xh: &Mat<f64>,
     e: &[f64],
     clusters: Option<&Clusters>,
     se: SeKind,
 ) -> Result<(Mat<f64>, CovarianceType, f64), EstimateError> {
-    let (n, k) = (xh.nrows(), xh.ncols());
+    let (n, k) = xh.shape();
     let dfr = (n - k) as f64;
-    match se {
-        SeKind::Classical => {
-            let s2 = e.iter().map(|v| v * v).sum::<f64>() / dfr;
-            Ok((bread * s2, CovarianceType::Classical, dfr))
-        }
-        SeKind::Robust => {
-            let meat = score_outer(xh, e, None);
-            let v = bread * &meat * bread * (n as f64 / dfr);
-            Ok((v, CovarianceType::Robust, dfr))
-        }
-        SeKind::Cluster => {
-            let c = clusters.ok_or_else(|| EstimateError::InvalidOption {
-                option: "se".into(),
-                reason: "cluster-robust errors need a cluster variable".into(),
-            })?;
-            if c.groups < 2 {
-                return Err(EstimateError::TooFewClusters {
-                    variable: c.variable.clone(),
-                    groups: c.groups,
-                });
-            }
-            let g = c.groups as f64;
-            let meat = score_outer(xh, e, Some(c));
-            let scale = g / (g - 1.0) * (n as f64 - 1.0) / dfr;
-            let cov = CovarianceType::Cluster {
-                variable: c.variable.clone(),
-                groups: c.groups,
-            };
-            Ok((bread * &meat * bread * scale, cov, g - 1.0))
-        }
-    }
-}
-
-/// sum_i e_i^2 w_i w_i' (no clusters) or sum_g s_g s_g' with s_g = sum_{i in g} w_i e_i.
-pub fn score_outer(w: MatRef<'_, f64>, e: &[f64], clusters: Option<&Clusters>) -> Mat<f64> {
-    let (n, k) = (w.nrows(), w.ncols());
-    match clusters {
-        None => {
-            let we = Mat::from_fn(n, k, |i, j| w[(i, j)] * e[i]);
-            we.transpose() * &we
-        }
-        Some(c) => {
-            let mut s = Mat::<f64>::zeros(c.groups, k);
-            for i in 0..n {
-                let g = c.ids[i] as usize;
-                for j in 0..k {
-                    s[(g, j)] += w[(i, j)] * e[i];
-                }
-            }
-            s.transpose() * &s
-        }
-    }
+    let s2 = e.iter().map(|v| v * v).sum::<f64>() / dfr;
+    let scores = Scores::Index { x: xh, resid: e };
+    let v = covariance::vcov(se, bread, s2, &scores, clusters, Family::Ols { n, k })?;
+    let df = v.groups.map_or(dfr, |g| (g - 1) as f64);
+    Ok((v.matrix, v.kind, df))
 }
 
 /// Wald test that the coefficients at `idx` are zero, divided by their number:
@@ -242,7 +201,16 @@ fn sargan(z: MatRef<'_, f64>, e: &[f64]) -> Option<f64> {
 
 fn hansen_j(d: &IvData<'_>, e2sls: &[f64], cl: Option<&Clusters>, n: usize) -> Option<f64> {
     let nf = n as f64;
-    let s = score_outer(d.z, e2sls, cl) * (1.0 / nf);
+    let z = d.z.to_owned();
+    let scores = Scores::Index {
+        x: &z,
+        resid: e2sls,
+    };
+    let meat = match cl {
+        None => covariance::meat(&scores),
+        Some(c) => covariance::cluster_meat(&scores, c),
+    };
+    let s = meat * (1.0 / nf);
     let names: Vec<String> = d.z_names.to_vec();
     let w = sym_inverse(&s, &names).ok()?;
     let zx = d.z.transpose() * d.x;

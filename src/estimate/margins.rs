@@ -25,11 +25,11 @@ pub fn delta_method(jac: &Mat<f64>, vcov: &Mat<f64>) -> Mat<f64> {
 }
 
 /// Delta-method variance `g' V g` of one smooth function with gradient `g`
-/// (k) of parameters with row-major covariance `v` (k x k).
-pub fn delta_variance(v: &[f64], g: &[f64]) -> f64 {
-    let k = g.len();
-    let dot = |a: &[f64]| a.iter().zip(g).map(|(x, y)| x * y).sum::<f64>();
-    (0..k).map(|i| g[i] * dot(&v[i * k..(i + 1) * k])).sum()
+/// (k) of parameters with covariance `vcov` (k x k): [`delta_method`] with
+/// the 1 x k Jacobian `g'`.
+pub fn delta_variance(vcov: &Mat<f64>, g: &[f64]) -> f64 {
+    let jac = Mat::from_fn(1, g.len(), |_, j| g[j]);
+    delta_method(&jac, vcov)[(0, 0)]
 }
 
 /// Rows (normal reference) for estimates `est` with delta-method errors.
@@ -115,4 +115,42 @@ pub fn binary_ame(
     let est: Vec<f64> = effects.iter().map(|e| e.estimate).collect();
     let row_names: Vec<String> = cols.iter().map(|&j| names[j].clone()).collect();
     delta_rows(&row_names, &est, &jac, vcov)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+
+    use super::*;
+    use crate::seed::SimRng;
+
+    /// `g' V g` written out as the double sum `sum_ij g_i V_ij g_j`.
+    fn quadratic_form(v: &Mat<f64>, g: &[f64]) -> f64 {
+        (0..g.len())
+            .flat_map(|i| (0..g.len()).map(move |j| (i, j)))
+            .map(|(i, j)| g[i] * v[(i, j)] * g[j])
+            .sum()
+    }
+
+    /// Over many random covariances `V = A A'` and Jacobians: the one-gradient
+    /// form is the double sum, and the matrix form's diagonal is the
+    /// one-gradient form of each row.
+    #[test]
+    fn delta_variance_is_the_quadratic_form_and_the_diagonal_of_j_v_j() {
+        for seed in 0..200 {
+            let mut rng = SimRng::seed_from_u64(seed);
+            let (k, m) = (rng.random_range(1..7), rng.random_range(1..4));
+            let a = Mat::from_fn(k, k, |_, _| rng.random_range(-1.0..1.0));
+            let v = &a * a.transpose();
+            let jac = Mat::from_fn(m, k, |_, _| rng.random_range(-2.0..2.0));
+            let full = delta_method(&jac, &v);
+            for i in 0..m {
+                let g: Vec<f64> = (0..k).map(|j| jac[(i, j)]).collect();
+                let want = quadratic_form(&v, &g);
+                let tol = 1e-12 * (1.0 + want.abs());
+                assert!((delta_variance(&v, &g) - want).abs() < tol, "seed {seed}");
+                assert!((full[(i, i)] - want).abs() < tol, "seed {seed}");
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@
 //! living.
 //!
 //! The maths only; reading the label columns from a dataset is in
-//! `estimate::lq`.
+//! `data::lq_columns`.
 //!
 //! Rows whose origin or destination label is empty are treated as missing:
 //! they do not enter the counts and get `NaN` as their LQ.

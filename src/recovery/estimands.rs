@@ -6,6 +6,7 @@
 //! `metrics`.
 
 use super::RecoveryError;
+use super::problem::UnknownEstimand;
 use super::spec::Source;
 use crate::studies::{self, Simulated};
 
@@ -27,7 +28,7 @@ pub fn simulate(
 }
 
 /// The value of estimand `name` in a simulated cohort's truth.
-pub fn truth_value(sim: &Simulated, name: &str) -> Result<f64, String> {
+pub fn truth_value(sim: &Simulated, name: &str) -> Result<f64, UnknownEstimand> {
     let t = &sim.truth;
     let found = match name.split_once(':') {
         Some(("effects", k)) => t.effects.get(k).copied(),
@@ -51,12 +52,12 @@ pub fn truth_value(sim: &Simulated, name: &str) -> Result<f64, String> {
                     .join(", ")
             }
         };
-        format!(
-            "the simulator has no estimand `{name}` (effects: {}; params: {}; metrics: {})",
-            list(t.effects.keys().collect()),
-            list(t.params.keys().collect()),
-            list(sim.metrics.keys().collect()),
-        )
+        UnknownEstimand {
+            name: name.to_string(),
+            effects: list(t.effects.keys().collect()),
+            params: list(t.params.keys().collect()),
+            metrics: list(sim.metrics.keys().collect()),
+        }
     })
 }
 
@@ -87,7 +88,7 @@ mod tests {
         assert_eq!(truth_value(&s, "params:ate"), Ok(9.0));
         assert_eq!(truth_value(&s, "beta"), Ok(2.0));
         assert_eq!(truth_value(&s, "metrics:share_up"), Ok(0.3));
-        let e = truth_value(&s, "att").unwrap_err();
+        let e = truth_value(&s, "att").unwrap_err().to_string();
         assert!(e.contains("att") && e.contains("beta"), "{e}");
     }
 }

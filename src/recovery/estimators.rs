@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 pub use super::options::EstimatorOptions;
+use super::problem::PlanError;
 use super::take::Take;
 use crate::data::{DataError, Dataset, Formula, Subset, build_design};
 use crate::estimate::spec::Fitter;
@@ -80,17 +81,15 @@ fn list(s: &Option<String>) -> Vec<String> {
 
 impl EstimatorPlan {
     /// Check an entry and resolve it; errors say which key is wrong.
-    pub fn from_entry(e: &EstimatorEntry) -> Result<Self, String> {
+    pub fn from_entry(e: &EstimatorEntry) -> Result<Self, PlanError> {
         let name = recovery_estimator(&e.estimator)?;
         if e.label.trim().is_empty() {
-            return Err("`label` must not be empty".into());
+            return Err(PlanError::EmptyLabel);
         }
-        e.options
-            .check_applies(name)
-            .map_err(|err| err.to_string())?;
-        let y =
-            e.y.as_deref()
-                .ok_or_else(|| format!("{name} needs the outcome column: `y = \"COL\"`"))?;
+        e.options.check_applies(name)?;
+        let y = e.y.as_deref().ok_or_else(|| PlanError::NoOutcome {
+            estimator: name.to_string(),
+        })?;
         let spec = EstimatorSpec {
             name,
             treatment: e.treatment.clone(),
@@ -99,7 +98,7 @@ impl EstimatorPlan {
             cluster: e.cluster.is_some(),
             options: e.options.clone(),
         };
-        let (fitter, lead) = spec.build().map_err(|err| err.to_string())?;
+        let (fitter, lead) = spec.build()?;
         let mut terms = lead;
         for t in list(&e.x) {
             if !terms.contains(&t) {
@@ -113,11 +112,11 @@ impl EstimatorPlan {
             e.cluster.as_deref(),
             name.needs_intercept(),
         )
-        .map_err(|err| err.to_string())?;
+        .map_err(PlanError::Formula)?;
         let subset = e
             .subset
             .as_deref()
-            .map(|s| Subset::try_from(s).map_err(|err| format!("`subset`: {err}")))
+            .map(|s| Subset::try_from(s).map_err(PlanError::Subset))
             .transpose()?;
         Ok(EstimatorPlan {
             label: e.label.clone(),
@@ -157,31 +156,33 @@ fn data_failure(e: DataError) -> FitFailure {
         | DataError::NonFinite { .. } => {
             FitFailure::Estimate(EstimateError::Invalid(e.to_string()))
         }
-        other => FitFailure::Data(other.to_string()),
+        other => FitFailure::Data(other),
     }
 }
 
 /// Why a fit produced no estimates.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub enum FitFailure {
     /// The design could not be built (unknown column, ...): a spec error.
-    Data(String),
+    Data(DataError),
     /// The estimator failed on this replication's data.
     Estimate(EstimateError),
 }
 
 /// The estimator a recovery spec names (any of `migsim fit`'s but factor).
-fn recovery_estimator(name: &str) -> Result<EstimatorName, String> {
+fn recovery_estimator(name: &str) -> Result<EstimatorName, PlanError> {
     match name.parse::<EstimatorName>() {
         Ok(e) if e.in_recovery() => Ok(e),
-        _ => Err(format!(
-            "unknown estimator `{name}` (expected one of: {})",
-            EstimatorName::joined(EstimatorName::ALL.into_iter().filter(|e| e.in_recovery()))
-        )),
+        _ => Err(PlanError::UnknownEstimator {
+            name: name.to_string(),
+            expected: EstimatorName::joined(
+                EstimatorName::ALL.into_iter().filter(|e| e.in_recovery()),
+            ),
+        }),
     }
 }
 
-fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, String> {
+fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, PlanError> {
     let mut out = Vec::new();
     match (&e.take, &e.estimand) {
         (Some(take), Some(est)) => {
@@ -196,7 +197,7 @@ fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, String> {
             }));
         }
         (None, None) => {}
-        _ => return Err("`take` and `estimand` go together".into()),
+        _ => return Err(PlanError::TakeWithoutEstimand),
     }
     for t in &e.targets {
         out.push(Target {
@@ -205,10 +206,7 @@ fn targets(e: &EstimatorEntry) -> Result<Vec<Target>, String> {
         });
     }
     if out.is_empty() {
-        return Err(
-            "no target: give `take = \"SECTION:NAME\"` and `estimand = \"...\"`, or `targets`"
-                .into(),
-        );
+        return Err(PlanError::NoTarget);
     }
     Ok(out)
 }
@@ -243,8 +241,11 @@ mod tests {
     #[test]
     fn misapplied_options_and_fields_are_named() {
         let base = "label = \"a\"\ny = \"y\"\ntake = \"coefficients:x\"\nestimand = \"b\"\n";
-        let err =
-            |extra: &str| EstimatorPlan::from_entry(&entry(&format!("{base}{extra}"))).unwrap_err();
+        let err = |extra: &str| {
+            EstimatorPlan::from_entry(&entry(&format!("{base}{extra}")))
+                .unwrap_err()
+                .to_string()
+        };
         assert!(
             err("estimator = \"ols\"\noptions = { margins = \"derivative\" }").contains("margins")
         );
@@ -279,7 +280,8 @@ mod tests {
                take = "effects:att"
                estimand = "att""#,
         ))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("`k`"), "{e}");
     }
 }

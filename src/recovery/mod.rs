@@ -20,6 +20,7 @@ pub mod estimands;
 pub mod estimators;
 pub mod options;
 pub mod output;
+pub mod problem;
 pub mod run;
 pub mod spec;
 pub mod take;
@@ -56,8 +57,19 @@ pub enum RecoveryError {
         #[source]
         source: Box<StudyError>,
     },
-    #[error("replication {rep}: {message}")]
-    Replication { rep: usize, message: String },
+    #[error("replication {rep}: {source}")]
+    Estimand {
+        rep: usize,
+        #[source]
+        source: problem::UnknownEstimand,
+    },
+    #[error("replication {rep}: estimator `{label}`: {source}")]
+    Fit {
+        rep: usize,
+        label: String,
+        #[source]
+        source: Box<problem::FitError>,
+    },
     #[error("invalid logit DGP: {0}")]
     Dgp(String),
     #[error(transparent)]

@@ -14,6 +14,7 @@ use super::RecoveryError;
 use super::diagnosands::{Diagnosands, Sample};
 use super::estimands::{simulate, truth_value};
 use super::estimators::{EstimatorPlan, FitFailure};
+use super::problem::FitError;
 use super::spec::Spec;
 use super::take::Estimate;
 use crate::data::Dataset;
@@ -163,14 +164,15 @@ pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
         .iter()
         .map(|e| truth_value(&sim, e))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|message| RecoveryError::Replication { rep, message })?;
+        .map_err(|source| RecoveryError::Estimand { rep, source })?;
     let fits = spec
         .estimators
         .iter()
         .map(|plan| {
-            fit_one(plan, &sim.cohort, est_seed).map_err(|m| RecoveryError::Replication {
+            fit_one(plan, &sim.cohort, est_seed).map_err(|source| RecoveryError::Fit {
                 rep,
-                message: format!("estimator `{}`: {m}", plan.label),
+                label: plan.label.clone(),
+                source: Box::new(source),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -184,7 +186,7 @@ pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
 }
 
 /// Fit one estimator; `Err` only for spec problems (unknown column or row).
-fn fit_one(plan: &EstimatorPlan, cohort: &Dataset, seed: u64) -> Result<FitRecord, String> {
+fn fit_one(plan: &EstimatorPlan, cohort: &Dataset, seed: u64) -> Result<FitRecord, FitError> {
     match plan.fit(cohort, seed) {
         Ok(fit) if !fit.info.converged => {
             let why = if fit.info.warnings.is_empty() {
@@ -199,8 +201,9 @@ fn fit_one(plan: &EstimatorPlan, cohort: &Dataset, seed: u64) -> Result<FitRecor
             .iter()
             .map(|t| t.take.extract(&fit))
             .collect::<Result<Vec<_>, _>>()
-            .map(FitRecord::Fitted),
-        Err(FitFailure::Data(m)) => Err(m),
+            .map(FitRecord::Fitted)
+            .map_err(FitError::from),
+        Err(FitFailure::Data(e)) => Err(FitError::Data(e)),
         Err(FitFailure::Estimate(e @ EstimateError::NotConverged { .. })) => {
             Ok(FitRecord::NotConverged(e.to_string()))
         }

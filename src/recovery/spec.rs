@@ -31,6 +31,7 @@ use toml::Spanned;
 use super::RecoveryError;
 use super::dgp::LogitDgp;
 use super::estimators::{EstimatorEntry, EstimatorPlan};
+use super::problem::PlanError;
 use crate::studies::StudyName;
 
 /// Replications when the spec gives none.
@@ -201,7 +202,7 @@ impl Spec {
         let reps = positive(raw.reps, "reps")?.unwrap_or(DEFAULT_REPS);
         let estimands_span = raw.estimands.span();
         let estimands = raw.estimands.into_inner();
-        check_estimands(&estimands).map_err(|m| at(estimands_span.clone(), m))?;
+        check_estimands(&estimands).map_err(|e| at(estimands_span.clone(), e.to_string()))?;
         if raw.estimators.is_empty() {
             return Err(whole(
                 "no estimators: add at least one [[estimators]] table".into(),
@@ -253,13 +254,13 @@ impl Spec {
     }
 }
 
-fn check_estimands(estimands: &[String]) -> Result<(), String> {
+fn check_estimands(estimands: &[String]) -> Result<(), PlanError> {
     if estimands.is_empty() {
-        return Err("`estimands` is empty: name the truths to recover".into());
+        return Err(PlanError::NoEstimands);
     }
     for (i, e) in estimands.iter().enumerate() {
         if estimands[..i].contains(e) {
-            return Err(format!("estimand `{e}` is listed twice"));
+            return Err(PlanError::EstimandTwice(e.clone()));
         }
     }
     Ok(())

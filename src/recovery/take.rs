@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::problem::TakeError;
 use crate::estimate::{FitResult, ParamRow};
 
 /// The part of a [`FitResult`] a row comes from.
@@ -39,18 +40,15 @@ pub struct Estimate {
 
 impl Take {
     /// Parse `SECTION:NAME`; the name may itself contain `:` (`a:b` terms).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let (section, name) = s.split_once(':').ok_or_else(|| {
-            format!(
-                "`take = \"{s}\"`: expected SECTION:NAME, e.g. coefficients:x1, \
-                 marginal_effects:x1, effects:att, fit:rho_at_zero"
-            )
+    pub fn parse(s: &str) -> Result<Self, TakeError> {
+        let (section, name) = s.split_once(':').ok_or_else(|| TakeError::Form {
+            take: s.to_string(),
         })?;
         let (section, name) = (section.trim(), name.trim());
         if section.is_empty() || name.is_empty() {
-            return Err(format!(
-                "`take = \"{s}\"`: both SECTION and NAME must be non-empty"
-            ));
+            return Err(TakeError::Empty {
+                take: s.to_string(),
+            });
         }
         let section = match section {
             "coefficients" | "coef" => Section::Coefficients,
@@ -79,17 +77,21 @@ impl Take {
 
     /// The estimate this take names in `fit`, or a message listing what the
     /// fit has instead.
-    pub fn extract(&self, fit: &FitResult) -> Result<Estimate, String> {
+    pub fn extract(&self, fit: &FitResult) -> Result<Estimate, TakeError> {
         if self.section == Section::Fit {
-            let v = fit.fit.get(&self.name).ok_or_else(|| {
-                let have: Vec<&str> = fit.fit.keys().map(String::as_str).collect();
-                format!(
-                    "{} has no fit statistic `{}` (it has: {})",
-                    fit.estimator,
-                    self.name,
-                    have.join(", ")
-                )
-            })?;
+            let v = fit
+                .fit
+                .get(&self.name)
+                .ok_or_else(|| TakeError::NoFitStatistic {
+                    estimator: fit.estimator.clone(),
+                    name: self.name.clone(),
+                    have: fit
+                        .fit
+                        .keys()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
             return Ok(Estimate {
                 estimate: *v,
                 std_error: f64::NAN,
@@ -101,17 +103,16 @@ impl Take {
         let rows = self.rows(fit).unwrap_or(&[]);
         let row = rows.iter().find(|r| r.name == self.name).ok_or_else(|| {
             let have: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-            format!(
-                "{} has no row `{}` (its {} rows: {})",
-                fit.estimator,
-                self,
-                self.section_name(),
-                if have.is_empty() {
+            TakeError::NoRow {
+                estimator: fit.estimator.clone(),
+                take: self.to_string(),
+                section: self.section_name().to_string(),
+                have: if have.is_empty() {
                     "none".to_string()
                 } else {
                     have.join(", ")
-                }
-            )
+                },
+            }
         })?;
         Ok(Estimate {
             estimate: row.estimate,
@@ -173,12 +174,14 @@ mod tests {
         let err = Take::parse("coefficients:x2")
             .unwrap()
             .extract(&fit)
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("x2") && err.contains("x1"), "{err}");
         let err = Take::parse("effects:att")
             .unwrap()
             .extract(&fit)
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("none"), "{err}");
     }
 }

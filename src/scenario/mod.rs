@@ -15,6 +15,7 @@ pub mod plan;
 pub mod run;
 pub mod schema;
 pub mod sensitivity_spec;
+pub mod settings_check;
 pub mod study;
 pub mod summary;
 pub mod uncertainty;
@@ -38,6 +39,11 @@ pub trait Model: Sync {
     /// Where the study has time: the dotted config key that `horizon` sets
     /// and the unit it counts (e.g. `zenou.max_years`, "years in the city").
     fn horizon(&self) -> Option<Horizon>;
+    /// The settings registry overrides are checked against before a run
+    /// (`None`: the model has none, and `resolve` alone checks them).
+    fn registry(&self) -> Result<Option<settings_check::Registry>, StudyError> {
+        Ok(None)
+    }
 }
 
 /// The config key a scenario's `horizon` sets, and its unit.

@@ -1,5 +1,6 @@
 //! From a checked scenario to arms: the baseline, each intervention and each
-//! sweep point as a full override table, validated by the study before
+//! sweep point as a full override table, its keys and values held against
+//! the study's settings registry and then validated by the study before
 //! anything runs, with the settings each arm changes listed for the report.
 
 use serde::Serialize;
@@ -8,7 +9,9 @@ use toml::{Table, Value};
 use super::Model;
 use super::error::ScenarioError;
 use super::schema::Scenario;
+use super::settings_check::Registry;
 use crate::dotted::{self, Clash};
+use crate::studies::StudyError;
 
 /// What an arm is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +76,17 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
         dotted::insert(&mut base, key, v, Clash::Refuse)
             .map_err(|e| scn.invalid(None, e.to_string()))?;
     }
+    let registry = model
+        .registry()
+        .map_err(study_err(None, "settings registry".into()))?;
+    let check =
+        |line: Option<usize>, ctx: &str, f: &dyn Fn(&Registry) -> Result<(), StudyError>| {
+            registry
+                .as_ref()
+                .map_or(Ok(()), f)
+                .map_err(study_err(line, ctx.to_string()))
+        };
+    check(scn.baseline_line, "[baseline]", &|r| r.check(&base))?;
     let resolved_base = model
         .resolve(&base)
         .map_err(study_err(scn.baseline_line, "[baseline]".into()))?;
@@ -85,6 +99,10 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     }];
     for iv in &scn.interventions {
         let ctx = format!("intervention `{}`", iv.name);
+        check(Some(iv.line), &ctx, &|r| {
+            r.check(&iv.set)?;
+            iv.scale.keys().try_for_each(|k| r.check_key(k))
+        })?;
         let mut over = merged(&base, &iv.set)
             .map_err(|m| scn.invalid(Some(iv.line), format!("{ctx}: {m}")))?;
         let resolved = model
@@ -102,7 +120,9 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
                         ),
                     )
                 })?;
-            set_path(&mut over, path, Value::Float(x * factor))
+            let scaled = Value::Float(x * factor);
+            check(Some(iv.line), &ctx, &|r| r.check_value(path, &scaled))?;
+            set_path(&mut over, path, scaled)
                 .map_err(|e| scn.invalid(Some(iv.line), e.to_string()))?;
         }
         let resolved = model
@@ -119,6 +139,9 @@ pub fn plan<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioErr
     if let Some(sw) = &scn.sweep {
         for &v in &sw.values {
             let ctx = format!("sweep `{}` = {v}", sw.key);
+            check(Some(sw.line), &ctx, &|r| {
+                r.check_value(&sw.key, &Value::Float(v))
+            })?;
             let mut over = base.clone();
             set_path(&mut over, &sw.key, Value::Float(v))
                 .map_err(|e| scn.invalid(Some(sw.line), e.to_string()))?;

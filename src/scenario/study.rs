@@ -4,6 +4,7 @@
 
 use toml::Table;
 
+use super::settings_check::Registry;
 use super::{Horizon, Model};
 use crate::studies::{self, Simulated, Study, StudyError, StudyName, assets, enclave, talent};
 
@@ -40,6 +41,10 @@ impl Model for StudyModel {
             key: key.into(),
             unit: unit.into(),
         })
+    }
+
+    fn registry(&self) -> Result<Option<Registry>, StudyError> {
+        Registry::of(self.study).map(Some)
     }
 }
 

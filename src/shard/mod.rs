@@ -43,8 +43,12 @@ pub enum ShardError {
     BadSlice { text: String, why: String },
     #[error("--shard auto: {var}: {why}")]
     Env { var: String, why: String },
-    #[error("{shards} shards for {total} replications: use at most {total} shards")]
-    TooManyShards { shards: usize, total: usize },
+    #[error("{shards} shards for {total} {unit}: use at most {total} shards")]
+    TooManyShards {
+        shards: usize,
+        total: usize,
+        unit: &'static str,
+    },
     #[error("shard {dir}: {why}")]
     Corrupt { dir: PathBuf, why: String },
     #[error("shard {dir} does not belong with {first}: {why}")]

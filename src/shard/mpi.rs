@@ -16,6 +16,27 @@ use super::manifest::Manifest;
 use super::slice::Slice;
 use super::store::{Pooled, Shard, pool_shards};
 
+/// Why rows could not travel between ranks.
+#[derive(Debug, thiserror::Error)]
+pub enum MpiError {
+    #[error("more than 2 GiB of rows on one rank ({bytes} bytes)")]
+    RankTooLarge { bytes: usize },
+    #[error("more than 2 GiB of rows in all (over {bytes} bytes)")]
+    TotalTooLarge { bytes: i64 },
+    #[error("the rows of rank {rank} cannot be read: {source}")]
+    Part {
+        rank: usize,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// `len` as an MPI count, or the error `too_large(len)`.
+#[cfg(feature = "mpi")]
+fn count<N: Copy + TryInto<i32>>(len: N, too_large: fn(N) -> MpiError) -> Result<i32, MpiError> {
+    len.try_into().map_err(|_| too_large(len))
+}
+
 /// One rank's contribution as sent to rank 0.
 #[derive(Serialize, Deserialize)]
 struct Part {
@@ -103,7 +124,7 @@ impl World {
             .enumerate()
             .map(|(r, b)| {
                 let part: Part = serde_json::from_slice(b)
-                    .map_err(|e| format!("the rows of rank {r} cannot be read: {e}"))?;
+                    .map_err(|source| MpiError::Part { rank: r, source })?;
                 Ok(Shard {
                     dir: format!("<MPI rank {r}>").into(),
                     manifest: part.manifest,
@@ -111,7 +132,7 @@ impl World {
                     rows: part.rows,
                 })
             })
-            .collect::<Result<Vec<_>, String>>();
+            .collect::<Result<Vec<_>, MpiError>>();
         let shards = self.ok_or_abort(shards);
         Some(self.ok_or_abort(pool_shards(shards)))
     }
@@ -122,9 +143,7 @@ impl World {
         use mpi::traits::{Communicator, Root};
         let world = self.universe.world();
         let root = world.process_at_rank(0);
-        let len = self.ok_or_abort(
-            i32::try_from(bytes.len()).map_err(|_| "more than 2 GiB of rows on one rank"),
-        );
+        let len = self.ok_or_abort(count(bytes.len(), |bytes| MpiError::RankTooLarge { bytes }));
         if self.rank != 0 {
             root.gather_into(&len);
             root.gather_varcount_into(&bytes[..]);
@@ -135,11 +154,7 @@ impl World {
         let mut displs = Vec::with_capacity(self.size);
         let mut total: i64 = 0;
         for &c in &counts {
-            displs.push(
-                self.ok_or_abort(
-                    i32::try_from(total).map_err(|_| "more than 2 GiB of rows in all"),
-                ),
-            );
+            displs.push(self.ok_or_abort(count(total, |bytes| MpiError::TotalTooLarge { bytes })));
             total += i64::from(c);
         }
         let mut buf = vec![0u8; total as usize];
@@ -164,7 +179,7 @@ impl World {
 
 /// Print `message` and end the whole MPI job with exit code 2 (for code
 /// that does not hold the [`World`] value, e.g. a worker thread).
-pub fn abort_all(message: &str) -> ! {
+pub fn abort_all(message: &(impl std::fmt::Display + ?Sized)) -> ! {
     eprintln!("error: MPI: {message}");
     #[cfg(feature = "mpi")]
     {
@@ -181,19 +196,19 @@ pub fn abort_all(message: &str) -> ! {
 /// Callable without the [`World`] value (from a worker thread): it uses
 /// `MPI_COMM_WORLD`, which [`world`] initialised.
 #[cfg(feature = "mpi")]
-pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, MpiError> {
     use mpi::datatype::PartitionMut;
     use mpi::topology::SimpleCommunicator;
     use mpi::traits::{Communicator, CommunicatorCollectives};
     let world = SimpleCommunicator::world();
     let size = world.size() as usize;
-    let len = i32::try_from(bytes.len()).map_err(|_| "more than 2 GiB from one rank")?;
+    let len = count(bytes.len(), |bytes| MpiError::RankTooLarge { bytes })?;
     let mut counts = vec![0i32; size];
     world.all_gather_into(&len, &mut counts[..]);
     let mut displs = Vec::with_capacity(size);
     let mut total: i64 = 0;
     for &c in &counts {
-        displs.push(i32::try_from(total).map_err(|_| "more than 2 GiB from all ranks")?);
+        displs.push(count(total, |bytes| MpiError::TotalTooLarge { bytes })?);
         total += i64::from(c);
     }
     let mut buf = vec![0u8; total as usize];
@@ -210,6 +225,6 @@ pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
 
 /// Without MPI there is one rank.
 #[cfg(not(feature = "mpi"))]
-pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+pub fn all_gather_bytes(bytes: &[u8]) -> Result<Vec<Vec<u8>>, MpiError> {
     Ok(vec![bytes.to_vec()])
 }

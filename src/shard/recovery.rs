@@ -3,7 +3,6 @@
 //! [`recovery::run::summarise_pooled`] a one-process run uses.
 
 use std::path::Path;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -143,14 +142,13 @@ impl SpecInput {
         opts: &RunOptions<'_>,
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
-        let start = Instant::now();
-        let (indices, rows) = self.rows(slice, opts)?;
-        store::write(
+        store::run_and_write(
             dir,
-            &self.meta(slice),
-            &indices,
-            &rows,
-            start.elapsed().as_secs_f64(),
+            || {
+                self.rows(slice, opts)
+                    .map(|(indices, rows)| ((), indices, rows))
+            },
+            |_| self.meta(slice),
         )
     }
 }

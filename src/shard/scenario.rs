@@ -12,7 +12,6 @@
 //! the pooled rows are the ones a single process computes.
 
 use std::path::Path;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -204,14 +203,10 @@ impl ScenarioInput {
         progress: &(dyn Fn(usize, usize) + Sync),
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
-        let start = Instant::now();
-        let (metrics, indices, rows) = self.rows(slice, progress)?;
-        store::write(
+        store::run_and_write(
             dir,
-            &self.meta(slice, &metrics),
-            &indices,
-            &rows,
-            start.elapsed().as_secs_f64(),
+            || self.rows(slice, progress),
+            |metrics| self.meta(slice, metrics),
         )
     }
 }

@@ -5,7 +5,6 @@
 //! [`sensitivity::scenario::summarise`] a one-process run uses.
 
 use std::path::Path;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -92,15 +91,18 @@ impl SensitivityInput {
         }
     }
 
-    /// The plan (one pilot simulation), indices and rows of `slice`.
+    /// The plan (one pilot simulation), indices and rows of `slice` (an
+    /// error naming the design rows, before any simulation, when there are
+    /// more shards than rows).
     pub fn rows(
         &self,
         slice: Slice,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
+        // The slice is checked against the design before the pilot simulation.
+        let range = slice.range_of(self.total()?, "design rows")?;
         let model = model(&self.scn);
         let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
-        let range = slice.range(plan.design.rows())?;
         let outputs = design_rows(&self.scn, &model, &plan, range.clone(), progress)?;
         let rows = range
             .clone()
@@ -123,14 +125,10 @@ impl SensitivityInput {
         progress: &(dyn Fn(usize, usize) + Sync),
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
-        let start = Instant::now();
-        let (plan, indices, rows) = self.rows(slice, progress)?;
-        store::write(
+        store::run_and_write(
             dir,
-            &self.meta(&plan, slice),
-            &indices,
-            &rows,
-            start.elapsed().as_secs_f64(),
+            || self.rows(slice, progress),
+            |plan| self.meta(plan, slice),
         )
     }
 }

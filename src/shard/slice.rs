@@ -68,13 +68,21 @@ impl Slice {
         })
     }
 
-    /// The indices of `0..total` this shard holds; an error when the slice
-    /// would be empty (more shards than replications).
+    /// The indices of `0..total` replications this shard holds; an error
+    /// when the slice would be empty (more shards than replications).
     pub fn range(self, total: usize) -> Result<Range<usize>, ShardError> {
+        self.range_of(total, "replications")
+    }
+
+    /// The indices of `0..total` units of work (`unit` names them in the
+    /// error: "replications", "design rows") this shard holds; an error when
+    /// the slice would be empty (more shards than units).
+    pub fn range_of(self, total: usize, unit: &'static str) -> Result<Range<usize>, ShardError> {
         if self.n > total {
             return Err(ShardError::TooManyShards {
                 shards: self.n,
                 total,
+                unit,
             });
         }
         Ok(self.range_unchecked(total))

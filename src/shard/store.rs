@@ -10,6 +10,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::ShardError;
 use super::manifest::{FORMAT, Manifest, sha256_hex};
@@ -95,6 +96,25 @@ pub fn write(
     Ok(manifest)
 }
 
+/// Compute a slice (`work`: its state, indices and rows), then [`write`] it
+/// as a shard into `dir` with the metadata `meta` makes from that state; the
+/// manifest's elapsed seconds time `work`.
+pub fn run_and_write<'a, S>(
+    dir: &Path,
+    work: impl FnOnce() -> Result<(S, Vec<usize>, Vec<String>), ShardError>,
+    meta: impl FnOnce(&S) -> Meta<'a>,
+) -> Result<Manifest, ShardError> {
+    let start = Instant::now();
+    let (state, indices, rows) = work()?;
+    write(
+        dir,
+        &meta(&state),
+        &indices,
+        &rows,
+        start.elapsed().as_secs_f64(),
+    )
+}
+
 /// One shard read back and checked against its own manifest.
 #[derive(Debug, Clone)]
 pub struct Shard {
@@ -143,7 +163,7 @@ pub fn read(dir: &Path) -> Result<Shard, ShardError> {
         )));
     }
     let rows: Vec<String> = rows_text.lines().map(str::to_string).collect();
-    check_indices(&manifest, rows.len()).map_err(bad)?;
+    check_indices(&manifest, rows.len()).map_err(|e| bad(e.to_string()))?;
     Ok(Shard {
         dir: dir.to_path_buf(),
         manifest,
@@ -152,22 +172,40 @@ pub fn read(dir: &Path) -> Result<Shard, ShardError> {
     })
 }
 
-fn check_indices(m: &Manifest, lines: usize) -> Result<(), String> {
+/// A shard's rows and indices that do not agree with its manifest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    #[error("{ROWS} has {lines} rows, the manifest says {rows} rows for {indices} indices")]
+    Count {
+        lines: usize,
+        rows: usize,
+        indices: usize,
+    },
+    #[error("indices are not strictly ascending ({first} then {second})")]
+    NotAscending { first: usize, second: usize },
+    #[error("index {index} is outside 0..{total}")]
+    OutOfRange { index: usize, total: usize },
+}
+
+fn check_indices(m: &Manifest, lines: usize) -> Result<(), IndexError> {
     if lines != m.rows || m.rows != m.indices.len() {
-        return Err(format!(
-            "{ROWS} has {lines} rows, the manifest says {} rows for {} indices",
-            m.rows,
-            m.indices.len()
-        ));
+        return Err(IndexError::Count {
+            lines,
+            rows: m.rows,
+            indices: m.indices.len(),
+        });
     }
     if let Some(w) = m.indices.windows(2).find(|w| w[0] >= w[1]) {
-        return Err(format!(
-            "indices are not strictly ascending ({} then {})",
-            w[0], w[1]
-        ));
+        return Err(IndexError::NotAscending {
+            first: w[0],
+            second: w[1],
+        });
     }
-    if let Some(&i) = m.indices.iter().find(|&&i| i >= m.total) {
-        return Err(format!("index {i} is outside 0..{}", m.total));
+    if let Some(&index) = m.indices.iter().find(|&&i| i >= m.total) {
+        return Err(IndexError::OutOfRange {
+            index,
+            total: m.total,
+        });
     }
     Ok(())
 }

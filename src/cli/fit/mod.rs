@@ -9,10 +9,11 @@ mod causal;
 use anyhow::Context;
 use clap::Args;
 
-use crate::data::{Column, Dataset, Design, Formula, Subset, load_design};
+use crate::data::{
+    Column, Dataset, Design, Formula, LqColumns, Subset, load_design, load_design_with,
+};
 use crate::estimate::factor::{FactorOptions, fit_factor};
 use crate::estimate::interaction::{self, InteractionOptions};
-use crate::estimate::lq::{LqColumns, load_design_with};
 use crate::estimate::spec::Spelled;
 use crate::estimate::{self, EstimatorName, FitOptions, FitResult, Margins, SeKind};
 

@@ -22,6 +22,7 @@ use faer::Mat;
 use serde_json::json;
 
 use super::selection_data::{SelectionData, TwoStepFit};
+use crate::estimate::margins::delta_rows;
 use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
 use crate::estimate::{CovarianceType, EstimateError, FitOptions, FitResult, ParamRow, linalg};
 use crate::numeric::normal;
@@ -214,22 +215,23 @@ pub fn fit(
     Ok(res)
 }
 
-/// athrho, lnsigma and (delta method) rho = tanh a, sigma = e^l, lambda = rho sigma.
+/// athrho, lnsigma and (delta method, [`delta_rows`]) rho = tanh a,
+/// sigma = e^l, lambda = rho sigma, whose Jacobian in (a, l) is
+/// `[[1 - rho^2, 0], [0, sigma], [(1 - rho^2) sigma, rho sigma]]`.
 fn ancillary(a: f64, l: f64, vcov: &Mat<f64>, k: usize) -> Vec<ParamRow> {
     let (ia, il) = (k - 2, k - 1);
-    let (vaa, vll, val) = (vcov[(ia, ia)], vcov[(il, il)], vcov[(ia, il)]);
+    let v = Mat::from_fn(2, 2, |i, j| vcov[([ia, il][i], [ia, il][j])]);
     let (rho, sigma) = (a.tanh(), l.exp());
     let drho = 1.0 - rho * rho;
-    let lam_var = (drho * sigma).powi(2) * vaa
-        + (rho * sigma).powi(2) * vll
-        + 2.0 * drho * sigma * rho * sigma * val;
-    vec![
-        ParamRow::normal("athrho", a, vaa.sqrt()),
-        ParamRow::normal("lnsigma", l, vll.sqrt()),
-        ParamRow::normal("rho", rho, drho * vaa.sqrt()),
-        ParamRow::normal("sigma", sigma, sigma * vll.sqrt()),
-        ParamRow::normal("lambda", rho * sigma, lam_var.sqrt()),
-    ]
+    let jac = [[drho, 0.0], [0.0, sigma], [drho * sigma, rho * sigma]];
+    let jac = Mat::from_fn(3, 2, |i, j| jac[i][j]);
+    let names = ["rho", "sigma", "lambda"].map(String::from);
+    let mut rows = vec![
+        ParamRow::normal("athrho", a, v[(0, 0)].sqrt()),
+        ParamRow::normal("lnsigma", l, v[(1, 1)].sqrt()),
+    ];
+    rows.extend(delta_rows(&names, &[rho, sigma, rho * sigma], &jac, &v));
+    rows
 }
 
 fn param_names(data: &SelectionData) -> Vec<String> {

@@ -11,7 +11,7 @@ use rand::Rng;
 use rand_distr::{Beta, Distribution, Gamma, Poisson, StandardNormal};
 
 use super::config::Config;
-use crate::estimate::lq::quotients;
+use crate::numeric::lq::quotients;
 use crate::seed::{Component, SimRng, stream};
 use crate::studies::StudyError;
 
@@ -160,7 +160,7 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
     for (&p, &c) in province.iter().zip(&city) {
         counts[p as usize][c as usize] += 1.0;
     }
-    let lq_table = quotients(&counts)?;
+    let lq_table = quotients(&counts).map_err(crate::data::DataError::from)?;
     let lq = province
         .iter()
         .zip(&city)

@@ -1,25 +1,19 @@
-//! Location quotients of migrant origins across destinations (STUDIES.md,
-//! formula 13):
-//!
-//! ```text
-//! LQ_ij = ( E_ij / sum_j E_ij ) / ( sum_i E_ij / sum_i sum_j E_ij )
-//! ```
-//!
-//! with `i` the origin (home province), `j` the destination (city) and `E_ij`
-//! the (optionally weighted) number of migrants from `i` living in `j`. An LQ
-//! above 1 means origin `i` is over-represented in `j` relative to its share
-//! of all migrants; the enclave study uses it as the instrument of enclave
-//! living.
-//!
-//! The maths is [`crate::numeric::lq`]; this module reads the label columns
-//! of a dataset or CSV file into it. Rows whose origin or destination label
-//! is empty are treated as missing: they do not enter the counts and get
-//! `NaN` as their LQ.
+//! Location quotients (STUDIES.md formula 13,
+//! `LQ_ij = (E_ij / sum_j E_ij) / (sum_i E_ij / sum_i sum_j E_ij)`) as a
+//! column of a dataset: which columns hold the origin, destination and
+//! weight, and reading them from a dataset or CSV file into the maths of
+//! [`crate::numeric::lq`]. Rows whose origin or destination label is empty
+//! are treated as missing: they do not enter the counts and get `NaN` as
+//! their LQ.
 
 use std::path::Path;
 
-use super::{DataFitError, EstimateError};
-use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
+use super::build::build_design_owned;
+use super::dataset::{Column, Dataset};
+use super::design::Design;
+use super::error::DataError;
+use super::formula::Formula;
+use super::subset::Subset;
 use crate::numeric::lq;
 pub use crate::numeric::lq::{LocationQuotients, LqTable};
 
@@ -38,7 +32,7 @@ pub struct LqColumns {
 
 impl LqColumns {
     /// From the CLI form `ORIGIN,DEST` and an optional weight column.
-    pub fn parse(spec: &str, weight: Option<&str>) -> Result<Self, EstimateError> {
+    pub fn parse(spec: &str, weight: Option<&str>) -> Result<Self, DataError> {
         let parts: Vec<&str> = spec.split(',').map(str::trim).collect();
         match parts[..] {
             [o, d] if !o.is_empty() && !d.is_empty() => Ok(LqColumns {
@@ -46,9 +40,8 @@ impl LqColumns {
                 destination: d.to_string(),
                 weight: weight.map(str::to_string),
             }),
-            _ => Err(EstimateError::InvalidOption {
-                option: "lq".into(),
-                reason: format!("expected two columns ORIGIN,DEST; got `{spec}`"),
+            _ => Err(DataError::BadLqColumns {
+                spec: spec.to_string(),
             }),
         }
     }
@@ -67,7 +60,7 @@ pub fn append_lq_column(
     ds: &mut Dataset,
     cols: &LqColumns,
     name: &str,
-) -> Result<LocationQuotients, DataFitError> {
+) -> Result<LocationQuotients, DataError> {
     let origin = ds.require(&cols.origin)?.labels();
     let destination = ds.require(&cols.destination)?.labels();
     let weights = match &cols.weight {
@@ -87,7 +80,7 @@ pub fn load_design_with(
     formula: &Formula,
     lq: Option<&LqColumns>,
     subset: Option<&Subset>,
-) -> Result<Design, DataFitError> {
+) -> Result<Design, DataError> {
     let mut wanted: Vec<&str> = formula.columns();
     if let Some(cols) = lq {
         wanted.retain(|c| *c != LQ_COLUMN);
@@ -105,21 +98,15 @@ pub fn load_design_with(
     if let Some(s) = subset {
         ds = s.apply(&ds)?;
     }
-    Ok(build_design_owned(ds, formula)?)
+    build_design_owned(ds, formula)
 }
 
-/// [`lq::location_quotients`] (formula 13 per row), its error as an
-/// [`EstimateError`].
+/// [`lq::location_quotients`] (formula 13 per row), its error as a
+/// [`DataError`].
 pub fn location_quotients<S: AsRef<str>>(
     origin: &[S],
     destination: &[S],
     weights: Option<&[f64]>,
-) -> Result<LocationQuotients, EstimateError> {
+) -> Result<LocationQuotients, DataError> {
     Ok(lq::location_quotients(origin, destination, weights)?)
-}
-
-/// [`lq::quotients`] (LQ_ij from a table of counts), its error as an
-/// [`EstimateError`].
-pub fn quotients(counts: &[Vec<f64>]) -> Result<Vec<Vec<f64>>, EstimateError> {
-    Ok(lq::quotients(counts)?)
 }
