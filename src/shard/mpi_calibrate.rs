@@ -87,9 +87,9 @@ type WireJob = Result<Vec<WireRow>, WireError>;
 pub enum MpiCalibrateError {
     #[error("the cohort rows of this rank cannot be encoded: {0}")]
     Encode(#[source] serde_json::Error),
-    /// The all-gather itself failed (its message from the MPI layer).
+    /// The all-gather itself failed.
     #[error("all-gather of the cohort rows failed: {0}")]
-    Gather(String),
+    Gather(#[source] crate::shard::mpi::MpiError),
     #[error("the cohort rows of rank {rank} cannot be read: {source}")]
     Decode {
         rank: usize,
