@@ -148,6 +148,28 @@ pub fn expand(t: &Table) -> Result<Table, PathError> {
     Ok(out)
 }
 
+/// Every leaf of `t` (a value that is not a table; arrays are single
+/// values) with its dotted path, in table order.
+pub fn leaves(t: &Table) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    collect_leaves(t, "", &mut out);
+    out
+}
+
+fn collect_leaves<'a>(t: &'a Table, prefix: &str, out: &mut Vec<(String, &'a Value)>) {
+    for (k, v) in t {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Table(sub) => collect_leaves(sub, &key, out),
+            other => out.push((key, other)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,9 +45,7 @@ impl Registry {
 
     /// Check every setting `overrides` gives (nested tables or dotted keys).
     pub fn check(&self, overrides: &Table) -> Result<(), StudyError> {
-        let mut leaves = Vec::new();
-        flatten(overrides, "", &mut leaves);
-        leaves
+        crate::dotted::leaves(overrides)
             .into_iter()
             .try_for_each(|(key, v)| self.check_value(&key, v))
     }
@@ -81,21 +79,6 @@ impl Registry {
         match self.settings.iter().find(|s| s.key == key) {
             Some(_) => Ok(()),
             None => lookup(self.study, key).map(|_| ()),
-        }
-    }
-}
-
-/// The leaves of `t` with their dotted keys; arrays are single values.
-fn flatten<'a>(t: &'a Table, prefix: &str, out: &mut Vec<(String, &'a Value)>) {
-    for (k, v) in t {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            Value::Table(sub) => flatten(sub, &key, out),
-            other => out.push((key, other)),
         }
     }
 }

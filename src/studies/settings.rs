@@ -91,9 +91,7 @@ fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
         return Err(StudyError::Override("defaults are not a table".into()));
     };
     let docs = Docs::parse(source);
-    let mut leaves = Vec::new();
-    flatten(&root, "", &mut leaves);
-    Ok(leaves
+    Ok(crate::dotted::leaves(&root)
         .into_iter()
         .map(|(key, v)| {
             let value = match &v {
@@ -117,20 +115,6 @@ fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
             }
         })
         .collect())
-}
-
-fn flatten(t: &Table, prefix: &str, out: &mut Vec<(String, Value)>) {
-    for (k, v) in t {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            Value::Table(sub) => flatten(sub, &key, out),
-            other => out.push((key, other.clone())),
-        }
-    }
 }
 
 /// Whether `validate` accepts setting `key` at `v` (defaults elsewhere).
@@ -328,9 +312,7 @@ pub fn set_dotted(t: &mut Table, key: &str, v: Value) {
 
 /// `top` laid over `base` setting by setting (dotted or nested keys alike).
 pub fn merge_over(base: &mut Table, top: &Table) {
-    let mut leaves = Vec::new();
-    flatten(top, "", &mut leaves);
-    for (k, v) in leaves {
-        set_dotted(base, &k, v);
+    for (k, v) in crate::dotted::leaves(top) {
+        set_dotted(base, &k, v.clone());
     }
 }
