@@ -108,7 +108,7 @@ mod tests {
 
         #[test]
         fn split_ranges_equal_the_ranges_of_each_group(v in values(), seed in 0u64..1000) {
-            let mask = |i: usize| (i as u64 * 2654435761 + seed) % 3 == 0;
+            let mask = |i: usize| (i as u64 * 2654435761 + seed).is_multiple_of(3);
             let got = min_max_split(&v, mask);
             for (g, want_mask) in [false, true].into_iter().enumerate() {
                 let part: Vec<f64> = v.iter().enumerate().filter(|(i, _)| mask(*i) == want_mask).map(|(_, &x)| x).collect();

@@ -104,7 +104,7 @@ fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
                 _ => (f64::NEG_INFINITY, false, f64::INFINITY),
             };
             Setting {
-                unit: unit_of(&key, &v, lower, upper),
+                unit: unit_of(&key, v, lower, upper),
                 meaning: docs.meaning(&key),
                 default: v.to_string(),
                 value,
