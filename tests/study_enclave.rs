@@ -8,7 +8,11 @@ use migsim::estimate::{FitOptions, Margins, Probit};
 use migsim::studies::enclave::{Config, simulate};
 use migsim::studies::{StudyName, apply_overrides};
 
-const SEEDS: [u64; 3] = [11, 12, 13];
+/// Ten seeds: the share up varies between seeds by about 0.014 (drawn
+/// geographies), more than its binomial SE of 0.0054, so a mean over three
+/// seeds (SD about 0.008) sat near the 2-SE tolerance of 0.011 by itself and
+/// passed or failed by the luck of the seeds drawn.
+const SEEDS: [u64; 10] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 
 fn cohorts() -> Vec<migsim::studies::Simulated> {
     let mut cfg = Config::default();
