@@ -10,6 +10,7 @@ pub mod data;
 pub mod dotted;
 pub mod estimate;
 pub mod io;
+pub mod monitor;
 pub mod network;
 pub mod numeric;
 pub mod recovery;

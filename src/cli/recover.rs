@@ -62,7 +62,7 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         pb.set_message(spec.name.clone());
         pb
     });
-    let tick = || {
+    let tick = |_done: usize, _total: usize| {
         if let Some(pb) = &bar {
             pb.inc(1);
         }

@@ -37,6 +37,9 @@ use crate::studies::StudyError;
 /// Errors of the recovery harness; spec errors name the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum RecoveryError {
+    /// The caller's [`crate::monitor::Monitor`] asked the run to stop.
+    #[error("cancelled before the run finished; nothing was written")]
+    Cancelled,
     #[error("cannot read {file}: {source}")]
     Read {
         file: String,

@@ -5,6 +5,7 @@
 //! quasi-Bayesian draws); replications run in parallel and are collected in
 //! order, so every number is the same whatever the thread count.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -19,6 +20,7 @@ use super::spec::Spec;
 use super::take::Estimate;
 use crate::data::Dataset;
 use crate::estimate::EstimateError;
+use crate::monitor::Monitor;
 use crate::seed::{self, Component};
 
 /// How to run.
@@ -27,8 +29,9 @@ pub struct RunOptions<'a> {
     /// Threads of a pool local to this run (`None`: rayon's global pool,
     /// sized by `RAYON_NUM_THREADS`).
     pub threads: Option<usize>,
-    /// Called once per finished replication (from worker threads).
-    pub progress: Option<&'a (dyn Fn() + Sync)>,
+    /// Hears `(done, total)` after each finished replication (from worker
+    /// threads) and may cancel the run ([`RecoveryError::Cancelled`]).
+    pub progress: Option<&'a dyn Monitor>,
 }
 
 /// What one estimator produced in one replication.
@@ -117,15 +120,21 @@ pub fn replicate_indices(
         128 + 64 * targets as u128 + 8 * spec.estimands.len() as u128,
         "replications",
     )?;
+    let total = indices.len();
+    let done = AtomicUsize::new(0);
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
         indices
             .clone()
             .into_par_iter()
             .map(|rep| {
-                let r = replicate(spec, rep);
-                if let Some(tick) = opts.progress {
-                    tick();
+                let Some(m) = opts.progress else {
+                    return replicate(spec, rep);
+                };
+                if m.cancelled() {
+                    return Err(RecoveryError::Cancelled);
                 }
+                let r = replicate(spec, rep);
+                m.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 r
             })
             .collect()

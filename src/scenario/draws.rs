@@ -12,6 +12,7 @@
 //! `Var τ_d = E[Var(τ_d | θ)] + Var(E[τ_d | θ])`, `s²` estimates
 //! simulation noise plus the spread of the effect over the parameters.
 
+use crate::monitor::Monitor;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -137,7 +138,7 @@ pub fn draw_rows<M: Model>(
     unc: &Uncertainty,
     metrics: &[String],
     range: Range<usize>,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<Vec<DrawRow>, ScenarioError> {
     let reps = unc.replications.unwrap_or(scn.replications);
     let mut plans = Vec::with_capacity(range.len());
@@ -155,8 +156,11 @@ pub fn draw_rows<M: Model>(
         .map(|i| {
             let (p, r) = (i / reps, i % reps);
             let (d, _, arms) = &plans[p];
+            if progress.cancelled() {
+                return Err(ScenarioError::Cancelled);
+            }
             let out = run_arms(scn, model, arms, metrics, draw_seed(scn.seed, *d, r));
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            progress.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             out
         })
         .collect();

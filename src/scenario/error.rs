@@ -7,6 +7,9 @@ use crate::studies::StudyError;
 /// A scenario could not be read, checked, run or written.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// The caller's [`crate::monitor::Monitor`] asked the run to stop.
+    #[error("cancelled before the run finished; nothing was written")]
+    Cancelled,
     #[error("cannot read {file}: {source}")]
     Read {
         file: String,

@@ -15,6 +15,7 @@ use super::draws::{DrawRow, check_params, draw_rows};
 use super::error::ScenarioError;
 use super::plan::{Arm, plan};
 use super::schema::Scenario;
+use crate::monitor::Monitor;
 use crate::seed::{self, Component};
 use crate::studies::{Simulated, TimePath};
 
@@ -58,12 +59,13 @@ impl Runs {
     }
 }
 
-/// Run `scn` on `model`. `progress(done, total)` is called after each
-/// simulation (from worker threads).
+/// Run `scn` on `model`. `progress` hears `(done, total)` after each
+/// simulation (from worker threads) and may cancel the run
+/// ([`ScenarioError::Cancelled`]).
 pub fn run<M: Model>(
     scn: &Scenario,
     model: &M,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<Runs, ScenarioError> {
     let arms = plan(scn, model)?;
     if let Some(u) = &scn.uncertainty {
@@ -95,7 +97,7 @@ pub fn simulate_reps<M: Model>(
     model: &M,
     arms: &[Arm],
     reps: Range<usize>,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<(Vec<String>, Vec<Vec<Outcome>>), ScenarioError> {
     let len = reps.len();
     if len == 0 || arms.is_empty() {
@@ -121,6 +123,9 @@ pub fn simulate_reps<M: Model>(
                 source: Box::new(source),
             })
     };
+    if progress.cancelled() {
+        return Err(ScenarioError::Cancelled);
+    }
     let pilot = sim(0, reps.start)?;
     let metrics = tracked_metrics(scn, &pilot)?;
     let per_outcome = 64
@@ -138,18 +143,20 @@ pub fn simulate_reps<M: Model>(
         "simulations",
     )?;
     let done = AtomicUsize::new(1);
-    progress(1, total);
+    progress.progress(1, total);
     let results: Vec<Result<Outcome, ScenarioError>> = (0..total)
         .into_par_iter()
         .map(|i| {
             let (a, r) = (i / len, reps.start + i % len);
             let out = if i == 0 {
                 Ok(outcome(&pilot, &metrics))
+            } else if progress.cancelled() {
+                Err(ScenarioError::Cancelled)
             } else {
                 sim(a, r).map(|s| outcome(&s, &metrics))
             };
             if i != 0 {
-                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                progress.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             }
             out
         })

@@ -6,6 +6,7 @@
 //! level and each intervention's mean paired effect. Rows are computed for
 //! any slice of indices ([`design_rows`]); [`summarise`] pools them.
 
+use crate::monitor::Monitor;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -230,7 +231,7 @@ pub fn design_rows<M: Model>(
     model: &M,
     plan: &Plan,
     range: Range<usize>,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
     let total = range.len();
     let done = AtomicUsize::new(0);
@@ -238,6 +239,9 @@ pub fn design_rows<M: Model>(
     let rows: Vec<Result<Vec<f64>, ScenarioError>> = range
         .into_par_iter()
         .map(|r| {
+            if progress.cancelled() {
+                return Err(ScenarioError::Cancelled);
+            }
             let theta = plan.bounds.scale(&plan.design.point(r));
             let arms = arms_at(scn, model, &plan.bounds.keys, &theta)?;
             let mut sums = vec![vec![0.0; arms.len()]; plan.metrics.len()];
@@ -264,7 +268,7 @@ pub fn design_rows<M: Model>(
                     }
                 }
             }
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            progress.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             Ok(sums
                 .into_iter()
                 .flatten()
@@ -353,7 +357,7 @@ pub fn analyse<M: Model>(
     model: &M,
     method: Option<Method>,
     n: Option<usize>,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<Analysis, ScenarioError> {
     let plan = prepare(scn, model, method, n)?;
     let rows = design_rows(scn, model, &plan, 0..plan.design.rows(), progress)?;

@@ -11,6 +11,7 @@
 //! is `0..R`. Every unit depends only on the master seed and its index, so
 //! the pooled rows are the ones a single process computes.
 
+use crate::monitor::Monitor;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -155,11 +156,7 @@ impl ScenarioInput {
 
     /// The tracked metrics, indices and rows of `slice` (replication rows,
     /// then draw rows).
-    pub fn rows(
-        &self,
-        slice: Slice,
-        progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<SliceRows, ShardError> {
+    pub fn rows(&self, slice: Slice, progress: &dyn Monitor) -> Result<SliceRows, ShardError> {
         let scn = &self.scn;
         let range = slice.range(self.total())?;
         let r = scn.replications;
@@ -200,7 +197,7 @@ impl ScenarioInput {
     pub fn run_shard(
         &self,
         slice: Slice,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: &dyn Monitor,
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
         store::run_and_write(

@@ -4,6 +4,7 @@
 //! indices of the pooled rows come from the same
 //! [`sensitivity::scenario::summarise`] a one-process run uses.
 
+use crate::monitor::Monitor;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -97,7 +98,7 @@ impl SensitivityInput {
     pub fn rows(
         &self,
         slice: Slice,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: &dyn Monitor,
     ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
         // The slice is checked against the design before the pilot simulation.
         let range = slice.range_of(self.total()?, "design rows")?;
@@ -122,7 +123,7 @@ impl SensitivityInput {
     pub fn run_shard(
         &self,
         slice: Slice,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        progress: &dyn Monitor,
         dir: &Path,
     ) -> Result<Manifest, ShardError> {
         store::run_and_write(
