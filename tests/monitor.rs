@@ -86,11 +86,13 @@ fn cancelling_mid_run_stops_a_scenario_and_a_recovery() {
             progress: &cancel_at_2,
             cancel: &token,
         };
-        let r = pool.install(|| scenario::run(&scn(), &scenario_fake::model(), &w));
-        assert!(
-            matches!(r, Err(ScenarioError::Cancelled)),
-            "{threads}: {r:?}"
-        );
+        let cancelled = pool.install(|| {
+            matches!(
+                scenario::run(&scn(), &scenario_fake::model(), &w),
+                Err(ScenarioError::Cancelled)
+            )
+        });
+        assert!(cancelled, "{threads} threads: not cancelled");
 
         let spec = Spec::parse(LOGIT, "logit.toml", "logit").unwrap();
         let token = CancelToken::new();
