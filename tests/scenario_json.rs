@@ -42,9 +42,7 @@ fn regex_free_strip_lines(s: &str) -> String {
     while let Some(i) = rest.find("line: ") {
         out.push_str(&rest[..i]);
         let tail = &rest[i + 6..];
-        let skip = tail
-            .find(|c: char| c == ',' || c == ' ' || c == '}')
-            .unwrap_or(tail.len());
+        let skip = tail.find([',', ' ', '}']).unwrap_or(tail.len());
         rest = &tail[skip..];
     }
     out.push_str(rest);
