@@ -99,7 +99,8 @@ case "${1:-all}" in
         install
         start
         trap stop EXIT
-        MIGSIM_SLURM_REAL=1 cargo test --release --test slurm_real -- --test-threads=1
+        MIGSIM_SLURM_REAL=1 MIGSIM_REQUIRE_SHELLCHECK=1 \
+            cargo test --release --test slurm_real --test shard_slurm -- --test-threads=1
         ;;
     *) echo "usage: $0 [start|stop|all]" >&2; exit 2 ;;
 esac
