@@ -51,7 +51,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     if let Some(dir) = &args.out {
         // Before the run, not after it: `--out` must be a folder we can write.
-        check_writable(dir).with_context(|| format!("--out {}", dir.display()))?;
+        check_writable(dir).context("--out")?;
     }
     let opts = Options {
         study,

@@ -56,7 +56,7 @@ pub struct SlurmArgs {
 
 pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     check(&args)?;
-    check_writable(&args.out).with_context(|| format!("--out {}", args.out.display()))?;
+    check_writable(&args.out).context("--out")?;
     let logs = args.out.join("logs");
     std::fs::create_dir_all(&logs)
         .with_context(|| format!("--out: cannot create {}", logs.display()))?;
