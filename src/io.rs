@@ -71,18 +71,104 @@ fn unique_suffix() -> String {
     )
 }
 
+/// `<host>.<pid>.<counter>`: the staging and set-aside folders of
+/// [`write_dir_atomic`] carry their writer, so that a later run can tell
+/// a folder left by a killed process from one still being written.
+fn owned_suffix() -> String {
+    format!("{}.{}", host_name(), unique_suffix())
+}
+
+fn host_name() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; gethostname writes
+        // at most that many bytes.
+        let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        if rc == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            let name: String = String::from_utf8_lossy(&buf[..end])
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            if !name.is_empty() {
+                return name;
+            }
+        }
+    }
+    "host".into()
+}
+
+/// Whether process `pid` of this host is gone.
+fn process_gone(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only checks that the process exists.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc != 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// Remove the staging and set-aside folders of `base` in `parent` that a
+/// killed writer left behind: those of this host whose process is gone,
+/// and those of any host untouched for a day.
+fn clean_stale(parent: &Path, base: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let host = host_name();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = [".staging.", ".old."]
+            .iter()
+            .find_map(|k| name.strip_prefix(&format!(".{base}{k}")))
+        else {
+            continue;
+        };
+        // rest = host.pid.counter
+        let parts: Vec<&str> = rest.rsplitn(3, '.').collect();
+        let [_, pid, owner] = parts[..] else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 24 * 3600);
+        if (owner == host && process_gone(pid)) || old {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Fail early if `dir` could not receive a run's outputs: its nearest
 /// existing ancestor must be a directory in which a file can be created
 /// (the check creates and removes a probe file there; nothing else changes).
 pub fn check_writable(dir: &Path) -> Result<(), WriteError> {
+    let refuse = |why: String| WriteError {
+        path: dir.to_path_buf(),
+        source: std::io::Error::other(why),
+    };
     if dir.exists() && !dir.is_dir() {
-        return Err(WriteError {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "exists and is not a directory",
-            ),
-        });
+        return Err(refuse("exists and is not a directory".into()));
     }
     let mut probe_dir = dir.to_path_buf();
     while !probe_dir.exists() {
@@ -91,6 +177,12 @@ pub fn check_writable(dir: &Path) -> Result<(), WriteError> {
             _ => PathBuf::from("."),
         };
     }
+    if !probe_dir.is_dir() {
+        return Err(refuse(format!(
+            "{} exists and is not a directory",
+            probe_dir.display()
+        )));
+    }
     // The staging directory is a sibling of `dir`, so its parent must be writable too.
     let probe_dir = if probe_dir == dir {
         parent_of(dir)
@@ -98,7 +190,12 @@ pub fn check_writable(dir: &Path) -> Result<(), WriteError> {
         probe_dir
     };
     let probe = probe_dir.join(format!(".migsim-probe.{}", unique_suffix()));
-    fs::File::create(&probe).map_err(wrap(&probe_dir))?;
+    fs::File::create(&probe).map_err(|e| {
+        refuse(format!(
+            "no file can be created in {} ({e})",
+            probe_dir.display()
+        ))
+    })?;
     let _ = fs::remove_file(&probe);
     Ok(())
 }
@@ -121,7 +218,8 @@ pub fn write_dir_atomic(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<Pat
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
-    let staging = parent.join(format!(".{base}.staging.{}", unique_suffix()));
+    clean_stale(&parent, &base);
+    let staging = parent.join(format!(".{base}.staging.{}", owned_suffix()));
     fs::create_dir(&staging).map_err(wrap(&staging))?;
     let result = stage(dir, &staging, files).and_then(|()| swap_in(&staging, dir));
     match result {
@@ -188,7 +286,7 @@ fn swap_in(staging: &Path, dir: &Path) -> Result<bool, WriteError> {
     }
     // No atomic exchange on this system: move the old set aside, then the
     // new one in; put the old one back if the second rename fails.
-    let aside = parent_of(dir).join(format!(".{}.old.{}", display_name(dir), unique_suffix()));
+    let aside = parent_of(dir).join(format!(".{}.old.{}", display_name(dir), owned_suffix()));
     fs::rename(dir, &aside).map_err(wrap(dir))?;
     if let Err(e) = fs::rename(staging, dir) {
         let _ = fs::rename(&aside, dir);
@@ -291,6 +389,31 @@ mod tests {
     }
 
     #[test]
+    fn stale_staging_of_a_dead_writer_is_removed_and_a_live_ones_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("run");
+        // A child that has exited: its pid is gone.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let host = host_name();
+        let stale = root.path().join(format!(".run.staging.{host}.{dead}.0"));
+        let aside = root.path().join(format!(".run.old.{host}.{dead}.1"));
+        let live = root
+            .path()
+            .join(format!(".run.staging.{host}.{}.0", std::process::id()));
+        let other = root.path().join(format!(".other.staging.{host}.{dead}.0"));
+        for d in [&stale, &aside, &live, &other] {
+            fs::create_dir(d).unwrap();
+            fs::write(d.join("a.csv"), b"half").unwrap();
+        }
+        write_dir_atomic(&out, &[("a.csv", b"1".to_vec())]).unwrap();
+        assert!(!stale.exists() && !aside.exists());
+        assert!(live.exists(), "a live writer's staging folder was removed");
+        assert!(other.exists(), "another output's folder was removed");
+    }
+
+    #[test]
     fn unwritable_targets_are_reported_before_work() {
         let root = tempfile::tempdir().unwrap();
         let file = root.path().join("f");
@@ -298,7 +421,20 @@ mod tests {
         let e = check_writable(&file).unwrap_err().to_string();
         assert!(e.contains("not a directory"), "{e}");
         let e = check_writable(&file.join("sub")).unwrap_err().to_string();
-        assert!(e.contains("cannot write"), "{e}");
+        assert!(
+            e.contains("cannot write") && e.contains("f exists and is not a directory"),
+            "{e}"
+        );
+        // /proc takes no new files: the message names the asked-for path and why.
+        if Path::new("/proc/self").exists() {
+            let e = check_writable(Path::new("/proc/x"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("cannot write /proc/x: no file can be created in /proc ("),
+                "{e}"
+            );
+        }
         assert!(check_writable(&root.path().join("new/deeper")).is_ok());
         assert_eq!(names(root.path()), ["f"]);
     }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod data;
 pub mod dotted;
 pub mod estimate;
+pub mod input;
 pub mod io;
 pub mod monitor;
 pub mod network;

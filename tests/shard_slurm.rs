@@ -1,73 +1,60 @@
-//! `migsim slurm` (recover, run, sensitivity): the generated array script, run locally once per task id
-//! (no Slurm), and the merge script give the files of a one-process run;
-//! `submit.sh` chains the merge after the array with `--dependency=afterok`.
+//! `migsim slurm` (recover, run, sensitivity): the generated array script, run
+//! locally once per task id (no Slurm) with a clean environment from another
+//! folder, and the merge script give the files of a one-process run, with
+//! paths holding a space, a quote, `$` and UTF-8; the scripts pass `bash -n`
+//! and `shellcheck`; `submit.sh` chains the merge after the array with
+//! `--dependency=afterok`. tests/slurm_real.rs runs them on a real Slurm.
 
 mod shard_common;
 
-use std::path::Path;
 use std::process::Command;
 
+use shard_common::slurm::*;
 use shard_common::*;
 
-fn bash(script: &Path, env: &[(&str, &str)]) {
-    let mut c = Command::new("bash");
-    c.arg(script).env("MIGSIM", bin());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("run bash");
-    assert!(
-        out.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn check(cmd: &str, spec: &str, extra: &[&str], shards: usize) {
-    let root = tempfile::tempdir().unwrap();
-    let jobs = root.path().join("jobs");
-    let j = s(&jobs);
-    let n = shards.to_string();
-    let mut a = vec!["slurm", cmd, spec, "--shards", &n, "--out", &j];
-    a.extend(["--time", "00:10:00", "--mem", "1G", "--cpus", "1"]);
-    if !extra.is_empty() {
-        a.push("--");
-        a.extend_from_slice(extra);
-    }
-    ok(&migsim(&a));
-    let array = std::fs::read_to_string(jobs.join("array.sbatch")).unwrap();
+    let jobs = generate(cmd, spec, extra, shards);
+    let array = std::fs::read_to_string(jobs.dir.join("array.sbatch")).unwrap();
     for want in [
         format!("#SBATCH --array=1-{shards}"),
         "#SBATCH --time=00:10:00".into(),
-        "#SBATCH --mem=1G".into(),
+        "#SBATCH --mem=500M".into(),
         "#SBATCH --cpus-per-task=1".into(),
+        // sbatch reads the folder's `%` as a pattern unless doubled.
+        format!(
+            "#SBATCH --output=\"{}\"",
+            s(&jobs.dir.join("logs/shard-%a.out"))
+                .replace('%', "%%")
+                .replace("%%a.out", "%a.out")
+        ),
     ] {
         assert!(array.contains(&want), "{want} not in\n{array}");
     }
+    lint(&jobs.scripts());
+    let n = shards.to_string();
     for k in 1..=shards {
         let id = k.to_string();
-        bash(
-            &jobs.join("array.sbatch"),
+        let out = clean_run(
+            "bash",
+            &jobs.dir.join("array.sbatch"),
+            SYSTEM_PATH,
             &[("SLURM_ARRAY_TASK_ID", &id), ("SLURM_ARRAY_TASK_COUNT", &n)],
         );
+        assert!(out.status.success(), "array task {k}: {}", err(&out));
     }
-    bash(&jobs.join("merge.sbatch"), &[]);
-    let one = root.path().join("one");
-    let o = s(&one);
-    let mut a = vec![cmd, spec, "--out", &o];
-    a.extend_from_slice(extra);
-    ok(&migsim(&a));
-    assert_same_files(&one, &jobs.join("result"));
+    let out = clean_run("bash", &jobs.dir.join("merge.sbatch"), SYSTEM_PATH, &[]);
+    assert!(out.status.success(), "merge: {}", err(&out));
+    let one = jobs.one_process(cmd, extra);
+    assert_same_files(&one, &jobs.dir.join("result"));
 
-    // submit.sh with a stand-in `sbatch` that logs its arguments.
-    let fake = root.path().join("bin");
+    // submit.sh with a stand-in `sbatch` that logs its arguments and folder.
+    let fake = jobs.root.path().join("bin");
     std::fs::create_dir_all(&fake).unwrap();
-    let log = root.path().join("sbatch.log");
+    let log = jobs.root.path().join("sbatch.log");
     std::fs::write(
         fake.join("sbatch"),
         format!(
-            "#!/bin/sh\necho \"$@\" >> '{}'\necho '4242;cluster'\n",
+            "#!/bin/sh\necho \"$(pwd)|$*\" >> '{}'\necho '4242;cluster'\n",
             log.display()
         ),
     )
@@ -77,28 +64,73 @@ fn check(cmd: &str, spec: &str, extra: &[&str], shards: usize) {
         .arg(fake.join("sbatch"))
         .status()
         .unwrap();
-    let path = format!(
-        "{}:{}",
-        fake.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = Command::new("sh")
-        .arg(jobs.join("submit.sh"))
-        .env("PATH", path)
-        .output()
-        .unwrap();
+    let path = format!("{}:{SYSTEM_PATH}", fake.display());
+    let out = clean_run("sh", &jobs.dir.join("submit.sh"), &path, &[]);
+    assert!(out.status.success(), "{}", err(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        said.contains(&format!(
+            "array job 4242 submitted; the merged result will be in {}",
+            s(&jobs.dir.join("result"))
+        )),
+        "{said}"
     );
     let calls = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = calls.lines().collect();
+    let d = s(&jobs.dir);
     assert_eq!(
         lines,
         [
-            "--parsable array.sbatch",
-            "--dependency=afterok:4242 merge.sbatch"
+            format!("{d}|--parsable array.sbatch"),
+            format!("{d}|--dependency=afterok:4242 merge.sbatch")
+        ]
+    );
+}
+
+/// An array task run by hand without Slurm's task id says how to run it.
+#[test]
+fn slurm_array_script_without_task_id_names_sbatch() {
+    let jobs = generate("run", RUN_SPEC, &[], 2);
+    let out = clean_run("bash", &jobs.dir.join("array.sbatch"), SYSTEM_PATH, &[]);
+    assert!(!out.status.success());
+    assert!(
+        err(&out).contains("run this script with sbatch"),
+        "{}",
+        err(&out)
+    );
+}
+
+/// `MIGSIM` set in the environment replaces the binary written in.
+#[test]
+fn slurm_scripts_take_migsim_from_the_environment() {
+    let jobs = generate("run", RUN_SPEC, &[], 2);
+    let fake = jobs.root.path().join("fake migsim");
+    let said = jobs.root.path().join("said");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", said.display()),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+    let f = s(&fake);
+    let out = clean_run(
+        "bash",
+        &jobs.dir.join("array.sbatch"),
+        SYSTEM_PATH,
+        &[("SLURM_ARRAY_TASK_ID", "2"), ("MIGSIM", &f)],
+    );
+    assert!(out.status.success(), "{}", err(&out));
+    let args = std::fs::read_to_string(&said).unwrap();
+    let shard_out = s(&jobs.dir.join("shards/2"));
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "run",
+            SPEC_NAME,
+            "--shard",
+            "2/2",
+            "--out",
+            shard_out.as_str()
         ]
     );
 }

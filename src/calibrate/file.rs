@@ -93,6 +93,11 @@ pub enum TableError {
     Asymmetric { row: usize, col: usize },
     #[error("[calibration] `covariance` has a negative variance for `{key}`")]
     NegativeVariance { key: String },
+    #[error(
+        "[calibration] j = {0:e} comes from the failure penalty: the calibration that \
+         wrote this file failed (no target estimate); rerun `migsim calibrate`"
+    )]
+    Failed(f64),
 }
 
 #[derive(Deserialize)]
@@ -104,7 +109,7 @@ impl CalibrationTable {
     /// Read the `[calibration]` table of a calibrated scenario file and check it.
     pub fn load(path: &Path) -> Result<CalibrationTable, CalibratedFileError> {
         let file = path.display().to_string();
-        let src = std::fs::read_to_string(path).map_err(|source| CalibratedFileError::Read {
+        let src = crate::input::read_text(path).map_err(|source| CalibratedFileError::Read {
             file: file.clone(),
             source,
         })?;
@@ -131,6 +136,10 @@ impl CalibrationTable {
         let k = self.params.len();
         if k == 0 {
             return Err(TableError::Empty);
+        }
+        // J = Q / (1 + 1/R) >= PENALTY / 2 only where Q is the penalty.
+        if self.j >= super::objective::PENALTY / 2.0 {
+            return Err(TableError::Failed(self.j));
         }
         for (name, v) in [
             ("estimate", &self.estimate),
@@ -182,43 +191,106 @@ impl CalibrationTable {
     }
 }
 
+/// Longest `baseline_from` chain followed (a file, its parent, …).
+pub const CHAIN_LIMIT: usize = 16;
+
 /// The `[baseline]` of a calibrated (or any scenario) file named by
 /// `baseline_from`, resolved against the directory of the naming file,
 /// with its `study`; the naming file's own settings go on top of it.
+///
+/// A named file may itself name a `baseline_from`: the chain is applied in
+/// order, oldest first (grandparent, then parent on top of it), so a child
+/// → parent → grandparent chain carries every file's settings, the nearest
+/// winning. A chain that comes back to a file already in it (a file naming
+/// itself, A → B → A) is refused naming the files in order; every file of
+/// the chain must be for the same study.
 pub fn baseline_from(
     name: &str,
     naming_file: &str,
 ) -> Result<(Option<String>, toml::Table), CalibratedFileError> {
-    let dir = Path::new(naming_file).parent().unwrap_or(Path::new(""));
-    let path = dir.join(name);
+    let start = Path::new(naming_file);
+    let mut chain = vec![(
+        naming_file.to_string(),
+        std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf()),
+    )];
+    // Nearest first: the named file, its parent, …
+    let mut layers: Vec<(String, Option<String>, toml::Table)> = Vec::new();
+    let mut next = Some(name.to_string());
+    let mut from_dir = start.parent().unwrap_or(Path::new("")).to_path_buf();
+    while let Some(name) = next.take() {
+        let path = from_dir.join(&name);
+        let file = path.display().to_string();
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if chain.iter().any(|(_, k)| *k == key) {
+            let names: Vec<&str> = chain.iter().map(|(f, _)| f.as_str()).collect();
+            return Err(CalibratedFileError::Invalid {
+                file: naming_file.to_string(),
+                message: format!(
+                    "`baseline_from` chain comes back to a file already in it: {} -> {file}",
+                    names.join(" -> ")
+                ),
+            });
+        }
+        if chain.len() > CHAIN_LIMIT {
+            return Err(CalibratedFileError::Invalid {
+                file: naming_file.to_string(),
+                message: format!("`baseline_from` chain longer than {CHAIN_LIMIT} files"),
+            });
+        }
+        chain.push((file.clone(), key));
+        let (study, baseline, parent) = one_baseline(&path)?;
+        if let Some((near_file, Some(near), _)) = layers.last()
+            && study.as_deref().is_some_and(|s| s != near)
+        {
+            return Err(CalibratedFileError::Invalid {
+                file: near_file.clone(),
+                message: format!(
+                    "`baseline_from`: {file} is for the {} study, this file for {near}",
+                    study.unwrap_or_default()
+                ),
+            });
+        }
+        layers.push((file, study, baseline));
+        next = parent;
+        from_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    }
+    let study = layers.first().and_then(|(_, s, _)| s.clone());
+    let mut out = toml::Table::new();
+    for (_, _, b) in layers.iter().rev() {
+        crate::studies::settings::merge_over(&mut out, b);
+    }
+    Ok((study, out))
+}
+
+/// One file of a chain: its `study`, `[baseline]` and `baseline_from`.
+#[allow(clippy::type_complexity)]
+fn one_baseline(
+    path: &Path,
+) -> Result<(Option<String>, toml::Table, Option<String>), CalibratedFileError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(&path).map_err(|source| CalibratedFileError::Read {
+    let src = crate::input::read_text(path).map_err(|source| CalibratedFileError::Read {
         file: file.clone(),
         source,
     })?;
-    let doc: toml::Table = toml::from_str(&src).map_err(|e| CalibratedFileError::Invalid {
+    let invalid = |message: String| CalibratedFileError::Invalid {
         file: file.clone(),
-        message: e.message().trim().to_string(),
-    })?;
+        message,
+    };
+    let doc: toml::Table = toml::from_str(&src).map_err(|e| invalid(e.message().trim().into()))?;
     let study = doc
         .get("study")
         .and_then(|v| v.as_str())
         .map(str::to_string);
-    let mut out = toml::Table::new();
-    match doc.get("baseline") {
-        Some(toml::Value::Table(b)) => crate::studies::settings::merge_over(&mut out, b),
-        Some(_) => {
-            return Err(CalibratedFileError::Invalid {
-                file,
-                message: "`baseline` is not a table".into(),
-            });
-        }
-        None => {
-            return Err(CalibratedFileError::Invalid {
-                file,
-                message: "no [baseline] table to take settings from".into(),
-            });
-        }
-    }
-    Ok((study, out))
+    let parent = match doc.get("baseline_from") {
+        None => None,
+        Some(toml::Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(invalid("`baseline_from` is not a string".into())),
+    };
+    let baseline = match doc.get("baseline") {
+        Some(toml::Value::Table(b)) => b.clone(),
+        Some(_) => return Err(invalid("`baseline` is not a table".into())),
+        None if parent.is_some() => toml::Table::new(),
+        None => return Err(invalid("no [baseline] table to take settings from".into())),
+    };
+    Ok((study, baseline, parent))
 }

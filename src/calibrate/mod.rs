@@ -63,6 +63,11 @@ pub enum CalibrateError {
         spec: String,
         term: String,
     },
+    #[error(
+        "calibration failed: Q = {q:e} at the estimate is the failure penalty ({counts}); \
+         no calibrated.toml is written (try a larger --n or --reps, or other targets)"
+    )]
+    Failed { q: f64, counts: String },
     #[error(transparent)]
     Study(Box<StudyError>),
     #[error("cannot write {file}: {source}")]

@@ -103,7 +103,9 @@ impl fmt::Display for Calibration {
             fit.p_value.map_or("-".into(), |p| format!("{p:.4}")),
             fit.evaluations,
             fit.elapsed_s,
-            if fit.converged {
+            if fit.failed {
+                "FAILED (every cohort of a target failed)"
+            } else if fit.converged {
                 "converged"
             } else {
                 "NOT converged"
@@ -206,6 +208,7 @@ impl Calibration {
 
     /// Write `dir/calibrated.toml` (whole or not at all); returns its path.
     pub fn write(&self, dir: &Path) -> Result<PathBuf, CalibrateError> {
+        self.usable()?;
         let path = dir.join("calibrated.toml");
         let text = self.scenario_toml()?;
         write_atomic(&path, text.as_bytes()).map_err(|e| CalibrateError::Write {

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::CalibrateError;
 use super::inference::Identification;
 use super::optimise::StartResult;
 use crate::studies::StudyName;
@@ -48,6 +49,9 @@ pub struct Fit {
     pub evaluations: u64,
     pub elapsed_s: f64,
     pub converged: bool,
+    /// Q at the estimate is the failure penalty (a target had no estimate
+    /// on any cohort): the result is not a calibration and is not written.
+    pub failed: bool,
     pub reps: usize,
     pub seed: u64,
     pub n: usize,
@@ -71,4 +75,33 @@ pub struct Calibration {
     pub warnings: Vec<String>,
     /// Where the targets came from (file or "default").
     pub target_set: String,
+}
+
+impl Calibration {
+    /// `Err` with the targets' failure counts when the fit failed
+    /// ([`Fit::failed`]); such a result must not be used.
+    pub fn usable(&self) -> Result<(), CalibrateError> {
+        if !self.fit.failed {
+            return Ok(());
+        }
+        let counts: Vec<String> = self
+            .targets
+            .iter()
+            .filter(|t| t.failures > 0)
+            .map(|t| {
+                format!(
+                    "{} / {} / {} failed on {} of {} cohorts",
+                    t.table, t.spec, t.term, t.failures, self.fit.reps
+                )
+            })
+            .collect();
+        Err(CalibrateError::Failed {
+            q: self.fit.q,
+            counts: if counts.is_empty() {
+                "no target could be estimated".into()
+            } else {
+                counts.join("; ")
+            },
+        })
+    }
 }

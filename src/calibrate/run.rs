@@ -9,7 +9,7 @@ use super::inference::{
     CORRELATION_COHORTS, JTest, correlation, covariance, identify, j_statistic, j_test, jacobian,
     sandwich, target_draws,
 };
-use super::objective::{Evaluation, Objective};
+use super::objective::{Evaluation, Objective, PENALTY};
 use super::optimise::{best, search, start_points};
 pub use super::result::{Calibration, Fit, ParamRow, TargetRow};
 pub use super::setup::{Options, setup};
@@ -118,8 +118,17 @@ fn finish(
             let (j, p_value) = j_test(at_end.q, opts.reps, df);
             JTest { j, df, p_value }
         });
-    let converged = results[b].converged;
-    if !converged {
+    // Q at the estimate is the failure penalty: some target has no estimate
+    // on any cohort there, so nothing was fitted whatever the simplex did.
+    let failed = at_end.q >= PENALTY;
+    let converged = results[b].converged && !failed;
+    if failed {
+        warnings.push(format!(
+            "failed: Q at the estimate is the failure penalty ({PENALTY:e}); \
+             a target could not be estimated on any of the {} cohorts",
+            opts.reps
+        ));
+    } else if !converged {
         warnings.push(format!(
             "the best start did not converge ({}); raise --max-iters",
             results[b].status
@@ -175,6 +184,7 @@ fn finish(
             evaluations,
             elapsed_s: clock.elapsed().as_secs_f64(),
             converged,
+            failed,
             reps: opts.reps,
             seed: opts.seed,
             n: o.n,

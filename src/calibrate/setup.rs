@@ -140,7 +140,7 @@ pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateE
     let (keys, file_free, file) = match &opts.targets_file {
         Some(path) => {
             let file = path.display().to_string();
-            let src = std::fs::read_to_string(path).map_err(|source| CalibrateError::Read {
+            let src = crate::input::read_text(path).map_err(|source| CalibrateError::Read {
                 file: file.clone(),
                 source,
             })?;

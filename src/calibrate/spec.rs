@@ -85,6 +85,14 @@ fn checked(
     let start = s
         .value
         .ok_or_else(|| bad(format!("is not a number (default {})", s.default)))?;
+    if s.default.parse::<i64>().is_ok() {
+        // The search moves θ continuously; a count takes whole values only.
+        return Err(bad(format!(
+            "is an integer setting (default {}); only real-valued settings can be free \
+             (set it in [baseline] or with --n instead)",
+            s.default
+        )));
+    }
     let (lower, upper) = match bounds {
         Some(b) => b,
         None => default_free(study)
@@ -157,9 +165,12 @@ pub fn parse_free_list(study: StudyName, list: &str) -> Result<Vec<FreeParam>, C
         out.push(checked(study, key, bounds)?);
     }
     if out.is_empty() {
-        return Err(CalibrateError::Free {
-            key: list.into(),
-            reason: "no free parameter named".into(),
+        return Err(CalibrateError::Option {
+            option: "--free".into(),
+            reason: format!(
+                "`{list}` names no parameter; give KEY[=LOWER:UPPER],... \
+                 (see `migsim settings {study}`)"
+            ),
         });
     }
     Ok(out)

@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
 
 use crate::calibrate::optimise::Search;
 use crate::calibrate::{Options, calibrate};
+use crate::io::check_writable;
 use crate::studies::StudyName;
 
 #[derive(Debug, Args)]
@@ -47,6 +49,10 @@ pub struct CalibrateArgs {
 
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
+    if let Some(dir) = &args.out {
+        // Before the run, not after it: `--out` must be a folder we can write.
+        check_writable(dir).context("--out")?;
+    }
     let opts = Options {
         study,
         targets_file: args.targets,
@@ -74,6 +80,14 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         }
         None => calibrate(&opts)?,
     };
+    if let Err(failed) = result.usable() {
+        if args.json {
+            println!("{}", serde_json::to_string(&result)?);
+        } else {
+            print!("{result}");
+        }
+        return Err(failed.into());
+    }
     if let Some(dir) = &args.out {
         let path = result.write(dir)?;
         if !args.json {

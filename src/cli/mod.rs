@@ -14,6 +14,7 @@ pub mod run;
 pub mod sensitivity;
 pub mod settings;
 pub mod shard_print;
+pub mod shell;
 pub mod slurm;
 pub mod zenou;
 

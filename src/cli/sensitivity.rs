@@ -116,8 +116,12 @@ pub fn report(a: &Analysis, dir: &Path, json: bool) -> anyhow::Result<()> {
             ),
             IndexValues::Morris(m) => format!("mu* {}  sigma {}", sig(m.mu_star), sig(m.sigma)),
         };
+        let note = r
+            .note
+            .as_ref()
+            .map_or(String::new(), |n| format!("  ({n})"));
         println!(
-            "  {:<16} {:<20} {:<32} {v}",
+            "  {:<16} {:<20} {:<32} {v}{note}",
             r.metric, r.intervention, r.param
         );
     }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use crate::io::write_atomic;
+use anyhow::Context;
+
+use super::shell::{ShellError, directive, quote, quote_path, utf8};
+use crate::io::{check_writable, write_atomic};
 use crate::shard::recovery::SpecInput;
 use crate::shard::scenario::ScenarioInput;
 use crate::shard::sensitivity::SensitivityInput;
@@ -53,10 +56,14 @@ pub struct SlurmArgs {
 
 pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     check(&args)?;
-    std::fs::create_dir_all(args.out.join("logs"))?;
-    let out = std::fs::canonicalize(&args.out)?;
-    let cwd = std::env::current_dir()?;
-    let exe = std::env::current_exe()?;
+    check_writable(&args.out).context("--out")?;
+    let logs = args.out.join("logs");
+    std::fs::create_dir_all(&logs)
+        .with_context(|| format!("--out: cannot create {}", logs.display()))?;
+    let out = std::fs::canonicalize(&args.out)
+        .with_context(|| format!("--out: cannot resolve {}", args.out.display()))?;
+    let cwd = std::env::current_dir().context("the current folder")?;
+    let exe = std::env::current_exe().context("the path of this migsim binary")?;
     let name = match args.command {
         SlurmCommand::Recover => SpecInput::load(&args.file)?.spec.name,
         SlurmCommand::Run | SlurmCommand::Sensitivity => ScenarioInput::load(&args.file)?.scn.name,
@@ -68,17 +75,18 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         exe: &exe,
         name: &name,
     };
-    write_atomic(&out.join("array.sbatch"), scripts.array().as_bytes())?;
-    write_atomic(&out.join("merge.sbatch"), scripts.merge().as_bytes())?;
+    let (array, merge, submit_sh) = (scripts.array()?, scripts.merge()?, scripts.submit()?);
+    write_atomic(&out.join("array.sbatch"), array.as_bytes())?;
+    write_atomic(&out.join("merge.sbatch"), merge.as_bytes())?;
     let submit = out.join("submit.sh");
-    write_atomic(&submit, scripts.submit().as_bytes())?;
+    write_atomic(&submit, submit_sh.as_bytes())?;
     make_executable(&submit)?;
     println!(
         "wrote {}/{{array.sbatch, merge.sbatch, submit.sh}}: {} shards",
         out.display(),
         args.shards
     );
-    println!("submit with: sh {}", submit.display());
+    println!("submit with: sh {}", quote(&submit.display().to_string()));
     Ok(())
 }
 
@@ -146,15 +154,6 @@ fn make_executable(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Single-quote `s` for sh.
-fn q(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn qp(p: &Path) -> String {
-    q(&p.display().to_string())
-}
-
 struct Scripts<'a> {
     args: &'a SlurmArgs,
     out: &'a Path,
@@ -163,87 +162,99 @@ struct Scripts<'a> {
     name: &'a str,
 }
 
+/// Every word below goes through [`quote`] (sh) or [`directive`] (#SBATCH).
 impl Scripts<'_> {
-    fn header(&self, job: &str, log: &str) -> String {
+    fn header(&self, job: &str, log: &str) -> Result<String, ShellError> {
         let a = self.args;
-        format!(
+        let log = self.out.join("logs").join(log);
+        // `log` ends in a Slurm pattern (%a); only the folder's `%` are literal.
+        let dir = directive("--out", utf8("--out", self.out)?, true)?;
+        let log_name = utf8("--out", &log)?[self.out.as_os_str().len()..].to_string();
+        Ok(format!(
             "#!/bin/bash\n\
-             #SBATCH --job-name={job}\n\
+             # shellcheck disable=SC2016 # '$' in single quotes is a path's, meant literally\n\
+             #SBATCH --job-name={}\n\
              #SBATCH --time={}\n\
              #SBATCH --mem={}\n\
              #SBATCH --cpus-per-task={}\n\
-             #SBATCH --output={}\n",
+             #SBATCH --output={}{log_name}\"\n",
+            directive("the spec's name", job, false)?,
             a.time,
             a.mem,
             a.cpus,
-            self.out.join("logs").join(log).display()
-        )
+            &dir[..dir.len() - 1],
+        ))
     }
 
-    fn prologue(&self) -> String {
-        format!(
+    /// `MIGSIM` from the environment when set and not empty, else this binary.
+    fn prologue(&self) -> Result<String, ShellError> {
+        Ok(format!(
             "set -euo pipefail\n\
-             MIGSIM=\"${{MIGSIM:-{}}}\"\n\
+             if [ -z \"${{MIGSIM:-}}\" ]; then\n\
+             \x20   MIGSIM={}\n\
+             fi\n\
              export RAYON_NUM_THREADS=\"${{SLURM_CPUS_PER_TASK:-{}}}\"\n\
-             cd {}\n",
-            qp(self.exe),
+             cd -- {}\n",
+            quote_path("the migsim binary", self.exe)?,
             self.args.cpus,
-            qp(self.cwd)
-        )
+            quote_path("the current folder", self.cwd)?
+        ))
     }
 
     /// One shard per array task 1..=N.
-    fn array(&self) -> String {
+    fn array(&self) -> Result<String, ShellError> {
         let a = self.args;
         let (cmd, quiet) = match a.command {
             SlurmCommand::Recover => ("recover", " --quiet"),
             SlurmCommand::Run => ("run", ""),
             SlurmCommand::Sensitivity => ("sensitivity", ""),
         };
-        let extra: String = a.extra.iter().map(|e| format!(" {}", q(e))).collect();
-        format!(
+        let extra: String = a.extra.iter().map(|e| format!(" {}", quote(e))).collect();
+        let file = quote_path("FILE", &a.file)?;
+        let shards = quote_path("--out", &self.out.join("shards"))?;
+        let dir = quote_path("--out", self.out)?;
+        Ok(format!(
             "{}#SBATCH --array=1-{n}\n\
-             # migsim {cmd} {file}: shard $SLURM_ARRAY_TASK_ID of {n} per task.\n\
-             # Rerun one failed task alone: sbatch --array=K array.sbatch, then sbatch merge.sbatch\n\
+             # migsim {cmd} FILE: shard $SLURM_ARRAY_TASK_ID of {n} per task, FILE below.\n\
+             # Rerun one failed task K alone: sbatch --array=K {dir}/array.sbatch,\n\
+             # then sbatch {dir}/merge.sbatch\n\
              {}\
              K=\"${{SLURM_ARRAY_TASK_ID:?run this script with sbatch (or set SLURM_ARRAY_TASK_ID)}}\"\n\
-             exec \"$MIGSIM\" {cmd} {} --shard \"$K/{n}\" --out {}/\"$K\"{quiet}{extra}\n",
-            self.header(&format!("migsim-{}", self.name), "shard-%a.out"),
-            self.prologue(),
-            qp(&a.file),
-            qp(&self.out.join("shards")),
+             exec \"$MIGSIM\" {cmd} {file} --shard \"$K/{n}\" --out {shards}/\"$K\"{quiet}{extra}\n",
+            self.header(&format!("migsim-{}", self.name), "shard-%a.out")?,
+            self.prologue()?,
             n = a.shards,
-            file = a.file.display(),
-        )
+        ))
     }
 
     /// The merge of every shard into result/.
-    fn merge(&self) -> String {
-        format!(
+    fn merge(&self) -> Result<String, ShellError> {
+        Ok(format!(
             "{}# Pools shards/* into result/ once every array task succeeded.\n\
              {}\
              exec \"$MIGSIM\" merge {}/* --out {}\n",
-            self.header(&format!("migsim-{}-merge", self.name), "merge.out"),
-            self.prologue(),
-            qp(&self.out.join("shards")),
-            qp(&self.out.join("result")),
-        )
+            self.header(&format!("migsim-{}-merge", self.name), "merge.out")?,
+            self.prologue()?,
+            quote_path("--out", &self.out.join("shards"))?,
+            quote_path("--out", &self.out.join("result"))?,
+        ))
     }
 
     /// Submit the array, then the merge with `--dependency=afterok`.
-    fn submit(&self) -> String {
-        format!(
+    fn submit(&self) -> Result<String, ShellError> {
+        Ok(format!(
             "#!/bin/sh\n\
+             # shellcheck disable=SC2016 # '$' in single quotes is a path's, meant literally\n\
              # Submit the shard array, then the merge once every shard succeeded.\n\
              set -eu\n\
-             cd {}\n\
+             cd -- {}\n\
              jid=$(sbatch --parsable array.sbatch)\n\
              jid=${{jid%%;*}}\n\
              sbatch --dependency=afterok:\"$jid\" merge.sbatch\n\
-             echo \"array job $jid submitted; the merged result will be in {}\"\n",
-            qp(self.out),
-            self.out.join("result").display()
-        )
+             printf 'array job %s submitted; the merged result will be in %s\\n' \"$jid\" {}\n",
+            quote_path("--out", self.out)?,
+            quote_path("--out", &self.out.join("result"))?,
+        ))
     }
 }
 
@@ -259,6 +270,5 @@ mod tests {
         for bad in ["1:00", "01:60:00", "x-01:00:00", "01:00:00:00", ""] {
             assert!(!valid_time(bad), "{bad}");
         }
-        assert_eq!(q("a'b"), r"'a'\''b'");
     }
 }

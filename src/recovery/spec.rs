@@ -104,7 +104,7 @@ impl Spec {
     /// Read and check a spec file.
     pub fn load(path: &Path) -> Result<Spec, RecoveryError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RecoveryError::Read {
+        let text = crate::input::read_text(path).map_err(|source| RecoveryError::Read {
             file: file.clone(),
             source,
         })?;

@@ -86,6 +86,21 @@ pub fn markdown(a: &Analysis) -> String {
             values(r).join(" | ")
         );
     }
+    let mut noted: Vec<(String, &str)> = Vec::new();
+    for r in &a.indices {
+        if let Some(n) = &r.note {
+            let title = output_title(&r.metric, &r.intervention);
+            if !noted.iter().any(|(t, _)| *t == title) {
+                noted.push((title, n));
+            }
+        }
+    }
+    if !noted.is_empty() {
+        let _ = writeln!(o, "\nIndices shown as n/a are undefined:\n");
+        for (title, n) in noted {
+            let _ = writeln!(o, "- {title}: {n}.");
+        }
+    }
     let _ = writeln!(
         o,
         "\nCharts: `report.html`. Data: `sensitivity.json`, `indices.csv`, `design.csv`."
@@ -158,10 +173,15 @@ pub fn html(a: &Analysis) -> String {
             IndexValues::Morris(m) => m.mu_star.is_finite(),
         });
         if !defined {
+            let why = rows
+                .iter()
+                .find_map(|r| r.note.as_deref())
+                .unwrap_or(crate::sensitivity::scenario::OUTPUT_CONSTANT);
             let _ = write!(
                 o,
-                "<div class=\"card note\"><b>{}</b>: does not vary over the design (zero variance), so no parameter drives it.</div>",
-                esc(&output_title(&out.metric, &out.intervention))
+                "<div class=\"card note\"><b>{}</b>: indices undefined: {}.</div>",
+                esc(&output_title(&out.metric, &out.intervention)),
+                esc(why)
             );
             continue;
         }

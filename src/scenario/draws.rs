@@ -59,7 +59,22 @@ pub fn check_params<M: Model>(
             context: "[baseline]".into(),
             source: Box::new(source),
         })?;
+    let registry = model.registry().map_err(|source| ScenarioError::Study {
+        file: scn.file.clone(),
+        line: None,
+        context: "settings registry".into(),
+        source: Box::new(source),
+    })?;
     for (i, key) in keys.iter().enumerate() {
+        // The written bounds against the setting's valid range, before any
+        // draw or design point can land outside it.
+        if let Some(r) = &registry {
+            for (which, x) in [("lower", bounds.0[i]), ("upper", bounds.1[i])] {
+                r.check_value(key, &Value::Float(x)).map_err(|e| {
+                    scn.invalid(Some(line), format!("[{table}] `{key}` {which} bound: {e}"))
+                })?;
+            }
+        }
         let v = dotted::get(&base, key).and_then(number).ok_or_else(|| {
             scn.invalid(
                 Some(line),

@@ -126,7 +126,7 @@ impl Scenario {
     /// Read and check a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let src = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
             source,
         })?;

@@ -71,7 +71,42 @@ pub struct IndexRow {
     pub param: String,
     #[serde(flatten)]
     pub values: IndexValues,
+    /// Why the indices are undefined (null) where they are: see [`undefined_note`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+/// Indices divide by the output's variance over the design (Sobol) or are
+/// means of its changes (Morris); with an output constant over the design
+/// (zero variance) or not finite in some row they are undefined, and this
+/// says which.
+pub fn undefined_note(y: &[f64], values: &IndexValues) -> Option<String> {
+    let undefined = match values {
+        IndexValues::Sobol(s) => [s.s1, s.s1_low, s.s1_high, s.st, s.st_low, s.st_high]
+            .iter()
+            .any(|x| !x.is_finite()),
+        IndexValues::Morris(m) => {
+            !(m.mu.is_finite() && m.mu_star.is_finite() && m.sigma.is_finite())
+        }
+    };
+    if !undefined {
+        return None;
+    }
+    if y.iter().any(|x| !x.is_finite()) {
+        let bad = y.iter().filter(|x| !x.is_finite()).count();
+        return Some(format!(
+            "output not finite in {bad} of {} design rows",
+            y.len()
+        ));
+    }
+    if y.windows(2).all(|w| w[0] == w[1]) {
+        return Some(OUTPUT_CONSTANT.to_string());
+    }
+    Some("too few distinct outputs for an interval".to_string())
+}
+
+/// The note of an output that does not vary over the design.
+pub const OUTPUT_CONSTANT: &str = "output constant over the design";
 
 /// A finished analysis (sensitivity.json).
 #[derive(Debug, Clone, Serialize)]
@@ -326,6 +361,7 @@ pub fn summarise(
                 metric: name.metric.clone(),
                 intervention: name.intervention.clone(),
                 param: param.clone(),
+                note: undefined_note(&y, &values),
                 values,
             });
         }

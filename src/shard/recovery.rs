@@ -102,7 +102,7 @@ impl SpecInput {
     /// Read and parse `path` exactly as [`Spec::load`] does, keeping the text.
     pub fn load(path: &Path) -> Result<SpecInput, ShardError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| RecoveryError::Read {
+        let text = crate::input::read_text(path).map_err(|source| RecoveryError::Read {
             file: file.clone(),
             source,
         })?;

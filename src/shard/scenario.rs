@@ -123,7 +123,7 @@ impl ScenarioInput {
     /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
     pub fn load(path: &Path) -> Result<ScenarioInput, ShardError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
             source,
         })?;

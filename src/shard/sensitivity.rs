@@ -54,7 +54,7 @@ impl SensitivityInput {
         n: Option<usize>,
     ) -> Result<SensitivityInput, ShardError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
             source,
         })?;

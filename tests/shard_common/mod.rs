@@ -114,3 +114,4 @@ pub fn assert_same_files(expected: &Path, got: &Path) {
 pub fn sub(root: &Path, name: &str) -> PathBuf {
     root.join(name)
 }
+pub mod slurm;
