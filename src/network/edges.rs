@@ -53,12 +53,12 @@ pub struct FileGraph {
 }
 
 fn bad(file: &str, row: Option<usize>, column: Option<&str>, reason: String) -> NetworkError {
-    NetworkError::EdgeFile {
+    NetworkError::EdgeFile(Box::new(super::EdgeFileProblem {
         file: file.to_string(),
         row,
         column: column.map(str::to_string),
         reason,
-    }
+    }))
 }
 
 /// Largest node count accepted (node indices are `u32`).

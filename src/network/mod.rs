@@ -29,13 +29,8 @@ pub enum NetworkError {
         "invalid --network `{spec}`: {reason} (expected random, er:k=K, ws:k=K,p=P, sbm:groups=G,homophily=H,k=K or edges:FILE.csv[,directed=true])"
     )]
     Spec { spec: String, reason: String },
-    #[error("{file}{}{}: {reason}", row.map(|r| format!(" row {r}")).unwrap_or_default(), column.as_ref().map(|c| format!(" column `{c}`")).unwrap_or_default())]
-    EdgeFile {
-        file: String,
-        row: Option<usize>,
-        column: Option<String>,
-        reason: String,
-    },
+    #[error("{0}")]
+    EdgeFile(Box<EdgeFileProblem>),
     #[error(
         "{file} has {nodes} nodes but {agents} agents were asked for: give as many agents as nodes (or take the number from the file, e.g. `--agents from-file`)"
     )]
@@ -44,4 +39,26 @@ pub enum NetworkError {
         nodes: usize,
         agents: usize,
     },
+}
+
+/// A bad edge-list file: where (row 1 is the header) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeFileProblem {
+    pub file: String,
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for EdgeFileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(r) = self.row {
+            write!(f, " row {r}")?;
+        }
+        if let Some(c) = &self.column {
+            write!(f, " column `{c}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
 }

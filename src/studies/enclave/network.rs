@@ -82,8 +82,10 @@ mod tests {
     #[test]
     fn measured_graph_replaces_the_generated_one_under_every_status() {
         let f = ring(400);
-        let mut cfg = Config::default();
-        cfg.n = 400;
+        let mut cfg = Config {
+            n: 400,
+            ..Config::default()
+        };
         cfg.network.source = format!("edges:{}", f.path().display());
         cfg.validate().unwrap();
         let pop = draw(&cfg, 7).unwrap();
