@@ -26,6 +26,10 @@ pub struct CohortArgs {
     /// With --scenario: write the cohort of this intervention instead of the baseline.
     #[arg(long, requires = "scenario")]
     pub intervention: Option<String>,
+    /// A user's sample (enclave): its covariate columns (male, age,
+    /// edu_years, ...) replace the drawn ones; N from its rows unless --n.
+    #[arg(long)]
+    pub population: Option<PathBuf>,
     /// Print a JSON summary (rows, columns, metrics) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -37,6 +41,15 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
         Some(path) => scenario_overrides(study, path, args.n, args.intervention.as_deref())?,
         None => (toml::Table::new(), args.n),
     };
+    let (mut overrides, mut n) = (overrides, n);
+    let sample = match &args.population {
+        Some(path) => {
+            let (m, sample) = super::population::apply(study, path, &mut overrides, n)?;
+            n = m;
+            Some(sample)
+        }
+        None => None,
+    };
     let sim = studies::simulate(study, &overrides, n, args.seed)?;
     sim.cohort.write_csv(&args.out)?;
     if args.json {
@@ -47,6 +60,7 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
             "out": args.out,
             "columns": sim.cohort.names(),
             "metrics": sim.metrics,
+            "population": sample.as_ref().map(super::population::json),
         });
         println!("{v}");
     } else {
@@ -56,6 +70,9 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
             sim.cohort.names().len(),
             args.out.display()
         );
+        if let Some(s) = &sample {
+            println!("{}", super::population::describe(s));
+        }
         for (k, v) in &sim.metrics {
             println!("  {k:<24} {v:.4}");
         }

@@ -8,6 +8,8 @@ pub mod cohort;
 pub mod fit;
 pub mod lq;
 pub mod merge;
+pub mod population;
+pub mod power;
 pub mod recover;
 pub mod replicate;
 pub mod run;
@@ -40,6 +42,8 @@ pub enum Command {
     Replicate(replicate::ReplicateArgs),
     /// Monte Carlo recovery: fit estimators on many simulated cohorts and compare with the truth.
     Recover(recover::RecoverArgs),
+    /// Power and sample size: the smallest N at which a recovery spec's estimator reaches a target power at 5%.
+    Power(power::PowerArgs),
     /// Run a scenario file: baseline vs counterfactuals with common random numbers; CSV, JSON and Markdown/HTML reports.
     Run(run::RunArgs),
     /// Calibrate a study to its published tables by indirect inference (simulated minimum distance).
@@ -63,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cohort(args) => cohort::run(args),
         Command::Replicate(args) => replicate::run(args),
         Command::Recover(args) => recover::run(args),
+        Command::Power(args) => power::run(args),
         Command::Run(args) => run::run(args),
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),

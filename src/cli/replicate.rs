@@ -13,13 +13,24 @@ pub struct ReplicateArgs {
     pub n: Option<usize>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// A user's sample (enclave): its covariate columns replace the drawn
+    /// ones; N from its rows unless --n.
+    #[arg(long)]
+    pub population: Option<std::path::PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
 
 pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
-    let rep = crate::replicate::replicate(study, &toml::Table::new(), args.n, args.seed)?;
+    let mut overrides = toml::Table::new();
+    let mut n = args.n;
+    if let Some(path) = &args.population {
+        let (m, sample) = super::population::apply(study, path, &mut overrides, n)?;
+        n = m;
+        eprintln!("{}", super::population::describe(&sample));
+    }
+    let rep = crate::replicate::replicate(study, &overrides, n, args.seed)?;
     if args.json {
         println!("{}", serde_json::to_string(&rep)?);
     } else {

@@ -25,16 +25,19 @@ pub struct ZenouArgs {
     /// Weak-tie contact probability omega, in (0, 1].
     #[arg(long, allow_negative_numbers = true)]
     pub omega: f64,
-    /// Run the agent-based engine with this many agents (even).
+    /// Run the agent-based engine with this many agents (even), or
+    /// `from-file`: as many as the nodes of `--network edges:FILE.csv`.
     #[arg(long)]
-    pub agents: Option<u64>,
+    pub agents: Option<String>,
     /// Simulated time of the agent-based run.
     #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
     pub t_end: f64,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Weak ties: random, er:k=K, ws:k=K,p=P, sbm:groups=G,homophily=H,k=K.
+    /// Weak ties: random, er:k=K, ws:k=K,p=P, sbm:groups=G,homophily=H,k=K,
+    /// or edges:FILE.csv[,directed=true] (a measured graph: two id columns,
+    /// optional `weight`).
     #[arg(long, default_value = "random")]
     pub network: String,
     /// Record the share up at this interval (adds `series` to the output).
@@ -72,14 +75,33 @@ fn analytic(p: &Params) -> Value {
     })
 }
 
-fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
+/// The number of agents `--agents` asks for: a number, or the node count
+/// of the network file with `from-file`.
+fn agents(given: &str, network: &NetworkSpec) -> anyhow::Result<usize> {
+    if given == "from-file" {
+        return match network.file_report() {
+            Some(r) => Ok(r.nodes),
+            None => anyhow::bail!(
+                "invalid --agents from-file: the network `{network}` is not read from a file (use --network edges:FILE.csv)"
+            ),
+        };
+    }
+    let n: u64 = given.parse().map_err(|_| {
+        anyhow::anyhow!(
+            "invalid --agents `{given}`: expected an even number of agents or `from-file`"
+        )
+    })?;
+    usize::try_from(n).map_err(|_| anyhow::anyhow!("invalid --agents {n}: too large"))
+}
+
+fn agent_based(p: &Params, args: &ZenouArgs, given: &str) -> anyhow::Result<Value> {
     let network: NetworkSpec = args.network.parse()?;
-    let n = usize::try_from(n).map_err(|_| anyhow::anyhow!("invalid --agents {n}: too large"))?;
+    let n = agents(given, &network)?;
     let mut config = EngineConfig::new(n, p.lambda, p.delta, p.omega, args.t_end);
     config.record_every = args.record_every;
     config.initial_up = args.init_up;
     config.batches = args.batches;
-    config.network = network;
+    config.network = network.clone();
     if !(args.max_hours.is_finite() && args.max_hours > 0.0) {
         anyhow::bail!(
             "invalid --max-hours {}: expected a finite number of hours > 0",
@@ -104,6 +126,9 @@ fn agent_based(p: &Params, args: &ZenouArgs, n: u64) -> anyhow::Result<Value> {
         "elapsed_s": r.elapsed_s,
         "events_per_s": r.events as f64 / r.elapsed_s,
     });
+    if let Some(report) = network.file_report() {
+        out["network_file"] = json!(report);
+    }
     if args.record_every.is_some() {
         out["series"] = json!(r.series);
     }
@@ -157,7 +182,13 @@ fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> 
 fn print_table(v: &Value) {
     let Some(map) = v.as_object() else { return };
     for (k, val) in map {
-        if k == "series" {
+        if k == "network_file" {
+            if let Some(m) = val.as_object() {
+                for (name, x) in m {
+                    println!("{:>16}  {x}", format!("network.{name}"));
+                }
+            }
+        } else if k == "series" {
             println!(
                 "{:>16}  {} records (use --json)",
                 k,
@@ -172,7 +203,7 @@ fn print_table(v: &Value) {
 pub fn run(args: ZenouArgs) -> anyhow::Result<()> {
     let p = Params::new(args.lambda, args.delta, args.omega)?;
     let mut out = analytic(&p);
-    if let Some(n) = args.agents {
+    if let Some(n) = &args.agents {
         let abm = agent_based(&p, &args, n)?;
         if let (Some(o), Some(a)) = (out.as_object_mut(), abm.as_object()) {
             o.extend(a.clone());

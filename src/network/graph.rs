@@ -17,11 +17,16 @@ use petgraph::visit::{
 };
 
 /// Undirected social graph in CSR form; nodes are `0..n` as `u32`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SocialGraph {
     offsets: Vec<usize>,
     targets: Vec<u32>,
     groups: Vec<u32>,
+    /// Empty (unweighted), else the running sum of the tie weights of each
+    /// node's neighbours, parallel to `targets`.
+    cum_weights: Vec<f64>,
+    /// Arcs `a -> b` stored at `a` only (graphs read with `directed=true`).
+    directed: bool,
 }
 
 impl SocialGraph {
@@ -48,7 +53,95 @@ impl SocialGraph {
             offsets,
             targets,
             groups,
+            cum_weights: Vec::new(),
+            directed: false,
         }
+    }
+
+    /// Build from an edge list read from a file: `edges` each listed once
+    /// (no self-loops or duplicates), `weights` empty or one per edge, and
+    /// with `directed` each `(a, b)` an arc stored at `a` only.
+    pub fn from_edge_list(n: usize, edges: &[(u32, u32)], weights: &[f64], directed: bool) -> Self {
+        let mut offsets = vec![0usize; n + 1];
+        for &(a, b) in edges {
+            offsets[a as usize + 1] += 1;
+            if !directed {
+                offsets[b as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut cursor = offsets[..n].to_vec();
+        let mut targets = vec![0u32; offsets[n]];
+        let mut w = if weights.is_empty() {
+            Vec::new()
+        } else {
+            vec![0.0; offsets[n]]
+        };
+        for (k, &(a, b)) in edges.iter().enumerate() {
+            let mut put = |from: u32, to: u32| {
+                let at = cursor[from as usize];
+                targets[at] = to;
+                if let Some(x) = weights.get(k) {
+                    w[at] = *x;
+                }
+                cursor[from as usize] += 1;
+            };
+            put(a, b);
+            if !directed {
+                put(b, a);
+            }
+        }
+        if !w.is_empty() {
+            for a in 0..n {
+                let mut acc = 0.0;
+                for x in &mut w[offsets[a]..offsets[a + 1]] {
+                    acc += *x;
+                    *x = acc;
+                }
+            }
+        }
+        Self {
+            offsets,
+            targets,
+            groups: Vec::new(),
+            cum_weights: w,
+            directed,
+        }
+    }
+
+    /// The same ties with group labels `groups` (empty or one per node).
+    pub fn with_groups(mut self, groups: Vec<u32>) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    pub fn is_directed(&self) -> bool {
+        self.directed
+    }
+
+    pub fn is_weighted(&self) -> bool {
+        !self.cum_weights.is_empty()
+    }
+
+    /// A weak-tie contact of `a`: a neighbour with probability proportional
+    /// to its tie weight (uniform when unweighted), from a uniform `u` in
+    /// [0, 1); `None` for a node without neighbours.
+    #[inline]
+    pub fn contact(&self, a: u32, u: f64) -> Option<u32> {
+        let (lo, hi) = (self.offsets[a as usize], self.offsets[a as usize + 1]);
+        if lo == hi {
+            return None;
+        }
+        if self.cum_weights.is_empty() {
+            let k = ((u * (hi - lo) as f64) as usize).min(hi - lo - 1);
+            return Some(self.targets[lo + k]);
+        }
+        let cum = &self.cum_weights[lo..hi];
+        let x = u * cum[hi - lo - 1];
+        let k = cum.partition_point(|&c| c <= x).min(hi - lo - 1);
+        Some(self.targets[lo + k])
     }
 
     /// Convert a petgraph graph (node and edge weights dropped, no labels).
@@ -69,7 +162,7 @@ impl SocialGraph {
         }
         for a in 0..self.node_count() as u32 {
             for &b in self.neighbors_of(a) {
-                if a < b {
+                if a < b || self.directed {
                     g.add_edge(a.into(), b.into(), ());
                 }
             }
@@ -81,9 +174,13 @@ impl SocialGraph {
         self.offsets.len() - 1
     }
 
-    /// Number of undirected edges.
+    /// Number of undirected edges (of arcs when directed).
     pub fn edge_count(&self) -> usize {
-        self.targets.len() / 2
+        if self.directed {
+            self.targets.len()
+        } else {
+            self.targets.len() / 2
+        }
     }
 
     /// Neighbours of node `a` (the hot-loop view).
@@ -96,7 +193,7 @@ impl SocialGraph {
         self.offsets[a as usize + 1] - self.offsets[a as usize]
     }
 
-    /// Mean degree `2 E / n`.
+    /// Mean degree `2 E / n` (mean out-degree `E / n` when directed).
     pub fn mean_degree(&self) -> f64 {
         self.targets.len() as f64 / self.node_count().max(1) as f64
     }
@@ -131,6 +228,7 @@ impl SocialGraph {
     pub fn heap_bytes(&self) -> usize {
         self.offsets.capacity() * size_of::<usize>()
             + (self.targets.capacity() + self.groups.capacity()) * size_of::<u32>()
+            + self.cum_weights.capacity() * size_of::<f64>()
     }
 }
 

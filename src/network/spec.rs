@@ -1,15 +1,18 @@
 //! The `--network` spec string.
 
 use std::fmt;
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use rand::Rng;
 
+use super::edges::FileGraph;
 use super::generate::{erdos_renyi, sbm, watts_strogatz};
 use super::{NetworkError, SocialGraph};
 
 /// How weak ties are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NetworkSpec {
     /// A uniform random other agent (the mean-field case).
@@ -24,21 +27,59 @@ pub enum NetworkSpec {
         homophily: f64,
         k: f64,
     },
+    /// A measured graph read from an edge-list file (`edges:FILE.csv`,
+    /// optionally `edges:FILE.csv,directed=true`; see [`super::edges`]). The
+    /// file is read when the spec is parsed.
+    Edges {
+        path: String,
+        directed: bool,
+        #[serde(skip)]
+        graph: Arc<FileGraph>,
+    },
 }
 
 impl NetworkSpec {
     /// Build the graph for `n` agents; `None` for random mixing.
     pub fn build(&self, n: usize, rng: &mut impl Rng) -> Result<Option<SocialGraph>, NetworkError> {
-        Ok(match *self {
+        Ok(match self {
             NetworkSpec::Random => None,
-            NetworkSpec::Er { k } => Some(erdos_renyi(n, k, rng)?),
-            NetworkSpec::Ws { k, p } => Some(watts_strogatz(n, k, p, rng)?),
+            NetworkSpec::Er { k } => Some(erdos_renyi(n, *k, rng)?),
+            NetworkSpec::Ws { k, p } => Some(watts_strogatz(n, *k, *p, rng)?),
             NetworkSpec::Sbm {
                 groups,
                 homophily,
                 k,
-            } => Some(sbm(n, groups, homophily, k, rng)?),
+            } => Some(sbm(n, *groups, *homophily, *k, rng)?),
+            NetworkSpec::Edges { graph, .. } => {
+                if graph.graph.node_count() != n {
+                    return Err(NetworkError::FileNodes {
+                        file: graph.report.file.clone(),
+                        nodes: graph.graph.node_count(),
+                        agents: n,
+                    });
+                }
+                Some(graph.graph.clone())
+            }
         })
+    }
+
+    /// The report of a graph read from a file (`None` for generators).
+    pub fn file_report(&self) -> Option<&super::edges::GraphReport> {
+        match self {
+            NetworkSpec::Edges { graph, .. } => Some(&graph.report),
+            _ => None,
+        }
+    }
+
+    /// Mean degree the spec gives (exact for a file, the target for a
+    /// generator; 0 for random mixing), for memory estimates.
+    pub fn mean_degree(&self) -> f64 {
+        match self {
+            NetworkSpec::Random => 0.0,
+            NetworkSpec::Er { k } | NetworkSpec::Sbm { k, .. } => *k,
+            NetworkSpec::Ws { k, .. } => *k as f64,
+            NetworkSpec::Edges { graph, .. } => graph.graph.mean_degree(),
+        }
     }
 }
 
@@ -54,6 +95,13 @@ impl fmt::Display for NetworkSpec {
                 k,
             } => {
                 write!(f, "sbm:groups={groups},homophily={homophily},k={k}")
+            }
+            NetworkSpec::Edges { path, directed, .. } => {
+                write!(f, "edges:{path}")?;
+                if *directed {
+                    write!(f, ",directed=true")?;
+                }
+                Ok(())
             }
         }
     }
@@ -98,6 +146,9 @@ impl FromStr for NetworkSpec {
 
     fn from_str(spec: &str) -> Result<Self, NetworkError> {
         let (kind, rest) = spec.split_once(':').unwrap_or((spec, ""));
+        if kind.trim() == "edges" {
+            return parse_edges(spec, rest);
+        }
         let mut pairs = Vec::new();
         for item in rest.split(',').filter(|s| !s.is_empty()) {
             let (k, v) = item.split_once('=').ok_or_else(|| NetworkError::Spec {
@@ -138,6 +189,39 @@ impl FromStr for NetworkSpec {
             other => Err(f.err(format!("unknown network kind `{other}`"))),
         }
     }
+}
+
+/// `edges:PATH[,directed=true|false]`: the path runs to the last comma
+/// that starts a `directed=` option (paths may contain commas otherwise).
+fn parse_edges(spec: &str, rest: &str) -> Result<NetworkSpec, NetworkError> {
+    let err = |reason: String| NetworkError::Spec {
+        spec: spec.to_string(),
+        reason,
+    };
+    let (path, directed) = match rest.rsplit_once(',') {
+        Some((p, opt)) if opt.trim().starts_with("directed") => {
+            let v = opt
+                .split_once('=')
+                .map(|(_, v)| v.trim())
+                .ok_or_else(|| err(format!("`{opt}` is not key=value")))?;
+            let d = match v {
+                "true" => true,
+                "false" => false,
+                other => return Err(err(format!("`directed={other}`: expected true or false"))),
+            };
+            (p.trim(), d)
+        }
+        _ => (rest.trim(), false),
+    };
+    if path.is_empty() {
+        return Err(err("missing the file: expected edges:FILE.csv".into()));
+    }
+    let graph = FileGraph::read(Path::new(path), directed)?;
+    Ok(NetworkSpec::Edges {
+        path: path.to_string(),
+        directed,
+        graph,
+    })
 }
 
 #[cfg(test)]

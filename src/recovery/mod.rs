@@ -20,6 +20,7 @@ pub mod estimands;
 pub mod estimators;
 pub mod options;
 pub mod output;
+pub mod power;
 pub mod problem;
 pub mod run;
 pub mod spec;

@@ -83,12 +83,24 @@ struct RawSpec {
     /// from, relative to this spec (`[overrides]` go on top).
     baseline_from: Option<Spanned<String>>,
     logit: Option<Spanned<LogitDgp>>,
+    /// A user's sample (CSV, relative to this spec): its covariate columns
+    /// replace the drawn ones in every replication (enclave study).
+    population: Option<Spanned<String>>,
     n: Option<Spanned<usize>>,
     reps: Option<Spanned<usize>>,
     seed: Option<u64>,
     estimands: Spanned<Vec<String>>,
     #[serde(default)]
     estimators: Vec<Spanned<EstimatorEntry>>,
+}
+
+/// `path` as written in spec `file`: relative paths start at the spec's folder.
+fn relative_to(file: &str, path: &str) -> String {
+    let p = Path::new(path);
+    match Path::new(file).parent() {
+        Some(dir) if p.is_relative() => dir.join(p).display().to_string(),
+        _ => path.to_string(),
+    }
 }
 
 /// 1-based line of byte offset `at` in `text`.
@@ -161,12 +173,35 @@ impl Spec {
                         base
                     }
                 };
+                let mut overrides = overrides;
+                if let Some(pop) = &raw.population {
+                    if *study.get_ref() != StudyName::Enclave {
+                        return Err(at(
+                            pop.span(),
+                            format!(
+                                "`population`: sample files are read by the enclave study, not {}",
+                                study.get_ref()
+                            ),
+                        ));
+                    }
+                    overrides.insert(
+                        "population".into(),
+                        toml::Value::String(relative_to(file, pop.get_ref())),
+                    );
+                }
                 Source::Study {
                     study: *study.get_ref(),
                     overrides,
                 }
             }
             (None, Some(dgp)) => {
+                if let Some(p) = raw.population {
+                    return Err(at(
+                        p.span(),
+                        "`population` applies to a study; the [logit] DGP draws its covariates"
+                            .into(),
+                    ));
+                }
                 if let Some(o) = raw.overrides {
                     return Err(at(
                         o.span(),

@@ -139,6 +139,9 @@ impl WeakTies for RandomMixing {
 impl WeakTies for &SocialGraph {
     #[inline(always)]
     fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+        if self.is_weighted() {
+            return self.contact(i, rng.random());
+        }
         let nb = self.neighbors_of(i);
         if nb.is_empty() {
             None

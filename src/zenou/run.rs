@@ -189,11 +189,7 @@ impl EngineConfig {
     /// each plus about 12 bytes per network tie), batch means (8 bytes each)
     /// or recorded series (16 bytes a point) would not fit in memory.
     fn check_memory(&self) -> Result<(), ZenouError> {
-        let k = match self.network {
-            NetworkSpec::Random => 0.0,
-            NetworkSpec::Er { k } | NetworkSpec::Sbm { k, .. } => k,
-            NetworkSpec::Ws { k, .. } => k as f64,
-        };
+        let k = self.network.mean_degree();
         let per_agent = 32 + (12.0 * k.clamp(0.0, 1e15)) as u128;
         check_items("agents", self.n, self.n as u128, per_agent, "agents")?;
         check_items(

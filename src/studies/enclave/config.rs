@@ -219,6 +219,9 @@ impl Default for EnclaveChoice {
     }
 }
 
+/// `network.source` of the generated weak-tie graph.
+pub const GENERATED: &str = "generated";
+
 /// Weak-tie graph and enclave degree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -241,6 +244,11 @@ pub struct Network {
     /// Enclave degree x of residents and non-residents (the paper's x in [0, 1]).
     pub x_enclave: f64,
     pub x_other: f64,
+    /// Where the weak-tie graph comes from: `generated` (the stubs and
+    /// homophily above) or `edges:FILE.csv` (a measured graph, path relative
+    /// to the working directory; node k is migrant k, as many nodes as `n`;
+    /// the graph then does not change with enclave status).
+    pub source: String,
 }
 
 impl Default for Network {
@@ -256,6 +264,7 @@ impl Default for Network {
             hometown_redundancy: 1.0,
             x_enclave: 1.0,
             x_other: 0.0,
+            source: GENERATED.into(),
         }
     }
 }
@@ -435,6 +444,10 @@ impl Default for Policy {
 pub struct Config {
     /// Migrants surveyed (N = 7,762); must be even (dyads).
     pub n: usize,
+    /// A user's sample: a CSV file whose Table 1 covariate columns (male,
+    /// age, edu_years, ...) replace the drawn ones, one migrant per row (as
+    /// many rows as `n`); empty: every covariate drawn.
+    pub population: String,
     pub geography: Geography,
     pub covariates: Covariates,
     pub enclave_choice: EnclaveChoice,
@@ -450,6 +463,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             n: 7762,
+            population: String::new(),
             geography: Geography::default(),
             covariates: Covariates::default(),
             enclave_choice: EnclaveChoice::default(),
@@ -587,6 +601,11 @@ impl Config {
         share(w.hometown_redundancy, "network.hometown_redundancy")?;
         share(w.x_enclave, "network.x_enclave")?;
         share(w.x_other, "network.x_other")?;
+        need(
+            w.source == GENERATED || w.source.starts_with("edges:"),
+            "network.source",
+            "`generated` or `edges:FILE.csv`",
+        )?;
         let z = &self.zenou;
         positive(z.lambda, "zenou.lambda")?;
         need(

@@ -7,10 +7,13 @@
 //! Dyads are sorted by (city, province) so that a city and a hometown group
 //! (fellow provincials in the same city) are contiguous index ranges.
 
+use std::sync::Arc;
+
 use rand::Rng;
 use rand_distr::{Beta, Distribution, Gamma, Poisson, StandardNormal};
 
-use super::config::Config;
+use super::config::{Config, GENERATED};
+use crate::network::{NetworkSpec, SocialGraph};
 use crate::numeric::lq::quotients;
 use crate::seed::{Component, SimRng, stream};
 use crate::studies::StudyError;
@@ -69,6 +72,34 @@ pub struct Population {
     /// Uniforms: dispersal offer, direct-effect pass.
     pub u_dispersal: Vec<f64>,
     pub u_pass: Vec<f64>,
+    /// The measured weak-tie graph of `network.source = "edges:FILE.csv"`
+    /// (labelled by hometown group), `None` when generated.
+    pub file_graph: Option<Arc<SocialGraph>>,
+}
+
+/// The graph of `network.source`, checked against `n` and labelled by group.
+fn file_graph(cfg: &Config, group: &[u32]) -> Result<Option<Arc<SocialGraph>>, StudyError> {
+    let source = cfg.network.source.as_str();
+    if source == GENERATED {
+        return Ok(None);
+    }
+    let bad = |why: String| StudyError::invalid("network.source", why);
+    let spec: NetworkSpec = source.parse().map_err(|e| bad(format!("{e}")))?;
+    let NetworkSpec::Edges { graph, .. } = spec else {
+        return Err(bad(format!(
+            "`{source}`: expected `generated` or `edges:FILE.csv`"
+        )));
+    };
+    let nodes = graph.graph.node_count();
+    if nodes != cfg.n {
+        return Err(bad(format!(
+            "{} has {nodes} nodes but the study has n = {} migrants: set n = {nodes}",
+            graph.report.file, cfg.n
+        )));
+    }
+    Ok(Some(Arc::new(
+        graph.graph.clone().with_groups(group.to_vec()),
+    )))
 }
 
 fn normal(rng: &mut SimRng) -> f64 {
@@ -154,6 +185,7 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
     let (np, nc, n) = (cfg.geography.provinces, cfg.geography.cities, cfg.n);
     let geo = geography(cfg, seed);
     let group = dyad_groups(cfg, &geo, seed);
+    let file_graph = file_graph(cfg, &group)?;
     let province: Vec<u32> = group.iter().map(|g| g % np as u32).collect();
     let city: Vec<u32> = group.iter().map(|g| g / np as u32).collect();
     let mut counts = vec![vec![0.0; nc]; np];
@@ -166,7 +198,10 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
         .zip(&city)
         .map(|(&p, &c)| lq_table[p as usize][c as usize])
         .collect();
-    let (cov, cov_mean) = covariates(cfg, seed)?;
+    let (mut cov, cov_mean) = covariates(cfg, seed)?;
+    if !cfg.population.is_empty() {
+        super::sample::Sample::read(std::path::Path::new(&cfg.population))?.overlay(&mut cov)?;
+    }
     let latent = latent(cfg, seed, &cov[1])?;
     Ok(Population {
         n,
@@ -187,6 +222,7 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
         outcome_noise: latent.outcome_noise,
         u_dispersal: latent.u_dispersal,
         u_pass: latent.u_pass,
+        file_graph,
     })
 }
 
