@@ -13,7 +13,7 @@ mod plain_csv;
 mod source;
 pub mod subset;
 
-pub use build::{build_design, build_design_owned, load_design};
+pub use build::{ColumnRef, build_design, build_design_borrowed, build_design_owned, load_design};
 pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
