@@ -18,5 +18,7 @@ pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
 pub use formula::{Formula, Term};
-pub use lq_columns::{LQ_COLUMN, LqColumns, append_lq_column, load_design_with};
+pub use lq_columns::{
+    LQ_COLUMN, LqColumns, append_lq_column, design_with, load_design_with, wanted_columns,
+};
 pub use subset::Subset;
