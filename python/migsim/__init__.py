@@ -8,14 +8,18 @@ float64 column is read in place, so the design matrix is the first copy.
 """
 
 from ._native import EstimationError, InputError, OutputError, __version__
-from ._api import cohort, fit, run, settings
-from ._results import FitResult, RunResult
+from ._api import cohort, fit, recover, replicate, run, settings
+from ._results import FitResult, RecoveryResult, ReplicationResult, RunResult
 
 __all__ = [
     "fit",
     "cohort",
     "settings",
     "run",
+    "recover",
+    "replicate",
+    "RecoveryResult",
+    "ReplicationResult",
     "FitResult",
     "RunResult",
     "InputError",

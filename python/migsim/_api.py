@@ -114,3 +114,25 @@ def run(scenario, progress=True):
         if bar is not None:
             bar.close()
     return RunResult(dict(files))
+
+
+def recover(spec, reps=None, seed=None, n=None, progress=True):
+    """Monte Carlo recovery of a spec file (e.g. scenarios/recovery/*.toml):
+    fit its estimators on many simulated cohorts and compare with the truth.
+    ``reps``, ``seed`` and ``n`` override the spec's, as the CLI's flags."""
+    from ._results import RecoveryResult
+
+    bar = _progress.make(progress, "migsim recover")
+    try:
+        text, files = _native.recover(os.fspath(spec), reps, seed, n, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return RecoveryResult(text, dict(files))
+
+
+def replicate(study, n=None, seed=1):
+    """The study's published specifications on a synthetic cohort, side by side."""
+    from ._results import ReplicationResult
+
+    return ReplicationResult(*_native.replicate(str(study), n, int(seed)))

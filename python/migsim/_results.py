@@ -147,3 +147,64 @@ class RunResult:
         s = self.summary
         return (f"<migsim.RunResult {s['scenario']} ({s['study']}): {len(s['arms'])} arms x "
                 f"{s['replications']} replications, {len(s['effects'])} effects>")
+
+
+class _Files:
+    """Output files held in memory, written by :meth:`write` as one set."""
+
+    def __init__(self, files):
+        self._files = files
+
+    def _csv(self, name):
+        return pd.read_csv(io.BytesIO(self._files[name]))
+
+    def write(self, directory):
+        """Write the files into ``directory``, replacing a previous set whole."""
+        return _native.write_files(str(directory), list(self._files.items()))
+
+
+class RecoveryResult(_Files):
+    """A Monte Carlo recovery: the files ``migsim recover`` writes."""
+
+    def __init__(self, text, files):
+        super().__init__(files)
+        self._text = text
+        self.summary = json.loads(files["diagnosands.json"])
+
+    @property
+    def diagnosands(self):
+        """diagnosands.csv: bias, RMSE, coverage, ... per estimator and estimand."""
+        return self._csv("diagnosands.csv")
+
+    @property
+    def replications(self):
+        """replications.csv: one row per (replication, estimator, estimand)."""
+        return self._csv("replications.csv")
+
+    def __str__(self):
+        return self._text
+
+    def __repr__(self):
+        return f"<migsim.RecoveryResult {self.summary.get('name', '')}>"
+
+
+class ReplicationResult:
+    """A study's published specifications beside their synthetic estimates."""
+
+    def __init__(self, text_json, text):
+        self._d = json.loads(text_json)
+        self._text = text
+
+    @property
+    def rows(self):
+        return pd.DataFrame(self._d["rows"])
+
+    def summary(self):
+        """The table ``migsim replicate`` prints."""
+        return self._text
+
+    def to_dict(self):
+        return json.loads(json.dumps(self._d))
+
+    def __repr__(self):
+        return f"<migsim.ReplicationResult {self._d['study']}: {len(self._d['rows'])} rows>"

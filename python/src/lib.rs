@@ -335,6 +335,61 @@ fn write_files(dir: &str, files: Vec<(String, Vec<u8>)>) -> PyResult<Vec<String>
     Ok(written.iter().map(|p| p.display().to_string()).collect())
 }
 
+/// Monte Carlo recovery of a spec file; the files `migsim recover` writes.
+#[pyfunction]
+#[pyo3(signature = (path, reps=None, seed=None, n=None, progress=None))]
+fn recover(
+    py: Python<'_>,
+    path: &str,
+    reps: Option<usize>,
+    seed: Option<u64>,
+    n: Option<usize>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<(String, Vec<(String, Py<PyBytes>)>)> {
+    use migsim::recovery::{self, RecoveryError, RunOptions};
+    let spec = migsim::shard::recovery::SpecInput::load(Path::new(path))
+        .map_err(input)?
+        .with_overrides(reps, seed, n)
+        .map_err(input)?;
+    let rec = jobs::run_job(py, progress.as_ref(), |m| {
+        recovery::run(
+            &spec.spec,
+            &RunOptions {
+                threads: None,
+                progress: Some(m),
+            },
+        )
+    })?
+    .map_err(|e| match e {
+        RecoveryError::Cancelled => {
+            pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled".to_string())
+        }
+        e => input(e),
+    })?;
+    let files = recovery::output_files(&rec)
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), PyBytes::new(py, &bytes).unbind()))
+        .collect();
+    Ok((rec.to_string(), files))
+}
+
+/// A study's published specifications on a synthetic cohort: (JSON, text).
+#[pyfunction]
+#[pyo3(signature = (study, n=None, seed=1))]
+fn replicate(
+    py: Python<'_>,
+    study: &str,
+    n: Option<usize>,
+    seed: u64,
+) -> PyResult<(String, String)> {
+    let study: StudyName = study.parse().map_err(input)?;
+    let rep = jobs::run_job(py, None, |_| {
+        migsim::replicate::replicate(study, &toml::Table::new(), n, seed)
+    })?
+    .map_err(input)?;
+    Ok((serde_json::to_string(&rep).map_err(input)?, rep.to_string()))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fit, m)?)?;
@@ -342,6 +397,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(settings, m)?)?;
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(write_files, m)?)?;
+    m.add_function(wrap_pyfunction!(recover, m)?)?;
+    m.add_function(wrap_pyfunction!(replicate, m)?)?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("EstimationError", m.py().get_type::<EstimationError>())?;
     m.add("OutputError", m.py().get_type::<OutputError>())?;

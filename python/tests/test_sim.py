@@ -129,3 +129,22 @@ def test_ctrl_c_stops_a_long_run(tmp_path):
     assert p.returncode != 0
     assert took < 2.5, took
     assert not outdir.exists()
+
+
+def test_recover_equals_cli_files(cli, tmp_path):
+    spec = ROOT / "scenarios" / "recovery" / "logit_well_specified.toml"
+    cli("recover", spec, "--reps", 6, "--n", 400, "--seed", 5, "--out", tmp_path / "cli", "--quiet")
+    r = migsim.recover(spec, reps=6, n=400, seed=5, progress=False)
+    r.write(tmp_path / "py")
+    for name in ("diagnosands.csv", "replications.csv"):
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    assert len(r.replications) > 0 and len(r.diagnosands) > 0
+    with pytest.raises(migsim.InputError, match="--reps must be at least 1"):
+        migsim.recover(spec, reps=0)
+
+
+def test_replicate_equals_cli_json(cli):
+    want = json.loads(cli("replicate", "enclave", "--n", 1500, "--seed", 3, "--json"))
+    got = migsim.replicate("enclave", n=1500, seed=3)
+    assert got.to_dict() == want
+    assert len(got.rows) == len(want["rows"])
