@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::scenario::{Scenario, StudyModel, arm_overrides};
+use crate::scenario::{Scenario, cohort_arm};
 use crate::studies::{self, StudyName};
 
 #[derive(Debug, Args)]
@@ -38,7 +38,12 @@ pub struct CohortArgs {
 pub fn run(args: CohortArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     let (overrides, n) = match &args.scenario {
-        Some(path) => scenario_overrides(study, path, args.n, args.intervention.as_deref())?,
+        Some(path) => cohort_arm(
+            &Scenario::load(path)?,
+            study,
+            args.n,
+            args.intervention.as_deref(),
+        )?,
         None => (toml::Table::new(), args.n),
     };
     let (mut overrides, mut n) = (overrides, n);
@@ -78,25 +83,4 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// Overrides and size of a scenario arm for `migsim cohort --scenario`.
-fn scenario_overrides(
-    study: StudyName,
-    path: &std::path::Path,
-    n: Option<usize>,
-    arm: Option<&str>,
-) -> anyhow::Result<(toml::Table, Option<usize>)> {
-    let scn = Scenario::load(path)?;
-    if scn.study != study {
-        anyhow::bail!(
-            "{}: the scenario is for study {}, not {study}",
-            path.display(),
-            scn.study
-        );
-    }
-    let n = n.or(scn.n);
-    let model = StudyModel { study, n };
-    let overrides = arm_overrides(&scn, &model, arm.unwrap_or("baseline"))?;
-    Ok((overrides, n))
 }

@@ -96,17 +96,7 @@ pub fn report(rec: &Recovery, dir: &Path, json: bool) -> anyhow::Result<()> {
 
 /// The spec with the command-line overrides applied.
 fn load(args: &RecoverArgs) -> anyhow::Result<SpecInput> {
-    let mut input = SpecInput::load(&args.file)?;
-    for (flag, v) in [("--reps", args.reps), ("--n", args.n)] {
-        if v == Some(0) {
-            anyhow::bail!("{flag} must be at least 1");
-        }
-    }
-    let spec = &mut input.spec;
-    spec.reps = args.reps.unwrap_or(spec.reps);
-    spec.seed = args.seed.unwrap_or(spec.seed);
-    spec.n = args.n.or(spec.n);
-    Ok(input)
+    Ok(SpecInput::load(&args.file)?.with_overrides(args.reps, args.seed, args.n)?)
 }
 
 fn run_shard(args: &RecoverArgs, input: &SpecInput, shard: ShardArg) -> anyhow::Result<()> {

@@ -40,6 +40,90 @@ pub fn build_design_owned(ds: Dataset, formula: &Formula) -> Result<Design, Data
     Builder::new(source, lines, cols, formula)?.build()
 }
 
+/// A column lent to [`build_design_borrowed`]: numbers read in place from
+/// the caller's memory (NaN = missing), or a column the caller built.
+#[derive(Debug)]
+pub enum ColumnRef<'a> {
+    Numbers(&'a [f64]),
+    Owned(Column),
+}
+
+/// Build the design of `formula` from columns held elsewhere (an Arrow
+/// table): numeric columns are read where they lie, so the design matrix is
+/// the first copy of the data. `source` names the data in error messages.
+pub fn build_design_borrowed(
+    source: &str,
+    columns: Vec<(String, ColumnRef<'_>)>,
+    formula: &Formula,
+) -> Result<Design, DataError> {
+    let n_rows = columns.first().map_or(0, |(_, c)| c.len());
+    if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != n_rows) {
+        return Err(DataError::LengthMismatch {
+            file: source.to_string(),
+            column: name.clone(),
+            expected: n_rows,
+            found: c.len(),
+        });
+    }
+    let cols = columns
+        .into_iter()
+        .map(|(name, c)| {
+            let col = match c {
+                ColumnRef::Numbers(v) => Col::Num(Cow::Borrowed(v)),
+                ColumnRef::Owned(c) => Col::from(Cow::Owned(c)),
+            };
+            (name, col)
+        })
+        .collect();
+    Builder::from_cols(source.to_string(), RowLines::Memory, cols, formula)?.build()
+}
+
+impl ColumnRef<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ColumnRef::Numbers(v) => v.len(),
+            ColumnRef::Owned(c) => c.len(),
+        }
+    }
+}
+
+/// A formula column inside the builder: numbers or text, borrowed or owned.
+enum Col<'a> {
+    Num(Cow<'a, [f64]>),
+    Cat(Cow<'a, Categorical>),
+}
+
+impl<'a> From<Cow<'a, Column>> for Col<'a> {
+    fn from(c: Cow<'a, Column>) -> Col<'a> {
+        match c {
+            Cow::Borrowed(Column::Numeric(v)) => Col::Num(Cow::Borrowed(v)),
+            Cow::Borrowed(Column::Categorical(c)) => Col::Cat(Cow::Borrowed(c)),
+            Cow::Owned(Column::Numeric(v)) => Col::Num(Cow::Owned(v)),
+            Cow::Owned(Column::Categorical(c)) => Col::Cat(Cow::Owned(c)),
+        }
+    }
+}
+
+impl Col<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Col::Num(v) => v.len(),
+            Col::Cat(c) => c.codes.len(),
+        }
+    }
+
+    fn is_missing(&self, i: usize) -> bool {
+        match self {
+            Col::Num(v) => v[i].is_nan(),
+            Col::Cat(c) => c.codes[i] == super::dataset::MISSING_CODE,
+        }
+    }
+
+    fn all_missing(&self) -> bool {
+        (0..self.len()).all(|i| self.is_missing(i))
+    }
+}
+
 /// Every coefficient name must be unique, or results would hold two rows of
 /// the same name: a data column `const` beside the intercept, or factor levels
 /// whose bytes differ only where they are not UTF-8 (both shown as U+FFFD).
@@ -73,7 +157,7 @@ struct Builder<'a, 'f> {
     formula: &'f Formula,
     /// The formula's columns, in `Formula::columns` order.
     names: Vec<&'f str>,
-    cols: Vec<Cow<'a, Column>>,
+    cols: Vec<Col<'a>>,
     /// Complete-case rows (`None`: every row is complete).
     rows: Option<Vec<usize>>,
     n: usize,
@@ -84,7 +168,17 @@ impl<'a, 'f> Builder<'a, 'f> {
     fn new(
         file: String,
         lines: RowLines,
-        mut all: Vec<(String, Cow<'a, Column>)>,
+        all: Vec<(String, Cow<'a, Column>)>,
+        formula: &'f Formula,
+    ) -> Result<Self, DataError> {
+        let all = all.into_iter().map(|(n, c)| (n, Col::from(c))).collect();
+        Self::from_cols(file, lines, all, formula)
+    }
+
+    fn from_cols(
+        file: String,
+        lines: RowLines,
+        mut all: Vec<(String, Col<'a>)>,
         formula: &'f Formula,
     ) -> Result<Self, DataError> {
         let names = formula.columns();
@@ -94,7 +188,7 @@ impl<'a, 'f> Builder<'a, 'f> {
                 let avail: Vec<String> = all.iter().map(|(n, _)| n.clone()).collect();
                 return Err(unknown_column(&file, name, &avail));
             };
-            cols.push(std::mem::replace(&mut all[j].1, Cow::Owned(empty())));
+            cols.push(std::mem::replace(&mut all[j].1, empty()));
         }
         drop(all);
         let mut b = Builder {
@@ -204,9 +298,9 @@ impl<'a, 'f> Builder<'a, 'f> {
         }
         for (c, term) in numeric_roles {
             let j = self.idx(c);
-            if let Column::Categorical(cat) = &*self.cols[j] {
+            if let Col::Cat(cat) = &self.cols[j] {
                 let numeric = self.as_numeric(cat, c, term)?;
-                self.cols[j] = Cow::Owned(numeric);
+                self.cols[j] = Col::Num(Cow::Owned(numeric));
             }
         }
         Ok(())
@@ -214,7 +308,12 @@ impl<'a, 'f> Builder<'a, 'f> {
 
     /// A text column used as a number: an error at its first non-numeric
     /// cell, or (all levels numeric, e.g. built in memory) its parsed values.
-    fn as_numeric(&self, cat: &Categorical, column: &str, term: &str) -> Result<Column, DataError> {
+    fn as_numeric(
+        &self,
+        cat: &Categorical,
+        column: &str,
+        term: &str,
+    ) -> Result<Vec<f64>, DataError> {
         if let Some((i, value)) = cat.first_non_numeric() {
             return Err(DataError::NonNumeric {
                 file: self.file.clone(),
@@ -229,12 +328,11 @@ impl<'a, 'f> Builder<'a, 'f> {
             .iter()
             .map(|l| parse_number(l.trim().as_bytes()).unwrap_or(f64::NAN))
             .collect();
-        Ok(Column::Numeric(
-            cat.codes
-                .iter()
-                .map(|&c| parsed.get(c as usize).copied().unwrap_or(f64::NAN))
-                .collect(),
-        ))
+        Ok(cat
+            .codes
+            .iter()
+            .map(|&c| parsed.get(c as usize).copied().unwrap_or(f64::NAN))
+            .collect())
     }
 
     /// Listwise deletion over every column of the formula.
@@ -265,11 +363,11 @@ impl<'a, 'f> Builder<'a, 'f> {
     /// Complete-case values of numeric column `j`.
     /// Column `j` over the complete cases: borrowed when every row is one.
     fn gather(&self, j: usize) -> Cow<'_, [f64]> {
-        let Column::Numeric(v) = &*self.cols[j] else {
+        let Col::Num(v) = &self.cols[j] else {
             return Cow::Owned(vec![f64::NAN; self.n]);
         };
         match &self.rows {
-            None => Cow::Borrowed(v),
+            None => Cow::Borrowed(&v[..]),
             Some(rows) => Cow::Owned(rows.iter().map(|&r| v[r]).collect()),
         }
     }
@@ -302,8 +400,8 @@ impl<'a, 'f> Builder<'a, 'f> {
 
     /// Sorted levels of a fixed-effect or cluster column over the complete cases.
     fn levels(&self, j: usize) -> Vec<Level> {
-        match &*self.cols[j] {
-            Column::Numeric(_) => {
+        match &self.cols[j] {
+            Col::Num(_) => {
                 let mut v = self.gather(j).into_owned();
                 v.iter_mut().for_each(|x| *x += 0.0);
                 v.sort_by(f64::total_cmp);
@@ -315,7 +413,7 @@ impl<'a, 'f> Builder<'a, 'f> {
                     })
                     .collect()
             }
-            Column::Categorical(cat) => {
+            Col::Cat(cat) => {
                 let mut seen = vec![false; cat.levels.len()];
                 for i in 0..self.n {
                     if let Some(s) = seen.get_mut(cat.codes[self.row(i)] as usize) {
@@ -354,11 +452,11 @@ impl<'a, 'f> Builder<'a, 'f> {
                 .binary_search_by(|l| l.key.cmp(&key))
                 .map_or(u32::MAX, |p| p as u32)
         };
-        match &*self.cols[j] {
-            Column::Numeric(v) => (0..self.n)
+        match &self.cols[j] {
+            Col::Num(v) => (0..self.n)
                 .map(|i| find(Key::Num(v[self.row(i)] + 0.0)))
                 .collect(),
-            Column::Categorical(cat) => (0..self.n)
+            Col::Cat(cat) => (0..self.n)
                 .map(|i| find(Key::Code(cat.codes[self.row(i)])))
                 .collect(),
         }
@@ -381,7 +479,7 @@ impl<'a, 'f> Builder<'a, 'f> {
         for j in 0..self.cols.len() {
             let name = self.names[j];
             if last_use(self.formula, name) <= done {
-                self.cols[j] = Cow::Owned(empty());
+                self.cols[j] = empty();
             }
         }
     }
@@ -437,8 +535,8 @@ impl Key {
     }
 }
 
-fn empty() -> Column {
-    Column::Numeric(Vec::new())
+fn empty() -> Col<'static> {
+    Col::Num(Cow::Owned(Vec::new()))
 }
 
 /// Append a column of `n` rows to `x`, touching only that column's memory.

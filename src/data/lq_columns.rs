@@ -81,6 +81,18 @@ pub fn load_design_with(
     lq: Option<&LqColumns>,
     subset: Option<&Subset>,
 ) -> Result<Design, DataError> {
+    let wanted = wanted_columns(formula, lq, subset);
+    let ds = Dataset::read_csv_columns(path, &wanted)?;
+    design_with(ds, formula, lq, subset)
+}
+
+/// The data columns a fit of `formula` with `lq` and `subset` reads: the
+/// formula's (less the computed `lq`), the label columns, the subset column.
+pub fn wanted_columns<'a>(
+    formula: &'a Formula,
+    lq: Option<&'a LqColumns>,
+    subset: Option<&'a Subset>,
+) -> Vec<&'a str> {
     let mut wanted: Vec<&str> = formula.columns();
     if let Some(cols) = lq {
         wanted.retain(|c| *c != LQ_COLUMN);
@@ -91,7 +103,17 @@ pub fn load_design_with(
     }
     let mut seen = std::collections::HashSet::new();
     wanted.retain(|c| seen.insert(*c));
-    let mut ds = Dataset::read_csv_columns(path, &wanted)?;
+    wanted
+}
+
+/// The design of `formula` on `ds` with the `lq` column (computed on every
+/// row) added and then only the `subset` rows kept.
+pub fn design_with(
+    mut ds: Dataset,
+    formula: &Formula,
+    lq: Option<&LqColumns>,
+    subset: Option<&Subset>,
+) -> Result<Design, DataError> {
     if let Some(cols) = lq {
         append_lq_column(&mut ds, cols, LQ_COLUMN)?;
     }

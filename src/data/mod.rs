@@ -13,10 +13,12 @@ mod plain_csv;
 mod source;
 pub mod subset;
 
-pub use build::{build_design, build_design_owned, load_design};
+pub use build::{ColumnRef, build_design, build_design_borrowed, build_design_owned, load_design};
 pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
 pub use formula::{Formula, Term};
-pub use lq_columns::{LQ_COLUMN, LqColumns, append_lq_column, load_design_with};
+pub use lq_columns::{
+    LQ_COLUMN, LqColumns, append_lq_column, design_with, load_design_with, wanted_columns,
+};
 pub use subset::Subset;

@@ -22,6 +22,7 @@ pub mod ols;
 pub mod options;
 pub mod ordered;
 pub mod psm;
+pub mod request;
 pub mod results;
 pub mod separation;
 pub mod spec;

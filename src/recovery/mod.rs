@@ -28,7 +28,7 @@ pub mod take;
 
 pub use dgp::LogitDgp;
 pub use diagnosands::{Diagnosands, Sample};
-pub use output::write_outputs;
+pub use output::{output_files, write_outputs};
 pub use run::{Recovery, RunOptions, run};
 pub use spec::{Source, Spec};
 

@@ -154,13 +154,17 @@ fn csv_text(s: &str) -> String {
 /// Write `diagnosands.json`, `diagnosands.csv` and `replications.csv` into
 /// `dir`, replacing the previous run's set as a whole; returns the paths written.
 pub fn write_outputs(rec: &Recovery, dir: &Path) -> Result<Vec<PathBuf>, RecoveryError> {
+    Ok(write_dir_atomic(dir, &output_files(rec))?)
+}
+
+/// The files [`write_outputs`] writes, by name.
+pub fn output_files(rec: &Recovery) -> Vec<(&'static str, Vec<u8>)> {
     let json = serde_json::to_string_pretty(&rec.to_json()).unwrap_or_default() + "\n";
-    let files = [
+    vec![
         ("diagnosands.json", json.into_bytes()),
         ("diagnosands.csv", rec.diagnosands_csv()),
         ("replications.csv", rec.replications_csv()),
-    ];
-    Ok(write_dir_atomic(dir, &files)?)
+    ]
 }
 
 fn cell(x: f64, digits: usize) -> String {

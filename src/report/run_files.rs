@@ -20,15 +20,22 @@ pub fn write_all(
     runs: &Runs,
     summary: &Summary,
 ) -> Result<Vec<PathBuf>, ScenarioError> {
+    Ok(write_dir_atomic(dir, &files(runs, summary)?)?)
+}
+
+/// The output files of a run, by name, as [`write_all`] writes them.
+pub fn files(
+    runs: &Runs,
+    summary: &Summary,
+) -> Result<Vec<(&'static str, Vec<u8>)>, ScenarioError> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| encode("summary.json", e))?;
-    let files: [(&str, Vec<u8>); 5] = [
+    Ok(vec![
         ("summary.json", (json + "\n").into_bytes()),
         ("replications.csv", replications_csv(runs)?),
         ("paths.csv", paths_csv(summary)?),
         ("report.md", markdown::render(summary).into_bytes()),
         ("report.html", html::render(summary).into_bytes()),
-    ];
-    Ok(write_dir_atomic(dir, &files)?)
+    ])
 }
 
 /// One row per (replication, arm, metric): the value, the baseline value of

@@ -23,7 +23,7 @@ pub mod uncertainty;
 
 pub use effects::{Effect, Interval};
 pub use error::ScenarioError;
-pub use plan::{Arm, ArmKind, Change, arm_overrides, plan};
+pub use plan::{Arm, ArmKind, Change, arm_overrides, cohort_arm, plan};
 pub use run::{Runs, replication_seed, run};
 pub use schema::Scenario;
 pub use study::StudyModel;

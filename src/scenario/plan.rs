@@ -227,3 +227,24 @@ pub fn arm_overrides<M: Model>(
             )
         })
 }
+
+/// The overrides and cohort size of arm `arm` (default `baseline`) of `scn`
+/// for a cohort of `study` (`migsim cohort --scenario`): `n` when given,
+/// else the scenario's `n`; an error when the scenario is for another study.
+pub fn cohort_arm(
+    scn: &Scenario,
+    study: crate::studies::StudyName,
+    n: Option<usize>,
+    arm: Option<&str>,
+) -> Result<(Table, Option<usize>), ScenarioError> {
+    if scn.study != study {
+        return Err(scn.invalid(
+            None,
+            format!("the scenario is for study {}, not {study}", scn.study),
+        ));
+    }
+    let n = n.or(scn.n);
+    let model = super::StudyModel { study, n };
+    let overrides = arm_overrides(scn, &model, arm.unwrap_or("baseline"))?;
+    Ok((overrides, n))
+}

@@ -99,6 +99,30 @@ pub struct SpecInput {
 }
 
 impl SpecInput {
+    /// The spec with a front end's overrides of its replications, master
+    /// seed and sample size (`migsim recover --reps/--seed/--n`); zero
+    /// replications or rows is refused.
+    pub fn with_overrides(
+        mut self,
+        reps: Option<usize>,
+        seed: Option<u64>,
+        n: Option<usize>,
+    ) -> Result<SpecInput, RecoveryError> {
+        for (flag, v) in [("--reps", reps), ("--n", n)] {
+            if v == Some(0) {
+                return Err(RecoveryError::SpecFile {
+                    file: self.file.clone(),
+                    message: format!("{flag} must be at least 1"),
+                });
+            }
+        }
+        let spec = &mut self.spec;
+        spec.reps = reps.unwrap_or(spec.reps);
+        spec.seed = seed.unwrap_or(spec.seed);
+        spec.n = n.or(spec.n);
+        Ok(self)
+    }
+
     /// Read and parse `path` exactly as [`Spec::load`] does, keeping the text.
     pub fn load(path: &Path) -> Result<SpecInput, ShardError> {
         let file = path.display().to_string();

@@ -13,9 +13,9 @@ use crate::data::{
     Column, Dataset, Design, Formula, LqColumns, Subset, load_design, load_design_with,
 };
 use crate::estimate::factor::{FactorOptions, fit_factor};
-use crate::estimate::interaction::{self, InteractionOptions};
+use crate::estimate::request::FitRequest;
 use crate::estimate::spec::Spelled;
-use crate::estimate::{self, EstimatorName, FitOptions, FitResult, Margins, SeKind};
+use crate::estimate::{EstimatorName, FitOptions, FitResult};
 
 #[derive(Debug, Args)]
 pub struct FitArgs {
@@ -175,28 +175,21 @@ pub struct CausalArgs {
 }
 
 impl FitArgs {
-    fn options(&self) -> FitOptions {
-        let se = if self.cluster.is_some() {
-            SeKind::Cluster
-        } else if self.robust {
-            SeKind::Robust
-        } else {
-            SeKind::Classical
-        };
-        let margins = if self.discrete {
-            Some(Margins::Discrete)
-        } else if self.margins {
-            Some(Margins::Derivative)
-        } else {
-            None
-        };
-        FitOptions {
-            se,
-            margins,
+    fn request(&self) -> FitRequest {
+        FitRequest {
+            cluster: self.cluster.is_some(),
+            robust: self.robust,
+            margins: self.margins,
+            discrete: self.discrete,
+            brant: self.brant,
+            interaction_effect: self.interaction_effect.clone(),
             max_iter: self.max_iter,
             tol: self.tol,
-            brant: self.brant,
         }
+    }
+
+    fn options(&self) -> FitOptions {
+        self.request().options()
     }
 }
 
@@ -222,9 +215,8 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         _ => {}
     }
     let name = estimator.as_str();
-    if args.interaction_effect.is_some() && !matches!(name, "logit" | "probit") {
-        anyhow::bail!("--interaction-effect applies to fit logit or fit probit, not {name}");
-    }
+    let request = args.request();
+    request.check(estimator)?;
     let y = args
         .y
         .as_deref()
@@ -237,20 +229,8 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         estimator.needs_intercept(),
     )?;
     let design = load_fit_design(&args, &formula)?;
-    let mut result = estimate::fit_by_name(name, &design, &args.options())?;
-    if let Some(term) = &args.interaction_effect {
-        let link = if name == "logit" {
-            interaction::Link::Logit
-        } else {
-            interaction::Link::Probit
-        };
-        let ie =
-            interaction::from_fit(link, &result, &design, term, &InteractionOptions::default())?;
-        ie.attach(&mut result);
-        return print_with(&result, args.json, Some(ie.summary_text()));
-    }
-    let brant = estimate::ordered::brant_text(&result);
-    print_with(&result, args.json, brant)
+    let outcome = request.fit(estimator, &design)?;
+    print_with(&outcome.result, args.json, outcome.extra)
 }
 
 /// Print the result (table or JSON); in the human form, `extra` follows the table.
@@ -339,7 +319,7 @@ pub fn render(result: &FitResult, json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::estimate::ParamRow;
+    use crate::estimate::{Margins, ParamRow, SeKind};
 
     #[test]
     fn json_output_is_one_object_of_the_contract_shape() {

@@ -1,0 +1,408 @@
+//! `migsim._native`: the Python binding of the migsim library. Every
+//! function is a library call; option spellings, defaults, result shapes
+//! and messages come from the library (see `python/migsim/` for the thin
+//! Python layer that turns the results into pandas objects).
+
+mod arrow_stream;
+mod errors;
+mod jobs;
+
+use std::path::Path;
+
+use migsim::data::{
+    ColumnRef, Dataset, Formula, LqColumns, Subset, build_design_borrowed, design_with,
+    wanted_columns,
+};
+use migsim::estimate::request::FitRequest;
+use migsim::estimate::{EstimateError, EstimatorName};
+use migsim::report::run_files;
+use migsim::scenario::{self, Scenario, ScenarioError, StudyModel, Summary};
+use migsim::studies::{self, StudyName};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList};
+use serde_json::{Map, Value};
+
+use arrow_stream::Table;
+use errors::{EstimationError, InputError, OutputError, estimation, input, input_error, output};
+
+/// Label of in-memory data in error messages.
+const DATA: &str = "data";
+
+/// The keyword options of `fit`, parsed from the JSON the Python layer sends.
+struct FitKeywords(Map<String, Value>);
+
+const FIT_KEYS: &[&str] = &[
+    "y",
+    "x",
+    "fe",
+    "cluster",
+    "robust",
+    "margins",
+    "discrete",
+    "brant",
+    "interaction_effect",
+    "max_iter",
+    "tol",
+    "subset",
+    "lq",
+    "lq_weight",
+];
+
+impl FitKeywords {
+    fn parse(text: &str) -> PyResult<FitKeywords> {
+        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
+            return Err(input_error("fit: options must be a mapping".into()));
+        };
+        if let Some(k) = map.keys().find(|k| !FIT_KEYS.contains(&k.as_str())) {
+            return Err(input_error(format!(
+                "fit: unknown option `{k}` (expected one of: {})",
+                FIT_KEYS.join(", ")
+            )));
+        }
+        Ok(FitKeywords(map))
+    }
+
+    fn text(&self, key: &str) -> PyResult<Option<&str>> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(v) => Err(input_error(format!(
+                "fit: option `{key}` must be a string, got {v}"
+            ))),
+        }
+    }
+
+    fn flag(&self, key: &str) -> PyResult<bool> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) => Err(input_error(format!(
+                "fit: option `{key}` must be True or False, got {v}"
+            ))),
+        }
+    }
+
+    fn request(&self) -> PyResult<FitRequest> {
+        let d = FitRequest::default();
+        let max_iter = match self.0.get("max_iter") {
+            None | Some(Value::Null) => d.max_iter,
+            Some(v) => v.as_u64().map(|m| m as usize).ok_or_else(|| {
+                input_error(format!(
+                    "fit: option `max_iter` must be a positive integer, got {v}"
+                ))
+            })?,
+        };
+        let tol = match self.0.get("tol") {
+            None | Some(Value::Null) => d.tol,
+            Some(v) => v.as_f64().filter(|t| *t > 0.0).ok_or_else(|| {
+                input_error(format!(
+                    "fit: option `tol` must be a positive number, got {v}"
+                ))
+            })?,
+        };
+        Ok(FitRequest {
+            cluster: self.text("cluster")?.is_some(),
+            robust: self.flag("robust")?,
+            margins: self.flag("margins")?,
+            discrete: self.flag("discrete")?,
+            brant: self.flag("brant")?,
+            interaction_effect: self.text("interaction_effect")?.map(str::to_string),
+            max_iter,
+            tol,
+        })
+    }
+}
+
+enum FitFailure {
+    Data(migsim::data::DataError),
+    Estimate(EstimateError),
+}
+
+/// Fit a design estimator on an Arrow-exporting table; returns the CLI's
+/// JSON and the CLI's table text.
+#[pyfunction]
+fn fit(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    estimator: &str,
+    options: &str,
+) -> PyResult<(String, String)> {
+    let est: EstimatorName = estimator.parse().map_err(estimation)?;
+    if !est.is_design() {
+        return Err(input_error(format!(
+            "fit {estimator} is not available from Python; migsim.fit takes the design \
+             estimators ({}); use the CLI `migsim fit {estimator}`",
+            EstimatorName::joined(EstimatorName::ALL.into_iter().filter(|e| e.is_design()))
+        )));
+    }
+    let kw = FitKeywords::parse(options)?;
+    let request = kw.request()?;
+    request.check(est).map_err(estimation)?;
+    let name = est.as_str();
+    let y = kw
+        .text("y")?
+        .ok_or_else(|| input_error(format!("{name} needs the outcome column: y=COL")))?;
+    let formula = Formula::parse(
+        y,
+        kw.text("x")?,
+        kw.text("fe")?,
+        kw.text("cluster")?,
+        est.needs_intercept(),
+    )
+    .map_err(input)?;
+    let subset = kw
+        .text("subset")?
+        .map(Subset::try_from)
+        .transpose()
+        .map_err(input)?;
+    let lq = kw
+        .text("lq")?
+        .map(|s| LqColumns::parse(s, kw.text("lq_weight").ok().flatten()))
+        .transpose()
+        .map_err(input)?;
+    let table = Table::read(data)?;
+    if table.n_rows == 0 {
+        return Err(input_error(format!("{DATA}: the table has no rows")));
+    }
+    let wanted = wanted_columns(&formula, lq.as_ref(), subset.as_ref());
+    let cols = wanted
+        .iter()
+        .map(|c| Ok((c.to_string(), table.column(c)?)))
+        .collect::<PyResult<Vec<(String, ColumnRef<'_>)>>>()?;
+    let outcome = py.detach(|| {
+        let design = if subset.is_none() && lq.is_none() {
+            build_design_borrowed(DATA, cols, &formula)
+        } else {
+            owned_dataset(cols)
+                .and_then(|ds| design_with(ds, &formula, lq.as_ref(), subset.as_ref()))
+        }
+        .map_err(FitFailure::Data)?;
+        request.fit(est, &design).map_err(FitFailure::Estimate)
+    });
+    match outcome {
+        Ok(o) => Ok((o.result.to_json(), o.text())),
+        Err(FitFailure::Data(e)) => Err(input(e)),
+        Err(FitFailure::Estimate(e)) => Err(estimation(e)),
+    }
+}
+
+/// The columns as an owned dataset (for `subset` and `lq`, which select
+/// rows and add a column before the design is built).
+fn owned_dataset(cols: Vec<(String, ColumnRef<'_>)>) -> Result<Dataset, migsim::data::DataError> {
+    let cols = cols
+        .into_iter()
+        .map(|(n, c)| match c {
+            ColumnRef::Numbers(v) => (n, migsim::data::Column::Numeric(v.to_vec())),
+            ColumnRef::Owned(c) => (n, c),
+        })
+        .collect();
+    Dataset::from_columns(DATA, cols)
+}
+
+/// A scenario from a file path (`kind == "path"`) or from the JSON of a
+/// dict in the TOML schema (`kind == "json"`).
+fn load_scenario(kind: &str, src: &str) -> PyResult<Scenario> {
+    match kind {
+        "path" => Scenario::load(Path::new(src)).map_err(errors::scenario),
+        _ => {
+            let v: Value = serde_json::from_str(src)
+                .map_err(|e| input_error(format!("scenario: not JSON-compatible: {e}")))?;
+            Scenario::from_json(&v, "<dict>").map_err(errors::scenario)
+        }
+    }
+}
+
+/// `{dotted key: value}` (JSON) as a TOML override table.
+fn overrides_of(settings: &str) -> PyResult<toml::Table> {
+    let Ok(Value::Object(map)) = serde_json::from_str::<Value>(settings) else {
+        return Err(input_error(
+            "settings: expected a mapping of dotted keys to values".into(),
+        ));
+    };
+    let mut table = toml::Table::new();
+    for (key, v) in map {
+        let value: toml::Value = serde_json::from_value(v.clone()).map_err(|_| {
+            input_error(format!(
+                "settings: `{key}` = {v} is not a TOML value (number, string, boolean or list)"
+            ))
+        })?;
+        scenario::plan::set_path(&mut table, &key, value)
+            .map_err(|e| input_error(format!("settings: `{key}`: {e}")))?;
+    }
+    Ok(table)
+}
+
+/// Simulate a study's cohort: `[(name, f64 bytes | list of str/None)]`.
+#[pyfunction]
+#[pyo3(signature = (study, n, seed, settings, scenario_kind=None, scenario_src=None, intervention=None))]
+#[allow(clippy::too_many_arguments)]
+fn cohort(
+    py: Python<'_>,
+    study: &str,
+    n: Option<usize>,
+    seed: u64,
+    settings: &str,
+    scenario_kind: Option<&str>,
+    scenario_src: Option<&str>,
+    intervention: Option<&str>,
+) -> PyResult<Vec<(String, Py<PyAny>)>> {
+    let study: StudyName = study.parse().map_err(input)?;
+    let (mut overrides, n) = match (scenario_kind, scenario_src) {
+        (Some(kind), Some(src)) => {
+            let scn = load_scenario(kind, src)?;
+            scenario::cohort_arm(&scn, study, n, intervention).map_err(errors::scenario)?
+        }
+        _ => (toml::Table::new(), n),
+    };
+    for (k, v) in overrides_of(settings)? {
+        merge(&mut overrides, k, v);
+    }
+    let sim = jobs::run_job(py, None, |_| studies::simulate(study, &overrides, n, seed))?
+        .map_err(input)?;
+    let ds = &sim.cohort;
+    let mut out = Vec::with_capacity(ds.names().len());
+    for name in ds.names() {
+        let obj = match ds.column(name) {
+            Some(migsim::data::Column::Numeric(v)) => {
+                let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                PyBytes::new(py, &bytes).into_any().unbind()
+            }
+            Some(migsim::data::Column::Categorical(c)) => {
+                let cells: Vec<Option<&str>> = (0..c.codes.len()).map(|i| c.get(i)).collect();
+                PyList::new(py, cells)?.into_any().unbind()
+            }
+            None => continue,
+        };
+        out.push((name.clone(), obj));
+    }
+    Ok(out)
+}
+
+/// Merge `v` into `t[k]`, tables key by key (a setting beside a scenario's
+/// overrides of the same section).
+fn merge(t: &mut toml::Table, k: String, v: toml::Value) {
+    match (t.get_mut(&k), v) {
+        (Some(toml::Value::Table(old)), toml::Value::Table(new)) => {
+            for (k2, v2) in new {
+                merge(old, k2, v2);
+            }
+        }
+        (_, v) => {
+            t.insert(k, v);
+        }
+    }
+}
+
+/// A study's settings registry as JSON rows.
+#[pyfunction]
+fn settings(study: &str) -> PyResult<String> {
+    let study: StudyName = study.parse().map_err(input)?;
+    let rows = studies::settings::registry(study).map_err(input)?;
+    serde_json::to_string(&rows).map_err(input)
+}
+
+/// Run a scenario; the output files by name, as `migsim run` writes them.
+#[pyfunction]
+#[pyo3(signature = (kind, src, progress=None))]
+fn run(
+    py: Python<'_>,
+    kind: &str,
+    src: &str,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<Vec<(String, Py<PyBytes>)>> {
+    let scn = load_scenario(kind, src)?;
+    let model = StudyModel {
+        study: scn.study,
+        n: scn.n,
+    };
+    let files = jobs::run_job(py, progress.as_ref(), |m| {
+        let runs = scenario::run(&scn, &model, m)?;
+        let summary = Summary::of(&runs);
+        run_files::files(&runs, &summary)
+    })?
+    .map_err(errors::scenario)?;
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), PyBytes::new(py, &bytes).unbind()))
+        .collect())
+}
+
+/// Write a set of files into `dir` as one (replacing a previous set whole).
+#[pyfunction]
+fn write_files(dir: &str, files: Vec<(String, Vec<u8>)>) -> PyResult<Vec<String>> {
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let written = migsim::io::write_dir_atomic(Path::new(dir), &files).map_err(output)?;
+    Ok(written.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Monte Carlo recovery of a spec file; the files `migsim recover` writes.
+#[pyfunction]
+#[pyo3(signature = (path, reps=None, seed=None, n=None, progress=None))]
+fn recover(
+    py: Python<'_>,
+    path: &str,
+    reps: Option<usize>,
+    seed: Option<u64>,
+    n: Option<usize>,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<(String, Vec<(String, Py<PyBytes>)>)> {
+    use migsim::recovery::{self, RecoveryError, RunOptions};
+    let spec = migsim::shard::recovery::SpecInput::load(Path::new(path))
+        .map_err(input)?
+        .with_overrides(reps, seed, n)
+        .map_err(input)?;
+    let rec = jobs::run_job(py, progress.as_ref(), |m| {
+        recovery::run(
+            &spec.spec,
+            &RunOptions {
+                threads: None,
+                progress: Some(m),
+            },
+        )
+    })?
+    .map_err(|e| match e {
+        RecoveryError::Cancelled => {
+            pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled".to_string())
+        }
+        e => input(e),
+    })?;
+    let files = recovery::output_files(&rec)
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), PyBytes::new(py, &bytes).unbind()))
+        .collect();
+    Ok((rec.to_string(), files))
+}
+
+/// A study's published specifications on a synthetic cohort: (JSON, text).
+#[pyfunction]
+#[pyo3(signature = (study, n=None, seed=1))]
+fn replicate(
+    py: Python<'_>,
+    study: &str,
+    n: Option<usize>,
+    seed: u64,
+) -> PyResult<(String, String)> {
+    let study: StudyName = study.parse().map_err(input)?;
+    let rep = jobs::run_job(py, None, |_| {
+        migsim::replicate::replicate(study, &toml::Table::new(), n, seed)
+    })?
+    .map_err(input)?;
+    Ok((serde_json::to_string(&rep).map_err(input)?, rep.to_string()))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(fit, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort, m)?)?;
+    m.add_function(wrap_pyfunction!(settings, m)?)?;
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(write_files, m)?)?;
+    m.add_function(wrap_pyfunction!(recover, m)?)?;
+    m.add_function(wrap_pyfunction!(replicate, m)?)?;
+    m.add("InputError", m.py().get_type::<InputError>())?;
+    m.add("EstimationError", m.py().get_type::<EstimationError>())?;
+    m.add("OutputError", m.py().get_type::<OutputError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let _ = ScenarioError::Cancelled;
+    Ok(())
+}
