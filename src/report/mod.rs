@@ -6,6 +6,7 @@ pub mod charts;
 pub mod files;
 pub mod html;
 pub mod markdown;
+pub mod rank_histogram;
 pub mod reading;
 pub mod run_files;
 pub mod sensitivity;
