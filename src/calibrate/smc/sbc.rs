@@ -1,7 +1,8 @@
 //! Simulation-based calibration (Talts et al. 2018) of the posterior:
 //! draw `θ_k` from the prior, simulate a "published" table from it (each
 //! target's estimate on one fresh cohort at the published N, with the
-//! published SEs kept), sample that table's posterior, and take the rank
+//! published SEs kept; a θ whose cohort cannot estimate every target is
+//! redrawn, see [`DATA_TRIES`]), sample that table's posterior, and take the rank
 //! `r_jk = #{l : θ̃_jl < θ_jk}` of the truth among `L` draws `θ̃` resampled
 //! (systematic) from the weighted particles. If the posterior is right,
 //! each `r_j` is uniform on `{0, …, L}`: grouped into B equal bins of
@@ -11,7 +12,6 @@
 
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
@@ -27,8 +27,11 @@ use crate::studies::StudyName;
 pub const SBC_STREAM: u64 = 0x5AC0_0003;
 /// L: posterior draws per rank (ranks 0..=L).
 pub const RANK_DRAWS: usize = 19;
-/// Cohorts tried per prior draw for one on which every target is estimated.
-pub const DATA_TRIES: usize = 10;
+/// Prior draws tried per SBC draw for one whose cohort estimates every
+/// target: θ_k is drawn from the prior restricted to where a published
+/// table can exist (the likelihood is 0 elsewhere, so the posterior is
+/// restricted alike).
+pub const DATA_TRIES: usize = 100;
 /// A parameter passes when its χ² p-value is at least this.
 pub const LEVEL: f64 = 0.01;
 
@@ -131,26 +134,31 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
     let (o, _, _) = setup(opts)?;
     let priors = priors_of(opts, &o)?;
     let mut rng = stream(opts.seed, 0, Component::Custom(SBC_STREAM));
-    let truths: Vec<Vec<f64>> = (0..k).map(|_| priors.sample(&mut rng)).collect();
-    let data: Vec<Option<Vec<f64>>> = truths
-        .par_iter()
-        .enumerate()
-        .map(|(d, theta)| {
-            let base = derive(opts.seed, 1 + d as u64, Component::Custom(SBC_STREAM));
-            (0..DATA_TRIES as u64).find_map(|t| {
-                let s = derive(base, t, Component::Custom(SBC_STREAM));
-                target_draws(&o, theta, &[s]).pop().flatten()
-            })
-        })
-        .collect();
-    let (mut evaluations, mut simulations) = (0u64, 0u64);
-    let mut ranks = Vec::with_capacity(k);
-    for (d, (theta, published)) in truths.iter().zip(data).enumerate() {
-        let published = published.ok_or_else(|| SmcError::SbcData {
+    let mut truths: Vec<Vec<f64>> = Vec::with_capacity(k);
+    let mut data: Vec<Vec<f64>> = Vec::with_capacity(k);
+    for d in 0..k {
+        let base = derive(opts.seed, 1 + d as u64, Component::Custom(SBC_STREAM));
+        let mut found = None;
+        let mut theta = Vec::new();
+        for t in 0..DATA_TRIES as u64 {
+            theta = priors.sample(&mut rng);
+            let s = derive(base, t, Component::Custom(SBC_STREAM));
+            if let Some(v) = target_draws(&o, &theta, &[s]).pop().flatten() {
+                found = Some(v);
+                break;
+            }
+        }
+        let published = found.ok_or_else(|| SmcError::SbcData {
             draw: d,
             tries: DATA_TRIES,
             theta: theta.clone(),
         })?;
+        truths.push(theta);
+        data.push(published);
+    }
+    let (mut evaluations, mut simulations) = (0u64, 0u64);
+    let mut ranks = Vec::with_capacity(k);
+    for (d, (theta, published)) in truths.iter().zip(data).enumerate() {
         let mut od = o.clone();
         for (t, v) in od.targets.iter_mut().zip(published) {
             t.published = v;
