@@ -68,7 +68,7 @@ pub struct Sbc {
 pub fn bins_for(k: usize, l: usize) -> usize {
     (2..=l + 1)
         .rev()
-        .find(|b| (l + 1) % b == 0 && k >= 5 * b)
+        .find(|b| (l + 1).is_multiple_of(*b) && k >= 5 * b)
         .unwrap_or(2)
 }
 
