@@ -9,7 +9,8 @@
 //! identification diagnostics; [`setup`] resolves the options into an
 //! objective, [`run`] searches and infers, [`endpoints`] gives the fit of
 //! the targets and held-out rows, [`result`] holds the outcome and
-//! [`output`] / [`file`] write it (`calibrated.toml`).
+//! [`output`] / [`file`] write it (`calibrated.toml`). [`smc`] samples the
+//! posterior instead (`--method smc`).
 
 pub mod endpoints;
 pub mod file;
@@ -20,6 +21,7 @@ pub mod output;
 pub mod result;
 pub mod run;
 pub mod setup;
+pub mod smc;
 pub mod spec;
 
 pub use file::{CalibratedFileError, CalibrationTable};

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::CalibrateError;
+use super::smc::prior::PriorEntry;
 use crate::replicate::targets;
 use crate::studies::StudyName;
 use crate::studies::settings::lookup;
@@ -195,6 +196,9 @@ struct TargetsFile {
     target: Vec<Spanned<TargetEntry>>,
     #[serde(default)]
     free: Vec<Spanned<FreeEntry>>,
+    /// Priors of `--method smc` ([`super::smc::prior`]).
+    #[serde(default)]
+    prior: Vec<Spanned<PriorEntry>>,
 }
 
 #[derive(Deserialize)]
@@ -224,6 +228,8 @@ pub fn line_of(src: &str, at: usize) -> usize {
 pub struct TargetsFromFile {
     pub targets: Vec<(TargetKey, usize)>,
     pub free: Option<Vec<FreeParam>>,
+    /// `[[prior]]` entries with their lines (checked by `--method smc`).
+    pub priors: Vec<(PriorEntry, usize)>,
 }
 
 /// Parse a targets file; errors name the file, line and key.
@@ -292,5 +298,15 @@ pub fn parse_targets_file(
         }
         Some(out)
     };
-    Ok(TargetsFromFile { targets, free })
+    let priors = raw
+        .prior
+        .into_iter()
+        .map(|p| (line_of(src, p.span().start), p.into_inner()))
+        .map(|(l, p)| (p, l))
+        .collect();
+    Ok(TargetsFromFile {
+        targets,
+        free,
+        priors,
+    })
 }

@@ -45,9 +45,14 @@ pub struct CalibrateArgs {
     pub no_heldout: bool,
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub bayes: super::calibrate_smc::SmcArgs,
 }
 
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
+    if super::calibrate_smc::wanted(&args) {
+        return super::calibrate_smc::run(args);
+    }
     let study: StudyName = args.study.parse()?;
     if let Some(dir) = &args.out {
         // Before the run, not after it: `--out` must be a folder we can write.

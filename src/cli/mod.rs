@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 
 pub mod calibrate;
+pub mod calibrate_smc;
 pub mod cohort;
 pub mod fit;
 pub mod lq;

@@ -7,6 +7,7 @@ pub mod files;
 pub mod html;
 pub mod markdown;
 pub mod power;
+pub mod rank_histogram;
 pub mod reading;
 pub mod run_files;
 pub mod sensitivity;

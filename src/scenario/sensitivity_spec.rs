@@ -10,6 +10,7 @@
 //! levels = 4                     # Morris grid levels
 //! params = { "zenou.lambda" = { lower = 0.2, upper = 0.4 } }
 //! # or: from = "calibrated.toml"  (estimate ± 2 SE, clipped to the calibration bounds)
+//! # or: from = "DIR/posterior.csv" (the posterior's weighted 2.5% and 97.5% quantiles)
 //! ```
 
 use std::collections::BTreeMap;
@@ -18,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::CalibrationTable;
+use crate::calibrate::smc::PosteriorSample;
 
 /// Sobol indices or Morris screening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -166,6 +168,13 @@ impl SensitivitySpec {
         let (keys, lower, upper, source) = match (f.from, f.params) {
             (Some(_), Some(_)) => return Err(SensitivitySpecError::Both),
             (None, None) => return Err(SensitivitySpecError::Neither),
+            (Some(from), None) if from.ends_with(".csv") => {
+                let p = PosteriorSample::load(&dir.join(&from))
+                    .map_err(|e| SensitivitySpecError::From(e.to_string()))?;
+                let lo = (0..p.params.len()).map(|j| p.quantile(j, 0.025)).collect();
+                let hi = (0..p.params.len()).map(|j| p.quantile(j, 0.975)).collect();
+                (p.params, lo, hi, from)
+            }
             (Some(from), None) => {
                 let t = CalibrationTable::load(&dir.join(&from))
                     .map_err(|e| SensitivitySpecError::From(e.to_string()))?;

@@ -6,6 +6,7 @@
 //! draws = 40                     # K parameter draws
 //! replications = 4               # per draw (default: the scenario's)
 //! from = "calibrated.toml"       # estimates, covariance and bounds of `migsim calibrate --out`
+//! # or from = "DIR/posterior.csv" (weighted draws of `migsim calibrate --method smc --out DIR`)
 //! # or, instead of `from`, independent truncated normals:
 //! params = { "zenou.lambda" = { mean = 0.3, sd = 0.05, lower = 0.1, upper = 0.5 } }
 //! ```
@@ -14,7 +15,9 @@
 //! its own stream `seed::derive(master, d, UNCERTAINTY_STREAM)`), with
 //! `Σ = L Lᵀ` factored through the symmetric eigendecomposition so a
 //! singular but positive semi-definite covariance is accepted and an
-//! indefinite one refused.
+//! indefinite one refused. With `from = "….csv"` (a posterior file,
+//! [`PosteriorSample`]) draw `d` is instead one of the posterior draws,
+//! picked with probability its weight by one uniform of the same stream.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,6 +27,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::Deserialize;
 
 use crate::calibrate::CalibrationTable;
+use crate::calibrate::smc::PosteriorSample;
 use crate::seed::{self, Component};
 
 /// Stream tag of the parameter draws.
@@ -70,6 +74,8 @@ pub struct Uncertainty {
     /// Where the distribution came from ("calibrated.toml" or "params").
     pub source: String,
     pub line: usize,
+    /// Weighted posterior draws (`from = "….csv"`), resampled by weight.
+    pub posterior: Option<std::sync::Arc<PosteriorSample>>,
 }
 
 impl Uncertainty {
@@ -86,9 +92,17 @@ impl Uncertainty {
         if f.replications == Some(0) {
             return Err(UncertaintyError::Replications);
         }
+        let mut posterior = None;
         let (keys, mean, lower, upper, cov, source) = match (f.from, f.params) {
             (Some(_), Some(_)) => return Err(UncertaintyError::Both),
             (None, None) => return Err(UncertaintyError::Neither),
+            (Some(from), None) if from.ends_with(".csv") => {
+                let p = PosteriorSample::load(&dir.join(&from))
+                    .map_err(|e| UncertaintyError::From(e.to_string()))?;
+                let spec = from_posterior(&p, from);
+                posterior = Some(std::sync::Arc::new(p));
+                spec
+            }
             (Some(from), None) => {
                 let t = CalibrationTable::load(&dir.join(&from))
                     .map_err(|e| UncertaintyError::From(e.to_string()))?;
@@ -121,12 +135,16 @@ impl Uncertainty {
             factor,
             source,
             line,
+            posterior,
         })
     }
 
     /// Parameter vector of draw `d` (truncated multivariate normal).
     pub fn draw(&self, master: u64, d: usize) -> Result<Vec<f64>, UncertaintyError> {
         let mut rng = seed::stream(master, d as u64, Component::Custom(UNCERTAINTY_STREAM));
+        if let Some(p) = &self.posterior {
+            return Ok(p.draws[p.pick(&mut rng)].clone());
+        }
         let k = self.keys.len();
         for _ in 0..MAX_TRIES {
             let z: Vec<f64> = (0..k).map(|_| StandardNormal.sample(&mut rng)).collect();
@@ -194,6 +212,34 @@ type Spec = (
     Vec<Vec<f64>>,
     String,
 );
+
+/// Keys, weighted mean, range of the draws and weighted covariance of a
+/// posterior file (the range bounds every draw, so the checks below hold).
+fn from_posterior(p: &PosteriorSample, from: String) -> Spec {
+    let k = p.params.len();
+    let mean = p.mean();
+    let col = |j: usize| p.column(j);
+    let lower = (0..k)
+        .map(|j| col(j).into_iter().fold(f64::INFINITY, f64::min))
+        .collect();
+    let upper = (0..k)
+        .map(|j| col(j).into_iter().fold(f64::NEG_INFINITY, f64::max))
+        .collect();
+    let cov = (0..k)
+        .map(|a| {
+            (0..k)
+                .map(|b| {
+                    p.draws
+                        .iter()
+                        .zip(&p.weights)
+                        .map(|(x, w)| w * (x[a] - mean[a]) * (x[b] - mean[b]))
+                        .sum()
+                })
+                .collect()
+        })
+        .collect();
+    (p.params.clone(), mean, lower, upper, cov, from)
+}
 
 fn from_priors(params: BTreeMap<String, PriorFile>) -> Result<Spec, UncertaintyError> {
     if params.is_empty() {

@@ -23,6 +23,7 @@ pub mod codec;
 pub mod manifest;
 pub mod mpi;
 pub mod mpi_calibrate;
+pub mod mpi_smc;
 pub mod recovery;
 pub mod scenario;
 pub mod sensitivity;

@@ -168,15 +168,21 @@ fn split_rows(
     Ok(out)
 }
 
-/// Calibrate with the cohorts of every evaluation split over the ranks of
-/// `world`; every rank returns the same result (rank 0 writes it).
-pub fn calibrate_on_ranks(world: &World, opts: &Options) -> Result<Calibration, CalibrateError> {
+/// Route every later batch evaluation of this process through the ranks
+/// of `world` (each computes its share; the rows are all-gathered).
+pub fn install_runner(world: &World) {
     let (rank, size) = (world.rank(), world.size());
     if !set_cohort_runner(Box::new(move |o, jobs, tables| {
         split_rows(o, jobs, tables, rank, size).unwrap_or_else(|e| abort_all(&e.to_string()))
     })) {
         world.abort("a cohort runner is already installed");
     }
+}
+
+/// Calibrate with the cohorts of every evaluation split over the ranks of
+/// `world`; every rank returns the same result (rank 0 writes it).
+pub fn calibrate_on_ranks(world: &World, opts: &Options) -> Result<Calibration, CalibrateError> {
+    install_runner(world);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()

@@ -1,0 +1,231 @@
+//! A posterior and an SBC run as text, and their files: `posterior.csv`
+//! (weighted draws), `posterior.json` (the `--json` document); `sbc.json`,
+//! `sbc_ranks.csv` and the rank histogram `sbc_ranks.svg`. Each set is
+//! written whole or not at all ([`write_dir_atomic`]).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::SmcError;
+use super::result::{Posterior, PredictiveRow, QUANTILES};
+use super::sbc::Sbc;
+use crate::io::write_dir_atomic;
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or_else(|| format!("{:>10}", "-"), |x| format!("{x:>10.4}"))
+}
+
+fn predictive_rows(f: &mut fmt::Formatter<'_>, title: &str, rows: &[PredictiveRow]) -> fmt::Result {
+    writeln!(f, "\n{title}")?;
+    writeln!(
+        f,
+        "  {:<8} {:<34} {:<22} {:>10} {:>10} {:>10} {:>10} {:>7}",
+        "table", "spec", "term", "published", "pred mean", "2.5%", "97.5%", "inside"
+    )?;
+    for r in rows {
+        let spec: String = r.spec.chars().take(34).collect();
+        let term: String = r.term.chars().take(22).collect();
+        writeln!(
+            f,
+            "  {:<8} {:<34} {:<22} {:>10.4} {} {} {} {:>7}",
+            r.table,
+            spec,
+            term,
+            r.published,
+            opt(r.mean),
+            opt(r.low),
+            opt(r.high),
+            match r.inside {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "-",
+            }
+        )?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Posterior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Posterior of the {} study by tempered SMC with a Gaussian synthetic likelihood \
+             (n = {}, R = {}, seed = {}, {} particles, {} moves/stage, targets: {})",
+            self.study,
+            self.n,
+            self.reps,
+            self.seed,
+            self.settings.particles,
+            self.settings.moves,
+            self.target_set
+        )?;
+        writeln!(
+            f,
+            "\n  {:<36} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            "parameter", "prior", "mean", "sd", "2.5%", "median", "97.5%", "bounds"
+        )?;
+        let at = |p: f64| QUANTILES.iter().position(|q| *q == p).unwrap_or(0);
+        for p in &self.params {
+            let (lo, hi) = match p.prior {
+                super::prior::Prior::Uniform { lower, upper }
+                | super::prior::Prior::Normal { lower, upper, .. } => (lower, upper),
+            };
+            let prior = match p.prior {
+                super::prior::Prior::Uniform { .. } => "uniform".to_string(),
+                super::prior::Prior::Normal { mean, sd, .. } => format!("N({mean},{sd})"),
+            };
+            writeln!(
+                f,
+                "  {:<36} {:>9} {:>9.4} {:>9.4} {:>9.4} {:>9.4} {:>9.4}  [{lo}, {hi}]",
+                p.name,
+                prior,
+                p.mean,
+                p.sd,
+                p.quantiles[at(0.025)],
+                p.quantiles[at(0.5)],
+                p.quantiles[at(0.975)],
+            )?;
+        }
+        writeln!(
+            f,
+            "\n  stage  temperature        ESS  acceptance   evaluations"
+        )?;
+        for (i, s) in self.stages.iter().enumerate() {
+            writeln!(
+                f,
+                "  {:>5}  {:>11.4e} {:>10.1} {:>11.3} {:>13}",
+                i + 1,
+                s.temperature,
+                s.ess,
+                s.acceptance,
+                s.evaluations
+            )?;
+        }
+        predictive_rows(
+            f,
+            &format!(
+                "Posterior predictive, targets ({} draws, one cohort each)",
+                self.predictive.draws
+            ),
+            &self.predictive.targets,
+        )?;
+        if !self.predictive.heldout.is_empty() {
+            predictive_rows(
+                f,
+                "Posterior predictive, held out",
+                &self.predictive.heldout,
+            )?;
+        }
+        writeln!(
+            f,
+            "\n{} evaluations, {} cohorts simulated in {:.1} s; final ESS {:.1}; ln evidence {:.3}",
+            self.evaluations, self.simulations, self.elapsed_s, self.ess, self.ln_evidence
+        )?;
+        let pct = |v: Option<f64>| v.map_or("-".into(), |x| format!("{:.0}%", 100.0 * x));
+        writeln!(
+            f,
+            "published value inside the 95% predictive interval: targets {}, held-out rows {}",
+            pct(self.predictive.targets_inside),
+            pct(self.predictive.heldout_inside)
+        )?;
+        for w in &self.warnings {
+            writeln!(f, "warning: {w}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Sbc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Simulation-based calibration{}: K = {} prior draws, L = {} posterior draws per rank, {} bins",
+            self.study
+                .map_or(String::new(), |s| format!(" of the {s} study")),
+            self.draws,
+            self.rank_draws,
+            self.bins
+        )?;
+        writeln!(
+            f,
+            "\n  {:<36} {:>9} {:>4} {:>9}  {:<6} counts",
+            "parameter", "chi2", "df", "p", "pass"
+        )?;
+        for p in &self.params {
+            writeln!(
+                f,
+                "  {:<36} {:>9.3} {:>4} {:>9.4}  {:<6} {:?}",
+                p.name,
+                p.chi2,
+                p.df,
+                p.p_value,
+                if p.passes { "yes" } else { "NO" },
+                p.counts
+            )?;
+        }
+        writeln!(
+            f,
+            "\n{} evaluations, {} cohorts simulated in {:.1} s (pass: p >= {})",
+            self.evaluations, self.simulations, self.elapsed_s, self.level
+        )
+    }
+}
+
+fn written(r: Result<Vec<PathBuf>, crate::io::WriteError>) -> Result<Vec<PathBuf>, SmcError> {
+    r.map_err(|e| SmcError::Write {
+        file: e.path.display().to_string(),
+        source: e.source,
+    })
+}
+
+impl Posterior {
+    /// Write `dir/posterior.csv` and `dir/posterior.json`.
+    pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, SmcError> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
+            file: dir.join("posterior.json").display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        written(write_dir_atomic(
+            dir,
+            &[
+                ("posterior.csv", self.sample.to_csv().into_bytes()),
+                ("posterior.json", json),
+            ],
+        ))
+    }
+}
+
+impl Sbc {
+    /// `sbc_ranks.csv`: one row per prior draw, the truth and rank of each parameter.
+    pub fn ranks_csv(&self) -> String {
+        let mut s = String::from("draw");
+        for p in &self.params {
+            s.push_str(&format!(",{0},{0}.rank", p.name));
+        }
+        s.push('\n');
+        for (k, t) in self.truths.iter().enumerate() {
+            s.push_str(&k.to_string());
+            for (j, p) in self.params.iter().enumerate() {
+                s.push_str(&format!(",{},{}", t[j], p.ranks[k]));
+            }
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Write `dir/sbc.json`, `dir/sbc_ranks.csv` and `dir/sbc_ranks.svg`.
+    pub fn write(&self, dir: &Path, svg: String) -> Result<Vec<PathBuf>, SmcError> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
+            file: dir.join("sbc.json").display().to_string(),
+            source: std::io::Error::other(e),
+        })?;
+        written(write_dir_atomic(
+            dir,
+            &[
+                ("sbc.json", json),
+                ("sbc_ranks.csv", self.ranks_csv().into_bytes()),
+                ("sbc_ranks.svg", svg.into_bytes()),
+            ],
+        ))
+    }
+}

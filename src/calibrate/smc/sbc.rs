@@ -1,0 +1,190 @@
+//! Simulation-based calibration (Talts et al. 2018) of the posterior:
+//! draw `θ_k` from the prior, simulate a "published" table from it (each
+//! target's estimate on one fresh cohort at the published N, with the
+//! published SEs kept; a θ whose cohort cannot estimate every target is
+//! redrawn, see [`DATA_TRIES`]), sample that table's posterior, and take the rank
+//! `r_jk = #{l : θ̃_jl < θ_jk}` of the truth among `L` draws `θ̃` resampled
+//! (systematic) from the weighted particles. If the posterior is right,
+//! each `r_j` is uniform on `{0, …, L}`: grouped into B equal bins of
+//! `(L + 1)/B` ranks, `χ² = Σ_b (O_b − K/B)² / (K/B)` is χ² with `B − 1`
+//! df. B is the largest divisor of `L + 1` with at least 5 expected per
+//! bin (at least 2 bins).
+
+use std::time::Instant;
+
+use serde::Serialize;
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+use super::SmcError;
+use super::posterior::{SmcOptions, priors_of, sample};
+use super::sampler::{Run, systematic};
+use crate::calibrate::inference::target_draws;
+use crate::calibrate::setup::{Options, setup};
+use crate::seed::{Component, SimRng, derive, stream};
+use crate::studies::StudyName;
+
+/// Stream tag of SBC's prior draws, "published" cohorts and rank draws.
+pub const SBC_STREAM: u64 = 0x5AC0_0003;
+/// L: posterior draws per rank (ranks 0..=L).
+pub const RANK_DRAWS: usize = 19;
+/// Prior draws tried per SBC draw for one whose cohort estimates every
+/// target: θ_k is drawn from the prior restricted to where a published
+/// table can exist (the likelihood is 0 elsewhere, so the posterior is
+/// restricted alike).
+pub const DATA_TRIES: usize = 100;
+/// A parameter passes when its χ² p-value is at least this.
+pub const LEVEL: f64 = 0.01;
+
+/// One parameter's rank statistics.
+#[derive(Debug, Clone, Serialize)]
+pub struct SbcParam {
+    pub name: String,
+    pub ranks: Vec<usize>,
+    /// Ranks per bin.
+    pub counts: Vec<usize>,
+    pub chi2: f64,
+    pub df: usize,
+    pub p_value: f64,
+    pub passes: bool,
+}
+
+/// An SBC run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sbc {
+    pub study: Option<StudyName>,
+    pub draws: usize,
+    pub rank_draws: usize,
+    pub bins: usize,
+    pub level: f64,
+    pub params: Vec<SbcParam>,
+    /// The prior draws θ_k.
+    pub truths: Vec<Vec<f64>>,
+    pub evaluations: u64,
+    pub simulations: u64,
+    pub elapsed_s: f64,
+}
+
+/// Bins for K draws and ranks `0..=l`.
+pub fn bins_for(k: usize, l: usize) -> usize {
+    (2..=l + 1)
+        .rev()
+        .find(|b| (l + 1).is_multiple_of(*b) && k >= 5 * b)
+        .unwrap_or(2)
+}
+
+/// Counts per bin, χ², df and p-value of ranks in `0..=l`.
+pub fn uniformity(ranks: &[usize], l: usize, bins: usize) -> (Vec<usize>, f64, usize, f64) {
+    let mut counts = vec![0usize; bins];
+    for &r in ranks {
+        counts[(r.min(l) * bins) / (l + 1)] += 1;
+    }
+    let e = ranks.len() as f64 / bins as f64;
+    let chi2: f64 = counts.iter().map(|&o| (o as f64 - e).powi(2) / e).sum();
+    let df = bins - 1;
+    let p = ChiSquared::new(df as f64).map_or(f64::NAN, |c| c.sf(chi2));
+    (counts, chi2, df, p)
+}
+
+/// Ranks of `truth` among `l` draws resampled from `run`'s weights.
+pub fn ranks_of(run: &Run, truth: &[f64], l: usize, rng: &mut SimRng) -> Vec<usize> {
+    let idx = systematic(&run.weights, l, rng);
+    // Systematic resampling is ordered by particle; the ranks do not care.
+    (0..truth.len())
+        .map(|j| {
+            idx.iter()
+                .filter(|&&i| run.particles[i][j] < truth[j])
+                .count()
+        })
+        .collect()
+}
+
+/// The per-parameter statistics of `ranks[k][j]`.
+pub fn summarise(names: &[String], ranks: &[Vec<usize>], l: usize) -> (usize, Vec<SbcParam>) {
+    let bins = bins_for(ranks.len(), l);
+    let params = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let r: Vec<usize> = ranks.iter().map(|x| x[j]).collect();
+            let (counts, chi2, df, p_value) = uniformity(&r, l, bins);
+            SbcParam {
+                name: name.clone(),
+                ranks: r,
+                counts,
+                chi2,
+                df,
+                p_value,
+                passes: p_value >= LEVEL,
+            }
+        })
+        .collect();
+    (bins, params)
+}
+
+/// SBC of `opts`' calibration with `k` prior draws.
+pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> {
+    let clock = Instant::now();
+    smc.check()?;
+    if !(2..=100_000).contains(&k) {
+        return Err(SmcError::Option {
+            option: "--sbc",
+            reason: format!("{k}: expected between 2 and 100000 prior draws"),
+        });
+    }
+    let (o, _, _) = setup(opts)?;
+    let priors = priors_of(opts, &o)?;
+    let mut rng = stream(opts.seed, 0, Component::Custom(SBC_STREAM));
+    let mut truths: Vec<Vec<f64>> = Vec::with_capacity(k);
+    let mut data: Vec<Vec<f64>> = Vec::with_capacity(k);
+    for d in 0..k {
+        let base = derive(opts.seed, 1 + d as u64, Component::Custom(SBC_STREAM));
+        let mut found = None;
+        let mut theta = Vec::new();
+        for t in 0..DATA_TRIES as u64 {
+            theta = priors.sample(&mut rng);
+            let s = derive(base, t, Component::Custom(SBC_STREAM));
+            if let Some(v) = target_draws(&o, &theta, &[s]).pop().flatten() {
+                found = Some(v);
+                break;
+            }
+        }
+        let published = found.ok_or_else(|| SmcError::SbcData {
+            draw: d,
+            tries: DATA_TRIES,
+            theta: theta.clone(),
+        })?;
+        truths.push(theta);
+        data.push(published);
+    }
+    let (mut evaluations, mut simulations) = (0u64, 0u64);
+    let mut ranks = Vec::with_capacity(k);
+    for (d, (theta, published)) in truths.iter().zip(data).enumerate() {
+        let mut od = o.clone();
+        for (t, v) in od.targets.iter_mut().zip(published) {
+            t.published = v;
+        }
+        let (run, sims) = sample(&od, priors.clone(), &smc.settings(opts.seed, 2 + d as u64))?;
+        evaluations += run.evaluations;
+        simulations += sims + 1;
+        let mut r = stream(
+            opts.seed,
+            (1 << 32) + d as u64,
+            Component::Custom(SBC_STREAM),
+        );
+        ranks.push(ranks_of(&run, theta, RANK_DRAWS, &mut r));
+    }
+    let names: Vec<String> = o.free.iter().map(|p| p.key.clone()).collect();
+    let (bins, params) = summarise(&names, &ranks, RANK_DRAWS);
+    Ok(Sbc {
+        study: Some(o.study),
+        draws: k,
+        rank_draws: RANK_DRAWS,
+        bins,
+        level: LEVEL,
+        params,
+        truths,
+        evaluations,
+        simulations,
+        elapsed_s: clock.elapsed().as_secs_f64(),
+    })
+}

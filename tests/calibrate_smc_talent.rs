@@ -1,0 +1,178 @@
+//! `--method smc` on the talent study (fast): the posterior is identical
+//! on 1 and 2 threads, stays in the bounds with normalised weights and a
+//! normal prior set in the targets file is honoured; `--sbc K` at small K
+//! writes ranks in 0..=L, a χ² p-value and the rank histogram; bad
+//! options and priors are refused by name.
+
+use std::process::Command;
+
+use migsim::calibrate::Options;
+use migsim::calibrate::optimise::Search;
+use migsim::calibrate::smc::prior::Prior;
+use migsim::calibrate::smc::sbc::RANK_DRAWS;
+use migsim::calibrate::smc::{SmcOptions, posterior};
+use migsim::studies::StudyName;
+
+fn opts(targets: Option<std::path::PathBuf>) -> Options {
+    Options {
+        study: StudyName::Talent,
+        targets_file: targets,
+        free: None,
+        reps: 1,
+        seed: 3,
+        n: None,
+        search: Search::default(),
+        self_check: false,
+        heldout: false,
+    }
+}
+
+const SMALL: SmcOptions = SmcOptions {
+    particles: 16,
+    moves: 1,
+    predictive: 4,
+};
+
+#[test]
+fn identical_on_one_and_two_threads_and_within_bounds() {
+    let on = |t: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .unwrap()
+            .install(|| posterior(&opts(None), &SMALL).unwrap())
+    };
+    let (a, b) = (on(1), on(2));
+    assert_eq!(a.sample, b.sample);
+    assert_eq!(a.evaluations, b.evaluations);
+    assert!((a.sample.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    for p in &a.params {
+        let (lo, hi) = match p.prior {
+            Prior::Uniform { lower, upper } | Prior::Normal { lower, upper, .. } => (lower, upper),
+        };
+        assert!(p.quantiles.iter().all(|q| (lo..=hi).contains(q)), "{p:?}");
+        assert!(p.quantiles.windows(2).all(|w| w[0] <= w[1]), "{p:?}");
+    }
+    assert_eq!(a.stages.last().unwrap().temperature, 1.0);
+    assert_eq!(a.simulations, a.evaluations + SMALL.predictive as u64);
+}
+
+#[test]
+fn a_prior_in_the_targets_file_is_used_and_bad_ones_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("t.toml");
+    let head = "[[target]]\ntable = \"Table 1\"\nterm = \"unit support share\"\n\
+                [[free]]\nkey = \"index.unit_support\"\nlower = -1.0\nupper = 4.0\n";
+    std::fs::write(
+        &f,
+        format!("{head}[[prior]]\nkey = \"index.unit_support\"\ndist = \"normal\"\nmean = 2.0\nsd = 0.1\n"),
+    )
+    .unwrap();
+    let p = posterior(&opts(Some(f.clone())), &SMALL).unwrap();
+    assert_eq!(
+        p.params[0].prior,
+        Prior::Normal {
+            mean: 2.0,
+            sd: 0.1,
+            lower: -1.0,
+            upper: 4.0
+        }
+    );
+    // A prior this tight dominates one share: the posterior sits near 2.
+    assert!((p.params[0].mean - 2.0).abs() < 0.3, "{:?}", p.params[0]);
+    std::fs::write(
+        &f,
+        format!(
+            "{head}[[prior]]\nkey = \"index.other\"\ndist = \"normal\"\nmean = 2.0\nsd = 0.1\n"
+        ),
+    )
+    .unwrap();
+    let e = posterior(&opts(Some(f.clone())), &SMALL)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 8") && e.contains("index.other"), "{e}");
+    std::fs::write(
+        &f,
+        format!("{head}[[prior]]\nkey = \"index.unit_support\"\ndist = \"beta\"\n"),
+    )
+    .unwrap();
+    let e = posterior(&opts(Some(f)), &SMALL).unwrap_err().to_string();
+    assert!(e.contains("unknown dist `beta`"), "{e}");
+}
+
+#[test]
+fn sbc_at_small_k_writes_ranks_and_the_histogram() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("sbc");
+    let run = Command::new(env!("CARGO_BIN_EXE_migsim"))
+        .args([
+            "calibrate",
+            "talent",
+            "--method",
+            "smc",
+            "--sbc",
+            "4",
+            "--reps",
+            "1",
+            "--particles",
+            "16",
+            "--moves",
+            "1",
+            "--no-heldout",
+            "--json",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(v["draws"], 4);
+    for p in v["params"].as_array().unwrap() {
+        let ranks = p["ranks"].as_array().unwrap();
+        assert_eq!(ranks.len(), 4);
+        assert!(
+            ranks
+                .iter()
+                .all(|r| r.as_u64().unwrap() <= RANK_DRAWS as u64)
+        );
+        let counts: u64 = p["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .sum();
+        assert_eq!(counts, 4);
+        let pv = p["p_value"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&pv));
+    }
+    let svg = std::fs::read_to_string(out.join("sbc_ranks.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("index.unit_support"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("sbc_ranks.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn bad_options_are_refused_by_name() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_migsim"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["calibrate", "talent", "--method", "smc", "--particles", "2"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--particles"));
+    let o = run(&["calibrate", "talent", "--sbc", "3"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--method smc"));
+}
