@@ -238,6 +238,10 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
     )?;
     let design = load_fit_design(&args, &formula)?;
     let mut result = estimate::fit_by_name(name, &design, &args.options())?;
+    if let Some(w) = estimate::checks::few_clusters_warning(&result.info) {
+        eprintln!("warning: {w}");
+        result.info.warnings.push(w);
+    }
     if let Some(term) = &args.interaction_effect {
         let link = if name == "logit" {
             interaction::Link::Logit
