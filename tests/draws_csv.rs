@@ -52,7 +52,7 @@ fn draws_csv_is_tidy_and_matches_the_closed_form() {
         .collect();
     assert_eq!(rows.len(), 7 * 2 * 2);
     let f = |s: &str| s.parse::<f64>().unwrap();
-    let mut draw_effects = vec![0.0; 7];
+    let mut draw_effects = [0.0; 7];
     for pair in rows.chunks(2) {
         let (b, i) = (&pair[0], &pair[1]);
         assert_eq!((b[3].as_str(), i[3].as_str()), ("baseline", "double-level"));

@@ -57,9 +57,9 @@ pub fn render(s: &Summary) -> String {
     for w in &s.warnings {
         let _ = write!(o, "<p class=\"note\">Warning: {}</p>", esc(w));
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv{} (columns: docs/codebook.md).</p></div>\n",
+        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv{} (columns: docs/codebook.md).</p></div>",
         if s.uncertainty.is_some() {
             ", draws.csv"
         } else {

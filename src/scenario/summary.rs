@@ -324,8 +324,8 @@ pub fn small_effect_warnings(study: StudyName, effects: &[Effect], n: Option<f64
         .map(|e| {
             format!(
                 "`{}` under `{}`: the effect {:+.3e} moves about {:.1} of {n} agents, fewer than a \
-                 handful ({HANDFUL_OF_AGENTS}); it is at the resolution of whole agents, so read it \
-                 as no detectable effect at this n",
+                 handful ({HANDFUL_OF_AGENTS}); it is at the resolution of whole agents: check its interval \
+                 before reading it as a policy effect at this n",
                 e.metric,
                 e.intervention,
                 e.estimate,
