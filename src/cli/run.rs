@@ -148,7 +148,7 @@ fn print_text(s: &Summary) {
     }
     println!("  (effects of shares in percentage points)\n");
     for e in &s.effects {
-        println!("  {}", sentence(e, s.horizon_phrase().as_deref()));
+        println!("  {}", sentence(e, s.window_phrase(&e.metric).as_deref()));
     }
     for w in &s.warnings {
         eprintln!("warning: {w}");

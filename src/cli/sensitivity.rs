@@ -125,6 +125,9 @@ pub fn report(a: &Analysis, dir: &Path, json: bool) -> anyhow::Result<()> {
             r.metric, r.intervention, r.param
         );
     }
+    for w in &a.warnings {
+        println!("warning: {w}");
+    }
     println!("\nwrote {}", dir.display());
     for f in &files {
         println!("  {}", f.display());

@@ -87,3 +87,23 @@ pub fn check_full_rank(d: &Design) -> Result<(), EstimateError> {
         None => Ok(()),
     }
 }
+
+/// Fewer clusters than this make CR1 standard errors too small (Cameron,
+/// Gelbach and Miller 2008; Cameron and Miller 2015 put the threshold near
+/// 30-50 clusters).
+pub const FEW_CLUSTERS: usize = 30;
+
+/// The warning a cluster-robust (CR1) fit with fewer than [`FEW_CLUSTERS`]
+/// groups carries, naming the count; `None` otherwise.
+pub fn few_clusters_warning(info: &super::FitInfo) -> Option<String> {
+    match &info.covariance {
+        Some(super::CovarianceType::Cluster { variable, groups }) if *groups < FEW_CLUSTERS => {
+            Some(format!(
+                "only {groups} clusters of `{variable}` (fewer than about {FEW_CLUSTERS}): CR1 \
+                 standard errors are biased down and t tests over-reject with so few clusters; \
+                 prefer a wild-cluster bootstrap (e.g. Webb weights, Stata boottest, R fwildclusterboot)"
+            ))
+        }
+        _ => None,
+    }
+}

@@ -108,6 +108,9 @@ impl FitRequest {
         self.check(estimator)?;
         let name = estimator.as_str();
         let mut result = super::fit_by_name(name, design, &self.options())?;
+        if let Some(w) = super::checks::few_clusters_warning(&result.info) {
+            result.info.warnings.push(w);
+        }
         if let Some(term) = &self.interaction_effect {
             let link = if name == "logit" {
                 interaction::Link::Logit

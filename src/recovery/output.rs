@@ -26,7 +26,27 @@ impl Recovery {
             "estimators": self.estimators,
             "diagnosands": self.diagnosands,
             "elapsed_s": self.elapsed_s,
+            "warnings": self.warnings(),
         })
+    }
+
+    /// Warnings on reading the diagnosands: too few replications for the
+    /// Monte Carlo SE of a 95% coverage, `sqrt(0.95 · 0.05 / R)`, to be
+    /// small (below [`MIN_COVERAGE_REPS`] it exceeds 0.022; a coverage of
+    /// 1.000 then reports an MC SE of 0.000, which is not a precision).
+    pub fn warnings(&self) -> Vec<String> {
+        let r = self.spec.reps;
+        let mut out = Vec::new();
+        if r < MIN_COVERAGE_REPS {
+            let mcse = (0.95f64 * 0.05 / r as f64).sqrt();
+            out.push(format!(
+                "{r} replications: the Monte Carlo SE of a 95% coverage is sqrt(0.95*0.05/{r}) = {mcse:.3}, \
+                 so coverage and power here are indicative only (a coverage of 1.000 reports MC SE 0.000, \
+                 which is not a precision); use at least {MIN_COVERAGE_REPS} replications (MC SE 0.022), \
+                 about 475 for +/-0.01"
+            ));
+        }
+        out
     }
 
     /// One row per diagnosand: every field of the JSON rows.
@@ -101,6 +121,10 @@ impl Recovery {
         out.into_bytes()
     }
 }
+
+/// Fewest replications for which the MC SE of a 95% coverage is at most
+/// about 0.022 (`sqrt(0.95 · 0.05 / 100)`).
+pub const MIN_COVERAGE_REPS: usize = 100;
 
 /// Column order of `diagnosands.csv`.
 pub const DIAGNOSAND_COLUMNS: &[&str] = &[
@@ -256,6 +280,9 @@ impl fmt::Display for Recovery {
                     e.first_problem.as_deref().unwrap_or("-")
                 )?;
             }
+        }
+        for w in self.warnings() {
+            writeln!(f, "warning: {w}")?;
         }
         writeln!(f, "elapsed: {:.1} s", self.elapsed_s)
     }

@@ -7,7 +7,7 @@ use super::charts::{self, AxisStyle, Band, colour};
 use super::reading::{
     Certainty, certainty, diff_value, is_share, level_value, metric_label, sentence,
 };
-use super::{method_text, settings_line};
+use super::{CITATIONS, definitions, method_text, settings_line};
 use crate::scenario::summary::PathSummary;
 use crate::scenario::{ArmKind, Effect, Summary};
 
@@ -49,13 +49,28 @@ pub fn render(s: &Summary) -> String {
         "<h2>How this was computed</h2><div class=\"card\"><p>{}</p>",
         esc(&method_text(s))
     );
+    let _ = write!(o, "<h3>What each number is</h3><ul>");
+    for d in definitions(s) {
+        let _ = write!(o, "<li>{}</li>", esc(&d));
+    }
+    let _ = write!(o, "</ul>");
     for w in &s.warnings {
         let _ = write!(o, "<p class=\"note\">Warning: {}</p>", esc(w));
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv.</p></div>\n</main></body></html>\n"
+        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv{} (columns: docs/codebook.md).</p></div>",
+        if s.uncertainty.is_some() {
+            ", draws.csv"
+        } else {
+            ""
+        }
     );
+    let _ = write!(o, "<h2>Sources</h2><div class=\"card\"><ul>");
+    for c in CITATIONS {
+        let _ = write!(o, "<li class=\"note\">{}</li>", esc(c));
+    }
+    let _ = write!(o, "</ul></div>\n</main></body></html>\n");
     o
 }
 
@@ -69,7 +84,7 @@ fn reading(o: &mut String, s: &Summary) {
         let _ = write!(
             o,
             "<li class=\"{class}\">{}</li>",
-            esc(&sentence(e, s.horizon_phrase().as_deref()))
+            esc(&sentence(e, s.window_phrase(&e.metric).as_deref()))
         );
     }
     let _ = writeln!(
@@ -92,7 +107,7 @@ fn table(o: &mut String, effects: &[Effect], col: &str) {
         o,
         "<table><tr><th>metric</th><th>{col}</th><th>baseline</th><th>counterfactual</th><th>effect</th><th>95% CI (simulation only)</th>{}</tr>",
         if total {
-            "<th>95% interval incl. parameter uncertainty</th>"
+            "<th>mean over draws</th><th>95% interval incl. parameter uncertainty (centred on the mean over draws)</th>"
         } else {
             ""
         }
@@ -113,11 +128,13 @@ fn table(o: &mut String, effects: &[Effect], col: &str) {
             match (total, e.total()) {
                 (false, _) => String::new(),
                 (true, Some((lo, hi))) => format!(
-                    "<td class=\"num\"><b>{} to {}</b></td>",
+                    "<td class=\"num\">{}</td><td class=\"num\"><b>{} to {}</b></td>",
+                    e.estimate_over_draws
+                        .map_or(String::new(), |c| diff_value(m, c)),
                     diff_value(m, lo),
                     diff_value(m, hi)
                 ),
-                (true, None) => "<td></td>".to_string(),
+                (true, None) => "<td></td><td></td>".to_string(),
             },
         );
     }

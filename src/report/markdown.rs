@@ -3,7 +3,8 @@
 use std::fmt::Write;
 
 use super::reading::{diff_value, level_value, metric_label, sentence};
-use super::{method_text, settings_line};
+use super::{definitions, method_text, settings_line};
+use crate::report::CITATIONS;
 use crate::scenario::{ArmKind, Effect, Summary};
 
 /// Render the Markdown report.
@@ -16,7 +17,11 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(out, "{}.\n", settings_line(s));
     let _ = writeln!(out, "## What changed\n");
     for e in &s.effects {
-        let _ = writeln!(out, "- {}", sentence(e, s.horizon_phrase().as_deref()));
+        let _ = writeln!(
+            out,
+            "- {}",
+            sentence(e, s.window_phrase(&e.metric).as_deref())
+        );
     }
     let _ = writeln!(out, "\n## Effects (counterfactual minus baseline)\n");
     effects_table(&mut out, &s.effects, "intervention");
@@ -42,20 +47,37 @@ pub fn render(s: &Summary) -> String {
         effects_table(&mut out, &sw.points, "value");
     }
     let _ = writeln!(out, "\n## How this was computed\n\n{}\n", method_text(s));
+    let _ = writeln!(out, "### What each number is\n");
+    for d in definitions(s) {
+        let _ = writeln!(out, "- {d}");
+    }
+    let _ = writeln!(out);
     for w in &s.warnings {
         let _ = writeln!(out, "> warning: {w}\n");
     }
     let _ = writeln!(
         out,
-        "Charts (time paths, effects with intervals, sweep curves): `report.html`. Data: `summary.json`, `replications.csv`, `paths.csv`."
+        "Charts (time paths, effects with intervals, sweep curves): `report.html`. Data: `summary.json`, `replications.csv`, `paths.csv`{}; columns in docs/codebook.md.",
+        if s.uncertainty.is_some() {
+            ", `draws.csv`"
+        } else {
+            ""
+        }
     );
+    let _ = writeln!(out, "\n## Sources\n");
+    for c in CITATIONS {
+        let _ = writeln!(out, "- {c}");
+    }
     out
 }
 
 fn effects_table(out: &mut String, effects: &[Effect], col: &str) {
     let total = effects.iter().any(|e| e.total().is_some());
     let (th, tr) = if total {
-        (" 95% interval incl. parameter uncertainty |", "---|")
+        (
+            " mean over draws | 95% interval incl. parameter uncertainty (centred on the mean over draws) |",
+            "---:|---|",
+        )
     } else {
         ("", "")
     };
@@ -68,10 +90,14 @@ fn effects_table(out: &mut String, effects: &[Effect], col: &str) {
         let m = e.metric.as_str();
         let tot = match (total, e.total()) {
             (false, _) => String::new(),
-            (true, Some((lo, hi))) => {
-                format!(" **{} to {}** |", diff_value(m, lo), diff_value(m, hi))
-            }
-            (true, None) => " |".to_string(),
+            (true, Some((lo, hi))) => format!(
+                " {} | **{} to {}** |",
+                e.estimate_over_draws
+                    .map_or("".into(), |c| diff_value(m, c)),
+                diff_value(m, lo),
+                diff_value(m, hi)
+            ),
+            (true, None) => " | |".to_string(),
         };
         let _ = writeln!(
             out,

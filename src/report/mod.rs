@@ -2,6 +2,8 @@
 //! file with inline SVG charts (no network fetches), both rendered from a
 //! [`Summary`](crate::scenario::Summary).
 
+pub use crate::studies::citation::CITATIONS;
+
 pub mod charts;
 pub mod files;
 pub mod html;
@@ -40,6 +42,20 @@ pub fn method_text(s: &Summary) -> String {
         r = s.replications,
         df = s.replications.saturating_sub(1)
     ) + &uncertainty_text(s)
+}
+
+/// What each number is: the point estimate's definition, each metric's
+/// measurement window, then the notes (deterministic metrics).
+pub fn definitions(s: &Summary) -> Vec<String> {
+    let mut out = vec![format!("Point estimate: {}.", s.point_estimate)];
+    for (m, w) in &s.metric_windows {
+        out.push(format!(
+            "`{m}` ({}) is measured {w}.",
+            reading::metric_label(m)
+        ));
+    }
+    out.extend(s.notes.iter().map(|n| format!("Note: {n}.")));
+    out
 }
 
 /// How the total interval was made, when the scenario has `[uncertainty]`.

@@ -75,6 +75,27 @@ fn unsigned_zero(s: String) -> String {
     }
 }
 
+/// Decimals that keep the first significant digit of the interval's half-width
+/// `(hi - lo) / 2` in display units (points for shares); `None` when the
+/// interval is empty, zero-width or not finite.
+pub fn interval_decimals(m: &str, lo: f64, hi: f64) -> Option<usize> {
+    let scale = if is_share(m) { 100.0 } else { 1.0 };
+    let half = scale * (hi - lo) / 2.0;
+    (half.is_finite() && half > 0.0).then(|| (-(half.log10().floor() as i32)).clamp(1, 8) as usize)
+}
+
+/// [`diff_value`] with at least `d` decimals (from [`interval_decimals`]).
+pub fn diff_value_at(m: &str, x: f64, d: Option<usize>) -> String {
+    let plain = diff_value(m, x);
+    let Some(d) = d else { return plain };
+    let have = plain.split_once('.').map_or(0, |(_, f)| f.len());
+    if !x.is_finite() || have >= d {
+        return plain;
+    }
+    let v = if is_share(m) { 100.0 * x + 0.0 } else { x };
+    unsigned_zero(format!("{v:.d$}"))
+}
+
 /// A level: percent for shares, plain numbers otherwise.
 pub fn level_value(m: &str, x: f64) -> String {
     if is_share(m) && x.is_finite() {
@@ -146,9 +167,25 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
     } else {
         "95% CI".to_string()
     };
-    let ci_of =
-        |lo: f64, hi: f64| format!("{words} {} to {}", diff_value(m, lo), diff_value(m, hi));
     let ri = reading_interval(e);
+    let d = interval_decimals(m, ri.ci_low, ri.ci_high);
+    let centre = e
+        .estimate_over_draws
+        .filter(|_| e.total().is_some())
+        .map(|c| {
+            format!(
+                ", centred on the mean over draws {}",
+                signed(&diff_value_at(m, c, d))
+            )
+        })
+        .unwrap_or_default();
+    let ci_of = |lo: f64, hi: f64| {
+        format!(
+            "{words} {} to {}{centre}",
+            diff_value_at(m, lo, d),
+            diff_value_at(m, hi, d)
+        )
+    };
     let ci = ci_of(ri.ci_low, ri.ci_high);
     let from_to = format!(
         "from {} to {}",
@@ -168,14 +205,14 @@ pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {
             };
             format!(
                 "{who} {verb} {what} by {}{} ({ci}), {from_to}{}{over}.",
-                diff_value(m, e.estimate.abs()),
+                diff_value_at(m, e.estimate.abs(), d),
                 unit(m),
                 if over.is_empty() { "" } else { "," }
             )
         }
         Certainty::Unclear => format!(
             "{who} changed {what} by {}{} ({ci}){over}; the interval includes zero, so these runs cannot tell it apart from no change.",
-            signed(&diff_value(m, e.estimate)),
+            signed(&diff_value_at(m, e.estimate, d)),
             unit(m)
         ),
     }
@@ -207,6 +244,7 @@ mod tests {
             ci_total_low: None,
             ci_total_high: None,
             draws: 0,
+            estimate_over_draws: None,
         }
     }
 
@@ -248,6 +286,33 @@ mod tests {
         assert_eq!(diff_value("share_up", -0.00001), "0.00");
         assert_eq!(diff_value("omega_mean", -0.0), "0.0");
         assert_eq!(diff_value("share_up", -0.0004), "-0.04");
+    }
+
+    /// A tiny interval keeps two significant digits of its half-width
+    /// instead of rounding to "0.0 to 0.0".
+    #[test]
+    fn rounding_keeps_the_interval_digits() {
+        let s = sentence(&effect(0.00021, 0.00012, 0.00030), None);
+        assert!(s.contains("by 0.021 points (95% CI 0.012 to 0.030)"), "{s}");
+        assert_eq!(interval_decimals("share_up", 0.0, 0.0), None);
+        assert_eq!(interval_decimals("omega_mean", 1.0, 1.9), Some(1));
+        assert_eq!(interval_decimals("omega_mean", 1.0, 1.04), Some(2));
+        assert_eq!(diff_value_at("share_up", 0.0123456, Some(3)), "1.235");
+    }
+
+    /// With draws, the reading names the centre of the total interval.
+    #[test]
+    fn the_draws_centre_is_named() {
+        let mut e = effect(0.017, 0.0126, 0.0216);
+        e.ci_total_low = Some(0.0086);
+        e.ci_total_high = Some(0.0209);
+        e.draws = 30;
+        e.estimate_over_draws = Some(0.01475);
+        let s = sentence(&e, None);
+        assert!(
+            s.contains("0.9 to 2.1, centred on the mean over draws +1.5"),
+            "{s}"
+        );
     }
 
     #[test]

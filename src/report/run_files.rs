@@ -29,13 +29,17 @@ pub fn files(
     summary: &Summary,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ScenarioError> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| encode("summary.json", e))?;
-    Ok(vec![
+    let mut files: Vec<(&'static str, Vec<u8>)> = vec![
         ("summary.json", (json + "\n").into_bytes()),
         ("replications.csv", replications_csv(runs)?),
         ("paths.csv", paths_csv(summary)?),
         ("report.md", markdown::render(summary).into_bytes()),
         ("report.html", html::render(summary).into_bytes()),
-    ])
+    ];
+    if !runs.draws.is_empty() {
+        files.push(("draws.csv", draws_csv(runs)?));
+    }
+    Ok(files)
 }
 
 /// One row per (replication, arm, metric): the value, the baseline value of
@@ -81,6 +85,41 @@ pub fn replications_csv(runs: &Runs) -> Result<Vec<u8>, ScenarioError> {
         }
     }
     w.into_inner().map_err(|e| encode("replications.csv", e))
+}
+
+/// The tidy table of `[uncertainty]` draws: one row per (draw,
+/// replication, arm) with the study seed, every drawn parameter and every
+/// tracked metric as columns (EMA Workbench's experiments + outcomes).
+pub fn draws_csv(runs: &Runs) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("draws.csv", e);
+    let keys: &[String] = runs.scenario.uncertainty.as_ref().map_or(&[], |u| &u.keys);
+    let arms: Vec<&str> = runs
+        .arms
+        .iter()
+        .filter(|a| matches!(a.kind, ArmKind::Baseline | ArmKind::Intervention))
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut head = vec!["draw", "replication", "seed", "arm"];
+    head.extend(keys.iter().map(String::as_str));
+    head.extend(runs.metrics.iter().map(String::as_str));
+    w.write_record(&head).map_err(err)?;
+    for d in &runs.draws {
+        for (r, rep) in d.cells.iter().enumerate() {
+            let seed = crate::scenario::draws::draw_seed(runs.scenario.seed, d.draw, r);
+            for (a, values) in rep.iter().enumerate() {
+                let mut rec = vec![
+                    d.draw.to_string(),
+                    r.to_string(),
+                    seed.to_string(),
+                    arms.get(a).copied().unwrap_or("?").to_string(),
+                ];
+                rec.extend(d.theta.iter().chain(values).copied().map(num));
+                w.write_record(&rec).map_err(err)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| encode("draws.csv", e))
 }
 
 /// One row per (path metric, arm, time): mean and 95% interval of the level

@@ -66,6 +66,9 @@ pub fn markdown(a: &Analysis) -> String {
         a.scenario, a.method
     );
     let _ = writeln!(o, "{}\n", method_text(a));
+    for w in &a.warnings {
+        let _ = writeln!(o, "> warning: {w}\n");
+    }
     let _ = writeln!(o, "| parameter | lower | upper |\n|---|---:|---:|");
     for (i, p) in a.params.iter().enumerate() {
         let _ = writeln!(o, "| `{p}` | {} | {} |", a.lower[i], a.upper[i]);
@@ -103,8 +106,12 @@ pub fn markdown(a: &Analysis) -> String {
     }
     let _ = writeln!(
         o,
-        "\nCharts: `report.html`. Data: `sensitivity.json`, `indices.csv`, `design.csv`."
+        "\nCharts: `report.html`. Data: `sensitivity.json`, `indices.csv`, `design.csv` (columns: docs/codebook.md)."
     );
+    let _ = writeln!(o, "\n## Sources\n");
+    for c in super::CITATIONS {
+        let _ = writeln!(o, "- {c}");
+    }
     o
 }
 
@@ -161,6 +168,13 @@ pub fn html(a: &Analysis) -> String {
         a.method,
         esc(&method_text(a))
     );
+    for w in &a.warnings {
+        let _ = write!(
+            o,
+            "<div class=\"card note\"><b>Warning:</b> {}</div>",
+            esc(w)
+        );
+    }
     let _ = write!(o, "<h2>Indices per effect</h2><div class=\"grid\">");
     for out in &a.outputs {
         let rows: Vec<&IndexRow> = a
@@ -230,7 +244,12 @@ pub fn html(a: &Analysis) -> String {
     }
     let _ = writeln!(
         o,
-        "</table><p class=\"note\">Data beside this file: sensitivity.json, indices.csv, design.csv.</p></div></main></body></html>"
+        "</table><p class=\"note\">Data beside this file: sensitivity.json, indices.csv, design.csv (columns: docs/codebook.md).</p></div>"
     );
+    let _ = write!(o, "<h2>Sources</h2><div class=\"card\"><ul>");
+    for c in super::CITATIONS {
+        let _ = write!(o, "<li class=\"note\">{}</li>", esc(c));
+    }
+    let _ = writeln!(o, "</ul></div></main></body></html>");
     o
 }

@@ -38,6 +38,9 @@ pub struct DrawRow {
     /// Mean paired effect over the draw's replications, metric-major then
     /// intervention (the order of `Summary::effects`).
     pub effects: Vec<f64>,
+    /// Metric values `[replication][arm][metric]` (arms: baseline, then the
+    /// interventions), the rows of draws.csv.
+    pub cells: Vec<Vec<Vec<f64>>>,
 }
 
 /// Check that every key is a numeric setting of the study whose baseline
@@ -204,6 +207,7 @@ pub fn draw_rows<M: Model>(
                 draw: d,
                 theta,
                 effects,
+                cells: mine.to_vec(),
             }
         })
         .collect())

@@ -87,6 +87,10 @@ pub struct Effect {
     pub ci_total_high: Option<f64>,
     /// Parameter draws behind the total interval (0 without).
     pub draws: usize,
+    /// Mean of the draw-level effects, the centre of the total interval
+    /// (`estimate` is the effect at the baseline parameters); `None`
+    /// without draws.
+    pub estimate_over_draws: Option<f64>,
 }
 
 impl Effect {
@@ -106,6 +110,7 @@ impl Effect {
             ci_total_low: None,
             ci_total_high: None,
             draws: 0,
+            estimate_over_draws: None,
         }
     }
 

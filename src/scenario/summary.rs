@@ -1,12 +1,15 @@
 //! Summaries of a run: effects per (intervention, metric), sweep curves and
 //! time-path bands, each a mean with its 95% t interval across replications.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::draws::total_interval;
 use super::effects::{Effect, Interval, differences};
 use super::plan::{Arm, ArmKind};
 use super::run::Runs;
+use crate::studies::{StudyName, metric_info};
 
 /// Everything a report needs; serialised as summary.json.
 #[derive(Debug, Clone, Serialize)]
@@ -31,7 +34,19 @@ pub struct Summary {
     /// The parameter distribution behind the effects' total intervals.
     pub uncertainty: Option<UncertaintySummary>,
     pub warnings: Vec<String>,
+    /// Per metric, when it is measured ("average over the cohort, whose
+    /// years in the city run from 1 to 10 ...", "at the survey").
+    pub metric_windows: BTreeMap<String, String>,
+    /// What `estimate` of an effect is (and, with parameter draws, what the
+    /// total interval is centred on).
+    pub point_estimate: String,
+    /// Notes on reading the numbers (e.g. deterministic metrics whose
+    /// intervals have zero width).
+    pub notes: Vec<String>,
 }
+
+/// Fewer agents than this moved by an effect on a share is "a handful".
+pub const HANDFUL_OF_AGENTS: f64 = 5.0;
 
 /// What `[uncertainty]` drew from.
 #[derive(Debug, Clone, Serialize)]
@@ -92,6 +107,8 @@ impl Summary {
                     eff.ci_total_high = Some(hi);
                 }
                 eff.draws = xs.iter().filter(|x| x.is_finite()).count();
+                eff.estimate_over_draws = (eff.draws > 0)
+                    .then(|| xs.iter().filter(|x| x.is_finite()).sum::<f64>() / eff.draws as f64);
             }
         }
         let uncertainty = scn
@@ -107,6 +124,21 @@ impl Summary {
                 lower: u.lower.clone(),
                 upper: u.upper.clone(),
             });
+        let n_agents = scn.n.map(|n| n as f64).or_else(|| {
+            crate::studies::settings::lookup(scn.study, "n")
+                .ok()
+                .and_then(|s| s.value)
+        });
+        warnings.extend(small_effect_warnings(scn.study, &effects, n_agents));
+        let notes = deterministic_notes(&effects);
+        let metric_windows = runs
+            .metrics
+            .iter()
+            .filter_map(|m| {
+                metric_info::lookup(scn.study, m).map(|i| (m.clone(), i.window(scn.horizon)))
+            })
+            .collect();
+        let point_estimate = point_estimate_text(uncertainty.is_some());
         Summary {
             study: scn.study.to_string(),
             scenario: scn.name.clone(),
@@ -133,6 +165,18 @@ impl Summary {
             time_unit: runs.time_unit.clone(),
             uncertainty,
             warnings,
+            metric_windows,
+            point_estimate,
+            notes,
+        }
+    }
+
+    /// How `metric` is measured, for the reading: "measured as an average
+    /// over years 1 to 10 in the city ...", else the horizon phrase.
+    pub fn window_phrase(&self, metric: &str) -> Option<String> {
+        match self.metric_windows.get(metric) {
+            Some(w) => Some(format!("measured {w}")),
+            None => self.horizon_phrase(),
         }
     }
 
@@ -244,4 +288,67 @@ fn non_finite_warnings(runs: &Runs) -> Vec<String> {
         }
     }
     out
+}
+
+/// What an effect's `estimate` is, and what its intervals are centred on.
+pub fn point_estimate_text(with_draws: bool) -> String {
+    let base = "estimate = mean over replications of the paired difference (counterfactual minus \
+                baseline, same seed) at the baseline parameters; ci_low/ci_high = 95% t interval \
+                of that mean (simulation noise only)";
+    if with_draws {
+        format!(
+            "{base}. estimate_over_draws = mean over the parameter draws of each draw's effect; \
+             ci_total_low/ci_total_high = 95% t prediction interval centred on estimate_over_draws, \
+             not on estimate (the two differ when the effect is not linear in the drawn parameters)"
+        )
+    } else {
+        base.to_string()
+    }
+}
+
+/// Whether a metric is a share of agents (its effects count agents moved).
+fn is_share(study: StudyName, metric: &str) -> bool {
+    metric_info::lookup(study, metric).is_some_and(|m| m.unit.starts_with("share"))
+}
+
+/// Effects on a share that move fewer than [`HANDFUL_OF_AGENTS`] of the `n`
+/// agents: whole-agent noise, not a policy effect.
+pub fn small_effect_warnings(study: StudyName, effects: &[Effect], n: Option<f64>) -> Vec<String> {
+    let Some(n) = n.filter(|n| *n > 0.0) else {
+        return Vec::new();
+    };
+    effects
+        .iter()
+        .filter(|e| is_share(study, &e.metric) && e.estimate.is_finite() && e.estimate != 0.0)
+        .filter(|e| e.estimate.abs() * n < HANDFUL_OF_AGENTS)
+        .map(|e| {
+            format!(
+                "`{}` under `{}`: the effect {:+.3e} moves about {:.1} of {n} agents, fewer than a \
+                 handful ({HANDFUL_OF_AGENTS}); it is at the resolution of whole agents: check its interval \
+                 before reading it as a policy effect at this n",
+                e.metric,
+                e.intervention,
+                e.estimate,
+                e.estimate.abs() * n
+            )
+        })
+        .collect()
+}
+
+/// Effects whose simulation interval has zero width: the metric (and the
+/// effect) is the same in every replication.
+pub fn deterministic_notes(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter(|e| e.std_error == 0.0 && e.replications >= 2)
+        .map(|e| {
+            format!(
+                "`{}` under `{}`: zero-width interval. The effect is identical in every \
+                 replication (deterministic given the settings, e.g. a choice that does not \
+                 depend on the random draws), so the interval states no uncertainty, not certainty \
+                 about the real world",
+                e.metric, e.intervention
+            )
+        })
+        .collect()
 }

@@ -13,6 +13,7 @@
 pub mod design;
 pub mod error;
 pub mod morris;
+pub mod noise;
 pub mod scenario;
 pub mod sobol;
 

@@ -131,6 +131,12 @@ pub struct Analysis {
     /// Outputs of each design row, in the order of `outputs`.
     #[serde(skip)]
     pub rows: Vec<Vec<f64>>,
+    /// Per output, the share of its variance over the design that is
+    /// replication noise, from repeated points (`super::noise`); `null`
+    /// where the output does not vary.
+    pub noise_share: Vec<Option<f64>>,
+    /// Reasons not to trust some indices (see `super::noise::warnings`).
+    pub warnings: Vec<String>,
 }
 
 /// A scenario's sensitivity analysis before it runs: spec (with `method`
@@ -268,6 +274,19 @@ pub fn design_rows<M: Model>(
     range: Range<usize>,
     progress: &dyn Monitor,
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
+    design_rows_from(scn, model, plan, range, 0, progress)
+}
+
+/// [`design_rows`] with the replication seeds `first_rep..first_rep + R`
+/// (the repeated points of the noise check use a disjoint set).
+pub fn design_rows_from<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    plan: &Plan,
+    range: Range<usize>,
+    first_rep: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Vec<f64>>, ScenarioError> {
     let total = range.len();
     let done = AtomicUsize::new(0);
     let reps = plan.spec.replications;
@@ -280,7 +299,7 @@ pub fn design_rows<M: Model>(
             let theta = plan.bounds.scale(&plan.design.point(r));
             let arms = arms_at(scn, model, &plan.bounds.keys, &theta)?;
             let mut sums = vec![vec![0.0; arms.len()]; plan.metrics.len()];
-            for rep in 0..reps {
+            for rep in first_rep..first_rep + reps {
                 let seed = replication_seed(scn.seed, rep);
                 let mut base = Vec::new();
                 for (a, arm) in arms.iter().enumerate() {
@@ -384,6 +403,8 @@ pub fn summarise(
         indices,
         points,
         rows,
+        noise_share: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 
@@ -397,5 +418,7 @@ pub fn analyse<M: Model>(
 ) -> Result<Analysis, ScenarioError> {
     let plan = prepare(scn, model, method, n)?;
     let rows = design_rows(scn, model, &plan, 0..plan.design.rows(), progress)?;
-    summarise(scn, &plan, rows)
+    let mut a = summarise(scn, &plan, rows)?;
+    super::noise::check(scn, model, &plan, &mut a)?;
+    Ok(a)
 }

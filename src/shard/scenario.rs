@@ -80,6 +80,8 @@ struct DrawWire {
     draw: usize,
     theta: Vec<Num>,
     effects: Vec<Num>,
+    #[serde(default)]
+    cells: Vec<Vec<Vec<Num>>>,
 }
 
 fn encode_draw(d: &DrawRow) -> String {
@@ -87,6 +89,11 @@ fn encode_draw(d: &DrawRow) -> String {
         draw: d.draw,
         theta: nums(&d.theta),
         effects: nums(&d.effects),
+        cells: d
+            .cells
+            .iter()
+            .map(|rep| rep.iter().map(|arm| nums(arm)).collect())
+            .collect(),
     };
     serde_json::to_string(&wire).unwrap_or_default()
 }
@@ -338,5 +345,10 @@ fn draw_row(
         draw: w.draw,
         theta: floats(&w.theta),
         effects: floats(&w.effects),
+        cells: w
+            .cells
+            .iter()
+            .map(|rep| rep.iter().map(|arm| floats(arm)).collect())
+            .collect(),
     })
 }

@@ -179,5 +179,7 @@ pub fn merge(p: &Pooled) -> Result<Analysis, ShardError> {
             Ok(floats(&row.outputs))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(summarise(&scn, &plan, rows)?)
+    let mut a = summarise(&scn, &plan, rows)?;
+    crate::sensitivity::noise::check(&scn, &model, &plan, &mut a)?;
+    Ok(a)
 }

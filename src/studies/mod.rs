@@ -12,7 +12,9 @@
 //! recovery files use to change a config, and the result types.
 
 pub mod assets;
+pub mod citation;
 pub mod enclave;
+pub mod metric_info;
 pub mod overrides;
 pub mod settings;
 pub mod talent;

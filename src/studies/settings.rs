@@ -35,6 +35,9 @@ pub struct Setting {
     pub lower_open: bool,
     pub unit: String,
     pub meaning: String,
+    /// The constraint in words where bounds alone do not state it
+    /// ("positive integer", "even positive integer"); `None` otherwise.
+    pub constraint: Option<String>,
 }
 
 impl Setting {
@@ -42,6 +45,9 @@ impl Setting {
     pub fn bounds_text(&self) -> String {
         if self.value.is_none() {
             return "-".into();
+        }
+        if let Some(c) = &self.constraint {
+            return c.clone();
         }
         if self.lower == f64::NEG_INFINITY && self.upper == f64::INFINITY {
             return "any".into();
@@ -58,7 +64,13 @@ impl Setting {
         } else {
             v >= self.lower
         };
-        v.is_finite() && above && v <= self.upper
+        let whole = self.constraint.is_none() || v.fract() == 0.0;
+        let even = !self
+            .constraint
+            .as_deref()
+            .is_some_and(|c| c.starts_with("even"))
+            || (v / 2.0).fract() == 0.0;
+        v.is_finite() && above && v <= self.upper && whole && even
     }
 }
 
@@ -73,15 +85,37 @@ pub fn registry(study: StudyName) -> Result<Vec<Setting>, StudyError> {
 
 /// The setting `key` of `study`, or an error naming the key.
 pub fn lookup(study: StudyName, key: &str) -> Result<Setting, StudyError> {
-    registry(study)?
-        .into_iter()
-        .find(|s| s.key == key)
-        .ok_or_else(|| {
-            StudyError::invalid(
-                key,
-                format!("not a setting of the {study} study (see `migsim settings {study}`)"),
-            )
+    let rows = registry(study)?;
+    let hint = did_you_mean(key, rows.iter().map(|s| s.key.as_str()))
+        .map(|k| format!("did you mean `{k}`? "))
+        .unwrap_or_default();
+    rows.into_iter().find(|s| s.key == key).ok_or_else(|| {
+        StudyError::invalid(
+            key,
+            format!("not a setting of the {study} study ({hint}see `migsim settings {study}`)"),
+        )
+    })
+}
+
+/// The known key closest to a misspelt `key`: the highest Jaro-Winkler
+/// similarity (strsim) of at least 0.85, on the whole dotted key or, when
+/// the group is right, on the last part.
+pub fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let last = |k: &'a str| k.rsplit('.').next().unwrap_or(k);
+    let (group, tail) = key.rsplit_once('.').unwrap_or(("", key));
+    known
+        .map(|k| {
+            let whole = strsim::jaro_winkler(key, k);
+            let part = if k.rsplit_once('.').map_or("", |(g, _)| g) == group {
+                strsim::jaro_winkler(tail, last(k))
+            } else {
+                0.0
+            };
+            (k, whole.max(part))
         })
+        .filter(|(k, sim)| *sim >= 0.85 && *k != key)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(k, _)| k)
 }
 
 fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
@@ -101,27 +135,99 @@ fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
             };
             let (lower, lower_open, upper) = match &v {
                 Value::Float(_) => probe::<S>(&key),
+                Value::Integer(i) => probe_int::<S>(&key, *i),
                 _ => (f64::NEG_INFINITY, false, f64::INFINITY),
+            };
+            let constraint = match &v {
+                Value::Integer(i) => int_constraint::<S>(&key, *i, lower),
+                _ => None,
             };
             Setting {
                 unit: unit_of(&key, v, lower, upper),
                 meaning: docs.meaning(&key),
-                default: v.to_string(),
-                value,
+                default: shortest(v),
+                value: value.map(round12),
                 lower,
                 upper,
                 lower_open,
+                constraint,
                 key,
             }
         })
         .collect())
 }
 
+/// `x` rounded to 12 significant digits: arithmetic noise of a computed
+/// default (`0.0008778000000000001`) is dropped.
+fn round12(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// A default as TOML text, floats in their shortest decimal form after
+/// [`round12`] (Rust's `{}` of f64 is the shortest round-trip form).
+fn shortest(v: &Value) -> String {
+    match v {
+        Value::Float(x) if x.is_finite() => {
+            let r = round12(*x);
+            if r.fract() == 0.0 && r.abs() < 1e15 {
+                format!("{r:.1}")
+            } else {
+                format!("{r}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
 /// Whether `validate` accepts setting `key` at `v` (defaults elsewhere).
 fn accepts<S: Study>(key: &str, v: f64) -> bool {
+    accepts_value::<S>(key, Value::Float(v))
+}
+
+fn accepts_value<S: Study>(key: &str, v: Value) -> bool {
     let mut t = Table::new();
-    set_dotted(&mut t, key, Value::Float(v));
+    set_dotted(&mut t, key, v);
     config_of::<S>(&t, None).is_ok()
+}
+
+/// Bounds of an integer setting with default `d`: lower 0 or 1 where
+/// `validate` refuses -1 or 0 (unsigned fields refuse negatives when
+/// parsed).
+fn probe_int<S: Study>(key: &str, d: i64) -> (f64, bool, f64) {
+    let _ = d;
+    if accepts_value::<S>(key, Value::Integer(-1)) {
+        (f64::NEG_INFINITY, false, f64::INFINITY)
+    } else if accepts_value::<S>(key, Value::Integer(0)) {
+        (0.0, false, f64::INFINITY)
+    } else {
+        (1.0, false, f64::INFINITY)
+    }
+}
+
+/// The real constraint of an integer setting in words: "integer >= 0",
+/// "positive integer", with "even" where `validate` refuses the odd
+/// neighbours of an even default.
+fn int_constraint<S: Study>(key: &str, d: i64, lower: f64) -> Option<String> {
+    let even = d % 2 == 0
+        && d >= 2
+        && !accepts_value::<S>(key, Value::Integer(d + 1))
+        && !accepts_value::<S>(key, Value::Integer(d - 1))
+        && accepts_value::<S>(key, Value::Integer(d + 2));
+    let base = if lower == 1.0 {
+        "positive integer"
+    } else if lower == 0.0 {
+        "integer >= 0"
+    } else {
+        "integer"
+    };
+    Some(if even {
+        format!("even {base}")
+    } else {
+        base.to_string()
+    })
 }
 
 fn probe<S: Study>(key: &str) -> (f64, bool, f64) {
@@ -140,12 +246,19 @@ fn probe<S: Study>(key: &str) -> (f64, bool, f64) {
 
 fn unit_of(key: &str, v: &Value, lower: f64, upper: f64) -> String {
     let last = key.rsplit('.').next().unwrap_or(key);
+    let group = key.rsplit('.').nth(1).unwrap_or("");
+    let coefficient = ["household", "effects", "index"].contains(&group);
     let unit = match v {
         Value::Boolean(_) => "on/off",
+        Value::Integer(_) if last.contains("years") => "years",
         Value::Integer(_) => "count",
         Value::String(_) => "name",
         Value::Array(_) => "list",
+        _ if last.ends_with("_corr") || last.contains("corr_") => "correlation",
         _ if lower == 0.0 && upper == 1.0 => "share",
+        _ if coefficient => "index per covariate unit",
+        _ if last.starts_with("age") && !last.contains("slope") => "years",
+        _ if last.starts_with("edu") => "years of schooling",
         _ if last.ends_with("_sd") || last == "sd" => "sd",
         _ if last.contains("mult") => "multiplier",
         _ if last.starts_with("ln_") && last.ends_with("_mean") => "log units",
@@ -168,13 +281,49 @@ struct StructDoc {
     fields: BTreeMap<String, (String, String)>,
 }
 
+/// The first sentence of a doc comment: up to the first ". " that ends a
+/// sentence (not an abbreviation such as "eq.", "col.", "e.g.", nor inside
+/// parentheses or backticks), ending with a full stop.
 fn first_sentence(lines: &[String]) -> String {
     let text = lines.join(" ");
     let text = text.trim();
-    match text.find(". ") {
-        Some(i) => text[..=i].to_string(),
-        None => text.to_string(),
+    let b = text.as_bytes();
+    let (mut depth, mut tick) = (0i32, false);
+    let mut end = text.len();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'(' | b'[' if !tick => depth += 1,
+            b')' | b']' if !tick => depth -= 1,
+            b'`' => tick = !tick,
+            b'.' if depth <= 0 && !tick && b.get(i + 1) == Some(&b' ') => {
+                let word = text[..i].rsplit([' ', '(']).next().unwrap_or("");
+                let abbrev = [
+                    "eq", "eqs", "col", "cols", "e.g", "i.e", "cf", "vs", "no", "Fig", "approx",
+                    "resp", "etc",
+                ]
+                .contains(&word)
+                    || word.len() == 1;
+                let next_upper = text[i + 1..]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c == '`');
+                if !abbrev && next_upper {
+                    end = i + 1;
+                    break;
+                }
+            }
+            _ => {}
+        }
     }
+    let mut out = text[..end].trim().to_string();
+    if let Some(stripped) = out.strip_suffix(':') {
+        out = format!("{stripped}.");
+    }
+    if !out.is_empty() && !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
 }
 
 impl Docs {
@@ -228,20 +377,69 @@ impl Docs {
     fn meaning(&self, key: &str) -> String {
         let mut owner = "Config".to_string();
         let parts: Vec<&str> = key.split('.').collect();
+        let mut types = Vec::new();
         for (k, part) in parts.iter().enumerate() {
             let Some(s) = self.structs.get(&owner) else {
                 return String::new();
             };
-            match s.fields.get(*part) {
-                Some((doc, ty)) if k + 1 < parts.len() => {
-                    let _ = doc;
-                    owner = ty.clone();
-                }
-                Some((doc, _)) if !doc.is_empty() => return doc.clone(),
-                _ => return s.doc.clone(),
+            let field = s.fields.get(*part);
+            if let Some((_, ty)) = field
+                && k + 1 < parts.len()
+            {
+                types.push(ty.clone());
+                owner = ty.clone();
+                continue;
             }
+            let own = match field {
+                Some((doc, _)) if !doc.is_empty() => doc.clone(),
+                // No doc of its own: the field named within its group.
+                _ => format!(
+                    "`{part}` term of the group: {}",
+                    lowercase_first(&short(&s.doc))
+                ),
+            };
+            // A doc of a few words ("Assumed.") is named with its field.
+            let own = if own.split_whitespace().count() < 4 {
+                format!("`{part}` ({}): {own}", short(&s.doc).trim_end_matches('.'))
+            } else {
+                own
+            };
+            // A struct type used by several groups (per-city blocks): name
+            // the group the key belongs to.
+            let shared = k > 0 && self.uses(&types[k - 1]) > 1;
+            return if shared {
+                format!("{}: {own}", parts[k - 1])
+            } else {
+                own
+            };
         }
         String::new()
+    }
+
+    /// How many fields (of any struct) have type `ty`.
+    fn uses(&self, ty: &str) -> usize {
+        self.structs
+            .values()
+            .flat_map(|s| s.fields.values())
+            .filter(|(_, t)| t == ty)
+            .count()
+    }
+}
+
+/// A group's doc up to its first colon or parenthesis, as a sentence.
+fn short(doc: &str) -> String {
+    let cut = doc.find([':', '(']).unwrap_or(doc.len());
+    let t = doc[..cut].trim().trim_end_matches(['.', ',']);
+    format!("{t}.")
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.clone().next()) {
+        (Some(f), Some(g)) if f.is_uppercase() && !g.is_uppercase() => {
+            f.to_lowercase().chain(c).collect()
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -250,15 +448,50 @@ fn is_type_name(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
-/// A commented starter scenario of `study`: every setting with its default,
-/// commented out, under `[baseline]`, and one example intervention.
+/// A commented starter scenario of `study` that runs and does something:
+/// a size that runs in seconds, the study's horizon where it has one, the
+/// metrics listed (with their meaning), every setting with its default
+/// commented out under `[baseline]`, and one intervention that moves a
+/// metric (a policy the shipped scenarios use).
 pub fn starter_scenario(study: StudyName) -> Result<String, StudyError> {
     let rows = registry(study)?;
+    let metrics: Vec<_> = super::metric_info::metrics(study)
+        .iter()
+        .filter(|m| m.always_reported())
+        .collect();
+    let (horizon, intervention) = match study {
+        StudyName::Enclave => (
+            "horizon = 10                 # years in the city (zenou.max_years)\n",
+            "name = \"dispersed-housing\"\n\
+             description = \"Half of enclave residents are offered and take housing outside the enclave.\"\n\
+             set = { \"policy.dispersal_share\" = 0.5 }\n",
+        ),
+        StudyName::Assets => (
+            "",
+            "name = \"pessimism-minus-0.2sd\"\n\
+             description = \"Expectation management: latent pessimism shifted by -0.2 SD.\"\n\
+             set = { \"policy.pessimism_shift_sd\" = -0.2 }\n",
+        ),
+        StudyName::Talent => (
+            "",
+            "name = \"centres-everywhere\"\n\
+             description = \"Service centres: participation propensity +0.5 SD in all cities.\"\n\
+             set = { \"policy.particip_boost_sd\" = 0.5 }\n",
+        ),
+    };
     let mut out = format!(
         "# Starter scenario for the {study} study (from `migsim settings {study} --scenario`).\n\
-         # Uncomment a setting under [baseline] to change it; bounds and units in brackets.\n\
-         name = \"{study}-starter\"\nstudy = \"{study}\"\nreplications = 20\nseed = 1\n\n[baseline]\n"
+         # Run it: migsim run FILE.toml. Uncomment a setting under [baseline] to change it;\n\
+         # bounds and units in brackets.\n\
+         name = \"{study}-starter\"\nstudy = \"{study}\"\n\
+         n = 2000                     # agents (the paper's N by default; smaller runs faster)\n\
+         {horizon}replications = 20\nseed = 1\n"
     );
+    for m in &metrics {
+        out.push_str(&format!("# {}: {} ({})\n", m.name, m.meaning, m.unit));
+    }
+    let names: Vec<String> = metrics.iter().map(|m| format!("\"{}\"", m.name)).collect();
+    out.push_str(&format!("metrics = [{}]\n\n[baseline]\n", names.join(", ")));
     for s in &rows {
         if s.key == "n" {
             continue;
@@ -274,18 +507,7 @@ pub fn starter_scenario(study: StudyName) -> Result<String, StudyError> {
             s.unit
         ));
     }
-    let example = rows
-        .iter()
-        .find(|s| s.key.starts_with("policy.") && s.value.is_some())
-        .map_or("policy", |s| s.key.as_str());
-    let value = rows
-        .iter()
-        .find(|s| s.key == example)
-        .and_then(|s| s.value)
-        .unwrap_or(0.0);
-    out.push_str(&format!(
-        "\n[[intervention]]\nname = \"example\"\nset = {{ \"{example}\" = {value} }}\n"
-    ));
+    out.push_str(&format!("\n[[intervention]]\n{intervention}"));
     Ok(out)
 }
 

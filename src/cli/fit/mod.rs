@@ -230,6 +230,9 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
     )?;
     let design = load_fit_design(&args, &formula)?;
     let outcome = request.fit(estimator, &design)?;
+    if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {
+        eprintln!("warning: {w}");
+    }
     print_with(&outcome.result, args.json, outcome.extra)
 }
 
