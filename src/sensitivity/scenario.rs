@@ -285,7 +285,7 @@ pub fn design_rows_from<M: Model>(
     plan: &Plan,
     range: Range<usize>,
     first_rep: usize,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &dyn Monitor,
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
     let total = range.len();
     let done = AtomicUsize::new(0);
