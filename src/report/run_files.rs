@@ -6,11 +6,42 @@ use std::path::{Path, PathBuf};
 use super::files::{encode, num};
 use super::{html, markdown};
 use crate::io::write_dir_atomic;
-use crate::scenario::{ArmKind, Runs, ScenarioError, Summary};
+use crate::monitor::Monitor;
+use crate::scenario::{ArmKind, Runs, Scenario, ScenarioError, StudyModel, Summary};
+
+/// The files of a run, in the order [`write_all`] writes them.
+pub const FILE_NAMES: [&str; 5] = [
+    "summary.json",
+    "replications.csv",
+    "paths.csv",
+    "report.md",
+    "report.html",
+];
 
 /// The default output folder of a scenario: `outputs/<name>/`.
 pub fn default_dir(name: &str) -> PathBuf {
     Path::new("outputs").join(name)
+}
+
+/// What `migsim run FILE` does after reading the file: check that `dir`
+/// can be written, run `scn` on its study at its `n` (`monitor` hears the
+/// progress and may cancel), summarise, and write every output file into
+/// `dir` as one set. A failed or cancelled run writes nothing. Returns the
+/// summary and the paths written.
+pub fn run_to_dir(
+    scn: &Scenario,
+    dir: &Path,
+    monitor: &dyn Monitor,
+) -> Result<(Summary, Vec<PathBuf>), ScenarioError> {
+    crate::io::check_writable(dir)?;
+    let model = StudyModel {
+        study: scn.study,
+        n: scn.n,
+    };
+    let runs = crate::scenario::run(scn, &model, monitor)?;
+    let summary = Summary::of(&runs);
+    let files = write_all(dir, &runs, &summary)?;
+    Ok((summary, files))
 }
 
 /// Write every output file into `dir`, replacing the previous run's set as a
@@ -21,13 +52,14 @@ pub fn write_all(
     summary: &Summary,
 ) -> Result<Vec<PathBuf>, ScenarioError> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| encode("summary.json", e))?;
-    let files: [(&str, Vec<u8>); 5] = [
-        ("summary.json", (json + "\n").into_bytes()),
-        ("replications.csv", replications_csv(runs)?),
-        ("paths.csv", paths_csv(summary)?),
-        ("report.md", markdown::render(summary).into_bytes()),
-        ("report.html", html::render(summary).into_bytes()),
+    let bytes = [
+        (json + "\n").into_bytes(),
+        replications_csv(runs)?,
+        paths_csv(summary)?,
+        markdown::render(summary).into_bytes(),
+        html::render(summary).into_bytes(),
     ];
+    let files: Vec<(&str, Vec<u8>)> = FILE_NAMES.into_iter().zip(bytes).collect();
     Ok(write_dir_atomic(dir, &files)?)
 }
 
