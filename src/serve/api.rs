@@ -28,7 +28,7 @@ use super::assets::ASSETS;
 use super::error::ApiError;
 use super::jobs::{CancelError, Jobs, RunView, SubmitError, is_id};
 use crate::report::run_files::FILE_NAMES;
-use crate::scenario::json::toml_to_json;
+use crate::scenario::json::{toml_to_json, without_line};
 use crate::scenario::shipped::{SHIPPED, shipped};
 use crate::scenario::{Scenario, StudyModel};
 use crate::studies::StudyName;
@@ -205,7 +205,7 @@ async fn submit(
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
     };
-    let scn = checked.map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let scn = checked.map_err(|e| ApiError::bad_request(without_line(e).to_string()))?;
     let id = state.jobs.submit(scn, &value).map_err(|e| match e {
         SubmitError::QueueFull(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
     })?;

@@ -59,7 +59,10 @@ impl Running {
             .get(&self.at(path))
             .call()
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        (r.status().as_u16(), json_body(r.body_mut().read_to_string()))
+        (
+            r.status().as_u16(),
+            json_body(r.body_mut().read_to_string()),
+        )
     }
 
     pub fn post(&self, body: &Value) -> (u16, Value) {
@@ -68,7 +71,10 @@ impl Running {
             .header("Content-Type", "application/json")
             .send(body.to_string())
             .unwrap_or_else(|e| panic!("POST: {e}"));
-        (r.status().as_u16(), json_body(r.body_mut().read_to_string()))
+        (
+            r.status().as_u16(),
+            json_body(r.body_mut().read_to_string()),
+        )
     }
 
     pub fn delete(&self, path: &str) -> (u16, Value) {
@@ -76,7 +82,10 @@ impl Running {
             .delete(&self.at(path))
             .call()
             .unwrap_or_else(|e| panic!("DELETE {path}: {e}"));
-        (r.status().as_u16(), json_body(r.body_mut().read_to_string()))
+        (
+            r.status().as_u16(),
+            json_body(r.body_mut().read_to_string()),
+        )
     }
 
     /// Poll run `id` until `pred` holds of its view (or panic after 300 s).
@@ -88,7 +97,10 @@ impl Running {
             if pred(&v) {
                 return v;
             }
-            assert!(start.elapsed() < Duration::from_secs(300), "run {id} stuck: {v}");
+            assert!(
+                start.elapsed() < Duration::from_secs(300),
+                "run {id} stuck: {v}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
