@@ -279,14 +279,13 @@ fn the_page_runs_a_scenario_and_shows_the_apis_numbers() {
     // Keep this run, change the value, run again: two runs side by side.
     d.click("#pin");
     d.type_into("#iv-0-s-0-value", "0.9");
+    d.js("window.migsim.lastTiming = null");
     d.click("#run");
     d.until(
-        &format!(
-            "{DONE} && window.migsim.runId !== '{}'",
-            id.as_str().unwrap()
-        ),
+        &format!("{DONE} && window.migsim.lastTiming !== null"),
         "the second run",
     );
+    assert_ne!(d.js("return window.migsim.runId"), id);
     assert_eq!(
         d.js("return document.getElementById('pinned').hidden"),
         json!(false)

@@ -39,10 +39,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     if server.token().is_some() {
         println!("(this address needs the token in the URL above; requests without it get 401)");
     }
-    if args.open {
-        if let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn() {
-            eprintln!("cannot open a browser ({e}): open {url} yourself");
-        }
+    if args.open
+        && let Err(e) = std::process::Command::new("xdg-open").arg(&url).spawn()
+    {
+        eprintln!("cannot open a browser ({e}): open {url} yourself");
     }
     server.run()?;
     Ok(())

@@ -380,8 +380,8 @@ function effectChart(effects, metric) {
   const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': `Effects on ${metric}` });
   g.append(svg('text', { x: 4, y: 13, 'font-weight': 600 }, `${metric}: effect (intervention minus baseline)`));
   g.append(svg('line', { x1: x(0), x2: x(0), y1: 20, y2: H - 14, stroke: '#888', 'stroke-dasharray': '3 3' }));
-  for (let t = 0; t <= 4; t++) {
-    const v = lo + (t / 4) * (hi - lo);
+  for (let t = 0; t <= 2; t++) {
+    const v = lo + (t / 2) * (hi - lo);
     g.append(svg('text', { x: x(v), y: H - 2, 'text-anchor': 'middle' }, fmt(v)));
   }
   effects.forEach((e, i) => {
