@@ -21,6 +21,7 @@ pub mod resources;
 pub mod scenario;
 pub mod seed;
 pub mod sensitivity;
+pub mod serve;
 pub mod shard;
 pub mod studies;
 pub mod zenou;

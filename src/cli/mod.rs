@@ -15,6 +15,7 @@ pub mod recover;
 pub mod replicate;
 pub mod run;
 pub mod sensitivity;
+pub mod serve;
 pub mod settings;
 pub mod shard_print;
 pub mod shell;
@@ -53,6 +54,8 @@ pub enum Command {
     Settings(settings::SettingsArgs),
     /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// The what-if explorer: a web page and JSON API over scenario runs (http://127.0.0.1:8765/).
+    Serve(serve::ServeArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
     /// Write a Slurm job-array script (one shard per task) and a merge job chained after it.
@@ -73,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),
     }

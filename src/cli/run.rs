@@ -2,7 +2,7 @@
 //! counterfactuals, written as CSV, JSON and Markdown/HTML reports.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::reading::{diff_value, level_value, sentence};
 use crate::report::run_files as output;
-use crate::scenario::{self, Runs, Scenario, StudyModel, Summary};
+use crate::scenario::{Runs, Scenario, Summary};
 use crate::shard::{self, ShardArg, scenario::ScenarioInput};
 
 #[derive(Debug, Args)]
@@ -38,31 +38,35 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         return run_shard(&args, shard);
     }
     let scn = Scenario::load(&args.file)?;
-    let model = StudyModel {
-        study: scn.study,
-        n: scn.n,
-    };
     let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
-    crate::io::check_writable(&dir)?;
     let bar = Progress::new();
-    let runs = scenario::run(&scn, &model, &|done, total| bar.update(done, total))?;
+    let (summary, files) = output::run_to_dir(&scn, &dir, &|done, total| bar.update(done, total))?;
     bar.finish();
-    report(&runs, Some(dir), args.json)
+    print_written(&summary, &dir, &files, args.json)
 }
 
-/// Summarise, write and print a finished run (one process, merged shards
-/// or MPI rank 0); `out` defaults to outputs/<scenario name>/.
+/// Summarise, write and print a finished run (merged shards or MPI rank
+/// 0); `out` defaults to outputs/<scenario name>/.
 pub fn report(runs: &Runs, out: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
     let summary = Summary::of(runs);
     let dir = out.unwrap_or_else(|| output::default_dir(&runs.scenario.name));
     let files = output::write_all(&dir, runs, &summary)?;
+    print_written(&summary, &dir, &files, json)
+}
+
+fn print_written(
+    summary: &Summary,
+    dir: &Path,
+    files: &[PathBuf],
+    json: bool,
+) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(&summary)?);
+        println!("{}", serde_json::to_string(summary)?);
         return Ok(());
     }
-    print_text(&summary);
+    print_text(summary);
     println!("\nwrote {}", dir.display());
-    for f in &files {
+    for f in files {
         println!("  {}", f.display());
     }
     if let Some(html) = files.iter().find(|f| f.ends_with("report.html")) {

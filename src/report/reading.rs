@@ -155,6 +155,12 @@ pub enum Certainty {
     Unknown,
 }
 
+/// The reading sentence of every effect, in order (what `migsim run`
+/// prints and the explorer shows under its chart).
+pub fn readings(effects: &[Effect], horizon: Option<&str>) -> Vec<String> {
+    effects.iter().map(|e| sentence(e, horizon)).collect()
+}
+
 /// One sentence, e.g. "Dispersed housing raised the share moving up by 2.1
 /// points (95% CI 1.4 to 2.8), from 65.0% to 67.1%, over 10 years."
 pub fn sentence(e: &Effect, horizon: Option<&str>) -> String {

@@ -2,7 +2,7 @@
 //! baseline (common random numbers), summarised by the mean and the 95%
 //! Student t interval `mean ± t(0.975, R-1) · sd / sqrt(R)`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::estimate::ParamRow;
 
@@ -69,8 +69,9 @@ pub fn differences(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().zip(b).map(|(x, y)| y - x).collect()
 }
 
-/// One tracked metric under one intervention.
-#[derive(Debug, Clone, Serialize)]
+/// One tracked metric under one intervention (read back from a run's
+/// summary.json by `migsim serve`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Effect {
     pub metric: String,
     pub intervention: String,

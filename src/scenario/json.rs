@@ -50,7 +50,9 @@ pub fn toml_to_json(src: &str, file: &str) -> Result<serde_json::Value, Scenario
     })
 }
 
-fn without_line(e: ScenarioError) -> ScenarioError {
+/// `e` without its line number: lines of a JSON scenario's TOML rendering
+/// point nowhere its sender can see.
+pub fn without_line(e: ScenarioError) -> ScenarioError {
     match e {
         ScenarioError::Invalid { file, message, .. } => ScenarioError::Invalid {
             file,

@@ -67,6 +67,23 @@ pub fn run<M: Model>(
     model: &M,
     progress: &dyn Monitor,
 ) -> Result<Runs, ScenarioError> {
+    let arms = check(scn, model)?;
+    let (metrics, by_rep) = simulate_reps(scn, model, &arms, 0..scn.replications, progress)?;
+    let draws = match &scn.uncertainty {
+        Some(u) => draw_rows(scn, model, u, &metrics, 0..u.draws, progress)?,
+        None => Vec::new(),
+    };
+    let mut runs = assemble(scn, model, arms, metrics, by_rep);
+    runs.draws = draws;
+    Ok(runs)
+}
+
+/// Everything a run checks before it simulates: the arms (settings against
+/// the registry, the config's own rules, the cohort's memory), the
+/// `[uncertainty]` parameters and the memory of the replications' results.
+/// Front ends that queue runs (`migsim serve`) call it to refuse a scenario
+/// at once with the messages [`run`] would give.
+pub fn check<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioError> {
     let arms = plan(scn, model)?;
     if let Some(u) = &scn.uncertainty {
         check_params(
@@ -78,14 +95,21 @@ pub fn run<M: Model>(
             "uncertainty",
         )?;
     }
-    let (metrics, by_rep) = simulate_reps(scn, model, &arms, 0..scn.replications, progress)?;
-    let draws = match &scn.uncertainty {
-        Some(u) => draw_rows(scn, model, u, &metrics, 0..u.draws, progress)?,
-        None => Vec::new(),
-    };
-    let mut runs = assemble(scn, model, arms, metrics, by_rep);
-    runs.draws = draws;
-    Ok(runs)
+    check_replications(arms.len(), scn.replications, 64)?;
+    Ok(arms)
+}
+
+/// Refuse `reps` replications of `arms` arms whose outcomes of
+/// `per_outcome` bytes each cannot be held in memory.
+fn check_replications(arms: usize, reps: usize, per_outcome: u128) -> Result<(), ScenarioError> {
+    crate::resources::check_items(
+        "replications",
+        reps,
+        arms as u128 * reps as u128,
+        per_outcome,
+        "simulations",
+    )?;
+    Ok(())
 }
 
 /// Every arm of replications `reps` (the part of a run a shard or an MPI
@@ -104,13 +128,7 @@ pub fn simulate_reps<M: Model>(
         return Ok((scn.metrics.clone(), Vec::new()));
     }
     // One small outcome per (arm, replication) is held at once.
-    crate::resources::check_items(
-        "replications",
-        len,
-        arms.len() as u128 * len as u128,
-        64,
-        "simulations",
-    )?;
+    check_replications(arms.len(), len, 64)?;
     let total = arms.len() * len;
     let sim = |a: usize, r: usize| {
         let seed = replication_seed(scn.seed, r);
@@ -135,13 +153,7 @@ pub fn simulate_reps<M: Model>(
             .iter()
             .map(|p| 16 * p.times.len() + 64)
             .sum::<usize>();
-    crate::resources::check_items(
-        "replications",
-        len,
-        arms.len() as u128 * len as u128,
-        per_outcome as u128,
-        "simulations",
-    )?;
+    check_replications(arms.len(), len, per_outcome as u128)?;
     let done = AtomicUsize::new(1);
     progress.progress(1, total);
     let results: Vec<Result<Outcome, ScenarioError>> = (0..total)

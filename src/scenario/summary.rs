@@ -182,10 +182,16 @@ impl Summary {
 
     /// "over 10 years in the city", where the scenario sets a horizon.
     pub fn horizon_phrase(&self) -> Option<String> {
-        let h = self.horizon?;
-        let unit = self.horizon_unit.as_deref().unwrap_or("time units");
-        Some(format!("over {h} {unit}"))
+        horizon_phrase(self.horizon, self.horizon_unit.as_deref())
     }
+}
+
+/// "over 10 years in the city" from a summary's `horizon` and
+/// `horizon_unit` (as summary.json holds them).
+pub fn horizon_phrase(horizon: Option<f64>, unit: Option<&str>) -> Option<String> {
+    let h = horizon?;
+    let unit = unit.unwrap_or("time units");
+    Some(format!("over {h} {unit}"))
 }
 
 fn effects_of(runs: &Runs, keep: impl Fn(&ArmKind) -> bool) -> Vec<Effect> {
