@@ -175,15 +175,6 @@ impl Spec {
                 };
                 let mut overrides = overrides;
                 if let Some(pop) = &raw.population {
-                    if *study.get_ref() != StudyName::Enclave {
-                        return Err(at(
-                            pop.span(),
-                            format!(
-                                "`population`: sample files are read by the enclave study, not {}",
-                                study.get_ref()
-                            ),
-                        ));
-                    }
                     overrides.insert(
                         "population".into(),
                         toml::Value::String(relative_to(file, pop.get_ref())),
