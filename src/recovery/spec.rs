@@ -84,7 +84,7 @@ struct RawSpec {
     baseline_from: Option<Spanned<String>>,
     logit: Option<Spanned<LogitDgp>>,
     /// A user's sample (CSV, relative to this spec): its covariate columns
-    /// replace the drawn ones in every replication (enclave study).
+    /// replace the drawn ones in every replication (any study).
     population: Option<Spanned<String>>,
     n: Option<Spanned<usize>>,
     reps: Option<Spanned<usize>>,
