@@ -26,7 +26,7 @@ pub struct CohortArgs {
     /// With --scenario: write the cohort of this intervention instead of the baseline.
     #[arg(long, requires = "scenario")]
     pub intervention: Option<String>,
-    /// A user's sample (enclave): its covariate columns (male, age,
+    /// A user's sample: its covariate columns (enclave: male, age,
     /// edu_years, ...) replace the drawn ones; N from its rows unless --n.
     #[arg(long)]
     pub population: Option<PathBuf>,

@@ -1,11 +1,11 @@
 //! `--population FILE.csv` of `migsim cohort` and `migsim replicate`: a
 //! user's sample whose covariate columns replace the drawn ones
-//! (library: [`crate::studies::enclave::sample`]).
+//! (library: [`crate::studies::sample`]).
 
 use std::path::Path;
 
 use crate::studies::StudyName;
-use crate::studies::enclave::sample::Sample;
+use crate::studies::sample::Sample;
 
 /// Check the sample, add `population = FILE` to `overrides` and take N from
 /// its rows unless `n` is given.
@@ -15,12 +15,7 @@ pub fn apply(
     overrides: &mut toml::Table,
     n: Option<usize>,
 ) -> anyhow::Result<(Option<usize>, Sample)> {
-    if study != StudyName::Enclave {
-        anyhow::bail!(
-            "--population: sample files are read by the enclave study, not {study} (its covariates are drawn)"
-        );
-    }
-    let sample = Sample::read(path)?;
+    let sample = crate::studies::read_sample(study, path)?;
     overrides.insert(
         "population".into(),
         toml::Value::String(path.display().to_string()),

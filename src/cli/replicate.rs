@@ -13,7 +13,7 @@ pub struct ReplicateArgs {
     pub n: Option<usize>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// A user's sample (enclave): its covariate columns replace the drawn
+    /// A user's sample: its covariate columns replace the drawn
     /// ones; N from its rows unless --n.
     #[arg(long)]
     pub population: Option<std::path::PathBuf>,

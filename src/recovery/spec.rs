@@ -84,7 +84,7 @@ struct RawSpec {
     baseline_from: Option<Spanned<String>>,
     logit: Option<Spanned<LogitDgp>>,
     /// A user's sample (CSV, relative to this spec): its covariate columns
-    /// replace the drawn ones in every replication (enclave study).
+    /// replace the drawn ones in every replication (any study).
     population: Option<Spanned<String>>,
     n: Option<Spanned<usize>>,
     reps: Option<Spanned<usize>>,
@@ -175,15 +175,6 @@ impl Spec {
                 };
                 let mut overrides = overrides;
                 if let Some(pop) = &raw.population {
-                    if *study.get_ref() != StudyName::Enclave {
-                        return Err(at(
-                            pop.span(),
-                            format!(
-                                "`population`: sample files are read by the enclave study, not {}",
-                                study.get_ref()
-                            ),
-                        ));
-                    }
                     overrides.insert(
                         "population".into(),
                         toml::Value::String(relative_to(file, pop.get_ref())),

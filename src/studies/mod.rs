@@ -16,6 +16,7 @@ pub mod citation;
 pub mod enclave;
 pub mod metric_info;
 pub mod overrides;
+pub mod sample;
 pub mod settings;
 pub mod talent;
 pub mod types;
@@ -79,6 +80,27 @@ pub fn simulate_with<S: Study>(
     seed: u64,
 ) -> Result<Simulated, StudyError> {
     S::simulate(&config_of::<S>(overrides, n)?, seed)
+}
+
+/// Read and check a sample file (`population`) for `study`'s covariates.
+pub fn read_sample(study: StudyName, path: &std::path::Path) -> Result<sample::Sample, StudyError> {
+    match study {
+        StudyName::Assets => sample::Sample::read(
+            path,
+            &assets::population::COVARIATES,
+            assets::population::range,
+        ),
+        StudyName::Enclave => sample::Sample::read(
+            path,
+            &enclave::population::COVARIATES,
+            enclave::population::range,
+        ),
+        StudyName::Talent => sample::Sample::read(
+            path,
+            &talent::population::COVARIATES,
+            talent::population::range,
+        ),
+    }
 }
 
 /// Simulate a study chosen by name.

@@ -16,6 +16,10 @@ use crate::studies::StudyError;
 pub struct Config {
     /// Cohort size: the paper's N = 3,624 complete cases.
     pub n: usize,
+    /// A user's sample: a CSV file whose covariate columns (male, age, party, ln_income, ...) replace
+    /// the drawn ones, one worker per row (as many rows as `n`); empty: every
+    /// covariate drawn.
+    pub population: String,
     pub demographics: Demographics,
     pub assets: AssetParams,
     pub network: NetworkParams,
@@ -37,6 +41,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             n: 3624,
+            population: String::new(),
             demographics: Demographics::default(),
             assets: AssetParams::default(),
             network: NetworkParams::default(),

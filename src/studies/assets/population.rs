@@ -8,6 +8,37 @@ use rand_distr::StandardNormal;
 use super::config::{AssetParams, Config, Demographics};
 use crate::numeric::normal;
 use crate::seed::{self, SimRng};
+use crate::studies::{StudyError, sample};
+
+/// Cohort column names of the Table 1 controls a sample file may supply
+/// (`population`), in [`Controls`] order. The asset holdings are drawn
+/// jointly with the latent wealth and the firms (`ln_total, ln_housing,
+/// ln_financial`), and the outcomes are simulated: neither is read.
+pub const COVARIATES: [&str; 8] = [
+    "male",
+    "age",
+    "party",
+    "ln_income",
+    "edu_years",
+    "parent_edu",
+    "married",
+    "has_child",
+];
+
+/// Accepted values in a sample file: 0/1 for `male, party, married,
+/// has_child`; `age` in [16, 80]; `edu_years, parent_edu` in [0, 30];
+/// `ln_income` in [0, 30] (0: no earnings, as drawn).
+pub fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
+    match name {
+        "age" => (|v| (16.0..=80.0).contains(&v), "an age in [16, 80]"),
+        "edu_years" | "parent_edu" => (
+            |v| (0.0..=30.0).contains(&v),
+            "years of schooling in [0, 30]",
+        ),
+        "ln_income" => (|v| (0.0..=30.0).contains(&v), "a log income in [0, 30]"),
+        _ => sample::binary(),
+    }
+}
 
 /// Education coding of Table 1 (years).
 pub const EDU_YEARS: [f64; 5] = [9.0, 12.0, 15.0, 16.0, 19.0];
@@ -212,9 +243,25 @@ fn holdings(d: &PopulationDraws, w: Vec<f64>, a: &AssetParams) -> Holdings {
     h
 }
 
-/// The workers of `cfg`, firms given by `firm` (from the network).
-pub fn build(cfg: &Config, d: &PopulationDraws, firm: &[u32]) -> Population {
-    let controls = controls(d, &cfg.demographics);
+/// The workers of `cfg`, firms given by `firm` (from the network); the
+/// controls a sample file supplies replace the drawn ones.
+pub fn build(cfg: &Config, d: &PopulationDraws, firm: &[u32]) -> Result<Population, StudyError> {
+    let mut controls = controls(d, &cfg.demographics);
+    if !cfg.population.is_empty() {
+        let c = &mut controls;
+        sample::Sample::read(std::path::Path::new(&cfg.population), &COVARIATES, range)?.overlay(
+            &mut [
+                &mut c.male,
+                &mut c.age,
+                &mut c.party,
+                &mut c.ln_income,
+                &mut c.edu_years,
+                &mut c.parent_edu,
+                &mut c.married,
+                &mut c.has_child,
+            ],
+        )?;
+    }
     let w = wealth(
         d,
         &controls,
@@ -223,5 +270,5 @@ pub fn build(cfg: &Config, d: &PopulationDraws, firm: &[u32]) -> Population {
         cfg.demographics.married_share,
     );
     let holdings = holdings(d, w, &cfg.assets);
-    Population { controls, holdings }
+    Ok(Population { controls, holdings })
 }

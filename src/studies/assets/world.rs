@@ -57,7 +57,7 @@ pub fn run(cfg: &Config, seed: u64) -> Result<World, StudyError> {
     let graph = network::build(n, &cfg.network, seed)?;
     let firm: Vec<u32> = (0..n as u32).map(|i| graph.group(i).unwrap_or(0)).collect();
     let pd = PopulationDraws::new(seed, n, network::firm_count(n, &cfg.network));
-    let pop = population::build(cfg, &pd, &firm);
+    let pop = population::build(cfg, &pd, &firm)?;
     let draws = MechanismDraws::new(seed, n);
     let assets = mech::assets(&pop.holdings, cfg.policy.housing_price_change);
     let slopes = mech::exposure_slopes(cfg, &draws);

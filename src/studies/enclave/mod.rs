@@ -16,7 +16,6 @@ pub mod mechanism;
 pub mod network;
 pub mod outcome;
 pub mod population;
-pub mod sample;
 pub mod survey;
 pub mod truth;
 pub mod world;

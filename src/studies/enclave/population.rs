@@ -16,7 +16,7 @@ use super::config::{Config, GENERATED};
 use crate::network::{NetworkSpec, SocialGraph};
 use crate::numeric::lq::quotients;
 use crate::seed::{Component, SimRng, stream};
-use crate::studies::StudyError;
+use crate::studies::{StudyError, sample};
 
 /// Cohort column names of the Table 1 covariates, in order.
 pub const COVARIATES: [&str; 11] = [
@@ -32,6 +32,26 @@ pub const COVARIATES: [&str; 11] = [
     "village_outflow",
     "ln_school_dist",
 ];
+
+/// Accepted values in a sample file (`population`): 0/1 for `male, married, healthy, nonfarm,
+/// land_transfer`; `age` in [16, 65]; `edu_years` in [0, 30]; `hh_size` a
+/// whole number in [1, 100]; `village_outflow` in [0, 1]; others finite.
+pub fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
+    match name {
+        "male" | "married" | "healthy" | "nonfarm" | "land_transfer" => sample::binary(),
+        "age" => (|v| (16.0..=65.0).contains(&v), "an age in [16, 65]"),
+        "edu_years" => (
+            |v| (0.0..=30.0).contains(&v),
+            "years of schooling in [0, 30]",
+        ),
+        "hh_size" => (
+            |v| (1.0..=100.0).contains(&v) && v.fract() == 0.0,
+            "a whole number of household members in [1, 100]",
+        ),
+        "village_outflow" => (|v| (0.0..=1.0).contains(&v), "a share in [0, 1]"),
+        _ => sample::finite(),
+    }
+}
 
 /// Random-number streams of the study (`Component::Custom(k)`).
 pub mod streams {
@@ -200,7 +220,8 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
         .collect();
     let (mut cov, cov_mean) = covariates(cfg, seed)?;
     if !cfg.population.is_empty() {
-        super::sample::Sample::read(std::path::Path::new(&cfg.population))?.overlay(&mut cov)?;
+        sample::Sample::read(std::path::Path::new(&cfg.population), &COVARIATES, range)?
+            .overlay(&mut cov.iter_mut().collect::<Vec<_>>())?;
     }
     let latent = latent(cfg, seed, &cov[1])?;
     Ok(Population {

@@ -305,6 +305,10 @@ impl Default for Policy {
 pub struct Config {
     /// Cohort size (N = 777, Table 1).
     pub n: usize,
+    /// A user's sample: a CSV file whose covariate columns (age, male, univ) replace
+    /// the drawn ones, one professional per row (as many rows as `n`); empty: every
+    /// covariate drawn.
+    pub population: String,
     /// Cities with Table 1 shares.
     pub cities: Vec<City>,
     /// Mean age 35.4 (Table 1).
@@ -337,6 +341,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             n: 777,
+            population: String::new(),
             cities: vec![
                 city("Changchun", 0.241, false, 6, 1.0),
                 city("Guangzhou", 0.450, true, 8, 4.0),

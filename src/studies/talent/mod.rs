@@ -70,7 +70,7 @@ impl Study for Talent {
 
     fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         validate::validate(cfg)?;
-        let pop = population::draw_population(cfg, seed);
+        let pop = population::draw_population(cfg, seed)?;
         let net = network::build(cfg, &pop, seed);
         let shocks = population::draw_shocks(pop.city.len(), seed);
         let agents = mechanism::run(cfg, &pop, &net, &shocks, UnitRule::Observed);

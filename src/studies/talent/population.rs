@@ -11,6 +11,20 @@ use rand::Rng;
 use super::config::Config;
 use crate::numeric::normal;
 use crate::seed::{self, Component, SimRng};
+use crate::studies::{StudyError, sample};
+
+/// Cohort column names of the covariates a sample file may supply
+/// (`population`). City (by quota), nationality and years in China are
+/// drawn (they place the agent in the network); the outcomes are simulated.
+pub const COVARIATES: [&str; 3] = ["age", "male", "univ"];
+
+/// Accepted values in a sample file: `age` in [16, 80]; `male, univ` 0/1.
+pub fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
+    match name {
+        "age" => (|v| (16.0..=80.0).contains(&v), "an age in [16, 80]"),
+        _ => sample::binary(),
+    }
+}
 
 /// Stream tags of the talent study's components.
 const POPULATION: u64 = 0x7a1e_0001;
@@ -94,8 +108,9 @@ fn std_normal(rng: &mut SimRng) -> f64 {
 }
 
 /// Draw the agents: cities by quota, then per agent nationality, age, sex,
-/// education and years in China.
-pub fn draw_population(cfg: &Config, seed: u64) -> Population {
+/// education and years in China; the covariates a sample file supplies
+/// replace the drawn ones.
+pub fn draw_population(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
     let mut rng = seed::stream(seed, 0, Component::Custom(POPULATION));
     let shares: Vec<f64> = cfg.cities.iter().map(|c| c.share).collect();
     let city: Vec<u8> = quotas(&shares, cfg.n)
@@ -124,7 +139,11 @@ pub fn draw_population(cfg: &Config, seed: u64) -> Population {
         pop.years
             .push(cfg.years_min - cfg.years_mean_extra * (1.0 - u[4]).ln());
     }
-    pop
+    if !cfg.population.is_empty() {
+        sample::Sample::read(std::path::Path::new(&cfg.population), &COVARIATES, range)?
+            .overlay(&mut [&mut pop.age, &mut pop.male, &mut pop.univ])?;
+    }
+    Ok(pop)
 }
 
 /// Draw every behavioural shock, agent by agent, in a fixed order.

@@ -1,21 +1,15 @@
-//! A user's sample (`population = "FILE.csv"`, `migsim cohort enclave
-//! --population FILE.csv`): the Table 1 covariates of [`COVARIATES`] are
-//! read from the file's columns of the same names (the survey's cohort
-//! column names), one migrant per row, in file order; the covariates the
-//! file lacks are drawn from the configured marginals as usual (the same
-//! draws as without a file), and so are geography (city, province, year,
-//! LQ: dyads must share them), ability and every later stage. Columns that
-//! are not Table 1 covariates are ignored and listed.
-//!
-//! Accepted values: 0/1 for `male, married, healthy, nonfarm,
-//! land_transfer`; `age` in [16, 65]; `edu_years` in [0, 30]; `hh_size` a
-//! whole number in [1, 100]; `village_outflow` in [0, 1]; `ln_hh_income`,
-//! `ln_school_dist` finite. Anything else (or an empty cell) is refused
-//! naming the file, row and column.
+//! A user's sample (setting `population = "FILE.csv"`, `migsim cohort
+//! STUDY --population FILE.csv`), shared by the studies: a study names the
+//! covariates it can take from a file (the survey's cohort column names) and
+//! the range each must lie in; the file's columns of those names replace the
+//! drawn ones, one agent per row, in file order. Covariates the file lacks
+//! are drawn from the configured marginals as usual (the same draws as
+//! without a file). Other columns, simulated outcomes among them, are never
+//! read: they are listed as ignored. A cell outside its range, text or an
+//! empty cell is refused naming the file, row and column.
 
 use std::path::Path;
 
-use super::population::COVARIATES;
 use crate::data::{Column, Dataset};
 use crate::studies::StudyError;
 
@@ -24,45 +18,42 @@ use crate::studies::StudyError;
 pub struct Sample {
     pub file: String,
     pub rows: usize,
-    /// Covariates read from the file, in [`COVARIATES`] order.
+    /// Covariates read from the file, in the study's order.
     pub from_file: Vec<&'static str>,
     /// Covariates drawn from the defaults.
     pub drawn: Vec<&'static str>,
-    /// File columns that are not covariates.
+    /// File columns that are not covariates (outcomes included).
     pub ignored: Vec<String>,
     cols: Vec<Option<Vec<f64>>>,
 }
 
-/// The accepted range of covariate `name`, as a check and its wording.
-fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
-    match name {
-        "male" | "married" | "healthy" | "nonfarm" | "land_transfer" => {
-            (|v| v == 0.0 || v == 1.0, "0 or 1")
-        }
-        "age" => (|v| (16.0..=65.0).contains(&v), "an age in [16, 65]"),
-        "edu_years" => (
-            |v| (0.0..=30.0).contains(&v),
-            "years of schooling in [0, 30]",
-        ),
-        "hh_size" => (
-            |v| (1.0..=100.0).contains(&v) && v.fract() == 0.0,
-            "a whole number of household members in [1, 100]",
-        ),
-        "village_outflow" => (|v| (0.0..=1.0).contains(&v), "a share in [0, 1]"),
-        _ => (|v| v.is_finite(), "a finite number"),
-    }
+/// The accepted range of a covariate, as a check and its wording.
+pub type Range = fn(&str) -> (fn(f64) -> bool, &'static str);
+
+/// A 0/1 indicator.
+pub fn binary() -> (fn(f64) -> bool, &'static str) {
+    (|v| v == 0.0 || v == 1.0, "0 or 1")
+}
+
+/// Any finite number.
+pub fn finite() -> (fn(f64) -> bool, &'static str) {
+    (|v| v.is_finite(), "a finite number")
 }
 
 impl Sample {
-    /// Read and check the covariates of `path`.
-    pub fn read(path: &Path) -> Result<Sample, StudyError> {
+    /// Read the columns of `path` named in `covariates`, checked with `range`.
+    pub fn read(
+        path: &Path,
+        covariates: &'static [&'static str],
+        range: Range,
+    ) -> Result<Sample, StudyError> {
         let data = Dataset::read_csv(path)?;
         let file = path.display().to_string();
         let bad = |col: &str, at: String, why: String| {
             StudyError::invalid("population", format!("{file} {at} column `{col}`: {why}"))
         };
-        let mut cols = Vec::with_capacity(COVARIATES.len());
-        for name in COVARIATES {
+        let mut cols = Vec::with_capacity(covariates.len());
+        for &name in covariates {
             let Some(col) = data.column(name) else {
                 cols.push(None);
                 continue;
@@ -94,7 +85,7 @@ impl Sample {
             cols.push(Some(v.clone()));
         }
         let (from_file, drawn) =
-            COVARIATES
+            covariates
                 .iter()
                 .zip(&cols)
                 .fold((vec![], vec![]), |(mut f, mut d), (n, c)| {
@@ -108,7 +99,7 @@ impl Sample {
         let ignored = data
             .names()
             .iter()
-            .filter(|n| !COVARIATES.contains(&n.as_str()))
+            .filter(|n| !covariates.contains(&n.as_str()))
             .cloned()
             .collect();
         Ok(Sample {
@@ -121,16 +112,16 @@ impl Sample {
         })
     }
 
-    /// Replace the drawn covariate columns `cov` ([`COVARIATES`] order) by
-    /// the file's; `cov` must have `rows` entries per column.
-    pub fn overlay(&self, cov: &mut [Vec<f64>]) -> Result<(), StudyError> {
+    /// Replace the drawn covariate columns `cov` (the study's order) by the
+    /// file's; `cov` must have `rows` entries per column.
+    pub fn overlay(&self, cov: &mut [&mut Vec<f64>]) -> Result<(), StudyError> {
         for (k, c) in self.cols.iter().enumerate() {
             if let Some(v) = c {
                 if cov[k].len() != v.len() {
                     return Err(StudyError::invalid(
                         "population",
                         format!(
-                            "{} has {} rows but the study has n = {} migrants: set n = {}",
+                            "{} has {} rows but the study has n = {} agents: set n = {}",
                             self.file,
                             v.len(),
                             cov[k].len(),
@@ -138,7 +129,7 @@ impl Sample {
                         ),
                     ));
                 }
-                cov[k].clone_from(v);
+                (*cov[k]).clone_from(v);
             }
         }
         Ok(())
