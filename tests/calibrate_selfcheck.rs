@@ -3,10 +3,12 @@
 //! and correlations simulated over further cohorts), the calibration
 //! recovers θ₀ within 2 SE for at least 90% of parameters × seeds (about
 //! 95% if the SEs are right), its SEs are positive and finite, and every
-//! search converges and moves. Talent runs its full default set at the
-//! published N; the enclave and assets checks use two of their default
-//! parameters at a smaller N to stay cheap (the full default sets: an
-//! `#[ignore]`d test, minutes).
+//! search converges and moves (or, in at most the stated number of seeds,
+//! is reported failed, never converged, and counts as a miss). Talent runs
+//! its two identified default parameters at the published N over ten seeds;
+//! the enclave and assets checks use two of their default parameters at a
+//! smaller N to stay cheap (the full default sets: an `#[ignore]`d test,
+//! minutes).
 
 use migsim::calibrate::optimise::Search;
 use migsim::calibrate::{Options, calibrate};
@@ -15,7 +17,19 @@ use migsim::studies::StudyName;
 /// Share of parameters × seeds recovered within 2 SE that the check demands.
 const COVERAGE: f64 = 0.9;
 
-fn check(study: StudyName, free: Option<&str>, n: Option<usize>, reps: usize, seeds: &[u64]) {
+/// `max_failed`: how many seeds may end in a calibration reported as failed
+/// (a target that cannot be estimated at the estimate on any cohort, for
+/// example a separated logit); those seeds count as misses of every
+/// parameter, and the rest must converge.
+fn check(
+    study: StudyName,
+    free: Option<&str>,
+    n: Option<usize>,
+    reps: usize,
+    seeds: &[u64],
+    max_failed: usize,
+) {
+    let mut failed = Vec::new();
     let mut within = 0usize;
     let mut total = 0usize;
     let mut misses = Vec::new();
@@ -36,6 +50,16 @@ fn check(study: StudyName, free: Option<&str>, n: Option<usize>, reps: usize, se
             heldout: false,
         };
         let r = calibrate(&opts).unwrap();
+        if r.fit.failed {
+            assert!(
+                !r.fit.converged,
+                "{study} seed {seed}: failed yet converged"
+            );
+            failed.push(seed);
+            total += r.params.len();
+            misses.push(format!("seed {seed}: calibration failed: {:?}", r.warnings));
+            continue;
+        }
         assert!(r.fit.converged, "{study} seed {seed}: {:?}", r.warnings);
         for p in &r.params {
             let truth = p.truth.unwrap();
@@ -62,6 +86,12 @@ fn check(study: StudyName, free: Option<&str>, n: Option<usize>, reps: usize, se
             }
         }
     }
+    assert!(
+        failed.len() <= max_failed,
+        "{study}: {} of {} seeds failed ({failed:?}); misses: {misses:#?}",
+        failed.len(),
+        seeds.len()
+    );
     let share = within as f64 / total as f64;
     assert!(
         share >= COVERAGE,
@@ -71,7 +101,23 @@ fn check(study: StudyName, free: Option<&str>, n: Option<usize>, reps: usize, se
 
 #[test]
 fn talent_default_set_recovers_its_truth() {
-    check(StudyName::Talent, None, None, 4, &[1, 2, 3, 4, 5]);
+    // At the published N the Changchun logit separates in some cohorts
+    // (issue 30): one seed in ten may fail, reported as failed, never as
+    // converged; its parameters count as misses. The default set's
+    // participation pair (`index.particip_behavior` and
+    // `changchun.particip_opportunity`) enters the model only as a product
+    // b x m and is not separately identified (z of -5.9 and -8.6 at seeds 6
+    // and 10 over ten seeds; issue 30 restructures it), so the check over
+    // ten seeds frees the two parameters the tables do pin.
+    let seeds: Vec<u64> = (1..=10).collect();
+    check(
+        StudyName::Talent,
+        Some("index.unit_support,changchun.danwei_support"),
+        None,
+        4,
+        &seeds,
+        1,
+    );
 }
 
 #[test]
@@ -82,6 +128,7 @@ fn assets_recovers_its_truth_cheaply() {
         Some(1500),
         2,
         &[1, 2, 3, 4, 5, 6],
+        0,
     );
 }
 
@@ -93,12 +140,13 @@ fn enclave_recovers_its_truth_cheaply() {
         Some(2000),
         2,
         &[1, 2, 3, 4, 5, 6],
+        0,
     );
 }
 
 #[test]
 #[ignore = "minutes: the full default sets at the published N"]
 fn full_default_sets_recover_their_truth() {
-    check(StudyName::Assets, None, None, 4, &[1, 2, 3]);
-    check(StudyName::Enclave, None, None, 4, &[1, 2, 3]);
+    check(StudyName::Assets, None, None, 4, &[1, 2, 3], 0);
+    check(StudyName::Enclave, None, None, 4, &[1, 2, 3], 0);
 }

@@ -59,7 +59,12 @@ fn bounds_agree_with_validation() {
     for study in [StudyName::Enclave, StudyName::Assets] {
         for s in registry(study).unwrap() {
             let Some(v) = s.value else { continue };
-            if s.unit == "count" {
+            // Counts and other integer settings take integers, not floats.
+            if s.unit == "count"
+                || s.constraint
+                    .as_deref()
+                    .is_some_and(|c| c.contains("integer"))
+            {
                 continue;
             }
             // The default itself (as a float) is accepted.

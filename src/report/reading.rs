@@ -157,8 +157,11 @@ pub enum Certainty {
 
 /// The reading sentence of every effect, in order (what `migsim run`
 /// prints and the explorer shows under its chart).
-pub fn readings(effects: &[Effect], horizon: Option<&str>) -> Vec<String> {
-    effects.iter().map(|e| sentence(e, horizon)).collect()
+pub fn readings(effects: &[Effect], window: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    effects
+        .iter()
+        .map(|e| sentence(e, window(&e.metric).as_deref()))
+        .collect()
 }
 
 /// One sentence, e.g. "Dispersed housing raised the share moving up by 2.1

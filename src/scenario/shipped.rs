@@ -4,7 +4,7 @@
 
 /// (name, TOML text) of every shipped scenario, by name; the name is the
 /// file stem, `scenarios/<name>.toml`.
-pub const SHIPPED: [(&str, &str); 13] = [
+pub const SHIPPED: [(&str, &str); 14] = [
     (
         "assets-downturn",
         include_str!("../../scenarios/assets-downturn.toml"),
@@ -45,6 +45,10 @@ pub const SHIPPED: [(&str, &str); 13] = [
     (
         "talent-unit-support",
         include_str!("../../scenarios/talent-unit-support.toml"),
+    ),
+    (
+        "talent-unit-support-posterior",
+        include_str!("../../scenarios/talent-unit-support-posterior.toml"),
     ),
     (
         "talent-unit-support-sensitivity",

@@ -174,15 +174,25 @@ impl Summary {
     /// How `metric` is measured, for the reading: "measured as an average
     /// over years 1 to 10 in the city ...", else the horizon phrase.
     pub fn window_phrase(&self, metric: &str) -> Option<String> {
-        match self.metric_windows.get(metric) {
-            Some(w) => Some(format!("measured {w}")),
-            None => self.horizon_phrase(),
-        }
+        window_phrase(&self.metric_windows, self.horizon_phrase(), metric)
     }
 
     /// "over 10 years in the city", where the scenario sets a horizon.
     pub fn horizon_phrase(&self) -> Option<String> {
         horizon_phrase(self.horizon, self.horizon_unit.as_deref())
+    }
+}
+
+/// "measured <window>" for a metric with a measurement window (a summary's
+/// `metric_windows`), otherwise the horizon phrase.
+pub fn window_phrase(
+    windows: &BTreeMap<String, String>,
+    horizon: Option<String>,
+    metric: &str,
+) -> Option<String> {
+    match windows.get(metric) {
+        Some(w) => Some(format!("measured {w}")),
+        None => horizon,
     }
 }
 

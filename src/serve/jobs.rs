@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::monitor::{CancelToken, Watch};
 use crate::report::reading::readings;
 use crate::report::run_files::{FILE_NAMES, run_to_dir};
-use crate::scenario::summary::horizon_phrase;
+use crate::scenario::summary::{horizon_phrase, window_phrase};
 use crate::scenario::{Effect, Scenario, ScenarioError};
 
 /// Finished jobs kept in memory beyond this many are dropped, oldest first
@@ -297,6 +297,10 @@ fn from_disk(dir: &Path) -> Option<Job> {
         summary.get("horizon").and_then(|h| h.as_f64()),
         summary.get("horizon_unit").and_then(|u| u.as_str()),
     );
+    let windows: std::collections::BTreeMap<String, String> = summary
+        .get("metric_windows")
+        .and_then(|w| serde_json::from_value(w.clone()).ok())
+        .unwrap_or_default();
     Some(Job {
         scenario: None,
         status: Status::Done,
@@ -304,7 +308,7 @@ fn from_disk(dir: &Path) -> Option<Job> {
         total: 0,
         started: None,
         error: None,
-        readings: readings(&effects, horizon.as_deref()),
+        readings: readings(&effects, |m| window_phrase(&windows, horizon.clone(), m)),
         summary: Some(summary),
         cancel: CancelToken::new(),
         seq: 0,
@@ -367,7 +371,7 @@ fn run_job(shared: &Shared, id: &str) {
     let Some(job) = jobs.get_mut(id) else { return };
     match result {
         Ok((summary, _)) => {
-            job.readings = readings(&summary.effects, summary.horizon_phrase().as_deref());
+            job.readings = readings(&summary.effects, |m| summary.window_phrase(m));
             match serde_json::to_value(&summary) {
                 Ok(v) => {
                     job.summary = Some(v);
