@@ -50,29 +50,16 @@ pub struct CalibrateArgs {
 }
 
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
-    if super::calibrate_smc::wanted(&args) {
-        return super::calibrate_smc::run(args);
-    }
     let study: StudyName = args.study.parse()?;
+    if super::calibrate_smc::wanted(&args.bayes) {
+        let opts = options(&args, study);
+        return super::calibrate_smc::run(opts, &args.bayes, args.out.as_deref(), args.json);
+    }
     if let Some(dir) = &args.out {
         // Before the run, not after it: `--out` must be a folder we can write.
         check_writable(dir).context("--out")?;
     }
-    let opts = Options {
-        study,
-        targets_file: args.targets,
-        free: args.free,
-        reps: args.reps,
-        seed: args.seed,
-        n: args.n,
-        search: Search {
-            starts: args.starts,
-            max_iters: args.max_iters,
-            ..Search::default()
-        },
-        self_check: args.self_check,
-        heldout: !args.no_heldout,
-    };
+    let opts = options(&args, study);
     let result = match crate::shard::mpi::world() {
         // Under mpirun: the ranks split each evaluation's cohorts; rank 0 writes.
         Some(world) => {
@@ -105,4 +92,24 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         print!("{result}");
     }
     Ok(())
+}
+
+/// The calibration options of the command line, shared by `--method ii`
+/// and `--method smc`.
+fn options(args: &CalibrateArgs, study: StudyName) -> Options {
+    Options {
+        study,
+        targets_file: args.targets.clone(),
+        free: args.free.clone(),
+        reps: args.reps,
+        seed: args.seed,
+        n: args.n,
+        search: Search {
+            starts: args.starts,
+            max_iters: args.max_iters,
+            ..Search::default()
+        },
+        self_check: args.self_check,
+        heldout: !args.no_heldout,
+    }
 }

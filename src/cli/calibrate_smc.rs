@@ -1,11 +1,11 @@
 //! `migsim calibrate <study> --method smc [--sbc K]`: the posterior by
 //! sequential Monte Carlo, or its simulation-based calibration.
 
+use std::path::Path;
+
 use clap::{Args, ValueEnum};
 
-use super::calibrate::CalibrateArgs;
 use crate::calibrate::Options;
-use crate::calibrate::optimise::Search;
 use crate::calibrate::smc::{SmcOptions, posterior, sbc::sbc};
 use crate::report::rank_histogram::rank_histogram;
 
@@ -37,43 +37,24 @@ pub struct SmcArgs {
     pub predictive: usize,
 }
 
-fn options(args: &CalibrateArgs) -> anyhow::Result<Options> {
-    Ok(Options {
-        study: args.study.parse()?,
-        targets_file: args.targets.clone(),
-        free: args.free.clone(),
-        reps: args.reps,
-        seed: args.seed,
-        n: args.n,
-        search: Search {
-            starts: args.starts,
-            max_iters: args.max_iters,
-            ..Search::default()
-        },
-        self_check: args.self_check,
-        heldout: !args.no_heldout,
-    })
+/// Whether `b` asks for the Bayesian path.
+pub fn wanted(b: &SmcArgs) -> bool {
+    b.method == Method::Smc || b.sbc.is_some()
 }
 
-/// Whether `args` asks for the Bayesian path.
-pub fn wanted(args: &CalibrateArgs) -> bool {
-    args.bayes.method == Method::Smc || args.bayes.sbc.is_some()
-}
-
-/// Run `--method smc` (with or without `--sbc`).
-pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
-    if args.bayes.method != Method::Smc {
+/// Run `--method smc` (with or without `--sbc`) on the calibration `opts`
+/// (the same options as `--method ii`), writing into `out`.
+pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    if b.method != Method::Smc {
         anyhow::bail!("--sbc K needs --method smc");
     }
-    let opts = options(&args)?;
-    let b = &args.bayes;
     let smc = SmcOptions {
         particles: b.particles,
         moves: b.moves,
         predictive: b.predictive,
     };
     smc.check()?;
-    if let Some(dir) = &args.out {
+    if let Some(dir) = out {
         crate::io::check_writable(dir)?;
     }
     let world = crate::shard::mpi::world();
@@ -86,16 +67,16 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         if !rank0 {
             return Ok(());
         }
-        if let Some(dir) = &args.out {
+        if let Some(dir) = out {
             let svg = rank_histogram(&result)?;
             let paths = result.write(dir, svg)?;
-            if !args.json {
+            if !json {
                 for p in paths {
                     println!("wrote {}", p.display());
                 }
             }
         }
-        if args.json {
+        if json {
             println!("{}", serde_json::to_string(&result)?);
         } else {
             print!("{result}");
@@ -111,15 +92,15 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     if !rank0 {
         return Ok(());
     }
-    if let Some(dir) = &args.out {
+    if let Some(dir) = out {
         let paths = result.write(dir)?;
-        if !args.json {
+        if !json {
             for p in paths {
                 println!("wrote {}", p.display());
             }
         }
     }
-    if args.json {
+    if json {
         println!("{}", serde_json::to_string(&result)?);
     } else {
         print!("{result}");
