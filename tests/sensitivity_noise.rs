@@ -9,7 +9,7 @@
 mod scenario_fake;
 
 use migsim::scenario::Scenario;
-use migsim::sensitivity::scenario::analyse;
+use migsim::sensitivity::analyse;
 
 fn src(table: &str) -> String {
     format!(

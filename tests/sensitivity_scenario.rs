@@ -8,7 +8,8 @@
 mod scenario_fake;
 
 use migsim::scenario::Scenario;
-use migsim::sensitivity::scenario::{IndexRow, IndexValues, analyse, design_rows, prepare};
+use migsim::sensitivity::analyse;
+use migsim::sensitivity::scenario::{IndexRow, IndexValues, design_rows, prepare};
 
 const DIR: &str = "tests/fixtures/uncertainty";
 

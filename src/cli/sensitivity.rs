@@ -10,7 +10,8 @@ use crate::report::reading::sig;
 use crate::report::sensitivity_files as output;
 use crate::scenario::{Scenario, StudyModel};
 use crate::sensitivity::Method;
-use crate::sensitivity::scenario::{Analysis, IndexValues, analyse};
+use crate::sensitivity::analyse;
+use crate::sensitivity::scenario::{Analysis, IndexValues};
 use crate::shard::{self, ShardArg, sensitivity::SensitivityInput};
 
 #[derive(Debug, Args)]

@@ -14,11 +14,13 @@ pub mod design;
 pub mod error;
 pub mod morris;
 pub mod noise;
+pub mod pipeline;
 pub mod scenario;
 pub mod sobol;
 
 pub use design::{Bounds, MorrisDesign, SaltelliDesign};
 pub use error::SensitivityError;
 pub use morris::{MorrisIndex, morris_indices};
-pub use scenario::{Analysis, IndexRow, Method, analyse};
+pub use pipeline::analyse;
+pub use scenario::{Analysis, IndexRow, Method};
 pub use sobol::{SaltelliOutputs, SobolIndex, sobol_indices};

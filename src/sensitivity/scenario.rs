@@ -407,18 +407,3 @@ pub fn summarise(
         warnings: Vec::new(),
     })
 }
-
-/// Prepare, run every row and summarise.
-pub fn analyse<M: Model>(
-    scn: &Scenario,
-    model: &M,
-    method: Option<Method>,
-    n: Option<usize>,
-    progress: &dyn Monitor,
-) -> Result<Analysis, ScenarioError> {
-    let plan = prepare(scn, model, method, n)?;
-    let rows = design_rows(scn, model, &plan, 0..plan.design.rows(), progress)?;
-    let mut a = summarise(scn, &plan, rows)?;
-    super::noise::check(scn, model, &plan, &mut a)?;
-    Ok(a)
-}

@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 
 use super::assets::ASSETS;
 use super::error::ApiError;
-use super::jobs::{CancelError, Jobs, RunView, SubmitError, is_id};
+use super::jobs::{AppState, CancelError, RunView, SubmitError, is_id};
 use crate::report::run_files::{FILE_NAMES, OPTIONAL_FILE_NAMES};
 use crate::scenario::json::{toml_to_json, without_line};
 use crate::scenario::shipped::{SHIPPED, shipped};
@@ -36,12 +36,6 @@ use crate::studies::settings::registry;
 
 /// Largest request body accepted (a scenario is a few KiB).
 pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// What every handler shares.
-pub struct AppState {
-    pub jobs: Jobs,
-    pub token: Option<String>,
-}
 
 type Shared = State<Arc<AppState>>;
 

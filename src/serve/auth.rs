@@ -15,8 +15,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::api::AppState;
 use super::error::ApiError;
+use super::jobs::AppState;
 
 const COOKIE: &str = "migsim_token";
 

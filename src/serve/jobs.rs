@@ -393,3 +393,9 @@ fn run_job(shared: &Shared, id: &str) {
         }
     }
 }
+
+/// What every handler (and the token guard) shares.
+pub struct AppState {
+    pub jobs: Jobs,
+    pub token: Option<String>,
+}

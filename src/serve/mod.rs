@@ -89,7 +89,7 @@ pub enum ServeError {
 /// A bound server, not yet answering.
 pub struct Server {
     listener: TcpListener,
-    state: Arc<api::AppState>,
+    state: Arc<jobs::AppState>,
 }
 
 impl Server {
@@ -115,7 +115,7 @@ impl Server {
             None => None,
         };
         let jobs = jobs::Jobs::start(cfg.out, cfg.workers, cfg.queue);
-        let state = Arc::new(api::AppState { jobs, token });
+        let state = Arc::new(jobs::AppState { jobs, token });
         Ok(Server { listener, state })
     }
 
