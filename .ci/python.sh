@@ -16,6 +16,7 @@ start=$(date +%s)
 "$venv/bin/pip" install -q ./python
 echo "python.sh: pip install ./python took $(( $(date +%s) - start )) s"
 "$venv/bin/pip" install -q pytest pandas statsmodels polars pyarrow matplotlib tqdm
-cd python
-MIGSIM_BIN="$CARGO_TARGET_DIR/release/migsim" "$venv/bin/python" -m pytest -q tests
+# From the repository root, not python/: the tests must import the installed
+# wheel, never the source folder python/migsim.
+MIGSIM_BIN="$CARGO_TARGET_DIR/release/migsim" "$venv/bin/python" -m pytest -q python/tests
 rm -rf "$(dirname "$venv")"

@@ -387,7 +387,11 @@ fn replicate(
         migsim::replicate::replicate(study, &toml::Table::new(), n, seed)
     })?
     .map_err(input)?;
-    Ok((serde_json::to_string(&rep).map_err(input)?, rep.to_string()))
+    let json = migsim::replicate::output::to_json(&rep, study).map_err(input)?;
+    Ok((
+        json.to_string(),
+        migsim::replicate::output::to_text(&rep, study),
+    ))
 }
 
 #[pymodule]

@@ -31,19 +31,10 @@ pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
         eprintln!("{}", super::population::describe(&sample));
     }
     let rep = crate::replicate::replicate(study, &overrides, n, args.seed)?;
-    let sources = crate::studies::citation::of(study);
     if args.json {
-        let mut v = serde_json::to_value(&rep)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("sources".into(), serde_json::json!(sources));
-        }
-        println!("{v}");
+        println!("{}", crate::replicate::output::to_json(&rep, study)?);
     } else {
-        print!("{rep}");
-        println!("\nSources:");
-        for c in sources {
-            println!("  {c}");
-        }
+        print!("{}", crate::replicate::output::to_text(&rep, study));
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod enclave;
+pub mod output;
 pub mod rows;
 pub mod talent;
 pub mod talent_published;
