@@ -67,21 +67,11 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
         if !rank0 {
             return Ok(());
         }
-        if let Some(dir) = out {
-            let svg = rank_histogram(&result)?;
-            let paths = result.write(dir, svg)?;
-            if !json {
-                for p in paths {
-                    println!("wrote {}", p.display());
-                }
-            }
-        }
-        if json {
-            println!("{}", serde_json::to_string(&result)?);
-        } else {
-            print!("{result}");
-        }
-        return Ok(());
+        let paths = match out {
+            Some(dir) => result.write(dir, rank_histogram(&result)?)?,
+            None => Vec::new(),
+        };
+        return print(&result, &paths, json);
     }
     let result = match &world {
         Some(w) => w.ok_or_abort(crate::shard::mpi_smc::on_ranks(w, || {
@@ -92,17 +82,25 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
     if !rank0 {
         return Ok(());
     }
-    if let Some(dir) = out {
-        let paths = result.write(dir)?;
-        if !json {
-            for p in paths {
-                println!("wrote {}", p.display());
-            }
-        }
-    }
+    let paths = match out {
+        Some(dir) => result.write(dir)?,
+        None => Vec::new(),
+    };
+    print(&result, &paths, json)
+}
+
+/// The files written (in the human form), then the result as JSON or text.
+fn print<R: serde::Serialize + std::fmt::Display>(
+    result: &R,
+    paths: &[std::path::PathBuf],
+    json: bool,
+) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(&result)?);
+        println!("{}", serde_json::to_string(result)?);
     } else {
+        for p in paths {
+            println!("wrote {}", p.display());
+        }
         print!("{result}");
     }
     Ok(())
