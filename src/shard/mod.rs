@@ -10,26 +10,38 @@
 //! (version, spec hash, seed, indices, row counts, elapsed) into its own
 //! folder ([`store`]); [`store::pool`] checks that shards agree and cover
 //! every index exactly once, and the command's own summarising code turns
-//! the pooled rows into the same files as a one-process run
-//! ([`recovery`], [`scenario`], [`sensitivity`]). Under MPI ([`mpi`]) ranks
-//! play the shards and rank 0 pools in memory; `calibrate` instead splits
-//! the cohorts of each objective evaluation over the ranks
-//! ([`mpi_calibrate`]).
+//! the pooled rows into the same files as a one-process run. Under MPI
+//! ([`mpi`]) ranks play the shards and rank 0 pools in memory.
 //!
-//! Layer: above `recovery`, `scenario`, `sensitivity` and `calibrate`,
+//! `power` ([`power`]) is a [`Job`] the driver runs in one process only.
+//! Every other such command is a [`Sharded`] [`Job`] ([`job`]: load, total, run a
+//! slice, rows, merge, summarise, files), implemented in [`recovery`], [`scenario`] and
+//! [`sensitivity`], and run by the one generic [`driver`] on all four paths
+//! (one process, `--shard`, `merge`, MPI), which also carries the caller's
+//! [`crate::monitor::Monitor`] for progress and cancellation. `calibrate`
+//! is not a job of independent units (its optimiser and sampler need each
+//! batch's results before the next): under MPI it splits the cohorts of
+//! each objective evaluation over the ranks ([`mpi_calibrate`],
+//! [`mpi_smc`]).
+//!
+//! Layer: above `recovery`, `scenario`, `sensitivity`, `calibrate` and `report`,
 //! below `cli`.
 
 pub mod codec;
+pub mod driver;
+pub mod job;
 pub mod manifest;
 pub mod mpi;
 pub mod mpi_calibrate;
 pub mod mpi_smc;
+pub mod power;
 pub mod recovery;
 pub mod scenario;
 pub mod sensitivity;
 pub mod slice;
 pub mod store;
 
+pub use job::{Job, Sharded, SliceRows};
 pub use manifest::Manifest;
 pub use slice::{ShardArg, Slice};
 pub use store::{Pooled, Shard};
@@ -87,6 +99,12 @@ pub enum ShardError {
     Scenario(#[from] Box<crate::scenario::ScenarioError>),
     #[error("MPI: {0}")]
     Mpi(String),
+    #[error("cannot encode {what}: {source}")]
+    Encode {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 impl From<crate::recovery::RecoveryError> for ShardError {
