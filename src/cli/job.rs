@@ -6,9 +6,11 @@
 //! shard by its manifest's command in [`merge`].
 
 use std::io::IsTerminal;
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::monitor::{Monitor, SILENT};
@@ -23,72 +25,128 @@ use crate::shard::{Job, Manifest, Pooled, ShardArg, Sharded};
 pub trait Front: Job {
     /// What the progress bar counts.
     const UNITS: &'static str;
+    /// The help lines of the arguments every job takes.
+    const HELP: Help;
     /// Print the text summary of `out`, written to `dir` as `files`.
     fn print(out: &Self::Output, dir: &Path, files: &[PathBuf]);
 }
 
-/// How a sharded command was asked to run (its common flags).
-pub struct JobRun {
-    /// `--out` (default: the job's own folder, or its `shard-K-of-N`).
-    pub out: Option<PathBuf>,
-    /// `--json`: print the JSON summary (or a shard's manifest).
-    pub json: bool,
-    /// `--shard K/N|auto`.
-    pub shard: Option<ShardArg>,
-    /// Show a progress bar (on a terminal, after a second).
-    pub progress: bool,
+/// The help lines of a job's common arguments.
+pub struct Help {
+    /// The spec file (positional).
+    pub file: &'static str,
+    /// `--out` and its default.
+    pub out: &'static str,
+    /// `--json`.
+    pub json: &'static str,
+    /// `--shard` and its default folder (`None`: the job is not sharded).
+    pub shard: Option<&'static str>,
 }
 
-/// Run job `J` on the spec `file` with `options` as `how` says.
-pub fn run<J: Front + Sharded>(
-    file: &Path,
-    options: J::Options,
-    how: &JobRun,
-) -> anyhow::Result<()> {
-    if let Some(world) = world() {
-        return on_ranks::<J>(file, options, how, &world);
+/// The arguments of every job: its spec file, `--out` and `--json`.
+#[derive(Args)]
+pub struct JobArgs<J: Front> {
+    /// The spec file.
+    #[arg(help = J::HELP.file)]
+    pub file: PathBuf,
+    /// Output folder (default: the job's own folder).
+    #[arg(long, help = J::HELP.out)]
+    pub out: Option<PathBuf>,
+    /// Print the JSON summary instead of the text.
+    #[arg(long, help = J::HELP.json)]
+    pub json: bool,
+    #[arg(skip)]
+    job: PhantomData<fn() -> J>,
+}
+
+impl<J: Front> std::fmt::Debug for JobArgs<J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JobArgs")
+            .field("job", &J::COMMAND)
+            .field("file", &self.file)
+            .field("out", &self.out)
+            .field("json", &self.json)
+            .finish()
     }
-    if let Some(shard) = how.shard {
+}
+
+/// The arguments of every sharded job: [`JobArgs`] and `--shard`.
+#[derive(Args)]
+pub struct ShardedArgs<J: Front + Sharded> {
+    /// The spec file, `--out`, `--json`.
+    #[command(flatten)]
+    pub job: JobArgs<J>,
+    /// Run only one slice of the units (`K/N` or `auto`).
+    #[arg(long, value_name = "K/N|auto", help = J::HELP.shard)]
+    pub shard: Option<ShardArg>,
+}
+
+impl<J: Front + Sharded> std::fmt::Debug for ShardedArgs<J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShardedArgs")
+            .field("job", &self.job)
+            .field("shard", &self.shard)
+            .finish()
+    }
+}
+
+/// Run job `J` with `options` as `args` say: under `mpirun` over the
+/// ranks, with `--shard` one slice, otherwise in this process; `progress`:
+/// show the progress bar (on a terminal, after a second).
+pub fn run<J: Front + Sharded>(
+    args: &ShardedArgs<J>,
+    options: J::Options,
+    progress: bool,
+) -> anyhow::Result<()> {
+    let a = &args.job;
+    if let Some(world) = world() {
+        return on_ranks::<J>(args, options, &world);
+    }
+    if let Some(shard) = args.shard {
         let slice = shard.resolve()?;
-        let job = J::load(file, options)?;
-        let dir = how
+        let job = J::load(&a.file, options)?;
+        let dir = a
             .out
             .clone()
             .unwrap_or_else(|| driver::shard_dir(&J::default_dir(job.name()), slice));
-        let bar = Progress::new(J::UNITS, how.progress);
+        let bar = Progress::new(J::UNITS, progress);
         let manifest = driver::run_shard(&job, slice, &dir, &bar);
         bar.finish();
-        return print_shard(&manifest?, &dir, how.json);
+        return print_shard(&manifest?, &dir, a.json);
     }
-    let job = J::load(file, options)?;
-    whole(&job, how)
+    let job = J::load(&a.file, options)?;
+    whole(&job, a, progress)
 }
 
 /// Run job `J`, whose work does not split into slices, in this process
 /// (under `mpirun` every rank stops with one error instead of each
 /// running the whole job).
-pub fn run_one<J: Front>(file: &Path, options: J::Options, how: &JobRun) -> anyhow::Result<()> {
+pub fn run_one<J: Front>(
+    args: &JobArgs<J>,
+    options: J::Options,
+    progress: bool,
+) -> anyhow::Result<()> {
     if let Some(world) = world() {
         world.abort(&format!(
             "`{}` does not split over MPI ranks: run it without mpirun",
             J::COMMAND
         ));
     }
-    let job = J::load(file, options)?;
-    whole(&job, how)
+    let job = J::load(&args.file, options)?;
+    whole(&job, args, progress)
 }
 
 /// One process: every unit, the files, the printout.
-fn whole<J: Front>(job: &J, how: &JobRun) -> anyhow::Result<()> {
-    let dir = how
+fn whole<J: Front>(job: &J, args: &JobArgs<J>, progress: bool) -> anyhow::Result<()> {
+    let dir = args
         .out
         .clone()
         .unwrap_or_else(|| J::default_dir(job.name()));
-    let bar = Progress::new(J::UNITS, how.progress);
+    let bar = Progress::new(J::UNITS, progress);
     let done = driver::run_whole(job, &dir, &bar);
     bar.finish();
     let (out, files) = done?;
-    report::<J>(&out, &dir, &files, how.json)
+    report::<J>(&out, &dir, &files, args.json)
 }
 
 /// Print a finished output written to `dir`: its JSON summary or its text.
@@ -108,25 +166,22 @@ fn report<J: Front>(
 
 /// Under `mpirun`: ranks split the units, rank 0 pools, writes and prints.
 fn on_ranks<J: Front + Sharded>(
-    file: &Path,
+    args: &ShardedArgs<J>,
     options: J::Options,
-    how: &JobRun,
     world: &World,
 ) -> anyhow::Result<()> {
-    if how.shard.is_some() {
+    if args.shard.is_some() {
         world.abort("--shard cannot be combined with mpirun: the ranks are the shards");
     }
+    let a = &args.job;
     let message = |e: anyhow::Error| super::error_message(&e);
-    let job = world.ok_or_abort(J::load(file, options).map_err(|e| message(e.into())));
+    let job = world.ok_or_abort(J::load(&a.file, options).map_err(|e| message(e.into())));
     let Some(out) = driver::run_ranks(world, &job, &SILENT) else {
         return Ok(());
     };
-    let dir = how
-        .out
-        .clone()
-        .unwrap_or_else(|| J::default_dir(job.name()));
+    let dir = a.out.clone().unwrap_or_else(|| J::default_dir(job.name()));
     let files = world.ok_or_abort(driver::write::<J>(&dir, &out).map_err(|e| message(e.into())));
-    world.ok_or_abort(report::<J>(&out, &dir, &files, how.json).map_err(message));
+    world.ok_or_abort(report::<J>(&out, &dir, &files, a.json).map_err(message));
     Ok(())
 }
 

@@ -6,14 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::job::{Front, JobRun};
+use super::job::{Front, Help, JobArgs};
 use crate::recovery::power::{PowerOptions, PowerPoint};
 use crate::shard::power::{PowerInput, PowerOutput, PowerRequest};
 
 #[derive(Debug, Args)]
 pub struct PowerArgs {
-    /// Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml.
-    pub file: PathBuf,
     /// Estimator: its label in the spec (or its estimator name when one
     /// entry has it); default: the spec's only estimator.
     #[arg(long)]
@@ -42,12 +40,9 @@ pub struct PowerArgs {
     /// Master seed (default: the spec's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory (default: outputs/power/<spec name>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Print one JSON object instead of the table.
-    #[arg(long)]
-    pub json: bool,
+    /// The recovery spec, `--out`, `--json`.
+    #[command(flatten)]
+    pub job: JobArgs<PowerInput>,
 }
 
 fn target(text: &str) -> anyhow::Result<f64> {
@@ -81,20 +76,20 @@ pub fn run(args: PowerArgs) -> anyhow::Result<()> {
             grid: args.grid,
             tolerance: args.tolerance,
         },
-        on_point: &show,
+        on_point: Box::new(show),
     };
-    let how = JobRun {
-        out: args.out,
-        json: args.json,
-        shard: None,
-        // Each N is printed on stderr as it is found, not a bar.
-        progress: false,
-    };
-    super::job::run_one::<PowerInput>(&args.file, request, &how)
+    // Each N is printed on stderr as it is found, not a bar.
+    super::job::run_one(&args.job, request, false)
 }
 
-impl Front for PowerInput<'_> {
+impl Front for PowerInput {
     const UNITS: &'static str = "reps";
+    const HELP: Help = Help {
+        file: "Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml.",
+        out: "Output directory (default: outputs/power/<spec name>/).",
+        json: "Print one JSON object instead of the table.",
+        shard: None,
+    };
 
     fn print(out: &PowerOutput, dir: &Path, _files: &[PathBuf]) {
         let r = &out.result;

@@ -4,15 +4,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::job::{Front, JobRun};
+use super::job::{Front, Help, ShardedArgs};
 use crate::recovery::Recovery;
-use crate::shard::ShardArg;
 use crate::shard::recovery::{RecoverOptions, SpecInput};
 
 #[derive(Debug, Args)]
 pub struct RecoverArgs {
-    /// Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml.
-    pub file: PathBuf,
     /// Replications (default: the spec's).
     #[arg(long)]
     pub reps: Option<usize>,
@@ -22,20 +19,12 @@ pub struct RecoverArgs {
     /// Sample size per replication (default: the spec's).
     #[arg(long)]
     pub n: Option<usize>,
-    /// Output directory (default: outputs/recovery/<spec name>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Print one JSON object instead of the table.
-    #[arg(long)]
-    pub json: bool,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
-    /// Run only shard K of N (1-based) of the replications, or `auto` from
-    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
-    /// manifest for `migsim merge` (default --out: outputs/recovery/<name>/shard-K-of-N).
-    #[arg(long, value_name = "K/N|auto")]
-    pub shard: Option<ShardArg>,
+    /// The recovery spec, `--out`, `--json`, `--shard`.
+    #[command(flatten)]
+    pub job: ShardedArgs<SpecInput>,
 }
 
 pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
@@ -44,17 +33,21 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         seed: args.seed,
         n: args.n,
     };
-    let how = JobRun {
-        out: args.out,
-        json: args.json,
-        shard: args.shard,
-        progress: !args.quiet,
-    };
-    super::job::run::<SpecInput>(&args.file, options, &how)
+    super::job::run(&args.job, options, !args.quiet)
 }
 
 impl Front for SpecInput {
     const UNITS: &'static str = "reps";
+    const HELP: Help = Help {
+        file: "Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml.",
+        out: "Output directory (default: outputs/recovery/<spec name>/).",
+        json: "Print one JSON object instead of the table.",
+        shard: Some(
+            "Run only shard K of N (1-based) of the replications, or `auto` from \
+                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
+                    manifest for `migsim merge` (default --out: outputs/recovery/<name>/shard-K-of-N).",
+        ),
+    };
 
     fn print(rec: &Recovery, dir: &Path, _files: &[PathBuf]) {
         print!("{rec}");

@@ -5,41 +5,34 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::job::{Front, JobRun};
+use super::job::{Front, Help, ShardedArgs};
 use crate::report::reading::{diff_value, level_value, sentence};
 use crate::scenario::Summary;
-use crate::shard::ShardArg;
 use crate::shard::scenario::{RunOutput, ScenarioInput};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (see scenarios/).
-    pub file: PathBuf,
-    /// Output folder (default: outputs/<scenario name>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Print summary.json on stdout instead of the text summary.
-    #[arg(long)]
-    pub json: bool,
-    /// Run only shard K of N (1-based) of the replications, or `auto` from
-    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
-    /// manifest for `migsim merge` (default --out: outputs/<name>/shard-K-of-N).
-    #[arg(long, value_name = "K/N|auto")]
-    pub shard: Option<ShardArg>,
+    /// The scenario file, `--out`, `--json`, `--shard`.
+    #[command(flatten)]
+    pub job: ShardedArgs<ScenarioInput>,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    let how = JobRun {
-        out: args.out,
-        json: args.json,
-        shard: args.shard,
-        progress: true,
-    };
-    super::job::run::<ScenarioInput>(&args.file, (), &how)
+    super::job::run(&args.job, (), true)
 }
 
 impl Front for ScenarioInput {
     const UNITS: &'static str = "simulations";
+    const HELP: Help = Help {
+        file: "Scenario file (see scenarios/).",
+        out: "Output folder (default: outputs/<scenario name>/).",
+        json: "Print summary.json on stdout instead of the text summary.",
+        shard: Some(
+            "Run only shard K of N (1-based) of the replications, or `auto` from \
+                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
+                    manifest for `migsim merge` (default --out: outputs/<name>/shard-K-of-N).",
+        ),
+    };
 
     fn print(out: &RunOutput, dir: &Path, files: &[PathBuf]) {
         print_text(&out.summary);

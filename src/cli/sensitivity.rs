@@ -6,35 +6,23 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::job::{Front, JobRun};
+use super::job::{Front, Help, ShardedArgs};
 use crate::report::reading::sig;
 use crate::sensitivity::Method;
 use crate::sensitivity::scenario::{Analysis, IndexValues};
-use crate::shard::ShardArg;
 use crate::shard::sensitivity::{SensitivityInput, SensitivityOptions};
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// Scenario file with a [sensitivity] table.
-    pub file: PathBuf,
     /// sobol (first-order and total indices) or morris (mu*, sigma); default: the table's.
     #[arg(long)]
     pub method: Option<Method>,
     /// Sobol base samples N, or Morris trajectories; default: the table's.
     #[arg(long)]
     pub n: Option<usize>,
-    /// Output folder (default: outputs/<scenario name>-sensitivity/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Print sensitivity.json on stdout instead of the text summary.
-    #[arg(long)]
-    pub json: bool,
-    /// Run only shard K of N (1-based) of the design rows, or `auto` from
-    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
-    /// manifest for `migsim merge` (default --out:
-    /// outputs/<name>-sensitivity/shard-K-of-N).
-    #[arg(long, value_name = "K/N|auto")]
-    pub shard: Option<ShardArg>,
+    /// The scenario file, `--out`, `--json`, `--shard`.
+    #[command(flatten)]
+    pub job: ShardedArgs<SensitivityInput>,
 }
 
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
@@ -42,17 +30,22 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
         method: args.method,
         n: args.n,
     };
-    let how = JobRun {
-        out: args.out,
-        json: args.json,
-        shard: args.shard,
-        progress: true,
-    };
-    super::job::run::<SensitivityInput>(&args.file, options, &how)
+    super::job::run(&args.job, options, true)
 }
 
 impl Front for SensitivityInput {
     const UNITS: &'static str = "simulations";
+    const HELP: Help = Help {
+        file: "Scenario file with a [sensitivity] table.",
+        out: "Output folder (default: outputs/<scenario name>-sensitivity/).",
+        json: "Print sensitivity.json on stdout instead of the text summary.",
+        shard: Some(
+            "Run only shard K of N (1-based) of the design rows, or `auto` from \
+                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
+                    manifest for `migsim merge` (default --out: \
+                    outputs/<name>-sensitivity/shard-K-of-N).",
+        ),
+    };
 
     fn print(a: &Analysis, dir: &Path, files: &[PathBuf]) {
         print_text(a, dir, files);

@@ -19,7 +19,7 @@ use crate::report::power::files;
 pub const COMMAND: &str = "power";
 
 /// What a front end asks of a power search.
-pub struct PowerRequest<'a> {
+pub struct PowerRequest {
     /// Replications per N (default: the spec's).
     pub reps: Option<usize>,
     /// Master seed (default: the spec's).
@@ -27,14 +27,14 @@ pub struct PowerRequest<'a> {
     /// Estimator, estimand, target and the sizes searched.
     pub search: PowerOptions,
     /// Hears each N as soon as it is evaluated.
-    pub on_point: &'a (dyn Fn(&PowerPoint) + Sync),
+    pub on_point: Box<dyn Fn(&PowerPoint) + Send + Sync>,
 }
 
 /// A recovery spec and the search asked of it.
-pub struct PowerInput<'a> {
+pub struct PowerInput {
     pub spec: Spec,
     pub search: PowerOptions,
-    on_point: &'a (dyn Fn(&PowerPoint) + Sync),
+    on_point: Box<dyn Fn(&PowerPoint) + Send + Sync>,
 }
 
 /// A finished search and the largest N it was allowed.
@@ -43,14 +43,14 @@ pub struct PowerOutput {
     pub n_max: usize,
 }
 
-impl<'a> Job for PowerInput<'a> {
-    type Options = PowerRequest<'a>;
+impl Job for PowerInput {
+    type Options = PowerRequest;
     type Output = PowerOutput;
     const COMMAND: &'static str = COMMAND;
 
     /// The spec read as `recover` reads it, with the replications and seed
     /// overridden.
-    fn load(path: &Path, r: PowerRequest<'a>) -> Result<PowerInput<'a>, ShardError> {
+    fn load(path: &Path, r: PowerRequest) -> Result<PowerInput, ShardError> {
         let spec = SpecInput::load(path)?
             .with_overrides(r.reps, r.seed, None)?
             .spec;
@@ -75,7 +75,7 @@ impl<'a> Job for PowerInput<'a> {
             threads: None,
             progress: Some(monitor),
         };
-        let result = power(&self.spec, &self.search, &opts, self.on_point)?;
+        let result = power(&self.spec, &self.search, &opts, &self.on_point)?;
         Ok(PowerOutput {
             result,
             n_max: self.search.n_max,

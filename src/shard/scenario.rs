@@ -138,6 +138,17 @@ impl RunOutput {
 }
 
 impl ScenarioInput {
+    /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
+    pub fn read(path: &Path) -> Result<ScenarioInput, ShardError> {
+        let file = path.display().to_string();
+        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        let scn = Scenario::parse(&text, &file)?;
+        Ok(ScenarioInput { scn, text, file })
+    }
+
     fn model(&self) -> StudyModel {
         model(&self.scn)
     }
@@ -162,15 +173,9 @@ impl Job for ScenarioInput {
     type Output = RunOutput;
     const COMMAND: &'static str = COMMAND;
 
-    /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
+    /// [`ScenarioInput::read`].
     fn load(path: &Path, (): ()) -> Result<ScenarioInput, ShardError> {
-        let file = path.display().to_string();
-        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        let scn = Scenario::parse(&text, &file)?;
-        Ok(ScenarioInput { scn, text, file })
+        ScenarioInput::read(path)
     }
 
     fn name(&self) -> &str {

@@ -12,11 +12,12 @@ use serde_json::json;
 use super::ShardError;
 use super::codec::{Num, floats, nums};
 use super::job::{File, Job, Sharded, SliceRows, json_line};
+use super::scenario::ScenarioInput;
 use super::slice::Slice;
 use super::store::{Meta, Pooled};
 use crate::monitor::Monitor;
 use crate::report::sensitivity_files;
-use crate::scenario::{Scenario, ScenarioError, StudyModel};
+use crate::scenario::{Scenario, StudyModel};
 use crate::sensitivity::scenario::{Method, Plan, design_of, design_rows, plan_for, summarise};
 use crate::sensitivity::{Analysis, analyse};
 
@@ -81,14 +82,10 @@ impl Job for SensitivityInput {
     type Output = Analysis;
     const COMMAND: &'static str = COMMAND;
 
-    /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
+    /// The scenario as `run` reads it ([`ScenarioInput::read`]), with the
+    /// overrides.
     fn load(path: &Path, o: SensitivityOptions) -> Result<SensitivityInput, ShardError> {
-        let file = path.display().to_string();
-        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        let scn = Scenario::parse(&text, &file)?;
+        let ScenarioInput { scn, text, file } = ScenarioInput::read(path)?;
         Ok(SensitivityInput {
             scn,
             text,
