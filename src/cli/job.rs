@@ -39,8 +39,6 @@ pub struct Help {
     pub out: &'static str,
     /// `--json`.
     pub json: &'static str,
-    /// `--shard` and its default folder (`None`: the job is not sharded).
-    pub shard: Option<&'static str>,
 }
 
 /// The arguments of every job: its spec file, `--out` and `--json`.
@@ -76,8 +74,12 @@ pub struct ShardedArgs<J: Front + Sharded> {
     /// The spec file, `--out`, `--json`.
     #[command(flatten)]
     pub job: JobArgs<J>,
-    /// Run only one slice of the units (`K/N` or `auto`).
-    #[arg(long, value_name = "K/N|auto", help = J::HELP.shard)]
+    /// Run only shard K of N (1-based) of the units of work (replications,
+    /// then parameter draws; design rows), or `auto` from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a
+    /// manifest for `migsim merge` (default --out: the one-process folder's
+    /// shard-K-of-N).
+    #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<ShardArg>,
 }
 

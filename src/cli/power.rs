@@ -88,7 +88,6 @@ impl Front for PowerInput {
         file: "Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml.",
         out: "Output directory (default: outputs/power/<spec name>/).",
         json: "Print one JSON object instead of the table.",
-        shard: None,
     };
 
     fn print(out: &PowerOutput, dir: &Path, _files: &[PathBuf]) {

@@ -42,11 +42,6 @@ impl Front for SpecInput {
         file: "Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml.",
         out: "Output directory (default: outputs/recovery/<spec name>/).",
         json: "Print one JSON object instead of the table.",
-        shard: Some(
-            "Run only shard K of N (1-based) of the replications, or `auto` from \
-                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
-                    manifest for `migsim merge` (default --out: outputs/recovery/<name>/shard-K-of-N).",
-        ),
     };
 
     fn print(rec: &Recovery, dir: &Path, _files: &[PathBuf]) {

@@ -27,11 +27,6 @@ impl Front for ScenarioInput {
         file: "Scenario file (see scenarios/).",
         out: "Output folder (default: outputs/<scenario name>/).",
         json: "Print summary.json on stdout instead of the text summary.",
-        shard: Some(
-            "Run only shard K of N (1-based) of the replications, or `auto` from \
-                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
-                    manifest for `migsim merge` (default --out: outputs/<name>/shard-K-of-N).",
-        ),
     };
 
     fn print(out: &RunOutput, dir: &Path, files: &[PathBuf]) {

@@ -39,12 +39,6 @@ impl Front for SensitivityInput {
         file: "Scenario file with a [sensitivity] table.",
         out: "Output folder (default: outputs/<scenario name>-sensitivity/).",
         json: "Print sensitivity.json on stdout instead of the text summary.",
-        shard: Some(
-            "Run only shard K of N (1-based) of the design rows, or `auto` from \
-                    SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT; writes rows and a \
-                    manifest for `migsim merge` (default --out: \
-                    outputs/<name>-sensitivity/shard-K-of-N).",
-        ),
     };
 
     fn print(a: &Analysis, dir: &Path, files: &[PathBuf]) {
