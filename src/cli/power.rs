@@ -85,9 +85,9 @@ pub fn run(args: PowerArgs) -> anyhow::Result<()> {
 impl Front for PowerInput {
     const UNITS: &'static str = "reps";
     const HELP: Help = Help {
-        file: "Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml.",
-        out: "Output directory (default: outputs/power/<spec name>/).",
-        json: "Print one JSON object instead of the table.",
+        file: "Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml",
+        out: "Output directory (default: outputs/power/<spec name>/)",
+        json: "Print one JSON object instead of the table",
     };
 
     fn print(out: &PowerOutput, dir: &Path, _files: &[PathBuf]) {

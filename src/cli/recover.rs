@@ -39,9 +39,9 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
 impl Front for SpecInput {
     const UNITS: &'static str = "reps";
     const HELP: Help = Help {
-        file: "Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml.",
-        out: "Output directory (default: outputs/recovery/<spec name>/).",
-        json: "Print one JSON object instead of the table.",
+        file: "Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml",
+        out: "Output directory (default: outputs/recovery/<spec name>/)",
+        json: "Print one JSON object instead of the table",
     };
 
     fn print(rec: &Recovery, dir: &Path, _files: &[PathBuf]) {

@@ -24,9 +24,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 impl Front for ScenarioInput {
     const UNITS: &'static str = "simulations";
     const HELP: Help = Help {
-        file: "Scenario file (see scenarios/).",
-        out: "Output folder (default: outputs/<scenario name>/).",
-        json: "Print summary.json on stdout instead of the text summary.",
+        file: "Scenario file (see scenarios/)",
+        out: "Output folder (default: outputs/<scenario name>/)",
+        json: "Print summary.json on stdout instead of the text summary",
     };
 
     fn print(out: &RunOutput, dir: &Path, files: &[PathBuf]) {

@@ -36,9 +36,9 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
 impl Front for SensitivityInput {
     const UNITS: &'static str = "simulations";
     const HELP: Help = Help {
-        file: "Scenario file with a [sensitivity] table.",
-        out: "Output folder (default: outputs/<scenario name>-sensitivity/).",
-        json: "Print sensitivity.json on stdout instead of the text summary.",
+        file: "Scenario file with a [sensitivity] table",
+        out: "Output folder (default: outputs/<scenario name>-sensitivity/)",
+        json: "Print sensitivity.json on stdout instead of the text summary",
     };
 
     fn print(a: &Analysis, dir: &Path, files: &[PathBuf]) {

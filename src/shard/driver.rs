@@ -3,7 +3,8 @@
 //! line, the Python package, the server) choose the path and hand in a
 //! [`Monitor`]; each path checks the output folder before computing, hands
 //! the monitor to the units it runs, and writes its files as one set (a
-//! failed or cancelled job writes nothing).
+//! failed or cancelled job writes nothing: the driver itself asks
+//! [`Monitor::cancelled`] before the job starts and before it writes).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,6 +24,16 @@ pub fn shard_dir(base: &Path, slice: Slice) -> PathBuf {
     base.join(format!("shard-{}-of-{}", slice.k, slice.n))
 }
 
+/// [`ShardError::Cancelled`] once `monitor` asks to stop: checked before a
+/// job starts and again before anything is written, so a cancelled job
+/// writes nothing even when its units do not look at the monitor.
+fn unless_cancelled(monitor: &dyn Monitor) -> Result<(), ShardError> {
+    if monitor.cancelled() {
+        return Err(ShardError::Cancelled);
+    }
+    Ok(())
+}
+
 /// Write a finished output's files into `dir` as one set; returns the
 /// paths written.
 pub fn write<J: Job>(dir: &Path, output: &J::Output) -> Result<Vec<PathBuf>, ShardError> {
@@ -38,7 +49,9 @@ pub fn run_whole<J: Job>(
     monitor: &dyn Monitor,
 ) -> Result<(J::Output, Vec<PathBuf>), ShardError> {
     check_writable(dir)?;
+    unless_cancelled(monitor)?;
     let output = job.run_whole(monitor)?;
+    unless_cancelled(monitor)?;
     let files = write::<J>(dir, &output)?;
     Ok((output, files))
 }
@@ -53,12 +66,14 @@ pub fn run_shard<J: Sharded>(
     monitor: &dyn Monitor,
 ) -> Result<Manifest, ShardError> {
     check_writable(dir)?;
+    unless_cancelled(monitor)?;
     let start = Instant::now();
     let SliceRows {
         meta,
         indices,
         rows,
     } = job.run_slice(slice, monitor)?;
+    unless_cancelled(monitor)?;
     store::write(dir, &meta, &indices, &rows, start.elapsed().as_secs_f64())
 }
 

@@ -85,6 +85,9 @@ pub enum ShardError {
     },
     #[error("merge needs at least one shard folder")]
     NoShards,
+    /// The caller's [`crate::monitor::Monitor`] asked the job to stop.
+    #[error("cancelled before the run finished; nothing was written")]
+    Cancelled,
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -105,6 +108,19 @@ pub enum ShardError {
         #[source]
         source: serde_json::Error,
     },
+}
+
+impl ShardError {
+    /// Whether the job stopped because its [`crate::monitor::Monitor`]
+    /// asked it to (in the driver or in the job's own units).
+    pub fn is_cancelled(&self) -> bool {
+        match self {
+            ShardError::Cancelled => true,
+            ShardError::Scenario(e) => matches!(**e, crate::scenario::ScenarioError::Cancelled),
+            ShardError::Recovery(e) => matches!(**e, crate::recovery::RecoveryError::Cancelled),
+            _ => false,
+        }
+    }
 }
 
 impl From<crate::recovery::RecoveryError> for ShardError {
