@@ -92,7 +92,7 @@ pub fn merge<J: Sharded>(
 /// 0 gathers and pools the rows with the checks of `merge` and returns the
 /// output (`None` on the other ranks); its pooled elapsed seconds are the
 /// wall-clock time of the job. An error on any rank ends every rank
-/// ([`World::ok_or_abort`]). Rank 0 writes the files ([`write`]).
+/// ([`World::ok_or_abort`]). Rank 0 writes the files ([`write()`]).
 pub fn run_ranks<J: Sharded>(world: &World, job: &J, monitor: &dyn Monitor) -> Option<J::Output> {
     let start = Instant::now();
     let SliceRows {

@@ -3,7 +3,7 @@
 //!
 //! A run of `R` units of work (replications of `recover` and `run`, then
 //! `run`'s `[uncertainty]` draws; design rows of `sensitivity`) is cut into
-//! `N` deterministic slices ([`slice`]); every unit draws its randomness
+//! `N` deterministic slices ([`slice`](mod@slice)); every unit draws its randomness
 //! from `seed::derive(master, index, ..)`, so a slice needs no
 //! coordination. A
 //! shard writes its rows, the spec it ran and a [`manifest::Manifest`]

@@ -2,7 +2,7 @@
 //! Saltelli or Morris sample point; row `r` depends only on the design seed
 //! and `r`), a shard computes the outputs of its slice of rows, and the
 //! indices of the pooled rows come from the same
-//! [`sensitivity::scenario::summarise`] a one-process run uses.
+//! [`crate::sensitivity::scenario::summarise`] a one-process run uses.
 
 use std::path::{Path, PathBuf};
 
