@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::columnar::{RowFormat, write_files};
 use crate::recovery::{self, Recovery, RunOptions};
 use crate::shard::{self, ShardArg, recovery::SpecInput};
 
@@ -36,6 +37,9 @@ pub struct RecoverArgs {
     /// manifest for `migsim merge` (default --out: outputs/recovery/<name>/shard-K-of-N).
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<ShardArg>,
+    /// Row files (replications, diagnosands) as csv or parquet.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
@@ -44,6 +48,7 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
     }
     let input = load(&args)?;
     if let Some(shard) = args.shard {
+        super::run::no_parquet_shards(args.format)?;
         return run_shard(&args, &input, shard);
     }
     let spec = &input.spec;
@@ -78,13 +83,18 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
         pb.finish_and_clear();
     }
     let rec = result?;
-    report(&rec, &dir, args.json)
+    report_as(&rec, &dir, args.json, args.format)
 }
 
 /// Write a finished recovery (one process, merged shards or MPI rank 0)
 /// and print it.
 pub fn report(rec: &Recovery, dir: &Path, json: bool) -> anyhow::Result<()> {
-    recovery::write_outputs(rec, dir)?;
+    report_as(rec, dir, json, RowFormat::Csv)
+}
+
+/// [`report`] with the row files in `format`.
+pub fn report_as(rec: &Recovery, dir: &Path, json: bool, format: RowFormat) -> anyhow::Result<()> {
+    write_files(dir, recovery::output_files(rec), format)?;
     if json {
         println!("{}", serde_json::to_string(&rec.to_json())?);
     } else {
@@ -133,6 +143,8 @@ fn run_mpi(args: &RecoverArgs, world: &shard::mpi::World) -> anyhow::Result<()> 
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("outputs/recovery").join(&input.spec.name));
-    world.ok_or_abort(report(&rec, &dir, args.json).map_err(|e| super::error_message(&e)));
+    world.ok_or_abort(
+        report_as(&rec, &dir, args.json, args.format).map_err(|e| super::error_message(&e)),
+    );
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::columnar::{RowFormat, write_files};
 use crate::report::reading::{diff_value, level_value, sentence};
 use crate::report::run_files as output;
 use crate::scenario::{Runs, Scenario, Summary};
@@ -28,6 +29,9 @@ pub struct RunArgs {
     /// manifest for `migsim merge` (default --out: outputs/<name>/shard-K-of-N).
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<ShardArg>,
+    /// Row files (replications, paths, draws) as csv or parquet.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
@@ -35,22 +39,57 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         return run_mpi(&args, &world);
     }
     if let Some(shard) = args.shard {
+        no_parquet_shards(args.format)?;
         return run_shard(&args, shard);
     }
     let scn = Scenario::load(&args.file)?;
     let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
     let bar = Progress::new();
-    let (summary, files) = output::run_to_dir(&scn, &dir, &|done, total| bar.update(done, total))?;
+    let monitor = |done, total| bar.update(done, total);
+    if args.format == RowFormat::Csv {
+        let (summary, files) = output::run_to_dir(&scn, &dir, &monitor)?;
+        bar.finish();
+        return print_written(&summary, &dir, &files, args.json);
+    }
+    crate::io::check_writable(&dir)?;
+    let model = crate::scenario::StudyModel {
+        study: scn.study,
+        n: scn.n,
+    };
+    let runs = crate::scenario::run(&scn, &model, &monitor)?;
     bar.finish();
+    let summary = Summary::of(&runs);
+    let files = write_files(&dir, output::files(&runs, &summary)?, args.format)?;
     print_written(&summary, &dir, &files, args.json)
+}
+
+/// Shards write CSV rows for `migsim merge`; the format is the final files'.
+pub(crate) fn no_parquet_shards(format: RowFormat) -> anyhow::Result<()> {
+    if format == RowFormat::Parquet {
+        anyhow::bail!(
+            "--format parquet applies to a whole run's files, not to --shard (shard rows stay \
+             CSV for `migsim merge`)"
+        );
+    }
+    Ok(())
 }
 
 /// Summarise, write and print a finished run (merged shards or MPI rank
 /// 0); `out` defaults to outputs/<scenario name>/.
 pub fn report(runs: &Runs, out: Option<PathBuf>, json: bool) -> anyhow::Result<()> {
+    report_as(runs, out, json, RowFormat::Csv)
+}
+
+/// [`report`] with the row files in `format`.
+pub fn report_as(
+    runs: &Runs,
+    out: Option<PathBuf>,
+    json: bool,
+    format: RowFormat,
+) -> anyhow::Result<()> {
     let summary = Summary::of(runs);
     let dir = out.unwrap_or_else(|| output::default_dir(&runs.scenario.name));
-    let files = output::write_all(&dir, runs, &summary)?;
+    let files = write_files(&dir, output::files(runs, &summary)?, format)?;
     print_written(&summary, &dir, &files, json)
 }
 
@@ -106,7 +145,8 @@ fn run_mpi(args: &RunArgs, world: &shard::mpi::World) -> anyhow::Result<()> {
     };
     let runs = world.ok_or_abort(shard::scenario::merge(&pooled));
     world.ok_or_abort(
-        report(&runs, args.out.clone(), args.json).map_err(|e| super::error_message(&e)),
+        report_as(&runs, args.out.clone(), args.json, args.format)
+            .map_err(|e| super::error_message(&e)),
     );
     Ok(())
 }
@@ -161,14 +201,14 @@ fn print_text(s: &Summary) {
 
 /// A progress bar on stderr, shown only on a terminal and only once a run
 /// has taken more than a second.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     start: Instant,
     terminal: bool,
 }
 
 impl Progress {
-    fn new() -> Progress {
+    pub(crate) fn new() -> Progress {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         if let Ok(style) =
             ProgressStyle::with_template("{bar:40} {pos}/{len} simulations, eta {eta}")
@@ -182,7 +222,7 @@ impl Progress {
         }
     }
 
-    fn update(&self, done: usize, total: usize) {
+    pub(crate) fn update(&self, done: usize, total: usize) {
         self.bar.set_length(total as u64);
         self.bar.set_position(done as u64);
         if self.terminal && self.bar.is_hidden() && self.start.elapsed() > Duration::from_secs(1) {
@@ -190,7 +230,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::columnar::{RowFormat, write_files};
 use crate::report::reading::sig;
 use crate::report::sensitivity_files as output;
 use crate::scenario::{Scenario, StudyModel};
@@ -36,6 +37,9 @@ pub struct SensitivityArgs {
     /// outputs/<name>-sensitivity/shard-K-of-N).
     #[arg(long, value_name = "K/N|auto")]
     pub shard: Option<ShardArg>,
+    /// Row files (indices, design) as csv or parquet.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
 }
 
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
@@ -43,6 +47,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
         return run_mpi(&args, &world);
     }
     if let Some(shard) = args.shard {
+        super::run::no_parquet_shards(args.format)?;
         return run_shard(&args, shard);
     }
     let scn = Scenario::load(&args.file)?;
@@ -53,7 +58,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let dir = args.out.unwrap_or_else(|| output::default_dir(&scn.name));
     crate::io::check_writable(&dir)?;
     let a = analyse(&scn, &model, args.method, args.n, &|_, _| {})?;
-    report(&a, &dir, args.json)
+    report_as(&a, &dir, args.json, args.format)
 }
 
 fn run_shard(args: &SensitivityArgs, shard: ShardArg) -> anyhow::Result<()> {
@@ -88,14 +93,21 @@ fn run_mpi(args: &SensitivityArgs, world: &shard::mpi::World) -> anyhow::Result<
         .out
         .clone()
         .unwrap_or_else(|| output::default_dir(&input.scn.name));
-    world.ok_or_abort(report(&a, &dir, args.json).map_err(|e| super::error_message(&e)));
+    world.ok_or_abort(
+        report_as(&a, &dir, args.json, args.format).map_err(|e| super::error_message(&e)),
+    );
     Ok(())
 }
 
 /// Write a finished analysis (one process, merged shards or MPI rank 0)
 /// and print it.
 pub fn report(a: &Analysis, dir: &Path, json: bool) -> anyhow::Result<()> {
-    let files = output::write_all(dir, a)?;
+    report_as(a, dir, json, RowFormat::Csv)
+}
+
+/// [`report`] with the row files in `format`.
+pub fn report_as(a: &Analysis, dir: &Path, json: bool, format: RowFormat) -> anyhow::Result<()> {
+    let files = write_files(dir, output::files(a)?.into(), format)?;
     if json {
         println!("{}", serde_json::to_string(a)?);
         return Ok(());
