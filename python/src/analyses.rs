@@ -21,16 +21,16 @@ use pyo3::types::PyBytes;
 use crate::errors::{self, EstimationError, input, input_error};
 use crate::{cli_args, jobs, load_scenario};
 
+/// Output files by name.
+type Files = Vec<(String, Py<PyBytes>)>;
+
 /// (kind, JSON, text, files by name).
-type Outcome = (String, String, String, Vec<(String, Py<PyBytes>)>);
+type Outcome = (String, String, String, Files);
 
 /// Where a file's name is shown in an error of an in-memory result.
 const HERE: &str = ".";
 
-fn files_of<'a>(
-    py: Python<'_>,
-    files: impl IntoIterator<Item = (&'a str, Vec<u8>)>,
-) -> Vec<(String, Py<PyBytes>)> {
+fn files_of<'a>(py: Python<'_>, files: impl IntoIterator<Item = (&'a str, Vec<u8>)>) -> Files {
     files
         .into_iter()
         .map(|(n, b)| (n.to_string(), PyBytes::new(py, &b).unbind()))
@@ -119,13 +119,14 @@ pub fn calibrate(
 /// the analysis' JSON and the files `--out DIR` holds.
 #[pyfunction]
 #[pyo3(signature = (kind, src, options, progress=None))]
+#[allow(clippy::result_large_err)]
 pub fn sensitivity(
     py: Python<'_>,
     kind: &str,
     src: &str,
     options: &str,
     progress: Option<Bound<'_, PyAny>>,
-) -> PyResult<(String, Vec<(String, Py<PyBytes>)>)> {
+) -> PyResult<(String, Files)> {
     refuse(options, &["out", "json", "shard"], "sensitivity")?;
     let label = if kind == "path" { src } else { "<dict>" };
     let Command::Sensitivity(args) = cli_args::parse(&["sensitivity", label], options)? else {
