@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use migsim::columnar::RowFormat;
 use migsim::monitor::{CancelToken, Monitor, Watch};
 use migsim::seed::{Component, derive};
 use migsim::shard::codec::Num;
@@ -162,7 +163,7 @@ fn pooled_shards_write_the_one_process_bytes_and_the_direct_values() {
                     .collect();
                 let merged = root.path().join(format!("m-{seed}-{total}-{n}"));
                 let pooled = pool(&dirs).unwrap();
-                let (m, _) = driver::merge::<Squares>(&pooled, &merged).unwrap();
+                let (m, _) = driver::merge::<Squares>(&pooled, &merged, RowFormat::Csv).unwrap();
                 assert_eq!(
                     m.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
                     out.iter().map(|v| v.to_bits()).collect::<Vec<_>>()

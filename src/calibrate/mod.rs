@@ -26,7 +26,7 @@ pub mod spec;
 
 pub use file::{CalibratedFileError, CalibrationTable};
 pub use result::Calibration;
-pub use run::calibrate;
+pub use run::{calibrate, calibrate_monitored};
 pub use setup::Options;
 
 use crate::studies::StudyError;
@@ -70,6 +70,8 @@ pub enum CalibrateError {
          no calibrated.toml is written (try a larger --n or --reps, or other targets)"
     )]
     Failed { q: f64, counts: String },
+    #[error("calibration cancelled")]
+    Cancelled,
     #[error(transparent)]
     Study(Box<StudyError>),
     #[error("cannot write {file}: {source}")]

@@ -13,18 +13,26 @@
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
 //!
+//! Every cohort reports to the objective's [`Monitor`] (cohorts simulated
+//! so far, of [`Objective::planned`]) and, once the monitor is cancelled,
+//! fails at once with [`CohortError::Cancelled`] without simulating, so a
+//! search or sampler runs out in moments and its caller returns its
+//! `Cancelled` error.
+//!
 //! An evaluation computes only the specifications its targets read
 //! ([`Tables::Rows`]): on the enclave study three of Table 2's five
 //! probits, one of Table 5's three Heckman models and one of Table 8's five
 //! fits. The rows it does compute are those of a full `migsim replicate`,
 //! value for value.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
+use crate::monitor::{Monitor, SILENT};
 use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_tables};
 use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
@@ -50,9 +58,10 @@ impl Target {
 }
 
 /// The objective: study, fixed overrides, free parameters, targets and the
-/// common-random-number seeds of the R cohorts.
+/// common-random-number seeds of the R cohorts, with the monitor its
+/// cohorts report to.
 #[derive(Debug, Clone)]
-pub struct Objective {
+pub struct Objective<'m> {
     pub study: StudyName,
     pub base: Table,
     pub n: usize,
@@ -60,6 +69,48 @@ pub struct Objective {
     pub targets: Vec<Target>,
     pub tables: Vec<String>,
     pub seeds: Vec<u64>,
+    pub monitor: Watched<'m>,
+}
+
+/// The monitor of an objective, the cohorts simulated so far (shared by
+/// clones) and the cohorts the caller plans (the progress total; never
+/// below the count done).
+#[derive(Clone)]
+pub struct Watched<'m> {
+    pub monitor: &'m dyn Monitor,
+    pub done: Arc<AtomicUsize>,
+    pub planned: usize,
+}
+
+impl Watched<'_> {
+    /// No progress, never cancelled.
+    pub fn silent() -> Watched<'static> {
+        Watched {
+            monitor: &SILENT,
+            done: Arc::default(),
+            planned: 0,
+        }
+    }
+}
+
+impl<'m> Watched<'m> {
+    /// Report to `monitor`, planning `planned` cohorts.
+    pub fn new(monitor: &'m dyn Monitor, planned: usize) -> Watched<'m> {
+        Watched {
+            monitor,
+            done: Arc::default(),
+            planned,
+        }
+    }
+}
+
+impl std::fmt::Debug for Watched<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watched")
+            .field("done", &self.done.load(Ordering::Relaxed))
+            .field("planned", &self.planned)
+            .finish()
+    }
 }
 
 /// One evaluated θ.
@@ -89,6 +140,9 @@ pub enum CohortError {
         #[source]
         source: Arc<StudyError>,
     },
+    /// The caller cancelled the calibration before this cohort ran.
+    #[error("cohort with seed {seed}: cancelled")]
+    Cancelled { seed: u64 },
     /// A cohort that failed on another MPI rank: the error crosses ranks as
     /// its message.
     #[error("cohort with seed {seed} (on MPI rank {rank}): {message}")]
@@ -125,7 +179,7 @@ pub fn cohort_seeds(seed: u64, reps: usize) -> Vec<u64> {
         .collect()
 }
 
-impl Objective {
+impl Objective<'_> {
     /// The override table of θ: the fixed overrides with each free key set.
     pub fn overrides(&self, theta: &[f64]) -> Table {
         let mut t = self.base.clone();
@@ -135,8 +189,24 @@ impl Objective {
         t
     }
 
-    /// Rows of `tables` for θ on cohort `seed`.
+    /// Whether the monitor asked the calibration to stop.
+    pub fn cancelled(&self) -> bool {
+        self.monitor.monitor.cancelled()
+    }
+
+    /// Rows of `tables` for θ on cohort `seed` (none once cancelled).
     pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
+        if self.cancelled() {
+            return Err(CohortError::Cancelled { seed });
+        }
+        let rows = self.simulate(theta, seed, tables);
+        let w = &self.monitor;
+        let done = w.done.fetch_add(1, Ordering::Relaxed) + 1;
+        w.monitor.progress(done, w.planned.max(done));
+        rows
+    }
+
+    fn simulate(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
         replicate_tables(
             self.study,
             &self.overrides(theta),

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::columnar::RowFormat;
 use crate::monitor::{Monitor, SILENT};
 use crate::shard::driver;
 use crate::shard::mpi::{World, world};
@@ -53,6 +54,9 @@ pub struct JobArgs<J: Front> {
     /// Print the JSON summary instead of the text.
     #[arg(long, help = J::HELP.json)]
     pub json: bool,
+    /// Row files (the job's `.csv` files) as csv or parquet (same columns).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RowFormat,
     #[arg(skip)]
     job: PhantomData<fn() -> J>,
 }
@@ -64,6 +68,7 @@ impl<J: Front> std::fmt::Debug for JobArgs<J> {
             .field("file", &self.file)
             .field("out", &self.out)
             .field("json", &self.json)
+            .field("format", &self.format)
             .finish()
     }
 }
@@ -105,6 +110,12 @@ pub fn run<J: Front + Sharded>(
         return on_ranks::<J>(args, options, &world);
     }
     if let Some(shard) = args.shard {
+        if a.format == RowFormat::Parquet {
+            anyhow::bail!(
+                "--format parquet applies to a whole run's files, not to --shard (shard rows \
+                 stay CSV for `migsim merge`; pass --format parquet to merge)"
+            );
+        }
         let slice = shard.resolve()?;
         let job = J::load(&a.file, options)?;
         let dir = a
@@ -145,7 +156,7 @@ fn whole<J: Front>(job: &J, args: &JobArgs<J>, progress: bool) -> anyhow::Result
         .clone()
         .unwrap_or_else(|| J::default_dir(job.name()));
     let bar = Progress::new(J::UNITS, progress);
-    let done = driver::run_whole(job, &dir, &bar);
+    let done = driver::run_whole_as(job, &dir, &bar, args.format);
     bar.finish();
     let (out, files) = done?;
     report::<J>(&out, &dir, &files, args.json)
@@ -182,20 +193,26 @@ fn on_ranks<J: Front + Sharded>(
         return Ok(());
     };
     let dir = a.out.clone().unwrap_or_else(|| J::default_dir(job.name()));
-    let files = world.ok_or_abort(driver::write::<J>(&dir, &out).map_err(|e| message(e.into())));
+    let files =
+        world.ok_or_abort(driver::write::<J>(&dir, &out, a.format).map_err(|e| message(e.into())));
     world.ok_or_abort(report::<J>(&out, &dir, &files, a.json).map_err(message));
     Ok(())
 }
 
 /// `migsim merge`: the pooled shards of job `J` written into `dir` and
 /// printed.
-fn merge_as<J: Front + Sharded>(pooled: &Pooled, dir: &Path, json: bool) -> anyhow::Result<()> {
-    let (out, files) = driver::merge::<J>(pooled, dir)?;
+fn merge_as<J: Front + Sharded>(
+    pooled: &Pooled,
+    dir: &Path,
+    json: bool,
+    format: RowFormat,
+) -> anyhow::Result<()> {
+    let (out, files) = driver::merge::<J>(pooled, dir, format)?;
     report::<J>(&out, dir, &files, json)
 }
 
 /// A registered job: its manifest command and its merge.
-type Merger = fn(&Pooled, &Path, bool) -> anyhow::Result<()>;
+type Merger = fn(&Pooled, &Path, bool, RowFormat) -> anyhow::Result<()>;
 
 /// Every sharded job of the command line, by manifest command.
 const JOBS: [(&str, Merger); 3] = [
@@ -206,10 +223,16 @@ const JOBS: [(&str, Merger); 3] = [
 
 /// Merge pooled shards with the job their manifest names (`first` names
 /// the first shard folder in the error for an unknown command).
-pub fn merge(pooled: &Pooled, first: &Path, dir: &Path, json: bool) -> anyhow::Result<()> {
+pub fn merge(
+    pooled: &Pooled,
+    first: &Path,
+    dir: &Path,
+    json: bool,
+    format: RowFormat,
+) -> anyhow::Result<()> {
     let command = pooled.manifest.command.as_str();
     match JOBS.iter().find(|(c, _)| *c == command) {
-        Some((_, merge)) => merge(pooled, dir, json),
+        Some((_, merge)) => merge(pooled, dir, json, format),
         None => {
             let names: Vec<&str> = JOBS.iter().map(|(c, _)| *c).collect();
             let (last, rest) = names.split_last().unwrap_or((&"", &[]));
@@ -242,14 +265,14 @@ fn print_shard(m: &Manifest, dir: &Path, json: bool) -> anyhow::Result<()> {
 
 /// The progress bar of every job: on stderr, shown only on a terminal and
 /// only once a job has taken more than a second.
-struct Progress {
+pub(crate) struct Progress {
     bar: ProgressBar,
     start: Instant,
     shown: bool,
 }
 
 impl Progress {
-    fn new(units: &str, wanted: bool) -> Progress {
+    pub(crate) fn new(units: &str, wanted: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         let template = format!("{{bar:40}} {{pos}}/{{len}} {units}, eta {{eta}}");
         if let Ok(style) = ProgressStyle::with_template(&template) {
@@ -262,7 +285,7 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }

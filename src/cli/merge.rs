@@ -18,9 +18,12 @@ pub struct MergeArgs {
     /// Print the run's JSON object instead of the text summary.
     #[arg(long)]
     pub json: bool,
+    /// Row files of the merged run as csv or parquet (same columns).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::columnar::RowFormat,
 }
 
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let pooled = shard::store::pool(&args.shards)?;
-    super::job::merge(&pooled, &args.shards[0], &args.out, args.json)
+    super::job::merge(&pooled, &args.shards[0], &args.out, args.json, args.format)
 }

@@ -15,6 +15,7 @@ use super::manifest::Manifest;
 use super::mpi::World;
 use super::slice::Slice;
 use super::store::{self, Pooled};
+use crate::columnar::{RowFormat, in_format};
 use crate::io::{check_writable, write_dir_atomic};
 use crate::monitor::Monitor;
 
@@ -34,10 +35,18 @@ fn unless_cancelled(monitor: &dyn Monitor) -> Result<(), ShardError> {
     Ok(())
 }
 
-/// Write a finished output's files into `dir` as one set; returns the
+/// Write a finished output's files into `dir` as one set, the row files
+/// (`x.csv`) in `format` (Parquet: `x.parquet`, same columns); returns the
 /// paths written.
-pub fn write<J: Job>(dir: &Path, output: &J::Output) -> Result<Vec<PathBuf>, ShardError> {
-    Ok(write_dir_atomic(dir, &J::files(output)?)?)
+pub fn write<J: Job>(
+    dir: &Path,
+    output: &J::Output,
+    format: RowFormat,
+) -> Result<Vec<PathBuf>, ShardError> {
+    let files = in_format(J::files(output)?, format)?;
+    let (names, bytes): (Vec<String>, Vec<Vec<u8>>) = files.into_iter().unzip();
+    let named: Vec<(&str, Vec<u8>)> = names.iter().map(String::as_str).zip(bytes).collect();
+    Ok(write_dir_atomic(dir, &named)?)
 }
 
 /// One process: check that `dir` can be written, run every unit of `job`
@@ -48,11 +57,21 @@ pub fn run_whole<J: Job>(
     dir: &Path,
     monitor: &dyn Monitor,
 ) -> Result<(J::Output, Vec<PathBuf>), ShardError> {
+    run_whole_as(job, dir, monitor, RowFormat::Csv)
+}
+
+/// [`run_whole`] with the row files in `format`.
+pub fn run_whole_as<J: Job>(
+    job: &J,
+    dir: &Path,
+    monitor: &dyn Monitor,
+    format: RowFormat,
+) -> Result<(J::Output, Vec<PathBuf>), ShardError> {
     check_writable(dir)?;
     unless_cancelled(monitor)?;
     let output = job.run_whole(monitor)?;
     unless_cancelled(monitor)?;
-    let files = write::<J>(dir, &output)?;
+    let files = write::<J>(dir, &output, format)?;
     Ok((output, files))
 }
 
@@ -78,13 +97,14 @@ pub fn run_shard<J: Sharded>(
 }
 
 /// `merge`: the output of pooled shards ([`store::pool`]) written into
-/// `dir` as a one-process run writes it.
+/// `dir` as a one-process run writes it (row files in `format`).
 pub fn merge<J: Sharded>(
     pooled: &Pooled,
     dir: &Path,
+    format: RowFormat,
 ) -> Result<(J::Output, Vec<PathBuf>), ShardError> {
     let output = J::merge(pooled)?;
-    let files = write::<J>(dir, &output)?;
+    let files = write::<J>(dir, &output, format)?;
     Ok((output, files))
 }
 

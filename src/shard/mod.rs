@@ -88,6 +88,9 @@ pub enum ShardError {
     /// The caller's [`crate::monitor::Monitor`] asked the job to stop.
     #[error("cancelled before the run finished; nothing was written")]
     Cancelled,
+    /// A row file could not be converted to the requested format.
+    #[error(transparent)]
+    Columnar(#[from] crate::columnar::ColumnarError),
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,

@@ -28,7 +28,7 @@ pub mod result;
 pub mod sampler;
 pub mod sbc;
 
-pub use posterior::{SmcOptions, posterior};
+pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
 pub use result::Posterior;
 
@@ -61,6 +61,8 @@ pub enum SmcError {
         tries: usize,
         theta: Vec<f64>,
     },
+    #[error("calibration cancelled")]
+    Cancelled,
     #[error("cannot write {file}: {source}")]
     Write {
         file: String,

@@ -181,17 +181,20 @@ fn written(r: Result<Vec<PathBuf>, crate::io::WriteError>) -> Result<Vec<PathBuf
 impl Posterior {
     /// Write `dir/posterior.csv` and `dir/posterior.json`.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, SmcError> {
+        written(write_dir_atomic(dir, &self.files(dir)?))
+    }
+
+    /// The files [`Posterior::write`] writes, by name (`dir` names them
+    /// in an error).
+    pub fn files(&self, dir: &Path) -> Result<[(&'static str, Vec<u8>); 2], SmcError> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
             file: dir.join("posterior.json").display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        written(write_dir_atomic(
-            dir,
-            &[
-                ("posterior.csv", self.sample.to_csv().into_bytes()),
-                ("posterior.json", json),
-            ],
-        ))
+        Ok([
+            ("posterior.csv", self.sample.to_csv().into_bytes()),
+            ("posterior.json", json),
+        ])
     }
 }
 
@@ -215,17 +218,19 @@ impl Sbc {
 
     /// Write `dir/sbc.json`, `dir/sbc_ranks.csv` and `dir/sbc_ranks.svg`.
     pub fn write(&self, dir: &Path, svg: String) -> Result<Vec<PathBuf>, SmcError> {
+        written(write_dir_atomic(dir, &self.files(dir, svg)?))
+    }
+
+    /// The files [`Sbc::write`] writes, by name.
+    pub fn files(&self, dir: &Path, svg: String) -> Result<[(&'static str, Vec<u8>); 3], SmcError> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
             file: dir.join("sbc.json").display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        written(write_dir_atomic(
-            dir,
-            &[
-                ("sbc.json", json),
-                ("sbc_ranks.csv", self.ranks_csv().into_bytes()),
-                ("sbc_ranks.svg", svg.into_bytes()),
-            ],
-        ))
+        Ok([
+            ("sbc.json", json),
+            ("sbc_ranks.csv", self.ranks_csv().into_bytes()),
+            ("sbc_ranks.svg", svg.into_bytes()),
+        ])
     }
 }

@@ -16,10 +16,12 @@ use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::SmcError;
-use super::posterior::{SmcOptions, priors_of, sample};
+use super::posterior::{SmcOptions, planned_cohorts, priors_of, sample};
 use super::sampler::{Run, systematic};
 use crate::calibrate::inference::target_draws;
+use crate::calibrate::objective::{Objective, Watched};
 use crate::calibrate::setup::{Options, setup};
+use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, SimRng, derive, stream};
 use crate::studies::StudyName;
 
@@ -123,6 +125,18 @@ pub fn summarise(names: &[String], ranks: &[Vec<usize>], l: usize) -> (usize, Ve
 
 /// SBC of `opts`' calibration with `k` prior draws.
 pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> {
+    sbc_monitored(opts, smc, k, &SILENT)
+}
+
+/// [`sbc`], reporting cohorts simulated to `monitor` (of k SMC runs'
+/// planned cohorts); once it is cancelled the call returns
+/// [`SmcError::Cancelled`] without running further cohorts.
+pub fn sbc_monitored(
+    opts: &Options,
+    smc: &SmcOptions,
+    k: usize,
+    monitor: &dyn Monitor,
+) -> Result<Sbc, SmcError> {
     let clock = Instant::now();
     smc.check()?;
     if !(2..=100_000).contains(&k) {
@@ -132,6 +146,11 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
         });
     }
     let (o, _, _) = setup(opts)?;
+    let mut o: Objective<'_> = o;
+    o.monitor = Watched::new(
+        monitor,
+        k * (DATA_TRIES.min(2) + planned_cohorts(opts, smc)),
+    );
     let priors = priors_of(opts, &o)?;
     let mut rng = stream(opts.seed, 0, Component::Custom(SBC_STREAM));
     let mut truths: Vec<Vec<f64>> = Vec::with_capacity(k);
@@ -148,6 +167,9 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
                 break;
             }
         }
+        if o.cancelled() {
+            return Err(SmcError::Cancelled);
+        }
         let published = found.ok_or_else(|| SmcError::SbcData {
             draw: d,
             tries: DATA_TRIES,
@@ -163,7 +185,11 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
         for (t, v) in od.targets.iter_mut().zip(published) {
             t.published = v;
         }
-        let (run, sims) = sample(&od, priors.clone(), &smc.settings(opts.seed, 2 + d as u64))?;
+        let sampled = sample(&od, priors.clone(), &smc.settings(opts.seed, 2 + d as u64));
+        if o.cancelled() {
+            return Err(SmcError::Cancelled);
+        }
+        let (run, sims) = sampled?;
         evaluations += run.evaluations;
         simulations += sims + 1;
         let mut r = stream(

@@ -4,13 +4,20 @@
 
 use anyhow::Context;
 
-use super::{FitArgs, flag, print_with};
-use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
+use super::{FitArgs, flag};
+use crate::data::{Column, Design, Formula, Subset, build_design_owned};
+use crate::estimate::FitResult;
 use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMethod};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
 use crate::estimate::psm::{self, MatchingSe, Method, Psm, ScoreModel};
+use crate::estimate::request::FitOutcome;
 use crate::estimate::spec::{EstimatorOptions, HeckmanModel, SpecError};
+
+/// A result and the text after its table.
+fn outcome(result: FitResult, extra: Option<String>) -> anyhow::Result<FitOutcome> {
+    Ok(FitOutcome { result, extra })
+}
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -88,7 +95,7 @@ fn mediation_options_given(args: &FitArgs) -> [(bool, &'static str); 6] {
 }
 
 /// `migsim fit lewbel`.
-pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "lewbel", "the outcome column: --y COL")?;
     let treatment = required(
         args.causal.treatment.as_deref(),
@@ -108,11 +115,11 @@ pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
         instruments,
         se: args.options().se,
     };
-    print_with(&spec.fit(&design)?, args.json, None)
+    outcome(spec.fit(&design)?, None)
 }
 
 /// `migsim fit mediation`: design `y ~ treatment + mediator + --x`.
-pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_mediation(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(
         args.y.as_deref(),
         "mediation",
@@ -152,7 +159,8 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
     }
     let design = causal_design(args, y, &[treatment.into(), mediator.into()])?;
     let result = spec.fit(&design)?;
-    print_with(&result, args.json, mediation::sensitivity_text(&result))
+    let extra = mediation::sensitivity_text(&result);
+    outcome(result, extra)
 }
 
 /// medsens covers a linear mediator with a probit or linear outcome and no
@@ -204,7 +212,7 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
 
 /// `migsim fit psm`: design `y ~ treatment + --x`; the score model uses the
 /// constant and the `--x` / `--fe` columns.
-pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_psm(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "psm", "the outcome column: --y COL")?;
     let treatment = required(
         args.causal.treatment.as_deref(),
@@ -234,11 +242,12 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     spec.se = flag("se", args.causal.se.as_deref(), MatchingSe::Ai2006)?;
     let design = causal_design(args, y, &[treatment.into()])?;
     let result = spec.fit(&design)?;
-    print_with(&result, args.json, psm::balance_text(&result))
+    let extra = psm::balance_text(&result);
+    outcome(result, extra)
 }
 
 /// `migsim fit heckman`: `--model treatment` (default) or `--model selection`.
-pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_heckman(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     match flag(
         "model",
         args.causal.model.as_deref(),
@@ -255,7 +264,7 @@ const SELECTED_OUTCOME: &str = "__heckman_selected_outcome";
 
 /// `migsim fit heckman --model selection`: outcome `--x`, selection `--zx`,
 /// indicator `--select`; `--fe` dummies enter both equations.
-fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
+fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
     let select = required(
         args.causal.select.as_deref(),
@@ -316,7 +325,7 @@ fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
         method,
         opts: args.options(),
     };
-    print_with(&spec.fit(&design)?, args.json, None)
+    outcome(spec.fit(&design)?, None)
 }
 
 /// The design of the selection model: the outcome column (read only on the
@@ -328,7 +337,7 @@ fn selection_design(
     select: &str,
     formula: &Formula,
 ) -> anyhow::Result<Design> {
-    let mut ds = Dataset::read_csv(&args.data)?;
+    let mut ds = super::dataset(args, None)?;
     if let Some(s) = args.subset.as_deref() {
         ds = Subset::try_from(s)?.apply(&ds)?;
     }
@@ -345,7 +354,7 @@ fn selection_design(
 }
 
 /// `fit heckman --model treatment`: design `y ~ treatment + instruments + --x`.
-fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
+fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     reject(
         "heckman --model treatment",
         &[
@@ -379,5 +388,5 @@ fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
         .chain(instruments)
         .collect();
     let design = causal_design(args, y, &lead)?;
-    print_with(&spec.fit(&design)?, args.json, None)
+    outcome(spec.fit(&design)?, None)
 }
