@@ -30,8 +30,7 @@ use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
 use crate::studies::{StudyError, StudyName};
 
-/// Q of a point whose targets could not all be computed: far above any fit.
-pub const PENALTY: f64 = 1e12;
+pub use crate::studies::calibrated::PENALTY;
 
 /// A resolved target: the replicate row it reads and the published value.
 #[derive(Debug, Clone)]

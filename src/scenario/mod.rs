@@ -30,6 +30,7 @@ pub use schema::Scenario;
 pub use study::StudyModel;
 pub use summary::Summary;
 
+pub use crate::studies::Horizon;
 use crate::studies::{Simulated, StudyError};
 
 /// What the runner needs of a study: simulate a config given as overrides,
@@ -46,13 +47,6 @@ pub trait Model: Sync {
     fn registry(&self) -> Result<Option<settings_check::Registry>, StudyError> {
         Ok(None)
     }
-}
-
-/// The config key a scenario's `horizon` sets, and its unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Horizon {
-    pub key: String,
-    pub unit: String,
 }
 
 /// A [`Model`] from two closures (tests, custom studies).

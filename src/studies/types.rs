@@ -1,55 +1,14 @@
 //! Result and error types shared by the study modules.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::StudyName;
 use crate::data::{DataError, Dataset};
 use crate::estimate::EstimateError;
 use crate::network::NetworkError;
 use crate::zenou::ZenouError;
-
-/// The studies migsim simulates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StudyName {
-    /// Hometown enclaves and occupational mobility (Zenou dyad model).
-    Enclave,
-    /// Household assets and the intention to emigrate.
-    Assets,
-    /// Social networks and the retention of foreign talent.
-    Talent,
-}
-
-impl StudyName {
-    pub const ALL: [StudyName; 3] = [StudyName::Enclave, StudyName::Assets, StudyName::Talent];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StudyName::Enclave => "enclave",
-            StudyName::Assets => "assets",
-            StudyName::Talent => "talent",
-        }
-    }
-}
-
-impl fmt::Display for StudyName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for StudyName {
-    type Err = StudyError;
-    fn from_str(s: &str) -> Result<Self, StudyError> {
-        StudyName::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| StudyError::UnknownStudy(s.to_string()))
-    }
-}
 
 /// What only the simulator knows about a simulated cohort.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -90,10 +49,9 @@ pub struct Simulated {
 /// Errors of the study layer: invalid configs name the key and expectation.
 #[derive(Debug, thiserror::Error)]
 pub enum StudyError {
-    #[error("unknown study `{0}` (expected one of: enclave, assets, talent)")]
+    /// A study name that is not registered.
+    #[error("unknown study `{0}` (expected one of: {expected})", expected = StudyName::keys_text())]
     UnknownStudy(String),
-    #[error("study `{0}` is not available in this build")]
-    NotAvailable(StudyName),
     #[error("invalid value for `{key}`: {reason}")]
     InvalidParameter { key: String, reason: String },
     #[error("invalid override: {0}")]
