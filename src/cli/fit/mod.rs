@@ -1,8 +1,12 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
 //!
-//! The design estimators (ols, logit, probit, ologit, oprobit) and factor are
-//! handled here; the causal ones (mediation, psm, heckman, lewbel) in
-//! [`causal`].
+//! The design estimators (ols, logit, probit, ologit, oprobit) go through
+//! the library's [`FitRequest`] and factor through [`fit_factor`] here; the
+//! causal ones (mediation, psm, heckman, lewbel) through the spec layer in
+//! [`causal`]. Every match over the crate's enums names each variant
+//! (`clippy::wildcard_enum_match_arm` is denied).
+
+#![deny(clippy::wildcard_enum_match_arm)]
 
 mod causal;
 
@@ -111,9 +115,10 @@ pub struct CausalArgs {
     /// Add the treatment x mediator interaction to the mediation outcome model.
     #[arg(long)]
     pub treat_mediator_interaction: bool,
-    /// Monte Carlo draws of the mediation quasi-Bayesian simulation.
-    #[arg(long, default_value_t = 1000)]
-    pub sims: usize,
+    /// Monte Carlo draws of the mediation quasi-Bayesian simulation (default: the
+    /// library's, 1000).
+    #[arg(long)]
+    pub sims: Option<usize>,
     /// Master seed of the simulation (mediation) or bootstrap (psm).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -193,27 +198,37 @@ impl FitArgs {
     }
 }
 
-/// The value of `--FLAG` (`default` when absent), spelled as the library's
-/// option table says; an unknown word names the flag and every spelling.
-pub(crate) fn flag<T: Spelled>(flag: &str, value: Option<&str>, default: T) -> anyhow::Result<T> {
-    match value {
-        None => Ok(default),
-        Some(v) => T::parse_word(v).map_err(|e| {
-            anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
-        }),
-    }
+/// The value of `--FLAG` (`None` when absent: the library's default
+/// applies), spelled as the library's option table says; an unknown word
+/// names the flag and every spelling.
+pub(crate) fn spelled<T: Spelled>(flag: &str, value: Option<&str>) -> anyhow::Result<Option<T>> {
+    value
+        .map(|v| {
+            T::parse_word(v).map_err(|e| {
+                anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
+            })
+        })
+        .transpose()
 }
 
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let estimator: EstimatorName = args.estimator.parse()?;
     match estimator {
-        EstimatorName::Factor => return run_factor(&args),
-        EstimatorName::Lewbel => return causal::run_lewbel(&args),
-        EstimatorName::Mediation => return causal::run_mediation(&args),
-        EstimatorName::Psm => return causal::run_psm(&args),
-        EstimatorName::Heckman => return causal::run_heckman(&args),
-        _ => {}
+        EstimatorName::Factor => run_factor(&args),
+        EstimatorName::Lewbel => causal::run_lewbel(&args),
+        EstimatorName::Mediation => causal::run_mediation(&args),
+        EstimatorName::Psm => causal::run_psm(&args),
+        EstimatorName::Heckman => causal::run_heckman(&args),
+        EstimatorName::Ols
+        | EstimatorName::Logit
+        | EstimatorName::Probit
+        | EstimatorName::Ologit
+        | EstimatorName::Oprobit => run_design(estimator, &args),
     }
+}
+
+/// `fit ols|logit|probit|ologit|oprobit`: the outcome on the `--x` design.
+fn run_design(estimator: EstimatorName, args: &FitArgs) -> anyhow::Result<()> {
     let name = estimator.as_str();
     let request = args.request();
     request.check(estimator)?;
@@ -228,7 +243,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         args.cluster.as_deref(),
         estimator.needs_intercept(),
     )?;
-    let design = load_fit_design(&args, &formula)?;
+    let design = load_fit_design(args, &formula)?;
     let outcome = request.fit(estimator, &design)?;
     if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {
         eprintln!("warning: {w}");
@@ -282,7 +297,7 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         .map(str::trim)
         .collect();
     let opts = FactorOptions {
-        method: flag("method", args.method.as_deref(), Default::default())?,
+        method: spelled("method", args.method.as_deref())?.unwrap_or_default(),
         ..FactorOptions::default()
     };
     let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;

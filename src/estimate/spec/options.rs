@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{EstimatorName, MethodKind, Spelled};
 use crate::estimate::heckman::HeckmanOutcome;
 use crate::estimate::mediation::{Mediation, OutcomeModel};
-use crate::estimate::psm::{Kernel, Method, Psm, ScoreModel};
+use crate::estimate::psm::{Kernel, MatchingSe, Method, Psm, ScoreModel};
 use crate::estimate::{EstimateError, FitOptions, Margins, SeKind};
 
 /// Kernel-matching bandwidth when none is given (psmatch2's `kernel` default).
@@ -85,6 +85,9 @@ pub struct EstimatorOptions {
     pub common_support: Option<bool>,
     pub bootstrap: Option<usize>,
     pub ai_neighbors: Option<usize>,
+    /// psm nearest without a bootstrap: `ai2006` (default) or `ai2016`
+    /// standard errors.
+    pub matching_se: Option<MatchingSe>,
     /// heckman: `auto`, `linear`, `probit`; mediation: `logit`, `probit`, `ols`.
     pub outcome_model: Option<String>,
     pub interaction: Option<bool>,
@@ -188,7 +191,7 @@ impl EstimatorOptions {
     fn set(&self) -> Vec<(&'static str, &'static [&'static str])> {
         let o = self;
         let m = o;
-        let entries: [(&str, bool, &[&str]); 22] = [
+        let entries: [(&str, bool, &[&str]); 23] = [
             ("se", o.se.is_some(), SE),
             (
                 "margins",
@@ -208,6 +211,7 @@ impl EstimatorOptions {
             ("common_support", o.common_support.is_some(), PSM),
             ("bootstrap", o.bootstrap.is_some(), PSM),
             ("ai_neighbors", o.ai_neighbors.is_some(), PSM),
+            ("matching_se", o.matching_se.is_some(), PSM),
             (
                 "outcome_model",
                 o.outcome_model.is_some(),
@@ -271,6 +275,7 @@ impl EstimatorOptions {
         p.common_support = self.common_support.unwrap_or(p.common_support);
         p.bootstrap = self.bootstrap.or(p.bootstrap);
         p.ai_neighbors = self.ai_neighbors.unwrap_or(p.ai_neighbors);
+        p.se = self.matching_se.unwrap_or(p.se);
         p.validate()?;
         Ok(p)
     }
