@@ -60,10 +60,7 @@ fn settings_and_scenario_checks_cover_every_study() {
         let text = starter_scenario(study).unwrap_or_else(|e| panic!("{study}: {e}"));
         let scn = Scenario::parse(&text, "starter.toml").unwrap_or_else(|e| panic!("{study}: {e}"));
         assert_eq!(scn.study, study);
-        let model = StudyModel {
-            study,
-            n: Some(100),
-        };
+        let model = StudyModel { study, n: scn.n };
         assert_eq!(model.horizon(), study.def().horizon());
         let arms = scenario::check(&scn, &model).unwrap_or_else(|e| panic!("{study}: {e}"));
         assert_eq!(arms.len(), 2, "{study}: baseline and one intervention");
