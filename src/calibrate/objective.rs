@@ -25,10 +25,10 @@ use rayon::prelude::*;
 use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
-use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_tables};
+use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_checked};
 use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 pub use crate::studies::calibrated::PENALTY;
 
@@ -136,18 +136,32 @@ impl Objective {
 
     /// Rows of `tables` for θ on cohort `seed`.
     pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
-        replicate_tables(
-            self.study,
-            &self.overrides(theta),
-            Some(self.n),
-            seed,
-            tables,
-        )
-        .map(|r| r.rows)
-        .map_err(|e| CohortError::Study {
-            seed,
-            source: Arc::new(e),
-        })
+        self.rows_checked(&self.checked(theta), seed, tables)
+    }
+
+    /// θ's config, resolved and validated once for all its cohorts.
+    pub fn checked(&self, theta: &[f64]) -> Result<CheckedConfig, Arc<StudyError>> {
+        self.study
+            .def()
+            .check(&self.overrides(theta), Some(self.n))
+            .map_err(Arc::new)
+    }
+
+    /// Rows of `tables` for a checked config on cohort `seed` (a config θ
+    /// could not make fails each of its cohorts alike).
+    pub fn rows_checked(
+        &self,
+        cfg: &Result<CheckedConfig, Arc<StudyError>>,
+        seed: u64,
+        tables: &Tables,
+    ) -> CohortResult {
+        let study = |source| CohortError::Study { seed, source };
+        match cfg {
+            Ok(cfg) => replicate_checked(cfg, seed, tables)
+                .map(|r| r.rows)
+                .map_err(|e| study(Arc::new(e))),
+            Err(e) => Err(study(e.clone())),
+        }
     }
 
     /// The rows the targets read (table, full spec, term).
@@ -200,19 +214,32 @@ impl Objective {
         }
     }
 
-    /// Rows of `jobs` in this process, in parallel, in job order.
+    /// Rows of `jobs` in this process, in parallel, in job order; each run
+    /// of jobs on one θ resolves θ's config once.
     pub fn rows_here(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
+        let runs: Vec<&[Job<'_>]> = jobs
+            .chunk_by(|a, b| std::ptr::eq(a.0, b.0) || a.0 == b.0)
+            .collect();
+        let checked: Vec<_> = runs.par_iter().map(|run| self.checked(run[0].0)).collect();
+        let of_job: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, run)| std::iter::repeat_n(i, run.len()))
+            .collect();
         jobs.par_iter()
-            .map(|&(theta, seed)| self.rows(theta, seed, tables))
+            .zip(of_job)
+            .map(|(&(_, seed), i)| self.rows_checked(&checked[i], seed, tables))
             .collect()
     }
 
-    /// Evaluate one θ: its R cohorts in parallel, means in seed order.
+    /// Evaluate one θ: its config resolved once, its R cohorts in parallel,
+    /// means in seed order.
     pub fn evaluate(&self, theta: &[f64]) -> Evaluation {
+        let cfg = self.checked(theta);
         let per_rep: CohortRows = self.with_target_tables(|tables| {
             self.seeds
                 .par_iter()
-                .map(|&s| self.rows(theta, s, tables))
+                .map(|&s| self.rows_checked(&cfg, s, tables))
                 .collect()
         });
         self.summarise(&per_rep)

@@ -7,7 +7,7 @@ use toml::Table;
 
 use super::rows::{Replication, Tables};
 use super::targets::{Declared, Shares};
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// A default free parameter of a calibration: (dotted key, lower, upper)
 /// search bounds within the settings registry's.
@@ -17,16 +17,27 @@ pub type SearchBounds = (&'static str, f64, f64);
 pub trait Analysis: Sync {
     /// The study whose paper this is.
     fn study(&self) -> StudyName;
-    /// The paper's tables (those `tables` asks for) on a cohort of the
-    /// defaults with `overrides` and size `n`, Table 1 shares first; roles
-    /// unassigned.
+    /// The paper's tables (those `tables` asks for) on a cohort of `cfg`
+    /// (a config of [`Analysis::study`]) from `seed`, Table 1 shares first;
+    /// roles unassigned.
+    fn replicate_checked(
+        &self,
+        cfg: &CheckedConfig,
+        seed: u64,
+        tables: &Tables,
+    ) -> Result<Replication, StudyError>;
+    /// [`Analysis::replicate_checked`] on the defaults with `overrides` and
+    /// size `n`.
     fn replicate(
         &self,
         overrides: &Table,
         n: Option<usize>,
         seed: u64,
         tables: &Tables,
-    ) -> Result<Replication, StudyError>;
+    ) -> Result<Replication, StudyError> {
+        let cfg = self.study().def().check(overrides, n)?;
+        self.replicate_checked(&cfg, seed, tables)
+    }
     /// The Table 1 shares and the published N.
     fn shares(&self) -> Shares;
     /// The default calibration targets, with the reason for each.

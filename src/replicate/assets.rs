@@ -11,7 +11,7 @@ use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
 use crate::studies::assets::{Assets, config::Config};
-use crate::studies::{Study, StudyError, StudyName, config_of};
+use crate::studies::{CheckedConfig, Study, StudyError, StudyName};
 
 /// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
 /// tables `tables` asks for; roles unassigned.
@@ -367,14 +367,13 @@ impl Analysis for Paper {
         StudyName::Assets
     }
 
-    fn replicate(
+    fn replicate_checked(
         &self,
-        overrides: &toml::Table,
-        n: Option<usize>,
+        cfg: &CheckedConfig,
         seed: u64,
         tables: &Tables,
     ) -> Result<Replication, StudyError> {
-        replicate(&config_of::<Assets>(overrides, n)?, seed, tables)
+        replicate(cfg.config::<Assets>()?, seed, tables)
     }
 
     fn shares(&self) -> Shares {

@@ -21,7 +21,7 @@ use crate::estimate::{FitOptions, FitResult, Logit, Margins, Ols, Probit, SeKind
 use crate::studies::enclave::Enclave;
 use crate::studies::enclave::config::{Config, TruthSettings};
 use crate::studies::enclave::simulate;
-use crate::studies::{StudyError, StudyName, config_of};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -613,14 +613,13 @@ impl Analysis for Paper {
         StudyName::Enclave
     }
 
-    fn replicate(
+    fn replicate_checked(
         &self,
-        overrides: &toml::Table,
-        n: Option<usize>,
+        cfg: &CheckedConfig,
         seed: u64,
         tables: &Tables,
     ) -> Result<Replication, StudyError> {
-        replicate(&config_of::<Enclave>(overrides, n)?, seed, tables)
+        replicate(cfg.config::<Enclave>()?, seed, tables)
     }
 
     fn shares(&self) -> Shares {

@@ -12,12 +12,12 @@
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
 
-pub mod analysis;
+pub(crate) mod analysis;
 pub mod assets;
 pub mod enclave;
 pub mod output;
-pub mod registry;
-pub mod rows;
+pub(crate) mod registry;
+pub(crate) mod rows;
 pub mod talent;
 pub mod talent_published;
 pub mod targets;
@@ -26,7 +26,7 @@ pub use analysis::{Analysis, SearchBounds};
 pub use registry::analysis;
 pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// Run a study's published specifications by name, each row marked target
 /// or held out ([`targets::assign_roles`]).
@@ -49,6 +49,19 @@ pub fn replicate_tables(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(study);
     let mut rep = paper.replicate(overrides, n, seed, tables)?;
+    targets::assign_roles(paper.declared(), &mut rep.rows);
+    Ok(rep)
+}
+
+/// [`replicate_tables`] on a config resolved and validated once
+/// ([`crate::studies::StudyDef::check`]), for many seeds.
+pub fn replicate_checked(
+    cfg: &CheckedConfig,
+    seed: u64,
+    tables: &Tables,
+) -> Result<Replication, StudyError> {
+    let paper = analysis(cfg.study());
+    let mut rep = paper.replicate_checked(cfg, seed, tables)?;
     targets::assign_roles(paper.declared(), &mut rep.rows);
     Ok(rep)
 }

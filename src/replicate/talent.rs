@@ -10,7 +10,7 @@ use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
 use crate::studies::talent::Talent;
 use crate::studies::talent::config::{Config, INDEX_TERMS};
-use crate::studies::{Study, StudyError, StudyName, config_of};
+use crate::studies::{CheckedConfig, Study, StudyError, StudyName};
 
 /// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
 /// tables `tables` asks for; roles unassigned.
@@ -162,14 +162,13 @@ impl Analysis for Paper {
         StudyName::Talent
     }
 
-    fn replicate(
+    fn replicate_checked(
         &self,
-        overrides: &toml::Table,
-        n: Option<usize>,
+        cfg: &CheckedConfig,
         seed: u64,
         tables: &Tables,
     ) -> Result<Replication, StudyError> {
-        replicate(&config_of::<Talent>(overrides, n)?, seed, tables)
+        replicate(cfg.config::<Talent>()?, seed, tables)
     }
 
     fn shares(&self) -> Shares {

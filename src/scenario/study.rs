@@ -5,7 +5,7 @@
 use toml::Table;
 
 use super::settings_check::Registry;
-use super::{Horizon, Model};
+use super::{Horizon, Model, Prepared};
 use crate::studies::{Simulated, StudyError, StudyName};
 
 /// A registered study at a fixed population size.
@@ -20,6 +20,13 @@ pub struct StudyModel {
 impl Model for StudyModel {
     fn simulate(&self, overrides: &Table, seed: u64) -> Result<Simulated, StudyError> {
         self.study.def().simulate(overrides, self.n, seed)
+    }
+
+    /// The arm's config resolved and validated once; each replication only
+    /// simulates it.
+    fn prepare(&self, overrides: &Table) -> Result<Prepared<'_>, StudyError> {
+        let cfg = self.study.def().check(overrides, self.n)?;
+        Ok(Box::new(move |seed| cfg.simulate(seed)))
     }
 
     fn resolve(&self, overrides: &Table) -> Result<Table, StudyError> {

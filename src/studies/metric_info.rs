@@ -10,8 +10,11 @@ use super::StudyName;
 /// One metric a study reports to scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricInfo {
+    /// The metric's key in `Simulated::metrics`.
     pub name: &'static str,
+    /// Its unit, in words.
     pub unit: &'static str,
+    /// What it measures, in one line.
     pub meaning: &'static str,
     /// When it is measured; `{h}` stands for the scenario's horizon.
     pub(crate) window: &'static str,

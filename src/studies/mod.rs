@@ -21,10 +21,10 @@ pub mod registry;
 pub mod sample;
 pub mod settings;
 pub mod talent;
-pub mod types;
+pub(crate) mod types;
 
 pub use overrides::apply_overrides;
-pub use registry::{Horizon, Starter, Study, StudyDef, StudyName};
+pub use registry::{CheckedConfig, Horizon, Starter, Study, StudyDef, StudyName};
 pub use types::{Simulated, StudyError, TimePath, Truth};
 
 /// Build `S::Config` from its defaults, `overrides` (a TOML table of config

@@ -10,7 +10,9 @@
 //! folder implementing [`Study`], one line here and one line in
 //! `crate::replicate::registry` (its published tables).
 
+use std::any::Any;
 use std::path::Path;
+use std::sync::Arc;
 
 use toml::Table;
 
@@ -48,8 +50,14 @@ pub trait Study {
     fn set_n(cfg: &mut Self::Config, n: usize);
     /// Check parameters before anything runs (ranges, shares in [0, 1], ...).
     fn validate(cfg: &Self::Config) -> Result<(), StudyError>;
-    /// Simulate one cohort with its truth (validating `cfg` first).
-    fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
+    /// Simulate one cohort with its truth from a config that
+    /// [`Study::validate`] accepted.
+    fn run(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
+    /// Simulate one cohort with its truth, validating `cfg` first.
+    fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError> {
+        Self::validate(cfg)?;
+        Self::run(cfg, seed)
+    }
 }
 
 /// The study-specific lines of a starter scenario.
@@ -83,6 +91,9 @@ pub trait StudyDef: Sync {
         n: Option<usize>,
         seed: u64,
     ) -> Result<Simulated, StudyError>;
+    /// The config after `overrides` and size `n`, resolved and validated
+    /// once, to simulate with any number of seeds.
+    fn check(&self, overrides: &Table, n: Option<usize>) -> Result<CheckedConfig, StudyError>;
     /// The full config after `overrides` and size `n`, validated, as TOML.
     fn resolve(&self, overrides: &Table, n: Option<usize>) -> Result<Table, StudyError>;
     /// Where the study has time (`None`: a cross-section).
@@ -101,7 +112,81 @@ pub trait StudyDef: Sync {
     fn starter(&self) -> Starter;
 }
 
-impl<S: Study + Sync> StudyDef for S {
+/// A study config resolved from overrides and a size and validated once
+/// ([`StudyDef::check`]): simulating it again, with any seed, neither
+/// merges overrides nor validates.
+#[derive(Clone)]
+pub struct CheckedConfig {
+    study: StudyName,
+    config: Arc<dyn Checked>,
+}
+
+impl std::fmt::Debug for CheckedConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CheckedConfig({}, n = {})", self.study, self.config.n())
+    }
+}
+
+/// The typed config behind a [`CheckedConfig`].
+trait Checked: Send + Sync {
+    fn run(&self, seed: u64) -> Result<Simulated, StudyError>;
+    fn n(&self) -> usize;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// The validated config of study `S`.
+struct Valid<S: Study>(S::Config);
+
+impl<S: Study + 'static> Checked for Valid<S> {
+    fn run(&self, seed: u64) -> Result<Simulated, StudyError> {
+        S::run(&self.0, seed)
+    }
+    fn n(&self) -> usize {
+        S::n(&self.0)
+    }
+    fn as_any(&self) -> &dyn Any {
+        &self.0
+    }
+}
+
+impl CheckedConfig {
+    /// The config of study `S`, checked.
+    pub fn of<S: Study + 'static>(overrides: &Table, n: Option<usize>) -> Result<Self, StudyError> {
+        Ok(CheckedConfig {
+            study: S::NAME,
+            config: Arc::new(Valid::<S>(config_of::<S>(overrides, n)?)),
+        })
+    }
+
+    /// The study it configures.
+    pub fn study(&self) -> StudyName {
+        self.study
+    }
+
+    /// Population (cohort) size.
+    pub fn n(&self) -> usize {
+        self.config.n()
+    }
+
+    /// Simulate one cohort from `seed`.
+    pub fn simulate(&self, seed: u64) -> Result<Simulated, StudyError> {
+        self.config.run(seed)
+    }
+
+    /// The typed config, where it is one of study `S` (else an error naming
+    /// both studies).
+    pub fn config<S: Study + 'static>(&self) -> Result<&S::Config, StudyError> {
+        self.config.as_any().downcast_ref().ok_or_else(|| {
+            StudyError::Override(format!(
+                "a config of the {} study is not one of the {} study",
+                self.study,
+                S::NAME
+            ))
+        })
+    }
+}
+
+impl<S: Study + Sync + 'static> StudyDef for S {
     fn name(&self) -> StudyName {
         S::NAME
     }
@@ -113,6 +198,10 @@ impl<S: Study + Sync> StudyDef for S {
         seed: u64,
     ) -> Result<Simulated, StudyError> {
         S::simulate(&config_of::<S>(overrides, n)?, seed)
+    }
+
+    fn check(&self, overrides: &Table, n: Option<usize>) -> Result<CheckedConfig, StudyError> {
+        CheckedConfig::of::<S>(overrides, n)
     }
 
     fn resolve(&self, overrides: &Table, n: Option<usize>) -> Result<Table, StudyError> {

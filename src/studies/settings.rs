@@ -28,12 +28,15 @@ pub struct Setting {
     pub default: String,
     /// Numeric default (None for lists, strings and booleans).
     pub value: Option<f64>,
-    /// Lower and upper bound accepted by `validate` (infinite when open).
+    /// Lower bound accepted by `validate` (`-inf` when open).
     pub lower: f64,
+    /// Upper bound accepted by `validate` (`inf` when open).
     pub upper: f64,
     /// Whether the lower bound itself is excluded (`> 0`).
     pub lower_open: bool,
+    /// Unit, in words.
     pub unit: String,
+    /// One-line meaning, from the config's doc comment.
     pub meaning: String,
     /// The constraint in words where bounds alone do not state it
     /// ("positive integer", "even positive integer"); `None` otherwise.

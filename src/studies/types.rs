@@ -28,8 +28,11 @@ pub struct Truth {
 /// A metric over time (e.g. the share up by years in the city).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimePath {
+    /// The metric's name.
     pub metric: String,
+    /// The times (years, waves), ascending.
     pub times: Vec<f64>,
+    /// The metric at each time.
     pub values: Vec<f64>,
 }
 
@@ -39,6 +42,7 @@ pub struct Simulated {
     /// The survey as measured, with the DESIGN.md column names (latent
     /// columns prefixed `true_`).
     pub cohort: Dataset,
+    /// What only the simulator knows of it.
     pub truth: Truth,
     /// Population summary metrics that scenarios track (e.g. `share_up`).
     pub metrics: BTreeMap<String, f64>,
@@ -52,20 +56,33 @@ pub enum StudyError {
     /// A study name that is not registered.
     #[error("unknown study `{0}` (expected one of: {expected})", expected = StudyName::keys_text())]
     UnknownStudy(String),
+    /// A setting outside what the config accepts.
     #[error("invalid value for `{key}`: {reason}")]
-    InvalidParameter { key: String, reason: String },
+    InvalidParameter {
+        /// The dotted setting key.
+        key: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// An override table that does not fit the config (unknown key, type).
     #[error("invalid override: {0}")]
     Override(String),
+    /// Reading or building the cohort's data.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// An estimator run inside the study (a replicated table).
     #[error(transparent)]
     Estimate(#[from] EstimateError),
+    /// Building the social graph.
     #[error(transparent)]
     Network(#[from] NetworkError),
+    /// The Zenou engine.
     #[error(transparent)]
     Zenou(#[from] ZenouError),
+    /// A size that cannot be held in memory.
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
+    /// An allocation that failed.
     #[error(transparent)]
     Alloc(Box<crate::resources::AllocError>),
 }
@@ -77,6 +94,7 @@ impl From<crate::resources::AllocError> for StudyError {
 }
 
 impl StudyError {
+    /// [`StudyError::InvalidParameter`] of `key`, with the expectation.
     pub fn invalid(key: impl Into<String>, reason: impl Into<String>) -> Self {
         StudyError::InvalidParameter {
             key: key.into(),

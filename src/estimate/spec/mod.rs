@@ -27,6 +27,7 @@ pub use spelling::{OptionParseError, Spelled};
 /// An estimator fitted on a design: `fit(design)` gives the shared
 /// [`FitResult`] or an [`EstimateError`] naming the column or parameter.
 pub trait Estimator {
+    /// Fit on `design`.
     fn fit(&self, design: &Design) -> Result<FitResult, EstimateError>;
 }
 
@@ -56,15 +57,25 @@ estimator!(
 /// Every estimator `migsim fit` and a recovery spec can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EstimatorName {
+    /// Least squares.
     Ols,
+    /// Binary logit.
     Logit,
+    /// Binary probit.
     Probit,
+    /// Ordered logit.
     Ologit,
+    /// Ordered probit.
     Oprobit,
+    /// One-factor index of items.
     Factor,
+    /// Causal mediation (quasi-Bayesian simulation).
     Mediation,
+    /// Propensity-score matching.
     Psm,
+    /// Heckman treatment-effects or sample-selection model.
     Heckman,
+    /// Lewbel heteroskedasticity-based IV.
     Lewbel,
 }
 
@@ -83,6 +94,7 @@ impl EstimatorName {
         EstimatorName::Lewbel,
     ];
 
+    /// The name as written on the command line and in specs.
     pub fn as_str(self) -> &'static str {
         match self {
             EstimatorName::Ols => "ols",
@@ -171,11 +183,16 @@ impl FromStr for EstimatorName {
 /// resolved by [`EstimatorOptions::psm_method`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MethodKind {
+    /// Nearest-neighbour matching.
     #[default]
     Nearest,
+    /// Radius (caliper) matching.
     Radius,
+    /// Kernel matching.
     Kernel,
+    /// Local linear regression matching.
     LocalLinear,
+    /// Natural cubic spline matching.
     Spline,
 }
 
@@ -183,8 +200,10 @@ pub enum MethodKind {
 /// sample-selection model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HeckmanModel {
+    /// The treatment-effects model (endogenous 0/1 treatment).
     #[default]
     Treatment,
+    /// The sample-selection model (outcome observed where selected).
     Selection,
 }
 
@@ -192,15 +211,20 @@ pub enum HeckmanModel {
 /// (treatment, instruments, mediator) and its options.
 #[derive(Debug, Clone)]
 pub struct EstimatorSpec {
+    /// The estimator.
     pub name: EstimatorName,
+    /// Treatment / endogenous regressor column (causal estimators).
     pub treatment: Option<String>,
+    /// Mediator column (mediation).
     pub mediator: Option<String>,
+    /// Excluded instruments (lewbel, heckman's treatment model).
     pub instruments: Vec<String>,
     /// Whether the design carries cluster ids (`cluster = COL`).
     pub cluster: bool,
     /// heckman only: the sample-selection form instead of the
     /// treatment-effects model (`None`).
     pub selection: Option<SelectionSpec>,
+    /// The options, checked against the estimator.
     pub options: EstimatorOptions,
 }
 
@@ -261,12 +285,17 @@ impl SelectionSpec {
 /// A resolved spec, ready to fit; psm and mediation take a seed per fit.
 #[derive(Debug, Clone)]
 pub enum Fitter {
+    /// A design-matrix estimator with its options.
     Design(EstimatorName, FitOptions),
+    /// Lewbel IV.
     Lewbel(Lewbel),
+    /// Propensity-score matching (the seed is set per fit).
     Psm(Psm),
+    /// Heckman's treatment-effects model.
     Heckman(Heckman),
     /// The sample-selection model, completed on the design it is fitted on.
     Selection(SelectionSpec, FitOptions),
+    /// Causal mediation (the seed is set per fit).
     Mediation(Mediation),
 }
 

@@ -66,8 +66,7 @@ impl Study for Assets {
         cfg.validate()
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        cfg.validate()?;
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         let w = world::run(cfg, seed)?;
         let s = survey::measure(cfg, &w, seed)?;
         let truth = truth::truth(cfg, &w);

@@ -64,8 +64,8 @@ impl Study for Enclave {
         cfg.validate()
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        simulate(cfg, seed)
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
+        run(cfg, seed)
     }
 }
 
@@ -74,9 +74,14 @@ fn mean(v: impl Iterator<Item = f64>) -> f64 {
     if c == 0 { f64::NAN } else { s / c as f64 }
 }
 
-/// Simulate one cohort with its truth.
+/// Simulate one cohort with its truth (validating `cfg` first).
 pub fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     cfg.validate()?;
+    run(cfg, seed)
+}
+
+/// Simulate one cohort with its truth from a validated config.
+fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     let pop = population::draw(cfg, seed)?;
     let status = choice::enclave_status(cfg, &pop);
     let omega_table = choice::OmegaTable::new(cfg)?;

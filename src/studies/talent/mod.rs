@@ -84,8 +84,7 @@ impl Study for Talent {
         validate::validate(cfg)
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        validate::validate(cfg)?;
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         let pop = population::draw_population(cfg, seed)?;
         let net = network::build(cfg, &pop, seed);
         let shocks = population::draw_shocks(pop.city.len(), seed);
