@@ -33,13 +33,12 @@ use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
 use crate::monitor::{Monitor, SILENT};
-use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_tables};
+use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_checked};
 use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-/// Q of a point whose targets could not all be computed: far above any fit.
-pub const PENALTY: f64 = 1e12;
+pub use crate::studies::calibrated::PENALTY;
 
 /// A resolved target: the replicate row it reads and the published value.
 #[derive(Debug, Clone)]
@@ -196,29 +195,40 @@ impl Objective<'_> {
 
     /// Rows of `tables` for θ on cohort `seed` (none once cancelled).
     pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
+        self.rows_checked(&self.checked(theta), seed, tables)
+    }
+
+    /// θ's config, resolved and validated once for all its cohorts.
+    pub fn checked(&self, theta: &[f64]) -> Result<CheckedConfig, Arc<StudyError>> {
+        self.study
+            .def()
+            .check(&self.overrides(theta), Some(self.n))
+            .map_err(Arc::new)
+    }
+
+    /// Rows of `tables` for a checked config on cohort `seed` (a config θ
+    /// could not make fails each of its cohorts alike; none once
+    /// cancelled); each cohort is reported to the monitor.
+    pub fn rows_checked(
+        &self,
+        cfg: &Result<CheckedConfig, Arc<StudyError>>,
+        seed: u64,
+        tables: &Tables,
+    ) -> CohortResult {
         if self.cancelled() {
             return Err(CohortError::Cancelled { seed });
         }
-        let rows = self.simulate(theta, seed, tables);
+        let study = |source| CohortError::Study { seed, source };
+        let rows = match cfg {
+            Ok(cfg) => replicate_checked(cfg, seed, tables)
+                .map(|r| r.rows)
+                .map_err(|e| study(Arc::new(e))),
+            Err(e) => Err(study(e.clone())),
+        };
         let w = &self.monitor;
         let done = w.done.fetch_add(1, Ordering::Relaxed) + 1;
         w.monitor.progress(done, w.planned.max(done));
         rows
-    }
-
-    fn simulate(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
-        replicate_tables(
-            self.study,
-            &self.overrides(theta),
-            Some(self.n),
-            seed,
-            tables,
-        )
-        .map(|r| r.rows)
-        .map_err(|e| CohortError::Study {
-            seed,
-            source: Arc::new(e),
-        })
     }
 
     /// The rows the targets read (table, full spec, term).
@@ -271,19 +281,32 @@ impl Objective<'_> {
         }
     }
 
-    /// Rows of `jobs` in this process, in parallel, in job order.
+    /// Rows of `jobs` in this process, in parallel, in job order; each run
+    /// of jobs on one θ resolves θ's config once.
     pub fn rows_here(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
+        let runs: Vec<&[Job<'_>]> = jobs
+            .chunk_by(|a, b| std::ptr::eq(a.0, b.0) || a.0 == b.0)
+            .collect();
+        let checked: Vec<_> = runs.par_iter().map(|run| self.checked(run[0].0)).collect();
+        let of_job: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, run)| std::iter::repeat_n(i, run.len()))
+            .collect();
         jobs.par_iter()
-            .map(|&(theta, seed)| self.rows(theta, seed, tables))
+            .zip(of_job)
+            .map(|(&(_, seed), i)| self.rows_checked(&checked[i], seed, tables))
             .collect()
     }
 
-    /// Evaluate one θ: its R cohorts in parallel, means in seed order.
+    /// Evaluate one θ: its config resolved once, its R cohorts in parallel,
+    /// means in seed order.
     pub fn evaluate(&self, theta: &[f64]) -> Evaluation {
+        let cfg = self.checked(theta);
         let per_rep: CohortRows = self.with_target_tables(|tables| {
             self.seeds
                 .par_iter()
-                .map(|&s| self.rows(theta, s, tables))
+                .map(|&s| self.rows_checked(&cfg, s, tables))
                 .collect()
         });
         self.summarise(&per_rep)

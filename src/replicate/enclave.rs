@@ -9,6 +9,8 @@
 //! paper does. Table 8: mechanisms. Table 9: Ai-Norton interaction effects
 //! (mean effect, mean SE, mean z over observations, as `inteff` reports).
 
+use super::analysis::{Analysis, SearchBounds};
+use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Role, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::heckman::Heckman;
@@ -16,9 +18,10 @@ use crate::estimate::interaction::{self, InteractionOptions, Link};
 use crate::estimate::lewbel::Lewbel;
 use crate::estimate::psm::{Kernel, Method, Psm};
 use crate::estimate::{FitOptions, FitResult, Logit, Margins, Ols, Probit, SeKind};
+use crate::studies::enclave::Enclave;
 use crate::studies::enclave::config::{Config, TruthSettings};
 use crate::studies::enclave::simulate;
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -129,7 +132,7 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
         seed,
     )?;
     let ds = sim.cohort;
-    let mut rows = super::targets::table1_rows(StudyName::Enclave, &ds);
+    let mut rows = super::targets::table1_rows(Paper.shares(), &ds);
     if tables.wants("Table 2") {
         table2(&ds, tables, &mut rows)?;
     }
@@ -601,3 +604,101 @@ fn table9(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
     }
     Ok(())
 }
+
+/// The enclave paper's analysis side, as `crate::replicate`'s registry lists it.
+pub struct Paper;
+
+impl Analysis for Paper {
+    fn study(&self) -> StudyName {
+        StudyName::Enclave
+    }
+
+    fn replicate_checked(
+        &self,
+        cfg: &CheckedConfig,
+        seed: u64,
+        tables: &Tables,
+    ) -> Result<Replication, StudyError> {
+        replicate(cfg.config::<Enclave>()?, seed, tables)
+    }
+
+    fn shares(&self) -> Shares {
+        (&SHARES, PUBLISHED_N)
+    }
+
+    fn declared(&self) -> &'static [Declared] {
+        &TARGETS
+    }
+
+    fn default_free(&self) -> &'static [SearchBounds] {
+        &FREE
+    }
+}
+
+/// The published N of Table 1 (the shares' binomial SE uses it).
+const PUBLISHED_N: f64 = 7762.0;
+
+/// The Table 1 shares (published as counts or means).
+const SHARES: [Share; 2] = [
+    Share {
+        term: "enclave share",
+        column: "enclave",
+        published: 0.207,
+    },
+    Share {
+        term: "share up",
+        column: "up",
+        published: 0.650,
+    },
+];
+
+/// The default calibration targets, with the reason for each
+/// ([`super::targets`]).
+const TARGETS: [Declared; 6] = [
+    t(
+        "Table 1",
+        "shares",
+        "share up",
+        "level of mobility: pins outcome.intercept",
+    ),
+    t(
+        "Table 2",
+        "col 1",
+        "enclave",
+        "raw enclave gap: the job-information loading outcome.job carries the mechanism",
+    ),
+    t(
+        "Table 2",
+        "col 3",
+        "enclave",
+        "gap within cities: separates sorting on city dynamism (enclave_choice.city) from the mechanism",
+    ),
+    t(
+        "Table 2",
+        "col 5",
+        "enclave",
+        "gap within city and year: the headline estimate, over-identifies the two above",
+    ),
+    t(
+        "Table 5",
+        "col 1",
+        "first stage: lq",
+        "exclusion restriction's strength: pins enclave_choice.lq",
+    ),
+    t(
+        "Table 8",
+        "(1)",
+        "enclave",
+        "enclave -> ascribed network share: pins network.homophily_enclave",
+    ),
+];
+
+/// The default free set of `migsim calibrate`: (key, lower, upper), search
+/// bounds within the settings registry's; the start is the config default.
+const FREE: [SearchBounds; 5] = [
+    ("outcome.intercept", -1.5, 1.5),
+    ("outcome.job", 0.0, 4.0),
+    ("enclave_choice.city", -1.5, 1.0),
+    ("enclave_choice.lq", 0.0, 1.5),
+    ("network.homophily_enclave", 0.3, 1.0),
+];

@@ -2,6 +2,8 @@
 //! synthetic cohorts (`migsim replicate`): analysis of a simulated survey,
 //! kept out of the simulator (`crate::studies` knows nothing of it).
 //!
+//! * [`analysis`]: the [`Analysis`] trait each study's paper implements,
+//!   and [`registry`]: one analysis per registered study;
 //! * [`rows`]: the row, role (target or held out) and table-filter types;
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
 //!   share rows;
@@ -10,17 +12,21 @@
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
 
+pub(crate) mod analysis;
 pub mod assets;
 pub mod enclave;
 pub mod output;
-pub mod rows;
+pub(crate) mod registry;
+pub(crate) mod rows;
 pub mod talent;
 pub mod talent_published;
 pub mod targets;
 
+pub use analysis::{Analysis, SearchBounds};
+pub use registry::analysis;
 pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
-use crate::studies::{StudyError, StudyName, config_of};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// Run a study's published specifications by name, each row marked target
 /// or held out ([`targets::assign_roles`]).
@@ -41,16 +47,21 @@ pub fn replicate_tables(
     seed: u64,
     tables: &Tables,
 ) -> Result<Replication, StudyError> {
-    use crate::studies::{assets::Assets, enclave::Enclave, talent::Talent};
-    let mut rep = match study {
-        StudyName::Assets => assets::replicate(&config_of::<Assets>(overrides, n)?, seed, tables)?,
-        StudyName::Enclave => {
-            enclave::replicate(&config_of::<Enclave>(overrides, n)?, seed, tables)?
-        }
-        StudyName::Talent => talent::replicate(&config_of::<Talent>(overrides, n)?, seed, tables)?,
-        #[allow(unreachable_patterns)]
-        other => return Err(StudyError::NotAvailable(other)),
-    };
-    targets::assign_roles(study, &mut rep.rows);
+    let paper = analysis(study);
+    let mut rep = paper.replicate(overrides, n, seed, tables)?;
+    targets::assign_roles(paper.declared(), &mut rep.rows);
+    Ok(rep)
+}
+
+/// [`replicate_tables`] on a config resolved and validated once
+/// ([`crate::studies::StudyDef::check`]), for many seeds.
+pub fn replicate_checked(
+    cfg: &CheckedConfig,
+    seed: u64,
+    tables: &Tables,
+) -> Result<Replication, StudyError> {
+    let paper = analysis(cfg.study());
+    let mut rep = paper.replicate_checked(cfg, seed, tables)?;
+    targets::assign_roles(paper.declared(), &mut rep.rows);
     Ok(rep)
 }

@@ -1,11 +1,15 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
 //!
-//! The design estimators (ols, logit, probit, ologit, oprobit) and factor are
-//! handled here; the causal ones (mediation, psm, heckman, lewbel) in
-//! [`causal`]. [`outcome`] is the whole command but the printing: the
-//! Python package parses its keywords into [`FitArgs`] and calls it with the
-//! data frame in [`FitArgs::frame`], so both front ends share every option,
-//! default and message.
+//! The design estimators (ols, logit, probit, ologit, oprobit) go through
+//! the library's [`FitRequest`] and factor through [`fit_factor`] here; the
+//! causal ones (mediation, psm, heckman, lewbel) through the spec layer in
+//! [`causal`]. Every match over the crate's enums names each variant
+//! (`clippy::wildcard_enum_match_arm` is denied). [`outcome`] is the whole
+//! command but the printing: the Python package parses its keywords into
+//! [`FitArgs`] and calls it with the data frame in [`FitArgs::frame`], so
+//! both front ends share every option, default and message.
+
+#![deny(clippy::wildcard_enum_match_arm)]
 
 mod causal;
 
@@ -119,9 +123,10 @@ pub struct CausalArgs {
     /// Add the treatment x mediator interaction to the mediation outcome model.
     #[arg(long)]
     pub treat_mediator_interaction: bool,
-    /// Monte Carlo draws of the mediation quasi-Bayesian simulation.
-    #[arg(long, default_value_t = 1000)]
-    pub sims: usize,
+    /// Monte Carlo draws of the mediation quasi-Bayesian simulation (default: the
+    /// library's, 1000).
+    #[arg(long)]
+    pub sims: Option<usize>,
     /// Master seed of the simulation (mediation) or bootstrap (psm).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -202,15 +207,17 @@ impl FitArgs {
     }
 }
 
-/// The value of `--FLAG` (`default` when absent), spelled as the library's
-/// option table says; an unknown word names the flag and every spelling.
-pub(crate) fn flag<T: Spelled>(flag: &str, value: Option<&str>, default: T) -> anyhow::Result<T> {
-    match value {
-        None => Ok(default),
-        Some(v) => T::parse_word(v).map_err(|e| {
-            anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
-        }),
-    }
+/// The value of `--FLAG` (`None` when absent: the library's default
+/// applies), spelled as the library's option table says; an unknown word
+/// names the flag and every spelling.
+pub(crate) fn spelled<T: Spelled>(flag: &str, value: Option<&str>) -> anyhow::Result<Option<T>> {
+    value
+        .map(|v| {
+            T::parse_word(v).map_err(|e| {
+                anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
+            })
+        })
+        .transpose()
 }
 
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
@@ -225,16 +232,21 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
 pub fn outcome(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let estimator: EstimatorName = args.estimator.parse()?;
     match estimator {
-        EstimatorName::Factor => return run_factor(args),
-        EstimatorName::Lewbel => return causal::run_lewbel(args),
-        EstimatorName::Mediation => return causal::run_mediation(args),
-        EstimatorName::Psm => return causal::run_psm(args),
-        EstimatorName::Heckman => return causal::run_heckman(args),
-        _ => {}
+        EstimatorName::Factor => run_factor(args),
+        EstimatorName::Lewbel => causal::run_lewbel(args),
+        EstimatorName::Mediation => causal::run_mediation(args),
+        EstimatorName::Psm => causal::run_psm(args),
+        EstimatorName::Heckman => causal::run_heckman(args),
+        EstimatorName::Ols
+        | EstimatorName::Logit
+        | EstimatorName::Probit
+        | EstimatorName::Ologit
+        | EstimatorName::Oprobit => {
+            let (request, formula) = design_fit(args, estimator)?;
+            let design = load_fit_design(args, &formula)?;
+            Ok(request.fit(estimator, &design)?)
+        }
     }
-    let (request, formula) = design_fit(args, estimator)?;
-    let design = load_fit_design(args, &formula)?;
-    Ok(request.fit(estimator, &design)?)
 }
 
 /// The request and formula of a design estimator (ols, logit, probit,
@@ -323,7 +335,7 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<FitOutcome> {
         .map(str::trim)
         .collect();
     let opts = FactorOptions {
-        method: flag("method", args.method.as_deref(), Default::default())?,
+        method: spelled("method", args.method.as_deref())?.unwrap_or_default(),
         ..FactorOptions::default()
     };
     let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;
