@@ -5,7 +5,7 @@
 
 use super::analysis::{Analysis, SearchBounds};
 use super::targets::{Declared, Share, Shares, t};
-use super::{Replication, ReplicationRow, Role, Tables};
+use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Dataset, Design, Formula, build_design};
 use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
@@ -24,6 +24,8 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
         n: cfg.n,
         seed,
         rows,
+        heldout_joint: None,
+        cohorts: None,
     })
 }
 
@@ -151,17 +153,12 @@ fn row(
     term: &str,
     published: Option<(f64, Option<f64>)>,
 ) -> ReplicationRow {
-    ReplicationRow {
-        table: table.into(),
-        spec: spec.into(),
-        term: term.into(),
-        published: published.map(|p| p.0),
-        published_se: published.and_then(|p| p.1),
-        synthetic: None,
-        synthetic_se: None,
-        note: None,
-        role: Role::HeldOut,
-    }
+    ReplicationRow::new(
+        table,
+        spec,
+        term,
+        (published.map(|p| p.0), published.and_then(|p| p.1)),
+    )
 }
 
 fn design(ds: &Dataset, y: &str, terms: &[&str]) -> Result<Design, StudyError> {
@@ -191,11 +188,15 @@ fn fill(mut r: ReplicationRow, fit: &Result<FitResult, StudyError>, term: &str) 
                 r.synthetic_se = Some(c.std_error).filter(|s| s.is_finite());
                 if !f.info.converged {
                     r.note = Some("fit did not converge".into());
+                    r.failed = r.note.clone();
                 }
             }
             None => r.note = Some(format!("`{term}` not in the fit")),
         },
-        Err(e) => r.note = Some(e.to_string()),
+        Err(e) => {
+            r.note = Some(e.to_string());
+            r.failed = r.note.clone();
+        }
     }
     r
 }
@@ -207,7 +208,10 @@ fn fill_stat(
 ) -> ReplicationRow {
     match fit {
         Ok(f) => r.synthetic = f.fit.get(key).copied(),
-        Err(e) => r.note = Some(e.to_string()),
+        Err(e) => {
+            r.note = Some(e.to_string());
+            r.failed = r.note.clone();
+        }
     }
     r
 }

@@ -12,7 +12,7 @@
 
 use super::analysis::{Analysis, SearchBounds};
 use super::targets::{Declared, Share, Shares, t};
-use super::{Replication, ReplicationRow, Role, Tables};
+use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::heckman::Heckman;
 use crate::estimate::interaction::{self, InteractionOptions, Link};
@@ -59,17 +59,19 @@ impl Rows<'_> {
         synthetic: (Option<f64>, Option<f64>),
         note: Option<String>,
     ) {
-        self.out.push(ReplicationRow {
-            table: self.table.into(),
-            spec: self.spec.clone(),
-            term: term.into(),
-            published: published.0,
-            published_se: published.1,
-            synthetic: synthetic.0,
-            synthetic_se: synthetic.1,
-            note,
-            role: Role::HeldOut,
-        });
+        let mut r = ReplicationRow::new(self.table, &self.spec, term, published);
+        (r.synthetic, r.synthetic_se) = synthetic;
+        r.note = note;
+        self.out.push(r);
+    }
+
+    /// A row whose fit failed: no estimate, the reason as note and `failed`.
+    fn failed(&mut self, term: &str, published: (Option<f64>, Option<f64>), e: &StudyError) {
+        let reason = format!("fit failed: {e}");
+        self.push(term, published, (None, None), Some(reason.clone()));
+        if let Some(r) = self.out.last_mut() {
+            r.failed = Some(reason);
+        }
     }
 
     /// A row from a fit's parameter list; a missing term or failed fit is noted.
@@ -90,12 +92,7 @@ impl Rows<'_> {
                     Some(format!("`{name}` not in the fit")),
                 ),
             },
-            Err(e) => self.push(
-                term,
-                published,
-                (None, None),
-                Some(format!("fit failed: {e}")),
-            ),
+            Err(e) => self.failed(term, published, e),
         }
     }
 
@@ -106,8 +103,13 @@ impl Rows<'_> {
         fit: Result<&FitResult, &StudyError>,
         key: &str,
     ) {
-        let v = fit.ok().and_then(|f| f.fit.get(key).copied());
-        self.push(term, (published, None), (v, None), None);
+        match fit {
+            Ok(f) => {
+                let v = f.fit.get(key).copied();
+                self.push(term, (published, None), (v, None), None);
+            }
+            Err(e) => self.failed(term, (published, None), e),
+        }
     }
 }
 
@@ -157,6 +159,8 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
         n: cfg.n,
         seed,
         rows,
+        heldout_joint: None,
+        cohorts: None,
     })
 }
 
@@ -187,7 +191,7 @@ fn table2(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
         if !tables.wants_spec("Table 2", &spec) {
             continue;
         }
-        let fit = probit_ame(&design(ds, "up", &format!("enclave,{x}"), fe)?);
+        let fit = design(ds, "up", &format!("enclave,{x}"), fe).and_then(|d| probit_ame(&d));
         let mut r = Rows {
             table: "Table 2",
             spec,
@@ -530,7 +534,7 @@ fn table8(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
         if !tables.wants_spec("Table 8", spec) {
             continue;
         }
-        let fit = probit_ame(&design(ds, y, &x(term), fe)?);
+        let fit = design(ds, y, &x(term), fe).and_then(|d| probit_ame(&d));
         let mut r = Rows {
             table: "Table 8",
             spec: spec.into(),
@@ -614,12 +618,7 @@ fn table9(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
                 (Some(e.effect_summary.mean), Some(e.std_error_summary.mean)),
                 Some(format!("mean z {:.3} (published {z})", e.z_summary.mean)),
             ),
-            Err(e) => r.push(
-                &term,
-                p(mean, se),
-                (None, None),
-                Some(format!("fit failed: {e}")),
-            ),
+            Err(e) => r.failed(&term, p(mean, se), &e),
         }
     }
     Ok(())

@@ -4,9 +4,15 @@
 //!
 //! * [`analysis`]: the [`Analysis`] trait each study's paper implements,
 //!   and [`registry`]: one analysis per registered study;
-//! * [`rows`]: the row, role (target or held out) and table-filter types;
+//! * [`rows`]: the row, role (target, held out, input) and table-filter types;
+//! * [`provenance`]: each row's role; [`score`]: scoring that can fail;
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
-//!   share rows;
+//!   share rows; [`provenance`]: the rows written into the model (inputs)
+//!   and those that chose hand-set values (targets);
+//! * [`score`]: one cohort's rows scored (failed, informative, agrees);
+//!   [`cohorts`]: many cohorts, per-row and headline rates; [`joint`]: the
+//!   held-out rows tested jointly given the targets; [`headline`]: each
+//!   study's headline facts;
 //! * [`enclave`], [`assets`], [`talent`] (with [`talent_published`]): each
 //!   paper's tables beside its published numbers.
 //!
@@ -14,10 +20,15 @@
 
 pub(crate) mod analysis;
 pub mod assets;
+pub mod cohorts;
 pub mod enclave;
+pub mod headline;
+pub mod joint;
 pub mod output;
+pub mod provenance;
 pub(crate) mod registry;
 pub(crate) mod rows;
+pub mod score;
 pub mod talent;
 pub mod talent_published;
 pub mod targets;
@@ -28,18 +39,40 @@ pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
 use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-/// Run a study's published specifications by name, each row marked target
-/// or held out ([`targets::assign_roles`]).
+/// Run a study's published specifications by name on the cohort of `seed`,
+/// with the joint held-out test and per-cohort rates over the
+/// [`cohorts::DEFAULT_COHORTS`] cohorts from `seed` ([`replicate_cohorts`]).
 pub fn replicate(
     study: StudyName,
     overrides: &toml::Table,
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    replicate_tables(study, overrides, n, seed, &Tables::All)
+    replicate_cohorts(study, overrides, n, seed, cohorts::DEFAULT_COHORTS)
 }
 
-/// [`replicate`] restricted to the tables in `tables`.
+/// The rows of the cohort of `seed` with the joint held-out test and the
+/// per-cohort rates over `count` cohorts (seeds `seed ..= seed + count − 1`).
+pub fn replicate_cohorts(
+    study: StudyName,
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+    count: usize,
+) -> Result<Replication, StudyError> {
+    let reps = cohorts::run(study, overrides, n, seed, count)?;
+    let (joint, summary) = cohorts::summarise(study, &reps);
+    let mut rep = reps
+        .into_iter()
+        .next()
+        .ok_or_else(|| StudyError::invalid("seeds", "expected at least one cohort"))?;
+    rep.heldout_joint = joint;
+    rep.cohorts = summary;
+    Ok(rep)
+}
+
+/// One cohort's rows of the tables in `tables`, each with its role
+/// ([`provenance::assign_roles`]) and scored ([`score::score`]).
 pub fn replicate_tables(
     study: StudyName,
     overrides: &toml::Table,
@@ -49,7 +82,8 @@ pub fn replicate_tables(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(study);
     let mut rep = paper.replicate(overrides, n, seed, tables)?;
-    targets::assign_roles(paper.declared(), &mut rep.rows);
+    provenance::assign_roles(study, &mut rep.rows);
+    score::score(&mut rep.rows);
     Ok(rep)
 }
 
@@ -62,6 +96,7 @@ pub fn replicate_checked(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(cfg.study());
     let mut rep = paper.replicate_checked(cfg, seed, tables)?;
-    targets::assign_roles(paper.declared(), &mut rep.rows);
+    provenance::assign_roles(cfg.study(), &mut rep.rows);
+    score::score(&mut rep.rows);
     Ok(rep)
 }

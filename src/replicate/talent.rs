@@ -4,7 +4,7 @@
 use super::analysis::{Analysis, SearchBounds};
 use super::talent_published::{BRANT_P, MODELS, Published};
 use super::targets::{Declared, Share, Shares, t};
-use super::{Replication, ReplicationRow, Role, Tables};
+use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
@@ -23,6 +23,8 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
         n: cfg.n,
         seed,
         rows,
+        heldout_joint: None,
+        cohorts: None,
     })
 }
 
@@ -75,17 +77,9 @@ fn row(
     published: (Option<f64>, Option<f64>),
     synthetic: (Option<f64>, Option<f64>),
 ) -> ReplicationRow {
-    ReplicationRow {
-        table: m.table.to_string(),
-        spec: m.spec.to_string(),
-        term: term.to_string(),
-        published: published.0,
-        published_se: published.1,
-        synthetic: synthetic.0,
-        synthetic_se: synthetic.1,
-        note: None,
-        role: Role::HeldOut,
-    }
+    let mut r = ReplicationRow::new(m.table, m.spec, term, published);
+    (r.synthetic, r.synthetic_se) = synthetic;
+    r
 }
 
 /// Omnibus p-value of the Brant test in a fit's `brant` table, if present.
@@ -132,9 +126,14 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
         rows.push(row(m, "brant_p", (Some(BRANT_P), None), (p, None)));
     }
     match &result {
-        Err(e) => rows
-            .iter_mut()
-            .for_each(|r| r.note = Some(format!("fit failed: {e}"))),
+        Err(e) => rows.iter_mut().for_each(|r| {
+            r.note = Some(format!("fit failed: {e}"));
+            r.failed = r.note.clone();
+        }),
+        Ok(r) if !r.info.converged => rows.iter_mut().for_each(|r| {
+            r.note = Some("fit did not converge".into());
+            r.failed = r.note.clone();
+        }),
         Ok(r) if !r.info.warnings.is_empty() => {
             let note = r.info.warnings.join("; ");
             rows.iter_mut().for_each(|r| r.note = Some(note.clone()));

@@ -11,7 +11,7 @@
 //! Table 1 shares are published as counts or means; their SE is the binomial
 //! one at the published N, `sqrt(p (1 - p) / N)` (marked in the spec text).
 
-use super::rows::{ReplicationRow, Role};
+use super::rows::ReplicationRow;
 use crate::data::Dataset;
 
 /// A declared target: table, spec prefix, term, and why it is in the set.
@@ -72,17 +72,17 @@ pub fn table1_rows(shares: Shares, ds: &Dataset) -> Vec<ReplicationRow> {
                 Ok(_) => (None, None, Some("empty cohort".to_string())),
                 Err(e) => (None, None, Some(e.to_string())),
             };
-            ReplicationRow {
-                table: "Table 1".into(),
-                spec: TABLE1_SPEC.into(),
-                term: s.term.into(),
-                published: Some(s.published),
-                published_se: Some((s.published * (1.0 - s.published) / n_pub).sqrt()),
-                synthetic,
-                synthetic_se,
-                note,
-                role: Role::HeldOut,
-            }
+            let se = (s.published * (1.0 - s.published) / n_pub).sqrt();
+            let mut r = ReplicationRow::new(
+                "Table 1",
+                TABLE1_SPEC,
+                s.term,
+                (Some(s.published), Some(se)),
+            );
+            (r.synthetic, r.synthetic_se) = (synthetic, synthetic_se);
+            r.failed = note.clone();
+            r.note = note;
+            r
         })
         .collect()
 }
@@ -90,17 +90,4 @@ pub fn table1_rows(shares: Shares, ds: &Dataset) -> Vec<ReplicationRow> {
 /// Whether `row` matches declaration `d`.
 pub fn matches(d: &Declared, row: &ReplicationRow) -> bool {
     row.table == d.table && row.spec.starts_with(d.spec_prefix) && row.term == d.term
-}
-
-/// Mark the declared targets `list` (rows with a published SE only);
-/// every other row is held out.
-pub fn assign_roles(list: &[Declared], rows: &mut [ReplicationRow]) {
-    for r in rows {
-        let declared = list.iter().any(|d| matches(d, r));
-        r.role = if declared && r.published.is_some() && r.published_se.is_some_and(|s| s > 0.0) {
-            Role::Target
-        } else {
-            Role::HeldOut
-        };
-    }
 }
