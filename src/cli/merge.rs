@@ -22,22 +22,5 @@ pub struct MergeArgs {
 
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let pooled = shard::store::pool(&args.shards)?;
-    match pooled.manifest.command.as_str() {
-        shard::recovery::COMMAND => {
-            let rec = shard::recovery::merge(&pooled)?;
-            super::recover::report(&rec, &args.out, args.json)
-        }
-        shard::scenario::COMMAND => {
-            let runs = shard::scenario::merge(&pooled)?;
-            super::run::report(&runs, Some(args.out), args.json)
-        }
-        shard::sensitivity::COMMAND => {
-            let a = shard::sensitivity::merge(&pooled)?;
-            super::sensitivity::report(&a, &args.out, args.json)
-        }
-        other => anyhow::bail!(
-            "shard {}: command `{other}` cannot be merged (expected recover, run or sensitivity)",
-            args.shards[0].display()
-        ),
-    }
+    super::job::merge(&pooled, &args.shards[0], &args.out, args.json)
 }
