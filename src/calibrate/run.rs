@@ -48,6 +48,18 @@ pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
     (opts.search.starts * per_start + 2 + 2 * k) * opts.reps + CORRELATION_COHORTS as usize
 }
 
+/// Indirect inference on an objective already set up (its targets possibly
+/// replaced, as SBC does with each simulated "published" table), searched
+/// from `theta0` and the random starts of `opts`.
+pub fn calibrate_objective(
+    opts: &Options,
+    objective: Objective,
+    theta0: Vec<f64>,
+    target_set: String,
+) -> Result<Calibration, CalibrateError> {
+    finish(opts, objective, theta0, Instant::now(), target_set)
+}
+
 /// Correlation of the target estimates over [`CORRELATION_COHORTS`]
 /// independent cohorts at θ̂ (the C of `Σ = S C S`); the identity, with a
 /// warning, when too few cohorts give every target.
