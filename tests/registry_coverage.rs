@@ -102,7 +102,15 @@ fn replicate_and_calibrate_cover_every_study() {
                 .iter()
                 .find(|r| r.table == t.table && r.spec.starts_with(&t.spec) && r.term == t.term)
                 .unwrap_or_else(|| panic!("{study}: no row for target {t:?}"));
-            assert_eq!(row.role, replicate::Role::Target, "{study}: {t:?}");
+            // A declared target is a target row, unless its value is written
+            // into the model (an `input`, e.g. talent's Table 1 unit-support
+            // share, which the regional unit shares solve): then it is matched
+            // by construction and never counted as validation either way.
+            assert!(
+                matches!(row.role, replicate::Role::Target | replicate::Role::Input),
+                "{study}: {t:?} is {:?}",
+                row.role
+            );
         }
     }
 }
