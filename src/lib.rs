@@ -6,6 +6,7 @@
 
 pub mod calibrate;
 pub mod cli;
+pub mod columnar;
 pub mod data;
 pub mod dotted;
 pub mod estimate;

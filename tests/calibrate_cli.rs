@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use migsim::calibrate::objective::{Objective, cohort_seeds};
+use migsim::calibrate::objective::{Objective, Watched, cohort_seeds};
 use migsim::calibrate::optimise::Search;
 use migsim::calibrate::setup::setup;
 use migsim::calibrate::spec::{default_free_params, parse_free_list};
@@ -122,6 +122,7 @@ fn batch_evaluation_is_identical_for_any_thread_count() {
         tables: vec!["Table 1".into(), "Table 2".into()],
         seeds: cohort_seeds(3, 3),
         free,
+        monitor: Watched::silent(),
     };
     let points: Vec<Vec<f64>> = (0..4)
         .map(|k| {
@@ -281,4 +282,87 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
     );
     let e = Scenario::load(Path::new(&wrong)).unwrap_err().to_string();
     assert!(e.contains("baseline_from") && e.contains("talent"), "{e}");
+}
+
+/// A monitor that cancels once `after` cohorts have been reported.
+struct CancelAfter {
+    after: usize,
+    seen: std::sync::Mutex<Vec<(usize, usize)>>,
+    token: migsim::monitor::CancelToken,
+}
+
+impl migsim::monitor::Monitor for CancelAfter {
+    fn progress(&self, done: usize, total: usize) {
+        self.seen.lock().unwrap().push((done, total));
+        if done >= self.after {
+            self.token.cancel();
+        }
+    }
+    fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+#[test]
+fn a_monitored_calibration_reports_cohorts_and_stops_when_cancelled() {
+    use migsim::calibrate::smc::{SmcError, SmcOptions, posterior_monitored};
+    use migsim::calibrate::{CalibrateError, calibrate, calibrate_monitored};
+    let opts = Options {
+        study: StudyName::Talent,
+        targets_file: None,
+        free: None,
+        reps: 1,
+        seed: 3,
+        n: Some(400),
+        search: Search {
+            starts: 1,
+            max_iters: 3,
+            ..Search::default()
+        },
+        self_check: false,
+        heldout: false,
+    };
+    // Never cancelled: the same result as the unmonitored call, with every
+    // cohort counted once (done runs 1, 2, ... and never passes the total).
+    let all = CancelAfter {
+        after: usize::MAX,
+        seen: Default::default(),
+        token: Default::default(),
+    };
+    let a = calibrate_monitored(&opts, &all).unwrap();
+    let b = calibrate(&opts).unwrap();
+    let json = |c: &migsim::calibrate::Calibration| serde_json::to_value(&c.params).unwrap();
+    assert_eq!(json(&a), json(&b));
+    let seen = all.seen.into_inner().unwrap();
+    let mut done: Vec<usize> = seen.iter().map(|s| s.0).collect();
+    done.sort_unstable();
+    assert_eq!(done, (1..=seen.len()).collect::<Vec<_>>());
+    assert!(seen.iter().all(|&(d, t)| d <= t));
+    for after in [1, 5, 20] {
+        let m = CancelAfter {
+            after,
+            seen: Default::default(),
+            token: Default::default(),
+        };
+        let e = calibrate_monitored(&opts, &m).unwrap_err();
+        assert!(matches!(e, CalibrateError::Cancelled), "{e}");
+        // Cohorts already running finish; none starts after the cancel.
+        let n = m.seen.into_inner().unwrap().len();
+        assert!(
+            n >= after && n < after + 4 * rayon::current_num_threads(),
+            "{n}"
+        );
+    }
+    let smc = SmcOptions {
+        particles: 16,
+        moves: 1,
+        predictive: 4,
+    };
+    let m = CancelAfter {
+        after: 10,
+        seen: Default::default(),
+        token: Default::default(),
+    };
+    let e = posterior_monitored(&opts, &smc, &m).unwrap_err();
+    assert!(matches!(e, SmcError::Cancelled), "{e}");
 }

@@ -119,6 +119,10 @@ fn sbc_at_small_k_writes_ranks_and_the_histogram() {
             "--moves",
             "1",
             "--no-heldout",
+            "--starts",
+            "1",
+            "--max-iters",
+            "20",
             "--json",
             "--out",
         ])
@@ -150,6 +154,7 @@ fn sbc_at_small_k_writes_ranks_and_the_histogram() {
         let pv = p["p_value"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&pv));
     }
+    check_coverage(&v, &out, 4);
     let svg = std::fs::read_to_string(out.join("sbc_ranks.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("index.unit_support"));
     assert_eq!(
@@ -159,6 +164,80 @@ fn sbc_at_small_k_writes_ranks_and_the_histogram() {
             .count(),
         5
     );
+}
+
+/// The talent study's free parameters and bounds (`migsim calibrate`'s defaults).
+fn bounds() -> Vec<(String, f64, f64)> {
+    migsim::calibrate::spec::default_free_params(StudyName::Talent)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.key, p.lower, p.upper))
+        .collect()
+}
+
+/// SBC's coverage of both 95% intervals: each sandwich interval is the
+/// central 95% of N(θ̂, se²) truncated to the parameter's bounds (checked
+/// against the normal CDF), each posterior interval lies in the bounds,
+/// and the reported coverage and Monte Carlo SE are those of the per-draw
+/// intervals in `sbc_intervals.csv`.
+fn check_coverage(v: &serde_json::Value, out: &std::path::Path, k: usize) {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let z = Normal::new(0.0, 1.0).unwrap();
+    let csv = std::fs::read_to_string(out.join("sbc_intervals.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let b = bounds();
+    assert_eq!(rows.len(), k * b.len());
+    let cov = v["coverage"].as_array().unwrap();
+    assert_eq!(cov.len(), b.len());
+    for (j, (name, lo, hi)) in b.iter().enumerate() {
+        let mine: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == name).collect();
+        assert_eq!(mine.len(), k, "{name}");
+        let num = |r: &Vec<&str>, i: usize| r[i].parse::<f64>().unwrap();
+        let (mut post, mut sand) = (0usize, 0usize);
+        for r in &mine {
+            let (t, pl, ph, est, se, sl, sh) = (
+                num(r, 2),
+                num(r, 3),
+                num(r, 4),
+                num(r, 6),
+                num(r, 7),
+                num(r, 8),
+                num(r, 9),
+            );
+            assert!(*lo <= pl && pl <= ph && ph <= *hi, "{name}: {r:?}");
+            assert!(*lo <= sl && sl <= sh && sh <= *hi, "{name}: {r:?}");
+            if se > 0.0 && se.is_finite() {
+                let cdf = |x: f64| z.cdf((x - est) / se);
+                let mass = cdf(*hi) - cdf(*lo);
+                if mass > 1e-6 {
+                    let inside = (cdf(sh) - cdf(sl)) / mass;
+                    assert!((inside - 0.95).abs() < 1e-6, "{name}: {r:?} holds {inside}");
+                }
+            }
+            post += usize::from((pl..=ph).contains(&t));
+            sand += usize::from((sl..=sh).contains(&t));
+            assert_eq!(r[5], if (pl..=ph).contains(&t) { "1" } else { "0" });
+            assert_eq!(r[10], if (sl..=sh).contains(&t) { "1" } else { "0" });
+        }
+        let c = &cov[j];
+        assert_eq!(c["name"], name.as_str());
+        for (m, covered) in [("posterior", post), ("sandwich", sand)] {
+            assert_eq!(
+                c[m]["covered"].as_u64().unwrap() as usize,
+                covered,
+                "{name} {m}"
+            );
+            assert_eq!(c[m]["draws"].as_u64().unwrap() as usize, k);
+            let share = covered as f64 / k as f64;
+            let se = (share * (1.0 - share) / k as f64).sqrt();
+            assert!((c[m]["share"].as_f64().unwrap() - share).abs() < 1e-12);
+            assert!((c[m]["mc_se"].as_f64().unwrap() - se).abs() < 1e-12);
+        }
+    }
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The `mpi` build under `mpirun -np 3`: ranks split the replications (and
 //! `[uncertainty]` draws, and sensitivity design rows) and rank 0 writes the
 //! bytes of a one-process run; `calibrate` splits each evaluation's cohorts
-//! and takes the one-process optimiser path; a rank that errors ends the job
+//! and takes the one-process optimiser path, as does `calibrate --method
+//! smc` (posterior and SBC, whose files match a one-process run's but for
+//! the timing field); a rank that errors ends the job
 //! with its message and a non-zero exit, without hanging.
 //!
 //! Needs `cargo test --features mpi` and `mpirun` on PATH (Open MPI).
@@ -113,6 +115,85 @@ fn mpirun_calibrate_takes_the_one_process_path_and_writes_its_bytes() {
     assert!(!v["heldout"].as_array().unwrap().is_empty(), "{v}");
     let toml = |d: &std::path::Path| std::fs::read(d.join("calibrated.toml")).unwrap();
     assert_eq!(toml(&one), toml(&ranks));
+}
+
+/// A JSON file of a run without its top-level timing field `elapsed_s`.
+fn json_without_elapsed(path: &std::path::Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert!(
+        v.as_object_mut().unwrap().remove("elapsed_s").is_some(),
+        "no elapsed_s in {}",
+        path.display()
+    );
+    v
+}
+
+/// `calibrate talent --method smc` at small settings with `extra`, in one
+/// process and on 3 ranks: the CSV files are byte-identical, the JSON
+/// documents equal but for `elapsed_s`.
+fn check_smc(extra: &[&str], csvs: &[&str], json: &str) {
+    let root = tempfile::tempdir().unwrap();
+    let (one, ranks) = (root.path().join("one"), root.path().join("mpi"));
+    let args = |out: &str| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "calibrate",
+            "talent",
+            "--method",
+            "smc",
+            "--reps",
+            "1",
+            "--particles",
+            "16",
+            "--moves",
+            "1",
+            "--predictive",
+            "4",
+            "--no-heldout",
+            "--starts",
+            "1",
+            "--max-iters",
+            "10",
+            "--out",
+            out,
+        ]
+        .map(String::from)
+        .to_vec();
+        a.extend(extra.iter().map(|x| x.to_string()));
+        a
+    };
+    let a1 = args(&s(&one));
+    ok(&migsim(&a1.iter().map(String::as_str).collect::<Vec<_>>()));
+    let am = args(&s(&ranks));
+    ok(&mpirun(&[app(
+        3,
+        &am.iter().map(String::as_str).collect::<Vec<_>>(),
+    )]));
+    for f in csvs {
+        let (a, b) = (
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(ranks.join(f)).unwrap(),
+        );
+        assert!(a.len() > 20, "{f} is nearly empty");
+        assert!(a == b, "{f} differs between 1 and 3 ranks");
+    }
+    assert_eq!(
+        json_without_elapsed(&one.join(json)),
+        json_without_elapsed(&ranks.join(json))
+    );
+}
+
+#[test]
+fn mpirun_smc_posterior_is_the_one_process_posterior() {
+    check_smc(&[], &["posterior.csv"], "posterior.json");
+}
+
+#[test]
+fn mpirun_smc_sbc_is_the_one_process_sbc() {
+    check_smc(
+        &["--sbc", "2"],
+        &["sbc_ranks.csv", "sbc_intervals.csv", "sbc_ranks.svg"],
+        "sbc.json",
+    );
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn shipped_uncertainty_and_sensitivity_scenarios_run() {
             assert!(!a.indices.is_empty());
             let dir = tempfile::tempdir().unwrap();
             let written = migsim::report::sensitivity_files::write_all(dir.path(), &a).unwrap();
-            assert_eq!(written.len(), 5);
+            assert_eq!(written.len(), 6);
         }
     }
     for st in StudyName::ALL {

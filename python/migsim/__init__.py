@@ -1,4 +1,5 @@
-"""migsim from Python: the library's estimators, cohorts and scenario runs.
+"""migsim from Python: the library's estimators, cohorts, scenario runs,
+calibration, sensitivity analysis and the Zenou model.
 
 Every call goes to the Rust library (the same code as the ``migsim`` CLI):
 option spellings, defaults, result shapes and error messages exist once,
@@ -8,8 +9,10 @@ float64 column is read in place, so the design matrix is the first copy.
 """
 
 from ._native import EstimationError, InputError, OutputError, __version__
-from ._api import cohort, fit, recover, replicate, run, settings
-from ._results import FitResult, RecoveryResult, ReplicationResult, RunResult
+from ._api import (calibrate, cohort, fit, recover, replicate, run, sensitivity, settings,
+                   zenou)
+from ._results import (CalibrationResult, FitResult, PosteriorResult, RecoveryResult,
+                       ReplicationResult, RunResult, SbcResult, SensitivityResult, ZenouResult)
 
 __all__ = [
     "fit",
@@ -18,6 +21,14 @@ __all__ = [
     "run",
     "recover",
     "replicate",
+    "calibrate",
+    "sensitivity",
+    "zenou",
+    "CalibrationResult",
+    "PosteriorResult",
+    "SbcResult",
+    "SensitivityResult",
+    "ZenouResult",
     "RecoveryResult",
     "ReplicationResult",
     "FitResult",

@@ -1,5 +1,5 @@
 from os import PathLike
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -60,7 +60,9 @@ def cohort(
     intervention: Optional[str] = ...,
 ) -> pd.DataFrame: ...
 def settings(study: str) -> pd.DataFrame: ...
-def run(scenario: Scenario, progress: bool = ...) -> RunResult: ...
+Progress = Union[bool, Callable[[int, int], Any]]
+
+def run(scenario: Scenario, progress: Progress = ...) -> RunResult: ...
 
 class RecoveryResult:
     summary: dict[str, Any]
@@ -74,5 +76,47 @@ class ReplicationResult:
     def to_dict(self) -> dict[str, Any]: ...
 
 def recover(spec: Union[str, PathLike[str]], reps: Optional[int] = ..., seed: Optional[int] = ...,
-            n: Optional[int] = ..., progress: bool = ...) -> RecoveryResult: ...
+            n: Optional[int] = ..., progress: Progress = ...) -> RecoveryResult: ...
 def replicate(study: str, n: Optional[int] = ..., seed: int = ...) -> ReplicationResult: ...
+
+class _Result:
+    def to_dict(self) -> dict[str, Any]: ...
+    def summary(self) -> str: ...
+    def write(self, directory: Union[str, PathLike[str]]) -> list[str]: ...
+
+class CalibrationResult(_Result):
+    params: pd.DataFrame
+    targets: pd.DataFrame
+    heldout: pd.DataFrame
+    fit: dict[str, Any]
+    covariance: pd.DataFrame
+    warnings: list[str]
+
+class PosteriorResult(_Result):
+    draws: pd.DataFrame
+    params: pd.DataFrame
+    warnings: list[str]
+
+class SbcResult(_Result):
+    ranks: pd.DataFrame
+
+class SensitivityResult(_Result):
+    indices: pd.DataFrame
+    design: pd.DataFrame
+    warnings: list[str]
+    def report_html(self) -> str: ...
+
+class ZenouResult:
+    series: pd.DataFrame
+    def __getitem__(self, key: str) -> Any: ...
+    def __contains__(self, key: str) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def calibrate(
+    study: str, progress: Progress = ..., **options: Any
+) -> Union[CalibrationResult, PosteriorResult, SbcResult]: ...
+def sensitivity(
+    scenario: Scenario, method: Optional[str] = ..., n: Optional[int] = ...,
+    progress: Progress = ...,
+) -> SensitivityResult: ...
+def zenou(lambda_: float, delta: float, omega: float, **options: Any) -> ZenouResult: ...

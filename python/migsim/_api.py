@@ -24,43 +24,45 @@ def _as_arrow(data):
     )
 
 
-def _terms(value, name):
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        if not all(isinstance(v, str) for v in value):
-            raise _native.InputError(f"fit: `{name}` must be a list of column names / terms")
-        return ",".join(value)
-    raise _native.InputError(f"fit: `{name}` must be a string or a list of strings")
+def _plain(value):
+    """numpy scalars and paths as JSON values (the keywords go to the CLI's parser)."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, tuple):
+        return list(value)
+    raise _native.InputError(f"option value {value!r} is not a string, number, boolean or list")
+
+
+def _options(options):
+    return json.dumps(options, default=_plain)
 
 
 def fit(data, estimator, y=None, x=None, fe=None, cluster=None, robust=False,
         margins=False, subset=None, **options):
-    """Fit ``estimator`` (ols, logit, probit, ologit, oprobit) to ``data``.
+    """Fit ``estimator`` to ``data`` (a pandas or polars DataFrame or a pyarrow Table).
 
+    Every estimator of ``migsim fit``: ols, logit, probit, ologit, oprobit;
+    factor (the one-factor index of the ``x`` items); mediation, psm,
+    heckman, lewbel (``treatment=``, ``instrument=``, ``mediator=``, ...).
     ``x`` lists regressor terms (``"a"``, ``"a^2"``, ``"a:b"``), ``fe`` the
     fixed-effect columns (one dummy per level but the first), ``cluster`` a
     column for CR1 errors, ``robust`` HC1 errors, ``margins`` average marginal
-    effects, ``subset`` a ``"COL OP VALUE"`` row filter. Further options as
-    the CLI's flags with underscores: ``discrete``, ``brant``,
-    ``interaction_effect``, ``max_iter``, ``tol``, ``lq``, ``lq_weight``.
+    effects, ``subset`` a ``"COL OP VALUE"`` row filter. Every other flag of
+    ``migsim fit`` is a keyword with underscores: ``discrete=True``,
+    ``max_iter=50``, ``method="kernel"``, ``outcome_model="probit"``,
+    ``instrument=["z1", "z2"]``, ``seed=3``, ...; the CLI's defaults apply and
+    its messages name a bad one (``migsim fit --help`` lists them).
     Rows with a missing value (NaN, None, pd.NA) in a used column are dropped
     listwise and counted in ``fit_stats``/``to_dict()['info']['n_dropped']``.
-    The fit runs with the GIL released.
+    The design estimators read float64 columns in place (the design matrix
+    is the first copy); the fit runs with the GIL released.
     """
-    opts = {
-        "y": y,
-        "x": _terms(x, "x"),
-        "fe": _terms(fe, "fe"),
-        "cluster": cluster,
-        "robust": bool(robust),
-        "margins": bool(margins),
-        "subset": subset,
-    }
+    opts = {"y": y, "x": x, "fe": fe, "cluster": cluster, "robust": bool(robust),
+            "margins": bool(margins), "subset": subset}
     opts.update(options)
-    text_json, table = _native.fit(_as_arrow(data), str(estimator), json.dumps(opts))
+    text_json, table = _native.fit(_as_arrow(data), str(estimator), _options(opts))
     return FitResult(json.loads(text_json), table, text_json)
 
 
@@ -136,3 +138,61 @@ def replicate(study, n=None, seed=1):
     from ._results import ReplicationResult
 
     return ReplicationResult(*_native.replicate(str(study), n, int(seed)))
+
+
+def calibrate(study, progress=True, **options):
+    """Calibrate ``study`` to its published tables, as ``migsim calibrate``.
+
+    The keywords are the command's flags with underscores, with its defaults:
+    ``method="ii"`` (indirect inference: point estimates, sandwich SEs, J
+    test) or ``"smc"`` (posterior draws by tempered SMC), ``sbc=K`` (with
+    ``method="smc"``: simulation-based calibration with K prior draws),
+    ``targets=PATH``, ``free="KEY[=LO:HI],..."``, ``reps``, ``seed``, ``n``,
+    ``starts``, ``max_iters``, ``self_check``, ``no_heldout``, ``particles``,
+    ``moves``, ``predictive``. Returns a :class:`CalibrationResult` (ii), a
+    :class:`PosteriorResult` (smc) or an :class:`SbcResult` (sbc), whose
+    ``write(dir)`` writes the files ``--out DIR`` writes. Progress over the
+    simulated cohorts; Ctrl-C stops it (KeyboardInterrupt) within about a
+    cohort's time, writing nothing.
+    """
+    from ._results import calibration_result
+
+    bar = _progress.make(progress, "migsim calibrate")
+    try:
+        kind, text_json, text, files = _native.calibrate(str(study), _options(options), bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return calibration_result(kind, text_json, text, dict(files))
+
+
+def sensitivity(scenario, method=None, n=None, progress=True):
+    """Global sensitivity of a scenario (path, or a dict of the TOML schema,
+    with a ``[sensitivity]`` table), as ``migsim sensitivity``: ``method``
+    ``"sobol"`` or ``"morris"`` and ``n`` (base samples or trajectories)
+    default to the table's. Returns a :class:`SensitivityResult`; Ctrl-C
+    stops it within about a simulation's time."""
+    from ._results import SensitivityResult
+
+    kind, src = _scenario_arg(scenario)
+    bar = _progress.make(progress, "migsim sensitivity")
+    try:
+        text_json, files = _native.sensitivity(kind, src, _options({"method": method, "n": n}),
+                                               bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return SensitivityResult(text_json, dict(files))
+
+
+def zenou(lambda_, delta, omega, **options):
+    """The Zenou dyad model, as ``migsim zenou``: the analytic steady state
+    e*, the existence condition, the ODE steady state and, with
+    ``agents=N``, the agent-based estimate (keywords: the command's flags,
+    ``t_end``, ``seed``, ``network``, ``record_every``, ``init_up``,
+    ``batches``, ``max_hours``). Returns a :class:`ZenouResult`."""
+    from ._results import ZenouResult
+
+    opts = {"lambda": lambda_, "delta": delta, "omega": omega}
+    opts.update(options)
+    return ZenouResult(_native.zenou(_options(opts)))

@@ -38,10 +38,24 @@ class _TqdmBar:
         self.bar.close()
 
 
+class _Callback:
+    def __init__(self, f):
+        self.f = f
+
+    def __call__(self, done, total):
+        self.f(done, total)
+
+    def close(self):
+        pass
+
+
 def make(progress, desc):
-    """A ``(done, total)`` callback with ``close()``, or None when silent."""
+    """A ``(done, total)`` callback with ``close()``, or None when silent;
+    ``progress`` may itself be a ``(done, total)`` callable."""
     if not progress:
         return None
+    if callable(progress):
+        return _Callback(progress)
     try:
         from tqdm.auto import tqdm
     except ImportError:

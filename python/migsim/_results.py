@@ -208,3 +208,153 @@ class ReplicationResult:
 
     def __repr__(self):
         return f"<migsim.ReplicationResult {self._d['study']}: {len(self._d['rows'])} rows>"
+
+
+class _Result(_Files):
+    """A result with its JSON (``to_dict()``), the command's text and files."""
+
+    def __init__(self, text_json, text, files):
+        super().__init__(files)
+        self._d = json.loads(text_json)
+        self._text = text
+
+    def to_dict(self):
+        """The object the command prints with ``--json``."""
+        return json.loads(json.dumps(self._d))
+
+    def summary(self):
+        """The text the command prints."""
+        return self._text
+
+    def __str__(self):
+        return self._text
+
+
+class CalibrationResult(_Result):
+    """Indirect inference (``method="ii"``): estimates, targets, held-out rows."""
+
+    @property
+    def params(self):
+        """One row per free parameter: start, estimate, se, bounds."""
+        return pd.DataFrame(self._d["params"]).set_index("name")
+
+    @property
+    def targets(self):
+        """The target rows: published and simulated values at start and estimate."""
+        return pd.DataFrame(self._d["targets"])
+
+    @property
+    def heldout(self):
+        """Rows of ``migsim replicate`` not targeted, at the estimate."""
+        return pd.DataFrame(self._d["heldout"])
+
+    @property
+    def fit(self):
+        """Q, J, df, p-value, evaluations, convergence."""
+        return dict(self._d["fit"])
+
+    @property
+    def covariance(self):
+        names = [p["name"] for p in self._d["params"]]
+        return pd.DataFrame(self._d["covariance"], index=names, columns=names)
+
+    @property
+    def warnings(self):
+        return list(self._d["warnings"])
+
+    def __repr__(self):
+        f = self._d["fit"]
+        return (f"<migsim.CalibrationResult {self._d['study']}: {len(self._d['params'])} "
+                f"parameters, Q={f['q']:.4g}, converged={f['converged']}>")
+
+
+class PosteriorResult(_Result):
+    """Posterior draws (``method="smc"``): posterior.csv and posterior.json."""
+
+    @property
+    def draws(self):
+        """posterior.csv: one row per particle, its weight and parameters."""
+        return self._csv("posterior.csv")
+
+    @property
+    def params(self):
+        """Posterior summaries per parameter."""
+        return pd.DataFrame(self._d["params"]).set_index("name")
+
+    @property
+    def warnings(self):
+        return list(self._d["warnings"])
+
+    def __repr__(self):
+        return (f"<migsim.PosteriorResult {self._d['study']}: {len(self._d['params'])} "
+                f"parameters, ESS {self._d['ess']:.0f}>")
+
+
+class SbcResult(_Result):
+    """Simulation-based calibration (``sbc=K``): ranks and their uniformity."""
+
+    @property
+    def ranks(self):
+        """sbc_ranks.csv: one row per prior draw, the truth and rank of each parameter."""
+        return self._csv("sbc_ranks.csv")
+
+    def __repr__(self):
+        return f"<migsim.SbcResult {self._d['draws']} draws>"
+
+
+def calibration_result(kind, text_json, text, files):
+    cls = {"ii": CalibrationResult, "smc": PosteriorResult, "sbc": SbcResult}[kind]
+    return cls(text_json, text, files)
+
+
+class SensitivityResult(_Result):
+    """A sensitivity analysis: the files ``migsim sensitivity`` writes."""
+
+    def __init__(self, text_json, files):
+        super().__init__(text_json, files["report.md"].decode(), files)
+
+    @property
+    def indices(self):
+        """indices.csv: one row per (metric, intervention, param)."""
+        return self._csv("indices.csv")
+
+    @property
+    def design(self):
+        """design.csv: one row per design row, parameter values and outputs."""
+        return self._csv("design.csv")
+
+    @property
+    def warnings(self):
+        return list(self._d.get("warnings", []))
+
+    def report_html(self):
+        return self._files["report.html"].decode()
+
+    def __repr__(self):
+        return (f"<migsim.SensitivityResult {self._d['scenario']}: {self._d['method']}, "
+                f"n={self._d['n']}, {len(self._d['indices'])} indices>")
+
+
+class ZenouResult:
+    """The Zenou dyad model: the object ``migsim zenou --json`` prints."""
+
+    def __init__(self, text_json):
+        self._d = json.loads(text_json)
+
+    def __getitem__(self, key):
+        return self._d[key]
+
+    def __contains__(self, key):
+        return key in self._d
+
+    @property
+    def series(self):
+        """The share up over time (``record_every=``), as a DataFrame."""
+        return pd.DataFrame(self._d.get("series", []))
+
+    def to_dict(self):
+        return json.loads(json.dumps(self._d))
+
+    def __repr__(self):
+        abm = f", abm_e={self._d['abm_e']:.4g}" if "abm_e" in self._d else ""
+        return f"<migsim.ZenouResult e*={self._d['e_star']}{abm}>"

@@ -50,6 +50,15 @@ pub fn estimation(e: migsim::estimate::EstimateError) -> PyErr {
     }
 }
 
+/// An error of the CLI's fit code: an estimator's as [`estimation`], any
+/// other (a column, an option) as an input error.
+pub fn fit_error(e: anyhow::Error) -> PyErr {
+    match e.downcast::<migsim::estimate::EstimateError>() {
+        Ok(est) => estimation(est),
+        Err(e) => InputError::new_err(migsim::cli::error_message(&e)),
+    }
+}
+
 /// A scenario error; a cancelled run is the `KeyboardInterrupt` that cancelled it.
 pub fn scenario(e: migsim::scenario::ScenarioError) -> PyErr {
     match e {

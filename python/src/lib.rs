@@ -3,24 +3,25 @@
 //! and messages come from the library (see `python/migsim/` for the thin
 //! Python layer that turns the results into pandas objects).
 
+mod analyses;
 mod arrow_stream;
+mod cli_args;
 mod errors;
 mod jobs;
 
 use std::path::Path;
 
+use migsim::cli::Command;
 use migsim::data::{
-    ColumnRef, Dataset, Formula, LqColumns, Subset, build_design_borrowed, design_with,
-    wanted_columns,
+    ColumnRef, Dataset, LqColumns, Subset, build_design_borrowed, design_with, wanted_columns,
 };
-use migsim::estimate::request::FitRequest;
 use migsim::estimate::{EstimateError, EstimatorName};
 use migsim::report::run_files;
 use migsim::scenario::{self, Scenario, ScenarioError, StudyModel, Summary};
 use migsim::studies::{self, StudyName};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use arrow_stream::Table;
 use errors::{EstimationError, InputError, OutputError, estimation, input, input_error, output};
@@ -28,98 +29,15 @@ use errors::{EstimationError, InputError, OutputError, estimation, input, input_
 /// Label of in-memory data in error messages.
 const DATA: &str = "data";
 
-/// The keyword options of `fit`, parsed from the JSON the Python layer sends.
-struct FitKeywords(Map<String, Value>);
-
-const FIT_KEYS: &[&str] = &[
-    "y",
-    "x",
-    "fe",
-    "cluster",
-    "robust",
-    "margins",
-    "discrete",
-    "brant",
-    "interaction_effect",
-    "max_iter",
-    "tol",
-    "subset",
-    "lq",
-    "lq_weight",
-];
-
-impl FitKeywords {
-    fn parse(text: &str) -> PyResult<FitKeywords> {
-        let Ok(Value::Object(map)) = serde_json::from_str::<Value>(text) else {
-            return Err(input_error("fit: options must be a mapping".into()));
-        };
-        if let Some(k) = map.keys().find(|k| !FIT_KEYS.contains(&k.as_str())) {
-            return Err(input_error(format!(
-                "fit: unknown option `{k}` (expected one of: {})",
-                FIT_KEYS.join(", ")
-            )));
-        }
-        Ok(FitKeywords(map))
-    }
-
-    fn text(&self, key: &str) -> PyResult<Option<&str>> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(v) => Err(input_error(format!(
-                "fit: option `{key}` must be a string, got {v}"
-            ))),
-        }
-    }
-
-    fn flag(&self, key: &str) -> PyResult<bool> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(v) => Err(input_error(format!(
-                "fit: option `{key}` must be True or False, got {v}"
-            ))),
-        }
-    }
-
-    fn request(&self) -> PyResult<FitRequest> {
-        let d = FitRequest::default();
-        let max_iter = match self.0.get("max_iter") {
-            None | Some(Value::Null) => d.max_iter,
-            Some(v) => v.as_u64().map(|m| m as usize).ok_or_else(|| {
-                input_error(format!(
-                    "fit: option `max_iter` must be a positive integer, got {v}"
-                ))
-            })?,
-        };
-        let tol = match self.0.get("tol") {
-            None | Some(Value::Null) => d.tol,
-            Some(v) => v.as_f64().filter(|t| *t > 0.0).ok_or_else(|| {
-                input_error(format!(
-                    "fit: option `tol` must be a positive number, got {v}"
-                ))
-            })?,
-        };
-        Ok(FitRequest {
-            cluster: self.text("cluster")?.is_some(),
-            robust: self.flag("robust")?,
-            margins: self.flag("margins")?,
-            discrete: self.flag("discrete")?,
-            brant: self.flag("brant")?,
-            interaction_effect: self.text("interaction_effect")?.map(str::to_string),
-            max_iter,
-            tol,
-        })
-    }
-}
-
 enum FitFailure {
     Data(migsim::data::DataError),
     Estimate(EstimateError),
 }
 
-/// Fit a design estimator on an Arrow-exporting table; returns the CLI's
-/// JSON and the CLI's table text.
+/// Fit `estimator` on an Arrow-exporting table with the keyword options
+/// (JSON) of `migsim fit`'s flags; returns the CLI's JSON and table text.
+/// The design estimators read float64 columns in place; the others get the
+/// table's columns as a data set and run the command's own code.
 #[pyfunction]
 fn fit(
     py: Python<'_>,
@@ -127,43 +45,46 @@ fn fit(
     estimator: &str,
     options: &str,
 ) -> PyResult<(String, String)> {
+    let Command::Fit(mut args) = cli_args::parse(&["fit", estimator, "--data", DATA], options)?
+    else {
+        return Err(input_error("fit: not a fit command".into()));
+    };
     let est: EstimatorName = estimator.parse().map_err(estimation)?;
-    if !est.is_design() {
-        return Err(input_error(format!(
-            "fit {estimator} is not available from Python; migsim.fit takes the design \
-             estimators ({}); use the CLI `migsim fit {estimator}`",
-            EstimatorName::joined(EstimatorName::ALL.into_iter().filter(|e| e.is_design()))
-        )));
-    }
-    let kw = FitKeywords::parse(options)?;
-    let request = kw.request()?;
-    request.check(est).map_err(estimation)?;
-    let name = est.as_str();
-    let y = kw
-        .text("y")?
-        .ok_or_else(|| input_error(format!("{name} needs the outcome column: y=COL")))?;
-    let formula = Formula::parse(
-        y,
-        kw.text("x")?,
-        kw.text("fe")?,
-        kw.text("cluster")?,
-        est.needs_intercept(),
-    )
-    .map_err(input)?;
-    let subset = kw
-        .text("subset")?
-        .map(Subset::try_from)
-        .transpose()
-        .map_err(input)?;
-    let lq = kw
-        .text("lq")?
-        .map(|s| LqColumns::parse(s, kw.text("lq_weight").ok().flatten()))
-        .transpose()
-        .map_err(input)?;
     let table = Table::read(data)?;
     if table.n_rows == 0 {
         return Err(input_error(format!("{DATA}: the table has no rows")));
     }
+    if !est.is_design() {
+        let (frame, skipped) = frame_of(&table)?;
+        args.frame = Some(std::sync::Arc::new(frame));
+        let outcome = py.detach(|| migsim::cli::fit::outcome(&args));
+        return match outcome {
+            Ok(o) => Ok((o.result.to_json(), o.text())),
+            Err(e) => {
+                let msg = migsim::cli::error_message(&e);
+                match skipped
+                    .iter()
+                    .find(|(n, _)| msg.contains(&format!("`{n}`")))
+                {
+                    Some((_, why)) => Err(input_error(why.clone())),
+                    None => Err(errors::fit_error(e)),
+                }
+            }
+        };
+    }
+    let (request, formula) = migsim::cli::fit::design_fit(&args, est).map_err(input)?;
+    let subset = args
+        .subset
+        .as_deref()
+        .map(Subset::try_from)
+        .transpose()
+        .map_err(input)?;
+    let lq = args
+        .lq
+        .as_deref()
+        .map(|s| LqColumns::parse(s, args.lq_weight.as_deref()))
+        .transpose()
+        .map_err(input)?;
     let wanted = wanted_columns(&formula, lq.as_ref(), subset.as_ref());
     let cols = wanted
         .iter()
@@ -186,6 +107,21 @@ fn fit(
     }
 }
 
+/// Every column of `table` the library can read, as a data set; the
+/// columns it cannot read, with the reason (an error only if a fit names
+/// one).
+fn frame_of(table: &Table) -> PyResult<(Dataset, Vec<(String, String)>)> {
+    let mut cols = Vec::new();
+    let mut skipped = Vec::new();
+    for name in table.names() {
+        match table.column(&name) {
+            Ok(c) => cols.push((name, c)),
+            Err(e) => skipped.push((name, e.to_string())),
+        }
+    }
+    Ok((owned_dataset(cols).map_err(input)?, skipped))
+}
+
 /// The columns as an owned dataset (for `subset` and `lq`, which select
 /// rows and add a column before the design is built).
 fn owned_dataset(cols: Vec<(String, ColumnRef<'_>)>) -> Result<Dataset, migsim::data::DataError> {
@@ -201,7 +137,7 @@ fn owned_dataset(cols: Vec<(String, ColumnRef<'_>)>) -> Result<Dataset, migsim::
 
 /// A scenario from a file path (`kind == "path"`) or from the JSON of a
 /// dict in the TOML schema (`kind == "json"`).
-fn load_scenario(kind: &str, src: &str) -> PyResult<Scenario> {
+pub(crate) fn load_scenario(kind: &str, src: &str) -> PyResult<Scenario> {
     match kind {
         "path" => Scenario::load(Path::new(src)).map_err(errors::scenario),
         _ => {
@@ -403,6 +339,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(write_files, m)?)?;
     m.add_function(wrap_pyfunction!(recover, m)?)?;
     m.add_function(wrap_pyfunction!(replicate, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::calibrate, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(analyses::zenou, m)?)?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("EstimationError", m.py().get_type::<EstimationError>())?;
     m.add("OutputError", m.py().get_type::<OutputError>())?;

@@ -120,7 +120,7 @@ def test_bad_input_raises_clear_exceptions(frame):
         migsim.fit(cat, "logit", y="ylogit", x=["c"])
     with pytest.raises(ValueError, match="unknown estimator"):
         migsim.fit(df, "nosuch", y="ylogit", x=["x1"])
-    with pytest.raises(migsim.InputError, match="unknown option `colour`"):
+    with pytest.raises(migsim.InputError, match="unexpected argument .--colour"):
         migsim.fit(df, "logit", y="ylogit", x=["x1"], colour=1)
     with pytest.raises(migsim.EstimationError, match="separation"):
         sep = df.assign(s=df.ylogit)

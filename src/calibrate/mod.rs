@@ -9,11 +9,11 @@
 //! identification diagnostics; [`setup`] resolves the options into an
 //! objective, [`run`] searches and infers, [`endpoints`] gives the fit of
 //! the targets and held-out rows, [`result`] holds the outcome and
-//! [`output`] / [`file`] write it (`calibrated.toml`). [`smc`] samples the
+//! [`output`] writes it (`calibrated.toml`, whose `[calibration]` table
+//! is [`crate::studies::calibrated`]). [`smc`] samples the
 //! posterior instead (`--method smc`).
 
 pub mod endpoints;
-pub mod file;
 pub mod inference;
 pub mod objective;
 pub mod optimise;
@@ -24,9 +24,9 @@ pub mod setup;
 pub mod smc;
 pub mod spec;
 
-pub use file::{CalibratedFileError, CalibrationTable};
+pub use crate::studies::calibrated::{CalibratedFileError, CalibrationTable};
 pub use result::Calibration;
-pub use run::calibrate;
+pub use run::{calibrate, calibrate_monitored};
 pub use setup::Options;
 
 use crate::studies::StudyError;
@@ -70,6 +70,8 @@ pub enum CalibrateError {
          no calibrated.toml is written (try a larger --n or --reps, or other targets)"
     )]
     Failed { q: f64, counts: String },
+    #[error("calibration cancelled")]
+    Cancelled,
     #[error(transparent)]
     Study(Box<StudyError>),
     #[error("cannot write {file}: {source}")]

@@ -13,25 +13,32 @@
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
 //!
+//! Every cohort reports to the objective's [`Monitor`] (cohorts simulated
+//! so far, of [`Objective::planned`]) and, once the monitor is cancelled,
+//! fails at once with [`CohortError::Cancelled`] without simulating, so a
+//! search or sampler runs out in moments and its caller returns its
+//! `Cancelled` error.
+//!
 //! An evaluation computes only the specifications its targets read
 //! ([`Tables::Rows`]): on the enclave study three of Table 2's five
 //! probits, one of Table 5's three Heckman models and one of Table 8's five
 //! fits. The rows it does compute are those of a full `migsim replicate`,
 //! value for value.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use toml::{Table, Value};
 
 use super::spec::{FreeParam, TargetKey};
-use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_tables};
+use crate::monitor::{Monitor, SILENT};
+use crate::replicate::{ReplicationRow, RowKey, Tables, replicate_checked};
 use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
-use crate::studies::{StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-/// Q of a point whose targets could not all be computed: far above any fit.
-pub const PENALTY: f64 = 1e12;
+pub use crate::studies::calibrated::PENALTY;
 
 /// A resolved target: the replicate row it reads and the published value.
 #[derive(Debug, Clone)]
@@ -50,9 +57,10 @@ impl Target {
 }
 
 /// The objective: study, fixed overrides, free parameters, targets and the
-/// common-random-number seeds of the R cohorts.
+/// common-random-number seeds of the R cohorts, with the monitor its
+/// cohorts report to.
 #[derive(Debug, Clone)]
-pub struct Objective {
+pub struct Objective<'m> {
     pub study: StudyName,
     pub base: Table,
     pub n: usize,
@@ -60,6 +68,48 @@ pub struct Objective {
     pub targets: Vec<Target>,
     pub tables: Vec<String>,
     pub seeds: Vec<u64>,
+    pub monitor: Watched<'m>,
+}
+
+/// The monitor of an objective, the cohorts simulated so far (shared by
+/// clones) and the cohorts the caller plans (the progress total; never
+/// below the count done).
+#[derive(Clone)]
+pub struct Watched<'m> {
+    pub monitor: &'m dyn Monitor,
+    pub done: Arc<AtomicUsize>,
+    pub planned: usize,
+}
+
+impl Watched<'_> {
+    /// No progress, never cancelled.
+    pub fn silent() -> Watched<'static> {
+        Watched {
+            monitor: &SILENT,
+            done: Arc::default(),
+            planned: 0,
+        }
+    }
+}
+
+impl<'m> Watched<'m> {
+    /// Report to `monitor`, planning `planned` cohorts.
+    pub fn new(monitor: &'m dyn Monitor, planned: usize) -> Watched<'m> {
+        Watched {
+            monitor,
+            done: Arc::default(),
+            planned,
+        }
+    }
+}
+
+impl std::fmt::Debug for Watched<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Watched")
+            .field("done", &self.done.load(Ordering::Relaxed))
+            .field("planned", &self.planned)
+            .finish()
+    }
 }
 
 /// One evaluated θ.
@@ -89,6 +139,9 @@ pub enum CohortError {
         #[source]
         source: Arc<StudyError>,
     },
+    /// The caller cancelled the calibration before this cohort ran.
+    #[error("cohort with seed {seed}: cancelled")]
+    Cancelled { seed: u64 },
     /// A cohort that failed on another MPI rank: the error crosses ranks as
     /// its message.
     #[error("cohort with seed {seed} (on MPI rank {rank}): {message}")]
@@ -125,7 +178,7 @@ pub fn cohort_seeds(seed: u64, reps: usize) -> Vec<u64> {
         .collect()
 }
 
-impl Objective {
+impl Objective<'_> {
     /// The override table of θ: the fixed overrides with each free key set.
     pub fn overrides(&self, theta: &[f64]) -> Table {
         let mut t = self.base.clone();
@@ -135,20 +188,47 @@ impl Objective {
         t
     }
 
-    /// Rows of `tables` for θ on cohort `seed`.
+    /// Whether the monitor asked the calibration to stop.
+    pub fn cancelled(&self) -> bool {
+        self.monitor.monitor.cancelled()
+    }
+
+    /// Rows of `tables` for θ on cohort `seed` (none once cancelled).
     pub fn rows(&self, theta: &[f64], seed: u64, tables: &Tables) -> CohortResult {
-        replicate_tables(
-            self.study,
-            &self.overrides(theta),
-            Some(self.n),
-            seed,
-            tables,
-        )
-        .map(|r| r.rows)
-        .map_err(|e| CohortError::Study {
-            seed,
-            source: Arc::new(e),
-        })
+        self.rows_checked(&self.checked(theta), seed, tables)
+    }
+
+    /// θ's config, resolved and validated once for all its cohorts.
+    pub fn checked(&self, theta: &[f64]) -> Result<CheckedConfig, Arc<StudyError>> {
+        self.study
+            .def()
+            .check(&self.overrides(theta), Some(self.n))
+            .map_err(Arc::new)
+    }
+
+    /// Rows of `tables` for a checked config on cohort `seed` (a config θ
+    /// could not make fails each of its cohorts alike; none once
+    /// cancelled); each cohort is reported to the monitor.
+    pub fn rows_checked(
+        &self,
+        cfg: &Result<CheckedConfig, Arc<StudyError>>,
+        seed: u64,
+        tables: &Tables,
+    ) -> CohortResult {
+        if self.cancelled() {
+            return Err(CohortError::Cancelled { seed });
+        }
+        let study = |source| CohortError::Study { seed, source };
+        let rows = match cfg {
+            Ok(cfg) => replicate_checked(cfg, seed, tables)
+                .map(|r| r.rows)
+                .map_err(|e| study(Arc::new(e))),
+            Err(e) => Err(study(e.clone())),
+        };
+        let w = &self.monitor;
+        let done = w.done.fetch_add(1, Ordering::Relaxed) + 1;
+        w.monitor.progress(done, w.planned.max(done));
+        rows
     }
 
     /// The rows the targets read (table, full spec, term).
@@ -201,19 +281,32 @@ impl Objective {
         }
     }
 
-    /// Rows of `jobs` in this process, in parallel, in job order.
+    /// Rows of `jobs` in this process, in parallel, in job order; each run
+    /// of jobs on one θ resolves θ's config once.
     pub fn rows_here(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
+        let runs: Vec<&[Job<'_>]> = jobs
+            .chunk_by(|a, b| std::ptr::eq(a.0, b.0) || a.0 == b.0)
+            .collect();
+        let checked: Vec<_> = runs.par_iter().map(|run| self.checked(run[0].0)).collect();
+        let of_job: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, run)| std::iter::repeat_n(i, run.len()))
+            .collect();
         jobs.par_iter()
-            .map(|&(theta, seed)| self.rows(theta, seed, tables))
+            .zip(of_job)
+            .map(|(&(_, seed), i)| self.rows_checked(&checked[i], seed, tables))
             .collect()
     }
 
-    /// Evaluate one θ: its R cohorts in parallel, means in seed order.
+    /// Evaluate one θ: its config resolved once, its R cohorts in parallel,
+    /// means in seed order.
     pub fn evaluate(&self, theta: &[f64]) -> Evaluation {
+        let cfg = self.checked(theta);
         let per_rep: CohortRows = self.with_target_tables(|tables| {
             self.seeds
                 .par_iter()
-                .map(|&s| self.rows(theta, s, tables))
+                .map(|&s| self.rows_checked(&cfg, s, tables))
                 .collect()
         });
         self.summarise(&per_rep)

@@ -68,7 +68,7 @@ pub struct StartResult {
 }
 
 struct Problem<'a> {
-    objective: &'a Objective,
+    objective: &'a Objective<'a>,
     evaluations: &'a AtomicU64,
 }
 

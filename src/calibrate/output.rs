@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 
 use super::CalibrateError;
-use super::file::CalibrationTable;
 use super::result::{Calibration, TargetRow};
 use crate::io::write_atomic;
+use crate::studies::calibrated::CalibrationTable;
 use crate::studies::settings::set_dotted;
 
 fn opt(v: Option<f64>) -> String {

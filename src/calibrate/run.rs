@@ -9,17 +9,55 @@ use super::inference::{
     CORRELATION_COHORTS, JTest, correlation, covariance, identify, j_statistic, j_test, jacobian,
     sandwich, target_draws,
 };
-use super::objective::{Evaluation, Objective, PENALTY};
+use super::objective::{Evaluation, Objective, PENALTY, Watched};
 use super::optimise::{best, search, start_points};
 pub use super::result::{Calibration, Fit, ParamRow, TargetRow};
 pub use super::setup::{Options, setup};
+use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
 
 /// Run a calibration.
 pub fn calibrate(opts: &Options) -> Result<Calibration, CalibrateError> {
+    calibrate_monitored(opts, &SILENT)
+}
+
+/// Run a calibration reporting cohorts simulated to `monitor` (of a planned
+/// total: the search's budget, the Jacobian and the covariance cohorts);
+/// once `monitor` is cancelled the remaining cohorts are skipped and the
+/// call returns [`CalibrateError::Cancelled`].
+pub fn calibrate_monitored(
+    opts: &Options,
+    monitor: &dyn Monitor,
+) -> Result<Calibration, CalibrateError> {
     let clock = Instant::now();
     let (objective, theta0, target_set) = setup(opts)?;
-    finish(opts, objective, theta0, clock, target_set)
+    let mut objective: Objective<'_> = objective;
+    objective.monitor = Watched::new(monitor, planned_cohorts(opts, objective.free.len()));
+    let out = finish(opts, objective, theta0, clock, target_set);
+    if monitor.cancelled() {
+        return Err(CalibrateError::Cancelled);
+    }
+    out
+}
+
+/// The cohorts a calibration plans: per start the simplex (k + 1 points)
+/// and two points per iteration, the two endpoints, the 2k points of the
+/// Jacobian, each R cohorts, and the covariance cohorts.
+pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
+    let per_start = k + 1 + 2 * opts.search.max_iters as usize;
+    (opts.search.starts * per_start + 2 + 2 * k) * opts.reps + CORRELATION_COHORTS as usize
+}
+
+/// Indirect inference on an objective already set up (its targets possibly
+/// replaced, as SBC does with each simulated "published" table), searched
+/// from `theta0` and the random starts of `opts`.
+pub fn calibrate_objective(
+    opts: &Options,
+    objective: Objective,
+    theta0: Vec<f64>,
+    target_set: String,
+) -> Result<Calibration, CalibrateError> {
+    finish(opts, objective, theta0, Instant::now(), target_set)
 }
 
 /// Correlation of the target estimates over [`CORRELATION_COHORTS`]

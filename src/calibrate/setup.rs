@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::CalibrateError;
 use super::inference::{covariance, target_draws};
-use super::objective::{Objective, Target, cohort_seeds};
+use super::objective::{Objective, Target, Watched, cohort_seeds};
 use super::optimise::Search;
 use super::spec::{
     FreeParam, TargetKey, default_free_params, default_targets, parse_free_list, parse_targets_file,
@@ -134,7 +134,7 @@ pub fn check_options(opts: &Options) -> Result<(), CalibrateError> {
 
 /// The objective of `opts` with its targets resolved (and, in self-check
 /// mode, replaced by the model's own), the start θ₀ and the target set's name.
-pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateError> {
+pub fn setup(opts: &Options) -> Result<(Objective<'static>, Vec<f64>, String), CalibrateError> {
     check_options(opts)?;
     let study = opts.study;
     let (keys, file_free, file) = match &opts.targets_file {
@@ -178,6 +178,7 @@ pub fn setup(opts: &Options) -> Result<(Objective, Vec<f64>, String), CalibrateE
         targets: Vec::new(),
         tables,
         seeds: cohort_seeds(opts.seed, opts.reps),
+        monitor: Watched::silent(),
     };
     let probe_seed = if opts.self_check {
         derive(opts.seed, 1 << 32, Component::Custom(0x5E1F))

@@ -20,7 +20,7 @@ use toml::Spanned;
 
 use super::CalibrateError;
 use super::smc::prior::PriorEntry;
-use crate::replicate::targets;
+use crate::replicate::{SearchBounds, analysis};
 use crate::studies::StudyName;
 use crate::studies::settings::lookup;
 
@@ -43,31 +43,8 @@ pub struct FreeParam {
 
 /// Each study's default free set: (key, lower, upper). Bounds are search
 /// bounds within the registry's; the start is the config default.
-fn default_free(study: StudyName) -> &'static [(&'static str, f64, f64)] {
-    match study {
-        StudyName::Enclave => &[
-            ("outcome.intercept", -1.5, 1.5),
-            ("outcome.job", 0.0, 4.0),
-            ("enclave_choice.city", -1.5, 1.0),
-            ("enclave_choice.lq", 0.0, 1.5),
-            ("network.homophily_enclave", 0.3, 1.0),
-        ],
-        StudyName::Assets => &[
-            ("intention.constant", -8.0, -2.0),
-            ("intention.stake", 0.0, 2.0),
-            ("intention.capability", 0.0, 3.0),
-            // `intention.moving_cost` is left out: the targets do not pin it
-            // (SE 7.1 on [0, 2], condition number of W^1/2 G 1,911 with it,
-            // 20 without; seed 1, R = 4, 2026-11-30). Free it with --free.
-            ("intention.housing_liquidity", 0.0, 1.0),
-        ],
-        StudyName::Talent => &[
-            ("index.unit_support", -1.0, 4.0),
-            ("index.particip_behavior", -1.0, 4.0),
-            ("changchun.danwei_support", 0.2, 4.0),
-            ("changchun.particip_opportunity", 0.2, 10.0),
-        ],
-    }
+fn default_free(study: StudyName) -> &'static [SearchBounds] {
+    analysis(study).default_free()
 }
 
 /// Check a free parameter against the registry: the key exists, is a
@@ -179,7 +156,8 @@ pub fn parse_free_list(study: StudyName, list: &str) -> Result<Vec<FreeParam>, C
 
 /// The default targets of `study` (its declared target rows).
 pub fn default_targets(study: StudyName) -> Vec<TargetKey> {
-    targets::declared(study)
+    analysis(study)
+        .declared()
         .iter()
         .map(|d| TargetKey {
             table: d.table.into(),

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::calibrate::optimise::Search;
-use crate::calibrate::{Options, calibrate};
+use crate::calibrate::{Options, calibrate_monitored};
 use crate::io::check_writable;
 use crate::studies::StudyName;
 
@@ -70,7 +70,12 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
             }
             r
         }
-        None => calibrate(&opts)?,
+        None => {
+            let bar = super::job::Progress::new("cohorts", true);
+            let r = calibrate_monitored(&opts, &bar);
+            bar.finish();
+            r?
+        }
     };
     if let Err(failed) = result.usable() {
         if args.json {
@@ -96,7 +101,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
 
 /// The calibration options of the command line, shared by `--method ii`
 /// and `--method smc`.
-fn options(args: &CalibrateArgs, study: StudyName) -> Options {
+pub fn options(args: &CalibrateArgs, study: StudyName) -> Options {
     Options {
         study,
         targets_file: args.targets.clone(),

@@ -6,7 +6,8 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 
 use crate::calibrate::Options;
-use crate::calibrate::smc::{SmcOptions, posterior, sbc::sbc};
+use crate::calibrate::smc::sbc::{sbc, sbc_monitored};
+use crate::calibrate::smc::{SmcOptions, posterior, posterior_monitored};
 use crate::report::rank_histogram::rank_histogram;
 
 /// Indirect inference or the posterior.
@@ -42,9 +43,8 @@ pub fn wanted(b: &SmcArgs) -> bool {
     b.method == Method::Smc || b.sbc.is_some()
 }
 
-/// Run `--method smc` (with or without `--sbc`) on the calibration `opts`
-/// (the same options as `--method ii`), writing into `out`.
-pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
+/// The sampler options of `--method smc`, checked.
+pub fn smc_options(b: &SmcArgs) -> anyhow::Result<SmcOptions> {
     if b.method != Method::Smc {
         anyhow::bail!("--sbc K needs --method smc");
     }
@@ -54,6 +54,13 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
         predictive: b.predictive,
     };
     smc.check()?;
+    Ok(smc)
+}
+
+/// Run `--method smc` (with or without `--sbc`) on the calibration `opts`
+/// (the same options as `--method ii`), writing into `out`.
+pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let smc = smc_options(b)?;
     if let Some(dir) = out {
         crate::io::check_writable(dir)?;
     }
@@ -62,7 +69,12 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
     if let Some(k) = b.sbc {
         let result = match &world {
             Some(w) => w.ok_or_abort(crate::shard::mpi_smc::on_ranks(w, || sbc(&opts, &smc, k))),
-            None => sbc(&opts, &smc, k)?,
+            None => {
+                let bar = super::job::Progress::new("cohorts", true);
+                let r = sbc_monitored(&opts, &smc, k, &bar);
+                bar.finish();
+                r?
+            }
         };
         if !rank0 {
             return Ok(());
@@ -77,7 +89,12 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
         Some(w) => w.ok_or_abort(crate::shard::mpi_smc::on_ranks(w, || {
             posterior(&opts, &smc)
         })),
-        None => posterior(&opts, &smc)?,
+        None => {
+            let bar = super::job::Progress::new("cohorts", true);
+            let r = posterior_monitored(&opts, &smc, &bar);
+            bar.finish();
+            r?
+        }
     };
     if !rank0 {
         return Ok(());

@@ -16,7 +16,8 @@ pub struct CohortArgs {
     pub n: Option<usize>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Output CSV (written whole or not at all).
+    /// Output file: CSV, or Parquet for a `.parquet` name (same columns; written whole or
+    /// not at all).
     #[arg(long)]
     pub out: PathBuf,
     /// Scenario file whose [baseline] overrides (and `n`, unless --n is
@@ -56,7 +57,7 @@ pub fn run(args: CohortArgs) -> anyhow::Result<()> {
         None => None,
     };
     let sim = studies::simulate(study, &overrides, n, args.seed)?;
-    sim.cohort.write_csv(&args.out)?;
+    crate::columnar::write_dataset(&sim.cohort, &args.out)?;
     if args.json {
         let v = serde_json::json!({
             "study": study,

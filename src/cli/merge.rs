@@ -18,26 +18,12 @@ pub struct MergeArgs {
     /// Print the run's JSON object instead of the text summary.
     #[arg(long)]
     pub json: bool,
+    /// Row files of the merged run as csv or parquet (same columns).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: crate::columnar::RowFormat,
 }
 
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let pooled = shard::store::pool(&args.shards)?;
-    match pooled.manifest.command.as_str() {
-        shard::recovery::COMMAND => {
-            let rec = shard::recovery::merge(&pooled)?;
-            super::recover::report(&rec, &args.out, args.json)
-        }
-        shard::scenario::COMMAND => {
-            let runs = shard::scenario::merge(&pooled)?;
-            super::run::report(&runs, Some(args.out), args.json)
-        }
-        shard::sensitivity::COMMAND => {
-            let a = shard::sensitivity::merge(&pooled)?;
-            super::sensitivity::report(&a, &args.out, args.json)
-        }
-        other => anyhow::bail!(
-            "shard {}: command `{other}` cannot be merged (expected recover, run or sensitivity)",
-            args.shards[0].display()
-        ),
-    }
+    super::job::merge(&pooled, &args.shards[0], &args.out, args.json, args.format)
 }

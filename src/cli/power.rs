@@ -2,19 +2,16 @@
 //! estimator of a recovery spec reaches the target power (library:
 //! [`crate::recovery::power`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
-use serde_json::json;
 
-use crate::recovery::power::{PowerOptions, PowerPoint, power};
-use crate::recovery::{RunOptions, Spec};
-use crate::report::power::write_power;
+use super::job::{Front, Help, JobArgs};
+use crate::recovery::power::{PowerOptions, PowerPoint};
+use crate::shard::power::{PowerInput, PowerOutput, PowerRequest};
 
 #[derive(Debug, Args)]
 pub struct PowerArgs {
-    /// Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml.
-    pub file: PathBuf,
     /// Estimator: its label in the spec (or its estimator name when one
     /// entry has it); default: the spec's only estimator.
     #[arg(long)]
@@ -43,12 +40,9 @@ pub struct PowerArgs {
     /// Master seed (default: the spec's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Output directory (default: outputs/power/<spec name>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Print one JSON object instead of the table.
-    #[arg(long)]
-    pub json: bool,
+    /// The recovery spec, `--out`, `--json`.
+    #[command(flatten)]
+    pub job: JobArgs<PowerInput>,
 }
 
 fn target(text: &str) -> anyhow::Result<f64> {
@@ -64,51 +58,40 @@ fn target(text: &str) -> anyhow::Result<f64> {
 }
 
 pub fn run(args: PowerArgs) -> anyhow::Result<()> {
-    let mut spec = Spec::load(&args.file)?;
-    if args.reps == Some(0) {
-        anyhow::bail!("--reps must be at least 1");
-    }
-    spec.reps = args.reps.unwrap_or(spec.reps);
-    spec.seed = args.seed.unwrap_or(spec.seed);
-    let opts = PowerOptions {
-        estimator: args.estimator.clone(),
-        estimand: args.estimand.clone(),
-        target: target(&args.target)?,
-        n_min: args.n_min,
-        n_max: args.n_max,
-        grid: args.grid,
-        tolerance: args.tolerance,
-    };
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs/power").join(&spec.name));
-    crate::io::check_writable(&dir)?;
     let show = |p: &PowerPoint| {
         eprintln!(
             "N = {:>7}  power {:.3} ({:.3})  coverage {:.3}  bias {:.4}",
             p.n, p.power, p.power_se, p.coverage, p.bias
         )
     };
-    let r = power(&spec, &opts, &RunOptions::default(), &show)?;
-    let out = json!({
-        "spec": r.spec,
-        "estimator": r.estimator,
-        "estimand": r.estimand,
-        "target": r.target,
-        "reps": r.reps,
-        "seed": r.seed,
-        "n": r.n,
-        "power": r.power,
-        "power_se": r.power_se,
-        "coverage": r.coverage,
-        "bias": r.bias,
-        "curve": r.curve,
-    });
-    write_power(&r, &out, &dir)?;
-    if args.json {
-        println!("{out}");
-    } else {
+    let request = PowerRequest {
+        reps: args.reps,
+        seed: args.seed,
+        search: PowerOptions {
+            estimator: args.estimator.clone(),
+            estimand: args.estimand.clone(),
+            target: target(&args.target)?,
+            n_min: args.n_min,
+            n_max: args.n_max,
+            grid: args.grid,
+            tolerance: args.tolerance,
+        },
+        on_point: Box::new(show),
+    };
+    // Each N is printed on stderr as it is found, not a bar.
+    super::job::run_one(&args.job, request, false)
+}
+
+impl Front for PowerInput {
+    const UNITS: &'static str = "reps";
+    const HELP: Help = Help {
+        file: "Recovery spec (TOML), e.g. scenarios/recovery/enclave_power.toml",
+        out: "Output directory (default: outputs/power/<spec name>/)",
+        json: "Print one JSON object instead of the table",
+    };
+
+    fn print(out: &PowerOutput, dir: &Path, _files: &[PathBuf]) {
+        let r = &out.result;
         match r.n {
             Some(n) => println!(
                 "{}: {} for {} reaches power {:.3} (SE {:.3}) >= {} at N = {n} (coverage {:.3}, bias {:.4}; {} reps per N)",
@@ -124,10 +107,9 @@ pub fn run(args: PowerArgs) -> anyhow::Result<()> {
             ),
             None => println!(
                 "{}: {} for {} does not reach power {} by N = {} (power there {:.3}, SE {:.3})",
-                r.spec, r.estimator, r.estimand, r.target, args.n_max, r.power, r.power_se
+                r.spec, r.estimator, r.estimand, r.target, out.n_max, r.power, r.power_se
             ),
         }
         println!("wrote {}", dir.display());
     }
-    Ok(())
 }

@@ -17,6 +17,11 @@ pub struct ReplicateArgs {
     /// ones; N from its rows unless --n.
     #[arg(long)]
     pub population: Option<std::path::PathBuf>,
+    /// Cohorts (seeds S, S+1, ...) over which the held-out rows are tested
+    /// jointly and each row's and headline fact's per-cohort rates are
+    /// computed; the tables show the first.
+    #[arg(long, default_value_t = crate::replicate::cohorts::DEFAULT_COHORTS)]
+    pub seeds: usize,
     #[arg(long)]
     pub json: bool,
 }
@@ -30,7 +35,7 @@ pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
         n = m;
         eprintln!("{}", super::population::describe(&sample));
     }
-    let rep = crate::replicate::replicate(study, &overrides, n, args.seed)?;
+    let rep = crate::replicate::replicate_cohorts(study, &overrides, n, args.seed, args.seeds)?;
     if args.json {
         println!("{}", crate::replicate::output::to_json(&rep, study)?);
     } else {

@@ -15,6 +15,7 @@ use anyhow::Context;
 
 use super::shell::{ShellError, directive, quote, quote_path, utf8};
 use crate::io::{check_writable, write_atomic};
+use crate::shard::Sharded;
 use crate::shard::recovery::SpecInput;
 use crate::shard::scenario::ScenarioInput;
 use crate::shard::sensitivity::SensitivityInput;
@@ -55,7 +56,7 @@ pub struct SlurmArgs {
 }
 
 pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
-    check(&args)?;
+    let name = check(&args)?;
     check_writable(&args.out).context("--out")?;
     let logs = args.out.join("logs");
     std::fs::create_dir_all(&logs)
@@ -64,10 +65,6 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
         .with_context(|| format!("--out: cannot resolve {}", args.out.display()))?;
     let cwd = std::env::current_dir().context("the current folder")?;
     let exe = std::env::current_exe().context("the path of this migsim binary")?;
-    let name = match args.command {
-        SlurmCommand::Recover => SpecInput::load(&args.file)?.spec.name,
-        SlurmCommand::Run | SlurmCommand::Sensitivity => ScenarioInput::load(&args.file)?.scn.name,
-    };
     let scripts = Scripts {
         args: &args,
         out: &out,
@@ -90,7 +87,8 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check(a: &SlurmArgs) -> anyhow::Result<()> {
+/// Check the arguments against the spec; returns the spec's name.
+fn check(a: &SlurmArgs) -> anyhow::Result<String> {
     if a.shards == 0 {
         anyhow::bail!("--shards must be at least 1");
     }
@@ -104,16 +102,10 @@ fn check(a: &SlurmArgs) -> anyhow::Result<()> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--mem `{}`: expected a size such as 4G or 500M", a.mem);
     }
-    let (units, what) = match a.command {
-        SlurmCommand::Recover => (SpecInput::load(&a.file)?.spec.reps, "replications"),
-        SlurmCommand::Run => (
-            ScenarioInput::load(&a.file)?.total(),
-            "replications and parameter draws",
-        ),
-        SlurmCommand::Sensitivity => (
-            SensitivityInput::load(&a.file, None, None)?.total()?,
-            "design rows",
-        ),
+    let (name, units, what) = match a.command {
+        SlurmCommand::Recover => facts::<SpecInput>(&a.file, "replications")?,
+        SlurmCommand::Run => facts::<ScenarioInput>(&a.file, "replications and parameter draws")?,
+        SlurmCommand::Sensitivity => facts::<SensitivityInput>(&a.file, "design rows")?,
     };
     if a.extra.is_empty() && a.shards > units {
         anyhow::bail!(
@@ -122,7 +114,20 @@ fn check(a: &SlurmArgs) -> anyhow::Result<()> {
             a.file.display()
         );
     }
-    Ok(())
+    Ok(name)
+}
+
+/// The name and the units of work of job `J` on `file` (as the array tasks
+/// will load it, without overrides), with `what` naming the units.
+fn facts<J: Sharded>(
+    file: &Path,
+    what: &'static str,
+) -> anyhow::Result<(String, usize, &'static str)>
+where
+    J::Options: Default,
+{
+    let job = J::load(file, J::Options::default())?;
+    Ok((job.name().to_string(), job.total()?, what))
 }
 
 fn valid_time(t: &str) -> bool {

@@ -94,7 +94,7 @@ fn agents(given: &str, network: &NetworkSpec) -> anyhow::Result<usize> {
     usize::try_from(n).map_err(|_| anyhow::anyhow!("invalid --agents {n}: too large"))
 }
 
-fn agent_based(p: &Params, args: &ZenouArgs, given: &str) -> anyhow::Result<Value> {
+fn agent_based(p: &Params, args: &ZenouArgs, given: &str, bar: bool) -> anyhow::Result<Value> {
     let network: NetworkSpec = args.network.parse()?;
     let n = agents(given, &network)?;
     let mut config = EngineConfig::new(n, p.lambda, p.delta, p.omega, args.t_end);
@@ -109,9 +109,12 @@ fn agent_based(p: &Params, args: &ZenouArgs, given: &str) -> anyhow::Result<Valu
         );
     }
     config.max_run_s = args.max_hours * 3600.0;
-    let r = with_progress(args.t_end, |cell| {
-        run_replication_with_progress(&config, args.seed, 0, cell)
-    })?;
+    let run = |cell| run_replication_with_progress(&config, args.seed, 0, cell);
+    let r = if bar {
+        with_progress(args.t_end, run)?
+    } else {
+        run(None)?
+    };
     let mut out = json!({
         "agents": n,
         "t_end": args.t_end,
@@ -179,6 +182,21 @@ fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> 
     out
 }
 
+/// The object `migsim zenou --json` prints: the analytic steady state and,
+/// with `--agents`, the agent-based estimate; `bar`: the terminal progress
+/// bar of the agent-based run.
+pub fn outcome(args: &ZenouArgs, bar: bool) -> anyhow::Result<Value> {
+    let p = Params::new(args.lambda, args.delta, args.omega)?;
+    let mut out = analytic(&p);
+    if let Some(n) = &args.agents {
+        let abm = agent_based(&p, args, n, bar)?;
+        if let (Some(o), Some(a)) = (out.as_object_mut(), abm.as_object()) {
+            o.extend(a.clone());
+        }
+    }
+    Ok(out)
+}
+
 fn print_table(v: &Value) {
     let Some(map) = v.as_object() else { return };
     for (k, val) in map {
@@ -201,14 +219,7 @@ fn print_table(v: &Value) {
 }
 
 pub fn run(args: ZenouArgs) -> anyhow::Result<()> {
-    let p = Params::new(args.lambda, args.delta, args.omega)?;
-    let mut out = analytic(&p);
-    if let Some(n) = &args.agents {
-        let abm = agent_based(&p, &args, n)?;
-        if let (Some(o), Some(a)) = (out.as_object_mut(), abm.as_object()) {
-            o.extend(a.clone());
-        }
-    }
+    let out = outcome(&args, true)?;
     if args.json {
         println!("{out}");
     } else {

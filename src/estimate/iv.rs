@@ -25,6 +25,7 @@ use faer::{Mat, MatRef, Side};
 
 use super::covariance::{self, Family, Scores};
 use super::error::EstimateError;
+use super::linalg;
 use super::options::SeKind;
 use super::results::{CovarianceType, ParamRow};
 use crate::data::Clusters;
@@ -98,7 +99,7 @@ pub fn two_sls(d: &IvData<'_>, se: SeKind) -> Result<TwoSls, EstimateError> {
     check_rank(d.z, d.z_names)?;
     check_rank(d.x, d.x_names)?;
     let pi = lstsq(d.z, d.x)?;
-    let x_hat = d.z * &pi;
+    let x_hat = linalg::mul_tall(d.z, pi.as_ref());
     check_rank(x_hat.as_ref(), d.x_names).map_err(|_| {
         EstimateError::Invalid(format!(
             "the instruments {:?} do not identify the regressors {:?} (rank-deficient first stage)",
@@ -111,7 +112,7 @@ pub fn two_sls(d: &IvData<'_>, se: SeKind) -> Result<TwoSls, EstimateError> {
     let resid: Vec<f64> = (0..n)
         .map(|i| d.y[i] - (0..k).map(|j| d.x[(i, j)] * beta[j]).sum::<f64>())
         .collect();
-    let bread = sym_inverse(&(x_hat.transpose() * &x_hat), d.x_names)?;
+    let bread = sym_inverse(&linalg::weighted_gram(&x_hat, &vec![1.0; n]), d.x_names)?;
     let (vcov, covariance, df) = covariance(&bread, &x_hat, &resid, d.clusters, se)?;
     Ok(TwoSls {
         beta,
@@ -193,7 +194,7 @@ fn sargan(z: MatRef<'_, f64>, e: &[f64]) -> Option<f64> {
     let n = e.len();
     let em = Mat::from_fn(n, 1, |i, _| e[i]);
     let coef = lstsq(z, em.as_ref()).ok()?;
-    let fitted = z * &coef;
+    let fitted = linalg::mul_tall(z, coef.as_ref());
     let ss_p: f64 = (0..n).map(|i| fitted[(i, 0)] * e[i]).sum();
     let ss: f64 = e.iter().map(|v| v * v).sum();
     Some(n as f64 * ss_p / ss)
@@ -213,14 +214,14 @@ fn hansen_j(d: &IvData<'_>, e2sls: &[f64], cl: Option<&Clusters>, n: usize) -> O
     let s = meat * (1.0 / nf);
     let names: Vec<String> = d.z_names.to_vec();
     let w = sym_inverse(&s, &names).ok()?;
-    let zx = d.z.transpose() * d.x;
+    let zx = linalg::cross_tall(d.z, d.x);
     let y = Mat::from_fn(n, 1, |i, _| d.y[i]);
-    let zy = d.z.transpose() * &y;
+    let zy = linalg::cross_tall(d.z, y.as_ref());
     let a = zx.transpose() * &w * &zx;
     let b = zx.transpose() * &w * &zy;
     let beta = sym_inverse(&a, d.x_names).ok()? * &b;
-    let u = &y - d.x * &beta;
-    let g = d.z.transpose() * &u * (1.0 / nf);
+    let u = &y - linalg::mul_tall(d.x, beta.as_ref());
+    let g = linalg::cross_tall(d.z, u.as_ref()) * (1.0 / nf);
     let j = g.transpose() * &w * &g;
     Some(nf * j[(0, 0)])
 }
@@ -239,15 +240,20 @@ pub fn f_sf(x: f64, d1: f64, d2: f64) -> f64 {
 const RANK_TOL: f64 = 1e-10;
 
 /// Error naming the columns of `a` that are linear combinations of others.
+/// The column-pivoted QR runs on the k x k factor R of `a` ([`linalg::tsqr_pair`]):
+/// `a = Q R` with orthonormal `Q`, so R's columns have `a`'s norms and
+/// inner products, and its pivoted factor is `a`'s (up to rounding).
 fn check_rank(a: MatRef<'_, f64>, names: &[String]) -> Result<(), EstimateError> {
     let k = a.ncols();
     if k == 0 {
         return Ok(());
     }
-    let qr = a.col_piv_qr();
-    let r = qr.R();
+    let (r, fwd) = if a.nrows() > k {
+        linalg::col_piv_qr(linalg::tsqr_pair(a, None))
+    } else {
+        linalg::col_piv_qr(a.to_owned())
+    };
     let r00 = r[(0, 0)].abs();
-    let (fwd, _) = qr.P().arrays();
     let bad: Vec<String> = (0..k.min(a.nrows()))
         .filter(|&j| r00 == 0.0 || r[(j, j)].abs() <= RANK_TOL * r00)
         .map(|j| {
@@ -265,17 +271,18 @@ fn check_rank(a: MatRef<'_, f64>, names: &[String]) -> Result<(), EstimateError>
     }
 }
 
-/// Least-squares solution of a b = rhs by column-pivoted QR (a has full column rank).
+/// Least-squares solution of a b = rhs by the QR of `[a | rhs]` in row
+/// blocks ([`linalg::tsqr_pair`]; a has full column rank, checked before).
 fn lstsq(a: MatRef<'_, f64>, rhs: MatRef<'_, f64>) -> Result<Mat<f64>, EstimateError> {
-    let qr = a.col_piv_qr();
-    let sol = qr.solve_lstsq(rhs);
-    if sol.col_iter().flat_map(|c| c.iter()).all(|v| v.is_finite()) {
-        Ok(sol)
+    let k = a.ncols();
+    let sol = if a.nrows() >= k + rhs.ncols() {
+        linalg::lstsq_r(&linalg::tsqr_pair(a, Some(rhs)), k)
     } else {
-        Err(EstimateError::Invalid(
-            "least-squares solution is not finite".into(),
-        ))
-    }
+        let s = a.col_piv_qr().solve_lstsq(rhs);
+        let finite = s.col_iter().all(|c| c.iter().all(|v| v.is_finite()));
+        finite.then_some(s)
+    };
+    sol.ok_or_else(|| EstimateError::Invalid("least-squares solution is not finite".into()))
 }
 
 /// Inverse of a symmetric positive-definite matrix (Cholesky).

@@ -181,9 +181,113 @@ pub fn tsqr_r(x: &Mat<f64>, extra: Option<&[f64]>) -> Mat<f64> {
     r
 }
 
+/// R factor of the QR decomposition of `[A | B]` (`A` n x k, `B` n x m), by
+/// tall-skinny QR over the row blocks: each block's R in parallel, then one
+/// QR of the block factors stacked in block order, so the result does not
+/// depend on the number of threads. `R'R = [A | B]'[A | B]`; with
+/// `R = [[R11, R12], [0, R22]]` the least-squares solution of `A X = B` is
+/// `R11^-1 R12` (see [`lstsq_r`]). Sequential inside each block (no
+/// fork-join of the matrix library for a tall, narrow matrix).
+pub fn tsqr_pair(a: MatRef<'_, f64>, b: Option<MatRef<'_, f64>>) -> Mat<f64> {
+    let (n, k) = a.shape();
+    let m = b.map_or(0, |b| b.ncols());
+    let kk = k + m;
+    let mut stacked: Vec<Mat<f64>> = Vec::new();
+    map_blocks(
+        n,
+        |rows| {
+            let block = Mat::from_fn(rows.len(), kk, |i, j| {
+                let r = rows.start + i;
+                match b {
+                    Some(b) if j >= k => b[(r, j - k)],
+                    _ => a[(r, j)],
+                }
+            });
+            qr_r(block)
+        },
+        |r| stacked.push(r),
+    );
+    let rows: usize = stacked.iter().map(|r| r.nrows()).sum();
+    let mut all = Mat::<f64>::zeros(rows, kk);
+    let mut at = 0;
+    for r in &stacked {
+        all.as_mut().subrows_mut(at, r.nrows()).copy_from(r);
+        at += r.nrows();
+    }
+    qr_r(all)
+}
+
+/// `R11^-1 R12` from the factor of [`tsqr_pair`] (`k` columns of `A`); `None`
+/// when `R11` has a zero pivot or the solution is not finite.
+pub fn lstsq_r(r: &Mat<f64>, k: usize) -> Option<Mat<f64>> {
+    let m = r.ncols() - k;
+    if r.nrows() < k || (0..k).any(|j| r[(j, j)] == 0.0) {
+        return None;
+    }
+    let mut x = Mat::from_fn(k, m, |i, j| r[(i, k + j)]);
+    r.as_ref()
+        .get(..k, ..k)
+        .solve_upper_triangular_in_place(x.as_mut());
+    let finite = x.col_iter().all(|c| c.iter().all(|v| v.is_finite()));
+    finite.then_some(x)
+}
+
+/// `A B` for a tall `A` (n x l) and a small `B` (l x k), in row blocks
+/// (parallel, sequential inside a block).
+pub fn mul_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    let (n, k) = (a.nrows(), b.ncols());
+    let mut out = Mat::<f64>::zeros(n, k);
+    let mut parts: Vec<(usize, Mat<f64>)> = Vec::new();
+    map_blocks(
+        n,
+        |rows| {
+            let mut c = Mat::zeros(rows.len(), k);
+            matmul(
+                c.as_mut(),
+                Accum::Replace,
+                a.subrows(rows.start, rows.len()),
+                b,
+                1.0,
+                Par::Seq,
+            );
+            clear_upper_simd();
+            (rows.start, c)
+        },
+        |p| parts.push(p),
+    );
+    for (start, c) in parts {
+        out.as_mut().subrows_mut(start, c.nrows()).copy_from(&c);
+    }
+    out
+}
+
+/// `A' B` for tall `A` (n x l) and `B` (n x k), summed over row blocks in
+/// block order (parallel, identical for any number of threads).
+pub fn cross_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    let mut out = Mat::<f64>::zeros(a.ncols(), b.ncols());
+    map_blocks(
+        a.nrows(),
+        |rows| {
+            let mut c = Mat::zeros(a.ncols(), b.ncols());
+            matmul(
+                c.as_mut(),
+                Accum::Replace,
+                a.subrows(rows.start, rows.len()).transpose(),
+                b.subrows(rows.start, rows.len()),
+                1.0,
+                Par::Seq,
+            );
+            clear_upper_simd();
+            c
+        },
+        |c| out += c,
+    );
+    out
+}
+
 /// Column-pivoted QR of a small square matrix: (R, forward permutation where
 /// `perm[i]` is the original column placed at position `i`).
-fn col_piv_qr(mut a: Mat<f64>) -> (Mat<f64>, Vec<usize>) {
+pub(crate) fn col_piv_qr(mut a: Mat<f64>) -> (Mat<f64>, Vec<usize>) {
     use faer::linalg::qr::col_pivoting::factor as f;
     let (m, n) = a.shape();
     let size = m.min(n);

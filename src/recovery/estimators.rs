@@ -96,6 +96,7 @@ impl EstimatorPlan {
             mediator: e.mediator.clone(),
             instruments: list(&e.instrument),
             cluster: e.cluster.is_some(),
+            selection: None,
             options: e.options.clone(),
         };
         let (fitter, lead) = spec.build()?;

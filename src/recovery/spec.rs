@@ -153,7 +153,7 @@ impl Spec {
                     None => own,
                     Some(from) => {
                         let (their, mut base) =
-                            crate::calibrate::file::baseline_from(from.get_ref(), file)
+                            crate::studies::calibrated::baseline_from(from.get_ref(), file)
                                 .map_err(|e| at(from.span(), format!("`baseline_from`: {e}")))?;
                         if their
                             .as_deref()

@@ -2,38 +2,77 @@
 //! synthetic cohorts (`migsim replicate`): analysis of a simulated survey,
 //! kept out of the simulator (`crate::studies` knows nothing of it).
 //!
-//! * [`rows`]: the row, role (target or held out) and table-filter types;
+//! * [`analysis`]: the [`Analysis`] trait each study's paper implements,
+//!   and [`registry`]: one analysis per registered study;
+//! * [`rows`]: the row, role (target, held out, input) and table-filter types;
+//! * [`provenance`]: each row's role; [`score`]: scoring that can fail;
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
-//!   share rows;
+//!   share rows; [`provenance`]: the rows written into the model (inputs)
+//!   and those that chose hand-set values (targets);
+//! * [`score`]: one cohort's rows scored (failed, informative, agrees);
+//!   [`cohorts`]: many cohorts, per-row and headline rates; [`joint`]: the
+//!   held-out rows tested jointly given the targets; [`headline`]: each
+//!   study's headline facts;
 //! * [`enclave`], [`assets`], [`talent`] (with [`talent_published`]): each
 //!   paper's tables beside its published numbers.
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
 
+pub(crate) mod analysis;
 pub mod assets;
+pub mod cohorts;
 pub mod enclave;
+pub mod headline;
+pub mod joint;
 pub mod output;
-pub mod rows;
+pub mod provenance;
+pub(crate) mod registry;
+pub(crate) mod rows;
+pub mod score;
 pub mod talent;
 pub mod talent_published;
 pub mod targets;
 
+pub use analysis::{Analysis, SearchBounds};
+pub use registry::analysis;
 pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
-use crate::studies::{StudyError, StudyName, config_of};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-/// Run a study's published specifications by name, each row marked target
-/// or held out ([`targets::assign_roles`]).
+/// Run a study's published specifications by name on the cohort of `seed`,
+/// with the joint held-out test and per-cohort rates over the
+/// [`cohorts::DEFAULT_COHORTS`] cohorts from `seed` ([`replicate_cohorts`]).
 pub fn replicate(
     study: StudyName,
     overrides: &toml::Table,
     n: Option<usize>,
     seed: u64,
 ) -> Result<Replication, StudyError> {
-    replicate_tables(study, overrides, n, seed, &Tables::All)
+    replicate_cohorts(study, overrides, n, seed, cohorts::DEFAULT_COHORTS)
 }
 
-/// [`replicate`] restricted to the tables in `tables`.
+/// The rows of the cohort of `seed` with the joint held-out test and the
+/// per-cohort rates over `count` cohorts (seeds `seed ..= seed + count − 1`).
+pub fn replicate_cohorts(
+    study: StudyName,
+    overrides: &toml::Table,
+    n: Option<usize>,
+    seed: u64,
+    count: usize,
+) -> Result<Replication, StudyError> {
+    let reps = cohorts::run(study, overrides, n, seed, count)?;
+    let (joint, summary) = cohorts::summarise(study, &reps);
+    let mut rep = reps
+        .into_iter()
+        .next()
+        .ok_or_else(|| StudyError::invalid("seeds", "expected at least one cohort"))?;
+    rep.heldout_joint = joint;
+    rep.cohorts = summary;
+    Ok(rep)
+}
+
+/// One cohort's rows of the tables in `tables`, each with its role
+/// ([`provenance::assign_roles`]) and scored ([`score::score`]).
 pub fn replicate_tables(
     study: StudyName,
     overrides: &toml::Table,
@@ -41,16 +80,23 @@ pub fn replicate_tables(
     seed: u64,
     tables: &Tables,
 ) -> Result<Replication, StudyError> {
-    use crate::studies::{assets::Assets, enclave::Enclave, talent::Talent};
-    let mut rep = match study {
-        StudyName::Assets => assets::replicate(&config_of::<Assets>(overrides, n)?, seed, tables)?,
-        StudyName::Enclave => {
-            enclave::replicate(&config_of::<Enclave>(overrides, n)?, seed, tables)?
-        }
-        StudyName::Talent => talent::replicate(&config_of::<Talent>(overrides, n)?, seed, tables)?,
-        #[allow(unreachable_patterns)]
-        other => return Err(StudyError::NotAvailable(other)),
-    };
-    targets::assign_roles(study, &mut rep.rows);
+    let paper = analysis(study);
+    let mut rep = paper.replicate(overrides, n, seed, tables)?;
+    provenance::assign_roles(study, &mut rep.rows);
+    score::score(&mut rep.rows);
+    Ok(rep)
+}
+
+/// [`replicate_tables`] on a config resolved and validated once
+/// ([`crate::studies::StudyDef::check`]), for many seeds.
+pub fn replicate_checked(
+    cfg: &CheckedConfig,
+    seed: u64,
+    tables: &Tables,
+) -> Result<Replication, StudyError> {
+    let paper = analysis(cfg.study());
+    let mut rep = paper.replicate_checked(cfg, seed, tables)?;
+    provenance::assign_roles(cfg.study(), &mut rep.rows);
+    score::score(&mut rep.rows);
     Ok(rep)
 }

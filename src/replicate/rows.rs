@@ -4,17 +4,23 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::cohorts::CohortSummary;
+pub use super::joint::JointTest;
 use crate::studies::StudyName;
 
-/// Whether a published row is a calibration target or held out for
-/// out-of-sample validation (issue 17 item 4); each study declares its
-/// targets in [`super::targets`], every other row is held out.
+/// A row's provenance ([`super::provenance`]): a calibration target or a
+/// row that served to choose a hand-set value (`target`), a value written
+/// into the model (`input`: never validation), or neither (`held out`: the
+/// out-of-sample check). JSON: `"target"`, `"held out"`, `"input"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Role {
+    #[serde(rename = "target")]
     Target,
     #[default]
+    #[serde(rename = "held out")]
     HeldOut,
+    #[serde(rename = "input")]
+    Input,
 }
 
 impl Role {
@@ -22,6 +28,7 @@ impl Role {
         match self {
             Role::Target => "target",
             Role::HeldOut => "held out",
+            Role::Input => "input",
         }
     }
 }
@@ -82,58 +89,74 @@ pub struct ReplicationRow {
     pub synthetic_se: Option<f64>,
     /// Why a number is missing (a failed fit, ...) or a fit warning.
     pub note: Option<String>,
-    /// Calibration target or held out (see [`Role`]).
+    /// Target, held out or input (see [`Role`]).
     pub role: Role,
+    /// Whether the row can count as agreeing ([`super::score`]): the
+    /// simulated SE at most twice the published SE (or the tolerance).
+    pub informative: bool,
+    /// Why the row has no estimate (a failed or non-converged fit): it
+    /// counts as a failure, never as a dropped row.
+    pub failed: Option<String>,
+    /// The stated tolerance of a row without a published SE.
+    pub tolerance: Option<f64>,
+    /// Whether this cohort's estimate agrees with the published number
+    /// ([`super::score`]); None without a published number.
+    pub agrees: Option<bool>,
 }
 
-/// All rows of a study's replication.
+impl ReplicationRow {
+    /// A row of `table` / `spec` / `term` with its published number and SE,
+    /// no estimate yet, held out until roles are assigned.
+    pub fn new(table: &str, spec: &str, term: &str, published: (Option<f64>, Option<f64>)) -> Self {
+        ReplicationRow {
+            table: table.into(),
+            spec: spec.into(),
+            term: term.into(),
+            published: published.0,
+            published_se: published.1,
+            synthetic: None,
+            synthetic_se: None,
+            note: None,
+            role: Role::HeldOut,
+            informative: false,
+            failed: None,
+            tolerance: None,
+            agrees: None,
+        }
+    }
+
+    /// The row's key (table, full spec, term).
+    pub fn key(&self) -> RowKey {
+        RowKey {
+            table: self.table.clone(),
+            spec: self.spec.clone(),
+            term: self.term.clone(),
+        }
+    }
+
+    /// Whether `other` is the same row (table, spec and term).
+    pub fn same_row(&self, other: &ReplicationRow) -> bool {
+        self.table == other.table && self.spec == other.spec && self.term == other.term
+    }
+}
+
+/// All rows of a study's replication: one cohort's rows and, over the
+/// cohorts of [`super::cohorts`], the joint held-out test and the
+/// per-cohort reproduction rates (None for a single cohort).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Replication {
     pub study: StudyName,
     pub n: usize,
     pub seed: u64,
     pub rows: Vec<ReplicationRow>,
-}
-
-fn cell(v: Option<f64>, se: Option<f64>) -> String {
-    match (v, se) {
-        (Some(v), Some(se)) => format!("{v:>9.4} ({se:.4})"),
-        (Some(v), None) => format!("{v:>9.4}         "),
-        _ => format!("{:>18}", "-"),
-    }
+    /// The held-out rows tested jointly given the targets.
+    pub heldout_joint: Option<JointTest>,
+    /// Per-cohort rates over the cohorts of the joint test.
+    pub cohorts: Option<CohortSummary>,
 }
 
 impl fmt::Display for Replication {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "Replication of the {} study on a synthetic cohort (n = {}, seed = {})",
-            self.study, self.n, self.seed
-        )?;
-        let mut last = (String::new(), String::new());
-        for r in &self.rows {
-            if (r.table.as_str(), r.spec.as_str()) != (last.0.as_str(), last.1.as_str()) {
-                writeln!(f, "\n{} — {}", r.table, r.spec)?;
-                writeln!(
-                    f,
-                    "  {:<28} {:>18} {:>18}  {:<8}",
-                    "term", "published (se)", "synthetic (se)", "role"
-                )?;
-                last = (r.table.clone(), r.spec.clone());
-            }
-            write!(
-                f,
-                "  {:<28} {} {}  {:<8}",
-                r.term,
-                cell(r.published, r.published_se),
-                cell(r.synthetic, r.synthetic_se),
-                r.role.as_str()
-            )?;
-            match &r.note {
-                Some(n) => writeln!(f, "  [{n}]")?,
-                None => writeln!(f)?,
-            }
-        }
-        Ok(())
+        f.write_str(&super::output::tables(self))
     }
 }

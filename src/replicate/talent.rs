@@ -1,26 +1,30 @@
 //! Table 2 models 1-4 (logit) and Table 3 (ordered logit) on a synthetic
 //! cohort, side by side with the published numbers.
 
+use super::analysis::{Analysis, SearchBounds};
 use super::talent_published::{BRANT_P, MODELS, Published};
-use super::{Replication, ReplicationRow, Role, Tables};
+use super::targets::{Declared, Share, Shares, t};
+use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
 use crate::studies::talent::Talent;
 use crate::studies::talent::config::{Config, INDEX_TERMS};
-use crate::studies::{Study, StudyError, StudyName};
+use crate::studies::{CheckedConfig, Study, StudyError, StudyName};
 
 /// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
 /// tables `tables` asks for; roles unassigned.
 pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
     let sim = Talent::simulate(cfg, seed)?;
-    let mut rows = super::targets::table1_rows(StudyName::Talent, &sim.cohort);
+    let mut rows = super::targets::table1_rows(Paper.shares(), &sim.cohort);
     rows.extend(self::rows(&sim.cohort, tables));
     Ok(Replication {
         study: StudyName::Talent,
         n: cfg.n,
         seed,
         rows,
+        heldout_joint: None,
+        cohorts: None,
     })
 }
 
@@ -73,17 +77,9 @@ fn row(
     published: (Option<f64>, Option<f64>),
     synthetic: (Option<f64>, Option<f64>),
 ) -> ReplicationRow {
-    ReplicationRow {
-        table: m.table.to_string(),
-        spec: m.spec.to_string(),
-        term: term.to_string(),
-        published: published.0,
-        published_se: published.1,
-        synthetic: synthetic.0,
-        synthetic_se: synthetic.1,
-        note: None,
-        role: Role::HeldOut,
-    }
+    let mut r = ReplicationRow::new(m.table, m.spec, term, published);
+    (r.synthetic, r.synthetic_se) = synthetic;
+    r
 }
 
 /// Omnibus p-value of the Brant test in a fit's `brant` table, if present.
@@ -130,9 +126,14 @@ fn model_rows(ds: &Dataset, m: &Published) -> Vec<ReplicationRow> {
         rows.push(row(m, "brant_p", (Some(BRANT_P), None), (p, None)));
     }
     match &result {
-        Err(e) => rows
-            .iter_mut()
-            .for_each(|r| r.note = Some(format!("fit failed: {e}"))),
+        Err(e) => rows.iter_mut().for_each(|r| {
+            r.note = Some(format!("fit failed: {e}"));
+            r.failed = r.note.clone();
+        }),
+        Ok(r) if !r.info.converged => rows.iter_mut().for_each(|r| {
+            r.note = Some("fit did not converge".into());
+            r.failed = r.note.clone();
+        }),
         Ok(r) if !r.info.warnings.is_empty() => {
             let note = r.info.warnings.join("; ");
             rows.iter_mut().for_each(|r| r.note = Some(note.clone()));
@@ -151,3 +152,105 @@ pub fn rows(ds: &Dataset, tables: &Tables) -> Vec<ReplicationRow> {
         .flat_map(|m| model_rows(ds, m))
         .collect()
 }
+
+/// The talent paper's analysis side, as `crate::replicate`'s registry lists it.
+pub struct Paper;
+
+impl Analysis for Paper {
+    fn study(&self) -> StudyName {
+        StudyName::Talent
+    }
+
+    fn replicate_checked(
+        &self,
+        cfg: &CheckedConfig,
+        seed: u64,
+        tables: &Tables,
+    ) -> Result<Replication, StudyError> {
+        replicate(cfg.config::<Talent>()?, seed, tables)
+    }
+
+    fn shares(&self) -> Shares {
+        (&SHARES, PUBLISHED_N)
+    }
+
+    fn declared(&self) -> &'static [Declared] {
+        &TARGETS
+    }
+
+    fn default_free(&self) -> &'static [SearchBounds] {
+        &FREE
+    }
+}
+
+/// The published N of Table 1 (the shares' binomial SE uses it).
+const PUBLISHED_N: f64 = 777.0;
+
+/// The Table 1 shares (published as counts or means).
+const SHARES: [Share; 3] = [
+    Share {
+        term: "unit support share",
+        column: "unit_support",
+        published: 0.152,
+    },
+    Share {
+        term: "participation behaviour China share",
+        column: "particip_behavior",
+        published: 0.102,
+    },
+    Share {
+        term: "cumulative network share",
+        column: "cumulative",
+        published: 0.251,
+    },
+];
+
+/// The default calibration targets, with the reason for each
+/// ([`super::targets`]).
+const TARGETS: [Declared; 6] = [
+    t(
+        "Table 1",
+        "shares",
+        "unit support share",
+        "how common unit support is: checks the support structure",
+    ),
+    t(
+        "Table 1",
+        "shares",
+        "participation behaviour China share",
+        "how common participation is: checks the participation structure",
+    ),
+    t(
+        "Table 2",
+        "model 1",
+        "unit_support",
+        "unit support effect in Changchun: changchun.danwei_support",
+    ),
+    t(
+        "Table 2",
+        "model 3",
+        "unit_support",
+        "unit support effect in the South: index.unit_support",
+    ),
+    t(
+        "Table 2",
+        "model 1",
+        "particip_behavior",
+        "participation effect in Changchun: changchun.particip_opportunity",
+    ),
+    t(
+        "Table 2",
+        "model 3",
+        "particip_behavior",
+        "participation effect in the South: index.particip_behavior",
+    ),
+];
+
+/// The default free set of `migsim calibrate`: (key, lower, upper), search
+/// bounds within the settings registry's; the start is the config default.
+const FREE: [SearchBounds; 4] = [
+    ("index.unit_support", -1.0, 4.0),
+    ("index.particip_behavior", -1.0, 4.0),
+    ("changchun.danwei_support", 0.2, 4.0),
+    ("changchun.particip_opportunity", 0.2, 10.0),
+];

@@ -11,19 +11,23 @@
 //! Table 1 shares are published as counts or means; their SE is the binomial
 //! one at the published N, `sqrt(p (1 - p) / N)` (marked in the spec text).
 
-use super::rows::{ReplicationRow, Role};
+use super::rows::ReplicationRow;
 use crate::data::Dataset;
-use crate::studies::StudyName;
 
 /// A declared target: table, spec prefix, term, and why it is in the set.
 pub struct Declared {
+    /// The table (`Table 2`).
     pub table: &'static str,
+    /// A prefix of the row's spec text (`col 1`).
     pub spec_prefix: &'static str,
+    /// The row's term.
     pub term: &'static str,
+    /// Which free parameter it identifies, in words.
     pub why: &'static str,
 }
 
-const fn t(
+/// A declared target (for the per-study lists).
+pub const fn t(
     table: &'static str,
     spec_prefix: &'static str,
     term: &'static str,
@@ -42,64 +46,21 @@ pub const TABLE1_SPEC: &str = "shares (binomial SE at the published N)";
 
 /// A Table 1 share: term, cohort column (a 0/1 column), published share.
 pub struct Share {
+    /// The row's term (`enclave share`).
     pub term: &'static str,
+    /// The 0/1 cohort column it is the mean of.
     pub column: &'static str,
+    /// The published share.
     pub published: f64,
 }
 
-/// The Table 1 shares of a study and its published N.
-pub fn shares(study: StudyName) -> (&'static [Share], f64) {
-    match study {
-        StudyName::Enclave => (
-            &[
-                Share {
-                    term: "enclave share",
-                    column: "enclave",
-                    published: 0.207,
-                },
-                Share {
-                    term: "share up",
-                    column: "up",
-                    published: 0.650,
-                },
-            ],
-            7762.0,
-        ),
-        StudyName::Assets => (
-            &[Share {
-                term: "intention share",
-                column: "intent",
-                published: 0.09,
-            }],
-            3624.0,
-        ),
-        StudyName::Talent => (
-            &[
-                Share {
-                    term: "unit support share",
-                    column: "unit_support",
-                    published: 0.152,
-                },
-                Share {
-                    term: "participation behaviour China share",
-                    column: "particip_behavior",
-                    published: 0.102,
-                },
-                Share {
-                    term: "cumulative network share",
-                    column: "cumulative",
-                    published: 0.251,
-                },
-            ],
-            777.0,
-        ),
-    }
-}
+/// A study's Table 1 shares and its published N.
+pub type Shares = (&'static [Share], f64);
 
-/// The Table 1 share rows of `study` on cohort `ds` (a missing column gives
+/// The Table 1 share rows of `shares` on cohort `ds` (a missing column gives
 /// an empty synthetic cell with a note, never an error).
-pub fn table1_rows(study: StudyName, ds: &Dataset) -> Vec<ReplicationRow> {
-    let (list, n_pub) = shares(study);
+pub fn table1_rows(shares: Shares, ds: &Dataset) -> Vec<ReplicationRow> {
+    let (list, n_pub) = shares;
     list.iter()
         .map(|s| {
             let (synthetic, synthetic_se, note) = match ds.numeric_columns(&[s.column]) {
@@ -111,168 +72,22 @@ pub fn table1_rows(study: StudyName, ds: &Dataset) -> Vec<ReplicationRow> {
                 Ok(_) => (None, None, Some("empty cohort".to_string())),
                 Err(e) => (None, None, Some(e.to_string())),
             };
-            ReplicationRow {
-                table: "Table 1".into(),
-                spec: TABLE1_SPEC.into(),
-                term: s.term.into(),
-                published: Some(s.published),
-                published_se: Some((s.published * (1.0 - s.published) / n_pub).sqrt()),
-                synthetic,
-                synthetic_se,
-                note,
-                role: Role::HeldOut,
-            }
+            let se = (s.published * (1.0 - s.published) / n_pub).sqrt();
+            let mut r = ReplicationRow::new(
+                "Table 1",
+                TABLE1_SPEC,
+                s.term,
+                (Some(s.published), Some(se)),
+            );
+            (r.synthetic, r.synthetic_se) = (synthetic, synthetic_se);
+            r.failed = note.clone();
+            r.note = note;
+            r
         })
         .collect()
 }
 
-/// The default calibration targets of `study`, with the reason for each.
-pub fn declared(study: StudyName) -> &'static [Declared] {
-    match study {
-        StudyName::Enclave => &ENCLAVE,
-        StudyName::Assets => &ASSETS,
-        StudyName::Talent => &TALENT,
-    }
-}
-
-const ENCLAVE: [Declared; 6] = [
-    t(
-        "Table 1",
-        "shares",
-        "share up",
-        "level of mobility: pins outcome.intercept",
-    ),
-    t(
-        "Table 2",
-        "col 1",
-        "enclave",
-        "raw enclave gap: the job-information loading outcome.job carries the mechanism",
-    ),
-    t(
-        "Table 2",
-        "col 3",
-        "enclave",
-        "gap within cities: separates sorting on city dynamism (enclave_choice.city) from the mechanism",
-    ),
-    t(
-        "Table 2",
-        "col 5",
-        "enclave",
-        "gap within city and year: the headline estimate, over-identifies the two above",
-    ),
-    t(
-        "Table 5",
-        "col 1",
-        "first stage: lq",
-        "exclusion restriction's strength: pins enclave_choice.lq",
-    ),
-    t(
-        "Table 8",
-        "(1)",
-        "enclave",
-        "enclave -> ascribed network share: pins network.homophily_enclave",
-    ),
-];
-
-const ASSETS: [Declared; 7] = [
-    t(
-        "Table 1",
-        "shares",
-        "intention share",
-        "level of intention: pins intention.constant",
-    ),
-    t(
-        "Table 2",
-        "model (2)",
-        "ln_total",
-        "falling arm of the U: the stake in staying, intention.stake",
-    ),
-    t(
-        "Table 2",
-        "model (2)",
-        "ln_total^2",
-        "rising arm of the U: capability and moving cost (intention.capability, intention.moving_cost)",
-    ),
-    t(
-        "Table 2",
-        "model (5)",
-        "ln_financial",
-        "liquid financial assets given housing: intention.capability",
-    ),
-    t(
-        "Table 2",
-        "model (5)",
-        "ln_housing",
-        "housing given financial assets: intention.housing_liquidity",
-    ),
-    t(
-        "Table 2",
-        "model (3)",
-        "ln_financial",
-        "financial assets alone: over-identifies the asset-type split",
-    ),
-    t(
-        "Table 2",
-        "model (4)",
-        "ln_housing",
-        "housing alone: over-identifies the asset-type split",
-    ),
-];
-
-const TALENT: [Declared; 6] = [
-    t(
-        "Table 1",
-        "shares",
-        "unit support share",
-        "how common unit support is: checks the support structure",
-    ),
-    t(
-        "Table 1",
-        "shares",
-        "participation behaviour China share",
-        "how common participation is: checks the participation structure",
-    ),
-    t(
-        "Table 2",
-        "model 1",
-        "unit_support",
-        "unit support effect in Changchun: changchun.danwei_support",
-    ),
-    t(
-        "Table 2",
-        "model 3",
-        "unit_support",
-        "unit support effect in the South: index.unit_support",
-    ),
-    t(
-        "Table 2",
-        "model 1",
-        "particip_behavior",
-        "participation effect in Changchun: changchun.particip_opportunity",
-    ),
-    t(
-        "Table 2",
-        "model 3",
-        "particip_behavior",
-        "participation effect in the South: index.particip_behavior",
-    ),
-];
-
 /// Whether `row` matches declaration `d`.
 pub fn matches(d: &Declared, row: &ReplicationRow) -> bool {
     row.table == d.table && row.spec.starts_with(d.spec_prefix) && row.term == d.term
-}
-
-/// Mark the declared targets of `study` (rows with a published SE only);
-/// every other row is held out.
-pub fn assign_roles(study: StudyName, rows: &mut [ReplicationRow]) {
-    let list = declared(study);
-    for r in rows {
-        let declared = list.iter().any(|d| matches(d, r));
-        r.role = if declared && r.published.is_some() && r.published_se.is_some_and(|s| s > 0.0) {
-            Role::Target
-        } else {
-            Role::HeldOut
-        };
-    }
 }

@@ -2,10 +2,7 @@
 //! against N with 95% Monte Carlo bands (power +- 1.96 SE) and the JSON
 //! result, written together (all or none).
 
-use std::path::{Path, PathBuf};
-
 use super::charts::{AxisStyle, Band, ChartError, band_chart, colour};
-use crate::io::{WriteError, write_dir_atomic};
 use crate::recovery::power::{PowerResult, curve_csv};
 use crate::scenario::Interval;
 
@@ -52,24 +49,19 @@ pub fn power_chart(r: &PowerResult) -> Result<String, ChartError> {
     band_chart(&title, "N", &[power, target], AxisStyle::PLAIN, false)
 }
 
-/// Write `power.json`, `power_curve.csv` and `power_curve.svg` into `dir`.
-pub fn write_power(
-    r: &PowerResult,
-    json: &serde_json::Value,
-    dir: &Path,
-) -> Result<Vec<PathBuf>, WriteError> {
+/// The files of a power search, by name, written together (all or none):
+/// `json` (the result as JSON) as power.json, the curve as CSV and its
+/// chart as SVG.
+pub fn files(r: &PowerResult, json: &serde_json::Value) -> Vec<(&'static str, Vec<u8>)> {
     let svg = power_chart(r).unwrap_or_else(|e| {
         format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\"><text x=\"10\" y=\"20\">{}</text></svg>",
             e.0.replace(['<', '>', '&'], " ")
         )
     });
-    write_dir_atomic(
-        dir,
-        &[
-            ("power.json", format!("{json}\n").into_bytes()),
-            ("power_curve.csv", curve_csv(r).into_bytes()),
-            ("power_curve.svg", svg.into_bytes()),
-        ],
-    )
+    vec![
+        ("power.json", format!("{json}\n").into_bytes()),
+        ("power_curve.csv", curve_csv(r).into_bytes()),
+        ("power_curve.svg", svg.into_bytes()),
+    ]
 }

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use super::files::{encode, num};
 use super::{html, markdown};
 use crate::io::write_dir_atomic;
-use crate::monitor::Monitor;
-use crate::scenario::{ArmKind, Runs, Scenario, ScenarioError, StudyModel, Summary};
+use crate::scenario::{ArmKind, Runs, ScenarioError, Summary};
 
 /// The files every run writes, in the order [`write_all`] writes them.
 pub const FILE_NAMES: [&str; 5] = [
@@ -26,27 +25,6 @@ pub const OPTIONAL_FILE_NAMES: [&str; 2] = ["draws.csv", "experiment.csv"];
 /// The default output folder of a scenario: `outputs/<name>/`.
 pub fn default_dir(name: &str) -> PathBuf {
     Path::new("outputs").join(name)
-}
-
-/// What `migsim run FILE` does after reading the file: check that `dir`
-/// can be written, run `scn` on its study at its `n` (`monitor` hears the
-/// progress and may cancel), summarise, and write every output file into
-/// `dir` as one set. A failed or cancelled run writes nothing. Returns the
-/// summary and the paths written.
-pub fn run_to_dir(
-    scn: &Scenario,
-    dir: &Path,
-    monitor: &dyn Monitor,
-) -> Result<(Summary, Vec<PathBuf>), ScenarioError> {
-    crate::io::check_writable(dir)?;
-    let model = StudyModel {
-        study: scn.study,
-        n: scn.n,
-    };
-    let runs = crate::scenario::run(scn, &model, monitor)?;
-    let summary = Summary::of(&runs);
-    let files = write_all(dir, &runs, &summary)?;
-    Ok((summary, files))
 }
 
 /// Write every output file into `dir`, replacing the previous run's set as a

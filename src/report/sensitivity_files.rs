@@ -19,16 +19,20 @@ pub fn default_dir(name: &str) -> PathBuf {
 
 /// Write every file into `dir`; returns the paths written.
 pub fn write_all(dir: &Path, a: &Analysis) -> Result<Vec<PathBuf>, ScenarioError> {
+    Ok(write_dir_atomic(dir, &files(a)?)?)
+}
+
+/// The files of an analysis, by name, as [`write_all`] writes them.
+pub fn files(a: &Analysis) -> Result<Vec<(&'static str, Vec<u8>)>, ScenarioError> {
     let json = serde_json::to_string_pretty(a).map_err(|e| encode("sensitivity.json", e))?;
-    let files: [(&str, Vec<u8>); 6] = [
+    Ok(vec![
         ("sensitivity.json", (json + "\n").into_bytes()),
         ("indices.csv", indices_csv(a)?),
         ("design.csv", design_csv(a)?),
         ("design_outputs.csv", design_outputs_csv(a)?),
         ("report.md", sensitivity::markdown(a).into_bytes()),
         ("report.html", sensitivity::html(a).into_bytes()),
-    ];
-    Ok(write_dir_atomic(dir, &files)?)
+    ])
 }
 
 /// One row per (metric, intervention, param) with the method's columns.

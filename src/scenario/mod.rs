@@ -10,7 +10,7 @@
 
 pub mod draws;
 pub mod effects;
-pub mod error;
+pub(crate) mod error;
 pub mod experiment;
 pub mod json;
 pub mod plan;
@@ -19,7 +19,7 @@ pub mod schema;
 pub mod sensitivity_spec;
 pub mod settings_check;
 pub mod shipped;
-pub mod study;
+pub(crate) mod study;
 pub mod summary;
 pub mod uncertainty;
 
@@ -31,13 +31,23 @@ pub use schema::Scenario;
 pub use study::StudyModel;
 pub use summary::Summary;
 
+pub use crate::studies::Horizon;
 use crate::studies::{Simulated, StudyError};
 
 /// What the runner needs of a study: simulate a config given as overrides,
 /// and resolve overrides into the full config (to validate them before a
 /// run and to read the value a `scale` multiplies).
 pub trait Model: Sync {
+    /// Simulate the config `overrides` make, from `seed`.
     fn simulate(&self, overrides: &toml::Table, seed: u64) -> Result<Simulated, StudyError>;
+    /// The config `overrides` make, resolved and checked once, as a
+    /// simulation to run with many seeds (by default: [`Model::simulate`]
+    /// with these overrides).
+    fn prepare(&self, overrides: &toml::Table) -> Result<Prepared<'_>, StudyError> {
+        let overrides = overrides.clone();
+        Ok(Box::new(move |seed| self.simulate(&overrides, seed)))
+    }
+    /// Resolve overrides into the full config (checked), as TOML.
     fn resolve(&self, overrides: &toml::Table) -> Result<toml::Table, StudyError>;
     /// Where the study has time: the dotted config key that `horizon` sets
     /// and the unit it counts (e.g. `zenou.max_years`, "years in the city").
@@ -49,17 +59,16 @@ pub trait Model: Sync {
     }
 }
 
-/// The config key a scenario's `horizon` sets, and its unit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Horizon {
-    pub key: String,
-    pub unit: String,
-}
+/// One arm's simulation from a seed (see [`Model::prepare`]).
+pub type Prepared<'a> = Box<dyn Fn(u64) -> Result<Simulated, StudyError> + Send + Sync + 'a>;
 
 /// A [`Model`] from two closures (tests, custom studies).
 pub struct FnModel<S, R> {
+    /// [`Model::simulate`].
     pub simulate: S,
+    /// [`Model::resolve`].
     pub resolve: R,
+    /// [`Model::horizon`].
     pub horizon: Option<Horizon>,
 }
 

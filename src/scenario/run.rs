@@ -18,7 +18,7 @@ use super::plan::{Arm, plan};
 use super::schema::Scenario;
 use crate::monitor::Monitor;
 use crate::seed::{self, Component};
-use crate::studies::{Simulated, TimePath};
+use crate::studies::{Simulated, StudyError, TimePath};
 
 /// Stream tag of the per-replication study seeds.
 pub const SCENARIO_STREAM: u64 = 0x5CE4_A210;
@@ -145,22 +145,39 @@ pub fn simulate_reps<M: Model>(
     // One small outcome per (arm, replication) is held at once.
     check_replications(arms.len(), len, 64)?;
     let total = arms.len() * len;
-    let sim = |a: usize, r: usize| {
-        let seed = replication_seed(scn.seed, r);
-        model
-            .simulate(&arms[a].overrides, seed)
-            .map_err(|source| ScenarioError::Study {
-                file: scn.file.clone(),
-                line: None,
-                context: format!("{} arm, replication {r} (seed {seed})", arms[a].name),
-                source: Box::new(source),
-            })
+    let failed = |a: usize, r: usize, source: StudyError| ScenarioError::Study {
+        file: scn.file.clone(),
+        line: None,
+        context: format!(
+            "{} arm, replication {r} (seed {})",
+            arms[a].name,
+            replication_seed(scn.seed, r)
+        ),
+        source: Box::new(source),
     };
     if progress.cancelled() {
         return Err(ScenarioError::Cancelled);
     }
-    let pilot = sim(0, reps.start)?;
+    // Each arm's config is resolved and checked once, for all replications.
+    let mut prepared = Vec::with_capacity(arms.len());
+    prepared.push(
+        model
+            .prepare(&arms[0].overrides)
+            .map_err(|e| failed(0, reps.start, e))?,
+    );
+    let pilot = prepared[0](replication_seed(scn.seed, reps.start))
+        .map_err(|e| failed(0, reps.start, e))?;
     let metrics = tracked_metrics(scn, &pilot)?;
+    for (a, arm) in arms.iter().enumerate().skip(1) {
+        prepared.push(
+            model
+                .prepare(&arm.overrides)
+                .map_err(|e| failed(a, reps.start, e))?,
+        );
+    }
+    let sim = |a: usize, r: usize| {
+        prepared[a](replication_seed(scn.seed, r)).map_err(|e| failed(a, r, e))
+    };
     let per_outcome = 64
         + 8 * metrics.len()
         + pilot

@@ -56,7 +56,7 @@ pub struct ScenarioFile {
     pub interventions: Vec<Spanned<InterventionFile>>,
     pub sweep: Option<Spanned<SweepFile>>,
     /// Written by `migsim calibrate --out`: estimates and covariance of the
-    /// free parameters (see [`crate::calibrate::CalibrationTable`]); a run
+    /// free parameters (see [`crate::studies::calibrated::CalibrationTable`]); a run
     /// uses the `[baseline]` table and leaves this one to `[uncertainty]`.
     pub calibration: Option<Table>,
     pub uncertainty: Option<Spanned<UncertaintyFile>>,
@@ -216,7 +216,7 @@ impl Checker<'_> {
         if let Some(from) = &raw.baseline_from {
             let line = self.line(from);
             let (their_study, mut base) =
-                crate::calibrate::file::baseline_from(from.get_ref(), self.file)
+                crate::studies::calibrated::baseline_from(from.get_ref(), self.file)
                     .map_err(|e| self.err(line, format!("`baseline_from`: {e}")))?;
             if their_study.as_deref().is_some_and(|s| s != study.as_str()) {
                 return Err(self.err(

@@ -18,8 +18,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibrate::CalibrationTable;
 use crate::calibrate::smc::PosteriorSample;
+use crate::studies::calibrated::CalibrationTable;
 
 /// Sobol indices or Morris screening.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

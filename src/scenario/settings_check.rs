@@ -6,7 +6,7 @@
 //! setting's bounds `lower <= v <= upper` (`lower < v` when the bound is
 //! open), else an error naming the key, the value and the bounds.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use toml::{Table, Value};
 
@@ -25,13 +25,14 @@ impl Registry {
     /// study's defaults and config source only; every arm of every design
     /// row or parameter draw checks against it).
     pub fn of(study: StudyName) -> Result<Registry, StudyError> {
-        static BUILT: [OnceLock<Vec<Setting>>; 3] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        let slot = &BUILT[match study {
-            StudyName::Enclave => 0,
-            StudyName::Assets => 1,
-            StudyName::Talent => 2,
-        }];
+        static BUILT: LazyLock<Vec<OnceLock<Vec<Setting>>>> =
+            LazyLock::new(|| StudyName::all().map(|_| OnceLock::new()).collect());
+        let Some(slot) = BUILT.get(study as usize) else {
+            return Ok(Registry {
+                study,
+                settings: registry(study)?,
+            });
+        };
         let settings = match slot.get() {
             Some(s) => s.clone(),
             None => {

@@ -26,9 +26,9 @@ use faer::{Mat, Side};
 use rand_distr::{Distribution, StandardNormal};
 use serde::Deserialize;
 
-use crate::calibrate::CalibrationTable;
 use crate::calibrate::smc::PosteriorSample;
 use crate::seed::{self, Component};
+use crate::studies::calibrated::CalibrationTable;
 
 /// Stream tag of the parameter draws.
 pub const UNCERTAINTY_STREAM: u64 = 0x0D2A_3500;

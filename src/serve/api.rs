@@ -89,8 +89,7 @@ fn study_field(src: &str) -> Option<String> {
 }
 
 async fn studies() -> Json<Value> {
-    let rows: Vec<Value> = StudyName::ALL
-        .iter()
+    let rows: Vec<Value> = StudyName::all()
         .map(|s| {
             let names: Vec<&str> = SHIPPED
                 .iter()

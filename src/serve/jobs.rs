@@ -1,6 +1,6 @@
 //! Runs of the server: a table of jobs by id, a bounded queue and a pool of
 //! worker threads that run each job through
-//! [`crate::report::run_files::run_to_dir`] (the call behind `migsim run`).
+//! [`crate::shard::driver::run_whole`] (the call behind `migsim run`).
 //!
 //! A job's id is the first 16 hex digits of the SHA-256 of the scenario's
 //! canonical JSON (keys sorted, seed included), so asking again for a
@@ -21,9 +21,11 @@ use sha2::{Digest, Sha256};
 
 use crate::monitor::{CancelToken, Watch};
 use crate::report::reading::readings;
-use crate::report::run_files::{FILE_NAMES, run_to_dir};
+use crate::report::run_files::FILE_NAMES;
 use crate::scenario::summary::{horizon_phrase, window_phrase};
 use crate::scenario::{Effect, Scenario, ScenarioError};
+use crate::shard::driver;
+use crate::shard::scenario::ScenarioInput;
 
 /// Finished jobs kept in memory beyond this many are dropped, oldest first
 /// (their folders stay on disk and are read back when asked for).
@@ -366,13 +368,20 @@ fn run_job(shared: &Shared, id: &str) {
         progress: &progress,
         cancel: &cancel,
     };
-    let result = run_to_dir(&scn, &shared.out.join(id), &watch);
+    let input = ScenarioInput {
+        file: scn.file.clone(),
+        // Run in one process only: no shard records the text.
+        text: String::new(),
+        scn,
+    };
+    let result = driver::run_whole(&input, &shared.out.join(id), &watch);
     let mut jobs = shared.lock();
     let Some(job) = jobs.get_mut(id) else { return };
     match result {
-        Ok((summary, _)) => {
+        Ok((out, _)) => {
+            let summary = &out.summary;
             job.readings = readings(&summary.effects, |m| summary.window_phrase(m));
-            match serde_json::to_value(&summary) {
+            match serde_json::to_value(summary) {
                 Ok(v) => {
                     job.summary = Some(v);
                     job.status = Status::Done;
@@ -383,7 +392,7 @@ fn run_job(shared: &Shared, id: &str) {
                 }
             }
         }
-        Err(ScenarioError::Cancelled) => {
+        Err(e) if e.is_cancelled() => {
             job.status = Status::Cancelled;
             job.error = Some(ScenarioError::Cancelled.to_string());
         }

@@ -13,7 +13,7 @@
 //! GET    /api/runs/{id}/files/{name}     summary.json, replications.csv, paths.csv, report.md/html
 //! ```
 //!
-//! Runs go through [`crate::report::run_files::run_to_dir`], the call behind
+//! Runs go through [`crate::shard::driver::run_whole`], the call behind
 //! `migsim run`, on a bounded pool of worker threads ([`jobs`]), and write
 //! the same files into `<out>/<id>/`, where `id` is a hash of the scenario
 //! JSON (seed included): the same scenario asked for again is answered from

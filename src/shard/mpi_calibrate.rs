@@ -39,6 +39,10 @@ struct WireRow {
     synthetic_se: Option<Num>,
     note: Option<String>,
     role: Role,
+    informative: bool,
+    failed: Option<String>,
+    tolerance: Option<Num>,
+    agrees: Option<bool>,
 }
 
 impl From<&ReplicationRow> for WireRow {
@@ -53,6 +57,10 @@ impl From<&ReplicationRow> for WireRow {
             synthetic_se: r.synthetic_se.map(Num),
             note: r.note.clone(),
             role: r.role,
+            informative: r.informative,
+            failed: r.failed.clone(),
+            tolerance: r.tolerance.map(Num),
+            agrees: r.agrees,
         }
     }
 }
@@ -69,6 +77,10 @@ impl From<WireRow> for ReplicationRow {
             synthetic_se: w.synthetic_se.map(|n| n.0),
             note: w.note,
             role: w.role,
+            informative: w.informative,
+            failed: w.failed,
+            tolerance: w.tolerance.map(|n| n.0),
+            agrees: w.agrees,
         }
     }
 }

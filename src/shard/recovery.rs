@@ -1,20 +1,21 @@
-//! `migsim recover` in shards: the rows of a slice of replications, and the
+//! `migsim recover` as a [`Job`]: the rows of a slice of replications, and the
 //! diagnosands of the pooled rows through the same
 //! [`recovery::run::summarise_pooled`] a one-process run uses.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::ShardError;
 use super::codec::{Num, floats, nums};
-use super::manifest::Manifest;
+use super::job::{File, Job, Sharded, SliceRows, json_line};
 use super::slice::Slice;
-use super::store::{self, Meta, Pooled};
+use super::store::{Meta, Pooled};
+use crate::monitor::Monitor;
 use crate::recovery::run::{FitRecord, RepRecord, replicate_indices, summarise_pooled};
 use crate::recovery::take::Estimate;
-use crate::recovery::{Recovery, RecoveryError, RunOptions, Spec};
+use crate::recovery::{self, Recovery, RecoveryError, RunOptions, Spec, output_files};
 
 /// The manifest's command name.
 pub const COMMAND: &str = "recover";
@@ -135,7 +136,7 @@ impl SpecInput {
     }
 
     /// What the shards of this run share.
-    pub fn meta(&self, slice: Slice) -> Meta<'_> {
+    fn meta(&self, slice: Slice) -> Meta<'_> {
         Meta {
             command: COMMAND,
             spec_file: &self.file,
@@ -148,32 +149,76 @@ impl SpecInput {
         }
     }
 
-    /// The indices and rows of `slice`.
-    pub fn rows(
-        &self,
-        slice: Slice,
-        opts: &RunOptions<'_>,
-    ) -> Result<(Vec<usize>, Vec<String>), ShardError> {
-        let range = slice.range(self.spec.reps)?;
-        let recs = replicate_indices(&self.spec, range.clone(), opts)?;
-        Ok((range.collect(), recs.iter().map(encode).collect()))
+    fn options<'a>(monitor: &'a dyn Monitor) -> RunOptions<'a> {
+        RunOptions {
+            threads: None,
+            progress: Some(monitor),
+        }
+    }
+}
+
+/// The front end's overrides of a recovery spec (`migsim recover --reps
+/// --seed --n`); `None` keeps the spec's value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecoverOptions {
+    pub reps: Option<usize>,
+    pub seed: Option<u64>,
+    pub n: Option<usize>,
+}
+
+impl Job for SpecInput {
+    type Options = RecoverOptions;
+    type Output = Recovery;
+    const COMMAND: &'static str = COMMAND;
+
+    /// [`SpecInput::load`] with [`SpecInput::with_overrides`].
+    fn load(path: &Path, o: RecoverOptions) -> Result<SpecInput, ShardError> {
+        Ok(SpecInput::load(path)?.with_overrides(o.reps, o.seed, o.n)?)
     }
 
-    /// Run `slice` and write it as a shard into `dir`.
-    pub fn run_shard(
-        &self,
-        slice: Slice,
-        opts: &RunOptions<'_>,
-        dir: &Path,
-    ) -> Result<Manifest, ShardError> {
-        store::run_and_write(
-            dir,
-            || {
-                self.rows(slice, opts)
-                    .map(|(indices, rows)| ((), indices, rows))
-            },
-            |_| self.meta(slice),
-        )
+    fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// `outputs/recovery/<spec name>/`.
+    fn default_dir(name: &str) -> PathBuf {
+        Path::new("outputs/recovery").join(name)
+    }
+
+    fn run_whole(&self, monitor: &dyn Monitor) -> Result<Recovery, ShardError> {
+        Ok(recovery::run(&self.spec, &Self::options(monitor))?)
+    }
+
+    /// diagnosands.json, diagnosands.csv, replications.csv.
+    fn files(rec: &Recovery) -> Result<Vec<File>, ShardError> {
+        Ok(output_files(rec))
+    }
+
+    /// diagnosands.json on one line.
+    fn summary_json(rec: &Recovery) -> Result<String, ShardError> {
+        json_line("diagnosands.json", &rec.to_json())
+    }
+}
+
+impl Sharded for SpecInput {
+    /// Replications.
+    fn total(&self) -> Result<usize, ShardError> {
+        Ok(self.spec.reps)
+    }
+
+    /// The replication records of `slice`, one row each.
+    fn run_slice(&self, slice: Slice, monitor: &dyn Monitor) -> Result<SliceRows<'_>, ShardError> {
+        let range = slice.range(self.spec.reps)?;
+        let recs = replicate_indices(&self.spec, range.clone(), &Self::options(monitor))?;
+        Ok(SliceRows {
+            meta: self.meta(slice),
+            indices: range.collect(),
+            rows: recs.iter().map(encode).collect(),
+        })
+    }
+
+    fn merge(pooled: &Pooled) -> Result<Recovery, ShardError> {
+        pooled_recovery(pooled)
     }
 }
 
@@ -190,7 +235,7 @@ fn settings(spec: &Spec) -> serde_json::Value {
 /// The recovery of pooled `recover` shards: the spec re-read from the
 /// stored text with the stored settings, the rows in index order, and the
 /// one-process summarising code. `elapsed_s` is the shards' summed time.
-pub fn merge(p: &Pooled) -> Result<Recovery, ShardError> {
+fn pooled_recovery(p: &Pooled) -> Result<Recovery, ShardError> {
     let m = &p.manifest;
     let mut spec = Spec::parse(&p.spec_text, &m.spec_file, &stem(Path::new(&m.spec_file)))?;
     let bad = |why: String| ShardError::Corrupt {

@@ -1,6 +1,6 @@
-//! `migsim run` in shards: rows of a slice of the run's units of work, and
-//! the summary and reports of the pooled rows through the same
-//! [`scenario::run::assemble`] and [`Summary::of`] a one-process run uses.
+//! `migsim run` as a [`Job`]: rows of a slice of the run's units of work,
+//! and the summary and reports of the pooled rows through the same
+//! [`crate::scenario::run::assemble`] and [`Summary::of`] a one-process run uses.
 //!
 //! Units of work: a scenario with `R` replications and `K` `[uncertainty]`
 //! draws has one index space `0..R+K`: index `i < R` is replication `i`
@@ -14,20 +14,21 @@
 //! seed and its index, so the pooled rows are the ones a single process
 //! computes.
 
-use crate::monitor::Monitor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::ShardError;
 use super::codec::{Num, floats, nums};
-use super::manifest::Manifest;
+use super::job::{File, Job, Sharded, SliceRows, json_line};
 use super::slice::Slice;
-use super::store::{self, Meta, Pooled};
+use super::store::{Meta, Pooled};
+use crate::monitor::Monitor;
+use crate::report::run_files;
 use crate::scenario::draws::{DrawRow, arms_at, check_params, draw_rows};
 use crate::scenario::run::{Outcome, assemble, replication_seed, simulate_reps, tracked_metrics};
-use crate::scenario::{Arm, Runs, Scenario, ScenarioError, StudyModel, experiment, plan};
+use crate::scenario::{Arm, Runs, Scenario, ScenarioError, StudyModel, Summary, experiment, plan};
 use crate::studies::TimePath;
 
 /// The manifest's command name.
@@ -119,9 +120,6 @@ fn decode(row: Row) -> Vec<Outcome> {
         .collect()
 }
 
-/// Tracked metrics, unit indices and their rows (one JSON line each).
-pub type SliceRows = (Vec<String>, Vec<usize>, Vec<String>);
-
 /// A scenario together with its text and the path the user gave.
 pub struct ScenarioInput {
     pub scn: Scenario,
@@ -129,9 +127,22 @@ pub struct ScenarioInput {
     pub file: String,
 }
 
+/// A finished scenario run: the raw results and their summary.
+pub struct RunOutput {
+    pub runs: Runs,
+    pub summary: Summary,
+}
+
+impl RunOutput {
+    fn of(runs: Runs) -> RunOutput {
+        let summary = Summary::of(&runs);
+        RunOutput { runs, summary }
+    }
+}
+
 impl ScenarioInput {
     /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
-    pub fn load(path: &Path) -> Result<ScenarioInput, ShardError> {
+    pub fn read(path: &Path) -> Result<ScenarioInput, ShardError> {
         let file = path.display().to_string();
         let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
@@ -141,34 +152,73 @@ impl ScenarioInput {
         Ok(ScenarioInput { scn, text, file })
     }
 
-    /// Units of work: replications, then `[uncertainty]` draws.
-    pub fn total(&self) -> usize {
-        units(&self.scn)
-    }
-
     fn model(&self) -> StudyModel {
         model(&self.scn)
     }
 
     /// What the shards of this run share; `metrics` are the tracked ones.
-    pub fn meta(&self, slice: Slice, metrics: &[String]) -> Meta<'_> {
+    fn meta(&self, slice: Slice, metrics: &[String]) -> Meta<'_> {
         Meta {
             command: COMMAND,
             spec_file: &self.file,
             spec_text: &self.text,
             settings: settings(&self.scn),
             master_seed: self.scn.seed,
-            total: self.total(),
+            total: units(&self.scn),
             slice,
             extra: json!({ "metrics": metrics }),
         }
     }
+}
+
+impl Job for ScenarioInput {
+    type Options = ();
+    type Output = RunOutput;
+    const COMMAND: &'static str = COMMAND;
+
+    /// [`ScenarioInput::read`].
+    fn load(path: &Path, (): ()) -> Result<ScenarioInput, ShardError> {
+        ScenarioInput::read(path)
+    }
+
+    fn name(&self) -> &str {
+        &self.scn.name
+    }
+
+    /// `outputs/<scenario name>/`.
+    fn default_dir(name: &str) -> PathBuf {
+        run_files::default_dir(name)
+    }
+
+    fn run_whole(&self, monitor: &dyn Monitor) -> Result<RunOutput, ShardError> {
+        let runs = crate::scenario::run(&self.scn, &self.model(), monitor)?;
+        Ok(RunOutput::of(runs))
+    }
+
+    /// summary.json, replications.csv, paths.csv, the reports (and
+    /// draws.csv with `[uncertainty]`).
+    fn files(out: &RunOutput) -> Result<Vec<File>, ShardError> {
+        Ok(run_files::files(&out.runs, &out.summary)?)
+    }
+
+    /// summary.json on one line.
+    fn summary_json(out: &RunOutput) -> Result<String, ShardError> {
+        json_line("summary.json", &out.summary)
+    }
+}
+
+impl Sharded for ScenarioInput {
+    /// Units of work: replications, then `[uncertainty]` draws, then
+    /// `[experiment]` points.
+    fn total(&self) -> Result<usize, ShardError> {
+        Ok(units(&self.scn))
+    }
 
     /// The tracked metrics, indices and rows of `slice` (replication rows,
-    /// then draw rows).
-    pub fn rows(&self, slice: Slice, progress: &dyn Monitor) -> Result<SliceRows, ShardError> {
+    /// then draw rows, then experiment point rows).
+    fn run_slice(&self, slice: Slice, monitor: &dyn Monitor) -> Result<SliceRows<'_>, ShardError> {
         let scn = &self.scn;
-        let range = slice.range(self.total())?;
+        let range = slice.range(units(scn))?;
         let r = scn.replications;
         let k = r + scn.uncertainty.as_ref().map_or(0, |u| u.draws);
         let (reps, draws, points) = (
@@ -191,7 +241,7 @@ impl ScenarioInput {
         let (metrics, by_rep) = if reps.is_empty() {
             (pilot_metrics(scn, &model, &arms)?, Vec::new())
         } else {
-            simulate_reps(scn, &model, &arms, reps.clone(), progress)?
+            simulate_reps(scn, &model, &arms, reps.clone(), monitor)?
         };
         let mut rows: Vec<String> = reps
             .clone()
@@ -199,31 +249,25 @@ impl ScenarioInput {
             .map(|(i, o)| encode(i, replication_seed(scn.seed, i), o))
             .collect();
         if let (Some(u), false) = (&scn.uncertainty, draws.is_empty()) {
-            let d = draw_rows(scn, &model, u, &metrics, draws, progress)?;
+            let d = draw_rows(scn, &model, u, &metrics, draws, monitor)?;
             rows.extend(d.iter().map(encode_draw));
         }
         if let (Some(e), false) = (&scn.experiment, points.is_empty()) {
             let integer = experiment::rows::check(scn, &model, e)?;
             let p = experiment::rows::experiment_rows(
-                scn, &model, e, &integer, &metrics, points, progress,
+                scn, &model, e, &integer, &metrics, points, monitor,
             )?;
             rows.extend(p.iter().map(encode_draw));
         }
-        Ok((metrics, range.collect(), rows))
+        Ok(SliceRows {
+            meta: self.meta(slice, &metrics),
+            indices: range.collect(),
+            rows,
+        })
     }
 
-    /// Run `slice` and write it as a shard into `dir`.
-    pub fn run_shard(
-        &self,
-        slice: Slice,
-        progress: &dyn Monitor,
-        dir: &Path,
-    ) -> Result<Manifest, ShardError> {
-        store::run_and_write(
-            dir,
-            || self.rows(slice, progress),
-            |metrics| self.meta(slice, metrics),
-        )
+    fn merge(pooled: &Pooled) -> Result<RunOutput, ShardError> {
+        pooled_runs(pooled).map(RunOutput::of)
     }
 }
 
@@ -277,7 +321,7 @@ fn model(scn: &Scenario) -> StudyModel {
 /// The raw results of pooled `run` shards: the scenario re-read from the
 /// stored text, its arms planned again, the replication rows in index
 /// order and the draw rows in draw order.
-pub fn merge(p: &Pooled) -> Result<Runs, ShardError> {
+fn pooled_runs(p: &Pooled) -> Result<Runs, ShardError> {
     let m = &p.manifest;
     let scn = Scenario::parse(&p.spec_text, &m.spec_file)?;
     let bad = |why: String| ShardError::Corrupt {

@@ -1,23 +1,25 @@
-//! `migsim sensitivity` in shards: the unit of work is a design row (a
+//! `migsim sensitivity` as a [`Job`]: the unit of work is a design row (a
 //! Saltelli or Morris sample point; row `r` depends only on the design seed
 //! and `r`), a shard computes the outputs of its slice of rows, and the
 //! indices of the pooled rows come from the same
-//! [`sensitivity::scenario::summarise`] a one-process run uses.
+//! [`crate::sensitivity::scenario::summarise`] a one-process run uses.
 
-use crate::monitor::Monitor;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::ShardError;
 use super::codec::{Num, floats, nums};
-use super::manifest::Manifest;
+use super::job::{File, Job, Sharded, SliceRows, json_line};
+use super::scenario::ScenarioInput;
 use super::slice::Slice;
-use super::store::{self, Meta, Pooled};
-use crate::scenario::{Scenario, ScenarioError, StudyModel};
-use crate::sensitivity::Analysis;
+use super::store::{Meta, Pooled};
+use crate::monitor::Monitor;
+use crate::report::sensitivity_files;
+use crate::scenario::{Scenario, StudyModel};
 use crate::sensitivity::scenario::{Method, Plan, design_cells, design_of, plan_for, summarise};
+use crate::sensitivity::{Analysis, analyse};
 
 /// The manifest's command name.
 pub const COMMAND: &str = "sensitivity";
@@ -42,6 +44,15 @@ pub struct SensitivityInput {
     pub n: Option<usize>,
 }
 
+/// The front end's overrides of the `[sensitivity]` table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SensitivityOptions {
+    /// Sobol or Morris (default: the table's).
+    pub method: Option<Method>,
+    /// Sobol base samples or Morris trajectories (default: the table's).
+    pub n: Option<usize>,
+}
+
 fn model(scn: &Scenario) -> StudyModel {
     StudyModel {
         study: scn.study,
@@ -50,35 +61,8 @@ fn model(scn: &Scenario) -> StudyModel {
 }
 
 impl SensitivityInput {
-    /// Read and parse `path` exactly as [`Scenario::load`] does, keeping the text.
-    pub fn load(
-        path: &Path,
-        method: Option<Method>,
-        n: Option<usize>,
-    ) -> Result<SensitivityInput, ShardError> {
-        let file = path.display().to_string();
-        let text = crate::input::read_text(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        let scn = Scenario::parse(&text, &file)?;
-        Ok(SensitivityInput {
-            scn,
-            text,
-            file,
-            method,
-            n,
-        })
-    }
-
-    /// Design rows of the whole analysis (no simulation).
-    pub fn total(&self) -> Result<usize, ShardError> {
-        let (_, _, design) = design_of(&self.scn, &model(&self.scn), self.method, self.n)?;
-        Ok(design.rows())
-    }
-
     /// What the shards of this analysis share (`plan` after overrides).
-    pub fn meta<'a>(&'a self, plan: &Plan, slice: Slice) -> Meta<'a> {
+    fn meta<'a>(&'a self, plan: &Plan, slice: Slice) -> Meta<'a> {
         Meta {
             command: COMMAND,
             spec_file: &self.file,
@@ -94,20 +78,68 @@ impl SensitivityInput {
             extra: json!({ "metrics": plan.metrics }),
         }
     }
+}
 
-    /// The plan (one pilot simulation), indices and rows of `slice` (an
-    /// error naming the design rows, before any simulation, when there are
-    /// more shards than rows).
-    pub fn rows(
-        &self,
-        slice: Slice,
-        progress: &dyn Monitor,
-    ) -> Result<(Plan, Vec<usize>, Vec<String>), ShardError> {
+impl Job for SensitivityInput {
+    type Options = SensitivityOptions;
+    type Output = Analysis;
+    const COMMAND: &'static str = COMMAND;
+
+    /// The scenario as `run` reads it ([`ScenarioInput::read`]), with the
+    /// overrides.
+    fn load(path: &Path, o: SensitivityOptions) -> Result<SensitivityInput, ShardError> {
+        let ScenarioInput { scn, text, file } = ScenarioInput::read(path)?;
+        Ok(SensitivityInput {
+            scn,
+            text,
+            file,
+            method: o.method,
+            n: o.n,
+        })
+    }
+
+    fn name(&self) -> &str {
+        &self.scn.name
+    }
+
+    /// `outputs/<scenario name>-sensitivity/`.
+    fn default_dir(name: &str) -> PathBuf {
+        sensitivity_files::default_dir(name)
+    }
+
+    fn run_whole(&self, monitor: &dyn Monitor) -> Result<Analysis, ShardError> {
+        let m = model(&self.scn);
+        Ok(analyse(&self.scn, &m, self.method, self.n, monitor)?)
+    }
+
+    /// sensitivity.json, indices.csv, design.csv, design_outputs.csv and
+    /// the reports.
+    fn files(a: &Analysis) -> Result<Vec<File>, ShardError> {
+        Ok(sensitivity_files::files(a)?)
+    }
+
+    /// sensitivity.json on one line.
+    fn summary_json(a: &Analysis) -> Result<String, ShardError> {
+        json_line("sensitivity.json", a)
+    }
+}
+
+impl Sharded for SensitivityInput {
+    /// Design rows of the whole analysis (no simulation).
+    fn total(&self) -> Result<usize, ShardError> {
+        let (_, _, design) = design_of(&self.scn, &model(&self.scn), self.method, self.n)?;
+        Ok(design.rows())
+    }
+
+    /// The rows of `slice` (one pilot simulation first to find the tracked
+    /// metrics; an error naming the design rows, before any simulation,
+    /// when there are more shards than rows).
+    fn run_slice(&self, slice: Slice, monitor: &dyn Monitor) -> Result<SliceRows<'_>, ShardError> {
         // The slice is checked against the design before the pilot simulation.
         let range = slice.range_of(self.total()?, "design rows")?;
         let model = model(&self.scn);
         let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
-        let outputs = design_cells(&self.scn, &model, &plan, range.clone(), progress)?;
+        let outputs = design_cells(&self.scn, &model, &plan, range.clone(), monitor)?;
         let rows = range
             .clone()
             .zip(&outputs)
@@ -123,28 +155,22 @@ impl SensitivityInput {
                 .unwrap_or_default()
             })
             .collect();
-        Ok((plan, range.collect(), rows))
+        Ok(SliceRows {
+            meta: self.meta(&plan, slice),
+            indices: range.collect(),
+            rows,
+        })
     }
 
-    /// Run `slice` and write it as a shard into `dir`.
-    pub fn run_shard(
-        &self,
-        slice: Slice,
-        progress: &dyn Monitor,
-        dir: &Path,
-    ) -> Result<Manifest, ShardError> {
-        store::run_and_write(
-            dir,
-            || self.rows(slice, progress),
-            |plan| self.meta(plan, slice),
-        )
+    fn merge(pooled: &Pooled) -> Result<Analysis, ShardError> {
+        pooled_analysis(pooled)
     }
 }
 
 /// The analysis of pooled `sensitivity` shards: the scenario re-read from
 /// the stored text, the design rebuilt with the stored method and size,
 /// the rows in design order, and the one-process summary.
-pub fn merge(p: &Pooled) -> Result<Analysis, ShardError> {
+fn pooled_analysis(p: &Pooled) -> Result<Analysis, ShardError> {
     let m = &p.manifest;
     let scn = Scenario::parse(&p.spec_text, &m.spec_file)?;
     let bad = |why: String| ShardError::Corrupt {

@@ -10,7 +10,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use super::ShardError;
 use super::manifest::{FORMAT, Manifest, sha256_hex};
@@ -94,25 +93,6 @@ pub fn write(
         ],
     )?;
     Ok(manifest)
-}
-
-/// Compute a slice (`work`: its state, indices and rows), then [`write`] it
-/// as a shard into `dir` with the metadata `meta` makes from that state; the
-/// manifest's elapsed seconds time `work`.
-pub fn run_and_write<'a, S>(
-    dir: &Path,
-    work: impl FnOnce() -> Result<(S, Vec<usize>, Vec<String>), ShardError>,
-    meta: impl FnOnce(&S) -> Meta<'a>,
-) -> Result<Manifest, ShardError> {
-    let start = Instant::now();
-    let (state, indices, rows) = work()?;
-    write(
-        dir,
-        &meta(&state),
-        &indices,
-        &rows,
-        start.elapsed().as_secs_f64(),
-    )
 }
 
 /// One shard read back and checked against its own manifest.

@@ -37,9 +37,5 @@ pub const CITATIONS: [&str; 4] = [ENCLAVE, ASSETS, TALENT, ZENOU_2013];
 
 /// The paper of `study` (and, for enclave, the model it builds on).
 pub fn of(study: StudyName) -> Vec<&'static str> {
-    match study {
-        StudyName::Enclave => vec![ENCLAVE, ZENOU_2013],
-        StudyName::Assets => vec![ASSETS],
-        StudyName::Talent => vec![TALENT],
-    }
+    study.def().citations().to_vec()
 }

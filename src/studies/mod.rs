@@ -12,29 +12,20 @@
 //! recovery files use to change a config, and the result types.
 
 pub mod assets;
+pub mod calibrated;
 pub mod citation;
 pub mod enclave;
 pub mod metric_info;
 pub mod overrides;
+pub mod registry;
 pub mod sample;
 pub mod settings;
 pub mod talent;
-pub mod types;
+pub(crate) mod types;
 
 pub use overrides::apply_overrides;
-pub use types::{Simulated, StudyError, StudyName, TimePath, Truth};
-
-/// A study: its config and how to simulate it.
-pub trait Study {
-    type Config: serde::Serialize + serde::de::DeserializeOwned + Default + Clone + Send + Sync;
-    const NAME: StudyName;
-    /// Population (cohort) size of a config.
-    fn n(cfg: &Self::Config) -> usize;
-    fn set_n(cfg: &mut Self::Config, n: usize);
-    /// Check parameters before anything runs (ranges, shares in [0, 1], ...).
-    fn validate(cfg: &Self::Config) -> Result<(), StudyError>;
-    fn simulate(cfg: &Self::Config, seed: u64) -> Result<Simulated, StudyError>;
-}
+pub use registry::{CheckedConfig, Horizon, Starter, Study, StudyDef, StudyName};
+pub use types::{Simulated, StudyError, TimePath, Truth};
 
 /// Build `S::Config` from its defaults, `overrides` (a TOML table of config
 /// keys, nested tables for nested structs) and an optional size, validated.
@@ -84,23 +75,7 @@ pub fn simulate_with<S: Study>(
 
 /// Read and check a sample file (`population`) for `study`'s covariates.
 pub fn read_sample(study: StudyName, path: &std::path::Path) -> Result<sample::Sample, StudyError> {
-    match study {
-        StudyName::Assets => sample::Sample::read(
-            path,
-            &assets::population::COVARIATES,
-            assets::population::range,
-        ),
-        StudyName::Enclave => sample::Sample::read(
-            path,
-            &enclave::population::COVARIATES,
-            enclave::population::range,
-        ),
-        StudyName::Talent => sample::Sample::read(
-            path,
-            &talent::population::COVARIATES,
-            talent::population::range,
-        ),
-    }
+    study.def().read_sample(path)
 }
 
 /// Simulate a study chosen by name.
@@ -110,11 +85,5 @@ pub fn simulate(
     n: Option<usize>,
     seed: u64,
 ) -> Result<Simulated, StudyError> {
-    match study {
-        StudyName::Assets => simulate_with::<assets::Assets>(overrides, n, seed),
-        StudyName::Enclave => simulate_with::<enclave::Enclave>(overrides, n, seed),
-        StudyName::Talent => simulate_with::<talent::Talent>(overrides, n, seed),
-        #[allow(unreachable_patterns)]
-        other => Err(StudyError::NotAvailable(other)),
-    }
+    study.def().simulate(overrides, n, seed)
 }

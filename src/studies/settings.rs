@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use toml::{Table, Value};
 
-use super::{Study, StudyError, StudyName, assets, config_of, enclave, talent};
+use super::{Study, StudyError, StudyName, config_of};
 
 /// One setting.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,12 +28,15 @@ pub struct Setting {
     pub default: String,
     /// Numeric default (None for lists, strings and booleans).
     pub value: Option<f64>,
-    /// Lower and upper bound accepted by `validate` (infinite when open).
+    /// Lower bound accepted by `validate` (`-inf` when open).
     pub lower: f64,
+    /// Upper bound accepted by `validate` (`inf` when open).
     pub upper: f64,
     /// Whether the lower bound itself is excluded (`> 0`).
     pub lower_open: bool,
+    /// Unit, in words.
     pub unit: String,
+    /// One-line meaning, from the config's doc comment.
     pub meaning: String,
     /// The constraint in words where bounds alone do not state it
     /// ("positive integer", "even positive integer"); `None` otherwise.
@@ -76,11 +79,7 @@ impl Setting {
 
 /// Every setting of `study`, in key order.
 pub fn registry(study: StudyName) -> Result<Vec<Setting>, StudyError> {
-    match study {
-        StudyName::Enclave => table::<enclave::Enclave>(include_str!("enclave/config.rs")),
-        StudyName::Assets => table::<assets::Assets>(include_str!("assets/config.rs")),
-        StudyName::Talent => table::<talent::Talent>(include_str!("talent/config.rs")),
-    }
+    study.def().settings()
 }
 
 /// The setting `key` of `study`, or an error naming the key.
@@ -118,13 +117,15 @@ pub fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Opti
         .map(|(k, _)| k)
 }
 
-fn table<S: Study>(source: &str) -> Result<Vec<Setting>, StudyError> {
+/// The settings of study `S`: keys and defaults from its default config,
+/// meanings from [`Study::CONFIG_SOURCE`], bounds probed from `validate`.
+pub(crate) fn table<S: Study>() -> Result<Vec<Setting>, StudyError> {
     let value = Value::try_from(S::Config::default())
         .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
     let Value::Table(root) = value else {
         return Err(StudyError::Override("defaults are not a table".into()));
     };
-    let docs = Docs::parse(source);
+    let docs = Docs::parse(S::CONFIG_SOURCE);
     Ok(crate::dotted::leaves(&root)
         .into_iter()
         .map(|(key, v)| {
@@ -483,26 +484,10 @@ pub fn starter_scenario(study: StudyName) -> Result<String, StudyError> {
         .iter()
         .filter(|m| m.always_reported())
         .collect();
-    let (horizon, intervention) = match study {
-        StudyName::Enclave => (
-            "horizon = 10                 # years in the city (zenou.max_years)\n",
-            "name = \"dispersed-housing\"\n\
-             description = \"Half of enclave residents are offered and take housing outside the enclave.\"\n\
-             set = { \"policy.dispersal_share\" = 0.5 }\n",
-        ),
-        StudyName::Assets => (
-            "",
-            "name = \"pessimism-minus-0.2sd\"\n\
-             description = \"Expectation management: latent pessimism shifted by -0.2 SD.\"\n\
-             set = { \"policy.pessimism_shift_sd\" = -0.2 }\n",
-        ),
-        StudyName::Talent => (
-            "",
-            "name = \"centres-everywhere\"\n\
-             description = \"Service centres: participation propensity +0.5 SD in all cities.\"\n\
-             set = { \"policy.particip_boost_sd\" = 0.5 }\n",
-        ),
-    };
+    let super::Starter {
+        horizon,
+        intervention,
+    } = study.def().starter();
     let mut out = format!(
         "# Starter scenario for the {study} study (from `migsim settings {study} --scenario`).\n\
          # Run it: migsim run FILE.toml. Uncomment a setting under [baseline] to change it;\n\

@@ -1,55 +1,14 @@
 //! Result and error types shared by the study modules.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::StudyName;
 use crate::data::{DataError, Dataset};
 use crate::estimate::EstimateError;
 use crate::network::NetworkError;
 use crate::zenou::ZenouError;
-
-/// The studies migsim simulates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StudyName {
-    /// Hometown enclaves and occupational mobility (Zenou dyad model).
-    Enclave,
-    /// Household assets and the intention to emigrate.
-    Assets,
-    /// Social networks and the retention of foreign talent.
-    Talent,
-}
-
-impl StudyName {
-    pub const ALL: [StudyName; 3] = [StudyName::Enclave, StudyName::Assets, StudyName::Talent];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StudyName::Enclave => "enclave",
-            StudyName::Assets => "assets",
-            StudyName::Talent => "talent",
-        }
-    }
-}
-
-impl fmt::Display for StudyName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for StudyName {
-    type Err = StudyError;
-    fn from_str(s: &str) -> Result<Self, StudyError> {
-        StudyName::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| StudyError::UnknownStudy(s.to_string()))
-    }
-}
 
 /// What only the simulator knows about a simulated cohort.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -69,8 +28,11 @@ pub struct Truth {
 /// A metric over time (e.g. the share up by years in the city).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimePath {
+    /// The metric's name.
     pub metric: String,
+    /// The times (years, waves), ascending.
     pub times: Vec<f64>,
+    /// The metric at each time.
     pub values: Vec<f64>,
 }
 
@@ -80,6 +42,7 @@ pub struct Simulated {
     /// The survey as measured, with the DESIGN.md column names (latent
     /// columns prefixed `true_`).
     pub cohort: Dataset,
+    /// What only the simulator knows of it.
     pub truth: Truth,
     /// Population summary metrics that scenarios track (e.g. `share_up`).
     pub metrics: BTreeMap<String, f64>,
@@ -90,24 +53,36 @@ pub struct Simulated {
 /// Errors of the study layer: invalid configs name the key and expectation.
 #[derive(Debug, thiserror::Error)]
 pub enum StudyError {
-    #[error("unknown study `{0}` (expected one of: enclave, assets, talent)")]
+    /// A study name that is not registered.
+    #[error("unknown study `{0}` (expected one of: {expected})", expected = StudyName::keys_text())]
     UnknownStudy(String),
-    #[error("study `{0}` is not available in this build")]
-    NotAvailable(StudyName),
+    /// A setting outside what the config accepts.
     #[error("invalid value for `{key}`: {reason}")]
-    InvalidParameter { key: String, reason: String },
+    InvalidParameter {
+        /// The dotted setting key.
+        key: String,
+        /// What was expected.
+        reason: String,
+    },
+    /// An override table that does not fit the config (unknown key, type).
     #[error("invalid override: {0}")]
     Override(String),
+    /// Reading or building the cohort's data.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// An estimator run inside the study (a replicated table).
     #[error(transparent)]
     Estimate(#[from] EstimateError),
+    /// Building the social graph.
     #[error(transparent)]
     Network(#[from] NetworkError),
+    /// The Zenou engine.
     #[error(transparent)]
     Zenou(#[from] ZenouError),
+    /// A size that cannot be held in memory.
     #[error(transparent)]
     Size(#[from] crate::resources::SizeError),
+    /// An allocation that failed.
     #[error(transparent)]
     Alloc(Box<crate::resources::AllocError>),
 }
@@ -119,6 +94,7 @@ impl From<crate::resources::AllocError> for StudyError {
 }
 
 impl StudyError {
+    /// [`StudyError::InvalidParameter`] of `key`, with the expectation.
     pub fn invalid(key: impl Into<String>, reason: impl Into<String>) -> Self {
         StudyError::InvalidParameter {
             key: key.into(),

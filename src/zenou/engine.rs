@@ -10,23 +10,106 @@
 //! otherwise; nothing happens for an isolated node), who goes up if down.
 //! Otherwise `i` falls down. This is Gillespie's direct method on the exact
 //! Markov chain; the cost is O(1) per event, independent of N.
+//!
+//! Memory pipeline (large populations): each event touches about three
+//! random cache lines (the up list at the drawn index, the dyad's two
+//! states, which share one line, a weak tie's state, and the state of the
+//! agent moved into a freed slot). Beyond a few million agents every one of
+//! them misses the cache, and the events, one after another, would each wait
+//! for them in turn. The engine therefore reads its random stream ahead
+//! ([`super::ahead::Ahead`]): the words the next events will draw are known,
+//! so their up-list slots are prefetched [`DEPTH`] events ahead, and the
+//! states of their agents and weak ties [`MID`] events ahead (by then the
+//! slot is in cache). A prediction assumes the usual number of words per
+//! draw; when a rare draw takes more (a rejection in `Exp1` or
+//! `random_range`) the chain of predictions is rebuilt from the true
+//! position. Prefetches are hints only: the draws, the events and the
+//! generator's final state are exactly those of the plain loop, so the
+//! output of a seed is unchanged.
 
-use crate::resources::{AllocError, try_filled, try_with_capacity};
+use crate::resources::{AllocError, try_with_capacity};
 use rand::Rng;
 use rand_distr::Exp1;
 
+use super::ahead::Ahead;
 use super::tracker::Tracker;
 use crate::network::SocialGraph;
 use crate::seed::SimRng;
 
 const DOWN: u32 = u32::MAX;
 
+/// Events between an up-list slot's prefetch and its event.
+pub const DEPTH: usize = 16;
+/// Events between the prefetch of an event's agent states and the event.
+pub const MID: usize = 6;
+/// Populations from this size on run the prefetching pipeline (below, the
+/// states fit in the second-level cache and the look-ahead only costs).
+pub const PIPELINE_FROM: usize = 1 << 20;
+
+/// Ask the CPU to start loading the cache line of `p` (a hint: no effect on
+/// results, nothing happens on other architectures).
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and reads nothing into the program;
+    // `p` is derived from a live slice element (in bounds).
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// A vector of `count` copies of `value`, whose pages the kernel is asked
+/// to back with transparent huge pages before they are touched: the random
+/// accesses of the engine then miss the TLB far less often.
+fn try_filled_huge(what: &str, count: usize, value: u32) -> Result<Vec<u32>, AllocError> {
+    let mut v = try_with_capacity(what, count)?;
+    advise_huge(v.as_ptr(), count * size_of::<u32>());
+    v.resize(count, value);
+    Ok(v)
+}
+
+/// `madvise(MADV_HUGEPAGE)` over the 2 MiB pages inside `[p, p + bytes)`.
+fn advise_huge(p: *const u32, bytes: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 1 << 21;
+        let start = (p as usize).next_multiple_of(HUGE);
+        let end = (p as usize + bytes) / HUGE * HUGE;
+        if end > start {
+            // SAFETY: the range lies inside an allocation this process owns;
+            // MADV_HUGEPAGE only changes how the kernel backs those pages
+            // (contents are unaffected) and a failure is harmless.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (p, bytes);
+}
+
 /// Agents' states as an indexable set of up agents: `up` lists them densely,
-/// `pos[i]` is `i`'s index in `up` or `DOWN`. 8 bytes per agent.
-#[derive(Debug, Clone)]
+/// `pos[i]` is `i`'s index in `up` or `DOWN`. 8 bytes per agent; the two
+/// agents of a dyad have adjacent slots of `pos`, in one cache line.
+#[derive(Debug)]
 pub struct Population {
     pos: Vec<u32>,
     up: Vec<u32>,
+}
+
+impl Clone for Population {
+    /// A copy with room for every agent in the up list (as built), so a run
+    /// from the copy never reallocates it.
+    fn clone(&self) -> Self {
+        let mut up = Vec::with_capacity(self.pos.len());
+        up.extend_from_slice(&self.up);
+        Self {
+            pos: self.pos.clone(),
+            up,
+        }
+    }
 }
 
 impl Population {
@@ -39,12 +122,12 @@ impl Population {
     }
 
     /// [`Population::new`], with an error instead of an abort when the
-    /// allocator refuses the 8 bytes per agent.
+    /// allocator refuses the 8 bytes per agent (asking for huge pages).
     pub fn try_new(n: usize) -> Result<Self, AllocError> {
-        Ok(Self {
-            pos: try_filled("agent states", n, DOWN)?,
-            up: try_with_capacity("the list of agents up", n)?,
-        })
+        let pos = try_filled_huge("agent states", n, DOWN)?;
+        let up: Vec<u32> = try_with_capacity("the list of agents up", n)?;
+        advise_huge(up.as_ptr(), n * size_of::<u32>());
+        Ok(Self { pos, up })
     }
 
     /// Agent `i` up independently with probability `share`.
@@ -119,7 +202,19 @@ impl Population {
 
 /// Where a weak-tie contact lands.
 pub trait WeakTies {
-    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32>;
+    fn pick<R: Rng + ?Sized>(&self, i: u32, rng: &mut R) -> Option<u32>;
+
+    /// The contact [`WeakTies::pick`] would make if its first draw is the
+    /// 64-bit `word`, when that is known without reading memory (a prefetch
+    /// hint only: any answer is safe).
+    #[inline(always)]
+    fn guess(&self, _i: u32, _word: u64) -> Option<u32> {
+        None
+    }
+
+    /// Prefetch what picking a contact of `i` will read.
+    #[inline(always)]
+    fn prefetch(&self, _i: u32) {}
 }
 
 /// Uniform random other agent among `n`.
@@ -130,15 +225,29 @@ pub struct RandomMixing {
 
 impl WeakTies for RandomMixing {
     #[inline(always)]
-    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+    fn pick<R: Rng + ?Sized>(&self, i: u32, rng: &mut R) -> Option<u32> {
         let j = rng.random_range(0..self.n - 1);
+        Some(if j >= i { j + 1 } else { j })
+    }
+
+    /// `random_range(0..n - 1)` is the high half of `(word >> 32) (n - 1)`
+    /// unless it rejects (probability below n / 2^32).
+    #[inline(always)]
+    fn guess(&self, i: u32, word: u64) -> Option<u32> {
+        let j = (((word >> 32) * u64::from(self.n - 1)) >> 32) as u32;
         Some(if j >= i { j + 1 } else { j })
     }
 }
 
 impl WeakTies for &SocialGraph {
+    /// The start of `i`'s neighbour list (reading `i`'s offsets).
     #[inline(always)]
-    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+    fn prefetch(&self, i: u32) {
+        prefetch(self.neighbors_of(i).as_ptr());
+    }
+
+    #[inline(always)]
+    fn pick<R: Rng + ?Sized>(&self, i: u32, rng: &mut R) -> Option<u32> {
         if self.is_weighted() {
             return self.contact(i, rng.random());
         }
@@ -154,11 +263,25 @@ impl WeakTies for &SocialGraph {
 /// Weak-tie probability of agent `i`.
 pub trait OmegaOf {
     fn omega(&self, i: u32) -> f64;
+
+    /// The largest omega (a bound used to predict which events take a weak
+    /// tie; 1 is always safe).
+    fn omega_max(&self) -> f64 {
+        1.0
+    }
+
+    /// Prefetch agent `i`'s omega.
+    #[inline(always)]
+    fn prefetch(&self, _i: u32) {}
 }
 
 impl OmegaOf for f64 {
     #[inline(always)]
     fn omega(&self, _: u32) -> f64 {
+        *self
+    }
+
+    fn omega_max(&self) -> f64 {
         *self
     }
 }
@@ -167,6 +290,17 @@ impl OmegaOf for &[f64] {
     #[inline(always)]
     fn omega(&self, i: u32) -> f64 {
         self[i as usize]
+    }
+
+    fn omega_max(&self) -> f64 {
+        self.iter().copied().fold(0.0, f64::max)
+    }
+
+    #[inline(always)]
+    fn prefetch(&self, i: u32) {
+        if let Some(w) = self.get(i as usize) {
+            prefetch(w);
+        }
     }
 }
 
@@ -237,6 +371,8 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
 }
 
 /// [`simulate`], reporting each offer that moved an agent up to `log`.
+/// Populations of [`PIPELINE_FROM`] agents or more run with prefetching;
+/// the result and `rng`'s final state are the same either way.
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     pop: &mut Population,
@@ -248,6 +384,70 @@ pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     log: &mut L,
     rng: &mut SimRng,
 ) -> u64 {
+    let pipeline = pop.len() >= PIPELINE_FROM;
+    simulate_with(pop, rates, weak, omega, t_end, tracker, log, rng, pipeline)
+}
+
+/// [`simulate_logged`] with the prefetching pipeline on or off (for tests
+/// and benchmarks: both give the same result).
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    log: &mut L,
+    rng: &mut SimRng,
+    pipeline: bool,
+) -> u64 {
+    let mut ahead = Ahead::new(rng.clone());
+    let events = if pipeline {
+        let mut pipe = Pipeline::new(rates, omega.omega_max());
+        event_loop(
+            pop,
+            rates,
+            weak,
+            omega,
+            t_end,
+            tracker,
+            log,
+            &mut ahead,
+            |a, p| pipe.step(a, p, weak, omega),
+        )
+    } else {
+        event_loop(
+            pop,
+            rates,
+            weak,
+            omega,
+            t_end,
+            tracker,
+            log,
+            &mut ahead,
+            |_, _| {},
+        )
+    };
+    *rng = ahead.finish();
+    events
+}
+
+/// Gillespie's direct method; `before` runs at the start of each event
+/// (the prefetching pipeline, or nothing).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn event_loop<W: WeakTies, O: OmegaOf, L: OfferLog>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    log: &mut L,
+    rng: &mut Ahead,
+    mut before: impl FnMut(&mut Ahead, &Population),
+) -> u64 {
     let per_up = rates.lambda + rates.delta;
     let p_info = rates.lambda / per_up;
     let mut t = 0.0;
@@ -257,6 +457,7 @@ pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
         if u == 0 {
             break;
         }
+        before(rng, pop);
         let e: f64 = rng.sample(Exp1);
         let t1 = t + e / (u as f64 * per_up);
         if t1 >= t_end {
@@ -287,4 +488,131 @@ pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     }
     tracker.advance(t, t_end, pop.up.len());
     events
+}
+
+/// Predicted position of one coming event in the random stream.
+#[derive(Debug, Clone, Copy, Default)]
+struct Coming {
+    /// Index (in words drawn) of the event's first draw.
+    at: usize,
+    /// Its `random_range(0..u)` word and its uniform word.
+    k_word: u64,
+    x_word: u64,
+}
+
+/// The prefetching pipeline: predictions for the next [`DEPTH`] events.
+struct Pipeline {
+    ring: [Coming; DEPTH],
+    /// Event count of `ring`'s oldest entry (the event about to run).
+    next: usize,
+    /// Uniform draws in `[weak_lo, p_info)` take a weak tie (one more word).
+    weak_lo: f64,
+    p_info: f64,
+    valid: bool,
+}
+
+impl Pipeline {
+    fn new(rates: Rates, omega_max: f64) -> Self {
+        let p_info = rates.lambda / (rates.lambda + rates.delta);
+        Self {
+            ring: [Coming::default(); DEPTH],
+            next: 0,
+            weak_lo: p_info * (1.0 - omega_max.clamp(0.0, 1.0)),
+            p_info,
+            valid: false,
+        }
+    }
+
+    /// The event starting at word `at` (`at - head` words ahead).
+    #[inline(always)]
+    fn read(a: &Ahead, head: usize, at: usize) -> Coming {
+        let o = at - head;
+        Coming {
+            at,
+            k_word: a.peek(o + 1),
+            x_word: a.peek(o + 2),
+        }
+    }
+
+    /// Words the event `c` usually draws: Exp1, the index, the uniform and,
+    /// for a weak tie, one more.
+    #[inline(always)]
+    fn len(&self, c: &Coming) -> usize {
+        let x = (c.x_word >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        3 + usize::from(x < self.p_info && x >= self.weak_lo)
+    }
+
+    /// Slot of the up list that the event `c` draws with `u` agents up.
+    #[inline(always)]
+    fn slot(c: &Coming, u: usize) -> usize {
+        (((c.k_word >> 32) * u as u64) >> 32) as usize
+    }
+
+    /// Rebuild the predictions from the true position.
+    #[cold]
+    fn rebuild(&mut self, a: &Ahead, pop: &Population) {
+        let head = a.drawn();
+        let mut at = head;
+        let u = pop.up.len();
+        for d in 0..DEPTH {
+            let c = Self::read(a, head, at);
+            if let Some(&i) = pop.up.get(Self::slot(&c, u)) {
+                prefetch(&pop.pos[(i & !1) as usize]);
+            }
+            at += self.len(&c);
+            self.ring[(self.next + d) % DEPTH] = c;
+        }
+        self.valid = true;
+    }
+
+    /// Before an event: check the prediction, predict one event further and
+    /// prefetch the lines the coming events touch.
+    #[inline(always)]
+    fn step<W: WeakTies, O: OmegaOf>(
+        &mut self,
+        a: &mut Ahead,
+        pop: &Population,
+        weak: &W,
+        omega: &O,
+    ) {
+        a.ensure();
+        let head = a.drawn();
+        if !self.valid || self.ring[self.next % DEPTH].at != head {
+            self.rebuild(a, pop);
+        }
+        let u = pop.up.len();
+        // The newest prediction, DEPTH events ahead: its up-list slot.
+        let last = self.ring[(self.next + DEPTH - 1) % DEPTH];
+        let deep = Self::read(a, head, last.at + self.len(&last));
+        prefetch(
+            pop.up
+                .as_ptr()
+                .wrapping_add(Self::slot(&deep, u).min(u - 1)),
+        );
+        // MID events ahead: the slot is in cache; its agent's dyad line,
+        // omega and weak tie.
+        let mid = self.ring[(self.next + MID) % DEPTH];
+        if let Some(&i) = pop.up.get(Self::slot(&mid, u)) {
+            prefetch(&pop.pos[(i & !1) as usize]);
+            omega.prefetch(i);
+            if self.len(&mid) == 4 {
+                let o = mid.at - head + 3;
+                match weak.guess(i, a.peek(o)) {
+                    Some(j) => {
+                        if let Some(p) = pop.pos.get(j as usize) {
+                            prefetch(p);
+                        }
+                    }
+                    None => weak.prefetch(i),
+                }
+            }
+        }
+        // A removal moves the last up agent into the freed slot.
+        if u >= 2 {
+            prefetch(&pop.pos[pop.up[u - 1] as usize]);
+            prefetch(&pop.pos[pop.up[u - 2] as usize]);
+        }
+        self.ring[self.next % DEPTH] = deep;
+        self.next += 1;
+    }
 }

@@ -3,6 +3,7 @@
 //! state or a finite stay), and the exact
 //! continuous-time agent-based engine.
 
+pub mod ahead;
 pub mod analytic;
 pub mod choice;
 pub mod engine;

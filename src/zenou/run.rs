@@ -55,6 +55,10 @@ pub struct EngineConfig {
 /// runs, so the estimate takes the fast end.
 pub const SECONDS_PER_EVENT: f64 = 2.5e-8;
 
+/// Bytes one agent takes in a run: 4 in the state array, 4 in the list of
+/// agents up (reserved for all), 1 in the final state.
+pub const BYTES_PER_AGENT: u128 = 9;
+
 /// Calibrated cost of one recorded series point, seconds.
 pub const SECONDS_PER_POINT: f64 = 5e-9;
 
@@ -185,12 +189,19 @@ impl EngineConfig {
         Ok(())
     }
 
-    /// Refuse, before anything is allocated, a run whose agents (32 bytes
-    /// each plus about 12 bytes per network tie), batch means (8 bytes each)
-    /// or recorded series (16 bytes a point) would not fit in memory.
+    /// Refuse, before anything is allocated, a run whose agents, batch
+    /// means (8 bytes each) or recorded series (16 bytes a point) would not
+    /// fit in memory. An agent holds [`BYTES_PER_AGENT`] (its slot in the
+    /// state array, in the up list and its final state), 8 more with its own
+    /// omega, and about 12 bytes per network tie (the graph's adjacency and
+    /// its building).
     fn check_memory(&self) -> Result<(), ZenouError> {
         let k = self.network.mean_degree();
-        let per_agent = 32 + (12.0 * k.clamp(0.0, 1e15)) as u128;
+        let omega = match self.omega {
+            OmegaSpec::Shared(_) => 0,
+            OmegaSpec::PerAgent(_) => 8,
+        };
+        let per_agent = BYTES_PER_AGENT + omega + (12.0 * k.clamp(0.0, 1e15)) as u128;
         check_items("agents", self.n, self.n as u128, per_agent, "agents")?;
         check_items(
             "batches",

@@ -19,14 +19,14 @@ use crate::calibrate::objective::{Objective, PENALTY};
 
 /// The posterior of a calibration: priors and the objective.
 pub struct StudyTarget<'a> {
-    pub objective: &'a Objective,
+    pub objective: &'a Objective<'a>,
     pub priors: Priors,
     /// Cohorts simulated so far (points × R).
     pub simulations: AtomicU64,
 }
 
 impl<'a> StudyTarget<'a> {
-    pub fn new(objective: &'a Objective, priors: Priors) -> StudyTarget<'a> {
+    pub fn new(objective: &'a Objective<'a>, priors: Priors) -> StudyTarget<'a> {
         StudyTarget {
             objective,
             priors,

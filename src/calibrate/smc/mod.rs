@@ -7,7 +7,8 @@
 //! same targets and common random numbers as indirect inference), sampled
 //! by the adaptive tempered SMC of [`sampler`]. [`posterior`] runs it and
 //! the posterior predictive check of [`predictive`]; [`sbc`] validates it
-//! by simulation-based calibration; [`result`] holds the outcome,
+//! by simulation-based calibration and [`coverage`] compares its intervals'
+//! coverage with the sandwich's; [`result`] holds the outcome,
 //! [`posterior_file`] the `posterior.csv` format read by scenarios'
 //! `[uncertainty]` and `[sensitivity]`, [`output`] the text and files.
 //!
@@ -18,6 +19,7 @@
 //! threshold; with common random numbers L(θ) is a deterministic function
 //! of θ and the sampler targets one fixed posterior.
 
+pub mod coverage;
 pub mod likelihood;
 pub mod output;
 pub mod posterior;
@@ -28,7 +30,7 @@ pub mod result;
 pub mod sampler;
 pub mod sbc;
 
-pub use posterior::{SmcOptions, posterior};
+pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
 pub use result::Posterior;
 
@@ -61,6 +63,8 @@ pub enum SmcError {
         tries: usize,
         theta: Vec<f64>,
     },
+    #[error("calibration cancelled")]
+    Cancelled,
     #[error("cannot write {file}: {source}")]
     Write {
         file: String,

@@ -1,6 +1,6 @@
 //! A posterior and an SBC run as text, and their files: `posterior.csv`
 //! (weighted draws), `posterior.json` (the `--json` document); `sbc.json`,
-//! `sbc_ranks.csv` and the rank histogram `sbc_ranks.svg`. Each set is
+//! `sbc_ranks.csv`, `sbc_intervals.csv` and the rank histogram `sbc_ranks.svg`. Each set is
 //! written whole or not at all ([`write_dir_atomic`]).
 
 use std::fmt;
@@ -165,6 +165,37 @@ impl fmt::Display for Sbc {
         }
         writeln!(
             f,
+            "\nCoverage of the true θ by the 95% intervals over the {} draws \
+             (share ± Monte Carlo SE; mean width), posterior vs --method ii sandwich \
+             (truncated normal on the bounds):",
+            self.draws
+        )?;
+        writeln!(
+            f,
+            "  {:<36} {:>17} {:>10} {:>17} {:>10}",
+            "parameter", "posterior", "width", "sandwich", "width"
+        )?;
+        for c in &self.coverage {
+            let cell = |c: &super::coverage::Coverage| format!("{:.3} ± {:.3}", c.share, c.mc_se);
+            writeln!(
+                f,
+                "  {:<36} {:>17} {:>10.4} {:>17} {:>10.4}",
+                c.name,
+                cell(&c.posterior),
+                c.posterior.mean_width,
+                cell(&c.sandwich),
+                c.sandwich.mean_width
+            )?;
+        }
+        if self.ii_not_converged > 0 {
+            writeln!(
+                f,
+                "  (--method ii did not converge on {} of {} draws; their intervals are counted)",
+                self.ii_not_converged, self.draws
+            )?;
+        }
+        writeln!(
+            f,
             "\n{} evaluations, {} cohorts simulated in {:.1} s (pass: p >= {})",
             self.evaluations, self.simulations, self.elapsed_s, self.level
         )
@@ -181,17 +212,20 @@ fn written(r: Result<Vec<PathBuf>, crate::io::WriteError>) -> Result<Vec<PathBuf
 impl Posterior {
     /// Write `dir/posterior.csv` and `dir/posterior.json`.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, SmcError> {
+        written(write_dir_atomic(dir, &self.files(dir)?))
+    }
+
+    /// The files [`Posterior::write`] writes, by name (`dir` names them
+    /// in an error).
+    pub fn files(&self, dir: &Path) -> Result<[(&'static str, Vec<u8>); 2], SmcError> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
             file: dir.join("posterior.json").display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        written(write_dir_atomic(
-            dir,
-            &[
-                ("posterior.csv", self.sample.to_csv().into_bytes()),
-                ("posterior.json", json),
-            ],
-        ))
+        Ok([
+            ("posterior.csv", self.sample.to_csv().into_bytes()),
+            ("posterior.json", json),
+        ])
     }
 }
 
@@ -213,19 +247,51 @@ impl Sbc {
         s
     }
 
-    /// Write `dir/sbc.json`, `dir/sbc_ranks.csv` and `dir/sbc_ranks.svg`.
+    /// `sbc_intervals.csv`: one row per prior draw and parameter, the truth,
+    /// both 95% intervals and whether each covers the truth.
+    pub fn intervals_csv(&self) -> String {
+        let mut s = String::from(
+            "draw,parameter,truth,posterior_low,posterior_high,posterior_covers,\
+             ii_estimate,ii_se,sandwich_low,sandwich_high,sandwich_covers\n",
+        );
+        for (k, rows) in self.intervals.iter().enumerate() {
+            for (p, r) in self.params.iter().zip(rows) {
+                let covers = |lo: f64, hi: f64| u8::from((lo..=hi).contains(&r.truth));
+                s.push_str(&format!(
+                    "{k},{},{},{},{},{},{},{},{},{},{}\n",
+                    p.name,
+                    r.truth,
+                    r.posterior_low,
+                    r.posterior_high,
+                    covers(r.posterior_low, r.posterior_high),
+                    r.estimate,
+                    r.se,
+                    r.sandwich_low,
+                    r.sandwich_high,
+                    covers(r.sandwich_low, r.sandwich_high)
+                ));
+            }
+        }
+        s
+    }
+
+    /// Write `dir/sbc.json`, `dir/sbc_ranks.csv`, `dir/sbc_intervals.csv`
+    /// and `dir/sbc_ranks.svg`.
     pub fn write(&self, dir: &Path, svg: String) -> Result<Vec<PathBuf>, SmcError> {
+        written(write_dir_atomic(dir, &self.files(dir, svg)?))
+    }
+
+    /// The files [`Sbc::write`] writes, by name.
+    pub fn files(&self, dir: &Path, svg: String) -> Result<[(&'static str, Vec<u8>); 4], SmcError> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| SmcError::Write {
             file: dir.join("sbc.json").display().to_string(),
             source: std::io::Error::other(e),
         })?;
-        written(write_dir_atomic(
-            dir,
-            &[
-                ("sbc.json", json),
-                ("sbc_ranks.csv", self.ranks_csv().into_bytes()),
-                ("sbc_ranks.svg", svg.into_bytes()),
-            ],
-        ))
+        Ok([
+            ("sbc.json", json),
+            ("sbc_ranks.csv", self.ranks_csv().into_bytes()),
+            ("sbc_intervals.csv", self.intervals_csv().into_bytes()),
+            ("sbc_ranks.svg", svg.into_bytes()),
+        ])
     }
 }

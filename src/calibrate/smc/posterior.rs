@@ -12,9 +12,10 @@ use super::predictive::predictive;
 use super::prior::{Prior, Priors};
 use super::result::{ParamSummary, Posterior};
 use super::sampler::{self, Run, Settings};
-use crate::calibrate::objective::Objective;
+use crate::calibrate::objective::{Objective, Watched};
 use crate::calibrate::setup::{Options, setup};
 use crate::calibrate::spec::parse_targets_file;
+use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
 
 /// Stream tag of the sampler seed derived from `--seed`.
@@ -118,16 +119,48 @@ pub fn sample_of(o: &Objective, run: &Run) -> PosteriorSample {
 
 /// Sample the posterior of `opts`' calibration.
 pub fn posterior(opts: &Options, smc: &SmcOptions) -> Result<Posterior, SmcError> {
+    posterior_monitored(opts, smc, &SILENT)
+}
+
+/// The cohorts one SMC run plans: the particles at the start and at each
+/// move of [`PLANNED_STAGES`] stages, R cohorts each (the progress total).
+pub fn planned_cohorts(opts: &Options, smc: &SmcOptions) -> usize {
+    smc.particles * (1 + smc.moves * PLANNED_STAGES) * opts.reps
+}
+
+/// Stages assumed by the progress total (the sampler adapts their number).
+pub const PLANNED_STAGES: usize = 8;
+
+/// [`posterior`], reporting cohorts simulated to `monitor`; once it is
+/// cancelled no further cohort runs and the call returns
+/// [`SmcError::Cancelled`].
+pub fn posterior_monitored(
+    opts: &Options,
+    smc: &SmcOptions,
+    monitor: &dyn Monitor,
+) -> Result<Posterior, SmcError> {
     let clock = Instant::now();
     smc.check()?;
     let (o, _, target_set) = setup(opts)?;
+    let mut o: Objective<'_> = o;
+    o.monitor = Watched::new(
+        monitor,
+        planned_cohorts(opts, smc) + smc.predictive * opts.reps,
+    );
     let priors = priors_of(opts, &o)?;
     let settings = smc.settings(opts.seed, 0);
-    let (run, sims) = sample(&o, priors.clone(), &settings)?;
+    let sampled = sample(&o, priors.clone(), &settings);
+    if o.cancelled() {
+        return Err(SmcError::Cancelled);
+    }
+    let (run, sims) = sampled?;
     let sample = sample_of(&o, &run);
     let params = ParamSummary::of(&sample, &priors.0);
     let pred_seed = derive(opts.seed, 1, Component::Custom(SEED_STREAM));
     let pred = predictive(&o, &sample, smc.predictive, pred_seed, opts.heldout);
+    if o.cancelled() {
+        return Err(SmcError::Cancelled);
+    }
     let mut warnings = Vec::new();
     for p in &params {
         if p.sd > 0.8 * prior_sd(&p.prior) {

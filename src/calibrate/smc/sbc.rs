@@ -9,6 +9,10 @@
 //! `(L + 1)/B` ranks, `χ² = Σ_b (O_b − K/B)² / (K/B)` is χ² with `B − 1`
 //! df. B is the largest divisor of `L + 1` with at least 5 expected per
 //! bin (at least 2 bins).
+//!
+//! On the same table, `--method ii` (searched from the study's defaults,
+//! no held-out rows) gives a sandwich interval; [`coverage`] reports how
+//! often each method's 95% interval covers `θ_k`.
 
 use std::time::Instant;
 
@@ -16,10 +20,14 @@ use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::SmcError;
-use super::posterior::{SmcOptions, priors_of, sample};
+use super::coverage::{self, CoverageParam, DrawInterval, NOMINAL, truncated_interval};
+use super::posterior::{SmcOptions, planned_cohorts, priors_of, sample};
 use super::sampler::{Run, systematic};
-use crate::calibrate::inference::target_draws;
+use crate::calibrate::inference::{CORRELATION_COHORTS, target_draws};
+use crate::calibrate::objective::{Objective, Watched};
+use crate::calibrate::run::calibrate_objective;
 use crate::calibrate::setup::{Options, setup};
+use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, SimRng, derive, stream};
 use crate::studies::StudyName;
 
@@ -59,6 +67,14 @@ pub struct Sbc {
     pub params: Vec<SbcParam>,
     /// The prior draws θ_k.
     pub truths: Vec<Vec<f64>>,
+    /// Coverage of the posterior and sandwich 95% intervals per parameter.
+    pub coverage: Vec<CoverageParam>,
+    /// `intervals[k][j]`: both intervals of parameter j at draw k.
+    pub intervals: Vec<Vec<DrawInterval>>,
+    /// Draws whose `--method ii` search did not converge or failed (their
+    /// sandwich intervals are counted as computed).
+    pub ii_not_converged: usize,
+    /// Evaluations and cohorts include those of `--method ii`.
     pub evaluations: u64,
     pub simulations: u64,
     pub elapsed_s: f64,
@@ -123,6 +139,18 @@ pub fn summarise(names: &[String], ranks: &[Vec<usize>], l: usize) -> (usize, Ve
 
 /// SBC of `opts`' calibration with `k` prior draws.
 pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> {
+    sbc_monitored(opts, smc, k, &SILENT)
+}
+
+/// [`sbc`], reporting cohorts simulated to `monitor` (of k SMC runs'
+/// planned cohorts); once it is cancelled the call returns
+/// [`SmcError::Cancelled`] without running further cohorts.
+pub fn sbc_monitored(
+    opts: &Options,
+    smc: &SmcOptions,
+    k: usize,
+    monitor: &dyn Monitor,
+) -> Result<Sbc, SmcError> {
     let clock = Instant::now();
     smc.check()?;
     if !(2..=100_000).contains(&k) {
@@ -131,7 +159,12 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
             reason: format!("{k}: expected between 2 and 100000 prior draws"),
         });
     }
-    let (o, _, _) = setup(opts)?;
+    let (o, theta0, _) = setup(opts)?;
+    let mut o: Objective<'_> = o;
+    o.monitor = Watched::new(
+        monitor,
+        k * (DATA_TRIES.min(2) + planned_cohorts(opts, smc)),
+    );
     let priors = priors_of(opts, &o)?;
     let mut rng = stream(opts.seed, 0, Component::Custom(SBC_STREAM));
     let mut truths: Vec<Vec<f64>> = Vec::with_capacity(k);
@@ -148,6 +181,9 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
                 break;
             }
         }
+        if o.cancelled() {
+            return Err(SmcError::Cancelled);
+        }
         let published = found.ok_or_else(|| SmcError::SbcData {
             draw: d,
             tries: DATA_TRIES,
@@ -157,13 +193,24 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
         data.push(published);
     }
     let (mut evaluations, mut simulations) = (0u64, 0u64);
+    let ii_opts = Options {
+        heldout: false,
+        self_check: false,
+        ..opts.clone()
+    };
     let mut ranks = Vec::with_capacity(k);
+    let mut intervals = Vec::with_capacity(k);
+    let mut ii_not_converged = 0;
     for (d, (theta, published)) in truths.iter().zip(data).enumerate() {
         let mut od = o.clone();
         for (t, v) in od.targets.iter_mut().zip(published) {
             t.published = v;
         }
-        let (run, sims) = sample(&od, priors.clone(), &smc.settings(opts.seed, 2 + d as u64))?;
+        let sampled = sample(&od, priors.clone(), &smc.settings(opts.seed, 2 + d as u64));
+        if o.cancelled() {
+            return Err(SmcError::Cancelled);
+        }
+        let (run, sims) = sampled?;
         evaluations += run.evaluations;
         simulations += sims + 1;
         let mut r = stream(
@@ -172,9 +219,22 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
             Component::Custom(SBC_STREAM),
         );
         ranks.push(ranks_of(&run, theta, RANK_DRAWS, &mut r));
+        let (rows, evals, converged) = draw_intervals(&ii_opts, od, theta0.clone(), &run, theta)?;
+        evaluations += evals;
+        simulations += evals * opts.reps as u64 + CORRELATION_COHORTS;
+        ii_not_converged += usize::from(!converged);
+        intervals.push(rows);
     }
     let names: Vec<String> = o.free.iter().map(|p| p.key.clone()).collect();
     let (bins, params) = summarise(&names, &ranks, RANK_DRAWS);
+    let coverage = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let rows: Vec<DrawInterval> = intervals.iter().map(|r| r[j]).collect();
+            CoverageParam::of(name, &rows)
+        })
+        .collect();
     Ok(Sbc {
         study: Some(o.study),
         draws: k,
@@ -183,8 +243,46 @@ pub fn sbc(opts: &Options, smc: &SmcOptions, k: usize) -> Result<Sbc, SmcError> 
         level: LEVEL,
         params,
         truths,
+        coverage,
+        intervals,
+        ii_not_converged,
         evaluations,
         simulations,
         elapsed_s: clock.elapsed().as_secs_f64(),
     })
+}
+
+/// Both 95% intervals of every parameter at one draw: the posterior's from
+/// `run` and the sandwich's of `--method ii` on the same objective `o`
+/// (searched from `theta0`); with `--method ii`'s evaluations and whether
+/// it converged.
+fn draw_intervals(
+    opts: &Options,
+    o: Objective,
+    theta0: Vec<f64>,
+    run: &Run,
+    truth: &[f64],
+) -> Result<(Vec<DrawInterval>, u64, bool), SmcError> {
+    let free = o.free.clone();
+    let ii = calibrate_objective(opts, o, theta0, "sbc".into())?;
+    let rows = free
+        .iter()
+        .zip(&ii.params)
+        .enumerate()
+        .map(|(j, (f, p))| {
+            let (posterior_low, posterior_high) = coverage::posterior_interval(run, j, NOMINAL);
+            let (sandwich_low, sandwich_high) =
+                truncated_interval(p.estimate, p.se, f.lower, f.upper, NOMINAL);
+            DrawInterval {
+                truth: truth[j],
+                posterior_low,
+                posterior_high,
+                estimate: p.estimate,
+                se: p.se,
+                sandwich_low,
+                sandwich_high,
+            }
+        })
+        .collect();
+    Ok((rows, ii.fit.evaluations, ii.fit.converged))
 }

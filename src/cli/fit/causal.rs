@@ -1,16 +1,27 @@
-//! `migsim fit mediation|psm|heckman|lewbel`: the treatment, mediator and
-//! instruments join the `--x` controls in one design; each library spec takes
-//! them out again by name.
+//! `migsim fit mediation|psm|heckman|lewbel`: the flags are checked (each
+//! flag an estimator does not take is refused by name), translated into the
+//! library's [`EstimatorSpec`] and built there, with the spec layer's
+//! defaults and checks; the columns that lead the design (treatment,
+//! instruments, mediator) come back from the spec and join the `--x`
+//! controls in one design.
 
 use anyhow::Context;
 
-use super::{FitArgs, flag, print_with};
-use crate::data::{Column, Dataset, Design, Formula, Subset, build_design_owned};
-use crate::estimate::heckman::{Heckman, HeckmanOutcome, Selection, SelectionMethod};
-use crate::estimate::lewbel::Lewbel;
+use super::{FitArgs, spelled};
+use crate::data::{Column, Design, Formula, Subset, build_design_owned};
+use crate::estimate::heckman::{HeckmanOutcome, SelectionMethod};
 use crate::estimate::mediation::{self, Mediation, OutcomeModel};
-use crate::estimate::psm::{self, MatchingSe, Method, Psm, ScoreModel};
-use crate::estimate::spec::{EstimatorOptions, HeckmanModel, SpecError};
+use crate::estimate::psm::{self, MatchingSe, ScoreModel};
+use crate::estimate::request::FitOutcome;
+use crate::estimate::spec::{
+    EstimatorName, EstimatorOptions, EstimatorSpec, Fitter, HeckmanModel, SelectionSpec, SpecError,
+};
+use crate::estimate::{FitOptions, FitResult};
+
+/// A result and the text after its table.
+fn outcome(result: FitResult, extra: Option<String>) -> anyhow::Result<FitOutcome> {
+    Ok(FitOutcome { result, extra })
+}
 
 /// `COL,COL` as a list of trimmed, non-empty names.
 fn list(s: Option<&str>) -> Vec<String> {
@@ -83,12 +94,56 @@ fn mediation_options_given(args: &FitArgs) -> [(bool, &'static str); 6] {
             args.causal.treat_mediator_interaction,
             "--treat-mediator-interaction",
         ),
-        (args.causal.sims != 1000, "--sims"),
+        (args.causal.sims.is_some(), "--sims"),
     ]
 }
 
+/// The spec of `name` on `treatment` (and `instruments`) with `options`.
+fn spec(
+    args: &FitArgs,
+    name: EstimatorName,
+    treatment: Option<&str>,
+    instruments: Vec<String>,
+    options: EstimatorOptions,
+) -> EstimatorSpec {
+    EstimatorSpec {
+        name,
+        treatment: treatment.map(str::to_string),
+        mediator: args.causal.mediator.clone(),
+        instruments,
+        cluster: args.cluster.is_some(),
+        selection: None,
+        options,
+    }
+}
+
+/// The fit options of the flags as spec options: standard errors, margins
+/// (where the estimator reports them) and the iteration settings.
+fn fit_options(opts: FitOptions, margins: bool) -> EstimatorOptions {
+    EstimatorOptions {
+        se: Some(opts.se),
+        margins: opts.margins.filter(|_| margins),
+        max_iter: Some(opts.max_iter),
+        tol: Some(opts.tol),
+        ..EstimatorOptions::default()
+    }
+}
+
+/// Fit a built spec on the design its `lead` columns and `--x` make
+/// (`--seed` drives psm's bootstrap and mediation's draws).
+fn fit_on(args: &FitArgs, fitter: &Fitter, lead: &[String], y: &str) -> anyhow::Result<FitResult> {
+    let design = causal_design(args, y, lead)?;
+    Ok(fitter.fit(&design, args.causal.seed)?)
+}
+
+/// Build `spec` in the library and fit it.
+fn fit(args: &FitArgs, spec: &EstimatorSpec, y: &str) -> anyhow::Result<FitResult> {
+    let (fitter, lead) = spec.build()?;
+    fit_on(args, &fitter, &lead, y)
+}
+
 /// `migsim fit lewbel`.
-pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "lewbel", "the outcome column: --y COL")?;
     let treatment = required(
         args.causal.treatment.as_deref(),
@@ -98,21 +153,23 @@ pub fn run_lewbel(args: &FitArgs) -> anyhow::Result<()> {
     reject("lewbel", &psm_options_given(args))?;
     reject("lewbel", &mediation_options_given(args))?;
     reject("lewbel", &selection_options_given(args))?;
-    let instruments = list(args.causal.instrument.as_deref());
-    let lead: Vec<String> = std::iter::once(treatment.to_string())
-        .chain(instruments.iter().cloned())
-        .collect();
-    let design = causal_design(args, y, &lead)?;
-    let spec = Lewbel {
-        treatment: treatment.into(),
-        instruments,
-        se: args.options().se,
+    let options = EstimatorOptions {
+        se: Some(args.options().se),
+        ..EstimatorOptions::default()
     };
-    print_with(&spec.fit(&design)?, args.json, None)
+    let instruments = list(args.causal.instrument.as_deref());
+    let spec = spec(
+        args,
+        EstimatorName::Lewbel,
+        Some(treatment),
+        instruments,
+        options,
+    );
+    outcome(fit(args, &spec, y)?, None)
 }
 
 /// `migsim fit mediation`: design `y ~ treatment + mediator + --x`.
-pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_mediation(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(
         args.y.as_deref(),
         "mediation",
@@ -123,7 +180,7 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
         "mediation",
         "the treatment column: --treatment COL",
     )?;
-    let mediator = required(
+    required(
         args.causal.mediator.as_deref(),
         "mediation",
         "the mediator column: --mediator COL",
@@ -134,25 +191,33 @@ pub fn run_mediation(args: &FitArgs) -> anyhow::Result<()> {
         "mediation",
         &[(args.causal.instrument.is_some(), "--instrument")],
     )?;
-    let mut spec = Mediation::new(treatment, mediator);
-    spec.outcome_model = flag(
-        "outcome-model",
-        args.causal.outcome_model.as_deref(),
-        OutcomeModel::Logit,
-    )?;
-    spec.interaction = args.causal.treat_mediator_interaction;
-    spec.sims = args.causal.sims;
-    spec.seed = args.causal.seed;
-    spec.control_value = args.causal.control_value;
-    spec.treat_value = args.causal.treat_value;
-    spec.sensitivity = args.causal.sensitivity;
-    spec.opts = args.options();
-    if spec.sensitivity {
-        check_sensitivity(&spec)?;
+    let c = &args.causal;
+    spelled::<OutcomeModel>("outcome-model", c.outcome_model.as_deref())?;
+    let options = EstimatorOptions {
+        outcome_model: c.outcome_model.clone(),
+        interaction: Some(c.treat_mediator_interaction),
+        sims: c.sims,
+        sensitivity: Some(c.sensitivity),
+        control_value: c.control_value,
+        treat_value: c.treat_value,
+        ..fit_options(args.options(), false)
+    };
+    let spec = spec(
+        args,
+        EstimatorName::Mediation,
+        Some(treatment),
+        Vec::new(),
+        options,
+    );
+    let (fitter, lead) = spec.build()?;
+    if let Fitter::Mediation(m) = &fitter
+        && m.sensitivity
+    {
+        check_sensitivity(m)?;
     }
-    let design = causal_design(args, y, &[treatment.into(), mediator.into()])?;
-    let result = spec.fit(&design)?;
-    print_with(&result, args.json, mediation::sensitivity_text(&result))
+    let result = fit_on(args, &fitter, &lead, y)?;
+    let extra = mediation::sensitivity_text(&result);
+    outcome(result, extra)
 }
 
 /// medsens covers a linear mediator with a probit or linear outcome and no
@@ -172,19 +237,16 @@ fn check_sensitivity(spec: &Mediation) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The matching method of `--method` and its options, resolved by the
-/// library (one set of defaults and checks with the recovery specs).
-fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
+/// The matching options of `--method` and its parameters, with the method
+/// they make checked by the library (one set of defaults and checks with
+/// the recovery specs); a parameter of another method names the flags.
+fn psm_options(args: &FitArgs) -> anyhow::Result<EstimatorOptions> {
     let c = &args.causal;
     let options = EstimatorOptions {
-        method: Some(flag("method", args.method.as_deref(), Default::default())?),
+        method: spelled("method", args.method.as_deref())?,
         k: c.k,
         caliper: c.caliper,
-        kernel: c
-            .kernel
-            .as_deref()
-            .map(|k| flag("kernel", Some(k), psm::Kernel::Epanechnikov))
-            .transpose()?,
+        kernel: spelled("kernel", c.kernel.as_deref())?,
         bandwidth: c.bandwidth,
         knots: c.knots,
         ..EstimatorOptions::default()
@@ -198,13 +260,19 @@ fn psm_method(args: &FitArgs) -> anyhow::Result<Method> {
         SpecError::MethodNeeds { method, option } => {
             anyhow::anyhow!("--method {method} needs --{option}")
         }
-        other => other.into(),
-    })
+        other @ (SpecError::NotForEstimator { .. }
+        | SpecError::ClusterSeWithoutCluster
+        | SpecError::NeedsColumn { .. }
+        | SpecError::FieldNotFor { .. }
+        | SpecError::OutcomeModel { .. }
+        | SpecError::Estimate(_)) => other.into(),
+    })?;
+    Ok(options)
 }
 
 /// `migsim fit psm`: design `y ~ treatment + --x`; the score model uses the
 /// constant and the `--x` / `--fe` columns.
-pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
+pub fn run_psm(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "psm", "the outcome column: --y COL")?;
     let treatment = required(
         args.causal.treatment.as_deref(),
@@ -224,26 +292,33 @@ pub fn run_psm(args: &FitArgs) -> anyhow::Result<()> {
     if args.x.is_none() && args.fe.is_none() {
         anyhow::bail!("psm needs the score model's covariates: --x COL,COL,...");
     }
-    let mut spec = Psm::new(treatment);
-    spec.score = flag("score", args.causal.score.as_deref(), ScoreModel::Logit)?;
-    spec.method = psm_method(args)?;
-    spec.ate = args.causal.ate;
-    spec.common_support = args.causal.common_support;
-    spec.bootstrap = args.causal.bootstrap;
-    spec.seed = args.causal.seed;
-    spec.se = flag("se", args.causal.se.as_deref(), MatchingSe::Ai2006)?;
-    let design = causal_design(args, y, &[treatment.into()])?;
-    let result = spec.fit(&design)?;
-    print_with(&result, args.json, psm::balance_text(&result))
+    let c = &args.causal;
+    let options = EstimatorOptions {
+        score: spelled::<ScoreModel>("score", c.score.as_deref())?,
+        ate: Some(c.ate),
+        common_support: Some(c.common_support),
+        bootstrap: c.bootstrap,
+        ..psm_options(args)?
+    };
+    let options = EstimatorOptions {
+        matching_se: spelled::<MatchingSe>("se", c.se.as_deref())?,
+        ..options
+    };
+    let spec = spec(
+        args,
+        EstimatorName::Psm,
+        Some(treatment),
+        Vec::new(),
+        options,
+    );
+    let result = fit(args, &spec, y)?;
+    let extra = psm::balance_text(&result);
+    outcome(result, extra)
 }
 
 /// `migsim fit heckman`: `--model treatment` (default) or `--model selection`.
-pub fn run_heckman(args: &FitArgs) -> anyhow::Result<()> {
-    match flag(
-        "model",
-        args.causal.model.as_deref(),
-        HeckmanModel::Treatment,
-    )? {
+pub fn run_heckman(args: &FitArgs) -> anyhow::Result<FitOutcome> {
+    match spelled("model", args.causal.model.as_deref())?.unwrap_or_default() {
         HeckmanModel::Treatment => run_heckman_treatment(args),
         HeckmanModel::Selection => run_heckman_selection(args),
     }
@@ -255,7 +330,7 @@ const SELECTED_OUTCOME: &str = "__heckman_selected_outcome";
 
 /// `migsim fit heckman --model selection`: outcome `--x`, selection `--zx`,
 /// indicator `--select`; `--fe` dummies enter both equations.
-fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
+fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let y = required(args.y.as_deref(), "heckman", "the outcome column: --y COL")?;
     let select = required(
         args.causal.select.as_deref(),
@@ -281,42 +356,32 @@ fn run_heckman_selection(args: &FitArgs) -> anyhow::Result<()> {
             (args.lq.is_some(), "--lq"),
         ],
     )?;
-    let method = flag("method", args.method.as_deref(), SelectionMethod::Ml)?;
-    let x = list(args.x.as_deref());
-    let mut terms: Vec<String> = vec![select.to_string()];
-    for t in x.iter().chain(&zx) {
-        if !terms.contains(t) {
-            terms.push(t.clone());
-        }
-    }
+    let selection = SelectionSpec {
+        select: select.to_string(),
+        outcome: list(args.x.as_deref()),
+        selection: zx,
+        method: spelled::<SelectionMethod>("method", args.method.as_deref())?.unwrap_or_default(),
+    };
+    let spec = EstimatorSpec {
+        selection: Some(selection),
+        ..spec(
+            args,
+            EstimatorName::Heckman,
+            None,
+            Vec::new(),
+            fit_options(args.options(), true),
+        )
+    };
+    let (fitter, lead) = spec.build()?;
     let formula = Formula::parse(
         SELECTED_OUTCOME,
-        Some(&terms.join(",")),
+        Some(&lead.join(",")),
         args.fe.as_deref(),
         None,
         true,
     )?;
     let design = selection_design(args, y, select, &formula)?;
-    let fe: Vec<String> = design
-        .names
-        .iter()
-        .filter(|n| *n != "const" && !terms.contains(n))
-        .cloned()
-        .collect();
-    let with_const = |v: &[String]| -> Vec<String> {
-        std::iter::once("const".to_string())
-            .chain(v.iter().cloned())
-            .chain(fe.iter().cloned())
-            .collect()
-    };
-    let spec = Selection {
-        select: select.into(),
-        outcome: with_const(&x),
-        selection: with_const(&zx),
-        method,
-        opts: args.options(),
-    };
-    print_with(&spec.fit(&design)?, args.json, None)
+    outcome(fitter.fit(&design, args.causal.seed)?, None)
 }
 
 /// The design of the selection model: the outcome column (read only on the
@@ -328,7 +393,7 @@ fn selection_design(
     select: &str,
     formula: &Formula,
 ) -> anyhow::Result<Design> {
-    let mut ds = Dataset::read_csv(&args.data)?;
+    let mut ds = super::dataset(args, None)?;
     if let Some(s) = args.subset.as_deref() {
         ds = Subset::try_from(s)?.apply(&ds)?;
     }
@@ -345,7 +410,7 @@ fn selection_design(
 }
 
 /// `fit heckman --model treatment`: design `y ~ treatment + instruments + --x`.
-fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
+fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     reject(
         "heckman --model treatment",
         &[
@@ -368,16 +433,17 @@ fn run_heckman_treatment(args: &FitArgs) -> anyhow::Result<()> {
     }
     reject("heckman", &psm_options_given(args))?;
     reject("heckman", &mediation_options_given(args))?;
-    let mut spec = Heckman::new(treatment, instruments.clone());
-    spec.outcome = flag(
-        "outcome-model",
-        args.causal.outcome_model.as_deref(),
-        HeckmanOutcome::Auto,
-    )?;
-    spec.opts = args.options();
-    let lead: Vec<String> = std::iter::once(treatment.to_string())
-        .chain(instruments)
-        .collect();
-    let design = causal_design(args, y, &lead)?;
-    print_with(&spec.fit(&design)?, args.json, None)
+    spelled::<HeckmanOutcome>("outcome-model", args.causal.outcome_model.as_deref())?;
+    let options = EstimatorOptions {
+        outcome_model: args.causal.outcome_model.clone(),
+        ..fit_options(args.options(), true)
+    };
+    let spec = spec(
+        args,
+        EstimatorName::Heckman,
+        Some(treatment),
+        instruments,
+        options,
+    );
+    outcome(fit(args, &spec, y)?, None)
 }

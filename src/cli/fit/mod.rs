@@ -1,8 +1,15 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
 //!
-//! The design estimators (ols, logit, probit, ologit, oprobit) and factor are
-//! handled here; the causal ones (mediation, psm, heckman, lewbel) in
-//! [`causal`].
+//! The design estimators (ols, logit, probit, ologit, oprobit) go through
+//! the library's [`FitRequest`] and factor through [`fit_factor`] here; the
+//! causal ones (mediation, psm, heckman, lewbel) through the spec layer in
+//! [`causal`]. Every match over the crate's enums names each variant
+//! (`clippy::wildcard_enum_match_arm` is denied). [`outcome`] is the whole
+//! command but the printing: the Python package parses its keywords into
+//! [`FitArgs`] and calls it with the data frame in [`FitArgs::frame`], so
+//! both front ends share every option, default and message.
+
+#![deny(clippy::wildcard_enum_match_arm)]
 
 mod causal;
 
@@ -10,10 +17,11 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::data::{
-    Column, Dataset, Design, Formula, LqColumns, Subset, load_design, load_design_with,
+    Column, Dataset, Design, Formula, LqColumns, Subset, build_design_owned, design_with,
+    wanted_columns,
 };
 use crate::estimate::factor::{FactorOptions, fit_factor};
-use crate::estimate::request::FitRequest;
+use crate::estimate::request::{FitOutcome, FitRequest};
 use crate::estimate::spec::Spelled;
 use crate::estimate::{EstimatorName, FitOptions, FitResult};
 
@@ -22,7 +30,7 @@ pub struct FitArgs {
     /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x
     /// items); mediation, psm, heckman, lewbel (causal: see --treatment).
     pub estimator: String,
-    /// CSV file with a header row.
+    /// CSV file with a header row, or a Parquet file (`.parquet`).
     #[arg(long)]
     pub data: std::path::PathBuf,
     /// Outcome column.
@@ -88,6 +96,10 @@ pub struct FitArgs {
     /// rows with COL missing are dropped), e.g. `--subset "south == 1"`.
     #[arg(long, value_name = "\"COL OP VALUE\"")]
     pub subset: Option<String>,
+    /// Data already in memory (the Python package's data frame), read
+    /// instead of `--data`, which then only names it in messages.
+    #[arg(skip)]
+    pub frame: Option<std::sync::Arc<Dataset>>,
 }
 
 /// Options of `fit mediation|psm|heckman|lewbel` (boxed in [`FitArgs`]).
@@ -111,9 +123,10 @@ pub struct CausalArgs {
     /// Add the treatment x mediator interaction to the mediation outcome model.
     #[arg(long)]
     pub treat_mediator_interaction: bool,
-    /// Monte Carlo draws of the mediation quasi-Bayesian simulation.
-    #[arg(long, default_value_t = 1000)]
-    pub sims: usize,
+    /// Monte Carlo draws of the mediation quasi-Bayesian simulation (default: the
+    /// library's, 1000).
+    #[arg(long)]
+    pub sims: Option<usize>,
     /// Master seed of the simulation (mediation) or bootstrap (psm).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -175,7 +188,8 @@ pub struct CausalArgs {
 }
 
 impl FitArgs {
-    fn request(&self) -> FitRequest {
+    /// The design-fit choices of the flags.
+    pub fn request(&self) -> FitRequest {
         FitRequest {
             cluster: self.cluster.is_some(),
             robust: self.robust,
@@ -193,27 +207,54 @@ impl FitArgs {
     }
 }
 
-/// The value of `--FLAG` (`default` when absent), spelled as the library's
-/// option table says; an unknown word names the flag and every spelling.
-pub(crate) fn flag<T: Spelled>(flag: &str, value: Option<&str>, default: T) -> anyhow::Result<T> {
-    match value {
-        None => Ok(default),
-        Some(v) => T::parse_word(v).map_err(|e| {
-            anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
-        }),
-    }
+/// The value of `--FLAG` (`None` when absent: the library's default
+/// applies), spelled as the library's option table says; an unknown word
+/// names the flag and every spelling.
+pub(crate) fn spelled<T: Spelled>(flag: &str, value: Option<&str>) -> anyhow::Result<Option<T>> {
+    value
+        .map(|v| {
+            T::parse_word(v).map_err(|e| {
+                anyhow::anyhow!("invalid --{flag} `{}`: expected {}", e.value, e.expected)
+            })
+        })
+        .transpose()
 }
 
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
+    let outcome = outcome(&args)?;
+    if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {
+        eprintln!("warning: {w}");
+    }
+    print_with(&outcome.result, args.json, outcome.extra)
+}
+
+/// Fit what `args` asks for: the result and the text that follows its table.
+pub fn outcome(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     let estimator: EstimatorName = args.estimator.parse()?;
     match estimator {
-        EstimatorName::Factor => return run_factor(&args),
-        EstimatorName::Lewbel => return causal::run_lewbel(&args),
-        EstimatorName::Mediation => return causal::run_mediation(&args),
-        EstimatorName::Psm => return causal::run_psm(&args),
-        EstimatorName::Heckman => return causal::run_heckman(&args),
-        _ => {}
+        EstimatorName::Factor => run_factor(args),
+        EstimatorName::Lewbel => causal::run_lewbel(args),
+        EstimatorName::Mediation => causal::run_mediation(args),
+        EstimatorName::Psm => causal::run_psm(args),
+        EstimatorName::Heckman => causal::run_heckman(args),
+        EstimatorName::Ols
+        | EstimatorName::Logit
+        | EstimatorName::Probit
+        | EstimatorName::Ologit
+        | EstimatorName::Oprobit => {
+            let (request, formula) = design_fit(args, estimator)?;
+            let design = load_fit_design(args, &formula)?;
+            Ok(request.fit(estimator, &design)?)
+        }
     }
+}
+
+/// The request and formula of a design estimator (ols, logit, probit,
+/// ologit, oprobit), checked.
+pub fn design_fit(
+    args: &FitArgs,
+    estimator: EstimatorName,
+) -> anyhow::Result<(FitRequest, Formula)> {
     let name = estimator.as_str();
     let request = args.request();
     request.check(estimator)?;
@@ -228,12 +269,7 @@ pub fn run(args: FitArgs) -> anyhow::Result<()> {
         args.cluster.as_deref(),
         estimator.needs_intercept(),
     )?;
-    let design = load_fit_design(&args, &formula)?;
-    let outcome = request.fit(estimator, &design)?;
-    if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {
-        eprintln!("warning: {w}");
-    }
-    print_with(&outcome.result, args.json, outcome.extra)
+    Ok((request, formula))
 }
 
 /// Print the result (table or JSON); in the human form, `extra` follows the table.
@@ -246,6 +282,24 @@ fn print_with(result: &FitResult, json: bool, extra: Option<String>) -> anyhow::
     Ok(())
 }
 
+/// The data of the fit: [`FitArgs::frame`] or the `--data` file; only
+/// `columns` when given (each must exist), else every column.
+pub(crate) fn dataset(args: &FitArgs, columns: Option<&[&str]>) -> anyhow::Result<Dataset> {
+    let Some(frame) = &args.frame else {
+        return Ok(crate::columnar::read_table(&args.data, columns)?);
+    };
+    let Some(cols) = columns else {
+        return Ok(Dataset::clone(frame));
+    };
+    let mut picked: Vec<(String, Column)> = Vec::with_capacity(cols.len());
+    for c in cols {
+        if !picked.iter().any(|(n, _)| n == c) {
+            picked.push((c.to_string(), frame.require(c)?.clone()));
+        }
+    }
+    Ok(Dataset::from_columns(frame.source(), picked)?)
+}
+
 /// The design of `formula`, with the `--lq` column (computed on the whole
 /// file) and then the `--subset` rows when asked for.
 pub(crate) fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Result<Design> {
@@ -255,20 +309,19 @@ pub(crate) fn load_fit_design(args: &FitArgs, formula: &Formula) -> anyhow::Resu
         .as_deref()
         .map(|spec| LqColumns::parse(spec, args.lq_weight.as_deref()))
         .transpose()?;
+    let ds = dataset(
+        args,
+        Some(&wanted_columns(formula, lq.as_ref(), subset.as_ref())),
+    )?;
     if subset.is_none() && lq.is_none() {
-        return Ok(load_design(&args.data, formula)?);
+        return Ok(build_design_owned(ds, formula)?);
     }
-    Ok(load_design_with(
-        &args.data,
-        formula,
-        lq.as_ref(),
-        subset.as_ref(),
-    )?)
+    Ok(design_with(ds, formula, lq.as_ref(), subset.as_ref())?)
 }
 
 /// `fit factor`: the one-factor index of the `--x` items; with `--out`, the
 /// data plus the score column (empty for rows dropped listwise).
-fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
+fn run_factor(args: &FitArgs) -> anyhow::Result<FitOutcome> {
     if args.y.is_some() || args.fe.is_some() || args.cluster.is_some() || args.lq.is_some() {
         anyhow::bail!(
             "fit factor takes its items from --x; --y, --fe, --cluster and --lq do not apply"
@@ -282,7 +335,7 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         .map(str::trim)
         .collect();
     let opts = FactorOptions {
-        method: flag("method", args.method.as_deref(), Default::default())?,
+        method: spelled("method", args.method.as_deref())?.unwrap_or_default(),
         ..FactorOptions::default()
     };
     let subset = args.subset.as_deref().map(Subset::try_from).transpose()?;
@@ -294,8 +347,8 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         wanted.push(&s.column);
     }
     let mut ds = match &args.out {
-        None => Dataset::read_csv_columns(&args.data, &wanted)?,
-        Some(_) => Dataset::read_csv(&args.data)?,
+        None => dataset(args, Some(&wanted))?,
+        Some(_) => dataset(args, None)?,
     };
     if let Some(s) = &subset {
         ds = s.apply(&ds)?;
@@ -306,8 +359,10 @@ fn run_factor(args: &FitArgs) -> anyhow::Result<()> {
         ds.push_column(&args.score_name, Column::Numeric(fit.scores))?;
         ds.write_csv(out)?;
     }
-    print!("{}", render(&fit.result, args.json));
-    Ok(())
+    Ok(FitOutcome {
+        result: fit.result,
+        extra: None,
+    })
 }
 
 /// The text `fit` prints: the table, or one JSON object and a newline.

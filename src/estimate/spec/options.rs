@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{EstimatorName, MethodKind, Spelled};
 use crate::estimate::heckman::HeckmanOutcome;
 use crate::estimate::mediation::{Mediation, OutcomeModel};
-use crate::estimate::psm::{Kernel, Method, Psm, ScoreModel};
+use crate::estimate::psm::{Kernel, MatchingSe, Method, Psm, ScoreModel};
 use crate::estimate::{EstimateError, FitOptions, Margins, SeKind};
 
 /// Kernel-matching bandwidth when none is given (psmatch2's `kernel` default).
@@ -20,40 +20,48 @@ pub const NEAREST_K: usize = 1;
 /// A spec that does not fit together; each names the key involved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SpecError {
+    /// An option of another estimator.
     #[error("option `{option}` does not apply to {estimator} (it applies to: {applies})")]
     NotForEstimator {
         option: &'static str,
         estimator: EstimatorName,
         applies: String,
     },
+    /// A matching parameter of another method.
     #[error("option `{option}` does not apply to method `{method}` (only to {applies})")]
     NotForMethod {
         option: &'static str,
         method: &'static str,
         applies: &'static str,
     },
+    /// A matching method without a parameter it needs.
     #[error("method `{method}` needs `{option}`")]
     MethodNeeds {
         method: &'static str,
         option: &'static str,
     },
+    /// Cluster errors without a cluster column.
     #[error("`se = \"cluster\"` needs `cluster = COL`")]
     ClusterSeWithoutCluster,
+    /// A column the estimator needs is not given.
     #[error("{estimator} needs `{field} = \"COL\"`")]
     NeedsColumn {
         field: &'static str,
         estimator: EstimatorName,
     },
+    /// A column of another estimator.
     #[error("`{field}` does not apply to {estimator}")]
     FieldNotFor {
         field: &'static str,
         estimator: EstimatorName,
     },
+    /// An outcome model the estimator does not know.
     #[error("`outcome_model = \"{value}\"`: {source}")]
     OutcomeModel {
         value: String,
         source: super::OptionParseError,
     },
+    /// The estimator's own check of its spec.
     #[error(transparent)]
     Estimate(#[from] EstimateError),
 }
@@ -65,8 +73,11 @@ pub enum SpecError {
 pub struct EstimatorOptions {
     /// Default: `cluster` when the design has clusters, else `classical`.
     pub se: Option<SeKind>,
+    /// Marginal effects: `derivative` or `discrete` (logit, probit, heckman).
     pub margins: Option<Margins>,
+    /// Newton iteration cap (iterative estimators).
     pub max_iter: Option<usize>,
+    /// Convergence tolerance (iterative estimators).
     pub tol: Option<f64>,
     /// psm: `nearest` (default), `radius`, `kernel`, `llr` or `spline`.
     pub method: Option<MethodKind>,
@@ -76,22 +87,36 @@ pub struct EstimatorOptions {
     pub caliper: Option<f64>,
     /// psm kernel / llr: `epanechnikov`, `gaussian`, `tricube`, `uniform`.
     pub kernel: Option<Kernel>,
+    /// psm kernel / llr: bandwidth on the score.
     pub bandwidth: Option<f64>,
     /// psm spline: number of knots.
     pub knots: Option<usize>,
     /// psm: `logit` (default) or `probit` score model.
     pub score: Option<ScoreModel>,
+    /// psm: also estimate the ATE.
     pub ate: Option<bool>,
+    /// psm: drop units outside the other arm's score range.
     pub common_support: Option<bool>,
+    /// psm: bootstrap replications of the standard errors.
     pub bootstrap: Option<usize>,
+    /// psm: same-arm neighbours of the Abadie-Imbens variance.
     pub ai_neighbors: Option<usize>,
+    /// psm nearest without a bootstrap: `ai2006` (default) or `ai2016`
+    /// standard errors.
+    pub matching_se: Option<MatchingSe>,
     /// heckman: `auto`, `linear`, `probit`; mediation: `logit`, `probit`, `ols`.
     pub outcome_model: Option<String>,
+    /// mediation: treatment x mediator interaction in the outcome model.
     pub interaction: Option<bool>,
+    /// mediation: Monte Carlo draws (default 1000).
     pub sims: Option<usize>,
+    /// mediation: the medsens sensitivity analysis.
     pub sensitivity: Option<bool>,
+    /// mediation: step of the sensitivity parameter rho.
     pub rho_step: Option<f64>,
+    /// mediation: control value of a continuous treatment.
     pub control_value: Option<f64>,
+    /// mediation: treat value of a continuous treatment.
     pub treat_value: Option<f64>,
 }
 
@@ -188,7 +213,7 @@ impl EstimatorOptions {
     fn set(&self) -> Vec<(&'static str, &'static [&'static str])> {
         let o = self;
         let m = o;
-        let entries: [(&str, bool, &[&str]); 22] = [
+        let entries: [(&str, bool, &[&str]); 23] = [
             ("se", o.se.is_some(), SE),
             (
                 "margins",
@@ -208,6 +233,7 @@ impl EstimatorOptions {
             ("common_support", o.common_support.is_some(), PSM),
             ("bootstrap", o.bootstrap.is_some(), PSM),
             ("ai_neighbors", o.ai_neighbors.is_some(), PSM),
+            ("matching_se", o.matching_se.is_some(), PSM),
             (
                 "outcome_model",
                 o.outcome_model.is_some(),
@@ -271,6 +297,7 @@ impl EstimatorOptions {
         p.common_support = self.common_support.unwrap_or(p.common_support);
         p.bootstrap = self.bootstrap.or(p.bootstrap);
         p.ai_neighbors = self.ai_neighbors.unwrap_or(p.ai_neighbors);
+        p.se = self.matching_se.unwrap_or(p.se);
         p.validate()?;
         Ok(p)
     }
@@ -288,6 +315,7 @@ impl EstimatorOptions {
         Ok(m)
     }
 
+    /// heckman's outcome model (default: auto).
     pub fn heckman_outcome(&self) -> Result<HeckmanOutcome, SpecError> {
         self.outcome(HeckmanOutcome::Auto)
     }

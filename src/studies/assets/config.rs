@@ -309,6 +309,7 @@ impl Default for UnfairnessParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IntentionParams {
+    /// Constant of the intention index (sets the share intending to leave).
     pub constant: f64,
     /// Intention-index coefficient of being male.
     pub male: f64,

@@ -14,6 +14,7 @@
 pub mod config;
 pub mod margins;
 pub mod mechanism;
+pub mod metrics;
 pub mod network;
 pub mod policies;
 pub mod population;
@@ -25,7 +26,9 @@ use std::collections::BTreeMap;
 
 pub use config::{Config, Policy};
 
-use super::{Simulated, Study, StudyError, StudyName, TimePath};
+use super::metric_info::MetricInfo;
+use super::sample::Range;
+use super::{Simulated, Starter, Study, StudyError, StudyName, TimePath};
 
 /// The assets study.
 pub struct Assets;
@@ -37,6 +40,19 @@ fn mean(v: &[f64]) -> f64 {
 impl Study for Assets {
     type Config = Config;
     const NAME: StudyName = StudyName::Assets;
+    const CONFIG_SOURCE: &'static str = include_str!("config.rs");
+    const COVARIATES: &'static [&'static str] = &population::COVARIATES;
+    const COVARIATE_RANGE: Range = population::range;
+    /// Horizon: waves of cumulative causation.
+    const HORIZON: Option<(&'static str, &'static str)> = Some(("waves.count", "waves"));
+    const METRICS: &'static [MetricInfo] = metrics::METRICS;
+    const CITATIONS: &'static [&'static str] = &[super::citation::ASSETS];
+    const STARTER: Starter = Starter {
+        horizon: "",
+        intervention: "name = \"pessimism-minus-0.2sd\"\n\
+             description = \"Expectation management: latent pessimism shifted by -0.2 SD.\"\n\
+             set = { \"policy.pessimism_shift_sd\" = -0.2 }\n",
+    };
 
     fn n(cfg: &Config) -> usize {
         cfg.n
@@ -50,8 +66,7 @@ impl Study for Assets {
         cfg.validate()
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        cfg.validate()?;
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         let w = world::run(cfg, seed)?;
         let s = survey::measure(cfg, &w, seed)?;
         let truth = truth::truth(cfg, &w);

@@ -109,7 +109,7 @@ covariate_effects!(
 pub struct Geography {
     /// 9 home provinces (STUDIES.md, RUMiC).
     pub provinces: usize,
-    /// 15 destination cities.
+    /// Number of destination cities (15 in RUMiC).
     pub cities: usize,
     /// sd of log province sizes.
     pub province_size_sd: f64,

@@ -44,7 +44,7 @@ use super::config::Config;
 use super::network::ascribed_share;
 use super::population::{Population, streams};
 use crate::network::SocialGraph;
-use crate::seed::{Component, SimRng, stream};
+use crate::seed::{Component, stream};
 use crate::zenou::engine::{self, OfferLog, Rates, Tie, WeakTies};
 use crate::zenou::tracker::Tracker;
 
@@ -64,7 +64,7 @@ const MAX_TRIES: usize = 64;
 
 impl WeakTies for MeetingWeighted<'_> {
     #[inline]
-    fn pick(&self, i: u32, rng: &mut SimRng) -> Option<u32> {
+    fn pick<R: Rng + ?Sized>(&self, i: u32, rng: &mut R) -> Option<u32> {
         let nb = self.graph.neighbors_of(i);
         if nb.is_empty() || self.omega_max <= 0.0 {
             return None;

@@ -13,6 +13,7 @@
 pub mod choice;
 pub mod config;
 pub mod mechanism;
+pub mod metrics;
 pub mod network;
 pub mod outcome;
 pub mod population;
@@ -24,7 +25,9 @@ use std::collections::BTreeMap;
 
 pub use config::{Config, Policy};
 
-use super::{Simulated, Study, StudyError, StudyName, TimePath, Truth};
+use super::metric_info::MetricInfo;
+use super::sample::Range;
+use super::{Simulated, Starter, Study, StudyError, StudyName, TimePath, Truth};
 use world::Inputs;
 
 /// The enclave study.
@@ -33,6 +36,21 @@ pub struct Enclave;
 impl Study for Enclave {
     type Config = Config;
     const NAME: StudyName = StudyName::Enclave;
+    const CONFIG_SOURCE: &'static str = include_str!("config.rs");
+    const COVARIATES: &'static [&'static str] = &population::COVARIATES;
+    const COVARIATE_RANGE: Range = population::range;
+    /// Horizon: years in the city are capped at the horizon (the engine runs each migrant's years).
+    const HORIZON: Option<(&'static str, &'static str)> =
+        Some(("zenou.max_years", "years in the city"));
+    const METRICS: &'static [MetricInfo] = metrics::METRICS;
+    const CITATIONS: &'static [&'static str] =
+        &[super::citation::ENCLAVE, super::citation::ZENOU_2013];
+    const STARTER: Starter = Starter {
+        horizon: "horizon = 10                 # years in the city (zenou.max_years)\n",
+        intervention: "name = \"dispersed-housing\"\n\
+             description = \"Half of enclave residents are offered and take housing outside the enclave.\"\n\
+             set = { \"policy.dispersal_share\" = 0.5 }\n",
+    };
 
     fn n(cfg: &Config) -> usize {
         cfg.n
@@ -46,8 +64,8 @@ impl Study for Enclave {
         cfg.validate()
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        simulate(cfg, seed)
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
+        run(cfg, seed)
     }
 }
 
@@ -56,9 +74,14 @@ fn mean(v: impl Iterator<Item = f64>) -> f64 {
     if c == 0 { f64::NAN } else { s / c as f64 }
 }
 
-/// Simulate one cohort with its truth.
+/// Simulate one cohort with its truth (validating `cfg` first).
 pub fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     cfg.validate()?;
+    run(cfg, seed)
+}
+
+/// Simulate one cohort with its truth from a validated config.
+fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     let pop = population::draw(cfg, seed)?;
     let status = choice::enclave_status(cfg, &pop);
     let omega_table = choice::OmegaTable::new(cfg)?;

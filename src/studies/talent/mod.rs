@@ -14,6 +14,7 @@
 pub mod cohort;
 pub mod config;
 pub mod mechanism;
+pub mod metrics;
 pub mod network;
 pub mod population;
 pub mod survey;
@@ -25,7 +26,9 @@ use std::collections::BTreeMap;
 pub use config::Config;
 use mechanism::{Agents, Support, UnitRule};
 
-use super::{Simulated, Study, StudyError, StudyName};
+use super::metric_info::MetricInfo;
+use super::sample::Range;
+use super::{Simulated, Starter, Study, StudyError, StudyName};
 
 /// The talent study.
 pub struct Talent;
@@ -55,6 +58,19 @@ fn metrics(a: &Agents) -> BTreeMap<String, f64> {
 impl Study for Talent {
     type Config = Config;
     const NAME: StudyName = StudyName::Talent;
+    const CONFIG_SOURCE: &'static str = include_str!("config.rs");
+    const COVARIATES: &'static [&'static str] = &population::COVARIATES;
+    const COVARIATE_RANGE: Range = population::range;
+    /// Horizon: a cross-section.
+    const HORIZON: Option<(&'static str, &'static str)> = None;
+    const METRICS: &'static [MetricInfo] = metrics::METRICS;
+    const CITATIONS: &'static [&'static str] = &[super::citation::TALENT];
+    const STARTER: Starter = Starter {
+        horizon: "",
+        intervention: "name = \"centres-everywhere\"\n\
+             description = \"Service centres: participation propensity +0.5 SD in all cities.\"\n\
+             set = { \"policy.particip_boost_sd\" = 0.5 }\n",
+    };
 
     fn n(cfg: &Config) -> usize {
         cfg.n
@@ -68,8 +84,7 @@ impl Study for Talent {
         validate::validate(cfg)
     }
 
-    fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
-        validate::validate(cfg)?;
+    fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
         let pop = population::draw_population(cfg, seed)?;
         let net = network::build(cfg, &pop, seed);
         let shocks = population::draw_shocks(pop.city.len(), seed);

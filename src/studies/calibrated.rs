@@ -22,6 +22,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+/// Q of a point whose targets could not all be computed: far above any fit
+/// (the calibration objective's value there; a table whose `j` is this
+/// large records a failed fit).
+pub const PENALTY: f64 = 1e12;
+
 /// A calibrated file could not be read or is inconsistent.
 #[derive(Debug, thiserror::Error)]
 pub enum CalibratedFileError {
@@ -138,7 +143,7 @@ impl CalibrationTable {
             return Err(TableError::Empty);
         }
         // J = Q / (1 + 1/R) >= PENALTY / 2 only where Q is the penalty.
-        if self.j >= super::objective::PENALTY / 2.0 {
+        if self.j >= PENALTY / 2.0 {
             return Err(TableError::Failed(self.j));
         }
         for (name, v) in [
@@ -257,7 +262,7 @@ pub fn baseline_from(
     let study = layers.first().and_then(|(_, s, _)| s.clone());
     let mut out = toml::Table::new();
     for (_, _, b) in layers.iter().rev() {
-        crate::studies::settings::merge_over(&mut out, b);
+        super::settings::merge_over(&mut out, b);
     }
     Ok((study, out))
 }
