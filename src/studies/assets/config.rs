@@ -190,7 +190,7 @@ impl Default for AssetParams {
 pub struct NetworkParams {
     /// Workers per firm (design choice).
     pub firm_size: usize,
-    /// Mean degree.
+    /// Mean number of ties per worker in the social graph.
     pub degree: f64,
     /// Share of ties inside the firm.
     pub homophily: f64,
