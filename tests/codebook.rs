@@ -49,11 +49,12 @@ fn every_output_column_is_in_the_codebook() {
     let src = "name = \"u\"\nstudy = \"enclave\"\nreplications = 2\nseed = 5\nmetrics = [\"level\", \"share\"]\n\
         [baseline]\nn = 100\n[[intervention]]\nname = \"d\"\nscale = { \"policy.level_mult\" = 2.0 }\n\
         [uncertainty]\ndraws = 2\nreplications = 1\n\
-        params = { \"policy.level_mult\" = { mean = 1.0, sd = 0.2, lower = 0.2, upper = 1.8 } }\n";
+        params = { \"policy.level_mult\" = { mean = 1.0, sd = 0.2, lower = 0.2, upper = 1.8 } }\n\
+        [experiment]\ndesign = \"factorial\"\nreplications = 1\nlevels = { \"policy.boost\" = [0.0, 0.1] }\n";
     let scn = Scenario::parse(src, "tests/fixtures/uncertainty/scn.toml").unwrap();
     let runs = scenario::run(&scn, &scenario_fake::model(), &|_, _| {}).unwrap();
     let summary = Summary::of(&runs);
-    let fake = ["policy.level_mult", "level", "share"];
+    let fake = ["policy.level_mult", "policy.boost", "level", "share"];
     check(
         &doc,
         "replications.csv",
@@ -72,6 +73,18 @@ fn every_output_column_is_in_the_codebook() {
         &header(&run_files::draws_csv(&runs).unwrap()),
         &fake,
     );
+    check(
+        &doc,
+        "experiment.csv",
+        &header(&migsim::report::experiment::experiment_csv(&runs).unwrap()),
+        &fake,
+    );
+    let x = serde_json::to_value(summary.experiment.as_ref().unwrap()).unwrap();
+    let keys: Vec<String> = x.as_object().unwrap().keys().cloned().collect();
+    check(&doc, "summary.json experiment", &keys, &[]);
+    let row = x["rows"][0]["effects"][0].as_object().unwrap();
+    let keys: Vec<String> = row.keys().cloned().collect();
+    check(&doc, "summary.json experiment rows", &keys, &[]);
     let effect = serde_json::to_value(&summary.effects[0]).unwrap();
     let keys: Vec<String> = effect.as_object().unwrap().keys().cloned().collect();
     check(&doc, "summary.json effects", &keys, &[]);
@@ -93,11 +106,13 @@ fn every_output_column_is_in_the_codebook() {
         let ind = header(&migsim::report::sensitivity_files::indices_csv(&a).unwrap());
         check(&doc, "indices.csv", &ind, &[]);
         let des = header(&migsim::report::sensitivity_files::design_csv(&a).unwrap());
-        let generic: Vec<String> = des
+        check(&doc, "design.csv", &des, &fake);
+        let wide = header(&migsim::report::sensitivity_files::design_outputs_csv(&a).unwrap());
+        let generic: Vec<String> = wide
             .into_iter()
             .filter(|c| !c.contains(':') && !fake.contains(&c.as_str()))
             .collect();
-        check(&doc, "design.csv", &generic, &[]);
+        check(&doc, "design_outputs.csv", &generic, &[]);
     }
     let diag: Vec<String> = DIAGNOSAND_COLUMNS.iter().map(|s| s.to_string()).collect();
     check(&doc, "diagnosands.csv", &diag, &[]);

@@ -25,6 +25,7 @@ fn summary(mut s: Scenario, seed: u64) -> Summary {
     s.seed = seed;
     s.sweep = None;
     s.uncertainty = None;
+    s.experiment = None;
     let model = StudyModel {
         study: s.study,
         n: s.n,

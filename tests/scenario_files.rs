@@ -26,6 +26,9 @@ fn run(mut s: Scenario) -> (scenario::Runs, Summary) {
         u.draws = 3;
         u.replications = Some(1);
     }
+    if let Some(e) = s.experiment.as_mut() {
+        e.replications = Some(1);
+    }
     let model = StudyModel {
         study: s.study,
         n: s.n,
@@ -52,7 +55,14 @@ fn every_shipped_scenario_runs_and_writes_reports() {
         assert!(!summary.effects.is_empty(), "{}", f.display());
         let dir = tempfile::tempdir().unwrap();
         let written = output::write_all(dir.path(), &runs, &summary).unwrap();
-        assert_eq!(written.len(), 5 + usize::from(!runs.draws.is_empty()));
+        assert_eq!(
+            written.len(),
+            5 + usize::from(!runs.draws.is_empty()) + usize::from(!runs.experiment.is_empty())
+        );
+        if s_has_experiment(&summary) {
+            let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+            assert!(html.contains("<h2>Experiment over"), "{}", f.display());
+        }
         if summary.uncertainty.is_some() {
             assert!(
                 summary
@@ -71,6 +81,10 @@ fn every_shipped_scenario_runs_and_writes_reports() {
     for st in StudyName::ALL {
         assert!(studies.contains(&st), "no scenario for {st}");
     }
+}
+
+fn s_has_experiment(s: &Summary) -> bool {
+    s.experiment.is_some()
 }
 
 /// Per study, one shipped scenario with `[uncertainty]` and one with
@@ -102,7 +116,7 @@ fn shipped_uncertainty_and_sensitivity_scenarios_run() {
             assert!(!a.indices.is_empty());
             let dir = tempfile::tempdir().unwrap();
             let written = migsim::report::sensitivity_files::write_all(dir.path(), &a).unwrap();
-            assert_eq!(written.len(), 5);
+            assert_eq!(written.len(), 6);
         }
     }
     for st in StudyName::ALL {

@@ -31,6 +31,27 @@ fn meanings_are_whole_sentences_of_their_own() {
                     s.key
                 );
             }
+            // A meaning made from the group's doc with the key's name pasted
+            // in ("`max_years` term of the group: ...", "`age_sd` (Group):
+            // Assumed.") is not the key's own.
+            let part = s.key.rsplit('.').next().unwrap_or(&s.key);
+            assert!(
+                !m.contains("term of the group") && !m.starts_with(&format!("`{part}`")),
+                "{study} {}: a generic meaning, not its own: `{m}`",
+                s.key
+            );
+            let own = m.split_once(": ").map_or(m, |(g, rest)| {
+                if s.key.split('.').any(|k| k == g) {
+                    rest
+                } else {
+                    m
+                }
+            });
+            assert!(
+                own.split_whitespace().count() >= 4,
+                "{study} {}: too short to say what it is: `{m}`",
+                s.key
+            );
             if let Some(other) = seen.insert(m.to_string(), s.key.clone()) {
                 panic!("{study}: `{other}` and `{}` share the meaning `{m}`", s.key);
             }

@@ -24,8 +24,8 @@ pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-const FONT: &str = "sans-serif";
-const WIDTH: u32 = 560;
+pub(crate) const FONT: &str = "sans-serif";
+pub(crate) const WIDTH: u32 = 560;
 
 /// How an axis shows values: multiplied by `factor`, a `+` on positive
 /// values when `signed`, then `suffix` (e.g. shares as `+1.5` points).
@@ -94,12 +94,12 @@ pub fn tick_labels(lo: f64, hi: f64, n: usize, style: AxisStyle) -> Vec<String> 
 #[error("chart could not be drawn: {0}")]
 pub struct ChartError(pub String);
 
-fn err(e: impl std::fmt::Display) -> ChartError {
+pub(crate) fn err(e: impl std::fmt::Display) -> ChartError {
     ChartError(e.to_string())
 }
 
 /// Padded range covering `vals` (and 0 when `with_zero`).
-fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
+pub(crate) fn range(vals: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
     let (mut lo, mut hi) = vals
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {

@@ -43,6 +43,7 @@ pub fn render(s: &Summary) -> String {
     effect_charts(&mut o, s);
     path_charts(&mut o, s);
     sweep_charts(&mut o, s);
+    super::experiment::html_section(&mut o, s);
     interventions(&mut o, s);
     let _ = write!(
         o,
@@ -59,9 +60,14 @@ pub fn render(s: &Summary) -> String {
     }
     let _ = writeln!(
         o,
-        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv{} (columns: docs/codebook.md).</p></div>",
+        "<p class=\"note\">Data beside this file: summary.json, replications.csv, paths.csv{}{} (columns: docs/codebook.md).</p></div>",
         if s.uncertainty.is_some() {
             ", draws.csv"
+        } else {
+            ""
+        },
+        if s.experiment.is_some() {
+            ", experiment.csv"
         } else {
             ""
         }

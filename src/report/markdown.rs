@@ -46,6 +46,7 @@ pub fn render(s: &Summary) -> String {
         let _ = writeln!(out, "\n## Sweep of `{}`\n", sw.key);
         effects_table(&mut out, &sw.points, "value");
     }
+    out.push_str(&super::experiment::markdown_section(s));
     let _ = writeln!(out, "\n## How this was computed\n\n{}\n", method_text(s));
     let _ = writeln!(out, "### What each number is\n");
     for d in definitions(s) {
@@ -57,9 +58,14 @@ pub fn render(s: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "Charts (time paths, effects with intervals, sweep curves): `report.html`. Data: `summary.json`, `replications.csv`, `paths.csv`{}; columns in docs/codebook.md.",
+        "Charts (time paths, effects with intervals, sweep curves): `report.html`. Data: `summary.json`, `replications.csv`, `paths.csv`{}{}; columns in docs/codebook.md.",
         if s.uncertainty.is_some() {
             ", `draws.csv`"
+        } else {
+            ""
+        },
+        if s.experiment.is_some() {
+            ", `experiment.csv`"
         } else {
             ""
         }

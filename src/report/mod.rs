@@ -5,7 +5,9 @@
 pub use crate::studies::citation::CITATIONS;
 
 pub mod charts;
+pub mod experiment;
 pub mod files;
+pub mod grid_charts;
 pub mod html;
 pub mod markdown;
 pub mod power;

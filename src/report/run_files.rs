@@ -1,6 +1,6 @@
 //! Files of a scenario run, replaced as one set (`io::write_dir_atomic`):
 //! summary.json, replications.csv, paths.csv, report.md, report.html, and
-//! draws.csv for runs with `[uncertainty]`.
+//! draws.csv for runs with `[uncertainty]`, experiment.csv with `[experiment]`.
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +18,9 @@ pub const FILE_NAMES: [&str; 5] = [
     "report.html",
 ];
 
-/// Files only some runs write: draws.csv with `[uncertainty]`.
-pub const OPTIONAL_FILE_NAMES: [&str; 1] = ["draws.csv"];
+/// Files only some runs write: draws.csv with `[uncertainty]`,
+/// experiment.csv with `[experiment]`.
+pub const OPTIONAL_FILE_NAMES: [&str; 2] = ["draws.csv", "experiment.csv"];
 
 /// The default output folder of a scenario: `outputs/<name>/`.
 pub fn default_dir(name: &str) -> PathBuf {
@@ -51,6 +52,9 @@ pub fn files(
     ];
     if !runs.draws.is_empty() {
         files.push(("draws.csv", draws_csv(runs)?));
+    }
+    if !runs.experiment.is_empty() {
+        files.push(("experiment.csv", super::experiment::experiment_csv(runs)?));
     }
     Ok(files)
 }

@@ -106,7 +106,7 @@ pub fn markdown(a: &Analysis) -> String {
     }
     let _ = writeln!(
         o,
-        "\nCharts: `report.html`. Data: `sensitivity.json`, `indices.csv`, `design.csv` (columns: docs/codebook.md)."
+        "\nCharts: `report.html`. Data: `sensitivity.json`, `indices.csv`, `design.csv` (every run), `design_outputs.csv` (the outputs per design row) (columns: docs/codebook.md)."
     );
     let _ = writeln!(o, "\n## Sources\n");
     for c in super::CITATIONS {
@@ -244,7 +244,7 @@ pub fn html(a: &Analysis) -> String {
     }
     let _ = writeln!(
         o,
-        "</table><p class=\"note\">Data beside this file: sensitivity.json, indices.csv, design.csv (columns: docs/codebook.md).</p></div>"
+        "</table><p class=\"note\">Data beside this file: sensitivity.json, indices.csv, design.csv (every run), design_outputs.csv (the outputs per design row) (columns: docs/codebook.md).</p></div>"
     );
     let _ = write!(o, "<h2>Sources</h2><div class=\"card\"><ul>");
     for c in super::CITATIONS {

@@ -1,5 +1,7 @@
 //! Files of a sensitivity analysis, replaced as one set
-//! (`io::write_dir_atomic`): sensitivity.json, indices.csv, design.csv,
+//! (`io::write_dir_atomic`): sensitivity.json, indices.csv, design.csv (tidy:
+//! one row per design row × replication × arm), design_outputs.csv (wide:
+//! one row per design row with the outputs the indices are computed from),
 //! report.md, report.html.
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub fn files(a: &Analysis) -> Result<Vec<(&'static str, Vec<u8>)>, ScenarioError
         ("sensitivity.json", (json + "\n").into_bytes()),
         ("indices.csv", indices_csv(a)?),
         ("design.csv", design_csv(a)?),
+        ("design_outputs.csv", design_outputs_csv(a)?),
         ("report.md", sensitivity::markdown(a).into_bytes()),
         ("report.html", sensitivity::html(a).into_bytes()),
     ])
@@ -55,10 +58,46 @@ pub fn indices_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
     w.into_inner().map_err(|e| encode("indices.csv", e))
 }
 
-/// One row per design row: the parameter values and every output.
+/// The tidy design table: one row per (design row, replication, arm) with
+/// the study seed, every parameter and every tracked metric as columns
+/// (EMA Workbench's experiments + outcomes).
 pub fn design_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| encode("design.csv", e);
+    let mut arms: Vec<&str> = Vec::new();
+    for o in &a.outputs {
+        if !arms.contains(&o.intervention.as_str()) {
+            arms.push(&o.intervention);
+        }
+    }
+    let mut head = vec!["row", "replication", "seed", "arm"];
+    head.extend(a.params.iter().map(String::as_str));
+    head.extend(a.metrics.iter().map(String::as_str));
+    w.write_record(&head).map_err(err)?;
+    for (r, (p, cells)) in a.points.iter().zip(&a.cells).enumerate() {
+        for (rep, by_arm) in cells.iter().enumerate() {
+            let seed = crate::scenario::run::replication_seed(a.seed, rep);
+            for (arm, values) in by_arm.iter().enumerate() {
+                let mut rec = vec![
+                    r.to_string(),
+                    rep.to_string(),
+                    seed.to_string(),
+                    arms.get(arm).copied().unwrap_or("?").to_string(),
+                ];
+                rec.extend(p.iter().chain(values).copied().map(num));
+                w.write_record(&rec).map_err(err)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| encode("design.csv", e))
+}
+
+/// One row per design row: the parameter values and every output the
+/// indices are computed from (`metric:baseline` levels and
+/// `metric:intervention` mean paired effects).
+pub fn design_outputs_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| encode("design_outputs.csv", e);
     let mut head = vec!["row".to_string()];
     head.extend(a.params.iter().cloned());
     head.extend(
@@ -72,5 +111,5 @@ pub fn design_csv(a: &Analysis) -> Result<Vec<u8>, ScenarioError> {
         rec.extend(p.iter().chain(y).copied().map(num));
         w.write_record(&rec).map_err(err)?;
     }
-    w.into_inner().map_err(|e| encode("design.csv", e))
+    w.into_inner().map_err(|e| encode("design_outputs.csv", e))
 }

@@ -120,10 +120,25 @@ pub fn with_params(
     keys: &[String],
     theta: &[f64],
 ) -> Result<Scenario, ScenarioError> {
+    with_typed(scn, keys, &[], theta)
+}
+
+/// [`with_params`] where `integer[i]` marks an integer setting: its value
+/// goes in as a TOML integer (the value is whole; the caller checked).
+pub fn with_typed(
+    scn: &Scenario,
+    keys: &[String],
+    integer: &[bool],
+    theta: &[f64],
+) -> Result<Scenario, ScenarioError> {
     let mut s = without_sweep(scn);
-    for (k, &v) in keys.iter().zip(theta) {
-        set_path(&mut s.baseline, k, Value::Float(v))
-            .map_err(|e| scn.invalid(None, e.to_string()))?;
+    for (i, (k, &v)) in keys.iter().zip(theta).enumerate() {
+        let value = if integer.get(i).copied().unwrap_or(false) {
+            Value::Integer(v as i64)
+        } else {
+            Value::Float(v)
+        };
+        set_path(&mut s.baseline, k, value).map_err(|e| scn.invalid(None, e.to_string()))?;
     }
     Ok(s)
 }
@@ -135,7 +150,18 @@ pub fn arms_at<M: Model>(
     keys: &[String],
     theta: &[f64],
 ) -> Result<Vec<Arm>, ScenarioError> {
-    let arms = plan(&with_params(scn, keys, theta)?, model)?;
+    arms_typed(scn, model, keys, &[], theta)
+}
+
+/// [`arms_at`] with integer settings marked (see [`with_typed`]).
+pub fn arms_typed<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    keys: &[String],
+    integer: &[bool],
+    theta: &[f64],
+) -> Result<Vec<Arm>, ScenarioError> {
+    let arms = plan(&with_typed(scn, keys, integer, theta)?, model)?;
     Ok(arms
         .into_iter()
         .filter(|a| matches!(a.kind, ArmKind::Baseline | ArmKind::Intervention))
@@ -159,12 +185,57 @@ pub fn draw_rows<M: Model>(
     progress: &dyn Monitor,
 ) -> Result<Vec<DrawRow>, ScenarioError> {
     let reps = unc.replications.unwrap_or(scn.replications);
-    let mut plans = Vec::with_capacity(range.len());
-    for d in range.clone() {
+    let mut points = Vec::with_capacity(range.len());
+    for d in range {
         let theta = unc
             .draw(scn.seed, d)
             .map_err(|e| scn.invalid(Some(unc.line), e.to_string()))?;
-        let arms = arms_at(scn, model, &unc.keys, &theta)?;
+        points.push((d, theta));
+    }
+    let at = Points {
+        keys: &unc.keys,
+        integer: &[],
+        reps,
+        context: "parameter draw",
+    };
+    rows_at(
+        scn,
+        model,
+        &at,
+        points,
+        metrics,
+        &|d, r| draw_seed(scn.seed, d, r),
+        progress,
+    )
+}
+
+/// Where [`rows_at`] runs: the settings set at each point, which of them
+/// are integers, the replications per point and the word for a point in
+/// error messages ("parameter draw", "experiment point").
+pub struct Points<'a> {
+    pub keys: &'a [String],
+    pub integer: &'a [bool],
+    pub reps: usize,
+    pub context: &'a str,
+}
+
+/// Rows at the given `(index, theta)` points: every arm of every
+/// replication `r` of point `i`, all arms from the study seed `seed(i, r)`
+/// (common random numbers), in parallel over (point, replication) and
+/// collected in a fixed order, so identical whatever the thread count.
+pub fn rows_at<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    at: &Points<'_>,
+    points: Vec<(usize, Vec<f64>)>,
+    metrics: &[String],
+    seed: &(dyn Fn(usize, usize) -> u64 + Sync),
+    progress: &dyn Monitor,
+) -> Result<Vec<DrawRow>, ScenarioError> {
+    let reps = at.reps;
+    let mut plans = Vec::with_capacity(points.len());
+    for (d, theta) in points {
+        let arms = arms_typed(scn, model, at.keys, at.integer, &theta)?;
         plans.push((d, theta, arms));
     }
     let total = plans.len() * reps;
@@ -177,7 +248,7 @@ pub fn draw_rows<M: Model>(
             if progress.cancelled() {
                 return Err(ScenarioError::Cancelled);
             }
-            let out = run_arms(scn, model, arms, metrics, draw_seed(scn.seed, *d, r));
+            let out = run_arms(scn, model, arms, metrics, seed(*d, r), at.context);
             progress.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             out
         })
@@ -220,6 +291,7 @@ fn run_arms<M: Model>(
     arms: &[Arm],
     metrics: &[String],
     seed: u64,
+    context: &str,
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
     arms.iter()
         .map(|arm| {
@@ -229,7 +301,7 @@ fn run_arms<M: Model>(
                     .map_err(|source| ScenarioError::Study {
                         file: scn.file.clone(),
                         line: None,
-                        context: format!("{} arm, parameter draw (seed {seed})", arm.name),
+                        context: format!("{} arm, {context} (seed {seed})", arm.name),
                         source: Box::new(source),
                     })?;
             Ok(metrics

@@ -11,6 +11,7 @@
 pub mod draws;
 pub mod effects;
 pub(crate) mod error;
+pub mod experiment;
 pub mod json;
 pub mod plan;
 pub mod run;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::Model;
 use super::draws::{DrawRow, check_params, draw_rows};
 use super::error::ScenarioError;
+use super::experiment;
 use super::plan::{Arm, plan};
 use super::schema::Scenario;
 use crate::monitor::Monitor;
@@ -50,6 +51,8 @@ pub struct Runs {
     pub time_unit: Option<String>,
     /// `[uncertainty]` parameter draws, in draw order (empty without).
     pub draws: Vec<DrawRow>,
+    /// `[experiment]` design points, in point order (empty without).
+    pub experiment: Vec<DrawRow>,
 }
 
 impl Runs {
@@ -73,8 +76,17 @@ pub fn run<M: Model>(
         Some(u) => draw_rows(scn, model, u, &metrics, 0..u.draws, progress)?,
         None => Vec::new(),
     };
+    let experiment = match &scn.experiment {
+        Some(e) => {
+            let integer = experiment::rows::check(scn, model, e)?;
+            let points = 0..e.points();
+            experiment::rows::experiment_rows(scn, model, e, &integer, &metrics, points, progress)?
+        }
+        None => Vec::new(),
+    };
     let mut runs = assemble(scn, model, arms, metrics, by_rep);
     runs.draws = draws;
+    runs.experiment = experiment;
     Ok(runs)
 }
 
@@ -94,6 +106,9 @@ pub fn check<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioEr
             u.line,
             "uncertainty",
         )?;
+    }
+    if let Some(e) = &scn.experiment {
+        experiment::rows::check(scn, model, e)?;
     }
     check_replications(arms.len(), scn.replications, 64)?;
     Ok(arms)
@@ -226,6 +241,7 @@ pub fn assemble<M: Model>(
         outcomes,
         time_unit: model.horizon().map(|h| h.unit),
         draws: Vec::new(),
+        experiment: Vec::new(),
     }
 }
 

@@ -17,6 +17,9 @@
 //! [sweep]
 //! key = "policy.dispersal_share"
 //! values = [0.0, 0.25, 0.5]
+//! [experiment]                 # optional: see `super::experiment`
+//! design = "factorial"
+//! levels = { "policy.dispersal_share" = [0.0, 0.5], "zenou.max_years" = [5, 10] }
 //! ```
 
 use std::collections::BTreeMap;
@@ -26,6 +29,7 @@ use serde::Deserialize;
 use toml::{Spanned, Table};
 
 use super::error::{ScenarioError, line_of};
+use super::experiment::{Experiment, ExperimentFile};
 use super::sensitivity_spec::{SensitivityFile, SensitivitySpec};
 use super::uncertainty::{Uncertainty, UncertaintyFile};
 use crate::studies::StudyName;
@@ -57,6 +61,7 @@ pub struct ScenarioFile {
     pub calibration: Option<Table>,
     pub uncertainty: Option<Spanned<UncertaintyFile>>,
     pub sensitivity: Option<Spanned<SensitivityFile>>,
+    pub experiment: Option<Spanned<ExperimentFile>>,
 }
 
 /// One `[[intervention]]` as written.
@@ -101,6 +106,8 @@ pub struct Scenario {
     pub uncertainty: Option<Uncertainty>,
     /// `[sensitivity]`: the design `migsim sensitivity` runs.
     pub sensitivity: Option<SensitivitySpec>,
+    /// `[experiment]`: a factorial or Latin-hypercube design over settings.
+    pub experiment: Option<Experiment>,
 }
 
 /// A named policy: overrides set on top of the baseline, then settings scaled.
@@ -247,6 +254,16 @@ impl Checker<'_> {
             }
             None => None,
         };
+        let experiment = match raw.experiment {
+            Some(x) => {
+                let line = self.line(&x);
+                Some(
+                    Experiment::check(x.into_inner(), replications, line)
+                        .map_err(|e| self.err(line, e.to_string()))?,
+                )
+            }
+            None => None,
+        };
         if interventions.is_empty() && sweep.is_none() {
             return Err(ScenarioError::Invalid {
                 file: self.file.to_string(),
@@ -270,6 +287,7 @@ impl Checker<'_> {
             sweep,
             uncertainty,
             sensitivity,
+            experiment,
         })
     }
 

@@ -4,7 +4,7 @@
 
 /// (name, TOML text) of every shipped scenario, by name; the name is the
 /// file stem, `scenarios/<name>.toml`.
-pub const SHIPPED: [(&str, &str); 14] = [
+pub const SHIPPED: [(&str, &str); 15] = [
     (
         "assets-downturn",
         include_str!("../../scenarios/assets-downturn.toml"),
@@ -32,6 +32,10 @@ pub const SHIPPED: [(&str, &str); 14] = [
     (
         "enclave-platform",
         include_str!("../../scenarios/enclave-platform.toml"),
+    ),
+    (
+        "enclave-platform-experiment",
+        include_str!("../../scenarios/enclave-platform-experiment.toml"),
     ),
     (
         "enclave-platform-uncertainty",

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::draws::total_interval;
 use super::effects::{Effect, Interval, differences};
+use super::experiment::summary::ExperimentSummary;
 use super::plan::{Arm, ArmKind};
 use super::run::Runs;
 use crate::studies::{StudyName, metric_info};
@@ -43,6 +44,9 @@ pub struct Summary {
     /// Notes on reading the numbers (e.g. deterministic metrics whose
     /// intervals have zero width).
     pub notes: Vec<String>,
+    /// `[experiment]`: the design and the effects at each of its points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<ExperimentSummary>,
 }
 
 /// Fewer agents than this moved by an effect on a share is "a handful".
@@ -139,6 +143,7 @@ impl Summary {
             })
             .collect();
         let point_estimate = point_estimate_text(uncertainty.is_some());
+        let experiment = experiment_summary(runs, &mut warnings);
         Summary {
             study: scn.study.to_string(),
             scenario: scn.name.clone(),
@@ -168,6 +173,7 @@ impl Summary {
             metric_windows,
             point_estimate,
             notes,
+            experiment,
         }
     }
 
@@ -202,6 +208,30 @@ pub fn horizon_phrase(horizon: Option<f64>, unit: Option<&str>) -> Option<String
     let h = horizon?;
     let unit = unit.unwrap_or("time units");
     Some(format!("over {h} {unit}"))
+}
+
+/// The experiment's section, from its rows (a sharded run without them
+/// gets a warning instead).
+fn experiment_summary(runs: &Runs, warnings: &mut Vec<String>) -> Option<ExperimentSummary> {
+    let e = runs.scenario.experiment.as_ref()?;
+    if runs.experiment.is_empty() {
+        warnings.push("[experiment] points were not run: the experiment has no results".into());
+        return None;
+    }
+    let arms = runs
+        .arms
+        .iter()
+        .filter(|a| matches!(a.kind, ArmKind::Baseline | ArmKind::Intervention))
+        .map(|a| a.name.clone())
+        .collect();
+    let reps = super::experiment::rows::replications(&runs.scenario, e);
+    Some(ExperimentSummary::of(
+        e,
+        reps,
+        arms,
+        &runs.metrics,
+        &runs.experiment,
+    ))
 }
 
 fn effects_of(runs: &Runs, keep: impl Fn(&ArmKind) -> bool) -> Vec<Effect> {

@@ -3,7 +3,7 @@
 //! noise from repeated points ([`super::noise`]).
 
 use super::noise;
-use super::scenario::{Analysis, Method, design_rows, prepare, summarise};
+use super::scenario::{Analysis, Method, design_cells, prepare, summarise};
 use crate::monitor::Monitor;
 use crate::scenario::{Model, Scenario, ScenarioError};
 
@@ -16,8 +16,11 @@ pub fn analyse<M: Model>(
     progress: &dyn Monitor,
 ) -> Result<Analysis, ScenarioError> {
     let plan = prepare(scn, model, method, n)?;
-    let rows = design_rows(scn, model, &plan, 0..plan.design.rows(), progress)?;
+    let (rows, cells) = design_cells(scn, model, &plan, 0..plan.design.rows(), progress)?
+        .into_iter()
+        .unzip();
     let mut a = summarise(scn, &plan, rows)?;
+    a.cells = cells;
     noise::check(scn, model, &plan, &mut a)?;
     Ok(a)
 }

@@ -131,6 +131,13 @@ pub struct Analysis {
     /// Outputs of each design row, in the order of `outputs`.
     #[serde(skip)]
     pub rows: Vec<Vec<f64>>,
+    /// Every simulation's metric values per design row (empty where they
+    /// were not kept), the rows of design.csv.
+    #[serde(skip)]
+    pub cells: Vec<Cells>,
+    /// Tracked metrics, the columns of design.csv.
+    #[serde(skip)]
+    pub metrics: Vec<String>,
     /// Per output, the share of its variance over the design that is
     /// replication noise, from repeated points (`super::noise`); `null`
     /// where the output does not vary.
@@ -287,10 +294,41 @@ pub fn design_rows_from<M: Model>(
     first_rep: usize,
     progress: &dyn Monitor,
 ) -> Result<Vec<Vec<f64>>, ScenarioError> {
+    Ok(
+        design_cells_from(scn, model, plan, range, first_rep, progress)?
+            .into_iter()
+            .map(|(y, _)| y)
+            .collect(),
+    )
+}
+
+/// Metric values of one design row, `[replication][arm][metric]` (arms:
+/// baseline, then the interventions): the rows of the tidy design.csv.
+pub type Cells = Vec<Vec<Vec<f64>>>;
+
+/// [`design_rows`] with every simulation's metric values kept.
+pub fn design_cells<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    plan: &Plan,
+    range: Range<usize>,
+    progress: &dyn Monitor,
+) -> Result<Vec<(Vec<f64>, Cells)>, ScenarioError> {
+    design_cells_from(scn, model, plan, range, 0, progress)
+}
+
+fn design_cells_from<M: Model>(
+    scn: &Scenario,
+    model: &M,
+    plan: &Plan,
+    range: Range<usize>,
+    first_rep: usize,
+    progress: &dyn Monitor,
+) -> Result<Vec<(Vec<f64>, Cells)>, ScenarioError> {
     let total = range.len();
     let done = AtomicUsize::new(0);
     let reps = plan.spec.replications;
-    let rows: Vec<Result<Vec<f64>, ScenarioError>> = range
+    let rows: Vec<Result<(Vec<f64>, Cells), ScenarioError>> = range
         .into_par_iter()
         .map(|r| {
             if progress.cancelled() {
@@ -299,9 +337,11 @@ pub fn design_rows_from<M: Model>(
             let theta = plan.bounds.scale(&plan.design.point(r));
             let arms = arms_at(scn, model, &plan.bounds.keys, &theta)?;
             let mut sums = vec![vec![0.0; arms.len()]; plan.metrics.len()];
+            let mut cells: Cells = Vec::with_capacity(reps);
             for rep in first_rep..first_rep + reps {
                 let seed = replication_seed(scn.seed, rep);
                 let mut base = Vec::new();
+                let mut by_arm = Vec::with_capacity(arms.len());
                 for (a, arm) in arms.iter().enumerate() {
                     let s = model.simulate(&arm.overrides, seed).map_err(|source| {
                         ScenarioError::Study {
@@ -311,8 +351,10 @@ pub fn design_rows_from<M: Model>(
                             source: Box::new(source),
                         }
                     })?;
+                    let mut values = Vec::with_capacity(plan.metrics.len());
                     for (m, name) in plan.metrics.iter().enumerate() {
                         let v = s.metrics.get(name).copied().unwrap_or(f64::NAN);
+                        values.push(v);
                         if a == 0 {
                             base.push(v);
                             sums[m][0] += v;
@@ -320,14 +362,17 @@ pub fn design_rows_from<M: Model>(
                             sums[m][a] += v - base[m];
                         }
                     }
+                    by_arm.push(values);
                 }
+                cells.push(by_arm);
             }
             progress.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            Ok(sums
+            let y = sums
                 .into_iter()
                 .flatten()
                 .map(|s| s / reps as f64)
-                .collect())
+                .collect();
+            Ok((y, cells))
         })
         .collect();
     rows.into_iter().collect()
@@ -403,6 +448,8 @@ pub fn summarise(
         indices,
         points,
         rows,
+        cells: Vec::new(),
+        metrics: plan.metrics.clone(),
         noise_share: Vec::new(),
         warnings: Vec::new(),
     })

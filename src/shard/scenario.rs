@@ -8,8 +8,11 @@
 //! parameter draw `d` (its `θ_d` and all of its replications, seeded by
 //! `draw_seed(master, d, r)`). Shards take contiguous slices of this space,
 //! so replications come first and draws after; without `[uncertainty]` it
-//! is `0..R`. Every unit depends only on the master seed and its index, so
-//! the pooled rows are the ones a single process computes.
+//! is `0..R`. An `[experiment]` of `P` points appends `R + K + p` for point
+//! `p` (its factor values and all of its replications, seeded by
+//! `experiment_seed(master, r)`). Every unit depends only on the master
+//! seed and its index, so the pooled rows are the ones a single process
+//! computes.
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +28,7 @@ use crate::monitor::Monitor;
 use crate::report::run_files;
 use crate::scenario::draws::{DrawRow, arms_at, check_params, draw_rows};
 use crate::scenario::run::{Outcome, assemble, replication_seed, simulate_reps, tracked_metrics};
-use crate::scenario::{Arm, Runs, Scenario, ScenarioError, StudyModel, Summary, plan};
+use crate::scenario::{Arm, Runs, Scenario, ScenarioError, StudyModel, Summary, experiment, plan};
 use crate::studies::TimePath;
 
 /// The manifest's command name.
@@ -205,20 +208,23 @@ impl Job for ScenarioInput {
 }
 
 impl Sharded for ScenarioInput {
-    /// Units of work: replications, then `[uncertainty]` draws.
+    /// Units of work: replications, then `[uncertainty]` draws, then
+    /// `[experiment]` points.
     fn total(&self) -> Result<usize, ShardError> {
         Ok(units(&self.scn))
     }
 
     /// The tracked metrics, indices and rows of `slice` (replication rows,
-    /// then draw rows).
+    /// then draw rows, then experiment point rows).
     fn run_slice(&self, slice: Slice, monitor: &dyn Monitor) -> Result<SliceRows<'_>, ShardError> {
         let scn = &self.scn;
         let range = slice.range(units(scn))?;
         let r = scn.replications;
-        let (reps, draws) = (
+        let k = r + scn.uncertainty.as_ref().map_or(0, |u| u.draws);
+        let (reps, draws, points) = (
             range.start.min(r)..range.end.min(r),
-            range.start.max(r) - r..range.end.max(r) - r,
+            range.start.clamp(r, k) - r..range.end.clamp(r, k) - r,
+            range.start.max(k) - k..range.end.max(k) - k,
         );
         let model = self.model();
         let arms = plan(scn, &model)?;
@@ -245,6 +251,13 @@ impl Sharded for ScenarioInput {
         if let (Some(u), false) = (&scn.uncertainty, draws.is_empty()) {
             let d = draw_rows(scn, &model, u, &metrics, draws, monitor)?;
             rows.extend(d.iter().map(encode_draw));
+        }
+        if let (Some(e), false) = (&scn.experiment, points.is_empty()) {
+            let integer = experiment::rows::check(scn, &model, e)?;
+            let p = experiment::rows::experiment_rows(
+                scn, &model, e, &integer, &metrics, points, monitor,
+            )?;
+            rows.extend(p.iter().map(encode_draw));
         }
         Ok(SliceRows {
             meta: self.meta(slice, &metrics),
@@ -279,16 +292,23 @@ fn pilot_metrics(
     tracked_metrics(scn, &pilot)
 }
 
-/// Units of work of `scn`: `R` replications plus `K` draws.
+/// Units of work of `scn`: `R` replications plus `K` draws plus `P`
+/// experiment points.
 pub fn units(scn: &Scenario) -> usize {
-    scn.replications + scn.uncertainty.as_ref().map_or(0, |u| u.draws)
+    scn.replications
+        + scn.uncertainty.as_ref().map_or(0, |u| u.draws)
+        + scn.experiment.as_ref().map_or(0, |e| e.points())
 }
 
 fn settings(scn: &Scenario) -> serde_json::Value {
-    match &scn.uncertainty {
-        None => json!({"replications": scn.replications, "seed": scn.seed}),
-        Some(u) => json!({"replications": scn.replications, "seed": scn.seed, "draws": u.draws}),
+    let mut v = json!({"replications": scn.replications, "seed": scn.seed});
+    if let Some(u) = &scn.uncertainty {
+        v["draws"] = json!(u.draws);
     }
+    if let Some(e) = &scn.experiment {
+        v["experiment_points"] = json!(e.points());
+    }
+    v
 }
 
 fn model(scn: &Scenario) -> StudyModel {
@@ -326,17 +346,23 @@ fn pooled_runs(p: &Pooled) -> Result<Runs, ShardError> {
     let by_rep = (0..r)
         .map(|i| rep_row(p, i, arms.len(), metrics.len()))
         .collect::<Result<Vec<_>, _>>()?;
+    let effects = metrics.len() * (arms_at(scn, &model, &[], &[])?.len() - 1);
+    let k = r + scn.uncertainty.as_ref().map_or(0, |u| u.draws);
     let draws = match &scn.uncertainty {
         None => Vec::new(),
-        Some(u) => {
-            let effects = metrics.len() * (arms_at(scn, &model, &[], &[])?.len() - 1);
-            (r..p.rows.len())
-                .map(|i| draw_row(p, i, i - r, (u.keys.len(), effects)))
-                .collect::<Result<Vec<_>, _>>()?
-        }
+        Some(u) => (r..k)
+            .map(|i| draw_row(p, i, i - r, (u.keys.len(), effects)))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let experiment = match &scn.experiment {
+        None => Vec::new(),
+        Some(e) => (k..p.rows.len())
+            .map(|i| draw_row(p, i, i - k, (e.keys.len(), effects)))
+            .collect::<Result<Vec<_>, _>>()?,
     };
     let mut runs = assemble(scn, &model, arms, metrics, by_rep);
     runs.draws = draws;
+    runs.experiment = experiment;
     Ok(runs)
 }
 

@@ -18,7 +18,7 @@ use super::store::{Meta, Pooled};
 use crate::monitor::Monitor;
 use crate::report::sensitivity_files;
 use crate::scenario::{Scenario, StudyModel};
-use crate::sensitivity::scenario::{Method, Plan, design_of, design_rows, plan_for, summarise};
+use crate::sensitivity::scenario::{Method, Plan, design_cells, design_of, plan_for, summarise};
 use crate::sensitivity::{Analysis, analyse};
 
 /// The manifest's command name.
@@ -29,6 +29,9 @@ pub const COMMAND: &str = "sensitivity";
 struct Row {
     row: usize,
     outputs: Vec<Num>,
+    /// Metric values `[replication][arm][metric]` (design.csv).
+    #[serde(default)]
+    cells: Vec<Vec<Vec<Num>>>,
 }
 
 /// A scenario with a `[sensitivity]` table, its text, the path the user
@@ -109,7 +112,8 @@ impl Job for SensitivityInput {
         Ok(analyse(&self.scn, &m, self.method, self.n, monitor)?)
     }
 
-    /// sensitivity.json, indices.csv, design.csv and the reports.
+    /// sensitivity.json, indices.csv, design.csv, design_outputs.csv and
+    /// the reports.
     fn files(a: &Analysis) -> Result<Vec<File>, ShardError> {
         Ok(sensitivity_files::files(a)?)
     }
@@ -135,14 +139,18 @@ impl Sharded for SensitivityInput {
         let range = slice.range_of(self.total()?, "design rows")?;
         let model = model(&self.scn);
         let plan = crate::sensitivity::scenario::prepare(&self.scn, &model, self.method, self.n)?;
-        let outputs = design_rows(&self.scn, &model, &plan, range.clone(), monitor)?;
+        let outputs = design_cells(&self.scn, &model, &plan, range.clone(), monitor)?;
         let rows = range
             .clone()
             .zip(&outputs)
-            .map(|(row, y)| {
+            .map(|(row, (y, cells))| {
                 serde_json::to_string(&Row {
                     row,
                     outputs: nums(y),
+                    cells: cells
+                        .iter()
+                        .map(|rep| rep.iter().map(|arm| nums(arm)).collect())
+                        .collect(),
                 })
                 .unwrap_or_default()
             })
@@ -188,7 +196,7 @@ fn pooled_analysis(p: &Pooled) -> Result<Analysis, ShardError> {
         )));
     }
     let width = plan.outputs.len();
-    let rows = (0..p.rows.len())
+    let (rows, cells): (Vec<_>, Vec<_>) = (0..p.rows.len())
         .map(|i| {
             let row: Row = p.decode(i)?;
             if row.row != i || row.outputs.len() != width {
@@ -201,10 +209,18 @@ fn pooled_analysis(p: &Pooled) -> Result<Analysis, ShardError> {
                     ),
                 });
             }
-            Ok(floats(&row.outputs))
+            let cells: Vec<Vec<Vec<f64>>> = row
+                .cells
+                .iter()
+                .map(|rep| rep.iter().map(|arm| floats(arm)).collect())
+                .collect();
+            Ok((floats(&row.outputs), cells))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, ShardError>>()?
+        .into_iter()
+        .unzip();
     let mut a = summarise(&scn, &plan, rows)?;
+    a.cells = cells;
     crate::sensitivity::noise::check(&scn, &model, &plan, &mut a)?;
     Ok(a)
 }

@@ -332,6 +332,7 @@ impl Docs {
         let mut structs: BTreeMap<String, StructDoc> = BTreeMap::new();
         let mut pending: Vec<String> = Vec::new();
         let mut current: Option<String> = None;
+        let mut rename: Option<String> = None;
         for line in src.lines() {
             let l = line.trim();
             if let Some(doc) = l.strip_prefix("///") {
@@ -339,6 +340,13 @@ impl Docs {
                 continue;
             }
             if l.starts_with("#[") {
+                // A field's key is its serde name (`#[serde(rename = "const")]`).
+                if let Some(r) = l
+                    .split_once("rename = \"")
+                    .and_then(|(_, r)| r.split_once('"'))
+                {
+                    rename = Some(r.0.to_string());
+                }
                 continue;
             }
             let header = l
@@ -356,19 +364,35 @@ impl Docs {
                 pending.clear();
                 continue;
             }
+            // A field of a `covariate_effects!` invocation: `name = value,`.
+            if let Some(s) = &current
+                && let Some((name, _)) = l.split_once(" = ")
+                && !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && l.ends_with(',')
+            {
+                let doc = first_sentence(&pending);
+                if let Some(e) = structs.get_mut(s) {
+                    e.fields.insert(name.to_string(), (doc, "f64".to_string()));
+                }
+            }
             if let (Some(s), Some(field)) = (&current, l.strip_prefix("pub "))
                 && let Some((name, ty)) = field.split_once(':')
             {
                 let ty = ty.trim().trim_end_matches(',').to_string();
                 let doc = first_sentence(&pending);
+                let key = rename.take().unwrap_or_else(|| name.trim().to_string());
                 if let Some(e) = structs.get_mut(s) {
-                    e.fields.insert(name.trim().to_string(), (doc, ty));
+                    e.fields.insert(key, (doc, ty));
                 }
             }
             if l == "}" {
                 current = None;
             }
             pending.clear();
+            rename = None;
         }
         Docs { structs }
     }

@@ -65,8 +65,11 @@ pub struct Demographics {
     /// Table 1: age 29 (SD 5.10); drawn normal, truncated to [min, max] by
     /// redrawing nothing: clamped, then rounded to whole years.
     pub age_mean: f64,
+    /// SD of age in years (Table 1: 5.10).
     pub age_sd: f64,
+    /// Youngest age drawn, in years; younger draws are clamped to it.
     pub age_min: f64,
+    /// Oldest age drawn, in years; older draws are clamped to it.
     pub age_max: f64,
     /// Table 1: party member 0.29.
     pub party_share: f64,
@@ -74,7 +77,9 @@ pub struct Demographics {
     /// says some respondents reported no income (log 0): a zero share of 4%
     /// and earners at N(11.45, 0.58) give mean 11.0 and SD 2.4.
     pub zero_income_share: f64,
+    /// Mean log income of earners (the respondents who report an income).
     pub ln_income_mean: f64,
+    /// SD of log income among earners.
     pub ln_income_sd: f64,
     /// Shares of 9 / 12 / 15 / 16 / 19 years (Table 1 coding); chosen to give
     /// the mean 15.83 and SD 1.53.
@@ -85,6 +90,7 @@ pub struct Demographics {
     pub edu_parent_corr: f64,
     /// Table 1: married 0.41; probit in standardised age with this slope.
     pub married_share: f64,
+    /// Slope of the marriage probit on standardised age.
     pub married_age_slope: f64,
     /// P(child | married): Table 1 has children 0.30 and married 0.41, so
     /// 0.30 / 0.41 = 0.73 (children outside marriage are set aside).
@@ -126,8 +132,11 @@ pub struct AssetParams {
     /// marriage in W before standardisation (design choice; the firm weight
     /// makes neighbours' housing comparable, the setting of deprivation).
     pub wealth_firm: f64,
+    /// Weight of parents' education in latent wealth W before standardisation.
     pub wealth_parent_edu: f64,
+    /// Weight of standardised age in latent wealth W before standardisation.
     pub wealth_age: f64,
+    /// Weight of being married in latent wealth W before standardisation.
     pub wealth_married: f64,
     /// Home-owner share at W = 0 scale: P(own) = Phi(Phi^-1(share) + ...).
     /// 0.70 with the owner spread below gives ln housing mean 1.05, SD 0.90.
@@ -136,12 +145,16 @@ pub struct AssetParams {
     pub own_wealth: f64,
     /// Owners: ln(1 + H) = mean + sd (rho W + sqrt(1 - rho^2) z), floored at 0.05.
     pub housing_ln_mean: f64,
+    /// SD of owners' ln(1 + housing value).
     pub housing_ln_sd: f64,
+    /// Correlation rho of owners' ln(1 + housing value) with latent wealth W.
     pub housing_wealth_corr: f64,
     /// ln F = ln(median) + sd (rho W + sqrt(1 - rho^2) z): ln financial mean
     /// 0.34, SD 0.43, concentrated among the wealthy (rho high).
     pub financial_median: f64,
+    /// SD of ln financial assets.
     pub financial_log_sd: f64,
+    /// Correlation rho of ln financial assets with latent wealth W.
     pub financial_wealth_corr: f64,
     /// Other gross assets: lognormal median (million yuan), log SD 1.
     pub other_median: f64,
@@ -177,7 +190,7 @@ impl Default for AssetParams {
 pub struct NetworkParams {
     /// Workers per firm (design choice).
     pub firm_size: usize,
-    /// Mean degree.
+    /// Mean number of ties per worker in the social graph.
     pub degree: f64,
     /// Share of ties inside the firm.
     pub homophily: f64,
@@ -229,7 +242,9 @@ impl Default for PessimismParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UnfairnessParams {
+    /// Rise of latent unfairness per unit of relative housing deprivation RD (H5).
     pub deprivation: f64,
+    /// Rise of latent unfairness without housing-linked welfare access.
     pub no_access: f64,
 }
 
@@ -294,14 +309,23 @@ impl Default for UnfairnessParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IntentionParams {
+    /// Constant of the intention index (sets the share intending to leave).
     pub constant: f64,
+    /// Intention-index coefficient of being male.
     pub male: f64,
+    /// Intention-index coefficient of age in years.
     pub age: f64,
+    /// Intention-index coefficient of party membership.
     pub party: f64,
+    /// Intention-index coefficient of log income.
     pub ln_income: f64,
+    /// Intention-index coefficient of years of schooling.
     pub edu_years: f64,
+    /// Intention-index coefficient of parents' education in years.
     pub parent_edu: f64,
+    /// Intention-index coefficient of being married.
     pub married: f64,
+    /// Intention-index coefficient of having a child.
     pub has_child: f64,
     /// Fall of the wish to leave per unit of ln(1 + total assets) (>= 0).
     pub stake: f64,
@@ -318,7 +342,9 @@ pub struct IntentionParams {
     pub capability_softness: f64,
     /// Share of housing value usable to fund a move (in [0, 1]).
     pub housing_liquidity: f64,
+    /// Rise of the intention index per unit of latent pessimism (H2).
     pub pessimism: f64,
+    /// Rise of the intention index per unit of latent unfairness (H5).
     pub unfairness: f64,
     /// Cut of "strong" intention on y* (about a third of intenders).
     pub strong_cut: f64,
@@ -385,8 +411,11 @@ impl Default for Measurement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Waves {
+    /// Number of emigration waves of cumulative causation (0 switches it off).
     pub count: usize,
+    /// Probability that an intender emigrates in each wave.
     pub emigration_rate: f64,
+    /// Rise of a stayer's intention index per unit share of network neighbours who have left.
     pub network_effect: f64,
 }
 

@@ -21,12 +21,12 @@ use super::super::StudyError;
 
 /// One coefficient per Table 1 covariate (same names as the cohort columns).
 macro_rules! covariate_effects {
-    ($(#[$doc:meta])* $name:ident { $($field:ident = $val:expr),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident = $val:expr),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields, default)]
         pub struct $name {
-            $(pub $field: f64,)*
+            $($(#[$fdoc])* pub $field: f64,)*
         }
 
         impl Default for $name {
@@ -49,16 +49,27 @@ covariate_effects!(
     /// per covariate unit): `diff_k * 0.66 / v_k` with the Table 1 difference
     /// (enclave minus non-enclave) and the variance the population draws.
     ChoiceEffects {
+        /// Enclave-choice coefficient of being male.
         male = 0.018 * 0.66 / 0.246,
+        /// Enclave-choice coefficient of age (per year).
         age = 0.133 * 0.66 / 100.0,
+        /// Enclave-choice coefficient of being married.
         married = 0.017 * 0.66 / 0.174,
+        /// Enclave-choice coefficient of years of schooling.
         edu_years = -0.374 * 0.66 / 7.92,
+        /// Enclave-choice coefficient of good health.
         healthy = -0.038 * 0.66 / 0.148,
+        /// Enclave-choice coefficient of non-farm work before migrating.
         nonfarm = 0.006 * 0.66 / 0.0347,
+        /// Enclave-choice coefficient of household size (per person).
         hh_size = -0.183 * 0.66 / 1.453,
+        /// Enclave-choice coefficient of log household income.
         ln_hh_income = 0.040 * 0.66 / 0.64,
+        /// Enclave-choice coefficient of farmland transferred out.
         land_transfer = -0.002 * 0.66 / 0.221,
+        /// Enclave-choice coefficient of the home village's labour-outflow share.
         village_outflow = 0.017 * 0.66 / 0.04,
+        /// Enclave-choice coefficient of log distance to the nearest boarding middle school.
         ln_school_dist = -0.098 * 0.66 / 0.81,
     }
 );
@@ -67,16 +78,27 @@ covariate_effects!(
     /// Direct covariate effects on the mobility index: Table 2 col. 5 AMEs
     /// times `sigma_v / phi_bar = 1.2 / 0.36`.
     OutcomeEffects {
+        /// Direct effect on the mobility index of being male.
         male = -0.024 / 0.30,
+        /// Direct effect on the mobility index of age (per year).
         age = 0.003 / 0.30,
+        /// Direct effect on the mobility index of being married.
         married = -0.042 / 0.30,
+        /// Direct effect on the mobility index of years of schooling.
         edu_years = 0.005 / 0.30,
+        /// Direct effect on the mobility index of good health.
         healthy = 0.004 / 0.30,
+        /// Direct effect on the mobility index of non-farm work before migrating.
         nonfarm = -0.071 / 0.30,
+        /// Direct effect on the mobility index of household size (per person).
         hh_size = 0.067 / 0.30,
+        /// Direct effect on the mobility index of log household income.
         ln_hh_income = -0.004 / 0.30,
+        /// Direct effect on the mobility index of farmland transferred out.
         land_transfer = -0.025 / 0.30,
+        /// Direct effect on the mobility index of the home village's labour-outflow share.
         village_outflow = -0.042 / 0.30,
+        /// Direct effect on the mobility index of log distance to the nearest boarding middle school.
         ln_school_dist = -0.002 / 0.30,
     }
 );
@@ -87,7 +109,7 @@ covariate_effects!(
 pub struct Geography {
     /// 9 home provinces (STUDIES.md, RUMiC).
     pub provinces: usize,
-    /// 15 destination cities.
+    /// Number of destination cities (15 in RUMiC).
     pub cities: usize,
     /// sd of log province sizes.
     pub province_size_sd: f64,
@@ -118,27 +140,38 @@ impl Default for Geography {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Covariates {
+    /// Share of men among migrants (Table 1: 0.562).
     pub male: f64,
+    /// Mean age of migrants in years (Table 1).
     pub age_mean: f64,
-    /// Assumed (not in the paper).
+    /// SD of age in years (assumed; not in the paper).
     pub age_sd: f64,
+    /// Share of migrants who are married (Table 1).
     pub married: f64,
+    /// Mean years of schooling (Table 1).
     pub edu_mean: f64,
-    /// Assumed; years of schooling are rounded and clipped to 0..=16.
+    /// SD of years of schooling (assumed); draws are rounded and clipped to 0..=16.
     pub edu_sd: f64,
+    /// Share of migrants in good health (Table 1).
     pub healthy: f64,
+    /// Share of migrants who did non-farm work before migrating (Table 1).
     pub nonfarm: f64,
     /// Household size is 1 + Poisson(mean - 1).
     pub hh_size_mean: f64,
+    /// Mean log household income, log yuan (Table 1).
     pub ln_income_mean: f64,
-    /// Assumed.
+    /// SD of log household income (assumed).
     pub ln_income_sd: f64,
+    /// Share of households whose farmland is transferred out (Table 1).
     pub land_transfer: f64,
-    /// Village labour outflow is Beta with this mean and sd (sd assumed).
+    /// Mean share of the home village's labour working away; the share is
+    /// Beta with this mean and `outflow_sd`.
     pub outflow_mean: f64,
+    /// SD of the home village's labour-outflow share (assumed).
     pub outflow_sd: f64,
+    /// Mean log distance in km from the home village to the nearest boarding middle school (Table 1).
     pub ln_dist_mean: f64,
-    /// Assumed.
+    /// SD of the log distance to the nearest boarding middle school (assumed).
     pub ln_dist_sd: f64,
 }
 
@@ -232,6 +265,7 @@ pub struct Network {
     /// city; with `homophily_other` it sets the Table 8 (1) gap in the
     /// ascribed-network share (0.197).
     pub homophily_enclave: f64,
+    /// Share of a non-resident's weak ties to fellow provincials in the city.
     pub homophily_other: f64,
     /// Redundancy of hometown information `rho`: a weak-tie contact j in
     /// the speaker's own hometown group already knows the opening passed
@@ -241,8 +275,9 @@ pub struct Network {
     /// choice, not published): j knows the opening when the weak tie he last
     /// talked with is a fellow provincial.
     pub hometown_redundancy: f64,
-    /// Enclave degree x of residents and non-residents (the paper's x in [0, 1]).
+    /// Enclave degree x of enclave residents (the paper's x in [0, 1]).
     pub x_enclave: f64,
+    /// Enclave degree x of migrants who live outside an enclave.
     pub x_other: f64,
     /// Where the weak-tie graph comes from: `generated` (the stubs and
     /// homophily above) or `edges:FILE.csv` (a measured graph, path relative
@@ -290,9 +325,11 @@ pub struct Zenou {
     /// the steady state, and (cohort means) 0.53 and 0.34 over the expected
     /// 7.4-year stay from `initial_up` (`finite_stay`).
     pub c0: f64,
+    /// Enclave slope of the weak-tie cost: each unit of enclave degree x adds c1 to the cost coefficient `c0 + c1 x`.
     pub c1: f64,
     /// Years in the city: 1 + floor(Gamma(2, years_scale)), capped.
     pub years_scale: f64,
+    /// Cap on the drawn years in the city (a scenario's `horizon` sets it).
     pub max_years: usize,
     /// omega* maximises the information expected over the stay (the mean
     /// probability up over the expected years in the city from the entry
@@ -332,7 +369,9 @@ pub struct Outcome {
     /// (assumed). Swept with `enclave_choice.ability` by
     /// scenarios/recovery/sweep_enclave_ability_x*.toml.
     pub ability: f64,
+    /// Shift of the upward-mobility index in a dynamic city (city dynamism `d_c`).
     pub city: f64,
+    /// Shift of the upward-mobility index in the 2017 survey wave.
     pub year_2017: f64,
     pub effects: OutcomeEffects,
 }
@@ -373,9 +412,11 @@ pub struct Survey {
     pub first_job_network: f64,
     /// Share of migrants not up who changed job at the same level.
     pub horizontal_if_not_up: f64,
-    /// Log savings: mean, slope on log household income, noise sd.
+    /// Mean log savings at the mean log household income.
     pub savings_mean: f64,
+    /// Slope of log savings on log household income.
     pub savings_income: f64,
+    /// SD of the noise in log savings.
     pub savings_sd: f64,
 }
 

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct City {
+    /// Name of the survey city.
     pub name: String,
     /// Share of the cohort (Table 1); cohorts are allocated by quota, as
     /// the survey recruited in each city's exit-entry office.
@@ -54,16 +55,27 @@ fn city(name: &str, share: f64, south: bool, nationalities: usize, k: f64) -> Ci
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Index {
+    /// Retention-index coefficient of age squared.
     pub age2: f64,
+    /// Retention-index coefficient of being male.
     pub male: f64,
+    /// Retention-index coefficient of a university degree.
     pub univ: f64,
+    /// Retention-index coefficient of the cumulative (co-national) network.
     pub cumulative: f64,
+    /// Retention-index coefficient of interethnic ties with Chinese.
     pub interethnic: f64,
+    /// Retention-index coefficient of individual social capital.
     pub indiv_capital: f64,
+    /// Retention-index coefficient of kin support.
     pub kin_support: f64,
+    /// Retention-index coefficient of support from the work unit.
     pub unit_support: f64,
+    /// Retention-index coefficient of participation behaviour (China count minus home count).
     pub particip_behavior: f64,
+    /// Retention-index coefficient of participation cognition.
     pub particip_cognition: f64,
+    /// Constant of the retention index.
     #[serde(rename = "const")]
     pub constant: f64,
 }
@@ -206,8 +218,11 @@ pub struct Willingness {
 pub struct Cognition {
     /// Mean attachment to China; set so 41.6% are coded China (Table 1).
     pub mean: f64,
+    /// Loading of the willingness to integrate on attachment to China.
     pub willingness_loading: f64,
+    /// Rise of attachment to China per local (interethnic) tie.
     pub local_ties: f64,
+    /// SD of individual noise in attachment to China.
     pub sd: f64,
     /// Item offsets (development opportunities favour China most).
     pub item_offsets: [f64; 3],
@@ -227,12 +242,16 @@ pub struct Behavior {
     /// Log-odds per co-national tie (associations are ethnic-community
     /// institutions).
     pub association_ties: f64,
+    /// Logit constant of attending volunteer meetings in China.
     pub volunteer_const: f64,
     /// Log-odds of volunteer meetings with unit support (unit-run lunches
     /// and cultural events, the paper's Changchun fieldwork).
     pub volunteer_unit: f64,
+    /// Log-odds of participating in China per unit of willingness to integrate.
     pub willingness_loading: f64,
+    /// Logit constant of voting in home-country elections.
     pub home_election: f64,
+    /// Logit constant of joining a home-country association.
     pub home_association: f64,
 }
 
@@ -265,14 +284,18 @@ pub struct Outcome {
     /// "permanently" above the second (shares not published; chosen near
     /// 25% / 27% of the cohort).
     pub cut_longer: f64,
+    /// Cut point above which the duration item reads "permanently".
     pub cut_permanent: f64,
     /// Logit of "considered immigrating before arriving" among retainers
     /// who answer "leave as soon as possible": constant and effects of kin
     /// support, cumulative network and age (per 10 years from 35.4), which
     /// is what makes model 2's kin, cumulative and age terms smaller.
     pub before_const: f64,
+    /// Log-odds of having considered immigrating before arriving per unit of kin support.
     pub before_kin: f64,
+    /// Log-odds of having considered immigrating before arriving per unit of cumulative network.
     pub before_cumulative: f64,
+    /// Log-odds of having considered immigrating before arriving per 10 years of age above 35.4.
     pub before_age10: f64,
 }
 
@@ -322,6 +345,7 @@ pub struct Config {
     pub male_share: f64,
     /// Years in China: `min + Exp(mean_extra)`.
     pub years_min: f64,
+    /// Mean of the exponential years in China beyond `years_min`.
     pub years_mean_extra: f64,
     /// The behavioural retention coefficients, one set for every city,
     /// on what the measured items deliver (see [`Region`]).
