@@ -175,3 +175,10 @@ fn summary(rep: &Replication, f: &mut String) {
         pct(r.max_share),
     );
 }
+
+/// A replication prints as its text tables ([`tables`]).
+impl std::fmt::Display for Replication {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&tables(self))
+    }
+}

@@ -1,7 +1,5 @@
 //! Synthetic-versus-published tables (`migsim replicate`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 pub use super::cohorts::CohortSummary;
@@ -153,10 +151,4 @@ pub struct Replication {
     pub heldout_joint: Option<JointTest>,
     /// Per-cohort rates over the cohorts of the joint test.
     pub cohorts: Option<CohortSummary>,
-}
-
-impl fmt::Display for Replication {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&super::output::tables(self))
-    }
 }

@@ -6,9 +6,9 @@
 use std::fmt::Write;
 
 use super::charts::AxisStyle;
+use super::escape::esc;
 use super::files::{encode, num};
 use super::grid_charts::{GridValues, heat_map, small_multiples};
-use super::html::esc;
 use super::reading::{diff_value, is_share, level_value, metric_label};
 use crate::scenario::experiment::rows::experiment_seed;
 use crate::scenario::experiment::summary::ExperimentSummary;

@@ -71,10 +71,9 @@ pub fn heat_map(
         SegmentValue::CenterOf(k) | SegmentValue::Exact(k) => usize::try_from(*k)
             .ok()
             .and_then(|k| l.get(k))
-            .map(|&x| {
-                let d = decimals(x - 1e-9, x + 1e-9, 2, AxisStyle::PLAIN).min(4);
-                label(x, d, AxisStyle::PLAIN)
-            })
+            // A level as the user wrote it: the shortest decimal that reads
+            // back as the same number (0.25, 1.5, 2).
+            .map(|&x| format!("{x}"))
             .unwrap_or_default(),
         SegmentValue::Last => String::new(),
     };

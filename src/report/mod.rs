@@ -5,6 +5,7 @@
 pub use crate::studies::citation::CITATIONS;
 
 pub mod charts;
+pub mod escape;
 pub mod experiment;
 pub mod files;
 pub mod grid_charts;

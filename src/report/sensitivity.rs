@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::charts::{self, BarRow, colour};
-use super::html::esc;
+use super::escape::esc;
 use super::reading::{metric_label, sig};
 use crate::sensitivity::Method;
 use crate::sensitivity::scenario::{Analysis, IndexRow, IndexValues};
