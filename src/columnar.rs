@@ -75,13 +75,13 @@ pub enum ColumnarError {
 }
 
 /// Whether `path` names a Parquet file (by its `.parquet` extension).
-pub fn is_parquet(path: &Path) -> bool {
+pub(crate) fn is_parquet(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 /// `name.csv` → `name.parquet`.
-pub fn parquet_name(csv_name: &str) -> String {
+pub(crate) fn parquet_name(csv_name: &str) -> String {
     format!(
         "{}.parquet",
         csv_name.strip_suffix(".csv").unwrap_or(csv_name)
@@ -194,7 +194,7 @@ fn type_cells(cells: Vec<String>) -> Values {
 }
 
 /// The Parquet bytes of the CSV row file `bytes` (named `file`).
-pub fn csv_to_parquet(bytes: &[u8], file: &str) -> Result<Vec<u8>, ColumnarError> {
+pub(crate) fn csv_to_parquet(bytes: &[u8], file: &str) -> Result<Vec<u8>, ColumnarError> {
     ColumnTable::from_csv(bytes, file)?.to_parquet(file)
 }
 
@@ -210,7 +210,7 @@ pub enum RowFormat {
 
 /// A set of output files in `format`: with Parquet, each CSV file becomes
 /// its Parquet form (`x.csv` → `x.parquet`); the other files as they are.
-pub fn in_format(
+pub(crate) fn in_format(
     files: Vec<(&str, Vec<u8>)>,
     format: RowFormat,
 ) -> Result<Vec<(String, Vec<u8>)>, ColumnarError> {
@@ -239,7 +239,7 @@ pub fn write_files(
 
 /// Write a data set to `path`: Parquet for a `.parquet` name, else CSV
 /// (whole or not at all).
-pub fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
+pub(crate) fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
     if !is_parquet(path) {
         return Ok(ds.write_csv(path)?);
     }
@@ -250,7 +250,7 @@ pub fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
 
 /// The data set of a CSV or (by its `.parquet` name) Parquet file: the
 /// columns `wanted`, or every column.
-pub fn read_table(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, ColumnarError> {
+pub(crate) fn read_table(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, ColumnarError> {
     if is_parquet(path) {
         return read_dataset(path, wanted);
     }

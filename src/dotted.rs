@@ -136,7 +136,7 @@ fn put(t: &mut Table, key: &str, v: Value, path: &str, clash: Clash) -> Result<(
 /// Expand quoted dotted keys (`"policy.x" = 1`) into nested tables, so both
 /// TOML spellings of a setting path mean the same; a setting given twice is
 /// an error.
-pub fn expand(t: &Table) -> Result<Table, PathError> {
+pub(crate) fn expand(t: &Table) -> Result<Table, PathError> {
     let mut out = Table::new();
     for (k, v) in t {
         let v = match v {

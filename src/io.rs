@@ -34,7 +34,7 @@ fn wrap(path: &Path) -> impl Fn(std::io::Error) -> WriteError + '_ {
 
 /// Write `bytes` to `path` atomically (temp file in the same directory + rename).
 /// Parent directories are created.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let dir = parent_of(path);
     fs::create_dir_all(&dir).map_err(wrap(&dir))?;
     let file_name = path
@@ -162,7 +162,7 @@ fn clean_stale(parent: &Path, base: &str) {
 /// Fail early if `dir` could not receive a run's outputs: its nearest
 /// existing ancestor must be a directory in which a file can be created
 /// (the check creates and removes a probe file there; nothing else changes).
-pub fn check_writable(dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn check_writable(dir: &Path) -> Result<(), WriteError> {
     let refuse = |why: String| WriteError {
         path: dir.to_path_buf(),
         source: std::io::Error::other(why),

@@ -126,13 +126,6 @@ pub fn try_with_capacity<T>(what: &str, count: usize) -> Result<Vec<T>, AllocErr
     Ok(v)
 }
 
-/// `count` copies of `value` ([`try_with_capacity`], then filled).
-pub fn try_filled<T: Clone>(what: &str, count: usize, value: T) -> Result<Vec<T>, AllocError> {
-    let mut v = try_with_capacity(what, count)?;
-    v.resize(count, value);
-    Ok(v)
-}
-
 /// A byte count printed in binary units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Bytes(pub u128);
@@ -265,8 +258,6 @@ mod tests {
             e.to_string().starts_with("could not allocate agents:"),
             "{e}"
         );
-        let v = try_filled("x", 3, 7u8).unwrap();
-        assert_eq!(v, vec![7, 7, 7]);
     }
 
     #[test]

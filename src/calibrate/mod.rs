@@ -13,12 +13,12 @@
 //! is [`crate::studies::calibrated`]). [`smc`] samples the
 //! posterior instead (`--method smc`).
 
-pub mod endpoints;
+pub(crate) mod endpoints;
 pub mod inference;
 pub mod objective;
 pub mod optimise;
-pub mod output;
-pub mod result;
+pub(crate) mod output;
+pub(crate) mod result;
 pub mod run;
 pub mod setup;
 pub mod smc;

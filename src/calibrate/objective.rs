@@ -38,7 +38,7 @@ use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
 use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-pub use crate::studies::calibrated::PENALTY;
+pub(crate) use crate::studies::calibrated::PENALTY;
 
 /// A resolved target: the replicate row it reads and the published value.
 #[derive(Debug, Clone)]
@@ -153,21 +153,21 @@ pub enum CohortError {
 }
 
 /// The rows of one cohort job.
-pub type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
+pub(crate) type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
 
 /// The target-table rows of each job, in job order.
-pub type CohortRows = Vec<CohortResult>;
+pub(crate) type CohortRows = Vec<CohortResult>;
 
 /// Computes the rows of a list of jobs (for example split over MPI ranks);
 /// it must return, in job order, what [`Objective::rows_here`] returns.
-pub type CohortRunner =
+pub(crate) type CohortRunner =
     dyn Fn(&Objective, &[Job<'_>], &Tables<'_>) -> CohortRows + Send + Sync + 'static;
 
 static RUNNER: OnceLock<Box<CohortRunner>> = OnceLock::new();
 
 /// Route every later batch evaluation (and held-out rows) of this process
 /// through `runner`; `false` if one is already installed.
-pub fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
+pub(crate) fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
     RUNNER.set(runner).is_ok()
 }
 

@@ -5,21 +5,21 @@ use clap::{Parser, Subcommand};
 
 pub mod calibrate;
 pub mod calibrate_smc;
-pub mod cohort;
+pub(crate) mod cohort;
 pub mod fit;
-pub mod job;
-pub mod lq;
-pub mod merge;
-pub mod population;
-pub mod power;
-pub mod recover;
-pub mod replicate;
+pub(crate) mod job;
+pub(crate) mod lq;
+pub(crate) mod merge;
+pub(crate) mod population;
+pub(crate) mod power;
+pub(crate) mod recover;
+pub(crate) mod replicate;
 pub mod run;
-pub mod sensitivity;
-pub mod serve;
-pub mod settings;
-pub mod shell;
-pub mod slurm;
+pub(crate) mod sensitivity;
+pub(crate) mod serve;
+pub(crate) mod settings;
+pub(crate) mod shell;
+pub(crate) mod slurm;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.

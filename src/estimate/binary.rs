@@ -111,7 +111,7 @@ impl BinaryFit {
 
 /// A binary-response model with a given link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BinaryModel {
+pub(crate) struct BinaryModel {
     pub link: Link,
     pub opts: FitOptions,
 }
@@ -294,7 +294,7 @@ impl BinaryModel {
 
 /// Log-likelihood of the constant-only binary model (any link):
 /// `n [p ln p + (1 - p) ln(1 - p)]`, `p = mean y`.
-pub fn null_ll(y: &[f64]) -> f64 {
+pub(crate) fn null_ll(y: &[f64]) -> f64 {
     let n = y.len() as f64;
     let p = y.iter().sum::<f64>() / n;
     n * (p * p.ln() + (1.0 - p) * (1.0 - p).ln())
@@ -302,7 +302,11 @@ pub fn null_ll(y: &[f64]) -> f64 {
 
 /// Likelihood-based fit statistics of a binary model: [`mle_stats`] with
 /// `k` parameters and df_model = k minus the constant.
-pub fn likelihood_stats(ll: f64, ll0: f64, d: &Design) -> std::collections::BTreeMap<String, f64> {
+pub(crate) fn likelihood_stats(
+    ll: f64,
+    ll0: f64,
+    d: &Design,
+) -> std::collections::BTreeMap<String, f64> {
     let k = d.k();
     let df = k - usize::from(d.col_index("const").is_some());
     mle_stats(ll, ll0, d.n(), k, df)

@@ -19,7 +19,7 @@
 //! sample; the study's SD of 0.95 is consistent with scoring a larger sample
 //! than the 3,624 complete cases of the regressions.
 
-pub mod ml;
+pub(crate) mod ml;
 mod stats;
 
 use serde_json::json;

@@ -18,7 +18,7 @@ use faer::Mat;
 use super::linalg;
 
 /// Most step halvings tried in one iteration.
-pub const MAX_HALVINGS: usize = 40;
+pub(crate) const MAX_HALVINGS: usize = 40;
 
 /// Log-likelihood, gradient and Hessian at one point.
 #[derive(Debug, Clone)]
@@ -54,7 +54,7 @@ pub enum Termination {
 
 /// Solver settings.
 #[derive(Debug, Clone, Copy)]
-pub struct NewtonOptions {
+pub(crate) struct NewtonOptions {
     pub max_iter: usize,
     pub tol: f64,
 }
@@ -128,7 +128,11 @@ fn halve<L: LogLik + ?Sized>(
 }
 
 /// Maximise `f` from `start`.
-pub fn maximize<L: LogLik + ?Sized>(f: &L, start: Vec<f64>, opts: NewtonOptions) -> NewtonOutcome {
+pub(crate) fn maximize<L: LogLik + ?Sized>(
+    f: &L,
+    start: Vec<f64>,
+    opts: NewtonOptions,
+) -> NewtonOutcome {
     let mut theta = start;
     let mut eval = f.eval(&theta);
     let stop = |theta, eval: Eval, it, term| {

@@ -3,9 +3,9 @@
 //! probit links, the location quotient (formula 13), and register-friendly
 //! reductions (min/max, dot).
 
-pub mod link;
+pub(crate) mod link;
 pub mod lq;
 pub mod normal;
-pub mod reduce;
+pub(crate) mod reduce;
 
 pub use link::{Link, logistic, logistic_stable};

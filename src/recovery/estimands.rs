@@ -28,7 +28,7 @@ pub fn simulate(
 }
 
 /// The value of estimand `name` in a simulated cohort's truth.
-pub fn truth_value(sim: &Simulated, name: &str) -> Result<f64, UnknownEstimand> {
+pub(crate) fn truth_value(sim: &Simulated, name: &str) -> Result<f64, UnknownEstimand> {
     let t = &sim.truth;
     let found = match name.split_once(':') {
         Some(("effects", k)) => t.effects.get(k).copied(),

@@ -14,21 +14,20 @@
 //! Monte Carlo standard errors (Morris, White & Crowther 2019), and
 //! [`output`] renders the table, the JSON object and the CSV files.
 
-pub mod dgp;
-pub mod diagnosands;
+pub(crate) mod dgp;
+pub(crate) mod diagnosands;
 pub mod estimands;
-pub mod estimators;
-pub mod options;
+pub(crate) mod estimators;
+pub(crate) mod options;
 pub mod output;
 pub mod power;
-pub mod problem;
+pub(crate) mod problem;
 pub mod run;
-pub mod spec;
-pub mod take;
+pub(crate) mod spec;
+pub(crate) mod take;
 
-pub use dgp::LogitDgp;
 pub use diagnosands::{Diagnosands, Sample};
-pub use output::{output_files, write_outputs};
+pub use output::output_files;
 pub use run::{Recovery, RunOptions, run};
 pub use spec::{Source, Spec};
 

@@ -302,7 +302,7 @@ pub fn power(
 }
 
 /// The power curve as CSV (one row per N).
-pub fn curve_csv(r: &PowerResult) -> String {
+pub(crate) fn curve_csv(r: &PowerResult) -> String {
     let mut s = String::from("n,power,power_se,coverage,coverage_se,bias,bias_se,valid\n");
     for p in &r.curve {
         s.push_str(&format!(

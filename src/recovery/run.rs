@@ -106,7 +106,7 @@ pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError
 
 /// The replications with the given indices, in order (in parallel): the
 /// part of a run a shard or an MPI rank computes.
-pub fn replicate_indices(
+pub(crate) fn replicate_indices(
     spec: &Spec,
     indices: std::ops::Range<usize>,
     opts: &RunOptions<'_>,
@@ -151,7 +151,11 @@ pub fn replicate_indices(
 
 /// Summarise the replications of a whole run (every index of `0..spec.reps`
 /// in order, whether computed here or pooled from shards).
-pub fn summarise_pooled(spec: &Spec, replications: Vec<RepRecord>, elapsed_s: f64) -> Recovery {
+pub(crate) fn summarise_pooled(
+    spec: &Spec,
+    replications: Vec<RepRecord>,
+    elapsed_s: f64,
+) -> Recovery {
     let estimators = summarise(spec, &replications);
     let diagnosands = diagnose(spec, &replications, &estimators);
     Recovery {

@@ -312,7 +312,7 @@ fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
 
 /// Bootstrap replications of the paper's Table 4 SEs (psmatch2 with
 /// Stata's `bootstrap`, whose default is 50 replications).
-pub const TABLE4_BOOTSTRAP: usize = 50;
+pub(crate) const TABLE4_BOOTSTRAP: usize = 50;
 
 /// The SE of a Table 4 row: nearest-neighbour matching has an analytic
 /// variance, Abadie & Imbens (2006) with the score taken as known (`None`:
@@ -322,7 +322,7 @@ pub const TABLE4_BOOTSTRAP: usize = 50;
 /// paper's bootstrap of [`TABLE4_BOOTSTRAP`] replications. The bootstrap of
 /// nearest-neighbour matching stays available to `migsim fit` and recovery
 /// specs (`options = { bootstrap = 50 }`).
-pub fn table4_bootstrap(method: &Method) -> Option<usize> {
+pub(crate) fn table4_bootstrap(method: &Method) -> Option<usize> {
     match method {
         Method::Nearest { .. } => None,
         _ => Some(TABLE4_BOOTSTRAP),
@@ -625,7 +625,7 @@ fn table9(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
 }
 
 /// The enclave paper's analysis side, as `crate::replicate`'s registry lists it.
-pub struct Paper;
+pub(crate) struct Paper;
 
 impl Analysis for Paper {
     fn study(&self) -> StudyName {

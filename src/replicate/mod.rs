@@ -19,21 +19,21 @@
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
 
 pub(crate) mod analysis;
-pub mod assets;
-pub mod cohorts;
+pub(crate) mod assets;
+pub(crate) mod cohorts;
 pub mod enclave;
-pub mod headline;
+pub(crate) mod headline;
 pub mod joint;
 pub mod output;
-pub mod provenance;
+pub(crate) mod provenance;
 pub(crate) mod registry;
 pub(crate) mod rows;
-pub mod score;
-pub mod talent;
-pub mod talent_published;
+pub(crate) mod score;
+pub(crate) mod talent;
+pub(crate) mod talent_published;
 pub mod targets;
 
-pub use analysis::{Analysis, SearchBounds};
+pub(crate) use analysis::SearchBounds;
 pub use registry::analysis;
 pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
@@ -89,7 +89,7 @@ pub fn replicate_tables(
 
 /// [`replicate_tables`] on a config resolved and validated once
 /// ([`crate::studies::StudyDef::check`]), for many seeds.
-pub fn replicate_checked(
+pub(crate) fn replicate_checked(
     cfg: &CheckedConfig,
     seed: u64,
     tables: &Tables,

@@ -8,17 +8,17 @@
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! `report::run_files::write_all` (CSV, JSON, Markdown and HTML reports).
 
-pub mod draws;
-pub mod effects;
+pub(crate) mod draws;
+pub(crate) mod effects;
 pub(crate) mod error;
 pub mod experiment;
 pub mod json;
 pub mod plan;
-pub mod run;
+pub(crate) mod run;
 pub mod schema;
 pub mod sensitivity_spec;
 pub mod settings_check;
-pub mod shipped;
+pub(crate) mod shipped;
 pub(crate) mod study;
 pub mod summary;
 pub mod uncertainty;
@@ -60,7 +60,7 @@ pub trait Model: Sync {
 }
 
 /// One arm's simulation from a seed (see [`Model::prepare`]).
-pub type Prepared<'a> = Box<dyn Fn(u64) -> Result<Simulated, StudyError> + Send + Sync + 'a>;
+pub(crate) type Prepared<'a> = Box<dyn Fn(u64) -> Result<Simulated, StudyError> + Send + Sync + 'a>;
 
 /// A [`Model`] from two closures (tests, custom studies).
 pub struct FnModel<S, R> {

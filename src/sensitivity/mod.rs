@@ -10,16 +10,15 @@
 //! * `report::sensitivity_files`: sensitivity.json, indices.csv, design.csv and
 //!   reports (the report layer, above this one).
 
-pub mod design;
-pub mod error;
-pub mod morris;
-pub mod noise;
-pub mod pipeline;
+pub(crate) mod design;
+pub(crate) mod error;
+pub(crate) mod morris;
+pub(crate) mod noise;
+pub(crate) mod pipeline;
 pub mod scenario;
-pub mod sobol;
+pub(crate) mod sobol;
 
 pub use design::{Bounds, MorrisDesign, SaltelliDesign};
-pub use error::SensitivityError;
 pub use morris::{MorrisIndex, morris_indices};
 pub use pipeline::analyse;
 pub use scenario::{Analysis, IndexRow, Method};

@@ -20,11 +20,11 @@
 //! the finished run, also after a restart. Safety rules live in [`auth`]
 //! (token, host check) and [`api`] (body limit, size checks, file names).
 
-pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod error;
-pub mod jobs;
+pub(crate) mod api;
+pub(crate) mod assets;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod jobs;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ use rand::Rng;
 use crate::io::WriteError;
 
 /// The default port of `migsim serve`.
-pub const DEFAULT_PORT: u16 = 8765;
+pub(crate) const DEFAULT_PORT: u16 = 8765;
 
 /// How a server is set up (the flags of `migsim serve`).
 #[derive(Debug, Clone)]

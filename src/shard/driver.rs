@@ -21,7 +21,7 @@ use crate::monitor::Monitor;
 
 /// The folder of shard `slice` under a job's output folder `base`:
 /// `base/shard-K-of-N`.
-pub fn shard_dir(base: &Path, slice: Slice) -> PathBuf {
+pub(crate) fn shard_dir(base: &Path, slice: Slice) -> PathBuf {
     base.join(format!("shard-{}-of-{}", slice.k, slice.n))
 }
 
@@ -61,7 +61,7 @@ pub fn run_whole<J: Job>(
 }
 
 /// [`run_whole`] with the row files in `format`.
-pub fn run_whole_as<J: Job>(
+pub(crate) fn run_whole_as<J: Job>(
     job: &J,
     dir: &Path,
     monitor: &dyn Monitor,
@@ -113,7 +113,11 @@ pub fn merge<J: Sharded>(
 /// output (`None` on the other ranks); its pooled elapsed seconds are the
 /// wall-clock time of the job. An error on any rank ends every rank
 /// ([`World::ok_or_abort`]). Rank 0 writes the files ([`write()`]).
-pub fn run_ranks<J: Sharded>(world: &World, job: &J, monitor: &dyn Monitor) -> Option<J::Output> {
+pub(crate) fn run_ranks<J: Sharded>(
+    world: &World,
+    job: &J,
+    monitor: &dyn Monitor,
+) -> Option<J::Output> {
     let start = Instant::now();
     let SliceRows {
         meta,

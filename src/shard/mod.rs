@@ -30,19 +30,19 @@
 pub mod codec;
 pub mod driver;
 pub mod job;
-pub mod manifest;
-pub mod mpi;
-pub mod mpi_calibrate;
-pub mod mpi_smc;
-pub mod power;
+pub(crate) mod manifest;
+pub(crate) mod mpi;
+pub(crate) mod mpi_calibrate;
+pub(crate) mod mpi_smc;
+pub(crate) mod power;
 pub mod recovery;
-pub mod scenario;
-pub mod sensitivity;
-pub mod slice;
+pub(crate) mod scenario;
+pub(crate) mod sensitivity;
+pub(crate) mod slice;
 pub mod store;
 
 pub use job::{Job, Sharded, SliceRows};
-pub use manifest::Manifest;
+pub(crate) use manifest::Manifest;
 pub use slice::{ShardArg, Slice};
 pub use store::{Pooled, Shard};
 

@@ -19,8 +19,10 @@ use super::store::{Pooled, Shard, pool_shards};
 /// Why rows could not travel between ranks.
 #[derive(Debug, thiserror::Error)]
 pub enum MpiError {
+    #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows on one rank ({bytes} bytes)")]
     RankTooLarge { bytes: usize },
+    #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows in all (over {bytes} bytes)")]
     TotalTooLarge { bytes: i64 },
     #[error("the rows of rank {rank} cannot be read: {source}")]

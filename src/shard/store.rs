@@ -16,9 +16,9 @@ use super::manifest::{FORMAT, Manifest, sha256_hex};
 use super::slice::Slice;
 use crate::io::write_dir_atomic;
 
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 pub const ROWS: &str = "rows.jsonl";
-pub const SPEC: &str = "spec.toml";
+pub(crate) const SPEC: &str = "spec.toml";
 
 /// What a shard ran, as the caller knows it before the rows exist.
 pub struct Meta<'a> {
@@ -154,7 +154,7 @@ pub fn read(dir: &Path) -> Result<Shard, ShardError> {
 
 /// A shard's rows and indices that do not agree with its manifest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndexError {
+pub(crate) enum IndexError {
     #[error("{ROWS} has {lines} rows, the manifest says {rows} rows for {indices} indices")]
     Count {
         lines: usize,
@@ -214,7 +214,7 @@ pub fn pool(dirs: &[PathBuf]) -> Result<Pooled, ShardError> {
 }
 
 /// [`pool`] for shards already in memory (MPI rank 0).
-pub fn pool_shards(shards: Vec<Shard>) -> Result<Pooled, ShardError> {
+pub(crate) fn pool_shards(shards: Vec<Shard>) -> Result<Pooled, ShardError> {
     let first = shards.first().ok_or(ShardError::NoShards)?;
     let id0 = first.manifest.run_identity();
     for s in &shards[1..] {

@@ -11,9 +11,9 @@
 //! [`simulated`] holds G and the simulated correlation C, [`variance`]
 //! the SVD diagnostics and V, [`jtest`] the J statistic.
 
-pub mod jtest;
-pub mod simulated;
-pub mod variance;
+pub(crate) mod jtest;
+pub(crate) mod simulated;
+pub(crate) mod variance;
 
 pub use jtest::{JTest, j_statistic, j_test};
 pub use simulated::{

@@ -20,19 +20,18 @@
 //! of θ and the sampler targets one fixed posterior.
 
 pub mod coverage;
-pub mod likelihood;
-pub mod output;
+pub(crate) mod likelihood;
+pub(crate) mod output;
 pub mod posterior;
-pub mod posterior_file;
-pub mod predictive;
+pub(crate) mod posterior_file;
+pub(crate) mod predictive;
 pub mod prior;
-pub mod result;
+pub(crate) mod result;
 pub mod sampler;
 pub mod sbc;
 
 pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
-pub use result::Posterior;
 
 use super::CalibrateError;
 

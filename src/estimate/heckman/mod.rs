@@ -20,9 +20,9 @@
 //! treats `imr` as data; it is not corrected for the first-stage estimation
 //! (no Murphy-Topel), as in the studies' two-step tables.
 
-pub mod selection;
-pub mod selection_data;
-pub mod selection_ml;
+pub(crate) mod selection;
+pub(crate) mod selection_data;
+pub(crate) mod selection_ml;
 
 pub use selection::{Selection, SelectionMethod};
 
@@ -84,7 +84,7 @@ pub struct TwoStep {
 
 /// Heckman's (1979) corrected covariance; `lambda` is the `imr` coefficient,
 /// `resid` the second-stage residuals, `v_gamma` the probit covariance.
-pub fn two_step_covariance(
+pub(crate) fn two_step_covariance(
     w: MatRef<'_, f64>,
     z: MatRef<'_, f64>,
     index: &[f64],

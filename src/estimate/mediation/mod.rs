@@ -8,8 +8,8 @@
 //! Carlo of [`simulate`]; point estimates are draw means (medians for the
 //! proportion mediated), intervals the 2.5/97.5% quantiles of the draws.
 
-pub mod design;
-pub mod sensitivity;
+pub(crate) mod design;
+pub(crate) mod sensitivity;
 pub mod simulate;
 
 use serde_json::json;
@@ -287,7 +287,7 @@ impl Mediation {
 }
 
 /// The sensitivity analysis of a mediation fit as text, if it carries one.
-pub fn sensitivity_text(result: &FitResult) -> Option<String> {
+pub(crate) fn sensitivity_text(result: &FitResult) -> Option<String> {
     sensitivity::text(result.tables.get("sensitivity")?)
 }
 

@@ -268,7 +268,7 @@ pub fn summarise(name: &str, draws: &[f64], median: bool) -> ParamRow {
 const IQR_PER_SD: f64 = 1.348_979_500_392_163_5;
 
 /// Linear-interpolation quantile of sorted data (R's type 7, numpy's default).
-pub fn quantile_sorted(x: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile_sorted(x: &[f64], p: f64) -> f64 {
     let h = (x.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(x.len() - 1);

@@ -17,9 +17,9 @@
 //! cluster) and the fit statistics are the shared ones of `estimate::newton`,
 //! `estimate::linalg`, `estimate::covariance` and `estimate::binary`.
 
-pub mod brant;
+pub(crate) mod brant;
 mod cutpoints;
-pub mod likelihood;
+pub(crate) mod likelihood;
 mod separation_check;
 
 use faer::Mat;
@@ -30,7 +30,7 @@ use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
 use crate::estimate::results::mle_stats;
 use crate::estimate::{EstimateError, FitInfo, FitOptions, FitResult, ParamRow, linalg};
 pub use crate::numeric::Link;
-pub use brant::{BrantTest, WaldRow};
+pub(crate) use brant::BrantTest;
 pub use likelihood::{Evaluation, OrderedData};
 
 /// Ordered logit (proportional odds) model.

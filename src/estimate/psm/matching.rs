@@ -18,7 +18,7 @@ use super::window_sums::WindowSums;
 
 /// Donors sorted by score.
 #[derive(Debug, Clone)]
-pub struct Donors {
+pub(crate) struct Donors {
     /// Donor positions (into the caller's donor slice) in ascending score order.
     order: Vec<usize>,
     scores: Vec<f64>,
@@ -31,19 +31,6 @@ impl Donors {
         pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (scores, order) = pairs.into_iter().unzip();
         Donors { order, scores }
-    }
-
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// Smallest and largest donor score.
-    pub fn range(&self) -> Option<(f64, f64)> {
-        Some((*self.scores.first()?, *self.scores.last()?))
     }
 
     /// Donor positions of the k nearest to `s` (all ties at the k-th

@@ -13,20 +13,20 @@
 //! bootstrap is asked for; a seeded parallel bootstrap otherwise (default
 //! [`DEFAULT_BOOTSTRAP`] replications).
 
-pub mod ai2016;
-pub mod balance;
+pub(crate) mod ai2016;
+pub(crate) mod balance;
 mod kernel_basis;
 mod kernel_sums;
 pub mod matching;
-pub mod method;
-pub mod score;
-pub mod sizes;
+pub(crate) mod method;
+pub(crate) mod score;
+pub(crate) mod sizes;
 mod smooth;
-pub mod spline;
-pub mod variance;
-pub mod window_sums;
+pub(crate) mod spline;
+pub(crate) mod variance;
+pub(crate) mod window_sums;
 
-pub use balance::Balance;
+pub(crate) use balance::Balance;
 pub use method::{Kernel, Method};
 
 use super::error::EstimateError;
@@ -38,7 +38,7 @@ use variance::UnitTerms;
 
 /// Bootstrap replications for kernel, radius and local linear matching when
 /// none are given.
-pub const DEFAULT_BOOTSTRAP: usize = 200;
+pub(crate) const DEFAULT_BOOTSTRAP: usize = 200;
 
 /// Binary model of the propensity score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -321,7 +321,7 @@ impl Psm {
 }
 
 /// The balance table of a PSM fit as text, if the fit carries one.
-pub fn balance_text(result: &FitResult) -> Option<String> {
+pub(crate) fn balance_text(result: &FitResult) -> Option<String> {
     let table = result.tables.get("balance")?;
     serde_json::from_value::<Balance>(table.clone())
         .ok()

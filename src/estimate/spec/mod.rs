@@ -9,8 +9,8 @@
 
 #![deny(clippy::wildcard_enum_match_arm)]
 
-pub mod options;
-pub mod spelling;
+pub(crate) mod options;
+pub(crate) mod spelling;
 
 use std::str::FromStr;
 

@@ -10,16 +10,16 @@
 //! effects) -> [`survey`] (the measured cohort) and [`truth`] (potential
 //! outcomes and effects); `crate::replicate::enclave` runs the paper's tables.
 
-pub mod choice;
-pub mod config;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod outcome;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod world;
+pub(crate) mod choice;
+pub(crate) mod config;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod outcome;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod world;
 
 use std::collections::BTreeMap;
 

@@ -11,15 +11,15 @@
 //! reductions); retention is a logistic index with Changchun (Table 2
 //! model 1) and South (model 3) coefficients.
 
-pub mod cohort;
-pub mod config;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod validate;
+pub(crate) mod cohort;
+pub(crate) mod config;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod validate;
 
 use std::collections::BTreeMap;
 
