@@ -8,6 +8,7 @@
 //! Linux (two renames elsewhere), so the directory holds either the old set or
 //! the new one, never a mix. [`check_writable`] lets a command fail before a
 //! long simulation rather than after it.
+#![deny(missing_docs)]
 
 use std::fs;
 use std::io::Write;
@@ -21,7 +22,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
 pub struct WriteError {
+    /// The file or directory that could not be written.
     pub path: PathBuf,
+    /// The operating system's reason.
     pub source: std::io::Error,
 }
 

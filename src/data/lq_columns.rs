@@ -22,7 +22,9 @@ pub(crate) const LQ_COLUMN: &str = "lq";
 /// text or numbers (province codes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LqColumns {
+    /// Column of the origin label `i` (home province).
     pub origin: String,
+    /// Column of the destination label `j` (city).
     pub destination: String,
     /// Non-negative survey weights; `None` counts each row once.
     pub weight: Option<String>,

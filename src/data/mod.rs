@@ -1,5 +1,14 @@
 //! Survey data: a columnar `Dataset` read from CSV, formulas, and the design
 //! matrices estimators consume.
+//!
+//! [`Dataset`] holds named numeric and text columns (CSV or Parquet via
+//! [`crate::columnar`]); a [`Formula`] names the outcome, the regressor
+//! [`Term`]s, fixed effects and clusters; [`build_design`] and its variants
+//! turn the two into a [`Design`] of complete cases (listwise deletion), the
+//! one input every estimator takes. [`Subset`] filters rows, [`LqColumns`]
+//! adds the location quotient of formula 13 as a column. Every failure is a
+//! [`DataError`] naming the file, row, line and column.
+#![deny(missing_docs)]
 
 pub(crate) mod build;
 mod csv_read;

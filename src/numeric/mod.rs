@@ -2,6 +2,7 @@
 //! data-generating processes: the standard normal functions, the logit and
 //! probit links, the location quotient (formula 13), and register-friendly
 //! reductions (min/max, dot).
+#![deny(missing_docs)]
 
 pub(crate) mod link;
 pub mod lq;
