@@ -18,9 +18,13 @@ use crate::numeric::Link;
 /// The log-likelihood of a binary model on a design, optionally with
 /// frequency weights (`sum_i w_i ln F(q_i x_i'b)`: row i counted w_i times).
 pub struct BinaryLik<'a> {
+    /// Logit or probit `F`.
     pub link: Link,
+    /// Regressors, n x k.
     pub x: &'a Mat<f64>,
+    /// 0/1 outcome.
     pub y: &'a [f64],
+    /// Frequency weights `w_i`; `None`: each row once.
     pub w: Option<&'a [f64]>,
 }
 
@@ -90,7 +94,9 @@ impl LogLik for BinaryLik<'_> {
 /// estimators reuse.
 #[derive(Debug, Clone)]
 pub struct BinaryFit {
+    /// The shared result (coefficients, SEs, fit statistics).
     pub result: FitResult,
+    /// The link that was fitted.
     pub link: Link,
     /// Coefficients in design-column order.
     pub beta: Col<f64>,
@@ -317,10 +323,12 @@ macro_rules! binary_estimator {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
+            /// Standard errors, margins and optimiser settings.
             pub opts: FitOptions,
         }
 
         impl $name {
+            /// The estimator with these options.
             pub fn new(opts: FitOptions) -> Self {
                 $name { opts }
             }

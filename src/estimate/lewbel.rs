@@ -37,6 +37,7 @@ pub struct Lewbel {
     pub treatment: String,
     /// External excluded instruments (may be empty).
     pub instruments: Vec<String>,
+    /// How standard errors are computed.
     pub se: SeKind,
 }
 

@@ -1,6 +1,25 @@
 //! Estimators. Each is a spec with `fit(&self, &Design)` returning the shared
 //! [`FitResult`]; errors are [`EstimateError`]s that name the column or
 //! parameter involved.
+//!
+//! - [`Ols`]: least squares by QR, classical, HC1 or CR1 standard errors.
+//! - [`Logit`], [`Probit`] ([`binary`]): Newton–Raphson MLE, average marginal
+//!   effects, Ai & Norton (2003) interaction effects ([`interaction`]).
+//! - [`ordered`]: ordered logit and probit, `P(y <= j | x) = F(kappa_j - x'b)`,
+//!   with the Brant test.
+//! - [`factor`]: a one-factor index of Likert items.
+//! - [`heckman`]: the Heckman treatment-effects model and the sample-selection
+//!   model (two-step or ML).
+//! - [`lewbel`]: Lewbel (2012) heteroskedasticity-based instruments, 2SLS.
+//! - [`mediation`]: causal mediation (Imai, Keele & Tingley 2010), ACME/ADE by
+//!   quasi-Bayesian simulation, with the medsens sensitivity analysis.
+//! - [`psm`]: propensity-score matching (nearest neighbour, radius, kernel,
+//!   local linear, spline), Abadie–Imbens or bootstrap standard errors.
+//!
+//! [`spec`] is the one layer that turns a name and options (CLI flags, TOML
+//! tables, Python keywords) into an estimator; [`newton`] and [`linalg`] are
+//! the shared maximiser and dense linear algebra.
+#![deny(missing_docs)]
 
 pub mod binary;
 pub(crate) use crate::numeric::link as binary_link;

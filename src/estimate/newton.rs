@@ -23,7 +23,9 @@ pub(crate) const MAX_HALVINGS: usize = 40;
 /// Log-likelihood, gradient and Hessian at one point.
 #[derive(Debug, Clone)]
 pub struct Eval {
+    /// Log-likelihood `l(theta)`.
     pub ll: f64,
+    /// Gradient `dl/dtheta`.
     pub grad: Vec<f64>,
     /// Hessian of the log-likelihood (negative definite at a regular maximum).
     pub hess: Mat<f64>,
@@ -41,6 +43,7 @@ pub trait LogLik {
 /// Why the solver stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Termination {
+    /// The Newton decrement fell below the tolerance.
     Converged,
     /// The iteration cap was reached.
     MaxIterations,
@@ -62,16 +65,20 @@ pub(crate) struct NewtonOptions {
 /// Where the solver stopped and why.
 #[derive(Debug, Clone)]
 pub struct NewtonOutcome {
+    /// The last iterate (the MLE when converged).
     pub theta: Vec<f64>,
     /// Evaluation at `theta`.
     pub eval: Eval,
+    /// Newton iterations taken.
     pub iterations: usize,
+    /// Why the solver stopped.
     pub termination: Termination,
     /// Newton decrement `g' (-H)^-1 g` at `theta` (infinite if `-H` is singular).
     pub decrement: f64,
 }
 
 impl NewtonOutcome {
+    /// Whether the solver stopped at a maximum ([`Termination::Converged`]).
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
     }

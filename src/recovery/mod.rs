@@ -13,6 +13,7 @@
 //! depend on the number of threads. [`diagnosands`] summarises them with
 //! Monte Carlo standard errors (Morris, White & Crowther 2019), and
 //! [`output`] renders the table, the JSON object and the CSV files.
+#![deny(missing_docs)]
 
 pub(crate) mod dgp;
 pub(crate) mod diagnosands;

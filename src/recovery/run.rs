@@ -39,13 +39,16 @@ pub struct RunOptions<'a> {
 pub enum FitRecord {
     /// One estimate per target of the estimator.
     Fitted(Vec<Estimate>),
+    /// The fit stopped without converging; the estimator's message.
     NotConverged(String),
+    /// The fit failed (data or estimation error); the message.
     Failed(String),
 }
 
 /// One replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepRecord {
+    /// 0-based replication `r`.
     pub rep: usize,
     /// Seed the cohort was simulated from.
     pub seed: u64,
@@ -60,10 +63,15 @@ pub struct RepRecord {
 /// Fit counts of one estimator over the replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimatorSummary {
+    /// The estimator's label in the spec.
     pub label: String,
+    /// The estimator's name (`logit`, `psm`, ...).
     pub estimator: String,
+    /// Replications where it produced estimates.
     pub fitted: usize,
+    /// Replications where it failed.
     pub failures: usize,
+    /// Replications where it did not converge.
     pub nonconverged: usize,
     /// The first failure or non-convergence message, in replication order.
     pub first_problem: Option<String>,
@@ -72,12 +80,19 @@ pub struct EstimatorSummary {
 /// Diagnosands of one estimator (by label) for one estimand.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiagnosandRow {
+    /// The estimator's label in the spec.
     pub estimator: String,
+    /// The estimator's name.
     pub method: String,
+    /// The estimand (an entry of the study's truth).
     pub estimand: String,
+    /// Which row of the fit estimates it (e.g. `coefficients:x`).
     pub take: String,
+    /// Replications where the estimator failed.
     pub failures: usize,
+    /// Replications where it did not converge.
     pub nonconverged: usize,
+    /// The diagnosands over the valid replications.
     #[serde(flatten)]
     pub d: Diagnosands,
 }
@@ -85,9 +100,13 @@ pub struct DiagnosandRow {
 /// A finished recovery run.
 #[derive(Debug, Clone)]
 pub struct Recovery {
+    /// The spec that was run.
     pub spec: Spec,
+    /// Every replication, in order.
     pub replications: Vec<RepRecord>,
+    /// Fit counts per estimator.
     pub estimators: Vec<EstimatorSummary>,
+    /// One row per estimator and estimand.
     pub diagnosands: Vec<DiagnosandRow>,
     /// Wall-clock seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,

@@ -36,16 +36,19 @@ pub use likelihood::{Evaluation, OrderedData};
 /// Ordered logit (proportional odds) model.
 #[derive(Debug, Clone, Default)]
 pub struct OrderedLogit {
+    /// Standard errors, margins, Brant test and optimiser settings.
     pub options: FitOptions,
 }
 
 /// Ordered probit model.
 #[derive(Debug, Clone, Default)]
 pub struct OrderedProbit {
+    /// Standard errors, margins and optimiser settings.
     pub options: FitOptions,
 }
 
 impl OrderedLogit {
+    /// The estimator with these options.
     pub fn new(options: FitOptions) -> Self {
         OrderedLogit { options }
     }
@@ -57,6 +60,7 @@ impl OrderedLogit {
 }
 
 impl OrderedProbit {
+    /// The estimator with these options.
     pub fn new(options: FitOptions) -> Self {
         OrderedProbit { options }
     }
