@@ -1,12 +1,12 @@
 //! Whole-file and whole-set output.
 //!
-//! [`write_atomic`] writes one file to a temporary file in the target
+//! `write_atomic` writes one file to a temporary file in the target
 //! directory and renames it over the destination, so a reader never sees a
 //! half-written file. [`write_dir_atomic`] replaces the *set* of files of one
 //! run: every file is staged in a fresh sibling directory, which is then
 //! swapped with the output directory in one `renameat2(RENAME_EXCHANGE)` on
 //! Linux (two renames elsewhere), so the directory holds either the old set or
-//! the new one, never a mix. [`check_writable`] lets a command fail before a
+//! the new one, never a mix. `check_writable` lets a command fail before a
 //! long simulation rather than after it.
 #![deny(missing_docs)]
 

@@ -71,7 +71,7 @@ pub fn derive(master: u64, replication: u64, component: Component) -> u64 {
 }
 
 /// A generator for stream `(master, replication, component)`: [`SimRng`]
-/// seeded with [`derive`]'s value.
+/// seeded with [`derive()`]'s value.
 pub fn stream(master: u64, replication: u64, component: Component) -> SimRng {
     SimRng::seed_from_u64(derive(master, replication, component))
 }

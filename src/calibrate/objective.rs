@@ -8,13 +8,13 @@
 //! point's R cohorts) in parallel with rayon; every cohort depends only on
 //! (θ, its seed) and means are summed in replication order, so the result is
 //! bit-identical for any thread count, and a batch may be split over
-//! processes by index range: a process-wide [`CohortRunner`]
-//! ([`set_cohort_runner`], installed by the MPI layer) then computes the
+//! processes by index range: a process-wide `CohortRunner`
+//! (`set_cohort_runner`, installed by the MPI layer) then computes the
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
 //!
 //! Every cohort reports to the objective's [`Monitor`] (cohorts simulated
-//! so far, of [`Objective::planned`]) and, once the monitor is cancelled,
+//! so far, of [`Watched::planned`]) and, once the monitor is cancelled,
 //! fails at once with [`CohortError::Cancelled`] without simulating, so a
 //! search or sampler runs out in moments and its caller returns its
 //! `Cancelled` error.
@@ -256,7 +256,7 @@ impl Objective<'_> {
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any
-    /// thread count); with a [`CohortRunner`] installed, its points × R
+    /// thread count); with a `CohortRunner` installed, its points × R
     /// cohorts go through the runner as one list of jobs, point-major.
     pub fn evaluate_batch(&self, points: &[Vec<f64>]) -> Vec<Evaluation> {
         if RUNNER.get().is_none() {
@@ -272,7 +272,7 @@ impl Objective<'_> {
             .collect()
     }
 
-    /// Rows of `jobs` through the installed [`CohortRunner`], or in this
+    /// Rows of `jobs` through the installed `CohortRunner`, or in this
     /// process.
     pub fn rows_of(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
         match RUNNER.get() {
@@ -363,7 +363,7 @@ impl Objective<'_> {
         }
     }
 
-    /// Q of a moment vector; [`PENALTY`] if any moment is missing.
+    /// Q of a moment vector; `PENALTY` if any moment is missing.
     pub fn q_of(&self, moments: &[Option<f64>]) -> f64 {
         let mut q = 0.0;
         for (m, t) in moments.iter().zip(&self.targets) {

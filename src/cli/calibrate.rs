@@ -15,6 +15,8 @@ pub struct CalibrateArgs {
     /// enclave, assets or talent.
     pub study: String,
     /// TOML file of [[target]] rows (table, spec prefix, term) and optional [[free]] keys with bounds.
+    // `[[target]]` and `[[free]]` are TOML tables (this text is also the CLI help), not links.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long)]
     pub targets: Option<PathBuf>,
     /// Free parameters: dotted keys, each optionally with bounds, `KEY[=LOWER:UPPER],...`.

@@ -53,6 +53,8 @@ pub enum Command {
     /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
     Settings(settings::SettingsArgs),
     /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
+    // `[sensitivity]` is the scenario table (this text is also the CLI help), not a link.
+    #[allow(rustdoc::private_intra_doc_links)]
     Sensitivity(sensitivity::SensitivityArgs),
     /// The what-if explorer: a web page and JSON API over scenario runs (http://127.0.0.1:8765/).
     Serve(serve::ServeArgs),

@@ -91,12 +91,12 @@ fn digit_run(mut m: u64, s: &[u8], mut i: usize) -> (u64, usize) {
 }
 
 /// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,
-/// and one code per row indexing into them ([`MISSING_CODE`] when missing).
+/// and one code per row indexing into them (`MISSING_CODE` when missing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Categorical {
     /// The distinct non-missing values, sorted byte-wise.
     pub levels: Vec<String>,
-    /// Per row, the index into `levels` ([`MISSING_CODE`] when missing).
+    /// Per row, the index into `levels` (`MISSING_CODE` when missing).
     pub codes: Vec<u32>,
 }
 

@@ -2,7 +2,7 @@
 //! gradient and Hessian (logit, probit, ordered models, ...).
 //!
 //! Step: `theta' = theta + t * d`, `d = (-H)^-1 g`, with `t` halved (up to
-//! [`MAX_HALVINGS`] times) until the log-likelihood does not decrease.
+//! `MAX_HALVINGS` times) until the log-likelihood does not decrease.
 //! Convergence is declared after a full step whose Newton decrement
 //! `g' (-H)^-1 g` (the gradient norm in the metric of the inverse
 //! information, free of the parameters' scale) is below `tol`, or whose

@@ -3,7 +3,7 @@
 //! Weak ties are either random mixing over the whole population or the
 //! neighbours in a [`SocialGraph`]; a [`NetworkSpec`] (parsed from strings such
 //! as `random`, `er:k=10`, `ws:k=10,p=0.1`, `sbm:groups=50,homophily=0.8,k=10`)
-//! says which; `edges:FILE.csv` reads a measured graph ([`edges`]).
+//! says which; `edges:FILE.csv` reads a measured graph (`edges`).
 
 pub(crate) mod edges;
 pub(crate) mod generate;

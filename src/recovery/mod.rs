@@ -2,15 +2,15 @@
 //! the survey cohort many times, fit the same estimators on every draw, and
 //! measure how well each recovers the truth (bias, RMSE, coverage, power...).
 //!
-//! A recovery spec (TOML, [`spec`]) names the data source (a study with
-//! config overrides, or the built-in known-coefficient [`dgp::LogitDgp`]), the
+//! A recovery spec (TOML, `spec`) names the data source (a study with
+//! config overrides, or the built-in known-coefficient `dgp::LogitDgp`), the
 //! sample size, replications and master seed, the estimands (entries of the
 //! simulator's [`crate::studies::Truth`]) and the estimators, each with the
 //! row of its [`crate::estimate::FitResult`] that estimates an estimand.
 //! [`run::run`] runs the replications in parallel; replication `r` draws its
 //! data from `seed::derive(master, r, Population)` and its estimator
 //! randomness from `seed::derive(master, r, Estimator)`, so results do not
-//! depend on the number of threads. [`diagnosands`] summarises them with
+//! depend on the number of threads. `diagnosands` summarises them with
 //! Monte Carlo standard errors (Morris, White & Crowther 2019), and
 //! [`output`] renders the table, the JSON object and the CSV files.
 #![deny(missing_docs)]

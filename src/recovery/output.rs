@@ -29,7 +29,7 @@ impl Recovery {
 
     /// Warnings on reading the diagnosands: too few replications for the
     /// Monte Carlo SE of a 95% coverage, `sqrt(0.95 · 0.05 / R)`, to be
-    /// small (below [`MIN_COVERAGE_REPS`] it exceeds 0.022; a coverage of
+    /// small (below `MIN_COVERAGE_REPS` it exceeds 0.022; a coverage of
     /// 1.000 then reports an MC SE of 0.000, which is not a precision).
     pub fn warnings(&self) -> Vec<String> {
         let r = self.spec.reps;

@@ -74,7 +74,7 @@ pub struct Spec {
     pub source: Source,
     /// Sample size per replication (`None`: the source's default).
     pub n: Option<usize>,
-    /// Replications `K` (default [`DEFAULT_REPS`]).
+    /// Replications `K` (default `DEFAULT_REPS`).
     pub reps: usize,
     /// Master seed; replication `r` draws from `seed::derive(seed, r, ...)`.
     pub seed: u64,

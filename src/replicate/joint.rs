@@ -20,7 +20,7 @@
 //! the targets (a near-duplicate) has almost no conditional variance and
 //! adds almost no degrees of freedom. Both inverses are rank-revealing: in
 //! the correlation metric of the matrix, eigen-directions with an
-//! eigenvalue below [`REL_TOL`] of the largest are dropped (near-collinear
+//! eigenvalue below `REL_TOL` of the largest are dropped (near-collinear
 //! rows; with R cohorts the sample covariance has rank at most R − 1), and
 //! the rank kept is the df.
 //!

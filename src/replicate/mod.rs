@@ -2,18 +2,18 @@
 //! synthetic cohorts (`migsim replicate`): analysis of a simulated survey,
 //! kept out of the simulator (`crate::studies` knows nothing of it).
 //!
-//! * [`analysis`]: the [`Analysis`] trait each study's paper implements,
-//!   and [`registry`]: one analysis per registered study;
-//! * [`rows`]: the row, role (target, held out, input) and table-filter types;
-//! * [`provenance`]: each row's role; [`score`]: scoring that can fail;
+//! * [`analysis`]: the `Analysis` trait each study's paper implements,
+//!   and `registry`: one analysis per registered study;
+//! * `rows`: the row, role (target, held out, input) and table-filter types;
+//! * `provenance`: each row's role; `score`: scoring that can fail;
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
-//!   share rows; [`provenance`]: the rows written into the model (inputs)
+//!   share rows; `provenance`: the rows written into the model (inputs)
 //!   and those that chose hand-set values (targets);
-//! * [`score`]: one cohort's rows scored (failed, informative, agrees);
-//!   [`cohorts`]: many cohorts, per-row and headline rates; [`joint`]: the
-//!   held-out rows tested jointly given the targets; [`headline`]: each
+//! * `score`: one cohort's rows scored (failed, informative, agrees);
+//!   `cohorts`: many cohorts, per-row and headline rates; [`joint`]: the
+//!   held-out rows tested jointly given the targets; `headline`: each
 //!   study's headline facts;
-//! * [`enclave`], [`assets`], [`talent`] (with [`talent_published`]): each
+//! * [`enclave`], `assets`, `talent` (with `talent_published`): each
 //!   paper's tables beside its published numbers.
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
@@ -41,7 +41,7 @@ use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// Run a study's published specifications by name on the cohort of `seed`,
 /// with the joint held-out test and per-cohort rates over the
-/// [`cohorts::DEFAULT_COHORTS`] cohorts from `seed` ([`replicate_cohorts`]).
+/// `cohorts::DEFAULT_COHORTS` cohorts from `seed` ([`replicate_cohorts`]).
 pub fn replicate(
     study: StudyName,
     overrides: &toml::Table,
@@ -72,7 +72,7 @@ pub fn replicate_cohorts(
 }
 
 /// One cohort's rows of the tables in `tables`, each with its role
-/// ([`provenance::assign_roles`]) and scored ([`score::score`]).
+/// (`provenance::assign_roles`) and scored (`score::score`).
 pub fn replicate_tables(
     study: StudyName,
     overrides: &toml::Table,

@@ -1,6 +1,6 @@
 //! Reports of scenario runs: a Markdown summary and one self-contained HTML
 //! file with inline SVG charts (no network fetches), both rendered from a
-//! [`Summary`](crate::scenario::Summary).
+//! [`Summary`].
 
 pub(crate) use crate::studies::citation::CITATIONS;
 

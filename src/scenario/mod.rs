@@ -4,7 +4,7 @@
 //! numbers, and the summary gives each effect (intervention minus baseline)
 //! with a 95% interval across replications.
 //!
-//! Flow: [`Scenario::load`] (schema) -> [`plan`] (arms, validated by the
+//! Flow: [`Scenario::load`] (schema) -> [`plan()`] (arms, validated by the
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! `report::run_files::write_all` (CSV, JSON, Markdown and HTML reports).
 

@@ -1,4 +1,4 @@
-//! Scenario files: the TOML as written ([`ScenarioFile`]) and the checked
+//! Scenario files: the TOML as written (`ScenarioFile`) and the checked
 //! [`Scenario`] the runner sees.
 //!
 //! ```toml

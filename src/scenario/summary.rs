@@ -357,7 +357,7 @@ fn is_share(study: StudyName, metric: &str) -> bool {
     metric_info::lookup(study, metric).is_some_and(|m| m.unit.starts_with("share"))
 }
 
-/// Effects on a share that move fewer than [`HANDFUL_OF_AGENTS`] of the `n`
+/// Effects on a share that move fewer than `HANDFUL_OF_AGENTS` of the `n`
 /// agents: whole-agent noise, not a policy effect.
 pub fn small_effect_warnings(study: StudyName, effects: &[Effect], n: Option<f64>) -> Vec<String> {
     let Some(n) = n.filter(|n| *n > 0.0) else {

@@ -71,7 +71,7 @@ pub struct IndexRow {
     pub param: String,
     #[serde(flatten)]
     pub values: IndexValues,
-    /// Why the indices are undefined (null) where they are: see [`undefined_note`].
+    /// Why the indices are undefined (null) where they are: see `undefined_note`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -14,11 +14,11 @@
 //! ```
 //!
 //! Runs go through [`crate::shard::driver::run_whole`], the call behind
-//! `migsim run`, on a bounded pool of worker threads ([`jobs`]), and write
+//! `migsim run`, on a bounded pool of worker threads (`jobs`), and write
 //! the same files into `<out>/<id>/`, where `id` is a hash of the scenario
 //! JSON (seed included): the same scenario asked for again is answered from
-//! the finished run, also after a restart. Safety rules live in [`auth`]
-//! (token, host check) and [`api`] (body limit, size checks, file names).
+//! the finished run, also after a restart. Safety rules live in `auth`
+//! (token, host check) and `api` (body limit, size checks, file names).
 
 pub(crate) mod api;
 pub(crate) mod assets;

@@ -3,26 +3,26 @@
 //!
 //! A run of `R` units of work (replications of `recover` and `run`, then
 //! `run`'s `[uncertainty]` draws; design rows of `sensitivity`) is cut into
-//! `N` deterministic slices ([`slice`](mod@slice)); every unit draws its randomness
+//! `N` deterministic slices (`slice`); every unit draws its randomness
 //! from `seed::derive(master, index, ..)`, so a slice needs no
 //! coordination. A
-//! shard writes its rows, the spec it ran and a [`manifest::Manifest`]
+//! shard writes its rows, the spec it ran and a `manifest::Manifest`
 //! (version, spec hash, seed, indices, row counts, elapsed) into its own
 //! folder ([`store`]); [`store::pool`] checks that shards agree and cover
 //! every index exactly once, and the command's own summarising code turns
 //! the pooled rows into the same files as a one-process run. Under MPI
-//! ([`mpi`]) ranks play the shards and rank 0 pools in memory.
+//! (`mpi`) ranks play the shards and rank 0 pools in memory.
 //!
-//! `power` ([`power`]) is a [`Job`] the driver runs in one process only.
+//! `power` (`power`) is a [`Job`] the driver runs in one process only.
 //! Every other such command is a [`Sharded`] [`Job`] ([`job`]: load, total, run a
-//! slice, rows, merge, summarise, files), implemented in [`recovery`], [`scenario`] and
-//! [`sensitivity`], and run by the one generic [`driver`] on all four paths
+//! slice, rows, merge, summarise, files), implemented in [`recovery`], `scenario` and
+//! `sensitivity`, and run by the one generic [`driver`] on all four paths
 //! (one process, `--shard`, `merge`, MPI), which also carries the caller's
 //! [`crate::monitor::Monitor`] for progress and cancellation. `calibrate`
 //! is not a job of independent units (its optimiser and sampler need each
 //! batch's results before the next): under MPI it splits the cohorts of
-//! each objective evaluation over the ranks ([`mpi_calibrate`],
-//! [`mpi_smc`]).
+//! each objective evaluation over the ranks (`mpi_calibrate`,
+//! `mpi_smc`).
 //!
 //! Layer: above `recovery`, `scenario`, `sensitivity`, `calibrate` and `report`,
 //! below `cli`.

@@ -1,6 +1,6 @@
 //! `migsim recover` as a [`Job`]: the rows of a slice of replications, and the
 //! diagnosands of the pooled rows through the same
-//! [`recovery::run::summarise_pooled`] a one-process run uses.
+//! `recovery::run::summarise_pooled` a one-process run uses.
 
 use std::path::{Path, PathBuf};
 

@@ -17,9 +17,9 @@
 //! agent moved into a freed slot). Beyond a few million agents every one of
 //! them misses the cache, and the events, one after another, would each wait
 //! for them in turn. The engine therefore reads its random stream ahead
-//! ([`super::ahead::Ahead`]): the words the next events will draw are known,
-//! so their up-list slots are prefetched [`DEPTH`] events ahead, and the
-//! states of their agents and weak ties [`MID`] events ahead (by then the
+//! (`super::ahead::Ahead`): the words the next events will draw are known,
+//! so their up-list slots are prefetched `DEPTH` events ahead, and the
+//! states of their agents and weak ties `MID` events ahead (by then the
 //! slot is in cache). A prediction assumes the usual number of words per
 //! draw; when a rare draw takes more (a rejection in `Exp1` or
 //! `random_range`) the chain of predictions is rebuilt from the true
@@ -367,7 +367,7 @@ pub(crate) fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     simulate_with(pop, rates, weak, omega, t_end, tracker, log, rng, pipeline)
 }
 
-/// [`simulate_logged`] with the prefetching pipeline on or off (for tests
+/// `simulate_logged` with the prefetching pipeline on or off (for tests
 /// and benchmarks: both give the same result).
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(

@@ -45,7 +45,7 @@ pub struct EngineConfig {
     pub batches: usize,
     pub network: NetworkSpec,
     /// Longest estimated run time accepted, in seconds (default
-    /// [`DEFAULT_TIME_LIMIT_S`], 24 hours); see [`EngineConfig::estimated_seconds`].
+    /// `DEFAULT_TIME_LIMIT_S`, 24 hours); see [`EngineConfig::estimated_seconds`].
     pub max_run_s: f64,
 }
 
@@ -159,8 +159,8 @@ impl EngineConfig {
         (events, points)
     }
 
-    /// Estimated run time: events x [`SECONDS_PER_EVENT`] plus recorded
-    /// points x [`SECONDS_PER_POINT`].
+    /// Estimated run time: events x `SECONDS_PER_EVENT` plus recorded
+    /// points x `SECONDS_PER_POINT`.
     pub fn estimated_seconds(&self) -> f64 {
         let (events, points) = self.expected_work();
         events * SECONDS_PER_EVENT + points * SECONDS_PER_POINT

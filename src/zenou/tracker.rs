@@ -94,14 +94,14 @@ impl Tracker {
     }
 
     /// Publish the simulated time reached to `cell` (as `f64` bits) every
-    /// [`PROGRESS_EVERY`] events; reading it never affects the run.
+    /// `PROGRESS_EVERY` events; reading it never affects the run.
     pub fn with_progress(mut self, cell: Option<Arc<AtomicU64>>) -> Self {
         self.progress = cell;
         self
     }
 
     /// Called by the engine after each event; stores `t` every
-    /// [`PROGRESS_EVERY`] events when a progress cell is attached.
+    /// `PROGRESS_EVERY` events when a progress cell is attached.
     #[inline(always)]
     pub fn tick(&self, events: u64, t: f64) {
         if events.is_multiple_of(PROGRESS_EVERY)

@@ -8,8 +8,8 @@
 //! diagnostics (rank and condition number of `W^{1/2} G` from its SVD, and
 //! the parameters loading on its null space).
 //!
-//! [`simulated`] holds G and the simulated correlation C, [`variance`]
-//! the SVD diagnostics and V, [`jtest`] the J statistic.
+//! `simulated` holds G and the simulated correlation C, `variance`
+//! the SVD diagnostics and V, `jtest` the J statistic.
 
 pub(crate) mod jtest;
 pub(crate) mod simulated;

@@ -1,4 +1,4 @@
-//! One Bayesian calibration from options to [`Posterior`]: the objective
+//! One Bayesian calibration from options to `Posterior`: the objective
 //! of [`crate::calibrate::setup`], the priors, the sampler, summaries and
 //! the posterior predictive check.
 

@@ -2,7 +2,7 @@
 //! draw `θ_k` from the prior, simulate a "published" table from it (each
 //! target's estimate on one fresh cohort at the published N, with the
 //! published SEs kept; a θ whose cohort cannot estimate every target is
-//! redrawn, see [`DATA_TRIES`]), sample that table's posterior, and take the rank
+//! redrawn, see `DATA_TRIES`), sample that table's posterior, and take the rank
 //! `r_jk = #{l : θ̃_jl < θ_jk}` of the truth among `L` draws `θ̃` resampled
 //! (systematic) from the weighted particles. If the posterior is right,
 //! each `r_j` is uniform on `{0, …, L}`: grouped into B equal bins of

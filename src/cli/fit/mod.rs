@@ -1,9 +1,9 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
 //!
 //! The design estimators (ols, logit, probit, ologit, oprobit) go through
-//! the library's [`FitRequest`] and factor through [`fit_factor`] here; the
+//! the library's `FitRequest` and factor through [`fit_factor`] here; the
 //! causal ones (mediation, psm, heckman, lewbel) through the spec layer in
-//! [`causal`]. Every match over the crate's enums names each variant
+//! `causal`. Every match over the crate's enums names each variant
 //! (`clippy::wildcard_enum_match_arm` is denied). [`outcome`] is the whole
 //! command but the printing: the Python package parses its keywords into
 //! [`FitArgs`] and calls it with the data frame in [`FitArgs::frame`], so

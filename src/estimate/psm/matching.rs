@@ -90,13 +90,13 @@ impl Donors {
 /// Impute every target's counterfactual from the donors with `method`.
 ///
 /// * Epanechnikov and uniform kernels: O(log n) per target and per donor by
-///   [`WindowSums`] — the means from the donors' prefix sums, each donor's
+///   `WindowSums` — the means from the donors' prefix sums, each donor's
 ///   sum_i w_ij = sum_i K_ij / S0_i from the targets' prefix sums of 1 / S0_i
 ///   (K is symmetric, so the same window predicate holds from either side).
 ///   These methods' SEs come from the bootstrap, so `weight_sq` (read only
 ///   by the Abadie-Imbens variance of nearest-neighbour matching) is NaN.
 /// * Tricube and Gaussian kernels and local linear: O((n + m) log n) window
-///   sums of [`super::smooth`], parallel over fixed groups of targets (the
+///   sums of `super::smooth`, parallel over fixed groups of targets (the
 ///   same result for any number of threads); `weight_sq` NaN as above.
 /// * Nearest neighbour, radius: direct sums in target order.
 ///
@@ -194,8 +194,8 @@ fn window_impute(
 
 /// Only the targets' counterfactuals (no donor weights): what a bootstrap
 /// draw needs. The Epanechnikov and uniform kernels and radius matching take
-/// O(log n) per target ([`WindowSums`]), the other kernels and local linear
-/// the window sums of [`super::smooth`]; nearest neighbour and the spline go
+/// O(log n) per target (`WindowSums`), the other kernels and local linear
+/// the window sums of `super::smooth`; nearest neighbour and the spline go
 /// through [`impute`].
 pub fn impute_means(
     targets: &[f64],

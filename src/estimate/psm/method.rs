@@ -74,7 +74,7 @@ pub enum Method {
     },
     /// Natural cubic regression spline of the donors' Y on their score,
     /// evaluated at the target's score (psmatch2 `spline`; see
-    /// [`super::spline`]). `knots: None` = max(3, round(n_donors^(1/4))).
+    /// `super::spline`). `knots: None` = max(3, round(n_donors^(1/4))).
     Spline {
         /// Interior knots; `None`: `max(3, round(n_donors^(1/4)))`.
         knots: Option<usize>,

@@ -11,7 +11,7 @@
 //!
 //! Standard errors: Abadie-Imbens (2006) for nearest neighbour unless a
 //! bootstrap is asked for; a seeded parallel bootstrap otherwise (default
-//! [`DEFAULT_BOOTSTRAP`] replications).
+//! `DEFAULT_BOOTSTRAP` replications).
 
 pub(crate) mod ai2016;
 pub(crate) mod balance;
@@ -57,7 +57,7 @@ pub enum MatchingSe {
     #[default]
     Ai2006,
     /// Abadie & Imbens (2016): adjusted for the estimation of the score
-    /// (Stata `teffects psmatch`'s default); see [`ai2016`].
+    /// (Stata `teffects psmatch`'s default); see `ai2016`.
     Ai2016,
 }
 
@@ -76,7 +76,7 @@ pub struct Psm {
     /// other arm's score range (psmatch2 `common`).
     pub common_support: bool,
     /// Bootstrap replications; `None` = Abadie-Imbens for nearest neighbour,
-    /// [`DEFAULT_BOOTSTRAP`] otherwise.
+    /// `DEFAULT_BOOTSTRAP` otherwise.
     pub bootstrap: Option<usize>,
     /// Master seed of the bootstrap (replication `r` uses `seed::stream(seed, r, Bootstrap)`).
     pub seed: u64,

@@ -1,6 +1,6 @@
 //! The estimator-spec layer: one list of estimator names, one set of option
-//! spellings ([`spelling`]) and one set of option defaults and checks
-//! ([`options`]), shared by `migsim fit` and the recovery specs, which only
+//! spellings (`spelling`) and one set of option defaults and checks
+//! (`options`), shared by `migsim fit` and the recovery specs, which only
 //! translate their flags or keys into it.
 //!
 //! Every match over the crate's own enums here names each variant

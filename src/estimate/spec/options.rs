@@ -136,9 +136,9 @@ pub struct EstimatorOptions {
 
 impl EstimatorOptions {
     /// The psm matching method: `method` (default nearest) with `k` (default
-    /// [`NEAREST_K`]), `caliper` (radius: required), `kernel` (kernel:
+    /// `NEAREST_K`), `caliper` (radius: required), `kernel` (kernel:
     /// epanechnikov, llr: tricube), `bandwidth` (kernel:
-    /// [`KERNEL_BANDWIDTH`], llr: [`LLR_BANDWIDTH`]) and `knots`; a
+    /// `KERNEL_BANDWIDTH`, llr: `LLR_BANDWIDTH`) and `knots`; a
     /// parameter given to a method that does not use it is an error (checked
     /// in the order knots, k, kernel, bandwidth, caliper).
     pub fn psm_method(&self) -> Result<Method, SpecError> {

@@ -6,8 +6,8 @@
 //! whose co-national networks are denser in the South; arrival support
 //! (unit support concentrated in Changchun), family history, ties to
 //! locals, inter-ethnic willingness and participation follow from the
-//! network and individual shocks ([`mechanism`]); the survey layer records
-//! them as the questionnaire did ([`survey`]: 5-point items, softmax
+//! network and individual shocks (`mechanism`); the survey layer records
+//! them as the questionnaire did (`survey`: 5-point items, softmax
 //! reductions); retention is a logistic index with Changchun (Table 2
 //! model 1) and South (model 3) coefficients.
 
