@@ -9,7 +9,7 @@ use crate::calibrate::Options;
 use crate::calibrate::optimise::Search;
 use crate::io::check_writable;
 use crate::shard::Job;
-use crate::shard::calibration::IiJob;
+use crate::shard::calibration::{Ii, IiJob};
 use crate::studies::StudyName;
 
 /// The arguments of `migsim calibrate` (both methods).
@@ -66,7 +66,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         // Before the run, not after it: `--out` must be a folder we can write.
         check_writable(dir).context("--out")?;
     }
-    let job = IiJob::load(Path::new(study.as_str()), options(&args, study))?;
+    let job = IiJob::load(Path::new(study.as_str()), (options(&args, study), Ii))?;
     // Under mpirun the ranks split each evaluation's cohorts; rank 0 writes.
     let Some((result, paths)) = super::job::run_collective(&job, args.out.as_deref(), "cohorts")?
     else {

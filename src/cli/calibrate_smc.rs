@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use crate::calibrate::Options;
 use crate::calibrate::smc::SmcOptions;
 use crate::shard::Job;
-use crate::shard::calibration::{SbcJob, SmcJob};
+use crate::shard::calibration::{SbcDraws, SbcJob, Smc, SmcJob};
 
 /// Indirect inference or the posterior.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,13 +68,13 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
     }
     let study = Path::new(opts.study.as_str());
     if let Some(k) = b.sbc {
-        let job = SbcJob::load(study, (opts, smc, k))?;
+        let job = SbcJob::load(study, (opts, SbcDraws { smc, k }))?;
         return match super::job::run_collective(&job, out, "cohorts")? {
             Some((result, paths)) => print(&result, &paths, json),
             None => Ok(()),
         };
     }
-    let job = SmcJob::load(study, (opts, smc))?;
+    let job = SmcJob::load(study, (opts, Smc(smc)))?;
     match super::job::run_collective(&job, out, "cohorts")? {
         Some((result, paths)) => print(&result, &paths, json),
         None => Ok(()),

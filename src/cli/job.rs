@@ -161,7 +161,7 @@ pub fn run_collective<J: Collective>(
     job: &J,
     out: Option<&Path>,
     units: &str,
-) -> anyhow::Result<Option<(J::Output, Vec<PathBuf>)>>
+) -> anyhow::Result<Option<driver::Written<J::Output>>>
 where
     J::Output: Send,
 {

@@ -1,6 +1,7 @@
-//! `migsim calibrate` as [`Job`]s run by the one [`super::driver`]:
-//! indirect inference ([`IiJob`]), the SMC posterior ([`SmcJob`]) and its
-//! simulation-based calibration ([`SbcJob`]).
+//! `migsim calibrate` as one [`Job`] run by the one [`super::driver`],
+//! [`Calibrating`], for each of its methods ([`Method`]): indirect
+//! inference ([`Ii`], [`IiJob`]), the SMC posterior ([`Smc`], [`SmcJob`])
+//! and its simulation-based calibration ([`SbcDraws`], [`SbcJob`]).
 //!
 //! None of them is [`super::Sharded`]: the optimiser and the sampler choose
 //! each batch of points from the results of the batch before, so the work
@@ -17,6 +18,8 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
 use super::ShardError;
 use super::job::{Collective, File, Job, json_line};
 use super::mpi::World;
@@ -27,46 +30,49 @@ use crate::monitor::Monitor;
 use crate::report::rank_histogram::rank_histogram;
 use crate::studies::StudyName;
 
-/// The manifest-free command name of every calibration job.
+/// The command name of every calibration job.
 pub const COMMAND: &str = "calibrate";
 
-/// Indirect inference: point estimates, sandwich SEs, J test; writes
-/// `calibrated.toml` when the calibration is usable.
-pub struct IiJob {
-    /// The study and how to calibrate it.
-    pub opts: Options,
+/// How a calibration is computed and what it writes.
+pub trait Method: Sized + Sync {
+    /// The finished result (what `--json` prints).
+    type Output: Serialize + Send;
+    /// The result's name in an encoding error.
+    const WHAT: &'static str;
+    /// Calibrate with `opts`, reporting cohorts to `monitor`.
+    fn run(&self, opts: &Options, monitor: &dyn Monitor) -> Result<Self::Output, ShardError>;
+    /// The files of a finished result, by name.
+    fn files(out: &Self::Output) -> Result<Vec<File>, ShardError>;
 }
 
-/// The posterior by tempered SMC: `posterior.csv` and `posterior.json`.
-pub struct SmcJob {
-    /// The study and its calibration options (targets, free set, cohorts).
+/// A calibration of one study by one [`Method`].
+pub struct Calibrating<M> {
+    /// The study and how to calibrate it (targets, free set, cohorts).
     pub opts: Options,
-    /// The sampler's options.
-    pub smc: SmcOptions,
+    /// The method and its own options.
+    pub method: M,
 }
 
-/// Simulation-based calibration of [`SmcJob`] with `k` prior draws:
-/// `sbc.json`, `sbc_ranks.csv`, `sbc_intervals.csv` and `sbc_ranks.svg`.
-pub struct SbcJob {
-    /// The study and its calibration options.
-    pub opts: Options,
+/// Indirect inference: point estimates, sandwich SEs, J test.
+pub struct Ii;
+
+/// The posterior by tempered SMC with these sampler options.
+pub struct Smc(pub SmcOptions);
+
+/// Simulation-based calibration of [`Smc`] with `k` prior draws.
+pub struct SbcDraws {
     /// The sampler's options.
     pub smc: SmcOptions,
     /// Prior draws.
     pub k: usize,
 }
 
-/// `opts` with the study named by `path` (a calibration's "spec").
-fn study_options(path: &Path, opts: Options) -> Result<Options, ShardError> {
-    let name = path.to_string_lossy();
-    let study: StudyName = name.parse().map_err(Box::new)?;
-    Ok(Options { study, ..opts })
-}
-
-/// `outputs/calibrate/<study>/` (the command line writes only with `--out`).
-fn calibrate_dir(name: &str) -> PathBuf {
-    Path::new("outputs/calibrate").join(name)
-}
+/// `migsim calibrate` (`--method ii`).
+pub type IiJob = Calibrating<Ii>;
+/// `migsim calibrate --method smc`.
+pub type SmcJob = Calibrating<Smc>;
+/// `migsim calibrate --method smc --sbc K`.
+pub type SbcJob = Calibrating<SbcDraws>;
 
 fn calibrate_error(e: CalibrateError) -> ShardError {
     ShardError::Calibrate(Box::new(e))
@@ -76,27 +82,12 @@ fn smc_error(e: SmcError) -> ShardError {
     ShardError::Smc(Box::new(e))
 }
 
-impl Job for IiJob {
-    type Options = Options;
+impl Method for Ii {
     type Output = Calibration;
-    const COMMAND: &'static str = COMMAND;
+    const WHAT: &'static str = "the calibration";
 
-    fn load(path: &Path, opts: Options) -> Result<IiJob, ShardError> {
-        Ok(IiJob {
-            opts: study_options(path, opts)?,
-        })
-    }
-
-    fn name(&self) -> &str {
-        self.opts.study.as_str()
-    }
-
-    fn default_dir(name: &str) -> PathBuf {
-        calibrate_dir(name)
-    }
-
-    fn run_whole(&self, monitor: &dyn Monitor) -> Result<Calibration, ShardError> {
-        calibrate_monitored(&self.opts, monitor).map_err(calibrate_error)
+    fn run(&self, opts: &Options, monitor: &dyn Monitor) -> Result<Calibration, ShardError> {
+        calibrate_monitored(opts, monitor).map_err(calibrate_error)
     }
 
     /// `calibrated.toml` (a scenario file with the estimates and their
@@ -109,84 +100,28 @@ impl Job for IiJob {
         let text = c.scenario_toml().map_err(calibrate_error)?;
         Ok(vec![("calibrated.toml", text.into_bytes())])
     }
-
-    fn summary_json(c: &Calibration) -> Result<String, ShardError> {
-        json_line("the calibration", c)
-    }
 }
 
-impl Collective for IiJob {
-    fn split_over(world: &World) {
-        super::mpi_calibrate::install_runner(world);
-    }
-}
-
-impl Job for SmcJob {
-    type Options = (Options, SmcOptions);
+impl Method for Smc {
     type Output = Posterior;
-    const COMMAND: &'static str = COMMAND;
+    const WHAT: &'static str = "the posterior";
 
-    fn load(path: &Path, (opts, smc): (Options, SmcOptions)) -> Result<SmcJob, ShardError> {
-        Ok(SmcJob {
-            opts: study_options(path, opts)?,
-            smc,
-        })
-    }
-
-    fn name(&self) -> &str {
-        self.opts.study.as_str()
-    }
-
-    fn default_dir(name: &str) -> PathBuf {
-        calibrate_dir(name)
-    }
-
-    fn run_whole(&self, monitor: &dyn Monitor) -> Result<Posterior, ShardError> {
-        posterior_monitored(&self.opts, &self.smc, monitor).map_err(smc_error)
+    fn run(&self, opts: &Options, monitor: &dyn Monitor) -> Result<Posterior, ShardError> {
+        posterior_monitored(opts, &self.0, monitor).map_err(smc_error)
     }
 
     /// `posterior.csv` (one column per parameter) and `posterior.json`.
     fn files(p: &Posterior) -> Result<Vec<File>, ShardError> {
         Ok(p.files(Path::new("")).map_err(smc_error)?.into())
     }
-
-    fn summary_json(p: &Posterior) -> Result<String, ShardError> {
-        json_line("the posterior", p)
-    }
 }
 
-impl Collective for SmcJob {
-    fn split_over(world: &World) {
-        super::mpi_calibrate::install_runner(world);
-    }
-}
-
-impl Job for SbcJob {
-    type Options = (Options, SmcOptions, usize);
+impl Method for SbcDraws {
     type Output = Sbc;
-    const COMMAND: &'static str = COMMAND;
+    const WHAT: &'static str = "the SBC run";
 
-    fn load(
-        path: &Path,
-        (opts, smc, k): (Options, SmcOptions, usize),
-    ) -> Result<SbcJob, ShardError> {
-        Ok(SbcJob {
-            opts: study_options(path, opts)?,
-            smc,
-            k,
-        })
-    }
-
-    fn name(&self) -> &str {
-        self.opts.study.as_str()
-    }
-
-    fn default_dir(name: &str) -> PathBuf {
-        calibrate_dir(name)
-    }
-
-    fn run_whole(&self, monitor: &dyn Monitor) -> Result<Sbc, ShardError> {
-        sbc_monitored(&self.opts, &self.smc, self.k, monitor).map_err(smc_error)
+    fn run(&self, opts: &Options, monitor: &dyn Monitor) -> Result<Sbc, ShardError> {
+        sbc_monitored(opts, &self.smc, self.k, monitor).map_err(smc_error)
     }
 
     /// `sbc.json`, `sbc_ranks.csv`, `sbc_intervals.csv` and the rank
@@ -195,13 +130,46 @@ impl Job for SbcJob {
         let svg = rank_histogram(s)?;
         Ok(s.files(Path::new(""), svg).map_err(smc_error)?.into())
     }
+}
 
-    fn summary_json(s: &Sbc) -> Result<String, ShardError> {
-        json_line("the SBC run", s)
+impl<M: Method> Job for Calibrating<M> {
+    type Options = (Options, M);
+    type Output = M::Output;
+    const COMMAND: &'static str = COMMAND;
+
+    /// `path`: the study's name as typed; it replaces `opts.study`.
+    fn load(path: &Path, (opts, method): (Options, M)) -> Result<Self, ShardError> {
+        let study: StudyName = path.to_string_lossy().parse().map_err(Box::new)?;
+        Ok(Calibrating {
+            opts: Options { study, ..opts },
+            method,
+        })
+    }
+
+    fn name(&self) -> &str {
+        self.opts.study.as_str()
+    }
+
+    /// `outputs/calibrate/<study>/` (the command line writes only with
+    /// `--out`).
+    fn default_dir(name: &str) -> PathBuf {
+        Path::new("outputs/calibrate").join(name)
+    }
+
+    fn run_whole(&self, monitor: &dyn Monitor) -> Result<M::Output, ShardError> {
+        self.method.run(&self.opts, monitor)
+    }
+
+    fn files(out: &M::Output) -> Result<Vec<File>, ShardError> {
+        M::files(out)
+    }
+
+    fn summary_json(out: &M::Output) -> Result<String, ShardError> {
+        json_line(M::WHAT, out)
     }
 }
 
-impl Collective for SbcJob {
+impl<M: Method> Collective for Calibrating<M> {
     fn split_over(world: &World) {
         super::mpi_calibrate::install_runner(world);
     }

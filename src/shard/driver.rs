@@ -21,6 +21,9 @@ use crate::columnar::{RowFormat, in_format};
 use crate::io::{check_writable, write_dir_atomic};
 use crate::monitor::{Monitor, SILENT};
 
+/// A finished output and the paths its files were written to.
+pub type Written<O> = (O, Vec<PathBuf>);
+
 /// The folder of shard `slice` under a job's output folder `base`:
 /// `base/shard-K-of-N`.
 pub fn shard_dir(base: &Path, slice: Slice) -> PathBuf {
@@ -162,7 +165,7 @@ pub fn run_collective<J: Collective>(
     job: &J,
     dir: Option<&Path>,
     format: RowFormat,
-) -> Result<Option<(J::Output, Vec<PathBuf>)>, ShardError>
+) -> Result<Option<Written<J::Output>>, ShardError>
 where
     J::Output: Send,
 {
