@@ -26,10 +26,12 @@ pub mod zenou;
 #[derive(Debug, Parser)]
 #[command(name = "migsim", version, about)]
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands of `migsim`, one per library entry point.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Zenou dyad model: analytic steady state, ODE, and (with --agents) the agent-based engine.

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::RecoveryError;
 use super::diagnosands::{Diagnosands, Sample};
-use super::estimands::{simulate, truth_value};
+use super::estimands::{Cohorts, truth_value};
 use super::estimators::{EstimatorPlan, FitFailure};
 use super::problem::FitError;
 use super::spec::Spec;
@@ -140,6 +140,11 @@ pub(crate) fn replicate_indices(
         "replications",
     )?;
     let total = indices.len();
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    // The source is resolved and validated once for every replication.
+    let cohorts = Cohorts::of(&spec.source, spec.n, indices.start)?;
     let done = AtomicUsize::new(0);
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
         indices
@@ -147,12 +152,12 @@ pub(crate) fn replicate_indices(
             .into_par_iter()
             .map(|rep| {
                 let Some(m) = opts.progress else {
-                    return replicate(spec, rep);
+                    return replicate_from(spec, &cohorts, rep);
                 };
                 if m.cancelled() {
                     return Err(RecoveryError::Cancelled);
                 }
-                let r = replicate(spec, rep);
+                let r = replicate_from(spec, &cohorts, rep);
                 m.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 r
             })
@@ -186,11 +191,25 @@ pub(crate) fn summarise_pooled(
     }
 }
 
-/// One replication: simulate, read the truths, fit every estimator.
+/// One replication: simulate, read the truths, fit every estimator
+/// (resolving the spec's source for this one replication; a run resolves
+/// it once and calls [`replicate_from`]).
 pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
+    replicate_from(spec, &Cohorts::of(&spec.source, spec.n, rep)?, rep)
+}
+
+/// Replication `rep` of `spec` with its cohort simulated from `cohorts`
+/// (the spec's source, resolved once): the data from
+/// `seed::derive(master, rep, Population)`, the estimators' draws from
+/// `seed::derive(master, rep, Estimator)`.
+pub fn replicate_from(
+    spec: &Spec,
+    cohorts: &Cohorts<'_>,
+    rep: usize,
+) -> Result<RepRecord, RecoveryError> {
     let data_seed = seed::derive(spec.seed, rep as u64, Component::Population);
     let est_seed = seed::derive(spec.seed, rep as u64, Component::Estimator);
-    let sim = simulate(&spec.source, spec.n, data_seed, rep)?;
+    let sim = cohorts.simulate(data_seed, rep)?;
     let truths = spec
         .estimands
         .iter()

@@ -11,6 +11,8 @@
 //! (mean effect, mean SE, mean z over observations, as `inteff` reports).
 
 use super::analysis::{Analysis, SearchBounds};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
@@ -651,6 +653,14 @@ impl Analysis for Paper {
 
     fn default_free(&self) -> &'static [SearchBounds] {
         &FREE
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::ENCLAVE
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::ENCLAVE
     }
 }
 

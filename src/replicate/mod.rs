@@ -82,7 +82,7 @@ pub fn replicate_tables(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(study);
     let mut rep = paper.replicate(overrides, n, seed, tables)?;
-    provenance::assign_roles(study, &mut rep.rows);
+    provenance::assign_roles(paper.rules(), paper.declared(), &mut rep.rows);
     score::score(&mut rep.rows);
     Ok(rep)
 }
@@ -96,7 +96,7 @@ pub(crate) fn replicate_checked(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(cfg.study());
     let mut rep = paper.replicate_checked(cfg, seed, tables)?;
-    provenance::assign_roles(cfg.study(), &mut rep.rows);
+    provenance::assign_roles(paper.rules(), paper.declared(), &mut rep.rows);
     score::score(&mut rep.rows);
     Ok(rep)
 }

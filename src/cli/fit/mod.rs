@@ -25,6 +25,7 @@ use crate::estimate::request::{FitOutcome, FitRequest};
 use crate::estimate::spec::Spelled;
 use crate::estimate::{EstimatorName, FitOptions, FitResult};
 
+/// The arguments of `migsim fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x
@@ -220,6 +221,7 @@ pub(crate) fn spelled<T: Spelled>(flag: &str, value: Option<&str>) -> anyhow::Re
         .transpose()
 }
 
+/// Run `migsim fit`: fit the estimator and print its result as text or JSON.
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let outcome = outcome(&args)?;
     if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {
