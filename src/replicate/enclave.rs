@@ -25,6 +25,7 @@ use crate::studies::enclave::Enclave;
 use crate::studies::enclave::config::{Config, TruthSettings};
 use crate::studies::enclave::simulate;
 use crate::studies::{CheckedConfig, StudyError, StudyName};
+use rayon::prelude::*;
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -138,23 +139,31 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
     )?;
     let ds = sim.cohort;
     let mut rows = super::targets::table1_rows(Paper.shares(), &ds);
-    if tables.wants("Table 2") {
-        table2(&ds, tables, &mut rows)?;
-    }
-    if tables.wants("Table 3") {
-        table3(&ds, tables, &mut rows);
-    }
-    if tables.wants("Table 4") {
-        table4(&ds, seed, tables, &mut rows);
-    }
-    if tables.wants("Table 5") {
-        table5(&ds, tables, &mut rows);
-    }
-    if tables.wants("Table 8") {
-        table8(&ds, tables, &mut rows)?;
-    }
-    if tables.wants("Table 9") {
-        table9(&ds, tables, &mut rows)?;
+    // The tables are independent fits on one cohort: they run side by side
+    // (each fit gives the same numbers for any number of threads) and their
+    // rows are put back in table order, so the output is that of running
+    // them one after another.
+    type Job<'a> = &'a (dyn Fn(&mut Vec<ReplicationRow>) -> Result<(), StudyError> + Sync);
+    let jobs: [(&str, Job); 6] = [
+        ("Table 2", &|o| table2(&ds, tables, o)),
+        ("Table 3", &|o| table3(&ds, tables, o)),
+        ("Table 4", &|o| table4(&ds, seed, tables, o)),
+        ("Table 5", &|o| table5(&ds, tables, o)),
+        ("Table 8", &|o| table8(&ds, tables, o)),
+        ("Table 9", &|o| table9(&ds, tables, o)),
+    ];
+    let parts: Vec<Result<Vec<ReplicationRow>, StudyError>> = jobs
+        .par_iter()
+        .map(|(name, job)| {
+            let mut out = Vec::new();
+            if tables.wants(name) {
+                job(&mut out)?;
+            }
+            Ok(out)
+        })
+        .collect();
+    for part in parts {
+        rows.extend(part?);
     }
     Ok(Replication {
         study: StudyName::Enclave,
@@ -234,7 +243,7 @@ fn table2(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
 }
 
 /// Table 3, Lewbel generated instruments (with and without the LQ).
-fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let specs = [
         (
             "col 1: generated IV, city FE",
@@ -310,6 +319,7 @@ fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
             "bp_pvalue",
         );
     }
+    Ok(())
 }
 
 /// Bootstrap replications of the paper's Table 4 SEs (psmatch2 with
@@ -332,7 +342,12 @@ pub(crate) fn table4_bootstrap(method: &Method) -> Option<usize> {
 }
 
 /// Table 4, propensity-score matching ATT.
-fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table4(
+    ds: &Dataset,
+    seed: u64,
+    tables: &Tables,
+    out: &mut Vec<ReplicationRow>,
+) -> Result<(), StudyError> {
     let methods: [(&str, Method, f64, f64); 6] = [
         (
             "nearest neighbour 1:1",
@@ -417,10 +432,11 @@ fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow
             "att",
         );
     }
+    Ok(())
 }
 
 /// Table 5, Heckman treatment-effects model (two-step), probit AMEs.
-fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let specs = [
         ("col 1: no FE", None, (0.007, 0.002), -0.030, (0.015, 0.054)),
         (
@@ -479,6 +495,7 @@ fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
         );
         r.stat("second stage pseudo R2", Some(r2.1), second, "pseudo_r2");
     }
+    Ok(())
 }
 
 /// Table 8, mechanisms (controls with city and year FE).
