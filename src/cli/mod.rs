@@ -16,6 +16,7 @@ pub mod recover;
 pub mod replicate;
 pub mod run;
 pub mod sensitivity;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod settings;
 pub mod shell;
@@ -55,6 +56,7 @@ pub enum Command {
     /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
     Sensitivity(sensitivity::SensitivityArgs),
     /// The what-if explorer: a web page and JSON API over scenario runs (http://127.0.0.1:8765/).
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
@@ -76,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),
