@@ -22,6 +22,7 @@ pub(crate) mod resources;
 pub mod scenario;
 pub mod seed;
 pub mod sensitivity;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod shard;
 pub mod studies;

@@ -16,6 +16,7 @@ pub(crate) mod recover;
 pub(crate) mod replicate;
 pub mod run;
 pub(crate) mod sensitivity;
+#[cfg(feature = "serve")]
 pub(crate) mod serve;
 pub(crate) mod settings;
 pub(crate) mod shell;
@@ -59,6 +60,7 @@ pub enum Command {
     #[allow(rustdoc::private_intra_doc_links)]
     Sensitivity(sensitivity::SensitivityArgs),
     /// The what-if explorer: a web page and JSON API over scenario runs (http://127.0.0.1:8765/).
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
@@ -80,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),
