@@ -1,5 +1,6 @@
 //! The `migsim` command line: argument parsing and printing only; every
 //! command is a library call.
+#![warn(missing_docs)]
 
 use clap::{Parser, Subcommand};
 

@@ -15,15 +15,25 @@ use std::path::Path;
 /// Why a word cannot be written into a generated script.
 #[derive(Debug, thiserror::Error)]
 pub enum ShellError {
+    /// A path is not valid UTF-8.
     #[error("{what} {shown}: not valid UTF-8; a job script needs a UTF-8 path")]
-    NotUtf8 { what: String, shown: String },
+    NotUtf8 {
+        /// What the word is (the option it came from).
+        what: String,
+        /// The word, lossily shown.
+        shown: String,
+    },
     #[error(
         "{what} `{text}`: holds a {found}, which an #SBATCH line cannot carry; \
          use a path without it"
     )]
+    /// A word holds a character an `#SBATCH` line cannot carry.
     Directive {
+        /// What the word is.
         what: String,
+        /// The word.
         text: String,
+        /// The character found.
         found: &'static str,
     },
 }

@@ -27,6 +27,7 @@
 //!
 //! Layer: above `recovery`, `scenario`, `sensitivity`, `calibrate` and `report`,
 //! below `cli`.
+#![warn(missing_docs)]
 
 pub mod calibration;
 pub mod codec;
@@ -55,40 +56,68 @@ use std::path::PathBuf;
 pub enum ShardError {
     /// `--shard` is not `K/N` with `1 <= K <= N`.
     #[error("--shard `{text}`: {why}")]
-    BadSlice { text: String, why: String },
+    BadSlice {
+        /// The argument as given.
+        text: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// `--shard auto` without usable Slurm array variables.
     #[error("--shard auto: {var}: {why}")]
-    Env { var: String, why: String },
+    Env {
+        /// The variable at fault.
+        var: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// More shards than units of work.
     #[error("{shards} shards for {total} {unit}: use at most {total} shards")]
     TooManyShards {
+        /// Shards asked for.
         shards: usize,
+        /// Units of work of the run.
         total: usize,
+        /// What the units are.
         unit: &'static str,
     },
     /// A shard folder is unfinished or its files disagree with its manifest.
     #[error("shard {dir}: {why}")]
-    Corrupt { dir: PathBuf, why: String },
+    Corrupt {
+        /// The shard folder.
+        dir: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A shard ran another spec, seed, version or settings than the first.
     #[error("shard {dir} does not belong with {first}: {why}")]
     Foreign {
+        /// The shard folder.
         dir: PathBuf,
+        /// The first shard folder, which the others must match.
         first: PathBuf,
+        /// What differs.
         why: String,
     },
     /// Two shards hold the same unit index.
     #[error("index {index} is held by both {a} and {b}: remove or rerun one of them")]
     Duplicate {
+        /// The unit index.
         index: usize,
+        /// One shard folder holding it.
         a: PathBuf,
+        /// The other.
         b: PathBuf,
     },
     /// Unit indices no shard holds.
     #[error("{count} of {total} replication indices are missing ({ranges}): rerun {rerun}")]
     Missing {
+        /// Indices missing.
         count: usize,
+        /// Units of work of the run.
         total: usize,
+        /// The missing indices as ranges.
         ranges: String,
+        /// The `--shard K/N` runs to rerun.
         rerun: String,
     },
     /// `merge` was given no shard folder.
@@ -103,8 +132,10 @@ pub enum ShardError {
     /// A shard's file cannot be read.
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// The cause.
         source: std::io::Error,
     },
     /// The output files cannot be written.
@@ -134,8 +165,10 @@ pub enum ShardError {
     /// A result cannot be encoded as JSON.
     #[error("cannot encode {what}: {source}")]
     Encode {
+        /// What was being encoded.
         what: &'static str,
         #[source]
+        /// The cause.
         source: serde_json::Error,
     },
 }

@@ -22,16 +22,24 @@ pub enum MpiError {
     /// One rank's rows exceed MPI's 32-bit byte count.
     #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows on one rank ({bytes} bytes)")]
-    RankTooLarge { bytes: usize },
+    RankTooLarge {
+        /// Bytes of this rank.
+        bytes: usize,
+    },
     /// All ranks' rows together exceed MPI's 32-bit byte count.
     #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows in all (over {bytes} bytes)")]
-    TotalTooLarge { bytes: i64 },
+    TotalTooLarge {
+        /// Bytes of all ranks (at least).
+        bytes: i64,
+    },
     /// A rank's rows arrived but are not the JSON sent.
     #[error("the rows of rank {rank} cannot be read: {source}")]
     Part {
+        /// The rank that sent them.
         rank: usize,
         #[source]
+        /// The cause.
         source: serde_json::Error,
     },
 }

@@ -109,15 +109,20 @@ pub enum MpiCalibrateError {
     /// A rank's rows arrived but cannot be read.
     #[error("the cohort rows of rank {rank} cannot be read: {source}")]
     Decode {
+        /// The rank that sent them.
         rank: usize,
         #[source]
+        /// The cause.
         source: serde_json::Error,
     },
     /// A rank sent another number of cohorts than its share.
     #[error("rank {rank} sent {got} cohorts, expected {expected}")]
     Count {
+        /// The rank.
         rank: usize,
+        /// Cohorts received.
         got: usize,
+        /// Cohorts of its share.
         expected: usize,
     },
 }

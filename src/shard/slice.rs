@@ -134,7 +134,9 @@ impl FromStr for Slice {
 /// `--shard` as given: a fixed slice or `auto` (Slurm array variables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShardArg {
+    /// `K/N`.
     Fixed(Slice),
+    /// `auto`: from `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`.
     Auto,
 }
 

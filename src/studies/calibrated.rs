@@ -30,14 +30,23 @@ pub const PENALTY: f64 = 1e12;
 /// A calibrated file could not be read or is inconsistent.
 #[derive(Debug, thiserror::Error)]
 pub enum CalibratedFileError {
+    /// The file cannot be read.
     #[error("cannot read {file}: {source}")]
     Read {
+        /// The file.
         file: String,
         #[source]
+        /// The cause.
         source: std::io::Error,
     },
+    /// The file is not a calibrated scenario.
     #[error("{file}: {message}")]
-    Invalid { file: String, message: String },
+    Invalid {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The `[calibration]` table: estimates, standard errors, bounds and
@@ -84,35 +93,65 @@ pub struct CalibrationTable {
 /// What is wrong inside a `[calibration]` table: the key and the values.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TableError {
+    /// No free parameters.
     #[error("[calibration] `params` is empty")]
     Empty,
+    /// A vector's length differs from the number of parameters.
     #[error("[calibration] `{name}` has {found} values, expected {expected} (one per param)")]
     Length {
+        /// The vector.
         name: &'static str,
+        /// Its length.
         found: usize,
+        /// The number of parameters.
         expected: usize,
     },
+    /// The covariance is not square of the parameters' size.
     #[error("[calibration] `covariance` must be {0} rows of {0} values")]
     CovShape(usize),
+    /// An estimate or its bounds are not finite or not ordered.
     #[error("[calibration] `{key}`: estimate and bounds must be finite with lower <= upper")]
-    Bounds { key: String },
+    Bounds {
+        /// The parameter.
+        key: String,
+    },
+    /// An estimate lies outside its bounds.
     #[error("[calibration] `{key}`: estimate {estimate} outside its bounds [{lower}, {upper}]")]
     Outside {
+        /// The parameter.
         key: String,
+        /// Its estimate.
         estimate: f64,
+        /// Its lower bound.
         lower: f64,
+        /// Its upper bound.
         upper: f64,
     },
+    /// A standard error is not finite or negative.
     #[error("[calibration] `{key}`: se must be finite and >= 0")]
-    Se { key: String },
+    Se {
+        /// The parameter.
+        key: String,
+    },
+    /// The covariance is not symmetric or not finite.
     #[error("[calibration] `covariance` is not symmetric and finite at ({row}, {col})")]
-    Asymmetric { row: usize, col: usize },
+    Asymmetric {
+        /// Row of the entry.
+        row: usize,
+        /// Column of the entry.
+        col: usize,
+    },
+    /// A diagonal entry of the covariance is negative.
     #[error("[calibration] `covariance` has a negative variance for `{key}`")]
-    NegativeVariance { key: String },
+    NegativeVariance {
+        /// The parameter.
+        key: String,
+    },
     #[error(
         "[calibration] j = {0:e} comes from the failure penalty: the calibration that \
          wrote this file failed (no target estimate); rerun `migsim calibrate`"
     )]
+    /// The calibration that wrote the file failed.
     Failed(f64),
 }
 

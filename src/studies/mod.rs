@@ -10,6 +10,7 @@
 //!
 //! Shared here: the study registry, the override mechanism that scenario and
 //! recovery files use to change a config, and the result types.
+#![warn(missing_docs)]
 
 pub mod assets;
 pub(crate) mod calibrated;

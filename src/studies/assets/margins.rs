@@ -39,7 +39,9 @@ pub const STEP: f64 = 1e-3;
 /// Treatment of the mediation effects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Treatment {
+    /// Financial assets.
     Financial,
+    /// Housing value.
     Housing,
 }
 

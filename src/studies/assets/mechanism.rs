@@ -201,6 +201,7 @@ pub struct IndexInputs {
     pub ln_total: f64,
     /// Financial and housing values (million yuan).
     pub financial: f64,
+    /// Housing value (million yuan).
     pub housing: f64,
     /// Hukou-linked welfare access (owner or rent-purchase rights).
     pub access: bool,

@@ -126,6 +126,7 @@ impl OmegaTable {
         Ok(Self { omega })
     }
 
+    /// The job-arrival rate ω at `edu_years` (rounded, clamped to the table) with or without an enclave job.
     pub fn get(&self, edu_years: f64, enclave: bool) -> f64 {
         let k = (edu_years.round().max(0.0) as usize).min(EDU_LEVELS - 1);
         self.omega[k][usize::from(enclave)]

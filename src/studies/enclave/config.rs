@@ -223,6 +223,7 @@ pub struct EnclaveChoice {
     pub city: f64,
     /// 2017 wave (year FE move the AME from -0.030 to -0.035, cols 3 and 5).
     pub year_2017: f64,
+    /// Effects of the Table 1 covariates on the enclave choice.
     pub household: ChoiceEffects,
     /// Align the intercept on each drawn geography so that exactly
     /// `target_share` of the cohort chooses an enclave (microsimulation
@@ -373,6 +374,7 @@ pub struct Outcome {
     pub city: f64,
     /// Shift of the upward-mobility index in the 2017 survey wave.
     pub year_2017: f64,
+    /// Effects of the Table 1 covariates on the upward-mobility index.
     pub effects: OutcomeEffects,
 }
 
@@ -489,14 +491,23 @@ pub struct Config {
     /// age, edu_years, ...) replace the drawn ones, one migrant per row (as
     /// many rows as `n`); empty: every covariate drawn.
     pub population: String,
+    /// Provinces, cities, dyads and the survey waves.
     pub geography: Geography,
+    /// Table 1 covariates: shares, means and spreads.
     pub covariates: Covariates,
+    /// The choice of an enclave job.
     pub enclave_choice: EnclaveChoice,
+    /// The weak-tie graph.
     pub network: Network,
+    /// The Zenou dyad model of job search.
     pub zenou: Zenou,
+    /// The upward-mobility outcome.
     pub outcome: Outcome,
+    /// The survey's measurement.
     pub survey: Survey,
+    /// How the true effects are computed.
     pub truth: TruthSettings,
+    /// The policy levers scenarios set.
     pub policy: Policy,
 }
 

@@ -139,9 +139,11 @@ impl OfferLog for SourceLog<'_> {
 /// at the end of each year.
 #[derive(Debug, Clone)]
 pub struct JobRun {
+    /// Whether each migrant holds a good job at the survey.
     pub job: Vec<bool>,
     /// Source of the good job at the survey ([`JobSource::Other`] when down).
     pub source: Vec<JobSource>,
+    /// Share up among all migrants at the end of each year.
     pub share_by_year: Vec<f64>,
 }
 

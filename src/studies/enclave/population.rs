@@ -55,27 +55,41 @@ pub fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
 
 /// Random-number streams of the study (`Component::Custom(k)`).
 pub(crate) mod streams {
+    /// Provinces, cities and their effects.
     pub const GEOGRAPHY: u64 = 1;
+    /// Hometown dyads.
     pub const DYADS: u64 = 2;
+    /// Table 1 covariates.
     pub const COVARIATES: u64 = 3;
+    /// Ability and the latent noises.
     pub const LATENT: u64 = 4;
+    /// The weak-tie graph.
     pub const GRAPH: u64 = 5;
+    /// The job-search engine.
     pub const ENGINE: u64 = 6;
+    /// The survey's measurement.
     pub const SURVEY: u64 = 7;
 }
 
 /// The drawn population (structure of arrays, one entry per migrant).
 #[derive(Debug, Clone)]
 pub struct Population {
+    /// Number of migrants.
     pub n: usize,
+    /// Home province of each migrant.
     pub province: Vec<u32>,
+    /// Destination city of each migrant.
     pub city: Vec<u32>,
     /// Hometown group `city * provinces + province`; groups are contiguous,
     /// `group_start[g]..group_start[g + 1]`.
     pub group: Vec<u32>,
+    /// First migrant of each hometown group, then `n`.
     pub group_start: Vec<u32>,
+    /// First migrant of each city, then `n`.
     pub city_start: Vec<u32>,
+    /// Surveyed in 2017 (else 2014).
     pub year_2017: Vec<bool>,
+    /// Location quotient of the migrant's hometown group in its city (formula 13).
     pub lq: Vec<f64>,
     /// City dynamism `d_c` per city.
     pub city_effect: Vec<f64>,
@@ -83,13 +97,17 @@ pub struct Population {
     pub cov: Vec<Vec<f64>>,
     /// Centring constants (the configured marginal means).
     pub cov_mean: [f64; 11],
+    /// Unobserved ability (standard normal).
     pub ability: Vec<f64>,
+    /// Years in the city.
     pub years: Vec<u32>,
     /// Standard-normal noise of the enclave choice and of the outcome.
     pub choice_noise: Vec<f64>,
+    /// Standard-normal noise of the outcome.
     pub outcome_noise: Vec<f64>,
     /// Uniforms: dispersal offer, direct-effect pass.
     pub u_dispersal: Vec<f64>,
+    /// Uniform of the direct-effect pass.
     pub u_pass: Vec<f64>,
     /// The measured weak-tie graph of `network.source = "edges:FILE.csv"`
     /// (labelled by hometown group), `None` when generated.

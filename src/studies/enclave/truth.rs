@@ -28,8 +28,11 @@ use super::world::{Inputs, run};
 
 /// Potential outcomes and effects.
 pub struct Potential {
+    /// Each migrant's probability of moving up with an enclave job.
     pub up_if_enclave: Vec<f64>,
+    /// Each migrant's probability of moving up without one.
     pub up_if_not_enclave: Vec<f64>,
+    /// The true effects by name (individual and global ATE and ATT).
     pub effects: BTreeMap<String, f64>,
 }
 

@@ -13,19 +13,27 @@ use crate::network::SocialGraph;
 
 /// Inputs shared by every run of one simulation.
 pub struct Inputs<'a> {
+    /// The study's config.
     pub cfg: &'a Config,
+    /// The drawn population.
     pub pop: &'a Population,
+    /// The tabulated job-arrival rates ω.
     pub omega_table: &'a OmegaTable,
     /// Network-free part of the mobility index.
     pub base: &'a [f64],
+    /// The simulation's seed.
     pub seed: u64,
 }
 
 /// What a run produced.
 pub struct Run {
+    /// Each migrant's job-arrival rate ω.
     pub omega: Vec<f64>,
+    /// The weak-tie graph the run used.
     pub graph: SocialGraph,
+    /// Who holds a good job, through which tie, and the share up by year.
     pub jobs: JobRun,
+    /// Occupational mobility (the outcome `up`) of each migrant.
     pub up: Vec<bool>,
 }
 

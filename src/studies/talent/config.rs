@@ -350,14 +350,23 @@ pub struct Config {
     /// The behavioural retention coefficients, one set for every city,
     /// on what the measured items deliver (see `Region`).
     pub index: Index,
+    /// The retention outcome and its survey answers.
     pub retention: Retention,
+    /// Changchun's regional structure (Table 2 model 1).
     pub changchun: Region,
+    /// The southern cities' regional structure (Table 2 model 3).
     pub south: Region,
+    /// The communities' social graphs.
     pub network: Network,
+    /// Inter-ethnic willingness and its items.
     pub willingness: Willingness,
+    /// Participation cognition items.
     pub cognition: Cognition,
+    /// Participation behaviour items.
     pub behavior: Behavior,
+    /// The duration outcome.
     pub outcome: Outcome,
+    /// The policy levers scenarios set.
     pub policy: Policy,
 }
 

@@ -36,9 +36,13 @@ use crate::numeric::logistic;
 /// Arrival support categories (STUDIES.md: none/self, kin, unit, other).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Support {
+    /// None, or arranged by the agent itself.
     SelfArranged,
+    /// Kin.
     Kin,
+    /// The work unit.
     Unit,
+    /// Any other source.
     Other,
 }
 
@@ -55,27 +59,41 @@ pub enum UnitRule {
 /// Every agent's measured and latent state.
 #[derive(Debug, Clone, Default)]
 pub struct Agents {
+    /// Source of support on arrival.
     pub support: Vec<Support>,
+    /// Cumulative advantage (the support's lasting effect).
     pub cumulative: Vec<f64>,
+    /// Ties to local (Chinese) residents.
     pub local_ties: Vec<f64>,
+    /// Willingness for inter-ethnic contact (latent).
     pub willingness: Vec<f64>,
+    /// Measured inter-ethnic willingness.
     pub interethnic: Vec<f64>,
+    /// Participation cognition items: (China count, home count).
     pub cognition_counts: Vec<(f64, f64)>,
+    /// Participation cognition coded China (1) or not (0).
     pub particip_cognition: Vec<f64>,
+    /// Participation behaviour items: (China count, home count).
     pub behavior_counts: Vec<(f64, f64)>,
+    /// Participation behaviour coded China (1) or not (0).
     pub particip_behavior: Vec<f64>,
     /// The retention index less its logistic error (includes the
     /// community term and a trader's market shock).
     pub index: Vec<f64>,
     /// Trade livelihood (selection into cities; not in the survey).
     pub trader: Vec<f64>,
+    /// Intends to stay (0/1).
     pub retain: Vec<f64>,
+    /// Decided to stay after arriving (0/1).
     pub retain_after: Vec<f64>,
+    /// Three-level duration answer.
     pub retain3: Vec<f64>,
+    /// Considered staying before arriving (0/1).
     pub before: Vec<f64>,
 }
 
 impl Agents {
+    /// 1 for the agents whose support is `s`, else 0.
     pub fn dummy(&self, s: Support) -> Vec<f64> {
         self.support
             .iter()

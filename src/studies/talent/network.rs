@@ -21,6 +21,7 @@ const NETWORK: u64 = 0x7a1e_0003;
 pub struct Community {
     /// Groups are community ids (city and nationality).
     pub graph: SocialGraph,
+    /// Each agent's degree in its community.
     pub degree: Vec<f64>,
     /// `E[d_i] = (s - 1) p` of the agent's community.
     pub expected_degree: Vec<f64>,

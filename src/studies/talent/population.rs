@@ -37,8 +37,11 @@ pub struct Population {
     pub city: Vec<u8>,
     /// Nationality community within the city (0-based).
     pub nationality: Vec<u32>,
+    /// Age in years.
     pub age: Vec<f64>,
+    /// Male (0/1).
     pub male: Vec<f64>,
+    /// University degree (0/1).
     pub univ: Vec<f64>,
     /// Years in China.
     pub years: Vec<f64>,
@@ -47,22 +50,35 @@ pub struct Population {
 /// Uniform (`u_`) and standard normal (`z_`) shocks per agent.
 #[derive(Debug, Clone, Default)]
 pub struct Shocks {
+    /// Uniform draw of unit support.
     pub u_unit: Vec<f64>,
+    /// Uniform draw of the other support sources.
     pub u_support: Vec<f64>,
+    /// Uniform draw of cumulative advantage.
     pub u_cumulative: Vec<f64>,
+    /// Normal shock of inter-ethnic willingness.
     pub z_willing: Vec<f64>,
+    /// Uniform draw of local ties.
     pub u_local: Vec<f64>,
+    /// Normal shocks of the willingness items.
     pub z_items: Vec<[f64; 3]>,
+    /// Normal shock of attachment.
     pub z_attach: Vec<f64>,
+    /// Normal shocks of the participation cognition items.
     pub z_cognition: Vec<[f64; 3]>,
+    /// Normal shock of participation.
     pub z_particip: Vec<f64>,
     /// Chamber/association, volunteer, home election, home association.
     pub u_behavior: Vec<[f64; 4]>,
+    /// Uniform draw of the retention decision.
     pub u_retain: Vec<f64>,
+    /// Uniform draw of the duration answer.
     pub u_duration: Vec<f64>,
+    /// Uniform draw of "considered before arriving".
     pub u_before: Vec<f64>,
     /// Trader status and the trader's market shock.
     pub u_trader: Vec<f64>,
+    /// Normal market shock of a trader.
     pub z_market: Vec<f64>,
 }
 

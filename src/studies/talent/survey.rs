@@ -16,8 +16,11 @@ pub fn interethnic_scale(items: [f64; 3]) -> f64 {
 /// Answer to one China-versus-home comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
+    /// China is better.
     ChinaBest,
+    /// The home country is better.
     HomeBest,
+    /// Neither is better.
     Neither,
 }
 
@@ -80,23 +83,30 @@ pub fn poisson_quantile(mean: f64, u: f64) -> f64 {
 /// was before arriving, which the after-arrival outcome does not count.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetentionAnswers {
+    /// Intends to stay in China (1) or not (0): the paper's retention outcome.
     pub retain: f64,
+    /// Decided to stay after arriving (1) or not (0).
     pub retain_after: f64,
+    /// The three-level duration answer (1, 2 or 3).
     pub retain3: f64,
+    /// Considered staying before arriving (1) or not (0).
     pub before: f64,
 }
 
 /// Inputs of [`retention_answers`].
 #[derive(Debug, Clone, Copy)]
 pub struct RetentionDraw {
+    /// Uniform draw of the retention decision.
     pub u_star: f64,
     /// Logistic noise of the duration answer (before scaling).
     pub e_duration: f64,
     /// Probability of "considered before arriving".
     pub p_before: f64,
+    /// Uniform draw of the "considered before arriving" answer.
     pub u_before: f64,
 }
 
+/// The survey's retention answers of one agent from its draws, the duration answer's noise scale `noise` and its two cut points `cuts`.
 pub fn retention_answers(d: RetentionDraw, noise: f64, cuts: (f64, f64)) -> RetentionAnswers {
     let retain = d.u_star > 0.0;
     let s = d.u_star + noise * d.e_duration;
