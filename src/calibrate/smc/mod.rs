@@ -32,6 +32,7 @@ pub mod sbc;
 
 pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
+pub use result::Posterior;
 
 use super::CalibrateError;
 
