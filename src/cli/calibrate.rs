@@ -43,6 +43,10 @@ pub struct CalibrateArgs {
     /// Skip the held-out rows (every table of `migsim replicate`, slow for enclave).
     #[arg(long)]
     pub no_heldout: bool,
+    /// Cohorts at the defaults whose targets give each target's between-geography variance,
+    /// added to its published SE² in Q and in the synthetic likelihood (0: off).
+    #[arg(long, default_value_t = crate::calibrate::geography::GEOGRAPHY_COHORTS)]
+    pub geography_cohorts: usize,
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -51,6 +55,11 @@ pub struct CalibrateArgs {
 
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
+    if args.bayes.format != crate::columnar::RowFormat::Csv
+        && !super::calibrate_smc::wanted(&args.bayes)
+    {
+        anyhow::bail!("--format parquet writes posterior draws: it needs --method smc");
+    }
     if super::calibrate_smc::wanted(&args.bayes) {
         let opts = options(&args, study);
         return super::calibrate_smc::run(opts, &args.bayes, args.out.as_deref(), args.json);
@@ -116,5 +125,6 @@ pub fn options(args: &CalibrateArgs, study: StudyName) -> Options {
         },
         self_check: args.self_check,
         heldout: !args.no_heldout,
+        geography_cohorts: args.geography_cohorts,
     }
 }

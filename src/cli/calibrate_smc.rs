@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use crate::calibrate::Options;
 use crate::calibrate::smc::sbc::{sbc, sbc_monitored};
 use crate::calibrate::smc::{SmcOptions, posterior, posterior_monitored};
+use crate::columnar::RowFormat;
 use crate::report::rank_histogram::rank_histogram;
 
 /// Indirect inference or the posterior.
@@ -36,6 +37,9 @@ pub struct SmcArgs {
     /// With --method smc: posterior draws (one cohort each) of the predictive check.
     #[arg(long, default_value_t = 40)]
     pub predictive: usize,
+    /// With --method smc --out: the draws as DIR/posterior.csv or DIR/posterior.parquet.
+    #[arg(long, value_enum, default_value_t = RowFormat::Csv)]
+    pub format: RowFormat,
 }
 
 /// Whether `b` asks for the Bayesian path.
@@ -47,6 +51,11 @@ pub fn wanted(b: &SmcArgs) -> bool {
 pub fn smc_options(b: &SmcArgs) -> anyhow::Result<SmcOptions> {
     if b.method != Method::Smc {
         anyhow::bail!("--sbc K needs --method smc");
+    }
+    if b.format != RowFormat::Csv && b.sbc.is_some() {
+        anyhow::bail!(
+            "--format parquet writes posterior draws: it takes --method smc without --sbc"
+        );
     }
     let smc = SmcOptions {
         particles: b.particles,
@@ -100,7 +109,7 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
         return Ok(());
     }
     let paths = match out {
-        Some(dir) => result.write(dir)?,
+        Some(dir) => result.write_as(dir, b.format)?,
         None => Vec::new(),
     };
     print(&result, &paths, json)
