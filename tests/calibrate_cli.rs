@@ -275,7 +275,7 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
          [baseline]\n\"changchun.danwei_support\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
     );
     let sc = Scenario::load(Path::new(&other)).unwrap();
-    assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(est));
+    assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(base));
     assert_eq!(
         sc.baseline["changchun"]["danwei_support"].as_float(),
         Some(0.123)
