@@ -19,7 +19,7 @@
 use migsim::calibrate::geography::{Draw, combined_se, geography_seeds, target_geography};
 use migsim::calibrate::inference::{identify, sandwich};
 use migsim::calibrate::smc::coverage::{Coverage, posterior_interval, truncated_interval};
-use migsim::calibrate::smc::likelihood::ln_likelihood_of_q;
+use migsim::calibrate::smc::ln_likelihood_of_q;
 use migsim::calibrate::smc::prior::{Prior, Priors};
 use migsim::calibrate::smc::sampler::{Settings, Target, run};
 use migsim::seed::{Component, SimRng, stream};
@@ -179,6 +179,10 @@ fn estimate(y: &[f64], offset: &[f64], sigma: &[f64]) -> [f64; 2] {
     ]
 }
 
+/// One parameter at one draw: the truth, the posterior and the sandwich
+/// 95% intervals.
+type DrawCover = (f64, (f64, f64), (f64, f64));
+
 /// Coverage over K prior draws of [posterior, sandwich] per parameter,
 /// with the geography variance added (`on`) or not.
 fn coverage(master: u64, k: u64, on: bool) -> [[Coverage; 2]; 2] {
@@ -197,7 +201,7 @@ fn coverage(master: u64, k: u64, on: bool) -> [[Coverage; 2]; 2] {
     let corr: Vec<Vec<f64>> = (0..A.len())
         .map(|i| (0..A.len()).map(|l| f64::from(u8::from(i == l))).collect())
         .collect();
-    let draws: Vec<[(f64, (f64, f64), (f64, f64)); 2]> = (0..k)
+    let draws: Vec<[DrawCover; 2]> = (0..k)
         .into_par_iter()
         .map(|d| {
             let mut rng = stream(master, d, Component::Custom(0x6E1));

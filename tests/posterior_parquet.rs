@@ -66,7 +66,7 @@ fn parquet_draws_equal_the_csv_draws_and_a_scenario_reads_them() {
     let from_pq = PosteriorSample::load(&pq_dir.join("posterior.parquet")).unwrap();
     assert_eq!(from_csv, from_pq);
     assert_eq!(from_pq.params.len(), from_pq.draws[0].len());
-    assert!(from_pq.draws.len() == 16);
+    assert_eq!(from_pq.draws.len(), 16);
     // The Parquet columns are the CSV header, weights as Float64.
     let t = ColumnTable::read_parquet(&pq_dir.join("posterior.parquet")).unwrap();
     let header = std::fs::read_to_string(csv_dir.join("posterior.csv")).unwrap();

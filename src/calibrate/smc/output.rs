@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use super::SmcError;
 use super::result::{Posterior, PredictiveRow, QUANTILES};
 use super::sbc::Sbc;
-use crate::columnar::{RowFormat, in_format};
 use crate::io::write_dir_atomic;
 
 fn opt(v: Option<f64>) -> String {
@@ -212,22 +211,11 @@ fn written(r: Result<Vec<PathBuf>, crate::io::WriteError>) -> Result<Vec<PathBuf
 }
 
 impl Posterior {
-    /// Write `dir/posterior.csv` and `dir/posterior.json`.
+    /// Write `dir/posterior.csv` and `dir/posterior.json` (the command
+    /// line writes through the job driver, which with `--format parquet`
+    /// turns `posterior.csv` into `posterior.parquet`).
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, SmcError> {
-        self.write_as(dir, RowFormat::Csv)
-    }
-
-    /// Write `dir/posterior.json` and the draws as `dir/posterior.csv` or,
-    /// with [`RowFormat::Parquet`], `dir/posterior.parquet` (the same
-    /// columns, typed by [`crate::columnar`]), as one set.
-    pub fn write_as(&self, dir: &Path, format: RowFormat) -> Result<Vec<PathBuf>, SmcError> {
-        let files = in_format(self.files(dir)?.into(), format).map_err(|e| SmcError::Write {
-            file: dir.join("posterior.csv").display().to_string(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        let named: Vec<(&str, Vec<u8>)> =
-            files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-        written(write_dir_atomic(dir, &named))
+        written(write_dir_atomic(dir, &self.files(dir)?))
     }
 
     /// The files [`Posterior::write`] writes, by name (`dir` names them
