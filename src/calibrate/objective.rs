@@ -1,20 +1,21 @@
 //! The simulated-minimum-distance objective
-//! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / se_pub²)`,
-//! with `m(θ)` the mean of each target row over R cohorts whose seeds are
-//! fixed across θ (common random numbers), so Q is a deterministic function
-//! of θ.
+//! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / σ²)` with
+//! `σ_j² = se_pub,j² + τ_j²` (the published SE and the target's
+//! between-geography variance, [`super::geography`]), with `m(θ)` the mean
+//! of each target row over R cohorts whose seeds are fixed across θ
+//! (common random numbers), so Q is a deterministic function of θ.
 //!
 //! [`Objective::evaluate_batch`] evaluates a batch of θ points (and each
 //! point's R cohorts) in parallel with rayon; every cohort depends only on
 //! (θ, its seed) and means are summed in replication order, so the result is
 //! bit-identical for any thread count, and a batch may be split over
-//! processes by index range: a process-wide [`CohortRunner`]
-//! ([`set_cohort_runner`], installed by the MPI layer) then computes the
+//! processes by index range: a process-wide `CohortRunner`
+//! (`set_cohort_runner`, installed by the MPI layer) then computes the
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
 //!
 //! Every cohort reports to the objective's [`Monitor`] (cohorts simulated
-//! so far, of [`Objective::planned`]) and, once the monitor is cancelled,
+//! so far, of [`Watched::planned`]) and, once the monitor is cancelled,
 //! fails at once with [`CohortError::Cancelled`] without simulating, so a
 //! search or sampler runs out in moments and its caller returns its
 //! `Cancelled` error.
@@ -38,21 +39,34 @@ use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
 use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-pub use crate::studies::calibrated::PENALTY;
+pub(crate) use crate::studies::calibrated::PENALTY;
 
-/// A resolved target: the replicate row it reads and the published value.
+/// A resolved target: the replicate row it reads, the published value and
+/// SE, and the between-geography variance added to it.
 #[derive(Debug, Clone)]
 pub struct Target {
+    /// The (table, spec prefix, term) the target was given as.
     pub key: TargetKey,
     /// The row's full spec text.
     pub spec: String,
+    /// The published value `y_j`.
     pub published: f64,
+    /// The published SE `se_pub,j`.
     pub se: f64,
+    /// `τ_j²`, the between-geography variance of the target
+    /// ([`super::geography`]); 0 when turned off.
+    pub geography_var: f64,
 }
 
 impl Target {
+    /// Whether replicate row `r` is this target's row.
     pub fn matches(&self, r: &ReplicationRow) -> bool {
         r.table == self.key.table && r.spec == self.spec && r.term == self.key.term
+    }
+
+    /// `σ_j = sqrt(se_pub,j² + τ_j²)`: the SD the objective weights by.
+    pub fn sd(&self) -> f64 {
+        super::geography::combined_se(self.se, self.geography_var)
     }
 }
 
@@ -61,13 +75,21 @@ impl Target {
 /// cohorts report to.
 #[derive(Debug, Clone)]
 pub struct Objective<'m> {
+    /// The study simulated.
     pub study: StudyName,
+    /// Fixed overrides every θ starts from.
     pub base: Table,
+    /// Cohort size (the paper's N by default).
     pub n: usize,
+    /// The free parameters θ, in order.
     pub free: Vec<FreeParam>,
+    /// The targets, in order (empty before they are resolved).
     pub targets: Vec<Target>,
+    /// The tables the targets read.
     pub tables: Vec<String>,
+    /// The R common-random-number cohort seeds.
     pub seeds: Vec<u64>,
+    /// Where cohorts report progress and learn of a cancel.
     pub monitor: Watched<'m>,
 }
 
@@ -76,8 +98,11 @@ pub struct Objective<'m> {
 /// below the count done).
 #[derive(Clone)]
 pub struct Watched<'m> {
+    /// The caller's monitor.
     pub monitor: &'m dyn Monitor,
+    /// Cohorts simulated so far (shared by clones).
     pub done: Arc<AtomicUsize>,
+    /// Cohorts the caller plans (the progress total).
     pub planned: usize,
 }
 
@@ -123,6 +148,7 @@ pub struct Evaluation {
     pub failures: Vec<usize>,
     /// Cohorts that failed as a whole (invalid config, ...), with the reason.
     pub errors: Vec<CohortError>,
+    /// `Q(θ)` of the moments (`PENALTY` when one is missing).
     pub q: f64,
 }
 
@@ -135,39 +161,47 @@ pub enum CohortError {
     /// The study rejected θ's config or its simulation failed.
     #[error("cohort with seed {seed}: {source}")]
     Study {
+        /// The cohort's seed.
         seed: u64,
+        /// The underlying error.
         #[source]
         source: Arc<StudyError>,
     },
     /// The caller cancelled the calibration before this cohort ran.
     #[error("cohort with seed {seed}: cancelled")]
-    Cancelled { seed: u64 },
+    Cancelled {
+        /// The cohort's seed.
+        seed: u64,
+    },
     /// A cohort that failed on another MPI rank: the error crosses ranks as
     /// its message.
     #[error("cohort with seed {seed} (on MPI rank {rank}): {message}")]
     Remote {
+        /// The cohort's seed.
         seed: u64,
+        /// The MPI rank.
         rank: usize,
+        /// What is wrong.
         message: String,
     },
 }
 
 /// The rows of one cohort job.
-pub type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
+pub(crate) type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
 
 /// The target-table rows of each job, in job order.
-pub type CohortRows = Vec<CohortResult>;
+pub(crate) type CohortRows = Vec<CohortResult>;
 
 /// Computes the rows of a list of jobs (for example split over MPI ranks);
 /// it must return, in job order, what [`Objective::rows_here`] returns.
-pub type CohortRunner =
+pub(crate) type CohortRunner =
     dyn Fn(&Objective, &[Job<'_>], &Tables<'_>) -> CohortRows + Send + Sync + 'static;
 
 static RUNNER: OnceLock<Box<CohortRunner>> = OnceLock::new();
 
 /// Route every later batch evaluation (and held-out rows) of this process
 /// through `runner`; `false` if one is already installed.
-pub fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
+pub(crate) fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
     RUNNER.set(runner).is_ok()
 }
 
@@ -256,7 +290,7 @@ impl Objective<'_> {
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any
-    /// thread count); with a [`CohortRunner`] installed, its points × R
+    /// thread count); with a `CohortRunner` installed, its points × R
     /// cohorts go through the runner as one list of jobs, point-major.
     pub fn evaluate_batch(&self, points: &[Vec<f64>]) -> Vec<Evaluation> {
         if RUNNER.get().is_none() {
@@ -272,7 +306,7 @@ impl Objective<'_> {
             .collect()
     }
 
-    /// Rows of `jobs` through the installed [`CohortRunner`], or in this
+    /// Rows of `jobs` through the installed `CohortRunner`, or in this
     /// process.
     pub fn rows_of(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
         match RUNNER.get() {
@@ -363,12 +397,13 @@ impl Objective<'_> {
         }
     }
 
-    /// Q of a moment vector; [`PENALTY`] if any moment is missing.
+    /// `Q = Σ_j ((m_j − y_j) / σ_j)²` of a moment vector, σ_j from
+    /// [`Target::sd`]; `PENALTY` if any moment is missing.
     pub fn q_of(&self, moments: &[Option<f64>]) -> f64 {
         let mut q = 0.0;
         for (m, t) in moments.iter().zip(&self.targets) {
             match m {
-                Some(v) => q += ((v - t.published) / t.se).powi(2),
+                Some(v) => q += ((v - t.published) / t.sd()).powi(2),
                 None => return PENALTY,
             }
         }

@@ -35,7 +35,9 @@ pub fn to_u(free: &[FreeParam], theta: &[f64]) -> Vec<f64> {
 /// Settings of the search.
 #[derive(Debug, Clone, Copy)]
 pub struct Search {
+    /// Nelder–Mead starts (θ₀ first, then random points).
     pub starts: usize,
+    /// Iterations per start.
     pub max_iters: u64,
     /// Stop when the SD of Q over the simplex falls below this.
     pub q_tolerance: f64,
@@ -57,11 +59,17 @@ impl Default for Search {
 /// Result of one start.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StartResult {
+    /// Where this start began.
     pub start: Vec<f64>,
+    /// Its best θ.
     pub estimate: Vec<f64>,
+    /// Q at the estimate.
     pub q: f64,
+    /// Nelder–Mead iterations run.
     pub iterations: u64,
+    /// Objective evaluations (θ points).
     pub evaluations: u64,
+    /// Whether it stopped by the Q tolerance.
     pub converged: bool,
     /// Why the search stopped.
     pub status: String,
@@ -86,7 +94,12 @@ impl CostFunction for Problem<'_> {
 
 /// Start points: the given `first`, then points drawn uniformly in the
 /// middle 60% of each range from `seed`.
-pub fn start_points(free: &[FreeParam], first: Vec<f64>, count: usize, seed: u64) -> Vec<Vec<f64>> {
+pub(crate) fn start_points(
+    free: &[FreeParam],
+    first: Vec<f64>,
+    count: usize,
+    seed: u64,
+) -> Vec<Vec<f64>> {
     let mut rng = stream(seed, 0, Component::Custom(0x57A7));
     let mut out = vec![first];
     while out.len() < count.max(1) {
@@ -100,7 +113,7 @@ pub fn start_points(free: &[FreeParam], first: Vec<f64>, count: usize, seed: u64
 }
 
 /// Nelder–Mead from one start.
-pub fn search_one(objective: &Objective, start: &[f64], s: &Search) -> StartResult {
+pub(crate) fn search_one(objective: &Objective, start: &[f64], s: &Search) -> StartResult {
     let evaluations = AtomicU64::new(0);
     let u0 = to_u(&objective.free, start);
     let mut simplex = vec![u0.clone()];
@@ -165,7 +178,7 @@ pub fn search(objective: &Objective, starts: &[Vec<f64>], s: &Search) -> Vec<Sta
 }
 
 /// Index of the best start (lowest Q, first on ties).
-pub fn best(results: &[StartResult]) -> usize {
+pub(crate) fn best(results: &[StartResult]) -> usize {
     let mut b = 0;
     for (i, r) in results.iter().enumerate() {
         if r.q < results[b].q {

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::CalibrateError;
 use super::endpoints::{endpoints, target_rows};
+use super::geography::GeographyReport;
 use super::inference::{
     CORRELATION_COHORTS, JTest, correlation, covariance, identify, j_statistic, j_test, jacobian,
     sandwich, target_draws,
@@ -12,7 +13,7 @@ use super::inference::{
 use super::objective::{Evaluation, Objective, PENALTY, Watched};
 use super::optimise::{best, search, start_points};
 pub use super::result::{Calibration, Fit, ParamRow, TargetRow};
-pub use super::setup::{Options, setup};
+pub use super::setup::{Options, geography_cohorts, setup};
 use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
 
@@ -43,7 +44,7 @@ pub fn calibrate_monitored(
 /// The cohorts a calibration plans: per start the simplex (k + 1 points)
 /// and two points per iteration, the two endpoints, the 2k points of the
 /// Jacobian, each R cohorts, and the covariance cohorts.
-pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
+pub(crate) fn planned_cohorts(opts: &Options, k: usize) -> usize {
     let per_start = k + 1 + 2 * opts.search.max_iters as usize;
     (opts.search.starts * per_start + 2 + 2 * k) * opts.reps + CORRELATION_COHORTS as usize
 }
@@ -51,7 +52,7 @@ pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
 /// Indirect inference on an objective already set up (its targets possibly
 /// replaced, as SBC does with each simulated "published" table), searched
 /// from `theta0` and the random starts of `opts`.
-pub fn calibrate_objective(
+pub(crate) fn calibrate_objective(
     opts: &Options,
     objective: Objective,
     theta0: Vec<f64>,
@@ -104,7 +105,7 @@ fn over_identification(
         .zip(&o.targets)
         .map(|(m, t)| m.map(|m| m - t.published))
         .collect();
-    let se: Vec<f64> = o.targets.iter().map(|t| t.se).collect();
+    let se: Vec<f64> = o.targets.iter().map(|t| t.sd()).collect();
     j_statistic(&resid?, g, &se, corr, reps)
 }
 
@@ -127,7 +128,8 @@ fn finish(
     let (at_start, at_end, heldout) = endpoints(&o, &theta0, &theta, opts.heldout);
     let (g, jac_evals) = jacobian(&o, &theta);
     let names: Vec<String> = o.free.iter().map(|p| p.key.clone()).collect();
-    let se_pub: Vec<f64> = o.targets.iter().map(|t| t.se).collect();
+    // σ_j = sqrt(se_pub² + τ_j²): W = diag(1/σ²) and Σ = S_σ C S_σ.
+    let se_pub: Vec<f64> = o.targets.iter().map(|t| t.sd()).collect();
     let (ident, pinv) = identify(&g, &se_pub, &names);
     let k = names.len();
     let mut warnings = Vec::new();
@@ -233,5 +235,6 @@ fn finish(
         starts: results,
         warnings,
         target_set,
+        geography: GeographyReport::of(&o, geography_cohorts(opts)),
     })
 }

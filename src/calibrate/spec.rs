@@ -27,17 +27,24 @@ use crate::studies::settings::lookup;
 /// A target row, picked by table, spec prefix and term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetKey {
+    /// The table.
     pub table: String,
+    /// A prefix of the row's specification text.
     pub spec: String,
+    /// The term.
     pub term: String,
 }
 
 /// A free parameter: dotted config key, search bounds, start (its default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FreeParam {
+    /// The dotted config key.
     pub key: String,
+    /// Lower search bound.
     pub lower: f64,
+    /// Upper search bound.
     pub upper: f64,
+    /// Start value (the config default).
     pub start: f64,
 }
 
@@ -197,21 +204,23 @@ struct FreeEntry {
 }
 
 /// 1-based line of byte offset `at` in `src`.
-pub fn line_of(src: &str, at: usize) -> usize {
+pub(crate) fn line_of(src: &str, at: usize) -> usize {
     src[..at.min(src.len())].matches('\n').count() + 1
 }
 
 /// Targets and (optional) free parameters of a targets file; each target
 /// with the line it is on, for later errors (an unmatched row).
-pub struct TargetsFromFile {
+pub(crate) struct TargetsFromFile {
+    /// Each target with its line.
     pub targets: Vec<(TargetKey, usize)>,
+    /// The `[[free]]` keys, if the file has any.
     pub free: Option<Vec<FreeParam>>,
     /// `[[prior]]` entries with their lines (checked by `--method smc`).
     pub priors: Vec<(PriorEntry, usize)>,
 }
 
 /// Parse a targets file; errors name the file, line and key.
-pub fn parse_targets_file(
+pub(crate) fn parse_targets_file(
     study: StudyName,
     src: &str,
     file: &str,

@@ -15,6 +15,7 @@ use crate::zenou::engine::PROGRESS_STEPS;
 use crate::zenou::ode::{HALF_UP, OdeOptions, dyad_steady_state};
 use crate::zenou::{EngineConfig, Params, run_replication_monitored};
 
+/// The arguments of `migsim zenou`.
 #[derive(Debug, Args)]
 pub struct ZenouArgs {
     /// Job-information rate lambda (> 0).
@@ -221,6 +222,7 @@ fn print_table(v: &Value) {
     }
 }
 
+/// Run `migsim zenou`: print the outcome as text or JSON.
 pub fn run(args: ZenouArgs) -> anyhow::Result<()> {
     let out = with_bar(args.t_end, |m| outcome(&args, m))?;
     if args.json {

@@ -4,18 +4,17 @@
 //! Weak ties are either random mixing over the whole population or the
 //! neighbours in a [`SocialGraph`]; a [`NetworkSpec`] (parsed from strings such
 //! as `random`, `er:k=10`, `ws:k=10,p=0.1`, `sbm:groups=50,homophily=0.8,k=10`)
-//! says which; `edges:FILE.csv` reads a measured graph ([`edges`]).
+//! says which; `edges:FILE.csv` reads a measured graph (`edges`).
 
 /// Measured graphs from edge-list files.
-pub mod edges;
+pub(crate) mod edges;
 /// Random graph generators: Erdos-Renyi, Watts-Strogatz, stochastic block model.
-pub mod generate;
+pub(crate) mod generate;
 /// The compressed adjacency the engine reads ([`SocialGraph`]).
-pub mod graph;
+pub(crate) mod graph;
 /// Network specifications parsed from strings ([`NetworkSpec`]).
-pub mod spec;
+pub(crate) mod spec;
 
-pub use edges::{FileGraph, GraphReport};
 pub use graph::SocialGraph;
 pub use spec::NetworkSpec;
 

@@ -4,6 +4,8 @@
 //! sensitivity from the probit version (medsens needs probit or linear).
 
 use super::analysis::{Analysis, SearchBounds};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Dataset, Design, Formula, build_design};
@@ -11,14 +13,15 @@ use crate::estimate::mediation::{Mediation, OutcomeModel};
 use crate::estimate::ordered::OrderedLogit;
 use crate::estimate::{FitOptions, FitResult, Logit};
 use crate::studies::assets::{Assets, config::Config};
-use crate::studies::{CheckedConfig, Study, StudyError, StudyName};
+use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// The paper's tables on a cohort of `cfg` (Table 1 shares first), the
 /// tables `tables` asks for; roles unassigned.
 pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication, StudyError> {
-    let sim = Assets::simulate(cfg, seed)?;
-    let mut rows = super::targets::table1_rows(Paper.shares(), &sim.cohort);
-    rows.extend(self::rows(&sim.cohort, seed, tables)?);
+    // The cohort only: the truth is not read here (and is most of the cost).
+    let cohort = Assets::cohort(cfg, seed)?;
+    let mut rows = super::targets::table1_rows(Paper.shares(), &cohort);
+    rows.extend(self::rows(&cohort, seed, tables)?);
     Ok(Replication {
         study: StudyName::Assets,
         n: cfg.n,
@@ -390,6 +393,14 @@ impl Analysis for Paper {
 
     fn default_free(&self) -> &'static [SearchBounds] {
         &FREE
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::ASSETS
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::ASSETS
     }
 }
 

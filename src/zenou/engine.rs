@@ -17,9 +17,9 @@
 //! agent moved into a freed slot). Beyond a few million agents every one of
 //! them misses the cache, and the events, one after another, would each wait
 //! for them in turn. The engine therefore reads its random stream ahead
-//! ([`super::ahead::Ahead`]): the words the next events will draw are known,
-//! so their up-list slots are prefetched [`DEPTH`] events ahead, and the
-//! states of their agents and weak ties [`MID`] events ahead (by then the
+//! (`super::ahead::Ahead`): the words the next events will draw are known,
+//! so their up-list slots are prefetched `DEPTH` events ahead, and the
+//! states of their agents and weak ties `MID` events ahead (by then the
 //! slot is in cache). A prediction assumes the usual number of words per
 //! draw; when a rare draw takes more (a rejection in `Exp1` or
 //! `random_range`) the chain of predictions is rebuilt from the true
@@ -40,9 +40,9 @@ use crate::seed::SimRng;
 const DOWN: u32 = u32::MAX;
 
 /// Events between an up-list slot's prefetch and its event.
-pub const DEPTH: usize = 16;
+pub(crate) const DEPTH: usize = 16;
 /// Events between the prefetch of an event's agent states and the event.
-pub const MID: usize = 6;
+pub(crate) const MID: usize = 6;
 /// Events between two calls of a run's [`Monitor`] (progress, then the
 /// question whether to stop): about a tenth of a second at 10^7 events/s,
 /// and one predictable branch per event in between.
@@ -373,29 +373,6 @@ impl OfferLog for NoLog {
     fn offer(&mut self, _: u32, _: u32, _: Tie) {}
 }
 
-/// The tie that passed each agent's current good job: `None` for an agent
-/// down or up since before the run, else the tie of the offer that last
-/// moved it up.
-#[derive(Debug, Clone)]
-pub struct TieRecord {
-    /// Per agent: the tie of the offer that moved it up last, if any.
-    pub via: Vec<Option<Tie>>,
-}
-
-impl TieRecord {
-    /// No offers recorded for `n` agents.
-    pub fn new(n: usize) -> Self {
-        Self { via: vec![None; n] }
-    }
-}
-
-impl OfferLog for TieRecord {
-    #[inline(always)]
-    fn offer(&mut self, _: u32, to: u32, tie: Tie) {
-        self.via[to as usize] = Some(tie);
-    }
-}
-
 /// Simulate from time 0 to `t_end`; returns the number of events.
 pub fn simulate<W: WeakTies, O: OmegaOf>(
     pop: &mut Population,
@@ -413,7 +390,7 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
 /// Populations of [`PIPELINE_FROM`] agents or more run with prefetching;
 /// the result and `rng`'s final state are the same either way.
 #[allow(clippy::too_many_arguments)]
-pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
+pub(crate) fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     pop: &mut Population,
     rates: Rates,
     weak: &W,
@@ -427,7 +404,7 @@ pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     simulate_with(pop, rates, weak, omega, t_end, tracker, log, rng, pipeline)
 }
 
-/// [`simulate_logged`] with the prefetching pipeline on or off (for tests
+/// `simulate_logged` with the prefetching pipeline on or off (for tests
 /// and benchmarks: both give the same result).
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(

@@ -13,7 +13,7 @@ pub mod choice;
 /// The exact continuous-time agent-based engine (Gillespie).
 pub mod engine;
 /// Errors of the model and engine.
-pub mod error;
+pub(crate) mod error;
 /// Mean-field steady state with group-specific omega.
 pub mod hetero;
 /// Weak-tie choice over a finite stay.
@@ -23,7 +23,7 @@ pub mod ode;
 /// Configured engine runs and replications.
 pub mod run;
 /// Scalar root finding and minimisation (Brent).
-pub mod solve;
+pub(crate) mod solve;
 /// Time-exact share-up bookkeeping and batch-means errors.
 pub mod tracker;
 

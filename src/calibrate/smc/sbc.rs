@@ -2,7 +2,7 @@
 //! draw `θ_k` from the prior, simulate a "published" table from it (each
 //! target's estimate on one fresh cohort at the published N, with the
 //! published SEs kept; a θ whose cohort cannot estimate every target is
-//! redrawn, see [`DATA_TRIES`]), sample that table's posterior, and take the rank
+//! redrawn, see `DATA_TRIES`), sample that table's posterior, and take the rank
 //! `r_jk = #{l : θ̃_jl < θ_jk}` of the truth among `L` draws `θ̃` resampled
 //! (systematic) from the weighted particles. If the posterior is right,
 //! each `r_j` is uniform on `{0, …, L}`: grouped into B equal bins of
@@ -23,47 +23,60 @@ use super::SmcError;
 use super::coverage::{self, CoverageParam, DrawInterval, NOMINAL, truncated_interval};
 use super::posterior::{SmcOptions, planned_cohorts, priors_of, sample};
 use super::sampler::{Run, systematic};
+use crate::calibrate::geography::GeographyReport;
 use crate::calibrate::inference::{CORRELATION_COHORTS, target_draws};
 use crate::calibrate::objective::{Objective, Watched};
 use crate::calibrate::run::calibrate_objective;
-use crate::calibrate::setup::{Options, setup};
+use crate::calibrate::setup::{Options, geography_cohorts, setup};
 use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, SimRng, derive, stream};
 use crate::studies::StudyName;
 
 /// Stream tag of SBC's prior draws, "published" cohorts and rank draws.
-pub const SBC_STREAM: u64 = 0x5AC0_0003;
+pub(crate) const SBC_STREAM: u64 = 0x5AC0_0003;
 /// L: posterior draws per rank (ranks 0..=L).
 pub const RANK_DRAWS: usize = 19;
 /// Prior draws tried per SBC draw for one whose cohort estimates every
 /// target: θ_k is drawn from the prior restricted to where a published
 /// table can exist (the likelihood is 0 elsewhere, so the posterior is
 /// restricted alike).
-pub const DATA_TRIES: usize = 100;
+pub(crate) const DATA_TRIES: usize = 100;
 /// A parameter passes when its χ² p-value is at least this.
-pub const LEVEL: f64 = 0.01;
+pub(crate) const LEVEL: f64 = 0.01;
 
 /// One parameter's rank statistics.
 #[derive(Debug, Clone, Serialize)]
 pub struct SbcParam {
+    /// The dotted key.
     pub name: String,
+    /// Rank of the truth at each draw, in 0..=L.
     pub ranks: Vec<usize>,
     /// Ranks per bin.
     pub counts: Vec<usize>,
+    /// χ² of the bin counts against uniform.
     pub chi2: f64,
+    /// Its degrees of freedom, bins − 1.
     pub df: usize,
+    /// Its upper-tail p-value.
     pub p_value: f64,
+    /// `p_value >= LEVEL`.
     pub passes: bool,
 }
 
 /// An SBC run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sbc {
+    /// The study (None for a toy).
     pub study: Option<StudyName>,
+    /// K, prior draws.
     pub draws: usize,
+    /// L, posterior draws per rank.
     pub rank_draws: usize,
+    /// B, bins of the χ² test.
     pub bins: usize,
+    /// The χ² test's level.
     pub level: f64,
+    /// Per parameter: ranks and χ².
     pub params: Vec<SbcParam>,
     /// The prior draws θ_k.
     pub truths: Vec<Vec<f64>>,
@@ -76,12 +89,17 @@ pub struct Sbc {
     pub ii_not_converged: usize,
     /// Evaluations and cohorts include those of `--method ii`.
     pub evaluations: u64,
+    /// Cohorts simulated.
     pub simulations: u64,
+    /// The between-geography variance added to the targets' SEs (estimated
+    /// once at θ₀ and kept for every draw).
+    pub geography: GeographyReport,
+    /// Wall-clock seconds.
     pub elapsed_s: f64,
 }
 
 /// Bins for K draws and ranks `0..=l`.
-pub fn bins_for(k: usize, l: usize) -> usize {
+pub(crate) fn bins_for(k: usize, l: usize) -> usize {
     (2..=l + 1)
         .rev()
         .find(|b| (l + 1).is_multiple_of(*b) && k >= 5 * b)
@@ -89,7 +107,7 @@ pub fn bins_for(k: usize, l: usize) -> usize {
 }
 
 /// Counts per bin, χ², df and p-value of ranks in `0..=l`.
-pub fn uniformity(ranks: &[usize], l: usize, bins: usize) -> (Vec<usize>, f64, usize, f64) {
+pub(crate) fn uniformity(ranks: &[usize], l: usize, bins: usize) -> (Vec<usize>, f64, usize, f64) {
     let mut counts = vec![0usize; bins];
     for &r in ranks {
         counts[(r.min(l) * bins) / (l + 1)] += 1;
@@ -248,6 +266,7 @@ pub fn sbc_monitored(
         ii_not_converged,
         evaluations,
         simulations,
+        geography: GeographyReport::of(&o, geography_cohorts(opts)),
         elapsed_s: clock.elapsed().as_secs_f64(),
     })
 }

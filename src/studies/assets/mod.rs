@@ -11,16 +11,16 @@
 //! Optional cumulative-causation waves let contacts' emigration raise
 //! intention. The survey layer measures it as the paper did.
 
-pub mod config;
-pub mod margins;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod policies;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod world;
+pub(crate) mod config;
+pub(crate) mod margins;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod policies;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod world;
 
 use std::collections::BTreeMap;
 
@@ -35,6 +35,20 @@ pub struct Assets;
 
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+impl Assets {
+    /// The survey cohort of one simulation, without its truth: what
+    /// `migsim replicate` and calibration read. The same data set as
+    /// `Assets::simulate(cfg, seed)?.cohort` (validating `cfg` first): the
+    /// truth only reads the world and draws no random numbers, and it is
+    /// more than half the cost of a cohort (the potential outcomes of every
+    /// worker under each contrast and policy).
+    pub fn cohort(cfg: &Config, seed: u64) -> Result<crate::data::Dataset, StudyError> {
+        cfg.validate()?;
+        let w = world::run(cfg, seed)?;
+        Ok(survey::measure(cfg, &w, seed)?.cohort)
+    }
 }
 
 impl Study for Assets {
