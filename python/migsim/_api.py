@@ -210,14 +210,25 @@ def sensitivity(scenario, method=None, n=None, progress=True):
     return SensitivityResult(text_json, dict(files))
 
 
-def zenou(lambda_, delta, omega, **options):
+def zenou(lambda_, delta, omega, progress=True, **options):
     """The Zenou dyad model, as ``migsim zenou``: the analytic steady state
     e*, the existence condition, the ODE steady state and, with
     ``agents=N``, the agent-based estimate (keywords: the command's flags,
     ``t_end``, ``seed``, ``network``, ``record_every``, ``init_up``,
-    ``batches``, ``max_hours``). Returns a :class:`ZenouResult`."""
+    ``batches``, ``max_hours``). Returns a :class:`ZenouResult`.
+
+    The agent-based run shows a bar over simulated time (``progress=False``:
+    silent; a ``(done, total)`` callable hears thousandths of ``t_end``) and
+    Ctrl-C stops it (KeyboardInterrupt) within a fraction of a second; the
+    result does not depend on ``progress``."""
     from ._results import ZenouResult
 
     opts = {"lambda": lambda_, "delta": delta, "omega": omega}
     opts.update(options)
-    return ZenouResult(_native.zenou(_options(opts)))
+    bar = _progress.make(progress, "migsim zenou") if "agents" in opts else None
+    try:
+        text = _native.zenou(_options(opts), bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return ZenouResult(text)

@@ -145,14 +145,23 @@ pub fn sensitivity(
     Ok((json(&a)?, files_of(py, files)))
 }
 
-/// `migsim zenou` with the keyword flags: the object `--json` prints.
+/// `migsim zenou` with the keyword flags: the object `--json` prints. The
+/// agent-based run reports `(thousandths of t_end, 1000)` to `progress`
+/// and stops on Ctrl-C (KeyboardInterrupt) within about 2^20 events.
 #[pyfunction]
-pub fn zenou(py: Python<'_>, options: &str) -> PyResult<String> {
+#[pyo3(signature = (options, progress=None))]
+pub fn zenou(
+    py: Python<'_>,
+    options: &str,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<String> {
     refuse(options, &["json"], "zenou")?;
     let Command::Zenou(args) = cli_args::parse(&["zenou"], options)? else {
         return Err(input_error("zenou: not a zenou command".into()));
     };
-    let out =
-        jobs::run_job(py, None, |_| migsim::cli::zenou::outcome(&args, false))?.map_err(input)?;
+    let out = jobs::run_job(py, progress.as_ref(), |m| {
+        migsim::cli::zenou::outcome(&args, m)
+    })?
+    .map_err(input)?;
     Ok(out.to_string())
 }

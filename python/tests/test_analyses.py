@@ -157,3 +157,49 @@ def test_zenou_equals_cli_json(cli):
     assert len(got.series) == len(want["series"])
     with pytest.raises(migsim.InputError, match="omega"):
         migsim.zenou(0.4, 0.1, 2.0)
+
+
+def test_zenou_progress_leaves_the_result_unchanged():
+    # About 2.2e6 events: the engine reports every 2^20 events and at the end.
+    kw = dict(agents=400_000, t_end=6, seed=4)
+    seen = []
+    told = migsim.zenou(1.0, 0.3, 0.4, progress=lambda d, t: seen.append((d, t)), **kw)
+    quiet = migsim.zenou(1.0, 0.3, 0.4, progress=False, **kw)
+    assert without_time(told.to_dict()) == without_time(quiet.to_dict())
+    assert seen and all(t == 1000 and 0 <= d <= t for d, t in seen), seen
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:])), seen
+
+
+def test_zenou_without_progress_is_silent():
+    code = ("import migsim\n"
+            "migsim.zenou(1.0, 0.3, 0.4, progress=False, agents=400000, t_end=6)\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+
+
+def test_ctrl_c_stops_an_engine_run():
+    # 'started' is printed at the engine's first progress report (after 2^20
+    # events), so the signal arrives mid-run however fast the machine is; the
+    # run would take minutes (about 3.6e9 events).
+    code = (
+        "import migsim\n"
+        "seen = []\n"
+        "def tell(done, total):\n"
+        "    if not seen:\n"
+        "        seen.append(done)\n"
+        "        print('started', flush=True)\n"
+        "migsim.zenou(1.0, 0.3, 0.4, progress=tell, agents=20_000_000, t_end=200)\n"
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "started"
+    assert p.poll() is None, "the run finished before the signal: make it longer"
+    t0 = time.perf_counter()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    took = time.perf_counter() - t0
+    assert "KeyboardInterrupt" in err, err
+    assert p.returncode != 0
+    assert took < 1.0, took

@@ -2,17 +2,18 @@
 //! with `--agents`, the agent-based estimate.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
+use crate::monitor::{Monitor, SILENT};
 use crate::network::NetworkSpec;
+use crate::zenou::engine::PROGRESS_STEPS;
 use crate::zenou::ode::{HALF_UP, OdeOptions, dyad_steady_state};
-use crate::zenou::{EngineConfig, Params, run_replication_with_progress};
+use crate::zenou::{EngineConfig, Params, run_replication_monitored};
 
 /// The arguments of `migsim zenou`.
 #[derive(Debug, Args)]
@@ -95,7 +96,12 @@ fn agents(given: &str, network: &NetworkSpec) -> anyhow::Result<usize> {
     usize::try_from(n).map_err(|_| anyhow::anyhow!("invalid --agents {n}: too large"))
 }
 
-fn agent_based(p: &Params, args: &ZenouArgs, given: &str, bar: bool) -> anyhow::Result<Value> {
+fn agent_based(
+    p: &Params,
+    args: &ZenouArgs,
+    given: &str,
+    monitor: &dyn Monitor,
+) -> anyhow::Result<Value> {
     let network: NetworkSpec = args.network.parse()?;
     let n = agents(given, &network)?;
     let mut config = EngineConfig::new(n, p.lambda, p.delta, p.omega, args.t_end);
@@ -110,12 +116,7 @@ fn agent_based(p: &Params, args: &ZenouArgs, given: &str, bar: bool) -> anyhow::
         );
     }
     config.max_run_s = args.max_hours * 3600.0;
-    let run = |cell| run_replication_with_progress(&config, args.seed, 0, cell);
-    let r = if bar {
-        with_progress(args.t_end, run)?
-    } else {
-        run(None)?
-    };
+    let r = run_replication_monitored(&config, args.seed, 0, monitor)?;
     let mut out = json!({
         "agents": n,
         "t_end": args.t_end,
@@ -147,18 +148,20 @@ fn agent_based(p: &Params, args: &ZenouArgs, given: &str, bar: bool) -> anyhow::
     Ok(out)
 }
 
-/// Run `f` with a progress cell and, when stderr is a terminal, a progress
-/// bar with an ETA over simulated time, shown once the run has taken a second.
-fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> T {
+/// Run `f` under a monitor that, when stderr is a terminal, drives a
+/// progress bar with an ETA over simulated time, shown once the run has
+/// taken a second (the engine reports thousandths of `t_end`).
+fn with_bar<T>(t_end: f64, f: impl FnOnce(&dyn Monitor) -> T) -> T {
     if !std::io::stderr().is_terminal() {
-        return f(None);
+        return f(&SILENT);
     }
-    let cell = Arc::new(AtomicU64::new(0f64.to_bits()));
-    let done = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let (cell, done) = (Arc::clone(&cell), Arc::clone(&done));
-        std::thread::spawn(move || {
-            let bar = ProgressBar::with_draw_target(Some(1000), ProgressDrawTarget::hidden());
+    let steps = AtomicUsize::new(0);
+    let done = AtomicBool::new(false);
+    let report = |d: usize, _total: usize| steps.store(d, Ordering::Relaxed);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let total = PROGRESS_STEPS as u64;
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
             if let Ok(style) =
                 ProgressStyle::with_template("{bar:40} simulated time {msg}, eta {eta}")
             {
@@ -167,30 +170,30 @@ fn with_progress<T>(t_end: f64, f: impl FnOnce(Option<Arc<AtomicU64>>) -> T) -> 
             let start = Instant::now();
             while !done.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(200));
-                let t = f64::from_bits(cell.load(Ordering::Relaxed));
-                bar.set_position(((t / t_end).clamp(0.0, 1.0) * 1000.0) as u64);
-                bar.set_message(format!("{t:.4} of {t_end}"));
+                let d = steps.load(Ordering::Relaxed) as u64;
+                bar.set_position(d);
+                bar.set_message(format!("{:.4} of {t_end}", t_end * d as f64 / total as f64));
                 if bar.is_hidden() && start.elapsed() > Duration::from_secs(1) {
                     bar.set_draw_target(ProgressDrawTarget::stderr());
                 }
             }
             bar.finish_and_clear();
-        })
-    };
-    let out = f(Some(cell));
-    done.store(true, Ordering::Relaxed);
-    let _ = watcher.join();
-    out
+        });
+        let out = f(&report);
+        done.store(true, Ordering::Relaxed);
+        out
+    })
 }
 
 /// The object `migsim zenou --json` prints: the analytic steady state and,
-/// with `--agents`, the agent-based estimate; `bar`: the terminal progress
-/// bar of the agent-based run.
-pub fn outcome(args: &ZenouArgs, bar: bool) -> anyhow::Result<Value> {
+/// with `--agents`, the agent-based estimate, run under `monitor`
+/// (progress in thousandths of `t_end`; a cancelled monitor stops the run
+/// with the engine's `Cancelled` error).
+pub fn outcome(args: &ZenouArgs, monitor: &dyn Monitor) -> anyhow::Result<Value> {
     let p = Params::new(args.lambda, args.delta, args.omega)?;
     let mut out = analytic(&p);
     if let Some(n) = &args.agents {
-        let abm = agent_based(&p, args, n, bar)?;
+        let abm = agent_based(&p, args, n, monitor)?;
         if let (Some(o), Some(a)) = (out.as_object_mut(), abm.as_object()) {
             o.extend(a.clone());
         }
@@ -221,7 +224,7 @@ fn print_table(v: &Value) {
 
 /// Run `migsim zenou`: print the outcome as text or JSON.
 pub fn run(args: ZenouArgs) -> anyhow::Result<()> {
-    let out = outcome(&args, true)?;
+    let out = with_bar(args.t_end, |m| outcome(&args, m))?;
     if args.json {
         println!("{out}");
     } else {

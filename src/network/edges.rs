@@ -26,29 +26,42 @@ use super::{NetworkError, SocialGraph};
 /// What reading the file found and dropped, and the degree summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GraphReport {
+    /// The file read, as given.
     pub file: String,
+    /// Rows read as arcs (`directed=true`).
     pub directed: bool,
+    /// Whether the file has a `weight` column.
     pub weighted: bool,
     /// Data rows read (header excluded).
     pub rows: usize,
+    /// Distinct node ids (declared isolated nodes included).
     pub nodes: usize,
     /// Edges kept (arcs when directed).
     pub edges: usize,
     /// Nodes with no (out-)neighbour after dropping self-loops.
     pub isolates: usize,
+    /// Rows `a,a` dropped.
     pub self_loops_dropped: usize,
+    /// Repeated edges dropped (the first row's weight is kept).
     pub duplicates_dropped: usize,
+    /// Smallest (out-)degree.
     pub degree_min: usize,
+    /// Mean (out-)degree.
     pub degree_mean: f64,
+    /// Median (out-)degree.
     pub degree_median: f64,
+    /// Largest (out-)degree.
     pub degree_max: usize,
 }
 
 /// A graph read from a file, with its report; node `k` is `ids[k]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileGraph {
+    /// The graph; node `k` is the `k`-th distinct id.
     pub graph: SocialGraph,
+    /// The ids in node order (order of first appearance).
     pub ids: Vec<String>,
+    /// What reading found and dropped.
     pub report: GraphReport,
 }
 

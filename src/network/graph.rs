@@ -117,10 +117,12 @@ impl SocialGraph {
         self
     }
 
+    /// Whether ties are arcs (`a -> b` passes information from `a` to `b` only).
     pub fn is_directed(&self) -> bool {
         self.directed
     }
 
+    /// Whether ties carry weights (contacts then follow [`SocialGraph::contact`]).
     pub fn is_weighted(&self) -> bool {
         !self.cum_weights.is_empty()
     }
@@ -170,6 +172,7 @@ impl SocialGraph {
         g
     }
 
+    /// Number of nodes (agents).
     pub fn node_count(&self) -> usize {
         self.offsets.len() - 1
     }
@@ -189,6 +192,7 @@ impl SocialGraph {
         &self.targets[self.offsets[a as usize]..self.offsets[a as usize + 1]]
     }
 
+    /// Number of neighbours (out-neighbours when directed) of `a`.
     pub fn degree(&self, a: u32) -> usize {
         self.offsets[a as usize + 1] - self.offsets[a as usize]
     }
@@ -198,10 +202,12 @@ impl SocialGraph {
         self.targets.len() as f64 / self.node_count().max(1) as f64
     }
 
+    /// Group label of `a` (`None` without labels).
     pub fn group(&self, a: u32) -> Option<u32> {
         self.groups.get(a as usize).copied()
     }
 
+    /// Group labels, one per node (empty without labels).
     pub fn groups(&self) -> &[u32] {
         &self.groups
     }

@@ -18,21 +18,35 @@ pub enum NetworkSpec {
     /// A uniform random other agent (the mean-field case).
     Random,
     /// Erdős–Rényi with mean degree `k`.
-    Er { k: f64 },
+    Er {
+        /// Mean degree (edge probability `k / (n - 1)`).
+        k: f64,
+    },
     /// Watts–Strogatz with degree `k` and rewiring probability `p`.
-    Ws { k: usize, p: f64 },
+    Ws {
+        /// Degree of the ring lattice (even).
+        k: usize,
+        /// Probability that a lattice edge is rewired to a uniform node.
+        p: f64,
+    },
     /// Hometown stochastic block model.
     Sbm {
+        /// Hometown groups (dyads share a group).
         groups: usize,
+        /// Share of a node's expected ties within its group.
         homophily: f64,
+        /// Mean degree.
         k: f64,
     },
     /// A measured graph read from an edge-list file (`edges:FILE.csv`,
     /// optionally `edges:FILE.csv,directed=true`; see `super::edges`). The
     /// file is read when the spec is parsed.
     Edges {
+        /// The file, as given.
         path: String,
+        /// Rows read as arcs.
         directed: bool,
+        /// The graph read from it.
         #[serde(skip)]
         graph: Arc<FileGraph>,
     },

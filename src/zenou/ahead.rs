@@ -87,6 +87,13 @@ impl Ahead {
     /// The generator, positioned after the last word drawn.
     pub fn finish(self) -> SimRng {
         let start = self.head / CHUNK * CHUNK;
+        if start == self.tail {
+            // Every word generated was drawn (the consumer stopped on a chunk
+            // boundary): the chunk holding the next word is not generated yet
+            // and its slot in `snaps` still holds an older state; the
+            // generator itself is where the consumer stopped.
+            return self.source;
+        }
         let mut g = self.snaps[(self.head / CHUNK) % CHUNKS].clone();
         for _ in start..self.head {
             g.next_u64();

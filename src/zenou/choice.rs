@@ -16,11 +16,14 @@ use super::solve::brent_min;
 /// `C(omega, x) = (c0 + c1 x) omega^2 / 2`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Cost {
+    /// Cost of weak ties outside an enclave (`x = 0`).
     pub c0: f64,
+    /// Extra cost per unit of enclave degree `x`.
     pub c1: f64,
 }
 
 impl Cost {
+    /// `C(omega, x) = (c0 + c1 x) omega^2 / 2`.
     pub fn value(&self, omega: f64, x: f64) -> f64 {
         (self.c0 + self.c1 * x) * omega * omega / 2.0
     }
@@ -34,12 +37,15 @@ impl Cost {
 /// The choice problem of one agent.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ChoiceModel {
+    /// Job-information rate lambda.
     pub lambda: f64,
+    /// Job-loss rate delta.
     pub delta: f64,
     /// Income from being up.
     pub y: f64,
     /// Living cost per unit of enclave degree.
     pub s: f64,
+    /// Cost of weak-tie contact `C(omega, x)`.
     pub cost: Cost,
 }
 
@@ -49,8 +55,11 @@ pub struct OmegaChoice {
     /// The maximiser; 0 at the corner where no omega in (0, 1] beats `EV -> 0`
     /// as omega -> 0 (weak ties not worth their cost).
     pub omega: f64,
+    /// The steady-state share up e*(omega) at the choice (eq. 6).
     pub e_star: f64,
+    /// The value `EV(omega, x) = e*(omega) (y - s x) - C(omega, x)` at the choice.
     pub ev: f64,
+    /// Whether the choice is the corner `omega = 0`.
     pub corner: bool,
 }
 

@@ -33,6 +33,7 @@ use rand_distr::Exp1;
 
 use super::ahead::Ahead;
 use super::tracker::Tracker;
+use crate::monitor::Monitor;
 use crate::network::SocialGraph;
 use crate::seed::SimRng;
 
@@ -42,9 +43,32 @@ const DOWN: u32 = u32::MAX;
 pub(crate) const DEPTH: usize = 16;
 /// Events between the prefetch of an event's agent states and the event.
 pub(crate) const MID: usize = 6;
+/// Events between two calls of a run's [`Monitor`] (progress, then the
+/// question whether to stop): about a tenth of a second at 10^7 events/s,
+/// and one predictable branch per event in between.
+pub const CHECK_EVERY: u64 = 1 << 20;
+/// The `total` a run reports to its [`Monitor`]: progress is counted in
+/// thousandths of the simulated horizon `t_end`.
+pub const PROGRESS_STEPS: usize = 1000;
+
+/// A run stopped because its [`Monitor`] asked it to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stopped {
+    /// Events done before the stop.
+    pub events: u64,
+    /// Simulated time reached.
+    pub t: f64,
+}
+
+/// Thousandths of `t_end` reached at time `t` (see [`PROGRESS_STEPS`]).
+#[inline]
+fn steps_done(t: f64, t_end: f64) -> usize {
+    ((t / t_end).clamp(0.0, 1.0) * PROGRESS_STEPS as f64) as usize
+}
+
 /// Populations from this size on run the prefetching pipeline (below, the
 /// states fit in the second-level cache and the look-ahead only costs).
-pub(crate) const PIPELINE_FROM: usize = 1 << 20;
+pub const PIPELINE_FROM: usize = 1 << 20;
 
 /// Ask the CPU to start loading the cache line of `p` (a hint: no effect on
 /// results, nothing happens on other architectures).
@@ -101,14 +125,16 @@ pub struct Population {
 
 impl Clone for Population {
     /// A copy with room for every agent in the up list (as built), so a run
-    /// from the copy never reallocates it.
+    /// from the copy never reallocates it, on huge pages like the original.
     fn clone(&self) -> Self {
-        let mut up = Vec::with_capacity(self.pos.len());
+        let n = self.pos.len();
+        let mut pos = Vec::with_capacity(n);
+        advise_huge(pos.as_ptr(), n * size_of::<u32>());
+        pos.extend_from_slice(&self.pos);
+        let mut up = Vec::with_capacity(n);
+        advise_huge(up.as_ptr(), n * size_of::<u32>());
         up.extend_from_slice(&self.up);
-        Self {
-            pos: self.pos.clone(),
-            up,
-        }
+        Self { pos, up }
     }
 }
 
@@ -152,23 +178,28 @@ impl Population {
         }
     }
 
+    /// Number of agents.
     pub fn len(&self) -> usize {
         self.pos.len()
     }
 
+    /// Whether there are no agents.
     pub fn is_empty(&self) -> bool {
         self.pos.is_empty()
     }
 
+    /// Number of agents up.
     pub fn n_up(&self) -> usize {
         self.up.len()
     }
 
+    /// Whether agent `i` is up.
     #[inline(always)]
     pub fn is_up(&self, i: u32) -> bool {
         self.pos[i as usize] != DOWN
     }
 
+    /// Put agent `i` up (appended to the up list; nothing if already up).
     #[inline(always)]
     pub fn set_up(&mut self, i: u32) {
         if self.pos[i as usize] == DOWN {
@@ -202,6 +233,7 @@ impl Population {
 
 /// Where a weak-tie contact lands.
 pub trait WeakTies {
+    /// The weak tie `i` contacts, drawn from `rng` (`None`: no contact).
     fn pick<R: Rng + ?Sized>(&self, i: u32, rng: &mut R) -> Option<u32>;
 
     /// The contact [`WeakTies::pick`] would make if its first draw is the
@@ -220,6 +252,7 @@ pub trait WeakTies {
 /// Uniform random other agent among `n`.
 #[derive(Debug, Clone, Copy)]
 pub struct RandomMixing {
+    /// Number of agents.
     pub n: u32,
 }
 
@@ -262,6 +295,7 @@ impl WeakTies for &SocialGraph {
 
 /// Weak-tie probability of agent `i`.
 pub trait OmegaOf {
+    /// Probability that an information event of `i` goes to a weak tie.
     fn omega(&self, i: u32) -> f64;
 
     /// The largest omega (a bound used to predict which events take a weak
@@ -307,7 +341,9 @@ impl OmegaOf for &[f64] {
 /// Rates of the chain.
 #[derive(Debug, Clone, Copy)]
 pub struct Rates {
+    /// Job-information rate of an up agent.
     pub lambda: f64,
+    /// Job-loss rate of an up agent.
     pub delta: f64,
 }
 
@@ -324,6 +360,7 @@ pub enum Tie {
 /// information from `from`, passed over `tie`. Offers reaching an agent
 /// already up change nothing and are not reported.
 pub trait OfferLog {
+    /// `to` went up on information from `from` over `tie`.
     fn offer(&mut self, from: u32, to: u32, tie: Tie);
 }
 
@@ -381,6 +418,62 @@ pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
     rng: &mut SimRng,
     pipeline: bool,
 ) -> u64 {
+    run_events(
+        pop, rates, weak, omega, t_end, tracker, log, rng, pipeline, None,
+    )
+    .unwrap_or_else(|stopped| stopped.events)
+}
+
+/// [`simulate_logged`] under a [`Monitor`]: every [`CHECK_EVERY`] events it
+/// reports the thousandths of `t_end` reached (of [`PROGRESS_STEPS`]) and
+/// stops, with [`Stopped`], when the monitor says it is cancelled (`rng`
+/// then continues after the last word drawn). A run that is not stopped is
+/// exactly the run of [`simulate_logged`]: the monitor never touches the
+/// random stream or the state.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_monitored<W: WeakTies, O: OmegaOf, L: OfferLog>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    log: &mut L,
+    rng: &mut SimRng,
+    monitor: &dyn Monitor,
+) -> Result<u64, Stopped> {
+    let pipeline = pop.len() >= PIPELINE_FROM;
+    let events = run_events(
+        pop,
+        rates,
+        weak,
+        omega,
+        t_end,
+        tracker,
+        log,
+        rng,
+        pipeline,
+        Some(monitor),
+    )?;
+    monitor.progress(PROGRESS_STEPS, PROGRESS_STEPS);
+    Ok(events)
+}
+
+/// The event loop with the pipeline on or off, under an optional monitor;
+/// `rng` is handed back after the last word drawn, stopped or not.
+#[allow(clippy::too_many_arguments)]
+fn run_events<W: WeakTies, O: OmegaOf, L: OfferLog>(
+    pop: &mut Population,
+    rates: Rates,
+    weak: &W,
+    omega: &O,
+    t_end: f64,
+    tracker: &mut Tracker,
+    log: &mut L,
+    rng: &mut SimRng,
+    pipeline: bool,
+    monitor: Option<&dyn Monitor>,
+) -> Result<u64, Stopped> {
     let mut ahead = Ahead::new(rng.clone());
     let events = if pipeline {
         let mut pipe = Pipeline::new(rates, omega.omega_max());
@@ -393,6 +486,7 @@ pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
             tracker,
             log,
             &mut ahead,
+            monitor,
             |a, p| pipe.step(a, p, weak, omega),
         )
     } else {
@@ -405,6 +499,7 @@ pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
             tracker,
             log,
             &mut ahead,
+            monitor,
             |_, _| {},
         )
     };
@@ -413,7 +508,8 @@ pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
 }
 
 /// Gillespie's direct method; `before` runs at the start of each event
-/// (the prefetching pipeline, or nothing).
+/// (the prefetching pipeline, or nothing); `monitor` is asked every
+/// [`CHECK_EVERY`] events.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn event_loop<W: WeakTies, O: OmegaOf, L: OfferLog>(
@@ -425,8 +521,9 @@ fn event_loop<W: WeakTies, O: OmegaOf, L: OfferLog>(
     tracker: &mut Tracker,
     log: &mut L,
     rng: &mut Ahead,
+    monitor: Option<&dyn Monitor>,
     mut before: impl FnMut(&mut Ahead, &Population),
-) -> u64 {
+) -> Result<u64, Stopped> {
     let per_up = rates.lambda + rates.delta;
     let p_info = rates.lambda / per_up;
     let mut t = 0.0;
@@ -445,7 +542,14 @@ fn event_loop<W: WeakTies, O: OmegaOf, L: OfferLog>(
         tracker.advance(t, t1, u);
         t = t1;
         events += 1;
-        tracker.tick(events, t);
+        if events.is_multiple_of(CHECK_EVERY)
+            && let Some(m) = monitor
+        {
+            m.progress(steps_done(t, t_end), PROGRESS_STEPS);
+            if m.cancelled() {
+                return Err(Stopped { events, t });
+            }
+        }
         let k = rng.random_range(0..u as u32) as usize;
         let i = pop.up[k];
         let x: f64 = rng.random();
@@ -466,7 +570,7 @@ fn event_loop<W: WeakTies, O: OmegaOf, L: OfferLog>(
         }
     }
     tracker.advance(t, t_end, pop.up.len());
-    events
+    Ok(events)
 }
 
 /// Predicted position of one coming event in the random stream.

@@ -23,13 +23,16 @@ use super::solve::brent_root;
 /// A group: its population share and its weak-tie probability.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Group {
+    /// Population share `p_i` of the group.
     pub share: f64,
+    /// Weak-tie probability `omega_i` of its members.
     pub omega: f64,
 }
 
 /// Mean-field steady state with heterogeneous omega.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HeteroSteadyState {
+    /// Whether a positive steady state exists (the condition above).
     pub exists: bool,
     /// Weak-tie contact intensity `Phi = sum_i p_i omega_i e_i`.
     pub phi: f64,

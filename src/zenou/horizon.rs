@@ -48,6 +48,7 @@ pub struct Stay {
 }
 
 impl Stay {
+    /// A checked stay: `p0` in [0, 1], `years` finite and > 0.
     pub fn new(p0: f64, years: f64) -> Result<Self, ZenouError> {
         check(
             "p0",

@@ -48,11 +48,15 @@ impl Default for OdeOptions {
 /// End point of a steady-state integration.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SteadyState {
+    /// The state reached.
     pub y: Vec<f64>,
+    /// The time reached.
     pub t: f64,
+    /// Steps taken, accepted and rejected.
     pub steps: usize,
     /// `max |dy/dt|` at `y`.
     pub residual: f64,
+    /// Whether `max |dy/dt|` fell below the steady-state tolerance.
     pub converged: bool,
 }
 
@@ -177,7 +181,9 @@ pub struct DyadSteadyState {
     pub q: [f64; 3],
     /// `e = 2 Q2 + Q1`.
     pub e: f64,
+    /// The integration time reached.
     pub t: f64,
+    /// Whether the integration reached steady state.
     pub converged: bool,
 }
 

@@ -6,8 +6,6 @@
 //! `stream(s, r, Population)` and its events from `stream(s, r, Engine)`, so
 //! results do not depend on the number of threads.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -15,16 +13,19 @@ use rayon::prelude::*;
 use crate::resources::{DEFAULT_TIME_LIMIT_S, check_items, check_time};
 
 use super::analytic::Params;
-use super::engine::{Population, RandomMixing, Rates, simulate};
+use super::engine::{NoLog, Population, RandomMixing, Rates, simulate_monitored};
 use super::error::{ZenouError, check};
 use super::tracker::Tracker;
+use crate::monitor::{Monitor, SILENT};
 use crate::network::{NetworkSpec, SocialGraph};
 use crate::seed::{Component, SimRng, stream};
 
 /// Weak-tie probabilities: one for all, or one per agent.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OmegaSpec {
+    /// One omega for every agent.
     Shared(f64),
+    /// Agent `i`'s omega at index `i`.
     PerAgent(Vec<f64>),
 }
 
@@ -33,9 +34,13 @@ pub enum OmegaSpec {
 pub struct EngineConfig {
     /// Number of agents (even; dyads are `(2m, 2m + 1)`).
     pub n: usize,
+    /// Job-information rate lambda (> 0).
     pub lambda: f64,
+    /// Job-loss rate delta (>= 0).
     pub delta: f64,
+    /// Weak-tie probability omega, shared or per agent, in (0, 1].
     pub omega: OmegaSpec,
+    /// Simulated time of the run (> 0).
     pub t_end: f64,
     /// Interval of the share-up series (`None`: no series).
     pub record_every: Option<f64>,
@@ -43,6 +48,7 @@ pub struct EngineConfig {
     pub initial_up: f64,
     /// Number of batches over the second half for the standard error. Default 32.
     pub batches: usize,
+    /// Where weak ties land: random mixing or a graph.
     pub network: NetworkSpec,
     /// Longest estimated run time accepted, in seconds (default
     /// `DEFAULT_TIME_LIMIT_S`, 24 hours); see [`EngineConfig::estimated_seconds`].
@@ -221,6 +227,7 @@ impl EngineConfig {
 /// What one replication produced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct RunResult {
+    /// The replication index `r` (the seed streams of `(master, r)`).
     pub replication: u64,
     /// Mean share up over `[t_end/2, t_end]`.
     pub mean: f64,
@@ -228,13 +235,16 @@ pub struct RunResult {
     pub se: f64,
     /// Batches behind `se` after merging correlated ones (see `Tracker::estimate_merged`).
     pub se_batches: usize,
+    /// Time-averaged share up of each batch of the second half.
     pub batch_means: Vec<f64>,
     /// `(t, share up)` at the recording interval.
     pub series: Vec<(f64, f64)>,
     /// Final state of every agent (`true` = up).
     #[serde(skip)]
     pub final_state: Vec<bool>,
+    /// Share up at `t_end`.
     pub final_share: f64,
+    /// Events simulated.
     pub events: u64,
     /// Wall time of the event loop (not reproducible; excluded from equality checks by callers).
     pub elapsed_s: f64,
@@ -247,17 +257,20 @@ pub fn run_on(
     pop: Population,
     rng: &mut SimRng,
 ) -> Result<RunResult, ZenouError> {
-    run_on_with_progress(config, graph, pop, rng, None)
+    run_on_monitored(config, graph, pop, rng, &SILENT)
 }
 
-/// [`run_on`], publishing the simulated time reached to `progress` (as `f64`
-/// bits) as the run goes, for a progress bar; the result is the same.
-pub(crate) fn run_on_with_progress(
+/// [`run_on`] under `monitor`: it hears the thousandths of `t_end` reached
+/// (`(done, 1000)`, every [`super::engine::CHECK_EVERY`] events and at the
+/// end), and a cancelled monitor stops the run with
+/// [`ZenouError::Cancelled`]. A run that is not stopped gives the same
+/// result as [`run_on`].
+pub fn run_on_monitored(
     config: &EngineConfig,
     graph: Option<&SocialGraph>,
     mut pop: Population,
     rng: &mut SimRng,
-    progress: Option<Arc<AtomicU64>>,
+    monitor: &dyn Monitor,
 ) -> Result<RunResult, ZenouError> {
     config.validate()?;
     if let Some(g) = graph
@@ -272,28 +285,33 @@ pub(crate) fn run_on_with_progress(
         lambda: config.lambda,
         delta: config.delta,
     };
-    let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches)
-        .with_progress(progress);
+    let mut tracker = Tracker::new(config.n, config.t_end, config.record_every, config.batches);
     tracker.reserve_series()?;
     let t = config.t_end;
     let mixing = RandomMixing { n: config.n as u32 };
     let start = Instant::now();
+    let tr = &mut tracker;
+    let m = monitor;
     let events = match (&config.omega, graph) {
-        (OmegaSpec::Shared(w), None) => simulate(&mut pop, rates, &mixing, w, t, &mut tracker, rng),
-        (OmegaSpec::Shared(w), Some(g)) => simulate(&mut pop, rates, &g, w, t, &mut tracker, rng),
-        (OmegaSpec::PerAgent(ws), None) => simulate(
-            &mut pop,
-            rates,
-            &mixing,
-            &ws.as_slice(),
-            t,
-            &mut tracker,
-            rng,
-        ),
-        (OmegaSpec::PerAgent(ws), Some(g)) => {
-            simulate(&mut pop, rates, &g, &ws.as_slice(), t, &mut tracker, rng)
+        (OmegaSpec::Shared(w), None) => {
+            simulate_monitored(&mut pop, rates, &mixing, w, t, tr, &mut NoLog, rng, m)
         }
-    };
+        (OmegaSpec::Shared(w), Some(g)) => {
+            simulate_monitored(&mut pop, rates, &g, w, t, tr, &mut NoLog, rng, m)
+        }
+        (OmegaSpec::PerAgent(ws), None) => {
+            let ws = ws.as_slice();
+            simulate_monitored(&mut pop, rates, &mixing, &ws, t, tr, &mut NoLog, rng, m)
+        }
+        (OmegaSpec::PerAgent(ws), Some(g)) => {
+            let ws = ws.as_slice();
+            simulate_monitored(&mut pop, rates, &g, &ws, t, tr, &mut NoLog, rng, m)
+        }
+    }
+    .map_err(|s| ZenouError::Cancelled {
+        events: s.events,
+        t: s.t,
+    })?;
     let elapsed_s = start.elapsed().as_secs_f64();
     let (mean, se, se_batches) = tracker.estimate_merged();
     let (series, batch_means) = tracker.into_series();
@@ -317,15 +335,16 @@ pub fn run_replication(
     master: u64,
     rep: u64,
 ) -> Result<RunResult, ZenouError> {
-    run_replication_with_progress(config, master, rep, None)
+    run_replication_monitored(config, master, rep, &SILENT)
 }
 
-/// [`run_replication`] with a progress cell (see [`run_on_with_progress`]).
-pub(crate) fn run_replication_with_progress(
+/// [`run_replication`] under a monitor (see [`run_on_monitored`]): the same
+/// result unless the monitor cancels the run.
+pub fn run_replication_monitored(
     config: &EngineConfig,
     master: u64,
     rep: u64,
-    progress: Option<Arc<AtomicU64>>,
+    monitor: &dyn Monitor,
 ) -> Result<RunResult, ZenouError> {
     config.validate()?;
     let graph = config
@@ -337,7 +356,7 @@ pub(crate) fn run_replication_with_progress(
         &mut stream(master, rep, Component::Population),
     )?;
     let mut rng = stream(master, rep, Component::Engine);
-    let mut r = run_on_with_progress(config, graph.as_ref(), pop, &mut rng, progress)?;
+    let mut r = run_on_monitored(config, graph.as_ref(), pop, &mut rng, monitor)?;
     r.replication = rep;
     Ok(r)
 }

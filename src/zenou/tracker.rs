@@ -10,11 +10,6 @@
 //! variance estimators in MCMC"). The first half is discarded as burn-in.
 
 use crate::resources::{AllocError, try_with_capacity};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Events between progress updates.
-pub(crate) const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// Batches the standard error is never merged below (the default count).
 const MIN_SE_BATCHES: usize = 32;
@@ -47,8 +42,6 @@ pub struct Tracker {
     acc: f64,
     series: Vec<(f64, f64)>,
     batch_means: Vec<f64>,
-    /// Simulated time reached, as `f64` bits, for a progress display.
-    progress: Option<Arc<AtomicU64>>,
 }
 
 impl Tracker {
@@ -75,7 +68,6 @@ impl Tracker {
             next_mark: next_record.min(half),
             acc: 0.0,
             series: Vec::new(),
-            progress: None,
             // Grown as batches complete; a huge request is refused by
             // `EngineConfig::validate` before a run, never pre-allocated here.
             batch_means: Vec::with_capacity(batches.min(1 << 12)),
@@ -91,24 +83,6 @@ impl Tracker {
             self.series = try_with_capacity("the recorded series", points)?;
         }
         Ok(())
-    }
-
-    /// Publish the simulated time reached to `cell` (as `f64` bits) every
-    /// `PROGRESS_EVERY` events; reading it never affects the run.
-    pub fn with_progress(mut self, cell: Option<Arc<AtomicU64>>) -> Self {
-        self.progress = cell;
-        self
-    }
-
-    /// Called by the engine after each event; stores `t` every
-    /// `PROGRESS_EVERY` events when a progress cell is attached.
-    #[inline(always)]
-    pub fn tick(&self, events: u64, t: f64) {
-        if events.is_multiple_of(PROGRESS_EVERY)
-            && let Some(cell) = &self.progress
-        {
-            cell.store(t.to_bits(), Ordering::Relaxed);
-        }
     }
 
     /// The state held `u` agents up on `[t0, t1)`.
@@ -160,6 +134,7 @@ impl Tracker {
         &self.series
     }
 
+    /// Time-averaged share up of each completed batch of the second half.
     pub fn batch_means(&self) -> &[f64] {
         &self.batch_means
     }
@@ -203,6 +178,7 @@ impl Tracker {
         (mean, (var / b).sqrt(), means.len())
     }
 
+    /// The recorded series and the batch means.
     pub fn into_series(self) -> (Vec<(f64, f64)>, Vec<f64>) {
         (self.series, self.batch_means)
     }
