@@ -4,6 +4,8 @@
 //! sensitivity from the probit version (medsens needs probit or linear).
 
 use super::analysis::{Analysis, SearchBounds};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Dataset, Design, Formula, build_design};
@@ -390,6 +392,14 @@ impl Analysis for Paper {
 
     fn default_free(&self) -> &'static [SearchBounds] {
         &FREE
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::ASSETS
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::ASSETS
     }
 }
 

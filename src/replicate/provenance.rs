@@ -11,8 +11,7 @@
 //! input: fitting it says nothing about the model.
 
 use super::rows::{ReplicationRow, Role};
-use super::targets;
-use crate::studies::StudyName;
+use super::targets::{self, Declared};
 
 /// A provenance rule: rows of `table` whose spec starts with `spec_prefix`
 /// and whose term is one of `terms` get `role`, for the reason `why`.
@@ -21,6 +20,8 @@ pub struct Rule {
     pub spec_prefix: &'static str,
     pub terms: &'static [&'static str],
     pub role: Role,
+    // The rule's reason, for the reader of the rule list; no code reads it.
+    #[allow(dead_code)]
     pub why: &'static str,
 }
 
@@ -78,7 +79,8 @@ const ASSET_CONTROLS_WHY: &str = "intention.{male..has_child} are Table 2 model 
 const ASSET_CONST_WHY: &str =
     "intention.constant is set on model (5)'s constant scale (-5.15 against -5.22)";
 
-const ASSETS: [Rule; 8] = [
+/// The provenance rules of the assets study.
+pub(crate) const ASSETS: [Rule; 8] = [
     input("Table 2", "model (1)", ASSET_CONTROLS, ASSET_CONTROLS_WHY),
     input("Table 2", "model (2)", ASSET_CONTROLS, ASSET_CONTROLS_WHY),
     input("Table 2", "model (3)", ASSET_CONTROLS, ASSET_CONTROLS_WHY),
@@ -113,7 +115,8 @@ const ENCLAVE_CONTROLS: &[&str] = &[
     "ln_school_dist",
 ];
 
-const ENCLAVE: [Rule; 4] = [
+/// The provenance rules of the enclave study.
+pub(crate) const ENCLAVE: [Rule; 4] = [
     input(
         "Table 1",
         "shares",
@@ -157,7 +160,8 @@ const TALENT_TERMS: &[&str] = &[
 
 const TALENT_REGIONAL_WHY: &str = "the common index coefficients and the regional structure were hand-set so the regional logits land near models 1 and 3 (studies/talent/config.rs default_index, default_changchun)";
 
-const TALENT: [Rule; 6] = [
+/// The provenance rules of the talent study.
+pub(crate) const TALENT: [Rule; 6] = [
     input(
         "Table 1",
         "shares",
@@ -197,29 +201,18 @@ const TALENT: [Rule; 6] = [
     ),
 ];
 
-/// The provenance rules of `study` (beyond its calibration targets).
-pub fn rules(study: StudyName) -> &'static [Rule] {
-    match study {
-        StudyName::Assets => &ASSETS,
-        StudyName::Enclave => &ENCLAVE,
-        StudyName::Talent => &TALENT,
-    }
-}
-
-/// The role of `row` in `study`: input, target (a calibration target with
-/// a published SE, or a row that chose a hand-set value) or held out.
-pub fn role_of(study: StudyName, row: &ReplicationRow) -> Role {
-    let rules = rules(study);
+/// The role of `row` under a study's provenance `rules` and its declared
+/// calibration targets `declared` ([`super::Analysis::rules`],
+/// [`super::Analysis::declared`]): input, target (a calibration target
+/// with a published SE, or a row that chose a hand-set value) or held out.
+pub fn role_of(rules: &[Rule], declared: &[Declared], row: &ReplicationRow) -> Role {
     if rules
         .iter()
         .any(|r| r.role == Role::Input && r.matches(row))
     {
         return Role::Input;
     }
-    let calibration = super::registry::analysis(study)
-        .declared()
-        .iter()
-        .any(|d| targets::matches(d, row))
+    let calibration = declared.iter().any(|d| targets::matches(d, row))
         && row.published.is_some()
         && row.published_se.is_some_and(|s| s > 0.0);
     if calibration
@@ -233,9 +226,9 @@ pub fn role_of(study: StudyName, row: &ReplicationRow) -> Role {
     }
 }
 
-/// Mark every row of `study` with its role.
-pub fn assign_roles(study: StudyName, rows: &mut [ReplicationRow]) {
+/// Mark every row with its role under `rules` and `declared` ([`role_of`]).
+pub fn assign_roles(rules: &[Rule], declared: &[Declared], rows: &mut [ReplicationRow]) {
     for r in rows {
-        r.role = role_of(study, r);
+        r.role = role_of(rules, declared, r);
     }
 }

@@ -2,6 +2,8 @@
 //! cohort, side by side with the published numbers.
 
 use super::analysis::{Analysis, SearchBounds};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::talent_published::{BRANT_P, MODELS, Published};
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
@@ -180,6 +182,14 @@ impl Analysis for Paper {
 
     fn default_free(&self) -> &'static [SearchBounds] {
         &FREE
+    }
+
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::TALENT
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::TALENT
     }
 }
 

@@ -6,20 +6,20 @@
 //! whose co-national networks are denser in the South; arrival support
 //! (unit support concentrated in Changchun), family history, ties to
 //! locals, inter-ethnic willingness and participation follow from the
-//! network and individual shocks ([`mechanism`]); the survey layer records
-//! them as the questionnaire did ([`survey`]: 5-point items, softmax
+//! network and individual shocks (`mechanism`); the survey layer records
+//! them as the questionnaire did (`survey`: 5-point items, softmax
 //! reductions); retention is a logistic index with Changchun (Table 2
 //! model 1) and South (model 3) coefficients.
 
-pub mod cohort;
-pub mod config;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod validate;
+pub(crate) mod cohort;
+pub(crate) mod config;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod validate;
 
 use std::collections::BTreeMap;
 
