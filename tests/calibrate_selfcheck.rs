@@ -48,6 +48,7 @@ fn check(
             },
             self_check: true,
             heldout: false,
+            geography_cohorts: 0,
         };
         let r = calibrate(&opts).unwrap();
         if r.fit.failed {
