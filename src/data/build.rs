@@ -340,8 +340,22 @@ impl<'a, 'f> Builder<'a, 'f> {
     /// Listwise deletion over every column of the formula.
     fn complete_cases(&mut self) -> Result<(), DataError> {
         let n_rows = self.cols.first().map_or(0, |c| c.len());
-        let complete = |i: usize| self.cols.iter().all(|c| !c.is_missing(i));
-        let dropped = (0..n_rows).filter(|&i| !complete(i)).count();
+        // Missing rows marked column by column (a vectorised pass each).
+        let mut missing = vec![false; n_rows];
+        for c in &self.cols {
+            match c {
+                Col::Num(v) => missing
+                    .iter_mut()
+                    .zip(v.iter())
+                    .for_each(|(m, x)| *m |= x.is_nan()),
+                Col::Cat(cat) => missing
+                    .iter_mut()
+                    .zip(&cat.codes)
+                    .for_each(|(m, &code)| *m |= code == super::dataset::MISSING_CODE),
+            }
+        }
+        let complete = |i: usize| !missing[i];
+        let dropped = missing.iter().filter(|&&m| m).count();
         if dropped == n_rows {
             return Err(DataError::NoCompleteCases {
                 file: self.file.clone(),

@@ -144,8 +144,14 @@ impl BinaryModel {
         checks::check_shape(d)?;
         checks::check_binary(d, name)?;
         checks::check_outcome_varies(d)?;
-        checks::check_full_rank(d)?;
-        let (out, eta) = self.solve(d, None, self.start(d))?;
+        // The rank check (a sequential QR) runs beside the fit; its error
+        // still comes first, as if it had run before.
+        let (rank, solved) = rayon::join(
+            || checks::check_full_rank(d),
+            || self.solve(d, None, self.start(d)),
+        );
+        rank?;
+        let (out, eta) = solved?;
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
         let resid: Vec<f64> = eta

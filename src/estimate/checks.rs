@@ -19,7 +19,7 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
     if n <= k {
         return Err(EstimateError::TooFewObservations { n, k });
     }
-    if let Some(i) = d.y.iter().position(|v| !v.is_finite()) {
+    if let Some(i) = first_non_finite(&d.y) {
         return Err(EstimateError::Invalid(format!(
             "outcome `{}` is not finite in row {}",
             d.y_name,
@@ -27,7 +27,7 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
         )));
     }
     for (j, name) in d.names.iter().enumerate() {
-        if let Some(i) = linalg::col(&d.x, j).iter().position(|v| !v.is_finite()) {
+        if let Some(i) = first_non_finite(linalg::col(&d.x, j)) {
             return Err(EstimateError::Invalid(format!(
                 "regressor `{name}` is not finite in row {}",
                 i + 1
@@ -44,6 +44,23 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
         )));
     }
     Ok(())
+}
+
+/// Index of the first NaN or infinite value: a branch-free scan of fixed
+/// chunks (vectorised), then the position inside the first failing chunk.
+fn first_non_finite(v: &[f64]) -> Option<usize> {
+    const CHUNK: usize = 256;
+    v.chunks(CHUNK).enumerate().find_map(|(c, chunk)| {
+        let all_finite = chunk.iter().fold(true, |ok, x| ok & x.is_finite());
+        if all_finite {
+            None
+        } else {
+            chunk
+                .iter()
+                .position(|x| !x.is_finite())
+                .map(|i| c * CHUNK + i)
+        }
+    })
 }
 
 /// The outcome takes more than one value.

@@ -167,15 +167,20 @@ pub(crate) fn tsqr_r(x: &Mat<f64>, extra: Option<&[f64]>) -> Mat<f64> {
     let mut r = Mat::<f64>::zeros(0, kk);
     for rows in row_blocks(n) {
         let top = r.nrows();
-        let stack = Mat::from_fn(top + rows.len(), kk, |i, j| {
-            if i < top {
-                r[(i, j)]
-            } else if j < k {
-                x[(rows.start + i - top, j)]
+        // `[R; X_rows | extra_rows]`, column by column (slice copies).
+        let mut stack = Mat::<f64>::zeros(top + rows.len(), kk);
+        for j in 0..kk {
+            let dst = stack.col_as_slice_mut(j);
+            dst[..top].copy_from_slice(&r.col_as_slice(j)[..top]);
+            let src = if j < k {
+                Some(&col(x, j)[rows.clone()])
             } else {
-                extra.map_or(0.0, |e| e[rows.start + i - top])
+                extra.map(|e| &e[rows.clone()])
+            };
+            if let Some(src) = src {
+                dst[top..].copy_from_slice(src);
             }
-        });
+        }
         r = qr_r(stack);
     }
     r
