@@ -14,6 +14,8 @@ use super::charts::{AxisStyle, ChartError, FONT, WIDTH, decimals, err, label, ra
 
 const NEGATIVE: RGBColor = RGBColor(31, 100, 200);
 const POSITIVE: RGBColor = RGBColor(205, 30, 40);
+/// Outline of a white cell.
+const GRID_EDGE: RGBColor = RGBColor(215, 215, 215);
 
 /// What a chart shows and how its values read.
 pub struct GridValues<'a> {
@@ -118,10 +120,13 @@ pub fn heat_map(
                         fill.filled(),
                     )))
                     .map_err(err)?;
+                // White gaps between cells; a pale grey outline where the
+                // cell itself is white (a zero effect), so the grid shows.
+                let edge = if fill == WHITE { GRID_EDGE } else { WHITE };
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         corners,
-                        WHITE.stroke_width(2),
+                        edge.stroke_width(2),
                     )))
                     .map_err(err)?;
                 let dark = (u32::from(fill.0) + u32::from(fill.1) + u32::from(fill.2)) < 330;
@@ -250,7 +255,7 @@ mod tests {
         assert!(heat_map(&v, ("a", &[1.0]), ("b", &[0.0]), &vals).is_err());
     }
 
-    /// Numbers of every `key="…"` attribute of the SVG elements named `tag`.
+    /// The attribute text of every SVG element named `tag`.
     fn elements(svg: &str, tag: &str) -> Vec<String> {
         svg.split(&format!("<{tag} "))
             .skip(1)
@@ -259,7 +264,8 @@ mod tests {
     }
 
     fn attr(e: &str, key: &str) -> String {
-        e.split(&format!(" {key}=\""))
+        format!(" {e}")
+            .split(&format!(" {key}=\""))
             .nth(1)
             .and_then(|r| r.split('"').next())
             .unwrap_or("")

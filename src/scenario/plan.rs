@@ -22,7 +22,10 @@ pub enum ArmKind {
     /// An `[[intervention]]`: the baseline with its `set` and `scale`.
     Intervention,
     /// A `[sweep]` point: the baseline with the swept setting at `value`.
-    Sweep { value: f64 },
+    Sweep {
+        /// The swept setting's value at this point.
+        value: f64,
+    },
 }
 
 /// One setting an arm changes relative to the baseline.

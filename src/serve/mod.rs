@@ -19,6 +19,7 @@
 //! JSON (seed included): the same scenario asked for again is answered from
 //! the finished run, also after a restart. Safety rules live in [`auth`]
 //! (token, host check) and [`api`] (body limit, size checks, file names).
+#![deny(missing_docs)]
 
 pub mod api;
 pub mod assets;
