@@ -20,6 +20,7 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(140, 86, 75),
 ];
 
+/// Colour of series `i`: the palette, cycled.
 pub fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
@@ -31,12 +32,16 @@ pub(crate) const WIDTH: u32 = 560;
 /// values when `signed`, then `suffix` (e.g. shares as `+1.5` points).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AxisStyle {
+    /// Multiplier of the values shown (100 for shares read as points).
     pub factor: f64,
+    /// A `+` before positive values (differences).
     pub signed: bool,
+    /// Text after each value ("%", "").
     pub suffix: &'static str,
 }
 
 impl AxisStyle {
+    /// Values as they are: no factor, sign or suffix.
     pub const PLAIN: AxisStyle = AxisStyle {
         factor: 1.0,
         signed: false,
@@ -225,10 +230,15 @@ pub fn effect_bars(
 
 /// One horizontal bar: a value with an optional interval (NaN = none).
 pub struct BarRow {
+    /// Text at the bar's left.
     pub label: String,
+    /// Length of the bar.
     pub value: f64,
+    /// Lower end of its whisker (NaN = none).
     pub low: f64,
+    /// Upper end of its whisker (NaN = none).
     pub high: f64,
+    /// Fill of the bar.
     pub colour: RGBColor,
 }
 
@@ -300,8 +310,11 @@ pub fn bars(title: &str, x_desc: &str, rows: &[BarRow]) -> Result<String, ChartE
 
 /// A named series of intervals over x.
 pub struct Band<'a> {
+    /// Legend name of the series.
     pub name: &'a str,
+    /// Line and band colour.
     pub colour: RGBColor,
+    /// `(x, interval)` points: the mean is the line, the 95% interval the band.
     pub points: Vec<(f64, Interval)>,
 }
 

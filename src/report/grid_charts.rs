@@ -14,14 +14,18 @@ use super::charts::{AxisStyle, ChartError, FONT, WIDTH, decimals, err, label, ra
 
 const NEGATIVE: RGBColor = RGBColor(31, 100, 200);
 const POSITIVE: RGBColor = RGBColor(205, 30, 40);
+/// Outline of a white cell.
+const GRID_EDGE: RGBColor = RGBColor(215, 215, 215);
 
 /// What a chart shows and how its values read.
 pub struct GridValues<'a> {
+    /// Caption of the chart.
     pub title: &'a str,
     /// `true`: values are differences (diverging colours around zero).
     pub diverging: bool,
     /// Text of one value inside a cell ("+1.2", "63.4%").
     pub cell: &'a dyn Fn(f64) -> String,
+    /// How the value axis of small multiples reads.
     pub y_style: AxisStyle,
 }
 
@@ -113,10 +117,13 @@ pub fn heat_map(
                 chart
                     .draw_series(std::iter::once(Rectangle::new(corners, fill.filled())))
                     .map_err(err)?;
+                // White gaps between cells; a pale grey outline where the
+                // cell itself is white (a zero effect), so the grid shows.
+                let edge = if fill == WHITE { GRID_EDGE } else { WHITE };
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         corners,
-                        WHITE.stroke_width(2),
+                        edge.stroke_width(2),
                     )))
                     .map_err(err)?;
                 let dark = (u32::from(fill.0) + u32::from(fill.1) + u32::from(fill.2)) < 330;
@@ -243,5 +250,115 @@ mod tests {
             assert!(svg.contains(x), "{x} missing");
         }
         assert!(heat_map(&v, ("a", &[1.0]), ("b", &[0.0]), &vals).is_err());
+    }
+
+    /// The attribute text of every SVG element named `tag`.
+    fn elements(svg: &str, tag: &str) -> Vec<String> {
+        svg.split(&format!("<{tag} "))
+            .skip(1)
+            .map(|e| e.split('>').next().unwrap_or("").to_string())
+            .collect()
+    }
+
+    fn attr(e: &str, key: &str) -> String {
+        format!(" {e}")
+            .split(&format!(" {key}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    /// The cells tile the plot area exactly: for grids of 1 to 5 levels per
+    /// axis the filled cells span the axis lines end to end (no empty
+    /// segment at the right or top), every cell has the same size (±1 px of
+    /// rounding), and each axis has one tick per level, at a cell centre.
+    #[test]
+    fn cells_fill_the_plot_area() {
+        let v = GridValues {
+            title: "t",
+            diverging: true,
+            cell: &|x| format!("{x}"),
+            y_style: AxisStyle::PLAIN,
+        };
+        for nr in 1..=5usize {
+            for nc in 1..=5usize {
+                let rows: Vec<f64> = (0..nr).map(|i| i as f64 / 4.0).collect();
+                let cols: Vec<f64> = (0..nc).map(|j| 1.0 + j as f64).collect();
+                let vals: Vec<Vec<f64>> = (0..nr)
+                    .map(|i| (0..nc).map(|j| 1.0 + (i * nc + j) as f64).collect())
+                    .collect();
+                let svg = heat_map(&v, ("r", &rows), ("c", &cols), &vals).unwrap();
+                let cells: Vec<[i64; 4]> = elements(&svg, "rect")
+                    .iter()
+                    .filter(|e| attr(e, "stroke") == "none" && attr(e, "fill") != "#FFFFFF")
+                    .map(|e| {
+                        let n = |k| attr(e, k).parse::<i64>().unwrap();
+                        [n("x"), n("y"), n("width"), n("height")]
+                    })
+                    .collect();
+                assert_eq!(cells.len(), nr * nc, "{nr} x {nc}");
+                // Axis lines: the long vertical and horizontal polylines.
+                let lines: Vec<[i64; 4]> = elements(&svg, "polyline")
+                    .iter()
+                    .filter_map(|e| {
+                        let p: Vec<i64> = attr(e, "points")
+                            .split([' ', ','])
+                            .filter(|t| !t.is_empty())
+                            .map(|t| t.parse().unwrap())
+                            .collect();
+                        (p.len() == 4).then(|| [p[0], p[1], p[2], p[3]])
+                    })
+                    .collect();
+                let y_axis = lines
+                    .iter()
+                    .find(|l| l[0] == l[2] && (l[3] - l[1]).abs() > 20)
+                    .unwrap();
+                let x_axis = lines
+                    .iter()
+                    .find(|l| l[1] == l[3] && (l[2] - l[0]).abs() > 20)
+                    .unwrap();
+                let left = cells.iter().map(|c| c[0]).min().unwrap();
+                let right = cells.iter().map(|c| c[0] + c[2]).max().unwrap();
+                let top = cells.iter().map(|c| c[1]).min().unwrap();
+                let bottom = cells.iter().map(|c| c[1] + c[3]).max().unwrap();
+                let near = |a: i64, b: i64| (a - b).abs() <= 1;
+                assert!(
+                    near(left, x_axis[0]) && near(right, x_axis[2]),
+                    "{nr} x {nc}: cells {left}..{right}, x axis {x_axis:?}"
+                );
+                assert!(
+                    near(top, y_axis[1]) && near(bottom, y_axis[3]),
+                    "{nr} x {nc}: cells {top}..{bottom}, y axis {y_axis:?}"
+                );
+                let (w0, h0) = (cells[0][2], cells[0][3]);
+                assert!(cells.iter().all(|c| near(c[2], w0) && near(c[3], h0)));
+                // Ticks: the short lines off each axis, one per level, each
+                // at the centre of a column (or row) of cells.
+                let x_ticks: Vec<i64> = lines
+                    .iter()
+                    .filter(|l| l[0] == l[2] && (l[3] - l[1]).abs() <= 10)
+                    .map(|l| l[0])
+                    .collect();
+                let y_ticks: Vec<i64> = lines
+                    .iter()
+                    .filter(|l| l[1] == l[3] && (l[2] - l[0]).abs() <= 10)
+                    .map(|l| l[1])
+                    .collect();
+                assert_eq!((x_ticks.len(), y_ticks.len()), (nc, nr), "{nr} x {nc}");
+                for t in x_ticks {
+                    assert!(
+                        cells.iter().any(|c| (2 * t - (2 * c[0] + c[2])).abs() <= 2),
+                        "x tick {t} is not at a cell centre"
+                    );
+                }
+                for t in y_ticks {
+                    assert!(
+                        cells.iter().any(|c| (2 * t - (2 * c[1] + c[3])).abs() <= 2),
+                        "y tick {t} is not at a cell centre"
+                    );
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ use super::{CITATIONS, definitions, method_text, settings_line};
 use crate::scenario::summary::PathSummary;
 use crate::scenario::{ArmKind, Effect, Summary};
 
+/// The reports' inline CSS (one self-contained file, nothing fetched).
 pub const STYLE: &str = "
 body{font-family:-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:#222;background:#f5f6f8;margin:0}
 main{max-width:1020px;margin:0 auto;padding:28px 24px 48px}

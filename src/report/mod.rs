@@ -1,6 +1,7 @@
 //! Reports of scenario runs: a Markdown summary and one self-contained HTML
 //! file with inline SVG charts (no network fetches), both rendered from a
-//! [`Summary`].
+//! `Summary` (`crate::scenario::Summary`).
+#![deny(missing_docs)]
 
 pub(crate) use crate::studies::citation::CITATIONS;
 

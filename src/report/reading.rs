@@ -147,11 +147,16 @@ pub fn certainty(e: &Effect) -> Certainty {
     }
 }
 
+/// How sure a reading is, from its reading interval (the total one where there are draws).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Certainty {
+    /// The 95% interval excludes zero.
     Clear,
+    /// The interval includes zero.
     Unclear,
+    /// Exactly zero in every replication (a zero-width interval at 0).
     Unchanged,
+    /// No finite interval (fewer than two finite replications).
     Unknown,
 }
 

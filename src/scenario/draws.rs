@@ -32,6 +32,7 @@ use crate::seed::{self, Component};
 /// What one parameter draw gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DrawRow {
+    /// Index of the draw (or experiment point), 0-based.
     pub draw: usize,
     /// Parameter values, in the order of the `[uncertainty]` keys.
     pub theta: Vec<f64>,
@@ -205,9 +206,13 @@ pub fn draw_rows<M: Model>(
 /// are integers, the replications per point and the word for a point in
 /// error messages ("parameter draw", "experiment point").
 pub struct Points<'a> {
+    /// The settings set at each point (dotted keys).
     pub keys: &'a [String],
+    /// Which of them are integer settings (values are rounded).
     pub integer: &'a [bool],
+    /// Replications of every arm per point.
     pub reps: usize,
+    /// The word for a point in error messages.
     pub context: &'a str,
 }
 

@@ -9,9 +9,13 @@ use crate::estimate::ParamRow;
 /// Mean and 95% t interval of a sample of replication values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// Mean of the finite values.
     pub mean: f64,
+    /// Standard error of the mean, `s / sqrt(n)`.
     pub std_error: f64,
+    /// Lower end of the 95% t interval, `mean - t(0.975, n-1) · se`.
     pub ci_low: f64,
+    /// Upper end of the 95% t interval, `mean + t(0.975, n-1) · se`.
     pub ci_high: f64,
     /// Finite values used.
     pub n: usize,
@@ -73,18 +77,28 @@ pub fn differences(a: &[f64], b: &[f64]) -> Vec<f64> {
 /// summary.json by `migsim serve`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Effect {
+    /// The metric.
     pub metric: String,
+    /// The intervention (or sweep arm `key=value`).
     pub intervention: String,
+    /// Mean over replications of counterfactual minus baseline, at the baseline parameters.
     pub estimate: f64,
+    /// Standard error of `estimate` across replications.
     pub std_error: f64,
+    /// Lower end of the simulation-only 95% t interval.
     pub ci_low: f64,
+    /// Upper end of the simulation-only 95% t interval.
     pub ci_high: f64,
+    /// Mean of the metric in the baseline arm.
     pub baseline_mean: f64,
+    /// Mean of the metric in the intervention's arm.
     pub counterfactual_mean: f64,
+    /// Replications with a finite difference.
     pub replications: usize,
     /// 95% interval including parameter uncertainty, from `[uncertainty]`
     /// draws (see `scenario::draws`); `None` without draws.
     pub ci_total_low: Option<f64>,
+    /// Upper end of the total interval (see `ci_total_low`).
     pub ci_total_high: Option<f64>,
     /// Parameter draws behind the total interval (0 without).
     pub draws: usize,
@@ -120,6 +134,7 @@ impl Effect {
         self.ci_total_low.zip(self.ci_total_high)
     }
 
+    /// The simulation-only estimate and interval as an [`Interval`].
     pub fn interval(&self) -> Interval {
         Interval {
             mean: self.estimate,

@@ -7,6 +7,7 @@
 //! Flow: [`Scenario::load`] (schema) -> [`plan()`] (arms, validated by the
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! `report::run_files::write_all` (CSV, JSON, Markdown and HTML reports).
+#![deny(missing_docs)]
 
 pub(crate) mod draws;
 pub(crate) mod effects;

@@ -17,29 +17,42 @@ use crate::studies::StudyError;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ArmKind {
+    /// The baseline: the scenario's `[baseline]` settings.
     Baseline,
+    /// An `[[intervention]]`: the baseline with its `set` and `scale`.
     Intervention,
-    Sweep { value: f64 },
+    /// A `[sweep]` point: the baseline with the swept setting at `value`.
+    Sweep {
+        /// The swept setting's value at this point.
+        value: f64,
+    },
 }
 
 /// One setting an arm changes relative to the baseline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
+    /// The dotted setting.
     pub key: String,
+    /// Its value in the baseline, as text.
     pub baseline: String,
+    /// Its value in this arm, as text.
     pub value: String,
 }
 
 /// A configuration to simulate in every replication.
 #[derive(Debug, Clone, Serialize)]
 pub struct Arm {
+    /// The arm's name (`baseline`, an intervention's name, or `key=value` of a sweep point).
     pub name: String,
+    /// What the arm does, in words.
     pub description: String,
+    /// Baseline, intervention or sweep point.
     #[serde(flatten)]
     pub kind: ArmKind,
     /// The overrides given to the study (baseline merged in).
     #[serde(skip)]
     pub overrides: Table,
+    /// Every setting the arm changes relative to the baseline.
     pub changes: Vec<Change>,
 }
 

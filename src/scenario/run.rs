@@ -33,15 +33,20 @@ pub fn replication_seed(master: u64, rep: usize) -> u64 {
 pub struct Outcome {
     /// Tracked metrics in the order of [`Runs::metrics`].
     pub values: Vec<f64>,
+    /// The study's time paths of this simulation.
     pub paths: Vec<TimePath>,
 }
 
 /// Raw results of a scenario run.
 #[derive(Debug, Clone)]
 pub struct Runs {
+    /// The scenario that ran.
     pub scenario: Scenario,
+    /// The arms, baseline first.
     pub arms: Vec<Arm>,
+    /// Tracked metrics, in column order.
     pub metrics: Vec<String>,
+    /// The study seed of each replication, `replication_seed(master, r)`.
     pub seeds: Vec<u64>,
     /// Unit of the scenario's `horizon` (e.g. "years in the city").
     pub horizon_unit: Option<String>,
@@ -245,6 +250,8 @@ pub fn assemble<M: Model>(
     }
 }
 
+/// The metrics a run tracks: the scenario's list (each checked against what the
+/// pilot simulation reports, naming the unknown one), or all the pilot's.
 pub fn tracked_metrics(scn: &Scenario, pilot: &Simulated) -> Result<Vec<String>, ScenarioError> {
     if scn.metrics.is_empty() {
         return Ok(pilot.metrics.keys().cloned().collect());

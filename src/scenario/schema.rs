@@ -38,22 +38,33 @@ use crate::studies::StudyName;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScenarioFile {
+    /// `name`: the scenario's name (reports, output folder).
     pub name: Spanned<String>,
+    /// `description`: one line on what the scenario asks.
     #[serde(default)]
     pub description: String,
+    /// `study`: which study's model runs (`enclave`, `talent`, `assets`).
     pub study: Spanned<String>,
+    /// `n`: agents per simulation; none = the paper's N.
     pub n: Option<usize>,
+    /// `horizon`: simulated time, in the study's unit (years in the city for enclave).
     pub horizon: Option<Spanned<f64>>,
+    /// `replications`: simulations per arm, each from its own seed.
     pub replications: Spanned<usize>,
+    /// `seed`: master seed; every replication's seed derives from it.
     pub seed: u64,
+    /// `metrics`: metrics to track; empty = every metric the study reports.
     #[serde(default)]
     pub metrics: Vec<String>,
+    /// `[baseline]`: settings every arm starts from (dotted keys).
     pub baseline: Option<Spanned<Table>>,
     /// A calibrated (or other scenario) file whose `[baseline]` this one
     /// starts from, relative to this file; `[baseline]` goes on top.
     pub baseline_from: Option<Spanned<String>>,
+    /// The `[[intervention]]` tables, in file order.
     #[serde(default, rename = "intervention")]
     pub interventions: Vec<Spanned<InterventionFile>>,
+    /// `[sweep]`: one setting over a grid of values.
     pub sweep: Option<Spanned<SweepFile>>,
     /// Written by `migsim calibrate --out`: estimates and covariance of the
     /// free parameters (see [`crate::studies::calibrated::CalibrationTable`]); a run
@@ -61,8 +72,11 @@ pub(crate) struct ScenarioFile {
     // Parsed so that a calibrated file is accepted; a run reads `[baseline]`.
     #[allow(dead_code)]
     pub calibration: Option<Table>,
+    /// `[uncertainty]`: parameter draws for total intervals.
     pub uncertainty: Option<Spanned<UncertaintyFile>>,
+    /// `[sensitivity]`: the design `migsim sensitivity` runs.
     pub sensitivity: Option<Spanned<SensitivityFile>>,
+    /// `[experiment]`: a factorial or Latin-hypercube design over settings.
     pub experiment: Option<Spanned<ExperimentFile>>,
 }
 
@@ -70,10 +84,14 @@ pub(crate) struct ScenarioFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct InterventionFile {
+    /// `name`: the intervention's name (an arm of every table and chart).
     pub name: String,
+    /// `description`: what the intervention does, in words.
     #[serde(default)]
     pub description: String,
+    /// `set`: settings replaced, as dotted keys.
     pub set: Option<Table>,
+    /// `scale`: dotted setting -> factor on the baseline's value.
     pub scale: Option<BTreeMap<String, f64>>,
 }
 
@@ -81,7 +99,9 @@ pub(crate) struct InterventionFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SweepFile {
+    /// `key`: the dotted setting swept.
     pub key: String,
+    /// `values`: the values it takes, in order.
     pub values: Vec<f64>,
 }
 
@@ -90,19 +110,29 @@ pub(crate) struct SweepFile {
 pub struct Scenario {
     /// File label used in messages.
     pub file: String,
+    /// The scenario's name.
     pub name: String,
+    /// What the scenario asks, in one line.
     pub description: String,
+    /// The study whose model runs.
     pub study: StudyName,
+    /// Agents per simulation; none = the paper's N.
     pub n: Option<usize>,
+    /// Simulated time in the study's unit; none = the study's default.
     pub horizon: Option<f64>,
+    /// Simulations per arm (at least 1).
     pub replications: usize,
+    /// Master seed of every replication.
     pub seed: u64,
     /// Metrics to track; empty = every metric the study reports.
     pub metrics: Vec<String>,
     /// Baseline overrides (dotted keys expanded into nested tables).
     pub baseline: Table,
+    /// Line of `[baseline]` in the file, for messages.
     pub baseline_line: Option<usize>,
+    /// The interventions, in file order (at least one).
     pub interventions: Vec<Intervention>,
+    /// The checked `[sweep]`, if any.
     pub sweep: Option<Sweep>,
     /// `[uncertainty]`: parameter draws for total intervals.
     pub uncertainty: Option<Uncertainty>,
@@ -115,19 +145,26 @@ pub struct Scenario {
 /// A named policy: overrides set on top of the baseline, then settings scaled.
 #[derive(Debug, Clone)]
 pub struct Intervention {
+    /// Name of the arm.
     pub name: String,
+    /// What it does, in words.
     pub description: String,
+    /// Settings replaced (dotted keys expanded into nested tables).
     pub set: Table,
     /// Dotted setting path -> factor applied to the baseline's value.
     pub scale: BTreeMap<String, f64>,
+    /// Line of its `[[intervention]]` header, for messages.
     pub line: usize,
 }
 
 /// A one-setting sweep on top of the baseline.
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// The dotted setting swept.
     pub key: String,
+    /// Its values, in order.
     pub values: Vec<f64>,
+    /// Line of `[sweep]`, for messages.
     pub line: usize,
 }
 

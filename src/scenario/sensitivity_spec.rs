@@ -26,7 +26,9 @@ use crate::studies::calibrated::CalibrationTable;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
+    /// Sobol first-order and total indices (Saltelli design).
     Sobol,
+    /// Morris elementary effects (mu, mu*, sigma) over trajectories.
     Morris,
 }
 
@@ -54,12 +56,19 @@ impl std::str::FromStr for Method {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SensitivityFile {
+    /// `method`: "sobol" (default) or "morris".
     pub method: Option<Method>,
+    /// `n`: Sobol base samples N or Morris trajectories r.
     pub n: Option<usize>,
+    /// `replications`: study runs per arm at each design point.
     pub replications: Option<usize>,
+    /// `bootstrap`: Sobol bootstrap resamples.
     pub bootstrap: Option<usize>,
+    /// `levels`: Morris grid levels.
     pub levels: Option<usize>,
+    /// `from`: a calibrated.toml or posterior.csv whose ranges are used.
     pub from: Option<String>,
+    /// `params`: dotted setting -> range.
     pub params: Option<BTreeMap<String, RangeFile>>,
 }
 
@@ -67,23 +76,34 @@ pub struct SensitivityFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeFile {
+    /// Lowest value.
     pub lower: f64,
+    /// Highest value (above `lower`).
     pub upper: f64,
 }
 
 /// A checked `[sensitivity]` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitivitySpec {
+    /// Sobol or Morris.
     pub method: Method,
     /// Sobol base samples N, or Morris trajectories r.
     pub n: usize,
+    /// Study runs per arm at each design point.
     pub replications: usize,
+    /// Sobol bootstrap resamples.
     pub bootstrap: usize,
+    /// Morris grid levels p (steps of p / (2 (p - 1))).
     pub levels: usize,
+    /// The parameters (dotted settings), in key order.
     pub keys: Vec<String>,
+    /// Lower bound of each parameter.
     pub lower: Vec<f64>,
+    /// Upper bound of each parameter.
     pub upper: Vec<f64>,
+    /// Where the ranges came from ("params" or the `from` file).
     pub source: String,
+    /// Line of `[sensitivity]`, for messages.
     pub line: usize,
 }
 
@@ -94,27 +114,47 @@ pub(crate) const MAX_N: usize = 1 << 16;
 /// found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SensitivitySpecError {
+    /// `method` is neither sobol nor morris.
     #[error("unknown method `{0}`: expected sobol or morris")]
     Method(String),
+    /// A count (`n`, `replications`, `bootstrap`, `levels`) outside its range.
     #[error("[sensitivity] `{key}` = {value}: expected between {low} and {high}")]
     Range {
+        /// The key at fault.
         key: &'static str,
+        /// The value found.
         value: usize,
+        /// Lowest value accepted.
         low: usize,
+        /// Highest value accepted.
         high: usize,
     },
+    /// Both `from` and `params` given.
     #[error("[sensitivity]: give `from` or `params`, not both")]
     Both,
+    /// Neither `from` nor `params` given.
     #[error("[sensitivity]: give `params` or `from = \"calibrated.toml\"`")]
     Neither,
+    /// The `from` file could not be read or used (why).
     #[error("[sensitivity] `from`: {0}")]
     From(String),
+    /// `params` has no entry.
     #[error("[sensitivity] `params` is empty")]
     Empty,
+    /// A parameter key is not a dotted setting path.
     #[error("[sensitivity] `{0}` is not a dotted setting path")]
     Path(String),
+    /// A parameter's bounds are not finite or not increasing.
     #[error("[sensitivity] `{key}`: bounds [{lower}, {upper}] must be finite with lower < upper")]
-    Bounds { key: String, lower: f64, upper: f64 },
+    Bounds {
+        /// The key at fault.
+        key: String,
+        /// Lower bound found.
+        lower: f64,
+        /// Upper bound found.
+        upper: f64,
+    },
+    /// More parameters than Sobol's sequence dimensions allow.
     #[error("[sensitivity]: Sobol takes at most 128 parameters, got {0}")]
     TooMany(usize),
 }

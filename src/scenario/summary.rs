@@ -15,18 +15,31 @@ use crate::studies::{StudyName, metric_info};
 /// Everything a report needs; serialised as summary.json.
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
+    /// The study's name.
     pub study: String,
+    /// The scenario's name.
     pub scenario: String,
+    /// The scenario's one-line description.
     pub description: String,
+    /// Agents per simulation; none = the paper's N.
     pub n: Option<usize>,
+    /// Simulated time; none = the study's default.
     pub horizon: Option<f64>,
+    /// Unit of `horizon` ("years in the city").
     pub horizon_unit: Option<String>,
+    /// Replications per arm.
     pub replications: usize,
+    /// Master seed.
     pub seed: u64,
+    /// Tracked metrics, in report order.
     pub metrics: Vec<String>,
+    /// Baseline, interventions and sweep points, with what each changes.
     pub arms: Vec<Arm>,
+    /// Effect of every intervention on every metric.
     pub effects: Vec<Effect>,
+    /// The sweep's effect curves, if the scenario has one.
     pub sweep: Option<SweepSummary>,
+    /// Time paths per metric (report charts only).
     #[serde(skip)]
     pub paths: Vec<PathSummary>,
     /// Unit of the time paths' axis ("years in the city").
@@ -34,6 +47,7 @@ pub struct Summary {
     pub time_unit: Option<String>,
     /// The parameter distribution behind the effects' total intervals.
     pub uncertainty: Option<UncertaintySummary>,
+    /// Reasons to read some numbers with care (non-finite values, effects of a handful of agents, draws not run).
     pub warnings: Vec<String>,
     /// Per metric, when it is measured ("average over the cohort, whose
     /// years in the city run from 1 to 10 ...", "at the survey").
@@ -57,18 +71,26 @@ pub(crate) const HANDFUL_OF_AGENTS: f64 = 5.0;
 pub struct UncertaintySummary {
     /// `calibrated.toml` or "params".
     pub source: String,
+    /// Parameter draws K.
     pub draws: usize,
+    /// Replications of every arm at each draw.
     pub replications_per_draw: usize,
+    /// The drawn settings (dotted keys).
     pub params: Vec<String>,
+    /// Mean of each drawn setting's normal distribution.
     pub mean: Vec<f64>,
+    /// Lower truncation bound of each.
     pub lower: Vec<f64>,
+    /// Upper truncation bound of each.
     pub upper: Vec<f64>,
 }
 
 /// Effects of one setting over a grid.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepSummary {
+    /// The dotted setting swept.
     pub key: String,
+    /// Its values, in order.
     pub values: Vec<f64>,
     /// Effects (vs the baseline) by metric then grid value; `intervention`
     /// holds the arm name `key=value`.
@@ -78,20 +100,29 @@ pub struct SweepSummary {
 /// One time path metric: a band per arm.
 #[derive(Debug, Clone)]
 pub struct PathSummary {
+    /// The metric.
     pub metric: String,
+    /// Times of the path's points, in the study's time unit.
     pub times: Vec<f64>,
+    /// One band per arm.
     pub bands: Vec<PathBand>,
 }
 
 /// Level and (for non-baseline arms) effect over time.
 #[derive(Debug, Clone)]
 pub struct PathBand {
+    /// The arm's name.
     pub arm: String,
+    /// Mean level at each time, with its 95% t interval across replications.
     pub level: Vec<Interval>,
+    /// Difference from the baseline at each time (none for the baseline).
     pub effect: Option<Vec<Interval>>,
 }
 
 impl Summary {
+    /// Summarise a run: effects with 95% t intervals `mean ± t(0.975, R-1) s / sqrt(R)`,
+    /// sweep curves, time-path bands, total intervals over draws, the experiment's
+    /// per-point effects, and the warnings and definitions the reports print.
     pub fn of(runs: &Runs) -> Summary {
         let scn = &runs.scenario;
         let mut warnings = non_finite_warnings(runs);

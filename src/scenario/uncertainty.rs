@@ -45,9 +45,13 @@ pub(crate) const MAX_DRAWS: usize = 100_000;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UncertaintyFile {
+    /// `draws`: parameter draws K.
     pub draws: usize,
+    /// `replications`: replications per draw (default: the scenario's).
     pub replications: Option<usize>,
+    /// `from`: a calibrated.toml (estimates and covariance) or posterior.csv.
     pub from: Option<String>,
+    /// `params`: dotted setting -> truncated normal.
     pub params: Option<BTreeMap<String, PriorFile>>,
 }
 
@@ -55,26 +59,36 @@ pub struct UncertaintyFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorFile {
+    /// Mean of the normal.
     pub mean: f64,
+    /// Its standard deviation (> 0).
     pub sd: f64,
+    /// Lower truncation bound.
     pub lower: f64,
+    /// Upper truncation bound.
     pub upper: f64,
 }
 
 /// A checked parameter distribution.
 #[derive(Debug, Clone)]
 pub struct Uncertainty {
+    /// Parameter draws K.
     pub draws: usize,
     /// Replications per draw; `None` = the scenario's.
     pub replications: Option<usize>,
+    /// The drawn settings (dotted keys).
     pub keys: Vec<String>,
+    /// Mean of each (the multivariate normal's centre).
     pub mean: Vec<f64>,
+    /// Lower truncation bound of each.
     pub lower: Vec<f64>,
+    /// Upper truncation bound of each.
     pub upper: Vec<f64>,
     /// `L` with `L Lᵀ = Σ`, row-major.
     pub factor: Vec<Vec<f64>>,
     /// Where the distribution came from ("calibrated.toml" or "params").
     pub source: String,
+    /// Line of `[uncertainty]`, for messages.
     pub line: usize,
     /// Weighted posterior draws (`from = "….csv"`), resampled by weight.
     pub posterior: Option<std::sync::Arc<PosteriorSample>>,
@@ -167,43 +181,77 @@ impl Uncertainty {
 /// value found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum UncertaintyError {
+    /// `draws` outside 2 to [`MAX_DRAWS`].
     #[error("[uncertainty] `draws` = {0}: expected between 2 and {MAX_DRAWS}")]
     Draws(usize),
+    /// `replications` is 0.
     #[error("[uncertainty] `replications` must be at least 1")]
     Replications,
+    /// Both `from` and `params` given.
     #[error("[uncertainty]: give `from` or `params`, not both")]
     Both,
+    /// Neither `from` nor `params` given.
     #[error("[uncertainty]: give `from = \"calibrated.toml\"` or `params`")]
     Neither,
+    /// The `from` file could not be read or used (why).
     #[error("[uncertainty] `from`: {0}")]
     From(String),
+    /// A parameter's mean or bounds are not finite, or the bounds not increasing.
     #[error("[uncertainty] `{key}`: mean and bounds must be finite with lower < upper")]
-    Bounds { key: String },
+    Bounds {
+        /// The key at fault.
+        key: String,
+    },
+    /// A parameter's mean lies outside its bounds.
     #[error("[uncertainty] `{key}`: mean {mean} outside its bounds [{lower}, {upper}]")]
     MeanOutside {
+        /// The key at fault.
         key: String,
+        /// Mean found.
         mean: f64,
+        /// Lower bound found.
         lower: f64,
+        /// Upper bound found.
         upper: f64,
     },
     #[error(
         "[uncertainty]: fewer than 1 in {MAX_TRIES} draws fall within the bounds of {keys}; widen them or narrow the distribution"
     )]
-    Truncation { keys: String },
+    /// The bounds keep fewer than 1 in [`MAX_TRIES`] draws.
+    Truncation {
+        /// The keys concerned.
+        keys: String,
+    },
+    /// `params` has no entry.
     #[error("[uncertainty] `params` is empty")]
     Empty,
+    /// A parameter key is not a dotted setting path.
     #[error("[uncertainty] `{0}` is not a dotted setting path")]
     Path(String),
+    /// A standard deviation is negative or not finite.
     #[error("[uncertainty] `{key}`: sd must be finite and >= 0, got {sd}")]
-    Sd { key: String, sd: f64 },
+    Sd {
+        /// The key at fault.
+        key: String,
+        /// Standard deviation found.
+        sd: f64,
+    },
+    /// The covariance is not k x k.
     #[error("[uncertainty] covariance must be {0} rows of {0}")]
     CovShape(usize),
+    /// The covariance's eigendecomposition failed.
     #[error("[uncertainty] covariance has no eigendecomposition")]
     NoEigen,
     #[error(
         "[uncertainty] covariance is not positive semi-definite (eigenvalue {eigenvalue:.3e}, mostly along `{key}`)"
     )]
-    NotPsd { eigenvalue: f64, key: String },
+    /// The covariance has a negative eigenvalue.
+    NotPsd {
+        /// The most negative eigenvalue of the covariance.
+        eigenvalue: f64,
+        /// The key at fault.
+        key: String,
+    },
 }
 
 type Spec = (

@@ -29,8 +29,11 @@ pub const MORRIS_STREAM: u64 = 0x0F0A_A15E;
 /// Lower and upper bound of each parameter, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bounds {
+    /// The parameters (dotted settings).
     pub keys: Vec<String>,
+    /// Lower bound of each.
     pub lower: Vec<f64>,
+    /// Upper bound of each (above the lower).
     pub upper: Vec<f64>,
 }
 
@@ -56,10 +59,12 @@ impl Bounds {
         Ok(Bounds { keys, lower, upper })
     }
 
+    /// Number of parameters k.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether there are no parameters.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -79,13 +84,17 @@ pub const MAX_SOBOL_N: usize = 1 << 16;
 /// The Saltelli design of `k` parameters with `n` base samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SaltelliDesign {
+    /// Parameters k.
     pub k: usize,
+    /// Base samples N (rows A_j and B_j of two Sobol point sets).
     pub n: usize,
     /// Owen scramble seed (from the master seed).
     pub scramble: u32,
 }
 
 impl SaltelliDesign {
+    /// Check `k` (2k Sobol dimensions at most) and `n` (2 to 2^16) and derive the
+    /// scramble seed from `master`.
     pub fn new(k: usize, n: usize, master: u64) -> Result<SaltelliDesign, SensitivityError> {
         if k == 0 {
             return Err(SensitivityError::NoParams);
@@ -137,9 +146,13 @@ impl SaltelliDesign {
 /// A Morris design: `r` trajectories on a `levels`-point grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MorrisDesign {
+    /// Parameters k.
     pub k: usize,
+    /// Trajectories r, each of k + 1 points.
     pub trajectories: usize,
+    /// Grid levels p; a step is Δ = p / (2 (p - 1)).
     pub levels: usize,
+    /// Master seed of the trajectories' starts and orders.
     pub master: u64,
 }
 
@@ -147,11 +160,15 @@ pub struct MorrisDesign {
 /// (`None` at the start) and by how much (±Δ).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MorrisPoint {
+    /// The unit-cube point.
     pub x: Vec<f64>,
+    /// The parameter moved to reach it and its step ±Δ (`None` at a start).
     pub moved: Option<(usize, f64)>,
 }
 
 impl MorrisDesign {
+    /// Check `k` (at least 1), `trajectories` (2 to 100,000) and `levels` (at
+    /// least 2), and keep `master`.
     pub fn new(
         k: usize,
         trajectories: usize,

@@ -9,6 +9,7 @@
 //! * [`scenario`]: both applied to a scenario's levels and effects;
 //! * `report::sensitivity_files`: sensitivity.json, indices.csv, design.csv and
 //!   reports (the report layer, above this one).
+#![deny(missing_docs)]
 
 pub(crate) mod design;
 pub(crate) mod error;

@@ -16,8 +16,11 @@ use super::error::SensitivityError;
 /// Screening measures of one parameter for one output.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MorrisIndex {
+    /// Mean elementary effect `μ = (1/r) Σ_t EE_t`, EE = Δy / Δ (Morris 1991).
     pub mu: f64,
+    /// Mean absolute elementary effect `μ* = (1/r) Σ_t |EE_t|` (Campolongo et al. 2007).
     pub mu_star: f64,
+    /// Standard deviation of the elementary effects (interactions, non-linearity).
     pub sigma: f64,
 }
 

@@ -28,18 +28,23 @@ use crate::seed::{self, Component};
 /// (`intervention = "baseline"`) or an intervention's effect on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutputName {
+    /// The metric.
     pub metric: String,
+    /// `baseline` (the level) or the intervention (its effect).
     pub intervention: String,
 }
 
 /// The design of a scenario's analysis.
 #[derive(Debug, Clone)]
 pub enum Design {
+    /// A Saltelli design for Sobol indices.
     Sobol(SaltelliDesign),
+    /// Morris trajectories.
     Morris(MorrisDesign),
 }
 
 impl Design {
+    /// Model runs of the design.
     pub fn rows(&self) -> usize {
         match self {
             Design::Sobol(d) => d.rows(),
@@ -47,6 +52,7 @@ impl Design {
         }
     }
 
+    /// Unit-cube point of design row `r`.
     pub fn point(&self, r: usize) -> Vec<f64> {
         match self {
             Design::Sobol(d) => d.point(r),
@@ -59,16 +65,22 @@ impl Design {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum IndexValues {
+    /// Sobol S1 and ST with their intervals.
     Sobol(SobolIndex),
+    /// Morris μ, μ*, σ.
     Morris(MorrisIndex),
 }
 
 /// A row of `indices` in sensitivity.json and indices.csv.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexRow {
+    /// The metric.
     pub metric: String,
+    /// `baseline` (the level) or the intervention (its effect).
     pub intervention: String,
+    /// The parameter (dotted setting).
     pub param: String,
+    /// Its indices.
     #[serde(flatten)]
     pub values: IndexValues,
     /// Why the indices are undefined (null) where they are: see `undefined_note`.
@@ -111,19 +123,29 @@ pub(crate) const OUTPUT_CONSTANT: &str = "output constant over the design";
 /// A finished analysis (sensitivity.json).
 #[derive(Debug, Clone, Serialize)]
 pub struct Analysis {
+    /// The scenario's name.
     pub scenario: String,
+    /// The study's name.
     pub study: String,
+    /// Sobol or Morris.
     pub method: Method,
     /// Sobol base samples N, or Morris trajectories r.
     pub n: usize,
     /// Model runs (design rows); each simulates every arm `replications` times.
     pub runs: usize,
+    /// Replications of every arm at each design row.
     pub replications: usize,
+    /// The scenario's master seed.
     pub seed: u64,
+    /// The parameters, in design order.
     pub params: Vec<String>,
+    /// Lower bound of each.
     pub lower: Vec<f64>,
+    /// Upper bound of each.
     pub upper: Vec<f64>,
+    /// The outputs, metric-major: baseline level, then each intervention's effect.
     pub outputs: Vec<OutputName>,
+    /// One row per output and parameter.
     pub indices: Vec<IndexRow>,
     /// Parameter values of each design row.
     #[serde(skip)]
@@ -149,10 +171,15 @@ pub struct Analysis {
 /// A scenario's sensitivity analysis before it runs: spec (with `method`
 /// and `n` possibly overridden), bounds, design, outputs.
 pub struct Plan {
+    /// The checked table, with `method` and `n` overridden.
     pub spec: SensitivitySpec,
+    /// The parameters' bounds.
     pub bounds: Bounds,
+    /// The design.
     pub design: Design,
+    /// Tracked metrics.
     pub metrics: Vec<String>,
+    /// The outputs.
     pub outputs: Vec<OutputName>,
 }
 

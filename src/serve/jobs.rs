@@ -35,10 +35,15 @@ const MAX_KEPT: usize = 512;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Waiting for a worker.
     Queued,
+    /// Simulating.
     Running,
+    /// Finished; its files are written.
     Done,
+    /// Stopped by an error (see `error`).
     Failed,
+    /// Stopped by `DELETE /api/runs/{id}`; nothing written.
     Cancelled,
 }
 
@@ -52,12 +57,15 @@ impl Status {
 /// What `GET /api/runs/{id}` answers.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunView {
+    /// The run's id (its folder under the server's `--out`).
     pub id: String,
+    /// Queued, running, done, failed or cancelled.
     pub status: Status,
     /// Share of the simulations finished, 0 to 1.
     pub progress: f64,
     /// Estimated seconds left (while running, once a simulation finished).
     pub eta_s: Option<f64>,
+    /// Why it failed (the scenario error's text).
     pub error: Option<String>,
     /// The run's summary.json, when done.
     pub summary: Option<serde_json::Value>,
@@ -96,6 +104,7 @@ impl Shared {
 /// Why a run was not queued.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SubmitError {
+    /// The queue holds this many runs already (503).
     #[error("the run queue is full ({0} runs waiting); try again when one has finished")]
     QueueFull(usize),
 }
@@ -103,10 +112,17 @@ pub enum SubmitError {
 /// Why a run could not be cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CancelError {
+    /// No run with this id.
     #[error("no run {0}")]
     Unknown(String),
+    /// Run `id` has already finished with `status`.
     #[error("run {id} is already {status:?}; only a queued or running run can be cancelled")]
-    Final { id: String, status: Status },
+    Final {
+        /// The run's id.
+        id: String,
+        /// Its status.
+        status: Status,
+    },
 }
 
 /// The job table, its queue and its workers.
@@ -405,6 +421,9 @@ fn run_job(shared: &Shared, id: &str) {
 
 /// What every handler (and the token guard) shares.
 pub struct AppState {
+    /// The run queue and its workers.
     pub jobs: Jobs,
+    /// The token requests must carry (given, or generated when bound beyond
+    /// 127.0.0.1); `None`: none is needed.
     pub token: Option<String>,
 }

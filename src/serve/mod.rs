@@ -19,6 +19,7 @@
 //! JSON (seed included): the same scenario asked for again is answered from
 //! the finished run, also after a restart. Safety rules live in `auth`
 //! (token, host check) and `api` (body limit, size checks, file names).
+#![deny(missing_docs)]
 
 pub(crate) mod api;
 pub(crate) mod assets;
@@ -40,6 +41,7 @@ pub(crate) const DEFAULT_PORT: u16 = 8765;
 /// How a server is set up (the flags of `migsim serve`).
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Address to listen on (127.0.0.1 by default).
     pub bind: IpAddr,
     /// 0: any free port.
     pub port: u16,
@@ -70,18 +72,25 @@ impl Default for Config {
 /// Errors starting or running the server.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
+    /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// `--workers` was 0.
     #[error("--workers must be at least 1, got {0}")]
     Workers(usize),
+    /// `--queue` was 0.
     #[error("the run queue must hold at least 1 run, got {0}")]
     Queue(usize),
+    /// The async runtime could not start.
     #[error("cannot start the server: {0}")]
     Runtime(#[source] std::io::Error),
+    /// The run folder could not be created.
     #[error(transparent)]
     Out(#[from] WriteError),
 }

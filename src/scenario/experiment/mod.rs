@@ -40,10 +40,15 @@ pub(crate) const MAX_RUNS: usize = 10_000_000;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentFile {
+    /// `design`: "factorial" or "lhs".
     pub design: String,
+    /// `replications`: per point (default: the scenario's).
     pub replications: Option<usize>,
+    /// `levels` (factorial): dotted setting -> its levels.
     pub levels: Option<BTreeMap<String, Vec<f64>>>,
+    /// `points` (lhs): design points.
     pub points: Option<usize>,
+    /// `params` (lhs): dotted setting -> range.
     pub params: Option<BTreeMap<String, RangeFile>>,
 }
 
@@ -51,11 +56,17 @@ pub struct ExperimentFile {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Design {
     /// Every combination of the levels, `levels[j]` for factor `j`.
-    Factorial { levels: Vec<Vec<f64>> },
+    Factorial {
+        /// `levels[j]`: the levels of factor `j`, as written.
+        levels: Vec<Vec<f64>>,
+    },
     /// `points` points stratified over `[lower, upper]` of every factor.
     Lhs {
+        /// Design points.
         points: usize,
+        /// Lower bound of each factor.
         lower: Vec<f64>,
+        /// Upper bound of each factor.
         upper: Vec<f64>,
     },
 }
@@ -63,11 +74,13 @@ pub enum Design {
 /// A checked `[experiment]` table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Experiment {
+    /// The design.
     pub design: Design,
     /// The factors (dotted setting keys), in key order.
     pub keys: Vec<String>,
     /// Replications per point; `None` = the scenario's.
     pub replications: Option<usize>,
+    /// Line of `[experiment]`, for messages.
     pub line: usize,
 }
 
@@ -75,34 +88,65 @@ pub struct Experiment {
 /// value found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExperimentError {
+    /// `design` is neither "factorial" nor "lhs".
     #[error("[experiment] `design` = {0:?}: expected \"factorial\" or \"lhs\"")]
     Design(String),
     #[error(
         "[experiment] `{key}` does not belong to design = \"{design}\" (factorial takes `levels`; lhs takes `points` and `params`)"
     )]
-    Misplaced { key: &'static str, design: String },
+    /// A key of the other design (`levels` with lhs; `points` or `params` with factorial).
+    Misplaced {
+        /// The key at fault.
+        key: &'static str,
+        /// The design named.
+        design: String,
+    },
+    /// A key the design needs is missing (key, design).
     #[error("[experiment] `{0}` is missing for design = \"{1}\"")]
     Missing(&'static str, &'static str),
+    /// `levels` or `params` has no factor.
     #[error("[experiment] `{0}` is empty: give at least one factor")]
     Empty(&'static str),
+    /// A factor is not a dotted setting path.
     #[error("[experiment] `{0}` is not a dotted setting path")]
     Path(String),
+    /// A factor's levels are empty, repeated or not finite.
     #[error("[experiment] `levels` of `{key}`: {why}")]
-    Levels { key: String, why: String },
+    Levels {
+        /// The key at fault.
+        key: String,
+        /// What is wrong with them.
+        why: String,
+    },
+    /// A factor's bounds are not finite or not increasing.
     #[error("[experiment] `{key}`: bounds [{lower}, {upper}] must be finite with lower < upper")]
-    Bounds { key: String, lower: f64, upper: f64 },
+    Bounds {
+        /// The key at fault.
+        key: String,
+        /// Lower bound found.
+        lower: f64,
+        /// Upper bound found.
+        upper: f64,
+    },
+    /// `points` outside 1 to [`MAX_POINTS`].
     #[error("[experiment] `points` = {0}: expected between 1 and {MAX_POINTS}")]
     Points(usize),
     #[error(
         "[experiment] `levels`: {0} points (the product of the level counts) exceed {MAX_POINTS}"
     )]
+    /// The factorial has more than [`MAX_POINTS`] points.
     TooManyPoints(String),
+    /// `replications` is 0.
     #[error("[experiment] `replications` = {0}: expected at least 1")]
     Replications(usize),
+    /// Points x replications exceed [`MAX_RUNS`].
     #[error("[experiment]: {points} points x {reps} replications = {runs} runs exceed {MAX_RUNS}")]
     TooManyRuns {
+        /// Design points.
         points: usize,
+        /// Replications per point.
         reps: usize,
+        /// Their product, the runs asked for.
         runs: String,
     },
 }

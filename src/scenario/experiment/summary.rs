@@ -22,19 +22,24 @@ pub struct ExperimentSummary {
     pub levels: Option<Vec<Vec<f64>>>,
     /// Lowest and highest value of each factor (a hypercube's bounds).
     pub lower: Vec<f64>,
+    /// Highest value of each factor.
     pub upper: Vec<f64>,
+    /// Design points P.
     pub points: usize,
+    /// Replications of every arm at each point.
     pub replications_per_point: usize,
     /// Study simulations: points × replications × arms.
     pub simulations: usize,
     /// Arms run at every point: baseline, then the interventions.
     pub arms: Vec<String>,
+    /// One summary per point, in point order.
     pub rows: Vec<PointSummary>,
 }
 
 /// One design point.
 #[derive(Debug, Clone, Serialize)]
 pub struct PointSummary {
+    /// Index of the point in the design (0-based).
     pub point: usize,
     /// Factor values, in the order of `factors`.
     pub values: Vec<f64>,
@@ -47,8 +52,11 @@ pub struct PointSummary {
 /// An intervention's effect on a metric at one point.
 #[derive(Debug, Clone, Serialize)]
 pub struct PointEffect {
+    /// The metric.
     pub metric: String,
+    /// The intervention.
     pub intervention: String,
+    /// Mean over the point's replications of intervention minus baseline, with its 95% t interval.
     #[serde(flatten)]
     pub effect: Interval,
 }
