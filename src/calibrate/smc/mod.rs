@@ -33,6 +33,7 @@ pub mod sbc;
 pub use likelihood::ln_likelihood_of_q;
 pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
+pub use result::Posterior;
 
 use super::CalibrateError;
 
