@@ -110,7 +110,8 @@ impl Method for Smc {
         posterior_monitored(opts, &self.0, monitor).map_err(smc_error)
     }
 
-    /// `posterior.csv` (one column per parameter) and `posterior.json`.
+    /// `posterior.csv` (one column per parameter) and `posterior.json`;
+    /// the driver writes `posterior.parquet` instead under `--format parquet`.
     fn files(p: &Posterior) -> Result<Vec<File>, ShardError> {
         Ok(p.files(Path::new("")).map_err(smc_error)?.into())
     }
