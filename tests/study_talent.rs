@@ -325,11 +325,13 @@ fn potential_outcomes_agree_with_the_observed_world() {
     let cfg = Config::default();
     assert_eq!(
         s.truth.params["changchun.unit_support"],
-        cfg.index.unit_support * cfg.changchun.danwei_support
+        cfg.index.unit_support + cfg.retention.embedded * cfg.changchun.danwei_benefit
     );
+    // No measured item's coefficient differs by region (issue 30).
+    assert_eq!(s.truth.params["south.interethnic"], cfg.index.interethnic);
     assert_eq!(
-        s.truth.params["south.interethnic"],
-        cfg.index.interethnic * cfg.south.contact_opportunity
+        s.truth.params["changchun.particip_behavior"],
+        s.truth.params["south.particip_behavior"]
     );
     assert_eq!(s.truth.params["index.kin_support"], cfg.index.kin_support);
 }

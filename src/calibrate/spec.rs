@@ -62,10 +62,16 @@ fn default_free(study: StudyName) -> &'static [(&'static str, f64, f64)] {
             ("intention.housing_liquidity", 0.0, 1.0),
         ],
         StudyName::Talent => &[
+            // Structure, not slopes (issue 30): the regional contrasts come
+            // from what Changchun's units and events deliver and from the
+            // local ties willingness brings; `retention.embedded` is fixed
+            // (with the shares it is not separately identified).
             ("index.unit_support", -1.0, 4.0),
             ("index.particip_behavior", -1.0, 4.0),
-            ("changchun.danwei_support", 0.2, 4.0),
-            ("changchun.particip_opportunity", 0.2, 10.0),
+            ("changchun.danwei_benefit", 0.0, 1.0),
+            ("changchun.unit_events", 0.0, 1.0),
+            ("retention.local_ties", 0.0, 4.0),
+            ("changchun.local_tie_rate", 0.0, 2.0),
         ],
     }
 }

@@ -6,11 +6,13 @@
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
 //!   share rows;
 //! * [`enclave`], [`assets`], [`talent`] (with [`talent_published`]): each
-//!   paper's tables beside its published numbers.
+//!   paper's tables beside its published numbers;
+//! * [`decompose`]: the enclave column-5 penalty split into its channels.
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
 
 pub mod assets;
+pub mod decompose;
 pub mod enclave;
 pub mod output;
 pub mod rows;

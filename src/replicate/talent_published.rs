@@ -1,4 +1,87 @@
-//! The paper's published numbers (STUDIES.md, study "talent").
+//! The paper's published numbers (STUDIES.md, study "talent"), and which of
+//! them served to choose the model's values ([`TARGETS`]) or were written
+//! into it ([`INPUTS`]).
+
+use super::targets::Declared;
+
+const fn d(
+    table: &'static str,
+    spec_prefix: &'static str,
+    term: &'static str,
+    why: &'static str,
+) -> Declared {
+    Declared {
+        table,
+        spec_prefix,
+        term,
+        why,
+    }
+}
+
+/// Every published row that served to choose a value of the default
+/// configuration (issue 30: "mark rows that served to choose values as
+/// targets"): the default calibration targets of `migsim calibrate talent`
+/// and the rows the hand-set values were read from. Every other row of
+/// Table 2 and 3 is held out.
+pub const TARGETS: [Declared; 8] = [
+    d(
+        "Table 1",
+        "shares",
+        "unit support share",
+        "how common unit support is: checks the support structure",
+    ),
+    d(
+        "Table 1",
+        "shares",
+        "participation behaviour China share",
+        "how common participation is: behavior.association_const / volunteer_const were set to it",
+    ),
+    d(
+        "Table 2",
+        "model 1",
+        "unit_support",
+        "unit support in Changchun: the danwei package, changchun.danwei_benefit",
+    ),
+    d(
+        "Table 2",
+        "model 3",
+        "unit_support",
+        "unit support in the South: index.unit_support",
+    ),
+    d(
+        "Table 2",
+        "model 1",
+        "particip_behavior",
+        "participation in Changchun: unit-run events, changchun.unit_events",
+    ),
+    d(
+        "Table 2",
+        "model 3",
+        "particip_behavior",
+        "participation in the South: index.particip_behavior",
+    ),
+    d(
+        "Table 2",
+        "model 1",
+        "interethnic",
+        "willingness in Changchun: few chosen local ties (changchun.local_tie_rate, hand-set against it)",
+    ),
+    d(
+        "Table 2",
+        "model 3",
+        "interethnic",
+        "willingness in the South: what local ties are worth, retention.local_ties",
+    ),
+];
+
+/// Published numbers written into the model as values (never validation):
+/// the Table 1 shares the regional shares solve, and the city quotas.
+pub const INPUTS: [Declared; 1] = [d(
+    "Table 1",
+    "shares",
+    "cumulative network share",
+    "south.cumulative_share solves the Table 1 total given Changchun's",
+)];
 
 /// A published model: coefficients and standard errors in the order of
 /// `config::INDEX_TERMS`, pseudo R2 and log-likelihood where reported.

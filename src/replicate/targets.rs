@@ -131,7 +131,7 @@ pub fn declared(study: StudyName) -> &'static [Declared] {
     match study {
         StudyName::Enclave => &ENCLAVE,
         StudyName::Assets => &ASSETS,
-        StudyName::Talent => &TALENT,
+        StudyName::Talent => &super::talent_published::TARGETS,
     }
 }
 
@@ -216,45 +216,6 @@ const ASSETS: [Declared; 7] = [
         "model (4)",
         "ln_housing",
         "housing alone: over-identifies the asset-type split",
-    ),
-];
-
-const TALENT: [Declared; 6] = [
-    t(
-        "Table 1",
-        "shares",
-        "unit support share",
-        "how common unit support is: checks the support structure",
-    ),
-    t(
-        "Table 1",
-        "shares",
-        "participation behaviour China share",
-        "how common participation is: checks the participation structure",
-    ),
-    t(
-        "Table 2",
-        "model 1",
-        "unit_support",
-        "unit support effect in Changchun: changchun.danwei_support",
-    ),
-    t(
-        "Table 2",
-        "model 3",
-        "unit_support",
-        "unit support effect in the South: index.unit_support",
-    ),
-    t(
-        "Table 2",
-        "model 1",
-        "particip_behavior",
-        "participation effect in Changchun: changchun.particip_opportunity",
-    ),
-    t(
-        "Table 2",
-        "model 3",
-        "particip_behavior",
-        "participation effect in the South: index.particip_behavior",
     ),
 ];
 
