@@ -246,7 +246,8 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
     }
     let file = out.join("calibrated.toml");
     let table = CalibrationTable::load(&file).unwrap();
-    assert_eq!(table.params.len(), 4);
+    // The talent default free set (replicate/talent.rs FREE).
+    assert_eq!(table.params.len(), 6);
     let sc = Scenario::load(&file).unwrap();
     let est = v["params"][0]["estimate"].as_f64().unwrap();
     assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(est));
@@ -265,12 +266,12 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
         &out,
         "other.toml",
         "name = \"o\"\nstudy = \"talent\"\nreplications = 2\nseed = 1\nbaseline_from = \"calibrated.toml\"\n\
-         [baseline]\n\"changchun.danwei_support\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
+         [baseline]\n\"changchun.danwei_benefit\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
     );
     let sc = Scenario::load(Path::new(&other)).unwrap();
     assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(est));
     assert_eq!(
-        sc.baseline["changchun"]["danwei_support"].as_float(),
+        sc.baseline["changchun"]["danwei_benefit"].as_float(),
         Some(0.123)
     );
     let wrong = write(

@@ -45,6 +45,11 @@ pub struct CalibrateArgs {
     pub no_heldout: bool,
     #[arg(long)]
     pub json: bool,
+    /// Profile one setting outside the free set: `KEY=V1,V2,...` fixes it at
+    /// each value, refits the free set and reports the distance statistic
+    /// and the 95% profile set.
+    #[arg(long)]
+    pub profile: Option<String>,
     #[command(flatten)]
     pub bayes: super::calibrate_smc::SmcArgs,
 }
@@ -60,6 +65,26 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         check_writable(dir).context("--out")?;
     }
     let opts = options(&args, study);
+    if let Some(spec) = &args.profile {
+        let (key, list) = spec
+            .split_once('=')
+            .with_context(|| format!("--profile {spec:?}: expected KEY=V1,V2,..."))?;
+        let values = list
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .with_context(|| format!("--profile {key}: {v:?} is not a number"))
+            })
+            .collect::<anyhow::Result<Vec<f64>>>()?;
+        let p = crate::calibrate::profile::profile(&opts, key.trim(), &values)?;
+        if args.json {
+            println!("{}", serde_json::to_string(&p)?);
+        } else {
+            print!("{p}");
+        }
+        return Ok(());
+    }
     let result = match crate::shard::mpi::world() {
         // Under mpirun: the ranks split each evaluation's cohorts; rank 0 writes.
         Some(world) => {

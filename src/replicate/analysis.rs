@@ -5,6 +5,7 @@
 
 use toml::Table;
 
+use super::provenance::Rule;
 use super::rows::{Replication, Tables};
 use super::targets::{Declared, Shares};
 use crate::studies::{CheckedConfig, StudyError, StudyName};
@@ -44,4 +45,9 @@ pub trait Analysis: Sync {
     fn declared(&self) -> &'static [Declared];
     /// The default free set of a calibration.
     fn default_free(&self) -> &'static [SearchBounds];
+    /// The provenance rules beyond the calibration targets
+    /// ([`super::provenance`]): the rows whose published values were
+    /// written into the model (inputs) and those that served to choose a
+    /// hand-set value (targets), each with the config it reads from.
+    fn provenance(&self) -> &'static [Rule];
 }

@@ -11,6 +11,7 @@
 //! (mean effect, mean SE, mean z over observations, as `inteff` reports).
 
 use super::analysis::{Analysis, SearchBounds};
+use super::provenance::{Rule, chosen, input};
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
@@ -652,6 +653,10 @@ impl Analysis for Paper {
     fn default_free(&self) -> &'static [SearchBounds] {
         &FREE
     }
+
+    fn provenance(&self) -> &'static [Rule] {
+        &PROVENANCE
+    }
 }
 
 /// The published N of Table 1 (the shares' binomial SE uses it).
@@ -720,4 +725,48 @@ const FREE: [SearchBounds; 5] = [
     ("enclave_choice.city", -1.5, 1.0),
     ("enclave_choice.lq", 0.0, 1.5),
     ("network.homophily_enclave", 0.3, 1.0),
+];
+
+/// Table 2 col. 5's control terms, whose AMEs are written into the model.
+const ENCLAVE_CONTROLS: &[&str] = &[
+    "male",
+    "age",
+    "married",
+    "edu_years",
+    "healthy",
+    "nonfarm",
+    "hh_size",
+    "ln_hh_income",
+    "land_transfer",
+    "village_outflow",
+    "ln_school_dist",
+];
+
+/// The provenance rules beyond the calibration targets
+/// ([`super::provenance`]).
+const PROVENANCE: [Rule; 4] = [
+    input(
+        "Table 1",
+        "shares",
+        &["enclave share"],
+        "enclave_choice.align sets the share to enclave_choice.target_share = 0.207 on every geography",
+    ),
+    input(
+        "Table 2",
+        "col 5",
+        ENCLAVE_CONTROLS,
+        "outcome.effects are Table 2 col. 5's AMEs / 0.30 (studies/enclave/config.rs OutcomeEffects)",
+    ),
+    chosen(
+        "Table 2",
+        "col 2",
+        &["enclave"],
+        "enclave_choice.city was chosen so city FE move the AME from col 2 to col 3",
+    ),
+    chosen(
+        "Table 8",
+        "(1)",
+        &["R2"],
+        "survey.ascribed_noise was set from this R2 with the 0.197 gap",
+    ),
 ];

@@ -64,6 +64,10 @@ pub struct Shocks {
     /// Trader status and the trader's market shock.
     pub u_trader: Vec<f64>,
     pub z_market: Vec<f64>,
+    /// Whether the unit provides its package, and whether a volunteering
+    /// event is unit-run (drawn last, after the earlier shocks).
+    pub u_benefit: Vec<f64>,
+    pub u_event: Vec<f64>,
 }
 
 /// City sizes by largest-remainder quotas of `shares` (sum 1) over `n`.
@@ -176,6 +180,8 @@ pub fn draw_shocks(n: usize, seed: u64) -> Shocks {
         s.u_before.push(rng.random());
         s.u_trader.push(rng.random());
         s.z_market.push(std_normal(&mut rng));
+        s.u_benefit.push(rng.random());
+        s.u_event.push(rng.random());
     }
     s
 }
