@@ -1,5 +1,7 @@
 //! Recovery harness throughput: one replication of the shipped specs, and
-//! each enclave estimator alone on one simulated cohort (N = 7,762).
+//! each enclave estimator alone on one simulated cohort (N = 7,762); and one
+//! enclave replication at N = 200,000 (issue 27: a census-sized sample; the
+//! cost is about linear in N, so N = 10^6 takes about 5 times as long).
 //! 1,000 replications on c cores take about 1000 x (one replication) / c.
 //!
 //! Run: cargo bench --bench recovery
@@ -44,5 +46,16 @@ fn enclave_parts(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, replications, enclave_parts);
+fn at_scale(c: &mut Criterion) {
+    let mut spec = load("enclave_endogenous");
+    spec.n = Some(200_000);
+    let mut g = c.benchmark_group("recovery_replication_n_200000");
+    g.sample_size(10);
+    g.bench_function("enclave_endogenous", |b| {
+        b.iter(|| replicate(black_box(&spec), 0).expect("runs"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, replications, enclave_parts, at_scale);
 criterion_main!(benches);

@@ -17,6 +17,7 @@
 //!
 //! Built with the `parquet` cargo feature (on by default; the Python wheel
 //! leaves it off: pandas reads and writes Parquet there).
+#![deny(missing_docs)]
 
 use std::path::Path;
 
@@ -25,63 +26,96 @@ use crate::data::{Categorical, Column, DataError, Dataset, MISSING_TOKENS};
 /// The values of one typed column (`None`: a null).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
+    /// Whole numbers that fit `i64`: `Int64`.
     Int(Vec<Option<i64>>),
     /// Integers beyond `i64` (seeds): `UInt64`, as pandas reads them.
     UInt(Vec<Option<u64>>),
+    /// Other numbers: `Float64`.
     Float(Vec<Option<f64>>),
+    /// Anything else: `Utf8`.
     Text(Vec<Option<String>>),
 }
 
 /// A table of named, typed columns of equal length.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnTable {
+    /// `(name, values)` in file order.
     pub columns: Vec<(String, Values)>,
 }
 
 /// Why a row file could not be typed, written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum ColumnarError {
+    /// The CSV bytes of a row file could not be parsed.
     #[error("{file}: {message}")]
-    Csv { file: String, message: String },
+    Csv {
+        /// The file's name.
+        file: String,
+        /// The CSV reader's message.
+        message: String,
+    },
+    /// The file is not Parquet, or the Parquet library refused it.
     #[error("{file}: not a readable Parquet file: {message}")]
-    Parquet { file: String, message: String },
+    Parquet {
+        /// The file's name.
+        file: String,
+        /// The Parquet library's message.
+        message: String,
+    },
+    /// A column has a Parquet type that is neither numbers nor text.
     #[error(
         "{file}: column `{column}` has Parquet type {kind}; expected numbers (integers, floats, \
          booleans) or text"
     )]
     Type {
+        /// The file's name.
         file: String,
+        /// The column's name.
         column: String,
+        /// The Arrow type found.
         kind: String,
     },
+    /// A wanted column is not in the file.
     #[error("{file}: no column `{column}` (columns: {columns})")]
     NoColumn {
+        /// The file's name.
         file: String,
+        /// The column asked for.
         column: String,
+        /// The file's columns, comma-separated.
         columns: String,
     },
+    /// A Parquet file was named, but this build has no `parquet` feature.
     #[error("{file}: this migsim was built without Parquet support (cargo feature `parquet`)")]
-    NotBuilt { file: String },
+    NotBuilt {
+        /// The file's name.
+        file: String,
+    },
+    /// The file could not be opened or read.
     #[error("cannot read {file}: {source}")]
     Read {
+        /// The file's name.
         file: String,
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
+    /// The typed columns do not make a valid dataset.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// The output file could not be written.
     #[error(transparent)]
     Write(#[from] crate::io::WriteError),
 }
 
 /// Whether `path` names a Parquet file (by its `.parquet` extension).
-pub fn is_parquet(path: &Path) -> bool {
+pub(crate) fn is_parquet(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
 /// `name.csv` → `name.parquet`.
-pub fn parquet_name(csv_name: &str) -> String {
+pub(crate) fn parquet_name(csv_name: &str) -> String {
     format!(
         "{}.parquet",
         csv_name.strip_suffix(".csv").unwrap_or(csv_name)
@@ -194,7 +228,7 @@ fn type_cells(cells: Vec<String>) -> Values {
 }
 
 /// The Parquet bytes of the CSV row file `bytes` (named `file`).
-pub fn csv_to_parquet(bytes: &[u8], file: &str) -> Result<Vec<u8>, ColumnarError> {
+pub(crate) fn csv_to_parquet(bytes: &[u8], file: &str) -> Result<Vec<u8>, ColumnarError> {
     ColumnTable::from_csv(bytes, file)?.to_parquet(file)
 }
 
@@ -210,7 +244,7 @@ pub enum RowFormat {
 
 /// A set of output files in `format`: with Parquet, each CSV file becomes
 /// its Parquet form (`x.csv` → `x.parquet`); the other files as they are.
-pub fn in_format(
+pub(crate) fn in_format(
     files: Vec<(&str, Vec<u8>)>,
     format: RowFormat,
 ) -> Result<Vec<(String, Vec<u8>)>, ColumnarError> {
@@ -239,7 +273,7 @@ pub fn write_files(
 
 /// Write a data set to `path`: Parquet for a `.parquet` name, else CSV
 /// (whole or not at all).
-pub fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
+pub(crate) fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
     if !is_parquet(path) {
         return Ok(ds.write_csv(path)?);
     }
@@ -250,7 +284,7 @@ pub fn write_dataset(ds: &Dataset, path: &Path) -> Result<(), ColumnarError> {
 
 /// The data set of a CSV or (by its `.parquet` name) Parquet file: the
 /// columns `wanted`, or every column.
-pub fn read_table(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, ColumnarError> {
+pub(crate) fn read_table(path: &Path, wanted: Option<&[&str]>) -> Result<Dataset, ColumnarError> {
     if is_parquet(path) {
         return read_dataset(path, wanted);
     }

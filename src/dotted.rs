@@ -6,6 +6,7 @@
 //! by its dotted path; they all go through [`get`], [`insert`] and
 //! [`merge`], so a path means the same everywhere and a clash gets the same
 //! message. Ground floor: depends on `toml` only.
+#![deny(missing_docs)]
 
 use toml::{Table, Value};
 
@@ -21,16 +22,39 @@ pub enum Clash {
 /// Errors of dotted paths; each names the full path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathError {
+    /// The path is empty or has an empty part (`a..b`, `.a`, `a.`).
     #[error("`{path}` is not a valid setting path")]
-    Invalid { path: String },
+    Invalid {
+        /// The path as written.
+        path: String,
+    },
+    /// The path is set twice in one table (with [`Clash::Refuse`]).
     #[error("`{path}` is given twice")]
-    Twice { path: String },
+    Twice {
+        /// The path as written.
+        path: String,
+    },
+    /// A part before the last names a single value, so the path cannot go
+    /// further.
     #[error("`{path}`: `{part}` is a single value, not a table")]
-    NotTable { path: String, part: String },
+    NotTable {
+        /// The path as written.
+        path: String,
+        /// The part that holds a single value.
+        part: String,
+    },
+    /// The path names a table where a single value was expected.
     #[error("`{path}` is a table of settings, not a single value")]
-    NotValue { path: String },
+    NotValue {
+        /// The path as written.
+        path: String,
+    },
+    /// No setting has this path.
     #[error("unknown setting `{path}`")]
-    Unknown { path: String },
+    Unknown {
+        /// The path as written.
+        path: String,
+    },
 }
 
 fn segments(path: &str) -> Result<Vec<&str>, PathError> {
@@ -136,7 +160,7 @@ fn put(t: &mut Table, key: &str, v: Value, path: &str, clash: Clash) -> Result<(
 /// Expand quoted dotted keys (`"policy.x" = 1`) into nested tables, so both
 /// TOML spellings of a setting path mean the same; a setting given twice is
 /// an error.
-pub fn expand(t: &Table) -> Result<Table, PathError> {
+pub(crate) fn expand(t: &Table) -> Result<Table, PathError> {
     let mut out = Table::new();
     for (k, v) in t {
         let v = match v {

@@ -1,13 +1,14 @@
 //! Whole-file and whole-set output.
 //!
-//! [`write_atomic`] writes one file to a temporary file in the target
+//! `write_atomic` writes one file to a temporary file in the target
 //! directory and renames it over the destination, so a reader never sees a
 //! half-written file. [`write_dir_atomic`] replaces the *set* of files of one
 //! run: every file is staged in a fresh sibling directory, which is then
 //! swapped with the output directory in one `renameat2(RENAME_EXCHANGE)` on
 //! Linux (two renames elsewhere), so the directory holds either the old set or
-//! the new one, never a mix. [`check_writable`] lets a command fail before a
+//! the new one, never a mix. `check_writable` lets a command fail before a
 //! long simulation rather than after it.
+#![deny(missing_docs)]
 
 use std::fs;
 use std::io::Write;
@@ -21,7 +22,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
 pub struct WriteError {
+    /// The file or directory that could not be written.
     pub path: PathBuf,
+    /// The operating system's reason.
     pub source: std::io::Error,
 }
 
@@ -34,7 +37,7 @@ fn wrap(path: &Path) -> impl Fn(std::io::Error) -> WriteError + '_ {
 
 /// Write `bytes` to `path` atomically (temp file in the same directory + rename).
 /// Parent directories are created.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let dir = parent_of(path);
     fs::create_dir_all(&dir).map_err(wrap(&dir))?;
     let file_name = path
@@ -162,7 +165,7 @@ fn clean_stale(parent: &Path, base: &str) {
 /// Fail early if `dir` could not receive a run's outputs: its nearest
 /// existing ancestor must be a directory in which a file can be created
 /// (the check creates and removes a probe file there; nothing else changes).
-pub fn check_writable(dir: &Path) -> Result<(), WriteError> {
+pub(crate) fn check_writable(dir: &Path) -> Result<(), WriteError> {
     let refuse = |why: String| WriteError {
         path: dir.to_path_buf(),
         source: std::io::Error::other(why),

@@ -11,6 +11,7 @@
 //!
 //! Any `Fn(usize, usize) + Sync` closure is a monitor that never cancels;
 //! [`Watch`] pairs a closure with a [`CancelToken`].
+#![deny(missing_docs)]
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -58,7 +59,9 @@ impl CancelToken {
 
 /// A progress callback and a cancellation token, as one [`Monitor`].
 pub struct Watch<'a> {
+    /// Called with `(done, total)` units of work as they finish.
     pub progress: &'a (dyn Fn(usize, usize) + Sync),
+    /// Polled by [`Monitor::cancelled`].
     pub cancel: &'a CancelToken,
 }
 

@@ -13,6 +13,7 @@
 //! exceeds a limit ([`DEFAULT_TIME_LIMIT_S`], 24 hours, unless the caller
 //! raises it) is refused with the value, the estimate and the limit, so
 //! `--t-end 1e12` stops at once instead of running for years.
+#![deny(missing_docs)]
 
 use std::fmt;
 
@@ -27,8 +28,11 @@ const UNKNOWN_LIMIT: u128 = 1 << 40;
 pub struct SizeError {
     /// The option or key, e.g. `--agents` or `replications`.
     pub what: String,
+    /// The value asked for, as written.
     pub value: String,
+    /// Estimated memory: bytes per item times items.
     pub need: Bytes,
+    /// Memory available on this machine (or the 1 TiB fallback).
     pub limit: Bytes,
     /// How the estimate was formed, e.g. "24 bytes per agent".
     pub basis: String,
@@ -45,8 +49,11 @@ pub const DEFAULT_TIME_LIMIT_S: f64 = 86_400.0;
 pub struct TimeError {
     /// The option or key, e.g. `--t-end`.
     pub what: String,
+    /// The value asked for, as written.
     pub value: String,
+    /// Estimated run time.
     pub need: Seconds,
+    /// The run-time limit in force.
     pub limit: Seconds,
     /// How the estimate was formed, e.g. "3e12 events x 25 ns".
     pub basis: String,
@@ -105,10 +112,15 @@ pub fn check_time(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("could not allocate {what}: {count} x {each} bytes = {need} ({reason})")]
 pub struct AllocError {
+    /// What the memory was for, e.g. `agent states`.
     pub what: String,
+    /// Number of items asked for.
     pub count: usize,
+    /// Bytes per item.
     pub each: usize,
+    /// `count × each`.
     pub need: Bytes,
+    /// The allocator's message.
     pub reason: String,
 }
 
@@ -123,13 +135,6 @@ pub fn try_with_capacity<T>(what: &str, count: usize) -> Result<Vec<T>, AllocErr
         need: Bytes(count as u128 * std::mem::size_of::<T>() as u128),
         reason: e.to_string(),
     })?;
-    Ok(v)
-}
-
-/// `count` copies of `value` ([`try_with_capacity`], then filled).
-pub fn try_filled<T: Clone>(what: &str, count: usize, value: T) -> Result<Vec<T>, AllocError> {
-    let mut v = try_with_capacity(what, count)?;
-    v.resize(count, value);
     Ok(v)
 }
 
@@ -265,8 +270,6 @@ mod tests {
             e.to_string().starts_with("could not allocate agents:"),
             "{e}"
         );
-        let v = try_filled("x", 3, 7u8).unwrap();
-        assert_eq!(v, vec![7, 7, 7]);
     }
 
     #[test]

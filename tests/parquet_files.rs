@@ -144,11 +144,12 @@ fn run_recover_and_sensitivity_write_parquet_rows() {
     }
     let sens = dir.path().join("sens.toml");
     let text = std::fs::read_to_string("scenarios/talent-unit-support-sensitivity.toml").unwrap();
-    std::fs::write(
-        &sens,
-        format!("n = 300\n{}", text.replace("n = 128", "n = 4")),
-    )
-    .unwrap();
+    // A small copy: 300 professionals, N = 4 base samples.
+    let small = text
+        .replace("n = 4000", "n = 300")
+        .replace("n = 128", "n = 4");
+    assert_ne!(small, text, "the shipped scenario's sizes moved");
+    std::fs::write(&sens, small).unwrap();
     for (fmt, out) in [("csv", "sc"), ("parquet", "sp")] {
         let o = dir.path().join(out);
         migsim(&["sensitivity", s(&sens), "--format", fmt, "--out", s(&o)]);

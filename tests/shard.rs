@@ -1,6 +1,7 @@
 //! Sharded runs and `migsim merge`: the merged files are byte-identical to a
 //! one-process run for N = 1, 2, 3 and 7 shards, on `recover`, `run` (with
-//! and without `[uncertainty]` draws) and `sensitivity` (Sobol and Morris);
+//! and without `[uncertainty]` draws, and with `[experiment]` points on any
+//! thread count) and `sensitivity` (Sobol and Morris);
 //! `--shard auto` reads Slurm's array variables; broken shard sets are
 //! refused with the folder or shard to rerun named.
 
@@ -68,6 +69,71 @@ fn run_with_uncertainty_draws_merges_byte_identically_for_1_2_3_7_shards() {
     };
     assert_eq!(indices(5), serde_json::json!([6, 7]));
     assert_eq!(indices(6), serde_json::json!([8, 9]));
+}
+
+/// 2 replications, 2 `[uncertainty]` draws, a Latin hypercube of 4 points.
+const EXPERIMENT_SPEC: &str = "tests/fixtures/shard/tiny_experiment.toml";
+/// 2 replications and a 2 x 2 factorial (the report's heat map).
+const FACTORIAL_SPEC: &str = "tests/fixtures/shard/tiny_factorial.toml";
+
+/// `run` one-process on one thread into `root/one`, then as k = 1, 2, 3
+/// shards, each on `threads[k - 1]` threads, merged into `root/merged-k`:
+/// every file (experiment.csv, summary.json, reports) is the same bytes.
+fn check_experiment_shards(spec: &str, root: &Path, threads: [&str; 3]) {
+    let one = s(&root.join("one"));
+    ok(&migsim_env(
+        &["run", spec, "--out", &one],
+        &[("RAYON_NUM_THREADS", "1")],
+    ));
+    for (n, t) in (1usize..=3).zip(threads) {
+        let dirs: Vec<String> = (1..=n)
+            .map(|k| s(&root.join(format!("n{n}/shard{k}"))))
+            .collect();
+        for (k, dir) in dirs.iter().enumerate() {
+            let slice = format!("{}/{n}", k + 1);
+            ok(&migsim_env(
+                &["run", spec, "--shard", &slice, "--out", dir],
+                &[("RAYON_NUM_THREADS", t)],
+            ));
+        }
+        let merged = s(&root.join(format!("merged{n}")));
+        let mut m: Vec<&str> = vec!["merge"];
+        m.extend(dirs.iter().rev().map(String::as_str));
+        m.extend(["--out", &merged]);
+        ok(&migsim(&m));
+        assert_same_files(Path::new(&one), Path::new(&merged));
+    }
+}
+
+#[test]
+fn experiment_runs_merge_byte_identically_for_1_2_3_shards_and_any_thread_count() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    check_experiment_shards(EXPERIMENT_SPEC, r, ["3", "2", "1"]);
+    // The experiment is in the merged output: 4 points x 2 replications x
+    // 2 arms of experiment.csv, and the summary's per-point section.
+    let csv = std::fs::read_to_string(r.join("merged3/experiment.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4 * 2 * 2, "{csv}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(r.join("merged3/summary.json")).unwrap()).unwrap();
+    assert_eq!(v["experiment"]["design"], "lhs");
+    assert_eq!(v["experiment"]["points"], 4);
+    assert_eq!(v["uncertainty"]["draws"], 2);
+    // Units 0..8 are 2 replications, 2 draws, 4 points: with 3 shards the
+    // first holds the replications, the second both draws and a point, the
+    // third points only.
+    let indices = |k: usize| -> serde_json::Value {
+        let m = std::fs::read(r.join(format!("n3/shard{k}/manifest.json"))).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&m).unwrap()["indices"].clone()
+    };
+    assert_eq!(indices(1), serde_json::json!([0, 1]));
+    assert_eq!(indices(2), serde_json::json!([2, 3, 4]));
+    assert_eq!(indices(3), serde_json::json!([5, 6, 7]));
+
+    let fact = tempfile::tempdir().unwrap();
+    check_experiment_shards(FACTORIAL_SPEC, fact.path(), ["2", "3", "2"]);
+    let html = std::fs::read_to_string(fact.path().join("merged2/report.html")).unwrap();
+    assert!(html.contains("Experiment over"), "no experiment section");
 }
 
 #[test]

@@ -12,16 +12,41 @@ from ._results import FitResult, RunResult
 
 def _as_arrow(data):
     """An object exporting ``__arrow_c_stream__`` (pandas, polars, pyarrow)."""
+    if isinstance(data, pd.DataFrame):
+        return _pandas_table(data)
     if hasattr(data, "__arrow_c_stream__"):
         return data
-    if isinstance(data, pd.DataFrame):  # pandas < 2.2
-        import pyarrow as pa
-
-        return pa.Table.from_pandas(data, preserve_index=False)
     raise _native.InputError(
         "data: expected a pandas or polars DataFrame or a pyarrow Table, got "
         + type(data).__name__
     )
+
+
+def _pandas_table(df):
+    """A pandas DataFrame's columns as a pyarrow Table, none copied where it can be helped.
+
+    A numpy float64 column lying contiguously in memory is lent as it is:
+    its NaN cells stay NaN, which the library reads as missing and drops
+    listwise (pyarrow's pandas conversion, behind ``DataFrame.__arrow_c_stream__``,
+    would spend longer than the fit scanning them into null masks). Every
+    other column (integers, booleans, nullable dtypes with ``pd.NA``, text,
+    categoricals, strided numbers) goes through that conversion, one column
+    at a time, with the names it would give.
+    """
+    import pyarrow as pa
+
+    names, arrays = [], []
+    for name, s in df.items():
+        name = name if isinstance(name, str) else str(name)
+        if name in names:
+            raise _native.InputError(f"data: two columns are named `{name}`; rename one")
+        names.append(name)
+        v = s.to_numpy(copy=False) if s.dtype == np.float64 else None
+        if v is not None and v.flags.c_contiguous:
+            arrays.append(pa.array(v))
+        else:
+            arrays.append(pa.Array.from_pandas(s))
+    return pa.Table.from_arrays(arrays, names=names)
 
 
 def _plain(value):

@@ -7,21 +7,21 @@
 //! evaluator; [`optimise`] runs a bounded Nelder–Mead from several starts;
 //! [`inference`] gives the Jacobian, sandwich covariance, J test and
 //! identification diagnostics; [`setup`] resolves the options into an
-//! objective, [`run`] searches and infers, [`endpoints`] gives the fit of
-//! the targets and held-out rows, [`result`] holds the outcome and
-//! [`output`] writes it (`calibrated.toml`, whose `[calibration]` table
-//! is [`crate::studies::calibrated`]). [`smc`] samples the
+//! objective, [`run`] searches and infers, `endpoints` gives the fit of
+//! the targets and held-out rows, `result` holds the outcome and
+//! `output` writes it (`calibrated.toml`, whose `[calibration]` table
+//! is `crate::studies::calibrated`). [`smc`] samples the
 //! posterior instead (`--method smc`).
 
-pub mod endpoints;
+pub(crate) mod endpoints;
 pub mod inference;
 pub mod objective;
 pub mod optimise;
-pub mod output;
-pub mod profile;
-pub mod result;
+pub(crate) mod output;
+pub(crate) mod profile;
+pub(crate) mod result;
 pub mod run;
-pub mod selection_sweep;
+pub(crate) mod selection_sweep;
 pub mod setup;
 pub mod smc;
 pub mod spec;

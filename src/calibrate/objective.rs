@@ -8,13 +8,13 @@
 //! point's R cohorts) in parallel with rayon; every cohort depends only on
 //! (θ, its seed) and means are summed in replication order, so the result is
 //! bit-identical for any thread count, and a batch may be split over
-//! processes by index range: a process-wide [`CohortRunner`]
-//! ([`set_cohort_runner`], installed by the MPI layer) then computes the
+//! processes by index range: a process-wide `CohortRunner`
+//! (`set_cohort_runner`, installed by the MPI layer) then computes the
 //! rows of the batch's (θ, seed) jobs, which are summarised here in job
 //! order exactly as the in-process path does.
 //!
 //! Every cohort reports to the objective's [`Monitor`] (cohorts simulated
-//! so far, of [`Objective::planned`]) and, once the monitor is cancelled,
+//! so far, of [`Watched::planned`]) and, once the monitor is cancelled,
 //! fails at once with [`CohortError::Cancelled`] without simulating, so a
 //! search or sampler runs out in moments and its caller returns its
 //! `Cancelled` error.
@@ -38,7 +38,7 @@ use crate::seed::{Component, derive};
 use crate::studies::settings::set_dotted;
 use crate::studies::{CheckedConfig, StudyError, StudyName};
 
-pub use crate::studies::calibrated::PENALTY;
+pub(crate) use crate::studies::calibrated::PENALTY;
 
 /// A resolved target: the replicate row it reads and the published value.
 #[derive(Debug, Clone)]
@@ -153,21 +153,21 @@ pub enum CohortError {
 }
 
 /// The rows of one cohort job.
-pub type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
+pub(crate) type CohortResult = Result<Vec<ReplicationRow>, CohortError>;
 
 /// The target-table rows of each job, in job order.
-pub type CohortRows = Vec<CohortResult>;
+pub(crate) type CohortRows = Vec<CohortResult>;
 
 /// Computes the rows of a list of jobs (for example split over MPI ranks);
 /// it must return, in job order, what [`Objective::rows_here`] returns.
-pub type CohortRunner =
+pub(crate) type CohortRunner =
     dyn Fn(&Objective, &[Job<'_>], &Tables<'_>) -> CohortRows + Send + Sync + 'static;
 
 static RUNNER: OnceLock<Box<CohortRunner>> = OnceLock::new();
 
 /// Route every later batch evaluation (and held-out rows) of this process
 /// through `runner`; `false` if one is already installed.
-pub fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
+pub(crate) fn set_cohort_runner(runner: Box<CohortRunner>) -> bool {
     RUNNER.set(runner).is_ok()
 }
 
@@ -256,7 +256,7 @@ impl Objective<'_> {
     }
 
     /// Evaluate a batch of θ points in parallel (deterministic for any
-    /// thread count); with a [`CohortRunner`] installed, its points × R
+    /// thread count); with a `CohortRunner` installed, its points × R
     /// cohorts go through the runner as one list of jobs, point-major.
     pub fn evaluate_batch(&self, points: &[Vec<f64>]) -> Vec<Evaluation> {
         if RUNNER.get().is_none() {
@@ -272,7 +272,7 @@ impl Objective<'_> {
             .collect()
     }
 
-    /// Rows of `jobs` through the installed [`CohortRunner`], or in this
+    /// Rows of `jobs` through the installed `CohortRunner`, or in this
     /// process.
     pub fn rows_of(&self, jobs: &[Job<'_>], tables: &Tables<'_>) -> CohortRows {
         match RUNNER.get() {
@@ -363,7 +363,7 @@ impl Objective<'_> {
         }
     }
 
-    /// Q of a moment vector; [`PENALTY`] if any moment is missing.
+    /// Q of a moment vector; `PENALTY` if any moment is missing.
     pub fn q_of(&self, moments: &[Option<f64>]) -> f64 {
         let mut q = 0.0;
         for (m, t) in moments.iter().zip(&self.targets) {

@@ -86,7 +86,12 @@ impl CostFunction for Problem<'_> {
 
 /// Start points: the given `first`, then points drawn uniformly in the
 /// middle 60% of each range from `seed`.
-pub fn start_points(free: &[FreeParam], first: Vec<f64>, count: usize, seed: u64) -> Vec<Vec<f64>> {
+pub(crate) fn start_points(
+    free: &[FreeParam],
+    first: Vec<f64>,
+    count: usize,
+    seed: u64,
+) -> Vec<Vec<f64>> {
     let mut rng = stream(seed, 0, Component::Custom(0x57A7));
     let mut out = vec![first];
     while out.len() < count.max(1) {
@@ -100,7 +105,7 @@ pub fn start_points(free: &[FreeParam], first: Vec<f64>, count: usize, seed: u64
 }
 
 /// Nelder–Mead from one start.
-pub fn search_one(objective: &Objective, start: &[f64], s: &Search) -> StartResult {
+pub(crate) fn search_one(objective: &Objective, start: &[f64], s: &Search) -> StartResult {
     let evaluations = AtomicU64::new(0);
     let u0 = to_u(&objective.free, start);
     let mut simplex = vec![u0.clone()];
@@ -165,7 +170,7 @@ pub fn search(objective: &Objective, starts: &[Vec<f64>], s: &Search) -> Vec<Sta
 }
 
 /// Index of the best start (lowest Q, first on ties).
-pub fn best(results: &[StartResult]) -> usize {
+pub(crate) fn best(results: &[StartResult]) -> usize {
     let mut b = 0;
     for (i, r) in results.iter().enumerate() {
         if r.q < results[b].q {

@@ -43,7 +43,7 @@ pub fn calibrate_monitored(
 /// The cohorts a calibration plans: per start the simplex (k + 1 points)
 /// and two points per iteration, the two endpoints, the 2k points of the
 /// Jacobian, each R cohorts, and the covariance cohorts.
-pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
+pub(crate) fn planned_cohorts(opts: &Options, k: usize) -> usize {
     let per_start = k + 1 + 2 * opts.search.max_iters as usize;
     (opts.search.starts * per_start + 2 + 2 * k) * opts.reps + CORRELATION_COHORTS as usize
 }
@@ -51,7 +51,7 @@ pub fn planned_cohorts(opts: &Options, k: usize) -> usize {
 /// Indirect inference on an objective already set up (its targets possibly
 /// replaced, as SBC does with each simulated "published" table), searched
 /// from `theta0` and the random starts of `opts`.
-pub fn calibrate_objective(
+pub(crate) fn calibrate_objective(
     opts: &Options,
     objective: Objective,
     theta0: Vec<f64>,

@@ -113,7 +113,7 @@ fn resolve(
     Ok(out)
 }
 
-pub fn check_options(opts: &Options) -> Result<(), CalibrateError> {
+pub(crate) fn check_options(opts: &Options) -> Result<(), CalibrateError> {
     let bad = |option: &str, reason: &str| {
         Err(CalibrateError::Option {
             option: option.into(),
@@ -199,7 +199,7 @@ pub fn setup(opts: &Options) -> Result<(Objective<'static>, Vec<f64>, String), C
 
 /// Cohorts whose between-cohort SD gives the self-check's target SEs (32:
 /// an SD from 12 cohorts is off by a fifth or more, and misweights Q).
-pub const SELF_CHECK_COHORTS: u64 = 32;
+pub(crate) const SELF_CHECK_COHORTS: u64 = 32;
 
 /// Self-check: the published values become the model's own at θ₀ on one
 /// independent cohort at the published N, their SEs the SD of each target

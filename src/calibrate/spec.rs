@@ -197,13 +197,13 @@ struct FreeEntry {
 }
 
 /// 1-based line of byte offset `at` in `src`.
-pub fn line_of(src: &str, at: usize) -> usize {
+pub(crate) fn line_of(src: &str, at: usize) -> usize {
     src[..at.min(src.len())].matches('\n').count() + 1
 }
 
 /// Targets and (optional) free parameters of a targets file; each target
 /// with the line it is on, for later errors (an unmatched row).
-pub struct TargetsFromFile {
+pub(crate) struct TargetsFromFile {
     pub targets: Vec<(TargetKey, usize)>,
     pub free: Option<Vec<FreeParam>>,
     /// `[[prior]]` entries with their lines (checked by `--method smc`).
@@ -211,7 +211,7 @@ pub struct TargetsFromFile {
 }
 
 /// Parse a targets file; errors name the file, line and key.
-pub fn parse_targets_file(
+pub(crate) fn parse_targets_file(
     study: StudyName,
     src: &str,
     file: &str,

@@ -1,20 +1,25 @@
 //! `migsim calibrate <study>`: indirect inference against the published tables.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 
+use crate::calibrate::Options;
 use crate::calibrate::optimise::Search;
-use crate::calibrate::{Options, calibrate_monitored};
 use crate::io::check_writable;
+use crate::shard::Job;
+use crate::shard::calibration::{Ii, IiJob};
 use crate::studies::StudyName;
 
+/// The arguments of `migsim calibrate` (both methods).
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
     /// enclave, assets or talent.
     pub study: String,
     /// TOML file of [[target]] rows (table, spec prefix, term) and optional [[free]] keys with bounds.
+    // `[[target]]` and `[[free]]` are TOML tables (this text is also the CLI help), not links.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long)]
     pub targets: Option<PathBuf>,
     /// Free parameters: dotted keys, each optionally with bounds, `KEY[=LOWER:UPPER],...`.
@@ -23,6 +28,7 @@ pub struct CalibrateArgs {
     /// Cohorts per objective evaluation (common random numbers).
     #[arg(long, default_value_t = 4)]
     pub reps: usize,
+    /// Master seed of the cohorts (common random numbers across evaluations).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Cohort size (default: the paper's N).
@@ -43,6 +49,7 @@ pub struct CalibrateArgs {
     /// Skip the held-out rows (every table of `migsim replicate`, slow for enclave).
     #[arg(long)]
     pub no_heldout: bool,
+    /// Print the result as one JSON object instead of the text.
     #[arg(long)]
     pub json: bool,
     /// Profile one setting outside the free set: `KEY=V1,V2,...` fixes it at
@@ -50,10 +57,12 @@ pub struct CalibrateArgs {
     /// and the 95% profile set.
     #[arg(long)]
     pub profile: Option<String>,
+    /// `--method smc`, `--sbc` and the sampler's options.
     #[command(flatten)]
     pub bayes: super::calibrate_smc::SmcArgs,
 }
 
+/// Run `migsim calibrate`: indirect inference here, `--method smc` in [`super::calibrate_smc`]; under `mpirun` through the driver's collective path.
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     if super::calibrate_smc::wanted(&args.bayes) {
@@ -64,8 +73,8 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         // Before the run, not after it: `--out` must be a folder we can write.
         check_writable(dir).context("--out")?;
     }
-    let opts = options(&args, study);
     if let Some(spec) = &args.profile {
+        let opts = options(&args, study);
         let (key, list) = spec
             .split_once('=')
             .with_context(|| format!("--profile {spec:?}: expected KEY=V1,V2,..."))?;
@@ -85,39 +94,27 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let result = match crate::shard::mpi::world() {
-        // Under mpirun: the ranks split each evaluation's cohorts; rank 0 writes.
-        Some(world) => {
-            let r = crate::shard::mpi_calibrate::calibrate_on_ranks(&world, &opts);
-            let r = world.ok_or_abort(r);
-            if world.rank() != 0 {
-                return Ok(());
-            }
-            r
-        }
-        None => {
-            let bar = super::job::Progress::new("cohorts", true);
-            let r = calibrate_monitored(&opts, &bar);
-            bar.finish();
-            r?
-        }
+    let job = IiJob::load(Path::new(study.as_str()), (options(&args, study), Ii))?;
+    // Under mpirun the ranks split each evaluation's cohorts; rank 0 writes.
+    let Some((result, paths)) = super::job::run_collective(&job, args.out.as_deref(), "cohorts")?
+    else {
+        return Ok(());
     };
     if let Err(failed) = result.usable() {
         if args.json {
-            println!("{}", serde_json::to_string(&result)?);
+            println!("{}", IiJob::summary_json(&result)?);
         } else {
             print!("{result}");
         }
         return Err(failed.into());
     }
-    if let Some(dir) = &args.out {
-        let path = result.write(dir)?;
-        if !args.json {
+    if !args.json {
+        for path in &paths {
             println!("wrote {}", path.display());
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string(&result)?);
+        println!("{}", IiJob::summary_json(&result)?);
     } else {
         print!("{result}");
     }

@@ -6,9 +6,9 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 
 use crate::calibrate::Options;
-use crate::calibrate::smc::sbc::{sbc, sbc_monitored};
-use crate::calibrate::smc::{SmcOptions, posterior, posterior_monitored};
-use crate::report::rank_histogram::rank_histogram;
+use crate::calibrate::smc::SmcOptions;
+use crate::shard::Job;
+use crate::shard::calibration::{SbcDraws, SbcJob, Smc, SmcJob};
 
 /// Indirect inference or the posterior.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -19,6 +19,7 @@ pub enum Method {
     Smc,
 }
 
+/// The Bayesian options of `migsim calibrate` (`--method`, `--sbc`, the sampler's sizes).
 #[derive(Debug, Args)]
 pub struct SmcArgs {
     /// ii (indirect inference) or smc (posterior draws; writes DIR/posterior.csv with --out).
@@ -58,52 +59,26 @@ pub fn smc_options(b: &SmcArgs) -> anyhow::Result<SmcOptions> {
 }
 
 /// Run `--method smc` (with or without `--sbc`) on the calibration `opts`
-/// (the same options as `--method ii`), writing into `out`.
+/// (the same options as `--method ii`), writing into `out`; under `mpirun`
+/// the ranks split each batch's cohorts and rank 0 writes and prints.
 pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let smc = smc_options(b)?;
     if let Some(dir) = out {
         crate::io::check_writable(dir)?;
     }
-    let world = crate::shard::mpi::world();
-    let rank0 = world.as_ref().is_none_or(|w| w.rank() == 0);
+    let study = Path::new(opts.study.as_str());
     if let Some(k) = b.sbc {
-        let result = match &world {
-            Some(w) => w.ok_or_abort(crate::shard::mpi_smc::on_ranks(w, || sbc(&opts, &smc, k))),
-            None => {
-                let bar = super::job::Progress::new("cohorts", true);
-                let r = sbc_monitored(&opts, &smc, k, &bar);
-                bar.finish();
-                r?
-            }
+        let job = SbcJob::load(study, (opts, SbcDraws { smc, k }))?;
+        return match super::job::run_collective(&job, out, "cohorts")? {
+            Some((result, paths)) => print(&result, &paths, json),
+            None => Ok(()),
         };
-        if !rank0 {
-            return Ok(());
-        }
-        let paths = match out {
-            Some(dir) => result.write(dir, rank_histogram(&result)?)?,
-            None => Vec::new(),
-        };
-        return print(&result, &paths, json);
     }
-    let result = match &world {
-        Some(w) => w.ok_or_abort(crate::shard::mpi_smc::on_ranks(w, || {
-            posterior(&opts, &smc)
-        })),
-        None => {
-            let bar = super::job::Progress::new("cohorts", true);
-            let r = posterior_monitored(&opts, &smc, &bar);
-            bar.finish();
-            r?
-        }
-    };
-    if !rank0 {
-        return Ok(());
+    let job = SmcJob::load(study, (opts, Smc(smc)))?;
+    match super::job::run_collective(&job, out, "cohorts")? {
+        Some((result, paths)) => print(&result, &paths, json),
+        None => Ok(()),
     }
-    let paths = match out {
-        Some(dir) => result.write(dir)?,
-        None => Vec::new(),
-    };
-    print(&result, &paths, json)
 }
 
 /// The files written (in the human form), then the result as JSON or text.

@@ -7,6 +7,7 @@ use clap::Args;
 use crate::scenario::{Scenario, cohort_arm};
 use crate::studies::{self, StudyName};
 
+/// The arguments of `migsim cohort`.
 #[derive(Debug, Args)]
 pub struct CohortArgs {
     /// enclave, assets or talent.
@@ -14,6 +15,7 @@ pub struct CohortArgs {
     /// Cohort size (default: the paper's N).
     #[arg(long)]
     pub n: Option<usize>,
+    /// Seed of the simulation.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Output file: CSV, or Parquet for a `.parquet` name (same columns; written whole or
@@ -36,6 +38,7 @@ pub struct CohortArgs {
     pub json: bool,
 }
 
+/// Run `migsim cohort`: simulate the study and write its survey cohort to `--out`.
 pub fn run(args: CohortArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     let (overrides, n) = match &args.scenario {

@@ -20,12 +20,16 @@ use crate::shard::mpi::{World, world};
 use crate::shard::recovery::SpecInput;
 use crate::shard::scenario::ScenarioInput;
 use crate::shard::sensitivity::SensitivityInput;
-use crate::shard::{Job, Manifest, Pooled, ShardArg, Sharded};
+use crate::shard::{Collective, Job, Manifest, Pooled, ShardArg, Sharded};
 
 /// A job as the command line shows it.
 pub trait Front: Job {
     /// What the progress bar counts.
     const UNITS: &'static str;
+    /// What its units of work are, in messages (`slurm --shards`).
+    const WORK: &'static str = "units of work";
+    /// Flags a batch task (a Slurm array task) adds to the command.
+    const BATCH_FLAGS: &'static str = "";
     /// The help lines of the arguments every job takes.
     const HELP: Help;
     /// Print the text summary of `out`, written to `dir` as `files`.
@@ -149,6 +153,27 @@ pub fn run_one<J: Front>(
     whole(&job, args, progress)
 }
 
+/// Run a [`Collective`] job (`calibrate`): under `mpirun` over the ranks,
+/// which split each batch (the output on rank 0, `None` on the others),
+/// otherwise in this process with the progress bar counting `units`; the
+/// files go into `out` when given.
+pub fn run_collective<J: Collective>(
+    job: &J,
+    out: Option<&Path>,
+    units: &str,
+) -> anyhow::Result<Option<driver::Written<J::Output>>>
+where
+    J::Output: Send,
+{
+    if let Some(world) = world() {
+        return Ok(driver::run_collective(&world, job, out, RowFormat::Csv)?);
+    }
+    let bar = Progress::new(units, true);
+    let done = driver::run_whole_to(job, out, &bar, RowFormat::Csv);
+    bar.finish();
+    Ok(Some(done?))
+}
+
 /// One process: every unit, the files, the printout.
 fn whole<J: Front>(job: &J, args: &JobArgs<J>, progress: bool) -> anyhow::Result<()> {
     let dir = args
@@ -211,15 +236,61 @@ fn merge_as<J: Front + Sharded>(
     report::<J>(&out, dir, &files, json)
 }
 
-/// A registered job: its manifest command and its merge.
+/// A registered job's merge: pool, summarise, write, print.
 type Merger = fn(&Pooled, &Path, bool, RowFormat) -> anyhow::Result<()>;
 
-/// Every sharded job of the command line, by manifest command.
-const JOBS: [(&str, Merger); 3] = [
-    (SpecInput::COMMAND, merge_as::<SpecInput>),
-    (ScenarioInput::COMMAND, merge_as::<ScenarioInput>),
-    (SensitivityInput::COMMAND, merge_as::<SensitivityInput>),
+/// A sharded job of the command line: what `merge` and `slurm` need of it.
+pub struct Registered {
+    /// Its command, also its shard manifests' command.
+    pub command: &'static str,
+    /// What its units of work are, for messages ("replications").
+    pub work: &'static str,
+    /// Flags a batch task (a Slurm array task) adds to the command.
+    pub batch_flags: &'static str,
+    /// `migsim merge` of its pooled shards.
+    pub merge: Merger,
+    /// The spec's name and its units of work, from the file as a batch
+    /// task loads it (without overrides).
+    pub facts: fn(&Path) -> anyhow::Result<(String, usize)>,
+}
+
+impl Registered {
+    /// The entry of job `J`.
+    const fn of<J: Front + Sharded>() -> Registered
+    where
+        J::Options: Default,
+    {
+        Registered {
+            command: J::COMMAND,
+            work: J::WORK,
+            batch_flags: J::BATCH_FLAGS,
+            merge: merge_as::<J>,
+            facts: facts::<J>,
+        }
+    }
+}
+
+/// The name and the units of work of job `J` on `file`.
+fn facts<J: Sharded>(file: &Path) -> anyhow::Result<(String, usize)>
+where
+    J::Options: Default,
+{
+    let job = J::load(file, J::Options::default())?;
+    Ok((job.name().to_string(), job.total()?))
+}
+
+/// Every sharded job of the command line, by command: the list `merge`
+/// finds a manifest's job in and `slurm` offers.
+pub const JOBS: [Registered; 3] = [
+    Registered::of::<SpecInput>(),
+    Registered::of::<ScenarioInput>(),
+    Registered::of::<SensitivityInput>(),
 ];
+
+/// The registered job of `command`.
+pub fn sharded(command: &str) -> Option<&'static Registered> {
+    JOBS.iter().find(|j| j.command == command)
+}
 
 /// Merge pooled shards with the job their manifest names (`first` names
 /// the first shard folder in the error for an unknown command).
@@ -231,10 +302,10 @@ pub fn merge(
     format: RowFormat,
 ) -> anyhow::Result<()> {
     let command = pooled.manifest.command.as_str();
-    match JOBS.iter().find(|(c, _)| *c == command) {
-        Some((_, merge)) => merge(pooled, dir, json, format),
+    match sharded(command) {
+        Some(job) => (job.merge)(pooled, dir, json, format),
         None => {
-            let names: Vec<&str> = JOBS.iter().map(|(c, _)| *c).collect();
+            let names: Vec<&str> = JOBS.iter().map(|j| j.command).collect();
             let (last, rest) = names.split_last().unwrap_or((&"", &[]));
             anyhow::bail!(
                 "shard {}: command `{command}` cannot be merged (expected {} or {last})",

@@ -37,6 +37,7 @@ pub struct LqArgs {
     pub name: String,
 }
 
+/// Run `migsim lq`: the location quotients of the data, written as a new column.
 pub fn run(args: LqArgs) -> anyhow::Result<()> {
     let cols = LqColumns {
         origin: args.origin,

@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::shard;
 
+/// The arguments of `migsim merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// Shard folders (written by `--shard K/N` runs), in any order.
@@ -23,6 +24,7 @@ pub struct MergeArgs {
     pub format: crate::columnar::RowFormat,
 }
 
+/// Run `migsim merge`: pool the shard folders and hand them to their job ([`super::job::merge`]).
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let pooled = shard::store::pool(&args.shards)?;
     super::job::merge(&pooled, &args.shards[0], &args.out, args.json, args.format)

@@ -5,31 +5,34 @@ use clap::{Parser, Subcommand};
 
 pub mod calibrate;
 pub mod calibrate_smc;
-pub mod cohort;
+pub(crate) mod cohort;
 pub mod fit;
-pub mod job;
-pub mod lq;
-pub mod merge;
-pub mod population;
-pub mod power;
-pub mod recover;
-pub mod replicate;
+pub(crate) mod job;
+pub(crate) mod lq;
+pub(crate) mod merge;
+pub(crate) mod population;
+pub(crate) mod power;
+pub(crate) mod recover;
+pub(crate) mod replicate;
 pub mod run;
-pub mod sensitivity;
-pub mod serve;
-pub mod settings;
-pub mod shell;
-pub mod slurm;
+pub(crate) mod sensitivity;
+#[cfg(feature = "serve")]
+pub(crate) mod serve;
+pub(crate) mod settings;
+pub(crate) mod shell;
+pub(crate) mod slurm;
 pub mod zenou;
 
 /// migsim: agent-based migration simulator and survey-estimator workbench.
 #[derive(Debug, Parser)]
 #[command(name = "migsim", version, about)]
 pub struct Cli {
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands of `migsim`, one per library entry point.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Zenou dyad model: analytic steady state, ODE, and (with --agents) the agent-based engine.
@@ -53,8 +56,11 @@ pub enum Command {
     /// List a study's settings (key, default, bounds, unit, meaning), or print a starter scenario.
     Settings(settings::SettingsArgs),
     /// Global sensitivity of a scenario's levels and effects (Sobol indices or Morris screening) to the parameters of its [sensitivity] table.
+    // `[sensitivity]` is the scenario table (this text is also the CLI help), not a link.
+    #[allow(rustdoc::private_intra_doc_links)]
     Sensitivity(sensitivity::SensitivityArgs),
     /// The what-if explorer: a web page and JSON API over scenario runs (http://127.0.0.1:8765/).
+    #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
     /// Pool the shards of a `--shard K/N` run into the files of a one-process run.
     Merge(merge::MergeArgs),
@@ -76,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::run(args),
         Command::Settings(args) => settings::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Slurm(args) => slurm::run(args),

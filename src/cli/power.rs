@@ -10,6 +10,7 @@ use super::job::{Front, Help, JobArgs};
 use crate::recovery::power::{PowerOptions, PowerPoint};
 use crate::shard::power::{PowerInput, PowerOutput, PowerRequest};
 
+/// The arguments of `migsim power`.
 #[derive(Debug, Args)]
 pub struct PowerArgs {
     /// Estimator: its label in the spec (or its estimator name when one
@@ -57,6 +58,7 @@ fn target(text: &str) -> anyhow::Result<f64> {
     })
 }
 
+/// Run `migsim power`: the search over N in one process, printing each N as it is evaluated.
 pub fn run(args: PowerArgs) -> anyhow::Result<()> {
     let show = |p: &PowerPoint| {
         eprintln!(

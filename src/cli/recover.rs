@@ -8,6 +8,7 @@ use super::job::{Front, Help, ShardedArgs};
 use crate::recovery::Recovery;
 use crate::shard::recovery::{RecoverOptions, SpecInput};
 
+/// The arguments of `migsim recover`.
 #[derive(Debug, Args)]
 pub struct RecoverArgs {
     /// Replications (default: the spec's).
@@ -27,6 +28,7 @@ pub struct RecoverArgs {
     pub job: ShardedArgs<SpecInput>,
 }
 
+/// Run `migsim recover` through the job driver ([`super::job::run`]).
 pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
     let options = RecoverOptions {
         reps: args.reps,
@@ -38,6 +40,8 @@ pub fn run(args: RecoverArgs) -> anyhow::Result<()> {
 
 impl Front for SpecInput {
     const UNITS: &'static str = "reps";
+    const WORK: &'static str = "replications";
+    const BATCH_FLAGS: &'static str = " --quiet";
     const HELP: Help = Help {
         file: "Recovery spec (TOML), e.g. scenarios/recovery/logit_well_specified.toml",
         out: "Output directory (default: outputs/recovery/<spec name>/)",

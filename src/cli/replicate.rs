@@ -4,6 +4,7 @@ use clap::Args;
 
 use crate::studies::StudyName;
 
+/// The arguments of `migsim replicate`.
 #[derive(Debug, Args)]
 pub struct ReplicateArgs {
     /// enclave, assets or talent.
@@ -11,6 +12,7 @@ pub struct ReplicateArgs {
     /// Cohort size (default: the paper's N).
     #[arg(long)]
     pub n: Option<usize>,
+    /// Seed of the first cohort.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// A user's sample: its covariate columns replace the drawn
@@ -22,6 +24,7 @@ pub struct ReplicateArgs {
     /// computed; the tables show the first.
     #[arg(long, default_value_t = crate::replicate::cohorts::DEFAULT_COHORTS)]
     pub seeds: usize,
+    /// Print one JSON object (tables, cohort summary, sources) instead of the text.
     #[arg(long)]
     pub json: bool,
     /// Enclave: split the Table 2 col 5 penalty into omega*, redundancy and
@@ -42,6 +45,7 @@ pub struct ReplicateArgs {
     pub sweep_reps: usize,
 }
 
+/// Run `migsim replicate`: the tables of one or more cohorts, printed as text or JSON.
 pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     let mut overrides = toml::Table::new();

@@ -10,6 +10,7 @@ use crate::report::reading::{diff_value, level_value, sentence};
 use crate::scenario::Summary;
 use crate::shard::scenario::{RunOutput, ScenarioInput};
 
+/// The arguments of `migsim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The scenario file, `--out`, `--json`, `--shard`.
@@ -17,12 +18,14 @@ pub struct RunArgs {
     pub job: ShardedArgs<ScenarioInput>,
 }
 
+/// Run `migsim run` through the job driver ([`super::job::run`]).
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     super::job::run(&args.job, (), true)
 }
 
 impl Front for ScenarioInput {
     const UNITS: &'static str = "simulations";
+    const WORK: &'static str = "replications and parameter draws";
     const HELP: Help = Help {
         file: "Scenario file (see scenarios/)",
         out: "Output folder (default: outputs/<scenario name>/)",

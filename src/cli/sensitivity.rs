@@ -12,6 +12,7 @@ use crate::sensitivity::Method;
 use crate::sensitivity::scenario::{Analysis, IndexValues};
 use crate::shard::sensitivity::{SensitivityInput, SensitivityOptions};
 
+/// The arguments of `migsim sensitivity`.
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
     /// sobol (first-order and total indices) or morris (mu*, sigma); default: the table's.
@@ -25,6 +26,7 @@ pub struct SensitivityArgs {
     pub job: ShardedArgs<SensitivityInput>,
 }
 
+/// Run `migsim sensitivity` through the job driver ([`super::job::run`]).
 pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
     let options = SensitivityOptions {
         method: args.method,
@@ -35,6 +37,7 @@ pub fn run(args: SensitivityArgs) -> anyhow::Result<()> {
 
 impl Front for SensitivityInput {
     const UNITS: &'static str = "simulations";
+    const WORK: &'static str = "design rows";
     const HELP: Help = Help {
         file: "Scenario file with a [sensitivity] table",
         out: "Output folder (default: outputs/<scenario name>-sensitivity/)",

@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::serve::{Config, DEFAULT_PORT, Server};
 
+/// The arguments of `migsim serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Port to listen on (0: any free port).
@@ -26,6 +27,7 @@ pub struct ServeArgs {
     pub out: PathBuf,
 }
 
+/// Run `migsim serve`: the what-if explorer until it is stopped.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let server = Server::bind(Config {
         bind: args.bind,

@@ -6,10 +6,12 @@ use clap::Args;
 use crate::studies::StudyName;
 use crate::studies::settings::{registry, starter_scenario};
 
+/// The arguments of `migsim settings`.
 #[derive(Debug, Args)]
 pub struct SettingsArgs {
     /// enclave, assets or talent.
     pub study: String,
+    /// Print the settings as one JSON array instead of the table.
     #[arg(long)]
     pub json: bool,
     /// Print a commented starter scenario file instead of the table.
@@ -17,6 +19,7 @@ pub struct SettingsArgs {
     pub scenario: bool,
 }
 
+/// Run `migsim settings`: the study's settings as a table or JSON, or its starter scenario.
 pub fn run(args: SettingsArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
     if args.scenario {

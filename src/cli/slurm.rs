@@ -1,6 +1,8 @@
 //! `migsim slurm <recover|run|sensitivity> FILE --shards N --out DIR`: a Slurm job-array
 //! script running one shard per task, a merge job, and `submit.sh`, which
 //! submits the array and chains the merge with `--dependency=afterok`.
+//! The commands offered, their units of work and their batch flags come
+//! from the command line's job list ([`super::job::JOBS`]).
 //!
 //! The array script passes `--shard $SLURM_ARRAY_TASK_ID/N` with `N` written
 //! in, rather than `--shard auto`, so that rerunning one failed task alone
@@ -9,28 +11,26 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::Args;
+use clap::builder::PossibleValuesParser;
 
 use anyhow::Context;
 
+use super::job::{JOBS, Registered, sharded};
 use super::shell::{ShellError, directive, quote, quote_path, utf8};
 use crate::io::{check_writable, write_atomic};
-use crate::shard::Sharded;
-use crate::shard::recovery::SpecInput;
-use crate::shard::scenario::ScenarioInput;
-use crate::shard::sensitivity::SensitivityInput;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SlurmCommand {
-    Recover,
-    Run,
-    Sensitivity,
+/// The commands an array task may run: the command line's sharded jobs.
+fn commands() -> PossibleValuesParser {
+    PossibleValuesParser::new(JOBS.iter().map(|j| j.command))
 }
 
+/// The arguments of `migsim slurm`.
 #[derive(Debug, Args)]
 pub struct SlurmArgs {
     /// The command every array task runs on its shard.
-    pub command: SlurmCommand,
+    #[arg(value_parser = commands())]
+    pub command: String,
     /// Recovery spec or scenario file (with a [sensitivity] table for
     /// `sensitivity`); relative paths are kept: the jobs run in the current
     /// folder.
@@ -55,8 +55,9 @@ pub struct SlurmArgs {
     pub extra: Vec<String>,
 }
 
+/// Run `migsim slurm`: check the arguments against the spec, then write `array.sbatch`, `merge.sbatch` and `submit.sh` into `--out`.
 pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
-    let name = check(&args)?;
+    let (job, name) = check(&args)?;
     check_writable(&args.out).context("--out")?;
     let logs = args.out.join("logs");
     std::fs::create_dir_all(&logs)
@@ -66,6 +67,7 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     let cwd = std::env::current_dir().context("the current folder")?;
     let exe = std::env::current_exe().context("the path of this migsim binary")?;
     let scripts = Scripts {
+        job,
         args: &args,
         out: &out,
         cwd: &cwd,
@@ -87,8 +89,12 @@ pub fn run(args: SlurmArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Check the arguments against the spec; returns the spec's name.
-fn check(a: &SlurmArgs) -> anyhow::Result<String> {
+/// Check the arguments against the spec; returns the job and the spec's
+/// name.
+fn check(a: &SlurmArgs) -> anyhow::Result<(&'static Registered, String)> {
+    let Some(job) = sharded(&a.command) else {
+        anyhow::bail!("`{}` is not a sharded command", a.command);
+    };
     if a.shards == 0 {
         anyhow::bail!("--shards must be at least 1");
     }
@@ -102,11 +108,8 @@ fn check(a: &SlurmArgs) -> anyhow::Result<String> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         anyhow::bail!("--mem `{}`: expected a size such as 4G or 500M", a.mem);
     }
-    let (name, units, what) = match a.command {
-        SlurmCommand::Recover => facts::<SpecInput>(&a.file, "replications")?,
-        SlurmCommand::Run => facts::<ScenarioInput>(&a.file, "replications and parameter draws")?,
-        SlurmCommand::Sensitivity => facts::<SensitivityInput>(&a.file, "design rows")?,
-    };
+    let (name, units) = (job.facts)(&a.file)?;
+    let what = job.work;
     if a.extra.is_empty() && a.shards > units {
         anyhow::bail!(
             "--shards {}: {} has {units} {what}; use at most {units} shards",
@@ -114,20 +117,7 @@ fn check(a: &SlurmArgs) -> anyhow::Result<String> {
             a.file.display()
         );
     }
-    Ok(name)
-}
-
-/// The name and the units of work of job `J` on `file` (as the array tasks
-/// will load it, without overrides), with `what` naming the units.
-fn facts<J: Sharded>(
-    file: &Path,
-    what: &'static str,
-) -> anyhow::Result<(String, usize, &'static str)>
-where
-    J::Options: Default,
-{
-    let job = J::load(file, J::Options::default())?;
-    Ok((job.name().to_string(), job.total()?, what))
+    Ok((job, name))
 }
 
 fn valid_time(t: &str) -> bool {
@@ -160,6 +150,7 @@ fn make_executable(_: &Path) -> std::io::Result<()> {
 }
 
 struct Scripts<'a> {
+    job: &'static Registered,
     args: &'a SlurmArgs,
     out: &'a Path,
     cwd: &'a Path,
@@ -209,11 +200,7 @@ impl Scripts<'_> {
     /// One shard per array task 1..=N.
     fn array(&self) -> Result<String, ShellError> {
         let a = self.args;
-        let (cmd, quiet) = match a.command {
-            SlurmCommand::Recover => ("recover", " --quiet"),
-            SlurmCommand::Run => ("run", ""),
-            SlurmCommand::Sensitivity => ("sensitivity", ""),
-        };
+        let (cmd, quiet) = (self.job.command, self.job.batch_flags);
         let extra: String = a.extra.iter().map(|e| format!(" {}", quote(e))).collect();
         let file = quote_path("FILE", &a.file)?;
         let shards = quote_path("--out", &self.out.join("shards"))?;

@@ -14,6 +14,7 @@ use crate::network::NetworkSpec;
 use crate::zenou::ode::{HALF_UP, OdeOptions, dyad_steady_state};
 use crate::zenou::{EngineConfig, Params, run_replication_with_progress};
 
+/// The arguments of `migsim zenou`.
 #[derive(Debug, Args)]
 pub struct ZenouArgs {
     /// Job-information rate lambda (> 0).
@@ -218,6 +219,7 @@ fn print_table(v: &Value) {
     }
 }
 
+/// Run `migsim zenou`: print the outcome as text or JSON.
 pub fn run(args: ZenouArgs) -> anyhow::Result<()> {
     let out = outcome(&args, true)?;
     if args.json {

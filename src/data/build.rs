@@ -44,7 +44,9 @@ pub fn build_design_owned(ds: Dataset, formula: &Formula) -> Result<Design, Data
 /// the caller's memory (NaN = missing), or a column the caller built.
 #[derive(Debug)]
 pub enum ColumnRef<'a> {
+    /// Numbers read where they lie; NaN marks a missing cell.
     Numbers(&'a [f64]),
+    /// A column the caller built (text, or numbers it had to convert).
     Owned(Column),
 }
 

@@ -91,10 +91,12 @@ fn digit_run(mut m: u64, s: &[u8], mut i: usize) -> (u64, usize) {
 }
 
 /// A text column: levels in sorted (byte-wise, as Python's `sorted`) order,
-/// and one code per row indexing into them ([`MISSING_CODE`] when missing).
+/// and one code per row indexing into them (`MISSING_CODE` when missing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Categorical {
+    /// The distinct non-missing values, sorted byte-wise.
     pub levels: Vec<String>,
+    /// Per row, the index into `levels` (`MISSING_CODE` when missing).
     pub codes: Vec<u32>,
 }
 
@@ -155,6 +157,7 @@ pub enum Column {
 }
 
 impl Column {
+    /// Number of rows.
     pub fn len(&self) -> usize {
         match self {
             Column::Numeric(v) => v.len(),
@@ -162,6 +165,7 @@ impl Column {
         }
     }
 
+    /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -273,14 +277,17 @@ impl Dataset {
         &self.source
     }
 
+    /// Number of data rows.
     pub fn n_rows(&self) -> usize {
         self.n_rows
     }
 
+    /// Column names, in file order.
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
+    /// The named column, if there is one.
     pub fn column(&self, name: &str) -> Option<&Column> {
         let j = self.names.iter().position(|n| n == name)?;
         self.columns.get(j)

@@ -23,8 +23,11 @@ pub struct Design {
 /// Cluster membership of each row.
 #[derive(Debug, Clone)]
 pub struct Clusters {
+    /// Name of the cluster variable.
     pub variable: String,
+    /// Dense cluster index `0..groups` of each row.
     pub ids: Vec<u32>,
+    /// Number of distinct clusters `G` (the `G/(G-1)` of cluster-robust SEs).
     pub groups: usize,
 }
 

@@ -7,7 +7,9 @@ use super::error::DataError;
 /// named exactly as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
+    /// The term as written (`a`, `a^2`, `a:b`): the design column's name.
     pub name: String,
+    /// The columns multiplied together (`[a, a]` for `a^2`).
     pub factors: Vec<String>,
 }
 

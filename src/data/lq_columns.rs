@@ -6,8 +6,6 @@
 //! are treated as missing: they do not enter the counts and get `NaN` as
 //! their LQ.
 
-use std::path::Path;
-
 use super::build::build_design_owned;
 use super::dataset::{Column, Dataset};
 use super::design::Design;
@@ -15,16 +13,18 @@ use super::error::DataError;
 use super::formula::Formula;
 use super::subset::Subset;
 use crate::numeric::lq;
-pub use crate::numeric::lq::{LocationQuotients, LqTable};
+pub(crate) use crate::numeric::lq::LocationQuotients;
 
 /// Name of the column `fit --lq` adds.
-pub const LQ_COLUMN: &str = "lq";
+pub(crate) const LQ_COLUMN: &str = "lq";
 
 /// The dataset columns a location quotient is computed from. Labels may be
 /// text or numbers (province codes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LqColumns {
+    /// Column of the origin label `i` (home province).
     pub origin: String,
+    /// Column of the destination label `j` (city).
     pub destination: String,
     /// Non-negative survey weights; `None` counts each row once.
     pub weight: Option<String>,
@@ -56,7 +56,7 @@ impl LqColumns {
 
 /// Compute every row's LQ_ij from the columns of `ds` and append it as the
 /// numeric column `name` (empty where a label is missing).
-pub fn append_lq_column(
+pub(crate) fn append_lq_column(
     ds: &mut Dataset,
     cols: &LqColumns,
     name: &str,
@@ -70,20 +70,6 @@ pub fn append_lq_column(
     let lq = location_quotients(&origin, &destination, weights.as_deref())?;
     ds.push_column(name, Column::Numeric(lq.per_row.clone()))?;
     Ok(lq)
-}
-
-/// Read the columns `formula` uses from a CSV file, with [`LQ_COLUMN`]
-/// computed from `lq` on the whole file (it replaces any `lq` column of the
-/// file), then keep the rows of `subset`, and build the design.
-pub fn load_design_with(
-    path: &Path,
-    formula: &Formula,
-    lq: Option<&LqColumns>,
-    subset: Option<&Subset>,
-) -> Result<Design, DataError> {
-    let wanted = wanted_columns(formula, lq, subset);
-    let ds = Dataset::read_csv_columns(path, &wanted)?;
-    design_with(ds, formula, lq, subset)
 }
 
 /// The data columns a fit of `formula` with `lq` and `subset` reads: the

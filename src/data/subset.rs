@@ -12,11 +12,17 @@ use super::error::DataError;
 /// Comparison of a subset filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
@@ -47,7 +53,9 @@ impl Op {
 /// A parsed row filter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subset {
+    /// The column compared.
     pub column: String,
+    /// The comparison.
     pub op: Op,
     /// The value as written (quotes removed).
     pub value: String,

@@ -18,9 +18,13 @@ use crate::numeric::Link;
 /// The log-likelihood of a binary model on a design, optionally with
 /// frequency weights (`sum_i w_i ln F(q_i x_i'b)`: row i counted w_i times).
 pub struct BinaryLik<'a> {
+    /// Logit or probit `F`.
     pub link: Link,
+    /// Regressors, n x k.
     pub x: &'a Mat<f64>,
+    /// 0/1 outcome.
     pub y: &'a [f64],
+    /// Frequency weights `w_i`; `None`: each row once.
     pub w: Option<&'a [f64]>,
 }
 
@@ -90,7 +94,9 @@ impl LogLik for BinaryLik<'_> {
 /// estimators reuse.
 #[derive(Debug, Clone)]
 pub struct BinaryFit {
+    /// The shared result (coefficients, SEs, fit statistics).
     pub result: FitResult,
+    /// The link that was fitted.
     pub link: Link,
     /// Coefficients in design-column order.
     pub beta: Col<f64>,
@@ -111,7 +117,7 @@ impl BinaryFit {
 
 /// A binary-response model with a given link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BinaryModel {
+pub(crate) struct BinaryModel {
     pub link: Link,
     pub opts: FitOptions,
 }
@@ -294,7 +300,7 @@ impl BinaryModel {
 
 /// Log-likelihood of the constant-only binary model (any link):
 /// `n [p ln p + (1 - p) ln(1 - p)]`, `p = mean y`.
-pub fn null_ll(y: &[f64]) -> f64 {
+pub(crate) fn null_ll(y: &[f64]) -> f64 {
     let n = y.len() as f64;
     let p = y.iter().sum::<f64>() / n;
     n * (p * p.ln() + (1.0 - p) * (1.0 - p).ln())
@@ -302,7 +308,11 @@ pub fn null_ll(y: &[f64]) -> f64 {
 
 /// Likelihood-based fit statistics of a binary model: [`mle_stats`] with
 /// `k` parameters and df_model = k minus the constant.
-pub fn likelihood_stats(ll: f64, ll0: f64, d: &Design) -> std::collections::BTreeMap<String, f64> {
+pub(crate) fn likelihood_stats(
+    ll: f64,
+    ll0: f64,
+    d: &Design,
+) -> std::collections::BTreeMap<String, f64> {
     let k = d.k();
     let df = k - usize::from(d.col_index("const").is_some());
     mle_stats(ll, ll0, d.n(), k, df)
@@ -313,10 +323,12 @@ macro_rules! binary_estimator {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq)]
         pub struct $name {
+            /// Standard errors, margins and optimiser settings.
             pub opts: FitOptions,
         }
 
         impl $name {
+            /// The estimator with these options.
             pub fn new(opts: FitOptions) -> Self {
                 $name { opts }
             }

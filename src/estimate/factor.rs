@@ -19,7 +19,7 @@
 //! sample; the study's SD of 0.95 is consistent with scoring a larger sample
 //! than the 3,624 complete cases of the regressions.
 
-pub mod ml;
+pub(crate) mod ml;
 mod stats;
 
 use serde_json::json;
@@ -56,6 +56,7 @@ impl FactorMethod {
 /// Options of the one-factor fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FactorOptions {
+    /// How the loadings are estimated.
     pub method: FactorMethod,
     /// Iteration cap of the iterative methods (default 100,000: EM is linear).
     pub max_iter: usize,
@@ -78,6 +79,7 @@ impl Default for FactorOptions {
 /// `tables["eigenvalues"]`) plus the factor score of every input row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FactorFit {
+    /// The shared result: loadings, uniquenesses, eigenvalues.
     pub result: FitResult,
     /// Regression score per input row; `NaN` where an item is missing.
     pub scores: Vec<f64>,

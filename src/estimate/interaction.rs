@@ -36,6 +36,7 @@ pub enum VarKind {
     /// A dummy if every value is 0 or 1, continuous otherwise.
     #[default]
     Auto,
+    /// Continuous: the derivative in the variable (Ai & Norton eq. 2 or 4).
     Continuous,
     /// Must be 0/1 valued (an error otherwise).
     Dummy,
@@ -45,42 +46,60 @@ pub enum VarKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InteractionKind {
+    /// Both continuous: `F''(eta) eta_a eta_b + F'(eta) eta_ab` (eq. 2).
     ContinuousContinuous,
+    /// One continuous, one dummy: `F'(eta_1) eta_a(b=1) - F'(eta_0) eta_a(b=0)` (eq. 4).
     ContinuousDummy,
+    /// Both dummies: `F(eta_11) - F(eta_10) - F(eta_01) + F(eta_00)` (eq. 5).
     DummyDummy,
 }
 
 /// Treatment of the two variables of `a:b`, in the order written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InteractionOptions {
+    /// How to treat `a`.
     pub a: VarKind,
+    /// How to treat `b`.
     pub b: VarKind,
 }
 
 /// Mean, SD (divisor n - 1), min and max of a per-observation quantity.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Summary {
+    /// Mean.
     pub mean: f64,
+    /// Standard deviation, divisor `n - 1`.
     pub sd: f64,
+    /// Smallest value.
     pub min: f64,
+    /// Largest value.
     pub max: f64,
 }
 
 /// Per-observation interaction effects with their delta-method SEs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InteractionEffect {
+    /// The term as written (`a:b`).
     pub term: String,
+    /// Which formula applied.
     pub kind: InteractionKind,
     /// The continuous variable (for the continuous x dummy case) or the first one.
     pub first: String,
+    /// The other variable (the dummy in the continuous x dummy case).
     pub second: String,
+    /// Interaction effect of each observation (the cross-partial or cross-difference of P).
     pub effect: Vec<f64>,
+    /// Delta-method standard error of each effect, `sqrt(g_i' V g_i)` (eq. 6).
     pub std_error: Vec<f64>,
+    /// `effect / std_error` per observation.
     pub z: Vec<f64>,
     /// The average effect; SE from the averaged gradient.
     pub average: ParamRow,
+    /// Summary of `effect` over the observations.
     pub effect_summary: Summary,
+    /// Summary of `std_error`.
     pub std_error_summary: Summary,
+    /// Summary of `z`.
     pub z_summary: Summary,
 }
 

@@ -50,8 +50,6 @@ pub struct TwoSls {
     /// k x k covariance of `beta`.
     pub vcov: Mat<f64>,
     pub resid: Vec<f64>,
-    /// Projected regressors P_Z X.
-    pub x_hat: Mat<f64>,
     pub covariance: CovarianceType,
     /// Degrees of freedom of the t reference distribution.
     pub df: f64,
@@ -118,7 +116,6 @@ pub fn two_sls(d: &IvData<'_>, se: SeKind) -> Result<TwoSls, EstimateError> {
         beta,
         vcov,
         resid,
-        x_hat,
         covariance,
         df,
     })

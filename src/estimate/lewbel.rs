@@ -9,7 +9,7 @@
 //! 2. Generated instruments (Z_k - mean Z_k) e_hat for every non-constant Z_k,
 //!    named `gen_<Z_k>`.
 //! 3. 2SLS of y on [T, Z] with instruments [Z, generated, external]
-//!    ([`super::iv::two_sls`]).
+//!    (`super::iv::two_sls`).
 //!
 //! A binary T is fine: step 1 is then a linear probability model (Lewbel 2018).
 //!
@@ -37,6 +37,7 @@ pub struct Lewbel {
     pub treatment: String,
     /// External excluded instruments (may be empty).
     pub instruments: Vec<String>,
+    /// How standard errors are computed.
     pub se: SeKind,
 }
 

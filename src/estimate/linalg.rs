@@ -20,7 +20,7 @@ use crate::numeric::reduce;
 pub const BLOCK: usize = 8192;
 
 /// The row ranges of the blocks covering `0..n`.
-pub fn row_blocks(n: usize) -> Vec<Range<usize>> {
+pub(crate) fn row_blocks(n: usize) -> Vec<Range<usize>> {
     (0..n.div_ceil(BLOCK))
         .map(|b| b * BLOCK..((b + 1) * BLOCK).min(n))
         .collect()
@@ -28,7 +28,7 @@ pub fn row_blocks(n: usize) -> Vec<Range<usize>> {
 
 /// Map every row block in parallel, then fold the partial results in block
 /// order (deterministic reduction).
-pub fn map_blocks<T: Send>(
+pub(crate) fn map_blocks<T: Send>(
     n: usize,
     map: impl Fn(Range<usize>) -> T + Sync + Send,
     mut fold: impl FnMut(T),
@@ -49,7 +49,7 @@ pub fn col(x: &Mat<f64>, j: usize) -> &[f64] {
 }
 
 /// Linear index `X b` restricted to the rows `r`.
-pub fn index_block(x: &Mat<f64>, b: &[f64], r: Range<usize>) -> Vec<f64> {
+pub(crate) fn index_block(x: &Mat<f64>, b: &[f64], r: Range<usize>) -> Vec<f64> {
     let mut eta = vec![0.0; r.len()];
     for (j, &bj) in b.iter().enumerate() {
         for (e, &v) in eta.iter_mut().zip(&col(x, j)[r.clone()]) {
@@ -67,7 +67,7 @@ pub fn index(x: &Mat<f64>, b: &[f64]) -> Vec<f64> {
 }
 
 /// `X_r' v` for the rows `r` (v indexed from the block start).
-pub fn xt_vec_block(x: &Mat<f64>, v: &[f64], r: Range<usize>) -> Vec<f64> {
+pub(crate) fn xt_vec_block(x: &Mat<f64>, v: &[f64], r: Range<usize>) -> Vec<f64> {
     (0..x.ncols())
         .map(|j| reduce::dot(&col(x, j)[r.clone()], v))
         .collect()
@@ -79,7 +79,7 @@ const GRAM_ROWS: usize = 1024;
 
 /// `X_r' diag(w) X_r` for the rows `r` (w indexed from the block start),
 /// summed over consecutive sub-blocks of [`GRAM_ROWS`] rows.
-pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
+pub(crate) fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
     let k = x.ncols();
     let mut g = Mat::zeros(k, k);
     let mut wx = Mat::<f64>::zeros(GRAM_ROWS.min(r.len()), k);
@@ -111,7 +111,7 @@ pub fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
 /// build, e.g. each libm `exp` call of the next block's likelihood) pays a
 /// transition penalty: measured 18x on the logit terms.
 #[inline]
-pub fn clear_upper_simd() {
+pub(crate) fn clear_upper_simd() {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: AVX is present (checked above); `vzeroupper` only clears
@@ -122,14 +122,14 @@ pub fn clear_upper_simd() {
 }
 
 /// `X' diag(w) X`, accumulated in row blocks.
-pub fn weighted_gram(x: &Mat<f64>, w: &[f64]) -> Mat<f64> {
+pub(crate) fn weighted_gram(x: &Mat<f64>, w: &[f64]) -> Mat<f64> {
     let mut g = Mat::zeros(x.ncols(), x.ncols());
     map_blocks(x.nrows(), |r| gram_block(x, &w[r.clone()], r), |p| g += p);
     g
 }
 
 /// `X' v`, accumulated in row blocks.
-pub fn xt_vec(x: &Mat<f64>, v: &[f64]) -> Vec<f64> {
+pub(crate) fn xt_vec(x: &Mat<f64>, v: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; x.ncols()];
     map_blocks(
         x.nrows(),
@@ -161,7 +161,7 @@ fn qr_r(mut a: Mat<f64>) -> Mat<f64> {
 /// an extra column), by tall-skinny QR: `R <- qr([R; X_block])` block after
 /// block. `X = Q R` with `Q` never formed, so `R'R = X'X` without squaring the
 /// condition number.
-pub fn tsqr_r(x: &Mat<f64>, extra: Option<&[f64]>) -> Mat<f64> {
+pub(crate) fn tsqr_r(x: &Mat<f64>, extra: Option<&[f64]>) -> Mat<f64> {
     let (n, k) = x.shape();
     let kk = k + usize::from(extra.is_some());
     let mut r = Mat::<f64>::zeros(0, kk);
@@ -188,7 +188,7 @@ pub fn tsqr_r(x: &Mat<f64>, extra: Option<&[f64]>) -> Mat<f64> {
 /// `R = [[R11, R12], [0, R22]]` the least-squares solution of `A X = B` is
 /// `R11^-1 R12` (see [`lstsq_r`]). Sequential inside each block (no
 /// fork-join of the matrix library for a tall, narrow matrix).
-pub fn tsqr_pair(a: MatRef<'_, f64>, b: Option<MatRef<'_, f64>>) -> Mat<f64> {
+pub(crate) fn tsqr_pair(a: MatRef<'_, f64>, b: Option<MatRef<'_, f64>>) -> Mat<f64> {
     let (n, k) = a.shape();
     let m = b.map_or(0, |b| b.ncols());
     let kk = k + m;
@@ -219,7 +219,7 @@ pub fn tsqr_pair(a: MatRef<'_, f64>, b: Option<MatRef<'_, f64>>) -> Mat<f64> {
 
 /// `R11^-1 R12` from the factor of [`tsqr_pair`] (`k` columns of `A`); `None`
 /// when `R11` has a zero pivot or the solution is not finite.
-pub fn lstsq_r(r: &Mat<f64>, k: usize) -> Option<Mat<f64>> {
+pub(crate) fn lstsq_r(r: &Mat<f64>, k: usize) -> Option<Mat<f64>> {
     let m = r.ncols() - k;
     if r.nrows() < k || (0..k).any(|j| r[(j, j)] == 0.0) {
         return None;
@@ -234,7 +234,7 @@ pub fn lstsq_r(r: &Mat<f64>, k: usize) -> Option<Mat<f64>> {
 
 /// `A B` for a tall `A` (n x l) and a small `B` (l x k), in row blocks
 /// (parallel, sequential inside a block).
-pub fn mul_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+pub(crate) fn mul_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     let (n, k) = (a.nrows(), b.ncols());
     let mut out = Mat::<f64>::zeros(n, k);
     let mut parts: Vec<(usize, Mat<f64>)> = Vec::new();
@@ -263,7 +263,7 @@ pub fn mul_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
 
 /// `A' B` for tall `A` (n x l) and `B` (n x k), summed over row blocks in
 /// block order (parallel, identical for any number of threads).
-pub fn cross_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+pub(crate) fn cross_tall(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     let mut out = Mat::<f64>::zeros(a.ncols(), b.ncols());
     map_blocks(
         a.nrows(),
@@ -311,7 +311,7 @@ pub(crate) fn col_piv_qr(mut a: Mat<f64>) -> (Mat<f64>, Vec<usize>) {
 
 /// Rank tolerance relative to the largest pivot of the unit-norm-scaled
 /// factor: `max(n, k) * eps`, numpy's `matrix_rank` rule.
-pub fn rank_tolerance(n: usize, k: usize) -> f64 {
+pub(crate) fn rank_tolerance(n: usize, k: usize) -> f64 {
     n.max(k) as f64 * f64::EPSILON
 }
 
@@ -320,20 +320,20 @@ pub fn rank_tolerance(n: usize, k: usize) -> f64 {
 /// column-pivoted QR of `R` with unit-norm columns. Returns the indices of the
 /// dependent column and of the columns it is a combination of (sorted), or
 /// `None` when `R` has full column rank.
-pub fn first_dependency(r: MatRef<'_, f64>, n: usize) -> Option<Vec<usize>> {
+pub(crate) fn first_dependency(r: MatRef<'_, f64>, n: usize) -> Option<Vec<usize>> {
     first_dependency_tol(r, rank_tolerance(n, r.ncols()))
 }
 
 /// Relative pivot tolerance for [`gram_dependency`]: a Gram matrix squares
 /// the condition number of its design, so pivots below `1e-9` of the largest
 /// (an R^2 above `1 - 1e-9` in the design's terms) count as zero.
-pub const GRAM_RANK_TOL: f64 = 1e-9;
+pub(crate) const GRAM_RANK_TOL: f64 = 1e-9;
 
 /// First exact linear dependency among the columns of a symmetric positive
 /// semi-definite matrix `G = Z'Z` (an information matrix): `G v = 0` exactly
 /// when `Z v = 0`, so the columns of `G` carry the dependencies of `Z`.
 /// Same output as [`first_dependency`].
-pub fn gram_dependency(g: MatRef<'_, f64>) -> Option<Vec<usize>> {
+pub(crate) fn gram_dependency(g: MatRef<'_, f64>) -> Option<Vec<usize>> {
     first_dependency_tol(g, GRAM_RANK_TOL)
 }
 
@@ -369,7 +369,7 @@ fn first_dependency_tol(r: MatRef<'_, f64>, rel_tol: f64) -> Option<Vec<usize>> 
 
 /// Inverse of a symmetric positive definite matrix by Cholesky; `None` if it
 /// is not numerically positive definite.
-pub fn spd_inverse(a: MatRef<'_, f64>) -> Option<Mat<f64>> {
+pub(crate) fn spd_inverse(a: MatRef<'_, f64>) -> Option<Mat<f64>> {
     let llt = a.llt(Side::Lower).ok()?;
     let inv = llt.inverse();
     let ok = (0..inv.ncols()).all(|j| inv.col_as_slice(j).iter().all(|v| v.is_finite()));
@@ -377,7 +377,7 @@ pub fn spd_inverse(a: MatRef<'_, f64>) -> Option<Mat<f64>> {
 }
 
 /// Solve `A x = b` for symmetric positive definite `A` by Cholesky.
-pub fn spd_solve(a: MatRef<'_, f64>, b: &[f64]) -> Option<Vec<f64>> {
+pub(crate) fn spd_solve(a: MatRef<'_, f64>, b: &[f64]) -> Option<Vec<f64>> {
     let llt = a.llt(Side::Lower).ok()?;
     let mut rhs = Mat::from_fn(b.len(), 1, |i, _| b[i]);
     llt.solve_in_place(rhs.as_mut());
@@ -403,7 +403,7 @@ pub fn sandwich(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
 }
 
 /// Replace `a` by `(a + a') / 2`.
-pub fn symmetrize(a: &mut Mat<f64>) {
+pub(crate) fn symmetrize(a: &mut Mat<f64>) {
     for i in 0..a.nrows() {
         for j in 0..i {
             let m = 0.5 * (a[(i, j)] + a[(j, i)]);
@@ -414,7 +414,7 @@ pub fn symmetrize(a: &mut Mat<f64>) {
 }
 
 /// Row-major copy of a square matrix (the `FitResult::vcov` layout).
-pub fn row_major(a: &Mat<f64>) -> Vec<f64> {
+pub(crate) fn row_major(a: &Mat<f64>) -> Vec<f64> {
     (0..a.nrows())
         .flat_map(|i| (0..a.ncols()).map(move |j| a[(i, j)]))
         .collect()

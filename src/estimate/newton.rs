@@ -2,7 +2,7 @@
 //! gradient and Hessian (logit, probit, ordered models, ...).
 //!
 //! Step: `theta' = theta + t * d`, `d = (-H)^-1 g`, with `t` halved (up to
-//! [`MAX_HALVINGS`] times) until the log-likelihood does not decrease.
+//! `MAX_HALVINGS` times) until the log-likelihood does not decrease.
 //! Convergence is declared after a full step whose Newton decrement
 //! `g' (-H)^-1 g` (the gradient norm in the metric of the inverse
 //! information, free of the parameters' scale) is below `tol`, or whose
@@ -18,12 +18,14 @@ use faer::Mat;
 use super::linalg;
 
 /// Most step halvings tried in one iteration.
-pub const MAX_HALVINGS: usize = 40;
+pub(crate) const MAX_HALVINGS: usize = 40;
 
 /// Log-likelihood, gradient and Hessian at one point.
 #[derive(Debug, Clone)]
 pub struct Eval {
+    /// Log-likelihood `l(theta)`.
     pub ll: f64,
+    /// Gradient `dl/dtheta`.
     pub grad: Vec<f64>,
     /// Hessian of the log-likelihood (negative definite at a regular maximum).
     pub hess: Mat<f64>,
@@ -41,6 +43,7 @@ pub trait LogLik {
 /// Why the solver stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Termination {
+    /// The Newton decrement fell below the tolerance.
     Converged,
     /// The iteration cap was reached.
     MaxIterations,
@@ -54,7 +57,7 @@ pub enum Termination {
 
 /// Solver settings.
 #[derive(Debug, Clone, Copy)]
-pub struct NewtonOptions {
+pub(crate) struct NewtonOptions {
     pub max_iter: usize,
     pub tol: f64,
 }
@@ -62,16 +65,20 @@ pub struct NewtonOptions {
 /// Where the solver stopped and why.
 #[derive(Debug, Clone)]
 pub struct NewtonOutcome {
+    /// The last iterate (the MLE when converged).
     pub theta: Vec<f64>,
     /// Evaluation at `theta`.
     pub eval: Eval,
+    /// Newton iterations taken.
     pub iterations: usize,
+    /// Why the solver stopped.
     pub termination: Termination,
     /// Newton decrement `g' (-H)^-1 g` at `theta` (infinite if `-H` is singular).
     pub decrement: f64,
 }
 
 impl NewtonOutcome {
+    /// Whether the solver stopped at a maximum ([`Termination::Converged`]).
     pub fn converged(&self) -> bool {
         self.termination == Termination::Converged
     }
@@ -128,7 +135,11 @@ fn halve<L: LogLik + ?Sized>(
 }
 
 /// Maximise `f` from `start`.
-pub fn maximize<L: LogLik + ?Sized>(f: &L, start: Vec<f64>, opts: NewtonOptions) -> NewtonOutcome {
+pub(crate) fn maximize<L: LogLik + ?Sized>(
+    f: &L,
+    start: Vec<f64>,
+    opts: NewtonOptions,
+) -> NewtonOutcome {
     let mut theta = start;
     let mut eval = f.eval(&theta);
     let stop = |theta, eval: Eval, it, term| {

@@ -16,6 +16,7 @@ use crate::data::Design;
 /// OLS estimator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ols {
+    /// Standard-error kind and other fit options.
     pub opts: FitOptions,
 }
 
@@ -23,22 +24,28 @@ pub struct Ols {
 /// estimators reuse.
 #[derive(Debug, Clone)]
 pub struct OlsFit {
+    /// The shared result (coefficients, SEs, R², F).
     pub result: FitResult,
+    /// Coefficients `b = (X'X)⁻¹X'y`, in design-column order.
     pub beta: Col<f64>,
+    /// Covariance of `b` of the chosen kind (classical `s²(X'X)⁻¹`, HC1 or CR1).
     pub vcov: Mat<f64>,
     /// Residuals `y - Xb`.
     pub resid: Vec<f64>,
 }
 
 impl Ols {
+    /// The estimator with these options.
     pub fn new(opts: FitOptions) -> Self {
         Ols { opts }
     }
 
+    /// Fit `y = Xb + e` by least squares (QR); the result only.
     pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
         self.fit_full(d).map(|f| f.result)
     }
 
+    /// As [`Ols::fit`], keeping `b`, its covariance and the residuals.
     pub fn fit_full(&self, d: &Design) -> Result<OlsFit, EstimateError> {
         checks::check_shape(d)?;
         if self.opts.margins.is_some() {

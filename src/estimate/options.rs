@@ -24,7 +24,9 @@ pub enum Margins {
 /// Options common to `fit`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitOptions {
+    /// How standard errors are computed.
     pub se: SeKind,
+    /// Average marginal effects to report, if any.
     pub margins: Option<Margins>,
     /// Newton iteration cap.
     pub max_iter: usize,

@@ -21,11 +21,17 @@ pub const Z_975: f64 = 1.959_963_984_540_054;
 /// One estimated quantity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParamRow {
+    /// Name of the parameter (design column, `cut1`, `ATT`, ...).
     pub name: String,
+    /// Point estimate.
     pub estimate: f64,
+    /// Standard error.
     pub std_error: f64,
+    /// Lower end of the 95% interval, `estimate - q·se` (q: normal or t quantile).
     pub ci_low: f64,
+    /// Upper end of the 95% interval, `estimate + q·se`.
     pub ci_high: f64,
+    /// Two-sided p-value of `estimate / se` against 0.
     pub p_value: f64,
 }
 
@@ -76,16 +82,28 @@ pub enum CovarianceType {
     Classical,
     /// HC1 for OLS; n/(n-1)-scaled sandwich for MLE (Stata `vce(robust)`).
     Robust,
-    /// CR1 (Stata `vce(cluster)`).
-    Cluster { variable: String, groups: usize },
+    /// CR1 (Stata `vce(cluster)`): for OLS
+    /// `G/(G-1)·(n-1)/(n-k)·(X'X)⁻¹ Σ_g X_g'u_g u_g'X_g (X'X)⁻¹`.
+    Cluster {
+        /// The cluster variable.
+        variable: String,
+        /// Number of clusters `G`.
+        groups: usize,
+    },
     /// Bootstrap with the given number of replications.
-    Bootstrap { reps: usize },
+    Bootstrap {
+        /// Bootstrap replications.
+        reps: usize,
+    },
     /// Abadie-Imbens matching variance.
     AbadieImbens,
     /// Abadie-Imbens (2016) matching variance adjusted for the estimated score.
     AbadieImbens2016,
-    /// Quasi-Bayesian Monte Carlo draws.
-    Simulation { sims: usize },
+    /// Quasi-Bayesian Monte Carlo draws (Imai, Keele & Tingley 2010).
+    Simulation {
+        /// Number of draws.
+        sims: usize,
+    },
 }
 
 impl fmt::Display for CovarianceType {
@@ -107,13 +125,19 @@ impl fmt::Display for CovarianceType {
 /// The outcome of any estimator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitResult {
+    /// The estimator's CLI name.
     pub estimator: String,
+    /// Observations used (complete cases).
     pub n: usize,
+    /// Coefficients, in design-column order.
     pub coefficients: Vec<ParamRow>,
+    /// Average marginal effects (binary and ordered models), if asked for.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub marginal_effects: Vec<ParamRow>,
+    /// Cut points of ordered models.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<ParamRow>,
+    /// Treatment, mediation or other effects (ATT, ACME, ADE, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<ParamRow>,
     /// Further named lists of rows (e.g. `first_stage`, `interaction_effect`).
@@ -124,6 +148,7 @@ pub struct FitResult {
     /// Estimator-specific tables (balance table, sensitivity grid, Brant test).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, serde_json::Value>,
+    /// Provenance and health of the fit.
     pub info: FitInfo,
     /// Covariance matrix of `coefficients` then `thresholds`, row-major.
     #[serde(default, skip_serializing)]
@@ -133,9 +158,13 @@ pub struct FitResult {
 /// Provenance and health of a fit.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FitInfo {
+    /// The outcome variable.
     pub dependent: String,
+    /// How the standard errors were computed.
     pub covariance: Option<CovarianceType>,
+    /// Whether the optimiser met its tolerance.
     pub converged: bool,
+    /// Iterations the optimiser took (0 for closed forms).
     pub iterations: usize,
     /// Observations dropped listwise for missing values.
     pub n_dropped: usize,

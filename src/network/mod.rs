@@ -3,14 +3,13 @@
 //! Weak ties are either random mixing over the whole population or the
 //! neighbours in a [`SocialGraph`]; a [`NetworkSpec`] (parsed from strings such
 //! as `random`, `er:k=10`, `ws:k=10,p=0.1`, `sbm:groups=50,homophily=0.8,k=10`)
-//! says which; `edges:FILE.csv` reads a measured graph ([`edges`]).
+//! says which; `edges:FILE.csv` reads a measured graph (`edges`).
 
-pub mod edges;
-pub mod generate;
-pub mod graph;
-pub mod spec;
+pub(crate) mod edges;
+pub(crate) mod generate;
+pub(crate) mod graph;
+pub(crate) mod spec;
 
-pub use edges::{FileGraph, GraphReport};
 pub use graph::SocialGraph;
 pub use spec::NetworkSpec;
 

@@ -28,7 +28,7 @@ pub enum NetworkSpec {
         k: f64,
     },
     /// A measured graph read from an edge-list file (`edges:FILE.csv`,
-    /// optionally `edges:FILE.csv,directed=true`; see [`super::edges`]). The
+    /// optionally `edges:FILE.csv,directed=true`; see `super::edges`). The
     /// file is read when the spec is parsed.
     Edges {
         path: String,

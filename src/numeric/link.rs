@@ -45,9 +45,13 @@ pub fn softplus(x: f64) -> f64 {
 /// `F(eta)` and its first three derivatives.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Derivs {
+    /// `F(eta)`.
     pub f: f64,
+    /// `F'(eta)`, the density.
     pub d1: f64,
+    /// `F''(eta)`.
     pub d2: f64,
+    /// `F'''(eta)`.
     pub d3: f64,
 }
 

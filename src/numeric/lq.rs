@@ -24,20 +24,31 @@ use serde::Serialize;
 /// Why no location quotient could be computed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LqError {
+    /// Every row lacks a label or has weight 0, so `sum_i sum_j E_ij = 0`.
     #[error(
         "location quotient: no migrants with both an origin and a destination (total weight is 0)"
     )]
     NoMigrants,
+    /// The label and weight columns have different lengths.
     #[error(
         "location quotient: origin ({origin}), destination ({destination}) and weight ({weight}) columns differ in length"
     )]
     Lengths {
+        /// Rows of the origin column.
         origin: usize,
+        /// Rows of the destination column.
         destination: usize,
+        /// Rows of the weight column, or `none` without weights.
         weight: String,
     },
+    /// A weight is negative, NaN or infinite.
     #[error("location quotient: weight of row {row} is {value}; expected a finite number >= 0")]
-    Weight { row: usize, value: f64 },
+    Weight {
+        /// 1-based row of the weight.
+        row: usize,
+        /// The weight found.
+        value: f64,
+    },
 }
 
 /// The full origin x destination table of counts and quotients.
@@ -60,6 +71,7 @@ pub struct LocationQuotients {
     pub per_row: Vec<f64>,
     /// Rows skipped for a missing (empty) label.
     pub n_missing: usize,
+    /// The origin × destination table the quotients come from.
     pub table: LqTable,
 }
 

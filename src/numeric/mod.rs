@@ -2,10 +2,11 @@
 //! data-generating processes: the standard normal functions, the logit and
 //! probit links, the location quotient (formula 13), and register-friendly
 //! reductions (min/max, dot).
+#![deny(missing_docs)]
 
-pub mod link;
+pub(crate) mod link;
 pub mod lq;
 pub mod normal;
-pub mod reduce;
+pub(crate) mod reduce;
 
 pub use link::{Link, logistic, logistic_stable};

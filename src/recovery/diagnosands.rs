@@ -25,11 +25,17 @@ pub const ALPHA: f64 = 0.05;
 /// One replication's estimate together with the truth it targets.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sample {
+    /// The true value `T_r` of the estimand in this replication.
     pub truth: f64,
+    /// The estimate `t_r`.
     pub estimate: f64,
+    /// Its standard error `s_r` (NaN when the take has none).
     pub std_error: f64,
+    /// Lower end of its 95% interval.
     pub ci_low: f64,
+    /// Upper end of its 95% interval.
     pub ci_high: f64,
+    /// Its two-sided p-value against 0.
     pub p_value: f64,
 }
 
@@ -38,26 +44,47 @@ pub struct Sample {
 pub struct Diagnosands {
     /// Replications with a finite estimate.
     pub n_valid: usize,
+    /// Mean truth `T = mean T_r`.
     pub truth: f64,
+    /// `mean(t_r)`.
     pub mean_estimate: f64,
+    /// `sd(t) / sqrt(K)`.
     pub mean_estimate_mcse: f64,
+    /// `mean(t_r - T_r)`.
     pub bias: f64,
+    /// `sd(t - T) / sqrt(K)`.
     pub bias_mcse: f64,
+    /// `bias / T`.
     pub relative_bias: f64,
+    /// `bias_mcse / |T|`.
     pub relative_bias_mcse: f64,
+    /// `sqrt(mean((t_r - T_r)^2))`.
     pub rmse: f64,
+    /// `MCSE(MSE) / (2 RMSE)`, `MCSE(MSE) = sqrt(sum((t_r - T_r)^2 - MSE)^2 / (K (K - 1)))`.
     pub rmse_mcse: f64,
+    /// `sd(t)`, the empirical standard error.
     pub sd_estimate: f64,
+    /// `sd(t) / sqrt(2 (K - 1))`.
     pub sd_estimate_mcse: f64,
+    /// `mean(s_r)`, the model-based standard error.
     pub mean_se: f64,
+    /// `sd(s) / sqrt(K)`.
     pub mean_se_mcse: f64,
+    /// `mean SE / sd(t)`: 1 when the standard errors are right.
     pub se_sd_ratio: f64,
+    /// Delta-method MCSE of the ratio, the two parts treated as independent.
     pub se_sd_ratio_mcse: f64,
+    /// Share of intervals `[ci_low_r, ci_high_r]` that contain `T_r`.
     pub coverage: f64,
+    /// `sqrt(p (1 - p) / K)`.
     pub coverage_mcse: f64,
+    /// Share of replications with `p_r < ALPHA`.
     pub power: f64,
+    /// `sqrt(p (1 - p) / K)`.
     pub power_mcse: f64,
+    /// Type-S rate (Gelman & Carlin 2014): share of the significant estimates whose sign differs from `T_r`'s.
     pub type_s: f64,
+    /// `sqrt(q (1 - q) / K_sig)`.
     pub type_s_mcse: f64,
     /// Replications significant at 5% (the type-S denominator).
     pub n_significant: usize,

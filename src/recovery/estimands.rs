@@ -6,29 +6,75 @@
 //! `metrics`.
 
 use super::RecoveryError;
+use super::dgp::LogitDgp;
 use super::problem::UnknownEstimand;
 use super::spec::Source;
-use crate::studies::{self, Simulated};
+use crate::studies::{CheckedConfig, Simulated, StudyError};
 
-/// One simulated cohort with its truth from `source`.
+/// A data source resolved for one run: a study's config merged with its
+/// overrides and size and validated once ([`CheckedConfig`]), or the
+/// built-in logit DGP at its size. Every replication simulates from it
+/// with its own seed, without merging or validating again.
+#[derive(Debug, Clone)]
+pub enum Cohorts<'a> {
+    /// A registered study's checked config.
+    Study(CheckedConfig),
+    /// The [logit] DGP and the rows per cohort.
+    Logit {
+        /// The DGP of the spec.
+        dgp: &'a LogitDgp,
+        /// Rows per cohort.
+        n: usize,
+    },
+}
+
+impl<'a> Cohorts<'a> {
+    /// Resolve `source` at size `n` (`None`: the source's default); a study
+    /// whose overrides or size are refused fails as replication `rep`.
+    pub fn of(source: &'a Source, n: Option<usize>, rep: usize) -> Result<Self, RecoveryError> {
+        Ok(match source {
+            Source::Study { study, overrides } => Cohorts::Study(
+                study
+                    .def()
+                    .check(overrides, n)
+                    .map_err(|e| simulate_error(rep, e))?,
+            ),
+            Source::Logit(dgp) => Cohorts::Logit {
+                dgp,
+                n: n.or(dgp.n).unwrap_or(super::dgp::DEFAULT_N),
+            },
+        })
+    }
+
+    /// Replication `rep`'s cohort with its truth, from `seed`.
+    pub fn simulate(&self, seed: u64, rep: usize) -> Result<Simulated, RecoveryError> {
+        match self {
+            Cohorts::Study(cfg) => cfg.simulate(seed).map_err(|e| simulate_error(rep, e)),
+            Cohorts::Logit { dgp, n } => dgp.simulate(*n, seed),
+        }
+    }
+}
+
+fn simulate_error(rep: usize, e: StudyError) -> RecoveryError {
+    RecoveryError::Simulate {
+        rep,
+        source: Box::new(e),
+    }
+}
+
+/// One simulated cohort with its truth from `source` (resolving the source
+/// for this one cohort; a run resolves it once, [`Cohorts::of`]).
 pub fn simulate(
     source: &Source,
     n: Option<usize>,
     seed: u64,
     rep: usize,
 ) -> Result<Simulated, RecoveryError> {
-    match source {
-        Source::Study { study, overrides } => studies::simulate(*study, overrides, n, seed)
-            .map_err(|e| RecoveryError::Simulate {
-                rep,
-                source: Box::new(e),
-            }),
-        Source::Logit(dgp) => dgp.simulate(n.or(dgp.n).unwrap_or(super::dgp::DEFAULT_N), seed),
-    }
+    Cohorts::of(source, n, rep)?.simulate(seed, rep)
 }
 
 /// The value of estimand `name` in a simulated cohort's truth.
-pub fn truth_value(sim: &Simulated, name: &str) -> Result<f64, UnknownEstimand> {
+pub(crate) fn truth_value(sim: &Simulated, name: &str) -> Result<f64, UnknownEstimand> {
     let t = &sim.truth;
     let found = match name.split_once(':') {
         Some(("effects", k)) => t.effects.get(k).copied(),

@@ -2,13 +2,10 @@
 //! contract, and the CSV files (replaced as one set with `io::write_dir_atomic`).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::RecoveryError;
 use super::run::{FitRecord, Recovery};
-use crate::io::write_dir_atomic;
 
 impl Recovery {
     /// `{spec, reps, diagnosands: [...], ...}`; non-finite numbers are `null`.
@@ -32,7 +29,7 @@ impl Recovery {
 
     /// Warnings on reading the diagnosands: too few replications for the
     /// Monte Carlo SE of a 95% coverage, `sqrt(0.95 · 0.05 / R)`, to be
-    /// small (below [`MIN_COVERAGE_REPS`] it exceeds 0.022; a coverage of
+    /// small (below `MIN_COVERAGE_REPS` it exceeds 0.022; a coverage of
     /// 1.000 then reports an MC SE of 0.000, which is not a precision).
     pub fn warnings(&self) -> Vec<String> {
         let r = self.spec.reps;
@@ -124,7 +121,7 @@ impl Recovery {
 
 /// Fewest replications for which the MC SE of a 95% coverage is at most
 /// about 0.022 (`sqrt(0.95 · 0.05 / 100)`).
-pub const MIN_COVERAGE_REPS: usize = 100;
+pub(crate) const MIN_COVERAGE_REPS: usize = 100;
 
 /// Column order of `diagnosands.csv`.
 pub const DIAGNOSAND_COLUMNS: &[&str] = &[
@@ -175,13 +172,9 @@ fn csv_text(s: &str) -> String {
     }
 }
 
-/// Write `diagnosands.json`, `diagnosands.csv` and `replications.csv` into
-/// `dir`, replacing the previous run's set as a whole; returns the paths written.
-pub fn write_outputs(rec: &Recovery, dir: &Path) -> Result<Vec<PathBuf>, RecoveryError> {
-    Ok(write_dir_atomic(dir, &output_files(rec))?)
-}
-
-/// The files [`write_outputs`] writes, by name.
+/// The files of a recovery run, by name: `diagnosands.json`,
+/// `diagnosands.csv` and `replications.csv` (written as one set with
+/// [`crate::io::write_dir_atomic`]).
 pub fn output_files(rec: &Recovery) -> Vec<(&'static str, Vec<u8>)> {
     let json = serde_json::to_string_pretty(&rec.to_json()).unwrap_or_default() + "\n";
     vec![

@@ -31,7 +31,9 @@ pub struct PowerOptions {
     pub estimand: Option<String>,
     /// Target power in (0, 1).
     pub target: f64,
+    /// Smallest cohort size searched.
     pub n_min: usize,
+    /// Largest cohort size searched.
     pub n_max: usize,
     /// Sizes of the first, geometric grid (at least 2).
     pub grid: usize,
@@ -56,12 +58,19 @@ impl Default for PowerOptions {
 /// Diagnosands at one N.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PowerPoint {
+    /// Cohort size.
     pub n: usize,
+    /// Share of replications significant at 5%.
     pub power: f64,
+    /// Its Monte Carlo SE, `sqrt(p (1 - p) / K)`.
     pub power_se: f64,
+    /// Coverage of the 95% intervals.
     pub coverage: f64,
+    /// Its Monte Carlo SE.
     pub coverage_se: f64,
+    /// Mean estimate minus truth.
     pub bias: f64,
+    /// Its Monte Carlo SE.
     pub bias_se: f64,
     /// Replications with a finite estimate.
     pub valid: usize,
@@ -70,19 +79,29 @@ pub struct PowerPoint {
 /// The answer and every N evaluated, in increasing N.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PowerResult {
+    /// The spec's name.
     pub spec: String,
+    /// The estimator's label.
     pub estimator: String,
+    /// The estimand.
     pub estimand: String,
+    /// Target power.
     pub target: f64,
+    /// Replications at each N.
     pub reps: usize,
+    /// Master seed (the same at every N).
     pub seed: u64,
     /// Smallest N found with power >= target (`None`: not reached by n_max).
     pub n: Option<usize>,
     /// Power, its SE, coverage and bias at `n` (at `n_max` when not reached).
     pub power: f64,
+    /// SE of `power`.
     pub power_se: f64,
+    /// Coverage at `n`.
     pub coverage: f64,
+    /// Bias at `n`.
     pub bias: f64,
+    /// Every N evaluated, in increasing N.
     pub curve: Vec<PowerPoint>,
 }
 
@@ -302,7 +321,7 @@ pub fn power(
 }
 
 /// The power curve as CSV (one row per N).
-pub fn curve_csv(r: &PowerResult) -> String {
+pub(crate) fn curve_csv(r: &PowerResult) -> String {
     let mut s = String::from("n,power,power_se,coverage,coverage_se,bias,bias_se,valid\n");
     for p in &r.curve {
         s.push_str(&format!(

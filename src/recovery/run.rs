@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::RecoveryError;
 use super::diagnosands::{Diagnosands, Sample};
-use super::estimands::{simulate, truth_value};
+use super::estimands::{Cohorts, truth_value};
 use super::estimators::{EstimatorPlan, FitFailure};
 use super::problem::FitError;
 use super::spec::Spec;
@@ -39,13 +39,16 @@ pub struct RunOptions<'a> {
 pub enum FitRecord {
     /// One estimate per target of the estimator.
     Fitted(Vec<Estimate>),
+    /// The fit stopped without converging; the estimator's message.
     NotConverged(String),
+    /// The fit failed (data or estimation error); the message.
     Failed(String),
 }
 
 /// One replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepRecord {
+    /// 0-based replication `r`.
     pub rep: usize,
     /// Seed the cohort was simulated from.
     pub seed: u64,
@@ -60,10 +63,15 @@ pub struct RepRecord {
 /// Fit counts of one estimator over the replications.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimatorSummary {
+    /// The estimator's label in the spec.
     pub label: String,
+    /// The estimator's name (`logit`, `psm`, ...).
     pub estimator: String,
+    /// Replications where it produced estimates.
     pub fitted: usize,
+    /// Replications where it failed.
     pub failures: usize,
+    /// Replications where it did not converge.
     pub nonconverged: usize,
     /// The first failure or non-convergence message, in replication order.
     pub first_problem: Option<String>,
@@ -72,12 +80,19 @@ pub struct EstimatorSummary {
 /// Diagnosands of one estimator (by label) for one estimand.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiagnosandRow {
+    /// The estimator's label in the spec.
     pub estimator: String,
+    /// The estimator's name.
     pub method: String,
+    /// The estimand (an entry of the study's truth).
     pub estimand: String,
+    /// Which row of the fit estimates it (e.g. `coefficients:x`).
     pub take: String,
+    /// Replications where the estimator failed.
     pub failures: usize,
+    /// Replications where it did not converge.
     pub nonconverged: usize,
+    /// The diagnosands over the valid replications.
     #[serde(flatten)]
     pub d: Diagnosands,
 }
@@ -85,9 +100,13 @@ pub struct DiagnosandRow {
 /// A finished recovery run.
 #[derive(Debug, Clone)]
 pub struct Recovery {
+    /// The spec that was run.
     pub spec: Spec,
+    /// Every replication, in order.
     pub replications: Vec<RepRecord>,
+    /// Fit counts per estimator.
     pub estimators: Vec<EstimatorSummary>,
+    /// One row per estimator and estimand.
     pub diagnosands: Vec<DiagnosandRow>,
     /// Wall-clock seconds (the only field that varies between identical runs).
     pub elapsed_s: f64,
@@ -106,7 +125,7 @@ pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError
 
 /// The replications with the given indices, in order (in parallel): the
 /// part of a run a shard or an MPI rank computes.
-pub fn replicate_indices(
+pub(crate) fn replicate_indices(
     spec: &Spec,
     indices: std::ops::Range<usize>,
     opts: &RunOptions<'_>,
@@ -121,6 +140,11 @@ pub fn replicate_indices(
         "replications",
     )?;
     let total = indices.len();
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    // The source is resolved and validated once for every replication.
+    let cohorts = Cohorts::of(&spec.source, spec.n, indices.start)?;
     let done = AtomicUsize::new(0);
     let all = || -> Result<Vec<RepRecord>, RecoveryError> {
         indices
@@ -128,12 +152,12 @@ pub fn replicate_indices(
             .into_par_iter()
             .map(|rep| {
                 let Some(m) = opts.progress else {
-                    return replicate(spec, rep);
+                    return replicate_from(spec, &cohorts, rep);
                 };
                 if m.cancelled() {
                     return Err(RecoveryError::Cancelled);
                 }
-                let r = replicate(spec, rep);
+                let r = replicate_from(spec, &cohorts, rep);
                 m.progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                 r
             })
@@ -151,7 +175,11 @@ pub fn replicate_indices(
 
 /// Summarise the replications of a whole run (every index of `0..spec.reps`
 /// in order, whether computed here or pooled from shards).
-pub fn summarise_pooled(spec: &Spec, replications: Vec<RepRecord>, elapsed_s: f64) -> Recovery {
+pub(crate) fn summarise_pooled(
+    spec: &Spec,
+    replications: Vec<RepRecord>,
+    elapsed_s: f64,
+) -> Recovery {
     let estimators = summarise(spec, &replications);
     let diagnosands = diagnose(spec, &replications, &estimators);
     Recovery {
@@ -163,11 +191,25 @@ pub fn summarise_pooled(spec: &Spec, replications: Vec<RepRecord>, elapsed_s: f6
     }
 }
 
-/// One replication: simulate, read the truths, fit every estimator.
+/// One replication: simulate, read the truths, fit every estimator
+/// (resolving the spec's source for this one replication; a run resolves
+/// it once and calls [`replicate_from`]).
 pub fn replicate(spec: &Spec, rep: usize) -> Result<RepRecord, RecoveryError> {
+    replicate_from(spec, &Cohorts::of(&spec.source, spec.n, rep)?, rep)
+}
+
+/// Replication `rep` of `spec` with its cohort simulated from `cohorts`
+/// (the spec's source, resolved once): the data from
+/// `seed::derive(master, rep, Population)`, the estimators' draws from
+/// `seed::derive(master, rep, Estimator)`.
+pub fn replicate_from(
+    spec: &Spec,
+    cohorts: &Cohorts<'_>,
+    rep: usize,
+) -> Result<RepRecord, RecoveryError> {
     let data_seed = seed::derive(spec.seed, rep as u64, Component::Population);
     let est_seed = seed::derive(spec.seed, rep as u64, Component::Estimator);
-    let sim = simulate(&spec.source, spec.n, data_seed, rep)?;
+    let sim = cohorts.simulate(data_seed, rep)?;
     let truths = spec
         .estimands
         .iter()

@@ -40,14 +40,19 @@ pub const DEFAULT_REPS: usize = 1000;
 /// Where the cohorts and their truth come from.
 #[derive(Debug, Clone)]
 pub enum Source {
+    /// A registered study, simulated with its settings plus `overrides`.
     Study {
+        /// The study.
         study: StudyName,
+        /// Dotted settings over the study's defaults (`[source.overrides]`).
         overrides: toml::Table,
     },
+    /// The built-in logit with known coefficients (`[dgp]`).
     Logit(LogitDgp),
 }
 
 impl Source {
+    /// The study's key, or `logit`.
     pub fn name(&self) -> &str {
         match self {
             Source::Study { study, .. } => study.as_str(),
@@ -59,16 +64,23 @@ impl Source {
 /// A checked recovery spec.
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// The spec's `name`.
     pub name: String,
     /// The file it came from, for messages.
     pub file: String,
+    /// The spec's `description`.
     pub description: Option<String>,
+    /// Where the cohorts come from.
     pub source: Source,
     /// Sample size per replication (`None`: the source's default).
     pub n: Option<usize>,
+    /// Replications `K` (default `DEFAULT_REPS`).
     pub reps: usize,
+    /// Master seed; replication `r` draws from `seed::derive(seed, r, ...)`.
     pub seed: u64,
+    /// Estimands: entries of the source's truth.
     pub estimands: Vec<String>,
+    /// The estimators and the rows that estimate each estimand.
     pub estimators: Vec<EstimatorPlan>,
 }
 

@@ -5,6 +5,7 @@
 
 use toml::Table;
 
+use super::headline::Headline;
 use super::provenance::Rule;
 use super::rows::{Replication, Tables};
 use super::targets::{Declared, Shares};
@@ -45,9 +46,11 @@ pub trait Analysis: Sync {
     fn declared(&self) -> &'static [Declared];
     /// The default free set of a calibration.
     fn default_free(&self) -> &'static [SearchBounds];
-    /// The provenance rules beyond the calibration targets
-    /// ([`super::provenance`]): the rows whose published values were
-    /// written into the model (inputs) and those that served to choose a
-    /// hand-set value (targets), each with the config it reads from.
-    fn provenance(&self) -> &'static [Rule];
+    /// The provenance rules of the paper's rows beyond its calibration
+    /// targets: values written into the config (inputs) and rows that chose
+    /// hand-set values ([`super::provenance`]).
+    fn rules(&self) -> &'static [Rule];
+    /// The paper's headline facts, whose per-cohort rates `replicate
+    /// --seeds` reports ([`super::headline`]).
+    fn headline(&self) -> &'static [Headline];
 }

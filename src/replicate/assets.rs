@@ -4,7 +4,8 @@
 //! sensitivity from the probit version (medsens needs probit or linear).
 
 use super::analysis::{Analysis, SearchBounds};
-use super::provenance::{Rule, chosen, input};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Dataset, Design, Formula, build_design};
@@ -393,8 +394,12 @@ impl Analysis for Paper {
         &FREE
     }
 
-    fn provenance(&self) -> &'static [Rule] {
-        &PROVENANCE
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::ASSETS
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::ASSETS
     }
 }
 
@@ -465,34 +470,4 @@ const FREE: [SearchBounds; 4] = [
     // (SE 7.1 on [0, 2], condition number of W^1/2 G 1,911 with it,
     // 20 without; seed 1, R = 4, 2026-11-30). Free it with --free.
     ("intention.housing_liquidity", 0.0, 1.0),
-];
-
-/// Why the control rows are inputs.
-const ASSET_CONTROLS_WHY: &str = "intention.{male..has_child} are Table 2 model (5)'s control coefficients (studies/assets/config.rs IntentionParams)";
-/// Why the constants are inputs.
-const ASSET_CONST_WHY: &str =
-    "intention.constant is set on model (5)'s constant scale (-5.15 against -5.22)";
-
-/// The provenance rules beyond the calibration targets
-/// ([`super::provenance`]): model (5)'s controls and constants were written
-/// into the model, and two rows chose hand-set values.
-const PROVENANCE: [Rule; 8] = [
-    input("Table 2", "model (1)", &CONTROLS, ASSET_CONTROLS_WHY),
-    input("Table 2", "model (2)", &CONTROLS, ASSET_CONTROLS_WHY),
-    input("Table 2", "model (3)", &CONTROLS, ASSET_CONTROLS_WHY),
-    input("Table 2", "model (4)", &CONTROLS, ASSET_CONTROLS_WHY),
-    input("Table 2", "model (5)", &CONTROLS, ASSET_CONTROLS_WHY),
-    input("Table 2", "model (", &["const"], ASSET_CONST_WHY),
-    chosen(
-        "Table 2",
-        "model (2)",
-        &["turning point"],
-        "stake, capability and moving_cost were hand-set on model (2) and its turning point (config.rs IntentionParams: 'Hand-set values')",
-    ),
-    chosen(
-        "Table 4",
-        "ln_financial -> pessimism",
-        &["acme"],
-        "pessimism.financial_slope with intention.pessimism was set to give this ACME (config.rs PessimismParams)",
-    ),
 ];

@@ -22,7 +22,6 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::headline;
 use super::joint::{JointTest, correlation, joint_test};
 use super::rows::{Replication, ReplicationRow, Role, Tables};
 use super::score;
@@ -252,7 +251,8 @@ pub fn summarise(
         })
         .collect();
     let reproduced = reproduced(layout, &rows, &cells);
-    let headline = headline::of(study)
+    let headline = super::registry::analysis(study)
+        .headline()
         .iter()
         .filter_map(|h| {
             let i = layout.iter().position(|r| {

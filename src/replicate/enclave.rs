@@ -11,7 +11,8 @@
 //! (mean effect, mean SE, mean z over observations, as `inteff` reports).
 
 use super::analysis::{Analysis, SearchBounds};
-use super::provenance::{Rule, chosen, input};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
 use crate::data::{Column, Dataset, Design, Formula, build_design};
@@ -24,6 +25,7 @@ use crate::studies::enclave::Enclave;
 use crate::studies::enclave::config::{Config, TruthSettings};
 use crate::studies::enclave::simulate;
 use crate::studies::{CheckedConfig, StudyError, StudyName};
+use rayon::prelude::*;
 
 const INDIVIDUAL: &str = "male,age,married,edu_years,healthy,nonfarm";
 const HOUSEHOLD: &str = "hh_size,ln_hh_income,land_transfer,village_outflow,ln_school_dist";
@@ -137,23 +139,31 @@ pub fn replicate(cfg: &Config, seed: u64, tables: &Tables) -> Result<Replication
     )?;
     let ds = sim.cohort;
     let mut rows = super::targets::table1_rows(Paper.shares(), &ds);
-    if tables.wants("Table 2") {
-        table2(&ds, tables, &mut rows)?;
-    }
-    if tables.wants("Table 3") {
-        table3(&ds, tables, &mut rows);
-    }
-    if tables.wants("Table 4") {
-        table4(&ds, seed, tables, &mut rows);
-    }
-    if tables.wants("Table 5") {
-        table5(&ds, tables, &mut rows);
-    }
-    if tables.wants("Table 8") {
-        table8(&ds, tables, &mut rows)?;
-    }
-    if tables.wants("Table 9") {
-        table9(&ds, tables, &mut rows)?;
+    // The tables are independent fits on one cohort: they run side by side
+    // (each fit gives the same numbers for any number of threads) and their
+    // rows are put back in table order, so the output is that of running
+    // them one after another.
+    type Job<'a> = &'a (dyn Fn(&mut Vec<ReplicationRow>) -> Result<(), StudyError> + Sync);
+    let jobs: [(&str, Job); 6] = [
+        ("Table 2", &|o| table2(&ds, tables, o)),
+        ("Table 3", &|o| table3(&ds, tables, o)),
+        ("Table 4", &|o| table4(&ds, seed, tables, o)),
+        ("Table 5", &|o| table5(&ds, tables, o)),
+        ("Table 8", &|o| table8(&ds, tables, o)),
+        ("Table 9", &|o| table9(&ds, tables, o)),
+    ];
+    let parts: Vec<Result<Vec<ReplicationRow>, StudyError>> = jobs
+        .par_iter()
+        .map(|(name, job)| {
+            let mut out = Vec::new();
+            if tables.wants(name) {
+                job(&mut out)?;
+            }
+            Ok(out)
+        })
+        .collect();
+    for part in parts {
+        rows.extend(part?);
     }
     Ok(Replication {
         study: StudyName::Enclave,
@@ -233,7 +243,7 @@ fn table2(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
 }
 
 /// Table 3, Lewbel generated instruments (with and without the LQ).
-fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let specs = [
         (
             "col 1: generated IV, city FE",
@@ -309,11 +319,12 @@ fn table3(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
             "bp_pvalue",
         );
     }
+    Ok(())
 }
 
 /// Bootstrap replications of the paper's Table 4 SEs (psmatch2 with
 /// Stata's `bootstrap`, whose default is 50 replications).
-pub const TABLE4_BOOTSTRAP: usize = 50;
+pub(crate) const TABLE4_BOOTSTRAP: usize = 50;
 
 /// The SE of a Table 4 row: nearest-neighbour matching has an analytic
 /// variance, Abadie & Imbens (2006) with the score taken as known (`None`:
@@ -323,7 +334,7 @@ pub const TABLE4_BOOTSTRAP: usize = 50;
 /// paper's bootstrap of [`TABLE4_BOOTSTRAP`] replications. The bootstrap of
 /// nearest-neighbour matching stays available to `migsim fit` and recovery
 /// specs (`options = { bootstrap = 50 }`).
-pub fn table4_bootstrap(method: &Method) -> Option<usize> {
+pub(crate) fn table4_bootstrap(method: &Method) -> Option<usize> {
     match method {
         Method::Nearest { .. } => None,
         _ => Some(TABLE4_BOOTSTRAP),
@@ -331,7 +342,12 @@ pub fn table4_bootstrap(method: &Method) -> Option<usize> {
 }
 
 /// Table 4, propensity-score matching ATT.
-fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table4(
+    ds: &Dataset,
+    seed: u64,
+    tables: &Tables,
+    out: &mut Vec<ReplicationRow>,
+) -> Result<(), StudyError> {
     let methods: [(&str, Method, f64, f64); 6] = [
         (
             "nearest neighbour 1:1",
@@ -416,10 +432,11 @@ fn table4(ds: &Dataset, seed: u64, tables: &Tables, out: &mut Vec<ReplicationRow
             "att",
         );
     }
+    Ok(())
 }
 
 /// Table 5, Heckman treatment-effects model (two-step), probit AMEs.
-fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
+fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Result<(), StudyError> {
     let specs = [
         ("col 1: no FE", None, (0.007, 0.002), -0.030, (0.015, 0.054)),
         (
@@ -478,6 +495,7 @@ fn table5(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) {
         );
         r.stat("second stage pseudo R2", Some(r2.1), second, "pseudo_r2");
     }
+    Ok(())
 }
 
 /// Table 8, mechanisms (controls with city and year FE).
@@ -626,7 +644,7 @@ fn table9(ds: &Dataset, tables: &Tables, out: &mut Vec<ReplicationRow>) -> Resul
 }
 
 /// The enclave paper's analysis side, as `crate::replicate`'s registry lists it.
-pub struct Paper;
+pub(crate) struct Paper;
 
 impl Analysis for Paper {
     fn study(&self) -> StudyName {
@@ -654,8 +672,12 @@ impl Analysis for Paper {
         &FREE
     }
 
-    fn provenance(&self) -> &'static [Rule] {
-        &PROVENANCE
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::ENCLAVE
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::ENCLAVE
     }
 }
 
@@ -725,48 +747,4 @@ const FREE: [SearchBounds; 5] = [
     ("enclave_choice.city", -1.5, 1.0),
     ("enclave_choice.lq", 0.0, 1.5),
     ("network.homophily_enclave", 0.3, 1.0),
-];
-
-/// Table 2 col. 5's control terms, whose AMEs are written into the model.
-const ENCLAVE_CONTROLS: &[&str] = &[
-    "male",
-    "age",
-    "married",
-    "edu_years",
-    "healthy",
-    "nonfarm",
-    "hh_size",
-    "ln_hh_income",
-    "land_transfer",
-    "village_outflow",
-    "ln_school_dist",
-];
-
-/// The provenance rules beyond the calibration targets
-/// ([`super::provenance`]).
-const PROVENANCE: [Rule; 4] = [
-    input(
-        "Table 1",
-        "shares",
-        &["enclave share"],
-        "enclave_choice.align sets the share to enclave_choice.target_share = 0.207 on every geography",
-    ),
-    input(
-        "Table 2",
-        "col 5",
-        ENCLAVE_CONTROLS,
-        "outcome.effects are Table 2 col. 5's AMEs / 0.30 (studies/enclave/config.rs OutcomeEffects)",
-    ),
-    chosen(
-        "Table 2",
-        "col 2",
-        &["enclave"],
-        "enclave_choice.city was chosen so city FE move the AME from col 2 to col 3",
-    ),
-    chosen(
-        "Table 8",
-        "(1)",
-        &["R2"],
-        "survey.ascribed_noise was set from this R2 with the 0.197 gap",
-    ),
 ];

@@ -3,8 +3,6 @@
 //! paper reports it at. [`super::cohorts`] gives the share of single
 //! cohorts in which each is significant with the published sign.
 
-use crate::studies::StudyName;
-
 /// A headline fact: a row (table, spec prefix, term) and its level.
 pub struct Headline {
     /// What the paper concludes from the row.
@@ -35,7 +33,8 @@ const fn h(
     }
 }
 
-const ASSETS: [Headline; 5] = [
+/// The headline facts of the assets study.
+pub(crate) const ASSETS: [Headline; 5] = [
     h(
         "U-shape: falling arm",
         "Table 2",
@@ -73,7 +72,8 @@ const ASSETS: [Headline; 5] = [
     ),
 ];
 
-const ENCLAVE: [Headline; 8] = [
+/// The headline facts of the enclave study.
+pub(crate) const ENCLAVE: [Headline; 8] = [
     h("enclave penalty, raw", "Table 2", "col 1", "enclave", 0.05),
     h(
         "enclave penalty, city + year FE",
@@ -126,7 +126,8 @@ const ENCLAVE: [Headline; 8] = [
     ),
 ];
 
-const TALENT: [Headline; 7] = [
+/// The headline facts of the talent study.
+pub(crate) const TALENT: [Headline; 7] = [
     h(
         "unit support retains, Changchun",
         "Table 2",
@@ -177,12 +178,3 @@ const TALENT: [Headline; 7] = [
         0.05,
     ),
 ];
-
-/// The headline facts of `study`.
-pub fn of(study: StudyName) -> &'static [Headline] {
-    match study {
-        StudyName::Assets => &ASSETS,
-        StudyName::Enclave => &ENCLAVE,
-        StudyName::Talent => &TALENT,
-    }
-}

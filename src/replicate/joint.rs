@@ -20,7 +20,7 @@
 //! the targets (a near-duplicate) has almost no conditional variance and
 //! adds almost no degrees of freedom. Both inverses are rank-revealing: in
 //! the correlation metric of the matrix, eigen-directions with an
-//! eigenvalue below [`REL_TOL`] of the largest are dropped (near-collinear
+//! eigenvalue below `REL_TOL` of the largest are dropped (near-collinear
 //! rows; with R cohorts the sample covariance has rank at most R − 1), and
 //! the rank kept is the df.
 //!
@@ -40,7 +40,7 @@ use crate::estimate::dist::f_sf;
 /// Eigenvalues below this share of the largest (correlation metric) are
 /// dropped from a pseudo-inverse: directions with less than 1% of the
 /// largest variance are, from R = 20 cohorts, mostly estimation noise.
-pub const REL_TOL: f64 = 1e-2;
+pub(crate) const REL_TOL: f64 = 1e-2;
 
 /// The joint χ² of the held-out rows given the targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -70,12 +70,12 @@ fn sub(a: &Mat<f64>, rows: &[usize], cols: &[usize]) -> Mat<f64> {
 /// eigen-directions of B above `REL_TOL` of its largest eigenvalue,
 /// `A⁻ = S^-1/2 B⁺ S^-1/2`. Rows with a non-positive diagonal are dropped
 /// (zero rows and columns). None when the eigendecomposition fails.
-pub fn pinv_sym(a: &Mat<f64>) -> Option<(Mat<f64>, usize)> {
+pub(crate) fn pinv_sym(a: &Mat<f64>) -> Option<(Mat<f64>, usize)> {
     pinv_sym_capped(a, usize::MAX)
 }
 
 /// [`pinv_sym`] keeping at most `max_rank` eigen-directions (the largest).
-pub fn pinv_sym_capped(a: &Mat<f64>, max_rank: usize) -> Option<(Mat<f64>, usize)> {
+pub(crate) fn pinv_sym_capped(a: &Mat<f64>, max_rank: usize) -> Option<(Mat<f64>, usize)> {
     let n = a.nrows();
     let s: Vec<f64> = (0..n)
         .map(|i| {
@@ -159,7 +159,7 @@ pub fn conditional_chi2(
 
 /// Sample mean and covariance (denominator n − 1) of `draws` (cohorts ×
 /// rows); None with fewer than 2 cohorts.
-pub fn mean_cov(draws: &[Vec<f64>]) -> Option<(Vec<f64>, Mat<f64>)> {
+pub(crate) fn mean_cov(draws: &[Vec<f64>]) -> Option<(Vec<f64>, Mat<f64>)> {
     let n = draws.len();
     let k = draws.first()?.len();
     if n < 2 || draws.iter().any(|r| r.len() != k) {

@@ -2,18 +2,18 @@
 //! synthetic cohorts (`migsim replicate`): analysis of a simulated survey,
 //! kept out of the simulator (`crate::studies` knows nothing of it).
 //!
-//! * [`analysis`]: the [`Analysis`] trait each study's paper implements,
-//!   and [`registry`]: one analysis per registered study;
-//! * [`rows`]: the row, role (target, held out, input) and table-filter types;
-//! * [`provenance`]: each row's role; [`score`]: scoring that can fail;
+//! * [`analysis`]: the `Analysis` trait each study's paper implements,
+//!   and `registry`: one analysis per registered study;
+//! * `rows`: the row, role (target, held out, input) and table-filter types;
+//! * `provenance`: each row's role; `score`: scoring that can fail;
 //! * [`targets`]: which rows each study calibrates to, and the Table 1
-//!   share rows; [`provenance`]: the rows written into the model (inputs)
+//!   share rows; `provenance`: the rows written into the model (inputs)
 //!   and those that chose hand-set values (targets);
-//! * [`score`]: one cohort's rows scored (failed, informative, agrees);
-//!   [`cohorts`]: many cohorts, per-row and headline rates; [`joint`]: the
-//!   held-out rows tested jointly given the targets; [`headline`]: each
+//! * `score`: one cohort's rows scored (failed, informative, agrees);
+//!   `cohorts`: many cohorts, per-row and headline rates; [`joint`]: the
+//!   held-out rows tested jointly given the targets; `headline`: each
 //!   study's headline facts;
-//! * [`enclave`], [`assets`], [`talent`] (with [`talent_published`]): each
+//! * [`enclave`], `assets`, `talent` (with `talent_published`): each
 //!   paper's tables beside its published numbers;
 //! * [`decompose`]: the enclave column-5 penalty split into its channels.
 //!
@@ -22,22 +22,22 @@
 #![deny(missing_docs)]
 
 pub(crate) mod analysis;
-pub mod assets;
-pub mod cohorts;
+pub(crate) mod assets;
+pub(crate) mod cohorts;
 pub mod decompose;
 pub mod enclave;
-pub mod headline;
+pub(crate) mod headline;
 pub mod joint;
 pub mod output;
-pub mod provenance;
+pub(crate) mod provenance;
 pub(crate) mod registry;
 pub(crate) mod rows;
-pub mod score;
-pub mod talent;
-pub mod talent_published;
+pub(crate) mod score;
+pub(crate) mod talent;
+pub(crate) mod talent_published;
 pub mod targets;
 
-pub use analysis::{Analysis, SearchBounds};
+pub(crate) use analysis::SearchBounds;
 pub use registry::analysis;
 pub use rows::{Replication, ReplicationRow, Role, RowKey, Tables};
 
@@ -45,7 +45,7 @@ use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 /// Run a study's published specifications by name on the cohort of `seed`,
 /// with the joint held-out test and per-cohort rates over the
-/// [`cohorts::DEFAULT_COHORTS`] cohorts from `seed` ([`replicate_cohorts`]).
+/// `cohorts::DEFAULT_COHORTS` cohorts from `seed` ([`replicate_cohorts`]).
 pub fn replicate(
     study: StudyName,
     overrides: &toml::Table,
@@ -76,7 +76,7 @@ pub fn replicate_cohorts(
 }
 
 /// One cohort's rows of the tables in `tables`, each with its role
-/// ([`provenance::assign_roles`]) and scored ([`score::score`]).
+/// (`provenance::assign_roles`) and scored (`score::score`).
 pub fn replicate_tables(
     study: StudyName,
     overrides: &toml::Table,
@@ -86,21 +86,21 @@ pub fn replicate_tables(
 ) -> Result<Replication, StudyError> {
     let paper = analysis(study);
     let mut rep = paper.replicate(overrides, n, seed, tables)?;
-    provenance::assign_roles(study, &mut rep.rows);
+    provenance::assign_roles(paper.rules(), paper.declared(), &mut rep.rows);
     score::score(&mut rep.rows);
     Ok(rep)
 }
 
 /// [`replicate_tables`] on a config resolved and validated once
 /// ([`crate::studies::StudyDef::check`]), for many seeds.
-pub fn replicate_checked(
+pub(crate) fn replicate_checked(
     cfg: &CheckedConfig,
     seed: u64,
     tables: &Tables,
 ) -> Result<Replication, StudyError> {
     let paper = analysis(cfg.study());
     let mut rep = paper.replicate_checked(cfg, seed, tables)?;
-    provenance::assign_roles(cfg.study(), &mut rep.rows);
+    provenance::assign_roles(paper.rules(), paper.declared(), &mut rep.rows);
     score::score(&mut rep.rows);
     Ok(rep)
 }

@@ -6,7 +6,7 @@ pub use super::cohorts::CohortSummary;
 pub use super::joint::JointTest;
 use crate::studies::StudyName;
 
-/// A row's provenance ([`super::provenance`]): a calibration target or a
+/// A row's provenance (`super::provenance`): a calibration target or a
 /// row that served to choose a hand-set value (`target`), a value written
 /// into the model (`input`: never validation), or neither (`held out`: the
 /// out-of-sample check). JSON: `"target"`, `"held out"`, `"input"`.
@@ -104,7 +104,7 @@ pub struct ReplicationRow {
     pub note: Option<String>,
     /// Target, held out or input (see [`Role`]).
     pub role: Role,
-    /// Whether the row can count as agreeing ([`super::score`]): the
+    /// Whether the row can count as agreeing (`super::score`): the
     /// simulated SE at most twice the published SE (or the tolerance).
     pub informative: bool,
     /// Why the row has no estimate (a failed or non-converged fit): it
@@ -113,7 +113,7 @@ pub struct ReplicationRow {
     /// The stated tolerance of a row without a published SE.
     pub tolerance: Option<f64>,
     /// Whether this cohort's estimate agrees with the published number
-    /// ([`super::score`]); None without a published number.
+    /// (`super::score`); None without a published number.
     pub agrees: Option<bool>,
 }
 
@@ -154,7 +154,7 @@ impl ReplicationRow {
 }
 
 /// All rows of a study's replication: one cohort's rows and, over the
-/// cohorts of [`super::cohorts`], the joint held-out test and the
+/// cohorts of `super::cohorts`, the joint held-out test and the
 /// per-cohort reproduction rates (None for a single cohort).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Replication {

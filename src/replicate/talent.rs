@@ -2,7 +2,8 @@
 //! cohort, side by side with the published numbers.
 
 use super::analysis::{Analysis, SearchBounds};
-use super::provenance::{Rule, chosen, input};
+use super::headline::Headline;
+use super::provenance::Rule;
 use super::talent_published::{BRANT_P, MODELS, Published};
 use super::targets::{Declared, Share, Shares, t};
 use super::{Replication, ReplicationRow, Tables};
@@ -183,8 +184,12 @@ impl Analysis for Paper {
         &FREE
     }
 
-    fn provenance(&self) -> &'static [Rule] {
-        &PROVENANCE
+    fn rules(&self) -> &'static [Rule] {
+        &super::provenance::TALENT
+    }
+
+    fn headline(&self) -> &'static [Headline] {
+        &super::headline::TALENT
     }
 }
 
@@ -272,38 +277,4 @@ const FREE: [SearchBounds; 6] = [
     ("changchun.unit_events", 0.0, 1.0),
     ("retention.local_ties", 0.0, 4.0),
     ("changchun.local_tie_rate", 0.0, 2.0),
-];
-
-/// Why every coefficient of models 1 and 3 is a target.
-const TALENT_REGIONAL_WHY: &str = "the common index coefficients other than the calibrated unit-support and participation ones, and the regional structure's shares and trader selection, were hand-set so the regional logits land near models 1 and 3 (studies/talent/config.rs default_index, default_changchun, default_south)";
-
-/// The provenance rules beyond the calibration targets
-/// ([`super::provenance`]).
-const PROVENANCE: [Rule; 6] = [
-    input(
-        "Table 1",
-        "shares",
-        &["unit support share", "cumulative network share"],
-        "changchun/south unit_share and cumulative_share solve the Table 1 totals (studies/talent/config.rs default_south)",
-    ),
-    chosen("Table 2", "model 1", &INDEX_TERMS, TALENT_REGIONAL_WHY),
-    chosen("Table 2", "model 3", &INDEX_TERMS, TALENT_REGIONAL_WHY),
-    chosen(
-        "Table 2",
-        "model 2",
-        &["kin_support", "cumulative", "age2"],
-        "outcome.before_{kin,cumulative,age10} were set to make these model 2 terms smaller",
-    ),
-    chosen(
-        "Table 3",
-        "ordered logit, all cities",
-        INDEX_TERMS.split_at(10).0,
-        "outcome.duration_noise was set so the pooled ordered coefficients are about 0.7 of Table 2's",
-    ),
-    chosen(
-        "Table 1",
-        "shares",
-        &["participation behaviour China share"],
-        "behavior.{association,volunteer}_const were set so 10.2% are coded China",
-    ),
 ];

@@ -55,11 +55,11 @@ pub struct Share {
 }
 
 /// A study's Table 1 shares and its published N.
-pub type Shares = (&'static [Share], f64);
+pub(crate) type Shares = (&'static [Share], f64);
 
 /// The Table 1 share rows of `shares` on cohort `ds` (a missing column gives
 /// an empty synthetic cell with a note, never an error).
-pub fn table1_rows(shares: Shares, ds: &Dataset) -> Vec<ReplicationRow> {
+pub(crate) fn table1_rows(shares: Shares, ds: &Dataset) -> Vec<ReplicationRow> {
     let (list, n_pub) = shares;
     list.iter()
         .map(|s| {

@@ -80,7 +80,8 @@ pub fn label(v: f64, d: usize, style: AxisStyle) -> String {
 }
 
 /// Labels of the ticks plotters draws on `lo..hi`, as the charts show them.
-pub fn tick_labels(lo: f64, hi: f64, n: usize, style: AxisStyle) -> Vec<String> {
+#[cfg(test)]
+fn tick_labels(lo: f64, hi: f64, n: usize, style: AxisStyle) -> Vec<String> {
     let d = decimals(lo, hi, n, style);
     ticks(lo, hi, n)
         .iter()

@@ -52,7 +52,7 @@ pub fn experiment_csv(runs: &Runs) -> Result<Vec<u8>, ScenarioError> {
 }
 
 /// The sentence that says what the experiment ran.
-pub fn design_text(x: &ExperimentSummary) -> String {
+pub(crate) fn design_text(x: &ExperimentSummary) -> String {
     let factors: Vec<String> = x
         .factors
         .iter()
@@ -155,7 +155,7 @@ pub fn charts(
 }
 
 /// The experiment's section of report.html.
-pub fn html_section(o: &mut String, s: &Summary) {
+pub(crate) fn html_section(o: &mut String, s: &Summary) {
     let Some(x) = &s.experiment else { return };
     let _ = write!(
         o,
@@ -186,7 +186,7 @@ pub fn html_section(o: &mut String, s: &Summary) {
 
 /// The experiment's section of report.md: the design and a table of the
 /// first intervention's effect (or the baseline level) per point.
-pub fn markdown_section(s: &Summary) -> String {
+pub(crate) fn markdown_section(s: &Summary) -> String {
     let Some(x) = &s.experiment else {
         return String::new();
     };

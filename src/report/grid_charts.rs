@@ -7,7 +7,6 @@
 //! from white at the lowest value to full blue at the highest. Every cell is
 //! labelled with its value, so the colour is never the only reading.
 
-use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -67,29 +66,32 @@ pub fn heat_map(
     let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
         (a.min(x), b.max(x))
     });
-    let level = |l: &[f64], i: &SegmentValue<i32>| match i {
-        SegmentValue::CenterOf(k) | SegmentValue::Exact(k) => usize::try_from(*k)
-            .ok()
-            .and_then(|k| l.get(k))
-            // A level as the user wrote it: the shortest decimal that reads
-            // back as the same number (0.25, 1.5, 2).
-            .map(|&x| format!("{x}"))
-            .unwrap_or_default(),
-        SegmentValue::Last => String::new(),
+    // A level as the user wrote it: the shortest decimal that reads back as
+    // the same number (0.25, 1.5, 2). Cell k spans [2k, 2k + 2] of its axis,
+    // so labels sit at the odd centres 2k + 1.
+    let level = |l: &[f64], c: i32| match usize::try_from(c) {
+        Ok(c) if c % 2 == 1 => l.get(c / 2).map(|x| format!("{x}")).unwrap_or_default(),
+        _ => String::new(),
     };
+    let centres = |n: usize| (0..n as i32).map(|k| 2 * k + 1).collect::<Vec<_>>();
     let height = (130 + 44 * nr as u32).clamp(260, 620);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        // Cell (i, j) is [2j, 2j + 2] x [2i, 2i + 2] of a 0..2nc x 0..2nr
+        // plane, so the n cells of an axis fill it exactly (a segmented
+        // 0..n coordinate has n + 1 segments and left an empty one at the
+        // right and top; the doubled integer plane keeps a one-level axis
+        // from being a zero-width range).
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .caption(v.title, (FONT, 19))
             .x_label_area_size(44)
             .y_label_area_size(72)
             .build_cartesian_2d(
-                (0..nc as i32).into_segmented(),
-                (0..nr as i32).into_segmented(),
+                (0..2 * nc as i32).with_key_points(centres(nc)),
+                (0..2 * nr as i32).with_key_points(centres(nr)),
             )
             .map_err(err)?;
         chart
@@ -97,21 +99,16 @@ pub fn heat_map(
             .disable_mesh()
             .x_desc(cols.0)
             .y_desc(rows.0)
-            .x_labels(nc)
-            .y_labels(nr)
-            .x_label_formatter(&|x| level(cols.1, x))
-            .y_label_formatter(&|y| level(rows.1, y))
+            .x_label_formatter(&|x| level(cols.1, *x))
+            .y_label_formatter(&|y| level(rows.1, *y))
             .label_style((FONT, 14))
             .draw()
             .map_err(err)?;
         let font_px = if nc > 8 { 11 } else { 14 };
         for (i, row) in values.iter().enumerate() {
             for (j, &x) in row.iter().enumerate() {
-                let (x0, y0) = (j as i32, i as i32);
-                let corners = [
-                    (SegmentValue::Exact(x0), SegmentValue::Exact(y0)),
-                    (SegmentValue::Exact(x0 + 1), SegmentValue::Exact(y0 + 1)),
-                ];
+                let (x0, y0) = (2 * j as i32, 2 * i as i32);
+                let corners = [(x0, y0), (x0 + 2, y0 + 2)];
                 let fill = cell_colour(x, lo, hi, v.diverging);
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
@@ -135,11 +132,7 @@ pub fn heat_map(
                     .color(if dark { &WHITE } else { &BLACK })
                     .pos(Pos::new(HPos::Center, VPos::Center));
                 chart
-                    .draw_series(std::iter::once(Text::new(
-                        text,
-                        (SegmentValue::CenterOf(x0), SegmentValue::CenterOf(y0)),
-                        style,
-                    )))
+                    .draw_series(std::iter::once(Text::new(text, (x0 + 1, y0 + 1), style)))
                     .map_err(err)?;
             }
         }

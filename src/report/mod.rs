@@ -1,27 +1,27 @@
 //! Reports of scenario runs: a Markdown summary and one self-contained HTML
 //! file with inline SVG charts (no network fetches), both rendered from a
-//! [`Summary`](crate::scenario::Summary).
+//! [`Summary`].
 
-pub use crate::studies::citation::CITATIONS;
+pub(crate) use crate::studies::citation::CITATIONS;
 
-pub mod charts;
-pub mod escape;
+pub(crate) mod charts;
+pub(crate) mod escape;
 pub mod experiment;
-pub mod files;
-pub mod grid_charts;
-pub mod html;
-pub mod markdown;
-pub mod power;
+pub(crate) mod files;
+pub(crate) mod grid_charts;
+pub(crate) mod html;
+pub(crate) mod markdown;
+pub(crate) mod power;
 pub mod rank_histogram;
-pub mod reading;
+pub(crate) mod reading;
 pub mod run_files;
-pub mod sensitivity;
+pub(crate) mod sensitivity;
 pub mod sensitivity_files;
 
 use crate::scenario::Summary;
 
 /// Settings line shared by both reports.
-pub fn settings_line(s: &Summary) -> String {
+pub(crate) fn settings_line(s: &Summary) -> String {
     let n =
         s.n.map_or_else(|| "the paper's N".to_string(), |n| n.to_string());
     let horizon = s
@@ -35,7 +35,7 @@ pub fn settings_line(s: &Summary) -> String {
 }
 
 /// How the numbers were made, in plain words.
-pub fn method_text(s: &Summary) -> String {
+pub(crate) fn method_text(s: &Summary) -> String {
     format!(
         "Each of the {r} replications simulates the baseline and every counterfactual from the same \
          random seed (common random numbers), so a difference within a replication is caused by the \
@@ -49,7 +49,7 @@ pub fn method_text(s: &Summary) -> String {
 
 /// What each number is: the point estimate's definition, each metric's
 /// measurement window, then the notes (deterministic metrics).
-pub fn definitions(s: &Summary) -> Vec<String> {
+pub(crate) fn definitions(s: &Summary) -> Vec<String> {
     let mut out = vec![format!("Point estimate: {}.", s.point_estimate)];
     for (m, w) in &s.metric_windows {
         out.push(format!(
@@ -62,7 +62,7 @@ pub fn definitions(s: &Summary) -> Vec<String> {
 }
 
 /// How the total interval was made, when the scenario has `[uncertainty]`.
-pub fn uncertainty_text(s: &Summary) -> String {
+pub(crate) fn uncertainty_text(s: &Summary) -> String {
     let Some(u) = &s.uncertainty else {
         return String::new();
     };

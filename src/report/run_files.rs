@@ -20,7 +20,7 @@ pub const FILE_NAMES: [&str; 5] = [
 
 /// Files only some runs write: draws.csv with `[uncertainty]`,
 /// experiment.csv with `[experiment]`.
-pub const OPTIONAL_FILE_NAMES: [&str; 2] = ["draws.csv", "experiment.csv"];
+pub(crate) const OPTIONAL_FILE_NAMES: [&str; 2] = ["draws.csv", "experiment.csv"];
 
 /// The default output folder of a scenario: `outputs/<name>/`.
 pub fn default_dir(name: &str) -> PathBuf {

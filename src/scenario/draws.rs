@@ -114,17 +114,9 @@ pub fn without_sweep(scn: &Scenario) -> Scenario {
 }
 
 /// `scn` with baseline settings `keys` set to `theta` (the last word over
-/// the `[baseline]` table); interventions apply on top.
-pub fn with_params(
-    scn: &Scenario,
-    keys: &[String],
-    theta: &[f64],
-) -> Result<Scenario, ScenarioError> {
-    with_typed(scn, keys, &[], theta)
-}
-
-/// [`with_params`] where `integer[i]` marks an integer setting: its value
-/// goes in as a TOML integer (the value is whole; the caller checked).
+/// the `[baseline]` table; interventions apply on top), where `integer[i]`
+/// marks an integer setting: its value goes in as a TOML integer (the value
+/// is whole; the caller checked).
 pub fn with_typed(
     scn: &Scenario,
     keys: &[String],

@@ -52,7 +52,7 @@ pub fn toml_to_json(src: &str, file: &str) -> Result<serde_json::Value, Scenario
 
 /// `e` without its line number: lines of a JSON scenario's TOML rendering
 /// point nowhere its sender can see.
-pub fn without_line(e: ScenarioError) -> ScenarioError {
+pub(crate) fn without_line(e: ScenarioError) -> ScenarioError {
     match e {
         ScenarioError::Invalid { file, message, .. } => ScenarioError::Invalid {
             file,

@@ -4,21 +4,21 @@
 //! numbers, and the summary gives each effect (intervention minus baseline)
 //! with a 95% interval across replications.
 //!
-//! Flow: [`Scenario::load`] (schema) -> [`plan`] (arms, validated by the
+//! Flow: [`Scenario::load`] (schema) -> [`plan()`] (arms, validated by the
 //! study) -> [`run`] (parallel, deterministic) -> [`Summary::of`] ->
 //! `report::run_files::write_all` (CSV, JSON, Markdown and HTML reports).
 
-pub mod draws;
-pub mod effects;
+pub(crate) mod draws;
+pub(crate) mod effects;
 pub(crate) mod error;
 pub mod experiment;
 pub mod json;
 pub mod plan;
-pub mod run;
+pub(crate) mod run;
 pub mod schema;
 pub mod sensitivity_spec;
 pub mod settings_check;
-pub mod shipped;
+pub(crate) mod shipped;
 pub(crate) mod study;
 pub mod summary;
 pub mod uncertainty;
@@ -60,7 +60,7 @@ pub trait Model: Sync {
 }
 
 /// One arm's simulation from a seed (see [`Model::prepare`]).
-pub type Prepared<'a> = Box<dyn Fn(u64) -> Result<Simulated, StudyError> + Send + Sync + 'a>;
+pub(crate) type Prepared<'a> = Box<dyn Fn(u64) -> Result<Simulated, StudyError> + Send + Sync + 'a>;
 
 /// A [`Model`] from two closures (tests, custom studies).
 pub struct FnModel<S, R> {

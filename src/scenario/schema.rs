@@ -1,4 +1,4 @@
-//! Scenario files: the TOML as written ([`ScenarioFile`]) and the checked
+//! Scenario files: the TOML as written (`ScenarioFile`) and the checked
 //! [`Scenario`] the runner sees.
 //!
 //! ```toml
@@ -37,7 +37,7 @@ use crate::studies::StudyName;
 /// A scenario file as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScenarioFile {
+pub(crate) struct ScenarioFile {
     pub name: Spanned<String>,
     #[serde(default)]
     pub description: String,
@@ -58,6 +58,8 @@ pub struct ScenarioFile {
     /// Written by `migsim calibrate --out`: estimates and covariance of the
     /// free parameters (see [`crate::studies::calibrated::CalibrationTable`]); a run
     /// uses the `[baseline]` table and leaves this one to `[uncertainty]`.
+    // Parsed so that a calibrated file is accepted; a run reads `[baseline]`.
+    #[allow(dead_code)]
     pub calibration: Option<Table>,
     pub uncertainty: Option<Spanned<UncertaintyFile>>,
     pub sensitivity: Option<Spanned<SensitivityFile>>,
@@ -67,7 +69,7 @@ pub struct ScenarioFile {
 /// One `[[intervention]]` as written.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct InterventionFile {
+pub(crate) struct InterventionFile {
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -78,7 +80,7 @@ pub struct InterventionFile {
 /// `[sweep]` as written: one setting over a grid of values.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SweepFile {
+pub(crate) struct SweepFile {
     pub key: String,
     pub values: Vec<f64>,
 }

@@ -87,7 +87,7 @@ pub struct SensitivitySpec {
 }
 
 /// Largest `n` accepted (Sobol: the sequence length of `sobol_burley`).
-pub const MAX_N: usize = 1 << 16;
+pub(crate) const MAX_N: usize = 1 << 16;
 
 /// Errors of a `[sensitivity]` table; each names the key and the value
 /// found.

@@ -50,7 +50,7 @@ pub struct Summary {
 }
 
 /// Fewer agents than this moved by an effect on a share is "a handful".
-pub const HANDFUL_OF_AGENTS: f64 = 5.0;
+pub(crate) const HANDFUL_OF_AGENTS: f64 = 5.0;
 
 /// What `[uncertainty]` drew from.
 #[derive(Debug, Clone, Serialize)]
@@ -191,7 +191,7 @@ impl Summary {
 
 /// "measured <window>" for a metric with a measurement window (a summary's
 /// `metric_windows`), otherwise the horizon phrase.
-pub fn window_phrase(
+pub(crate) fn window_phrase(
     windows: &BTreeMap<String, String>,
     horizon: Option<String>,
     metric: &str,
@@ -204,7 +204,7 @@ pub fn window_phrase(
 
 /// "over 10 years in the city" from a summary's `horizon` and
 /// `horizon_unit` (as summary.json holds them).
-pub fn horizon_phrase(horizon: Option<f64>, unit: Option<&str>) -> Option<String> {
+pub(crate) fn horizon_phrase(horizon: Option<f64>, unit: Option<&str>) -> Option<String> {
     let h = horizon?;
     let unit = unit.unwrap_or("time units");
     Some(format!("over {h} {unit}"))
@@ -337,7 +337,7 @@ fn non_finite_warnings(runs: &Runs) -> Vec<String> {
 }
 
 /// What an effect's `estimate` is, and what its intervals are centred on.
-pub fn point_estimate_text(with_draws: bool) -> String {
+pub(crate) fn point_estimate_text(with_draws: bool) -> String {
     let base = "estimate = mean over replications of the paired difference (counterfactual minus \
                 baseline, same seed) at the baseline parameters; ci_low/ci_high = 95% t interval \
                 of that mean (simulation noise only)";
@@ -357,7 +357,7 @@ fn is_share(study: StudyName, metric: &str) -> bool {
     metric_info::lookup(study, metric).is_some_and(|m| m.unit.starts_with("share"))
 }
 
-/// Effects on a share that move fewer than [`HANDFUL_OF_AGENTS`] of the `n`
+/// Effects on a share that move fewer than `HANDFUL_OF_AGENTS` of the `n`
 /// agents: whole-agent noise, not a policy effect.
 pub fn small_effect_warnings(study: StudyName, effects: &[Effect], n: Option<f64>) -> Vec<String> {
     let Some(n) = n.filter(|n| *n > 0.0) else {

@@ -31,13 +31,13 @@ use crate::seed::{self, Component};
 use crate::studies::calibrated::CalibrationTable;
 
 /// Stream tag of the parameter draws.
-pub const UNCERTAINTY_STREAM: u64 = 0x0D2A_3500;
+pub(crate) const UNCERTAINTY_STREAM: u64 = 0x0D2A_3500;
 /// Stream tag of the study seeds of draw runs.
-pub const DRAW_RUN_STREAM: u64 = 0x0D2A_3501;
+pub(crate) const DRAW_RUN_STREAM: u64 = 0x0D2A_3501;
 /// Rejection tries per draw before the bounds are declared too tight.
-pub const MAX_TRIES: usize = 10_000;
+pub(crate) const MAX_TRIES: usize = 10_000;
 /// Most draws a scenario may ask for (sizes are checked before allocating).
-pub const MAX_DRAWS: usize = 100_000;
+pub(crate) const MAX_DRAWS: usize = 100_000;
 
 /// `[uncertainty]` as written.
 #[derive(Debug, Deserialize)]

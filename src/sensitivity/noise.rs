@@ -6,8 +6,8 @@
 //!   `i`, the noise variance of an output is `v_e = Σ (y_i - y'_i)² / (2m)`
 //!   (each run is a mean over the same number of replications), and its
 //!   share of the output's variance over the whole design `v_y` is
-//!   `v_e / v_y` (capped at 1). Above [`NOISE_WARN`] the indices mostly
-//!   rank noise.
+//!   `v_e / v_y` (capped at 1); none for an output equal in every row.
+//!   Above [`NOISE_WARN`] the indices mostly rank noise.
 //! * Sobol bootstrap intervals wider than the index range `[0, 1]`.
 //!
 //! The repeats are deterministic (seeded like every row), so a merge of
@@ -56,7 +56,9 @@ pub fn shares(rows: &[Vec<f64>], first: &[Vec<f64>], again: &[Vec<f64>]) -> Vec<
                 .map(|(a, b)| a[o] - b[o])
                 .filter(|v| v.is_finite())
                 .collect();
-            if y.len() < 2 || d.is_empty() {
+            // Equal in every row: constant, whatever the rounding residue
+            // of the mean would make of its variance.
+            if y.len() < 2 || d.is_empty() || y.iter().all(|v| *v == y[0]) {
                 return None;
             }
             let mean = y.iter().sum::<f64>() / y.len() as f64;
@@ -116,5 +118,10 @@ mod tests {
         let s = shares(&rows, &rows, &flipped);
         // var of 0/1 alternating over 8 rows = 2/7; noise = 1/2 -> capped at 1.
         assert_eq!(s[1], Some(1.0));
+        // 0.1 in every row is constant (its mean over 10 rows is not exactly
+        // 0.1 in floating point), whatever the repeats say.
+        let flat = vec![vec![0.1]; 10];
+        let other = vec![vec![0.2]; 8];
+        assert_eq!(shares(&flat, &flat[..8], &other), vec![None]);
     }
 }

@@ -71,7 +71,7 @@ pub struct IndexRow {
     pub param: String,
     #[serde(flatten)]
     pub values: IndexValues,
-    /// Why the indices are undefined (null) where they are: see [`undefined_note`].
+    /// Why the indices are undefined (null) where they are: see `undefined_note`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -80,7 +80,7 @@ pub struct IndexRow {
 /// means of its changes (Morris); with an output constant over the design
 /// (zero variance) or not finite in some row they are undefined, and this
 /// says which.
-pub fn undefined_note(y: &[f64], values: &IndexValues) -> Option<String> {
+pub(crate) fn undefined_note(y: &[f64], values: &IndexValues) -> Option<String> {
     let undefined = match values {
         IndexValues::Sobol(s) => [s.s1, s.s1_low, s.s1_high, s.st, s.st_low, s.st_high]
             .iter()
@@ -106,7 +106,7 @@ pub fn undefined_note(y: &[f64], values: &IndexValues) -> Option<String> {
 }
 
 /// The note of an output that does not vary over the design.
-pub const OUTPUT_CONSTANT: &str = "output constant over the design";
+pub(crate) const OUTPUT_CONSTANT: &str = "output constant over the design";
 
 /// A finished analysis (sensitivity.json).
 #[derive(Debug, Clone, Serialize)]
@@ -176,7 +176,7 @@ pub fn prepare<M: Model>(
 
 /// [`prepare`] with the tracked metrics already known (a merge of shards,
 /// whose manifests carry them): no simulation.
-pub fn plan_for<M: Model>(
+pub(crate) fn plan_for<M: Model>(
     scn: &Scenario,
     model: &M,
     method: Option<Method>,
@@ -231,7 +231,10 @@ pub fn design_of<M: Model>(
 
 /// The tracked metrics, from one simulation of the baseline arm at
 /// replication 0.
-pub fn pilot_metrics<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<String>, ScenarioError> {
+pub(crate) fn pilot_metrics<M: Model>(
+    scn: &Scenario,
+    model: &M,
+) -> Result<Vec<String>, ScenarioError> {
     let arms = arms_at(scn, model, &[], &[])?;
     let pilot = model
         .simulate(&arms[0].overrides, replication_seed(scn.seed, 0))
@@ -286,7 +289,7 @@ pub fn design_rows<M: Model>(
 
 /// [`design_rows`] with the replication seeds `first_rep..first_rep + R`
 /// (the repeated points of the noise check use a disjoint set).
-pub fn design_rows_from<M: Model>(
+pub(crate) fn design_rows_from<M: Model>(
     scn: &Scenario,
     model: &M,
     plan: &Plan,
@@ -304,10 +307,10 @@ pub fn design_rows_from<M: Model>(
 
 /// Metric values of one design row, `[replication][arm][metric]` (arms:
 /// baseline, then the interventions): the rows of the tidy design.csv.
-pub type Cells = Vec<Vec<Vec<f64>>>;
+pub(crate) type Cells = Vec<Vec<Vec<f64>>>;
 
 /// [`design_rows`] with every simulation's metric values kept.
-pub fn design_cells<M: Model>(
+pub(crate) fn design_cells<M: Model>(
     scn: &Scenario,
     model: &M,
     plan: &Plan,

@@ -14,17 +14,17 @@
 //! ```
 //!
 //! Runs go through [`crate::shard::driver::run_whole`], the call behind
-//! `migsim run`, on a bounded pool of worker threads ([`jobs`]), and write
+//! `migsim run`, on a bounded pool of worker threads (`jobs`), and write
 //! the same files into `<out>/<id>/`, where `id` is a hash of the scenario
 //! JSON (seed included): the same scenario asked for again is answered from
-//! the finished run, also after a restart. Safety rules live in [`auth`]
-//! (token, host check) and [`api`] (body limit, size checks, file names).
+//! the finished run, also after a restart. Safety rules live in `auth`
+//! (token, host check) and `api` (body limit, size checks, file names).
 
-pub mod api;
-pub mod assets;
-pub mod auth;
-pub mod error;
-pub mod jobs;
+pub(crate) mod api;
+pub(crate) mod assets;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod jobs;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -35,7 +35,7 @@ use rand::Rng;
 use crate::io::WriteError;
 
 /// The default port of `migsim serve`.
-pub const DEFAULT_PORT: u16 = 8765;
+pub(crate) const DEFAULT_PORT: u16 = 8765;
 
 /// How a server is set up (the flags of `migsim serve`).
 #[derive(Debug, Clone)]

@@ -26,6 +26,10 @@
 //! to the units it computes, and a cancelled job returns an error and
 //! writes nothing.
 //!
+//! A job that is neither (its batches depend on each other) may be a
+//! [`Collective`] job: the driver runs it on MPI ranks that split each
+//! batch (`calibrate`).
+//!
 //! To add a sharded job: implement both traits in `shard/<job>.rs` (its
 //! row type and the decoding checks live there), and register it with the
 //! command line in `cli/job.rs` (one line of its job list, which `merge`
@@ -34,6 +38,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ShardError;
+use super::mpi::World;
 use super::slice::Slice;
 use super::store::{Meta, Pooled};
 use crate::monitor::Monitor;
@@ -105,6 +110,20 @@ pub trait Sharded: Job {
     /// with the stored settings, every row decoded and checked, and the
     /// one-process summarising code.
     fn merge(pooled: &Pooled) -> Result<Self::Output, ShardError>;
+}
+
+/// A job whose work is a deterministic sequence of batches, each chosen
+/// from the results of the one before (an optimiser, a sampler:
+/// `calibrate`), so it cannot be sliced into independent units. Under MPI
+/// ([`super::driver::run_collective`]) every rank runs the same sequence
+/// and each batch's evaluations are split over the ranks and gathered in
+/// rank order, so every rank holds what one process computes and takes
+/// the same path; rank 0 writes.
+pub trait Collective: Job {
+    /// Route every later batch of evaluations of this process over the
+    /// ranks of `world` (each computes its share, every rank receives all
+    /// results in order).
+    fn split_over(world: &World);
 }
 
 /// `value` as one line of JSON, or [`ShardError::Encode`] naming `what`.

@@ -13,9 +13,11 @@ pub const FORMAT: &str = "migsim-shard/1";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// The format tag ([`FORMAT`]).
     pub format: String,
+    /// The migsim version that wrote the shard (shards of other versions are refused).
     pub migsim_version: String,
-    /// The command whose rows these are: `recover` or `run`.
+    /// The command whose rows these are (`recover`, `run`, `sensitivity`).
     pub command: String,
     /// The spec path as the user gave it (it appears in the outputs).
     pub spec_file: String,
@@ -23,6 +25,7 @@ pub struct Manifest {
     pub spec_sha256: String,
     /// Effective settings after command-line overrides (e.g. reps, seed, n).
     pub settings: serde_json::Value,
+    /// The run's master seed.
     pub master_seed: u64,
     /// Replications of the whole run.
     pub total: usize,
@@ -32,6 +35,7 @@ pub struct Manifest {
     pub indices: Vec<usize>,
     /// Lines of `rows.jsonl` (one per index).
     pub rows: usize,
+    /// SHA-256 of `rows.jsonl`.
     pub rows_sha256: String,
     /// Command-specific facts every shard must agree on (e.g. the tracked
     /// metrics of a scenario).

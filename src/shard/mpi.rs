@@ -19,10 +19,15 @@ use super::store::{Pooled, Shard, pool_shards};
 /// Why rows could not travel between ranks.
 #[derive(Debug, thiserror::Error)]
 pub enum MpiError {
+    /// One rank's rows exceed MPI's 32-bit byte count.
+    #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows on one rank ({bytes} bytes)")]
     RankTooLarge { bytes: usize },
+    /// All ranks' rows together exceed MPI's 32-bit byte count.
+    #[cfg(feature = "mpi")]
     #[error("more than 2 GiB of rows in all (over {bytes} bytes)")]
     TotalTooLarge { bytes: i64 },
+    /// A rank's rows arrived but are not the JSON sent.
     #[error("the rows of rank {rank} cannot be read: {source}")]
     Part {
         rank: usize,
@@ -84,10 +89,12 @@ impl World {
         }
     }
 
+    /// This process's rank, from 0.
     pub fn rank(&self) -> usize {
         self.rank
     }
 
+    /// The number of ranks.
     pub fn size(&self) -> usize {
         self.size
     }

@@ -10,10 +10,14 @@
 //! them in the same order and takes the same optimiser path. Held-out rows
 //! are split the same way. Rank 0 writes.
 //!
-//! The optimiser runs on a one-thread rayon pool so that every rank issues
-//! its collectives in the same order (the starts, searched in parallel in
-//! one process, run one after another); a rank's share of each batch runs
-//! on the global pool from a thread outside it.
+//! The same holds for the SMC sampler (`--method smc`, `--sbc K`): the
+//! cohorts of each batch of likelihood evaluations (all particles of a
+//! Metropolis move at once) are split the same way. The driver
+//! ([`super::driver::run_collective`]) runs the optimiser or sampler on a
+//! one-thread rayon pool so that every rank issues its collectives in the
+//! same order (the starts, searched in parallel in one process, run one
+//! after another); a rank's share of each batch runs on the global pool
+//! from a thread outside it.
 //!
 //! A cohort that failed crosses ranks as its seed and message
 //! ([`CohortError::Remote`]: a study error is not serialisable); a rank
@@ -24,7 +28,6 @@ use serde::{Deserialize, Serialize};
 use super::codec::Num;
 use super::mpi::{World, abort_all, all_gather_bytes};
 use crate::calibrate::objective::{CohortError, CohortRows, Job, Objective, set_cohort_runner};
-use crate::calibrate::{CalibrateError, Calibration, Options, calibrate};
 use crate::replicate::{ReplicationRow, Role, Tables};
 
 /// A [`ReplicationRow`] on the wire, numbers bit-exact.
@@ -97,17 +100,20 @@ type WireJob = Result<Vec<WireRow>, WireError>;
 /// Why the cohort rows of one batch cannot be exchanged between ranks.
 #[derive(Debug, thiserror::Error)]
 pub enum MpiCalibrateError {
+    /// This rank's rows cannot be encoded.
     #[error("the cohort rows of this rank cannot be encoded: {0}")]
     Encode(#[source] serde_json::Error),
     /// The all-gather itself failed.
     #[error("all-gather of the cohort rows failed: {0}")]
     Gather(#[source] crate::shard::mpi::MpiError),
+    /// A rank's rows arrived but cannot be read.
     #[error("the cohort rows of rank {rank} cannot be read: {source}")]
     Decode {
         rank: usize,
         #[source]
         source: serde_json::Error,
     },
+    /// A rank sent another number of cohorts than its share.
     #[error("rank {rank} sent {got} cohorts, expected {expected}")]
     Count {
         rank: usize,
@@ -189,17 +195,6 @@ pub fn install_runner(world: &World) {
     })) {
         world.abort("a cohort runner is already installed");
     }
-}
-
-/// Calibrate with the cohorts of every evaluation split over the ranks of
-/// `world`; every rank returns the same result (rank 0 writes it).
-pub fn calibrate_on_ranks(world: &World, opts: &Options) -> Result<Calibration, CalibrateError> {
-    install_runner(world);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap_or_else(|e| world.abort(&format!("cannot start the optimiser thread: {e}")));
-    pool.install(|| calibrate(opts))
 }
 
 #[cfg(test)]

@@ -32,14 +32,18 @@ pub struct PowerRequest {
 
 /// A recovery spec and the search asked of it.
 pub struct PowerInput {
+    /// The recovery spec, with the front end's replications and seed.
     pub spec: Spec,
+    /// Estimator, estimand, target and the sizes searched.
     pub search: PowerOptions,
     on_point: Box<dyn Fn(&PowerPoint) + Send + Sync>,
 }
 
 /// A finished search and the largest N it was allowed.
 pub struct PowerOutput {
+    /// The power curve and the N found.
     pub result: PowerResult,
+    /// The largest N the search was allowed.
     pub n_max: usize,
 }
 

@@ -1,6 +1,6 @@
 //! `migsim recover` as a [`Job`]: the rows of a slice of replications, and the
 //! diagnosands of the pooled rows through the same
-//! [`recovery::run::summarise_pooled`] a one-process run uses.
+//! `recovery::run::summarise_pooled` a one-process run uses.
 
 use std::path::{Path, PathBuf};
 
@@ -94,8 +94,11 @@ fn decode(row: Row) -> RepRecord {
 
 /// A recovery spec together with its text and the path the user gave.
 pub struct SpecInput {
+    /// The checked spec.
     pub spec: Spec,
+    /// The spec file's text (stored in each shard folder).
     pub text: String,
+    /// The path as the user gave it.
     pub file: String,
 }
 
@@ -161,8 +164,11 @@ impl SpecInput {
 /// --seed --n`); `None` keeps the spec's value.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RecoverOptions {
+    /// `--reps`: replications.
     pub reps: Option<usize>,
+    /// `--seed`: the master seed.
     pub seed: Option<u64>,
+    /// `--n`: rows per cohort.
     pub n: Option<usize>,
 }
 

@@ -122,14 +122,19 @@ fn decode(row: Row) -> Vec<Outcome> {
 
 /// A scenario together with its text and the path the user gave.
 pub struct ScenarioInput {
+    /// The checked scenario.
     pub scn: Scenario,
+    /// The scenario file's text (stored in each shard folder).
     pub text: String,
+    /// The path as the user gave it.
     pub file: String,
 }
 
 /// A finished scenario run: the raw results and their summary.
 pub struct RunOutput {
+    /// Every arm's simulations (and parameter draws).
     pub runs: Runs,
+    /// The summary the reports are written from.
     pub summary: Summary,
 }
 

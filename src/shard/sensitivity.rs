@@ -37,10 +37,15 @@ struct Row {
 /// A scenario with a `[sensitivity]` table, its text, the path the user
 /// gave, and the command-line overrides of method and size.
 pub struct SensitivityInput {
+    /// The checked scenario with its `[sensitivity]` table.
     pub scn: Scenario,
+    /// The scenario file's text (stored in each shard folder).
     pub text: String,
+    /// The path as the user gave it.
     pub file: String,
+    /// `--method` (`None`: the scenario's).
     pub method: Option<Method>,
+    /// `--n`, the design size (`None`: the scenario's).
     pub n: Option<usize>,
 }
 

@@ -11,7 +11,9 @@ use super::ShardError;
 /// Shard `k` of `n`, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slice {
+    /// Which shard, from 1.
     pub k: usize,
+    /// Of how many shards.
     pub n: usize,
 }
 

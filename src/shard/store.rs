@@ -16,19 +16,30 @@ use super::manifest::{FORMAT, Manifest, sha256_hex};
 use super::slice::Slice;
 use crate::io::write_dir_atomic;
 
-pub const MANIFEST: &str = "manifest.json";
+/// The manifest's file name in a shard folder (written last).
+pub(crate) const MANIFEST: &str = "manifest.json";
+/// The row file's name: one JSON line per unit index, in index order.
 pub const ROWS: &str = "rows.jsonl";
-pub const SPEC: &str = "spec.toml";
+/// The spec text the shard ran.
+pub(crate) const SPEC: &str = "spec.toml";
 
 /// What a shard ran, as the caller knows it before the rows exist.
 pub struct Meta<'a> {
+    /// The job's command (`recover`, `run`, `sensitivity`).
     pub command: &'a str,
+    /// The spec path as the user gave it.
     pub spec_file: &'a str,
+    /// The spec text (stored as `spec.toml`, hashed in the manifest).
     pub spec_text: &'a str,
+    /// Effective settings after the front end's overrides.
     pub settings: serde_json::Value,
+    /// The run's master seed.
     pub master_seed: u64,
+    /// Units of work of the whole run.
     pub total: usize,
+    /// The slice this shard ran.
     pub slice: Slice,
+    /// Job-specific facts every shard must agree on.
     pub extra: serde_json::Value,
 }
 
@@ -98,9 +109,13 @@ pub fn write(
 /// One shard read back and checked against its own manifest.
 #[derive(Debug, Clone)]
 pub struct Shard {
+    /// The shard folder.
     pub dir: PathBuf,
+    /// Its manifest.
     pub manifest: Manifest,
+    /// The spec text it ran (`spec.toml`).
     pub spec_text: String,
+    /// Its rows, one JSON line per index held.
     pub rows: Vec<String>,
 }
 
@@ -154,7 +169,7 @@ pub fn read(dir: &Path) -> Result<Shard, ShardError> {
 
 /// A shard's rows and indices that do not agree with its manifest.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndexError {
+pub(crate) enum IndexError {
     #[error("{ROWS} has {lines} rows, the manifest says {rows} rows for {indices} indices")]
     Count {
         lines: usize,
@@ -195,7 +210,9 @@ fn check_indices(m: &Manifest, lines: usize) -> Result<(), IndexError> {
 pub struct Pooled {
     /// The first shard's manifest (all agree on the run's identity).
     pub manifest: Manifest,
+    /// The spec text every shard ran.
     pub spec_text: String,
+    /// Every row, in index order.
     pub rows: Vec<String>,
     /// The shard folder each row came from (for messages).
     pub origin: Vec<PathBuf>,
@@ -214,7 +231,7 @@ pub fn pool(dirs: &[PathBuf]) -> Result<Pooled, ShardError> {
 }
 
 /// [`pool`] for shards already in memory (MPI rank 0).
-pub fn pool_shards(shards: Vec<Shard>) -> Result<Pooled, ShardError> {
+pub(crate) fn pool_shards(shards: Vec<Shard>) -> Result<Pooled, ShardError> {
     let first = shards.first().ok_or(ShardError::NoShards)?;
     let id0 = first.manifest.run_identity();
     for s in &shards[1..] {

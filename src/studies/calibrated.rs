@@ -47,25 +47,36 @@ pub enum CalibratedFileError {
 pub struct CalibrationTable {
     /// Dotted config keys of the free parameters, in the order of every vector below.
     pub params: Vec<String>,
+    /// Point estimates θ̂.
     pub estimate: Vec<f64>,
+    /// Standard errors, the square roots of the covariance's diagonal.
     pub se: Vec<f64>,
+    /// Lower search bounds.
     pub lower: Vec<f64>,
+    /// Upper search bounds.
     pub upper: Vec<f64>,
     /// Estimated covariance of θ, row-major (`params.len()` rows of `params.len()`).
     pub covariance: Vec<Vec<f64>>,
-    /// Provenance: which targets, replications per evaluation, seed and fit.
+    /// Provenance: which targets (replications per evaluation, seed and fit
+    /// follow).
     #[serde(default)]
     pub targets: String,
+    /// Cohorts per objective evaluation.
     #[serde(default)]
     pub reps: usize,
+    /// Master seed of the cohorts.
     #[serde(default)]
     pub seed: u64,
+    /// Hansen's J statistic of the overidentifying restrictions.
     #[serde(default)]
     pub j: f64,
+    /// Degrees of freedom of J (targets minus free parameters).
     #[serde(default)]
     pub df: usize,
+    /// p-value of J under χ²(df).
     #[serde(default)]
     pub p_value: f64,
+    /// Whether the optimiser converged.
     #[serde(default)]
     pub converged: bool,
 }

@@ -35,7 +35,7 @@ impl MetricInfo {
 }
 
 /// The window of a metric measured once, at the survey.
-pub const SURVEY: &str = "at the survey (one cross-section; no time dimension)";
+pub(crate) const SURVEY: &str = "at the survey (one cross-section; no time dimension)";
 
 /// Every scenario metric of `study` (the registry's [`crate::studies::StudyDef::metrics`]).
 pub fn metrics(study: StudyName) -> &'static [MetricInfo] {

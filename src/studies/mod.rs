@@ -12,13 +12,13 @@
 //! recovery files use to change a config, and the result types.
 
 pub mod assets;
-pub mod calibrated;
-pub mod citation;
+pub(crate) mod calibrated;
+pub(crate) mod citation;
 pub mod enclave;
 pub mod metric_info;
-pub mod overrides;
-pub mod registry;
-pub mod sample;
+pub(crate) mod overrides;
+pub(crate) mod registry;
+pub(crate) mod sample;
 pub mod settings;
 pub mod talent;
 pub(crate) mod types;
@@ -29,7 +29,7 @@ pub use types::{Simulated, StudyError, TimePath, Truth};
 
 /// Build `S::Config` from its defaults, `overrides` (a TOML table of config
 /// keys, nested tables for nested structs) and an optional size, validated.
-pub fn config_of<S: Study>(
+pub(crate) fn config_of<S: Study>(
     overrides: &toml::Table,
     n: Option<usize>,
 ) -> Result<S::Config, StudyError> {
@@ -74,7 +74,10 @@ pub fn simulate_with<S: Study>(
 }
 
 /// Read and check a sample file (`population`) for `study`'s covariates.
-pub fn read_sample(study: StudyName, path: &std::path::Path) -> Result<sample::Sample, StudyError> {
+pub(crate) fn read_sample(
+    study: StudyName,
+    path: &std::path::Path,
+) -> Result<sample::Sample, StudyError> {
     study.def().read_sample(path)
 }
 

@@ -31,35 +31,6 @@ pub fn apply_overrides<C: Serialize + DeserializeOwned>(
         .map_err(|e: toml::de::Error| StudyError::Override(e.message().to_string()))
 }
 
-/// Multiply the numeric setting at dotted `path` of a config by `factor`
-/// (e.g. `policy.platform_lambda_mult`), for "x 1.2" style interventions.
-pub fn scale_setting<C: Serialize + DeserializeOwned>(
-    base: &C,
-    path: &str,
-    factor: f64,
-) -> Result<C, StudyError> {
-    let mut value = Value::try_from(base)
-        .map_err(|e| StudyError::Override(format!("cannot serialise the defaults: {e}")))?;
-    let Value::Table(table) = &mut value else {
-        return Err(StudyError::Override(
-            "the defaults are not a table of settings".into(),
-        ));
-    };
-    let cur = dotted::get_mut(table, path).map_err(|e| StudyError::Override(e.to_string()))?;
-    *cur = match cur {
-        Value::Float(x) => Value::Float(*x * factor),
-        Value::Integer(i) => Value::Float(*i as f64 * factor),
-        _ => {
-            return Err(StudyError::Override(format!(
-                "`{path}` is not a number and cannot be scaled"
-            )));
-        }
-    };
-    value
-        .try_into()
-        .map_err(|e: toml::de::Error| StudyError::Override(e.message().to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,12 +80,5 @@ mod tests {
     fn wrong_type_is_rejected() {
         let t: Table = toml::from_str("n = \"many\"").unwrap();
         assert!(apply_overrides(&base(), &t).is_err());
-    }
-
-    #[test]
-    fn scaling_multiplies() {
-        let c = scale_setting(&base(), "inner.rate", 1.2).unwrap();
-        assert!((c.inner.rate - 0.6).abs() < 1e-15);
-        assert!(scale_setting(&base(), "inner.nope", 2.0).is_err());
     }
 }

@@ -16,7 +16,9 @@ use crate::studies::StudyError;
 /// The checked covariates of a sample file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
+    /// The sample file as named.
     pub file: String,
+    /// Its data rows (the cohort size unless `n` is given).
     pub rows: usize,
     /// Covariates read from the file, in the study's order.
     pub from_file: Vec<&'static str>,

@@ -542,7 +542,7 @@ pub fn set_dotted(t: &mut Table, key: &str, v: Value) {
 }
 
 /// `top` laid over `base` setting by setting (dotted or nested keys alike).
-pub fn merge_over(base: &mut Table, top: &Table) {
+pub(crate) fn merge_over(base: &mut Table, top: &Table) {
     for (k, v) in crate::dotted::leaves(top) {
         set_dotted(base, &k, v.clone());
     }

@@ -71,7 +71,7 @@ pub fn ratio_bound(omega: f64) -> f64 {
 /// the lower root of `omega^2 - (1 + r) omega + r^2 = 0`, written as
 /// `2 r^2 / (1 + r + sqrt((1 + r)^2 - 4 r^2))` to avoid cancellation.
 /// `None` when no omega in (0, 1] satisfies (5) (`r >= 1`).
-pub fn omega_min(r: f64) -> Option<f64> {
+pub(crate) fn omega_min(r: f64) -> Option<f64> {
     if !(0.0..1.0).contains(&r) {
         return None;
     }

@@ -17,9 +17,9 @@
 //! agent moved into a freed slot). Beyond a few million agents every one of
 //! them misses the cache, and the events, one after another, would each wait
 //! for them in turn. The engine therefore reads its random stream ahead
-//! ([`super::ahead::Ahead`]): the words the next events will draw are known,
-//! so their up-list slots are prefetched [`DEPTH`] events ahead, and the
-//! states of their agents and weak ties [`MID`] events ahead (by then the
+//! (`super::ahead::Ahead`): the words the next events will draw are known,
+//! so their up-list slots are prefetched `DEPTH` events ahead, and the
+//! states of their agents and weak ties `MID` events ahead (by then the
 //! slot is in cache). A prediction assumes the usual number of words per
 //! draw; when a rare draw takes more (a rejection in `Exp1` or
 //! `random_range`) the chain of predictions is rebuilt from the true
@@ -39,12 +39,12 @@ use crate::seed::SimRng;
 const DOWN: u32 = u32::MAX;
 
 /// Events between an up-list slot's prefetch and its event.
-pub const DEPTH: usize = 16;
+pub(crate) const DEPTH: usize = 16;
 /// Events between the prefetch of an event's agent states and the event.
-pub const MID: usize = 6;
+pub(crate) const MID: usize = 6;
 /// Populations from this size on run the prefetching pipeline (below, the
 /// states fit in the second-level cache and the look-ahead only costs).
-pub const PIPELINE_FROM: usize = 1 << 20;
+pub(crate) const PIPELINE_FROM: usize = 1 << 20;
 
 /// Ask the CPU to start loading the cache line of `p` (a hint: no effect on
 /// results, nothing happens on other architectures).
@@ -336,27 +336,6 @@ impl OfferLog for NoLog {
     fn offer(&mut self, _: u32, _: u32, _: Tie) {}
 }
 
-/// The tie that passed each agent's current good job: `None` for an agent
-/// down or up since before the run, else the tie of the offer that last
-/// moved it up.
-#[derive(Debug, Clone)]
-pub struct TieRecord {
-    pub via: Vec<Option<Tie>>,
-}
-
-impl TieRecord {
-    pub fn new(n: usize) -> Self {
-        Self { via: vec![None; n] }
-    }
-}
-
-impl OfferLog for TieRecord {
-    #[inline(always)]
-    fn offer(&mut self, _: u32, to: u32, tie: Tie) {
-        self.via[to as usize] = Some(tie);
-    }
-}
-
 /// Simulate from time 0 to `t_end`; returns the number of events.
 pub fn simulate<W: WeakTies, O: OmegaOf>(
     pop: &mut Population,
@@ -374,7 +353,7 @@ pub fn simulate<W: WeakTies, O: OmegaOf>(
 /// Populations of [`PIPELINE_FROM`] agents or more run with prefetching;
 /// the result and `rng`'s final state are the same either way.
 #[allow(clippy::too_many_arguments)]
-pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
+pub(crate) fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     pop: &mut Population,
     rates: Rates,
     weak: &W,
@@ -388,7 +367,7 @@ pub fn simulate_logged<W: WeakTies, O: OmegaOf, L: OfferLog>(
     simulate_with(pop, rates, weak, omega, t_end, tracker, log, rng, pipeline)
 }
 
-/// [`simulate_logged`] with the prefetching pipeline on or off (for tests
+/// `simulate_logged` with the prefetching pipeline on or off (for tests
 /// and benchmarks: both give the same result).
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(

@@ -123,7 +123,8 @@ pub fn steady_state(
 
 /// Right-hand side of the grouped ODEs, `q = (Q0_1, Q1_1, Q2_1, Q0_2, ...)`,
 /// each group's Q summing to 1/2.
-pub fn hetero_rhs(lambda: f64, delta: f64, groups: &[Group], q: &[f64], dq: &mut [f64]) {
+#[cfg(test)]
+fn hetero_rhs(lambda: f64, delta: f64, groups: &[Group], q: &[f64], dq: &mut [f64]) {
     let phi: f64 = groups
         .iter()
         .enumerate()

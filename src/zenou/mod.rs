@@ -3,21 +3,19 @@
 //! state or a finite stay), and the exact
 //! continuous-time agent-based engine.
 
-pub mod ahead;
+pub(crate) mod ahead;
 pub mod analytic;
 pub mod choice;
 pub mod engine;
-pub mod error;
+pub(crate) mod error;
 pub mod hetero;
 pub mod horizon;
 pub mod ode;
 pub mod run;
-pub mod solve;
+pub(crate) mod solve;
 pub mod tracker;
 
 pub use analytic::Params;
-pub use error::ZenouError;
-pub use run::{
-    EngineConfig, OmegaSpec, RunResult, run_replication, run_replication_with_progress,
-    run_replications,
-};
+pub(crate) use error::ZenouError;
+pub(crate) use run::run_replication_with_progress;
+pub use run::{EngineConfig, OmegaSpec, RunResult, run_replication, run_replications};

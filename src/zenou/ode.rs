@@ -47,7 +47,7 @@ impl Default for OdeOptions {
 
 /// End point of a steady-state integration.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SteadyState {
+pub(crate) struct SteadyState {
     pub y: Vec<f64>,
     pub t: f64,
     pub steps: usize,
@@ -102,7 +102,11 @@ fn max_abs(v: &[f64]) -> f64 {
 
 /// Integrate the autonomous system `dy/dt = f(y)` from `y0` until
 /// `max |f(y)| < steady_tol` (or the time/step limits).
-pub fn dopri5_steady(f: impl Fn(&[f64], &mut [f64]), y0: &[f64], opts: &OdeOptions) -> SteadyState {
+pub(crate) fn dopri5_steady(
+    f: impl Fn(&[f64], &mut [f64]),
+    y0: &[f64],
+    opts: &OdeOptions,
+) -> SteadyState {
     let n = y0.len();
     let mut y = y0.to_vec();
     let mut k = vec![vec![0.0; n]; 7];
@@ -157,7 +161,7 @@ pub fn dopri5_steady(f: impl Fn(&[f64], &mut [f64]), y0: &[f64], opts: &OdeOptio
 }
 
 /// Right-hand side of the dyad ODEs for `q = (Q0, Q1, Q2)`.
-pub fn dyad_rhs(p: &Params, q: &[f64], dq: &mut [f64]) {
+pub(crate) fn dyad_rhs(p: &Params, q: &[f64], dq: &mut [f64]) {
     let (l, d, w) = (p.lambda, p.delta, p.omega);
     let e = 2.0 * q[2] + q[1];
     let inflow = 2.0 * w * e * l * q[0];

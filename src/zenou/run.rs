@@ -45,7 +45,7 @@ pub struct EngineConfig {
     pub batches: usize,
     pub network: NetworkSpec,
     /// Longest estimated run time accepted, in seconds (default
-    /// [`DEFAULT_TIME_LIMIT_S`], 24 hours); see [`EngineConfig::estimated_seconds`].
+    /// `DEFAULT_TIME_LIMIT_S`, 24 hours); see [`EngineConfig::estimated_seconds`].
     pub max_run_s: f64,
 }
 
@@ -53,14 +53,14 @@ pub struct EngineConfig {
 /// job-loss event), seconds: `benches/zenou.rs` measures 30-60 million
 /// events/s for 10^6 agents on one core; a cheaper figure would refuse fewer
 /// runs, so the estimate takes the fast end.
-pub const SECONDS_PER_EVENT: f64 = 2.5e-8;
+pub(crate) const SECONDS_PER_EVENT: f64 = 2.5e-8;
 
 /// Bytes one agent takes in a run: 4 in the state array, 4 in the list of
 /// agents up (reserved for all), 1 in the final state.
-pub const BYTES_PER_AGENT: u128 = 9;
+pub(crate) const BYTES_PER_AGENT: u128 = 9;
 
 /// Calibrated cost of one recorded series point, seconds.
-pub const SECONDS_PER_POINT: f64 = 5e-9;
+pub(crate) const SECONDS_PER_POINT: f64 = 5e-9;
 
 impl EngineConfig {
     /// Random mixing, shared omega, half up at the start, 32 batches, no series.
@@ -159,8 +159,8 @@ impl EngineConfig {
         (events, points)
     }
 
-    /// Estimated run time: events x [`SECONDS_PER_EVENT`] plus recorded
-    /// points x [`SECONDS_PER_POINT`].
+    /// Estimated run time: events x `SECONDS_PER_EVENT` plus recorded
+    /// points x `SECONDS_PER_POINT`.
     pub fn estimated_seconds(&self) -> f64 {
         let (events, points) = self.expected_work();
         events * SECONDS_PER_EVENT + points * SECONDS_PER_POINT
@@ -252,7 +252,7 @@ pub fn run_on(
 
 /// [`run_on`], publishing the simulated time reached to `progress` (as `f64`
 /// bits) as the run goes, for a progress bar; the result is the same.
-pub fn run_on_with_progress(
+pub(crate) fn run_on_with_progress(
     config: &EngineConfig,
     graph: Option<&SocialGraph>,
     mut pop: Population,
@@ -321,7 +321,7 @@ pub fn run_replication(
 }
 
 /// [`run_replication`] with a progress cell (see [`run_on_with_progress`]).
-pub fn run_replication_with_progress(
+pub(crate) fn run_replication_with_progress(
     config: &EngineConfig,
     master: u64,
     rep: u64,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Events between progress updates.
-pub const PROGRESS_EVERY: u64 = 1 << 16;
+pub(crate) const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// Batches the standard error is never merged below (the default count).
 const MIN_SE_BATCHES: usize = 32;
@@ -94,14 +94,14 @@ impl Tracker {
     }
 
     /// Publish the simulated time reached to `cell` (as `f64` bits) every
-    /// [`PROGRESS_EVERY`] events; reading it never affects the run.
+    /// `PROGRESS_EVERY` events; reading it never affects the run.
     pub fn with_progress(mut self, cell: Option<Arc<AtomicU64>>) -> Self {
         self.progress = cell;
         self
     }
 
     /// Called by the engine after each event; stores `t` every
-    /// [`PROGRESS_EVERY`] events when a progress cell is attached.
+    /// `PROGRESS_EVERY` events when a progress cell is attached.
     #[inline(always)]
     pub fn tick(&self, events: u64, t: f64) {
         if events.is_multiple_of(PROGRESS_EVERY)

@@ -8,12 +8,12 @@
 //! diagnostics (rank and condition number of `W^{1/2} G` from its SVD, and
 //! the parameters loading on its null space).
 //!
-//! [`simulated`] holds G and the simulated correlation C, [`variance`]
-//! the SVD diagnostics and V, [`jtest`] the J statistic.
+//! `simulated` holds G and the simulated correlation C, `variance`
+//! the SVD diagnostics and V, `jtest` the J statistic.
 
-pub mod jtest;
-pub mod simulated;
-pub mod variance;
+pub(crate) mod jtest;
+pub(crate) mod simulated;
+pub(crate) mod variance;
 
 pub use jtest::{JTest, j_statistic, j_test};
 pub use simulated::{

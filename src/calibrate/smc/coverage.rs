@@ -21,7 +21,7 @@ use super::posterior_file::weighted_quantile;
 use super::sampler::Run;
 
 /// Nominal coverage of both intervals.
-pub const NOMINAL: f64 = 0.95;
+pub(crate) const NOMINAL: f64 = 0.95;
 
 /// Central `level` interval of `N(estimate, se²)` truncated to
 /// `[lower, upper]`; the whole range when `se` is not a positive finite

@@ -3,14 +3,14 @@
 //! The posterior of the free parameters given the published targets,
 //! `π(θ | y_pub) ∝ p(θ) L(θ)`, with the priors of [`prior`] (uniform on
 //! the calibration bounds unless the targets file says otherwise) and the
-//! Gaussian synthetic likelihood of [`likelihood`] (the published SEs, the
+//! Gaussian synthetic likelihood of `likelihood` (the published SEs, the
 //! same targets and common random numbers as indirect inference), sampled
-//! by the adaptive tempered SMC of [`sampler`]. [`posterior`] runs it and
-//! the posterior predictive check of [`predictive`]; [`sbc`] validates it
+//! by the adaptive tempered SMC of [`sampler`]. [`posterior()`] runs it and
+//! the posterior predictive check of `predictive`; [`sbc`] validates it
 //! by simulation-based calibration and [`coverage`] compares its intervals'
-//! coverage with the sandwich's; [`result`] holds the outcome,
-//! [`posterior_file`] the `posterior.csv` format read by scenarios'
-//! `[uncertainty]` and `[sensitivity]`, [`output`] the text and files.
+//! coverage with the sandwich's; `result` holds the outcome,
+//! `posterior_file` the `posterior.csv` format read by scenarios'
+//! `[uncertainty]` and `[sensitivity]`, `output` the text and files.
 //!
 //! Why a synthetic likelihood and not ABC: the targets come with published
 //! standard errors, which are exactly the scale a Gaussian likelihood
@@ -20,19 +20,18 @@
 //! of θ and the sampler targets one fixed posterior.
 
 pub mod coverage;
-pub mod likelihood;
-pub mod output;
+pub(crate) mod likelihood;
+pub(crate) mod output;
 pub mod posterior;
-pub mod posterior_file;
-pub mod predictive;
+pub(crate) mod posterior_file;
+pub(crate) mod predictive;
 pub mod prior;
-pub mod result;
+pub(crate) mod result;
 pub mod sampler;
 pub mod sbc;
 
 pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
-pub use result::Posterior;
 
 use super::CalibrateError;
 

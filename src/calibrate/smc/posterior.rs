@@ -1,4 +1,4 @@
-//! One Bayesian calibration from options to [`Posterior`]: the objective
+//! One Bayesian calibration from options to `Posterior`: the objective
 //! of [`crate::calibrate::setup`], the priors, the sampler, summaries and
 //! the posterior predictive check.
 
@@ -19,7 +19,7 @@ use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
 
 /// Stream tag of the sampler seed derived from `--seed`.
-pub const SEED_STREAM: u64 = 0x5AC0_0000;
+pub(crate) const SEED_STREAM: u64 = 0x5AC0_0000;
 
 /// Sampler settings and the size of the predictive check.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +66,7 @@ impl SmcOptions {
 
 /// The priors of `o`'s free parameters: uniform on their bounds unless
 /// the targets file has a `[[prior]]` for the key.
-pub fn priors_of(opts: &Options, o: &Objective) -> Result<Priors, SmcError> {
+pub(crate) fn priors_of(opts: &Options, o: &Objective) -> Result<Priors, SmcError> {
     let keys: Vec<String> = o.free.iter().map(|p| p.key.clone()).collect();
     let bounds: Vec<(f64, f64)> = o.free.iter().map(|p| (p.lower, p.upper)).collect();
     let entries = match &opts.targets_file {
@@ -109,7 +109,7 @@ pub fn sample(o: &Objective, priors: Priors, s: &Settings) -> Result<(Run, u64),
 }
 
 /// The weighted draws of a run.
-pub fn sample_of(o: &Objective, run: &Run) -> PosteriorSample {
+pub(crate) fn sample_of(o: &Objective, run: &Run) -> PosteriorSample {
     PosteriorSample {
         params: o.free.iter().map(|p| p.key.clone()).collect(),
         draws: run.particles.clone(),
@@ -124,12 +124,12 @@ pub fn posterior(opts: &Options, smc: &SmcOptions) -> Result<Posterior, SmcError
 
 /// The cohorts one SMC run plans: the particles at the start and at each
 /// move of [`PLANNED_STAGES`] stages, R cohorts each (the progress total).
-pub fn planned_cohorts(opts: &Options, smc: &SmcOptions) -> usize {
+pub(crate) fn planned_cohorts(opts: &Options, smc: &SmcOptions) -> usize {
     smc.particles * (1 + smc.moves * PLANNED_STAGES) * opts.reps
 }
 
 /// Stages assumed by the progress total (the sampler adapts their number).
-pub const PLANNED_STAGES: usize = 8;
+pub(crate) const PLANNED_STAGES: usize = 8;
 
 /// [`posterior`], reporting cohorts simulated to `monitor`; once it is
 /// cancelled no further cohort runs and the call returns

@@ -28,7 +28,7 @@ use super::prior::Priors;
 use crate::seed::{Component, SimRng, stream};
 
 /// Stream tag of the sampler's random numbers.
-pub const SMC_STREAM: u64 = 0x5AC0_0001;
+pub(crate) const SMC_STREAM: u64 = 0x5AC0_0001;
 
 /// A posterior to sample: its prior and a batch log-likelihood.
 pub trait Target: Sync {
@@ -127,7 +127,7 @@ pub fn check(s: &Settings) -> Result<(), SamplerError> {
 }
 
 /// `(Σw)² / Σw²`.
-pub fn ess(weights: &[f64]) -> f64 {
+pub(crate) fn ess(weights: &[f64]) -> f64 {
     let s: f64 = weights.iter().sum();
     let s2: f64 = weights.iter().map(|w| w * w).sum();
     if s2 > 0.0 { s * s / s2 } else { 0.0 }
@@ -180,7 +180,7 @@ fn next_step(lw: &[f64], ll: &[f64], max: f64, target: f64) -> f64 {
 }
 
 /// Systematic resampling: indices of `n` draws from `w`.
-pub fn systematic(w: &[f64], n: usize, rng: &mut SimRng) -> Vec<usize> {
+pub(crate) fn systematic(w: &[f64], n: usize, rng: &mut SimRng) -> Vec<usize> {
     let u: f64 = rng.random();
     let mut out = Vec::with_capacity(n);
     let (mut i, mut c) = (0, w.first().copied().unwrap_or(0.0));

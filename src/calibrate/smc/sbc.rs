@@ -2,7 +2,7 @@
 //! draw `θ_k` from the prior, simulate a "published" table from it (each
 //! target's estimate on one fresh cohort at the published N, with the
 //! published SEs kept; a θ whose cohort cannot estimate every target is
-//! redrawn, see [`DATA_TRIES`]), sample that table's posterior, and take the rank
+//! redrawn, see `DATA_TRIES`), sample that table's posterior, and take the rank
 //! `r_jk = #{l : θ̃_jl < θ_jk}` of the truth among `L` draws `θ̃` resampled
 //! (systematic) from the weighted particles. If the posterior is right,
 //! each `r_j` is uniform on `{0, …, L}`: grouped into B equal bins of
@@ -32,16 +32,16 @@ use crate::seed::{Component, SimRng, derive, stream};
 use crate::studies::StudyName;
 
 /// Stream tag of SBC's prior draws, "published" cohorts and rank draws.
-pub const SBC_STREAM: u64 = 0x5AC0_0003;
+pub(crate) const SBC_STREAM: u64 = 0x5AC0_0003;
 /// L: posterior draws per rank (ranks 0..=L).
 pub const RANK_DRAWS: usize = 19;
 /// Prior draws tried per SBC draw for one whose cohort estimates every
 /// target: θ_k is drawn from the prior restricted to where a published
 /// table can exist (the likelihood is 0 elsewhere, so the posterior is
 /// restricted alike).
-pub const DATA_TRIES: usize = 100;
+pub(crate) const DATA_TRIES: usize = 100;
 /// A parameter passes when its χ² p-value is at least this.
-pub const LEVEL: f64 = 0.01;
+pub(crate) const LEVEL: f64 = 0.01;
 
 /// One parameter's rank statistics.
 #[derive(Debug, Clone, Serialize)]
@@ -81,7 +81,7 @@ pub struct Sbc {
 }
 
 /// Bins for K draws and ranks `0..=l`.
-pub fn bins_for(k: usize, l: usize) -> usize {
+pub(crate) fn bins_for(k: usize, l: usize) -> usize {
     (2..=l + 1)
         .rev()
         .find(|b| (l + 1).is_multiple_of(*b) && k >= 5 * b)
@@ -89,7 +89,7 @@ pub fn bins_for(k: usize, l: usize) -> usize {
 }
 
 /// Counts per bin, χ², df and p-value of ranks in `0..=l`.
-pub fn uniformity(ranks: &[usize], l: usize, bins: usize) -> (Vec<usize>, f64, usize, f64) {
+pub(crate) fn uniformity(ranks: &[usize], l: usize, bins: usize) -> (Vec<usize>, f64, usize, f64) {
     let mut counts = vec![0usize; bins];
     for &r in ranks {
         counts[(r.min(l) * bins) / (l + 1)] += 1;

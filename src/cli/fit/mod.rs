@@ -1,9 +1,9 @@
 //! `migsim fit`: parse the options, load the design, fit, print.
 //!
 //! The design estimators (ols, logit, probit, ologit, oprobit) go through
-//! the library's [`FitRequest`] and factor through [`fit_factor`] here; the
+//! the library's `FitRequest` and factor through [`fit_factor`] here; the
 //! causal ones (mediation, psm, heckman, lewbel) through the spec layer in
-//! [`causal`]. Every match over the crate's enums names each variant
+//! `causal`. Every match over the crate's enums names each variant
 //! (`clippy::wildcard_enum_match_arm` is denied). [`outcome`] is the whole
 //! command but the printing: the Python package parses its keywords into
 //! [`FitArgs`] and calls it with the data frame in [`FitArgs::frame`], so
@@ -25,6 +25,7 @@ use crate::estimate::request::{FitOutcome, FitRequest};
 use crate::estimate::spec::Spelled;
 use crate::estimate::{EstimatorName, FitOptions, FitResult};
 
+/// The arguments of `migsim fit`.
 #[derive(Debug, Args)]
 pub struct FitArgs {
     /// Estimator: ols, logit, probit, ologit, oprobit; factor (one-factor index of the --x
@@ -220,6 +221,7 @@ pub(crate) fn spelled<T: Spelled>(flag: &str, value: Option<&str>) -> anyhow::Re
         .transpose()
 }
 
+/// Run `migsim fit`: fit the estimator and print its result as text or JSON.
 pub fn run(args: FitArgs) -> anyhow::Result<()> {
     let outcome = outcome(&args)?;
     if let Some(w) = crate::estimate::checks::few_clusters_warning(&outcome.result.info) {

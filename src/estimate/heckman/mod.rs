@@ -20,9 +20,9 @@
 //! treats `imr` as data; it is not corrected for the first-stage estimation
 //! (no Murphy-Topel), as in the studies' two-step tables.
 
-pub mod selection;
-pub mod selection_data;
-pub mod selection_ml;
+pub(crate) mod selection;
+pub(crate) mod selection_data;
+pub(crate) mod selection_ml;
 
 pub use selection::{Selection, SelectionMethod};
 
@@ -41,7 +41,9 @@ pub enum HeckmanOutcome {
     /// Probit when the outcome is 0/1, OLS otherwise.
     #[default]
     Auto,
+    /// OLS with the inverse Mills ratio as a regressor (Heckman 1979).
     Linear,
+    /// Probit with the generalised residual as a regressor.
     Probit,
 }
 
@@ -52,7 +54,9 @@ pub struct Heckman {
     pub treatment: String,
     /// Exclusion restriction(s): in the first stage only.
     pub instruments: Vec<String>,
+    /// The second-stage model.
     pub outcome: HeckmanOutcome,
+    /// Standard errors and other fit options of the stages.
     pub opts: FitOptions,
 }
 
@@ -74,9 +78,13 @@ pub fn generalized_residuals(index: &[f64], treated: &[f64]) -> Vec<f64> {
 /// The OLS second stage's scale parameters and two-step covariance.
 #[derive(Debug, Clone)]
 pub struct TwoStep {
+    /// Coefficient of the inverse Mills ratio, `lambda = rho·sigma`.
     pub lambda: f64,
+    /// Error SD of the outcome, `sigma^2 = e'e/n + lambda^2 mean(delta)`.
     pub sigma: f64,
+    /// Error correlation of the two stages, `rho = lambda / sigma`.
     pub rho: f64,
+    /// Whether `|rho|` exceeded 1 and was set to ±1 with `sigma = |lambda|` (as Stata does).
     pub rho_truncated: bool,
     /// Covariance of the second-stage coefficients (order of `W`'s columns).
     pub vcov: Mat<f64>,
@@ -84,7 +92,7 @@ pub struct TwoStep {
 
 /// Heckman's (1979) corrected covariance; `lambda` is the `imr` coefficient,
 /// `resid` the second-stage residuals, `v_gamma` the probit covariance.
-pub fn two_step_covariance(
+pub(crate) fn two_step_covariance(
     w: MatRef<'_, f64>,
     z: MatRef<'_, f64>,
     index: &[f64],

@@ -34,6 +34,7 @@ pub enum SelectionMethod {
     /// Full information maximum likelihood (Stata's default).
     #[default]
     Ml,
+    /// Heckman's (1979) two-step: probit, then OLS with the inverse Mills ratio.
     TwoStep,
 }
 
@@ -46,6 +47,7 @@ pub struct Selection {
     pub outcome: Vec<String>,
     /// Selection-equation columns (include `const` for an intercept).
     pub selection: Vec<String>,
+    /// ML or two-step.
     pub method: SelectionMethod,
     /// Iteration cap and tolerance of the probit and the ML Newton steps.
     pub opts: FitOptions,

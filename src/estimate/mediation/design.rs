@@ -9,19 +9,26 @@ use crate::estimate::EstimateError;
 /// Mediator model `M ~ T + X` and outcome model `Y ~ T + M (+ T:M) + X`.
 #[derive(Debug, Clone)]
 pub struct MediationDesigns {
+    /// Mediator model `M ~ T + X`.
     pub mediator: Design,
+    /// Outcome model `Y ~ T + M (+ T:M) + X`.
     pub outcome: Design,
     /// Column of the treatment in the mediator design.
     pub mediator_treat: usize,
+    /// Column of the treatment in the outcome design.
     pub outcome_treat: usize,
+    /// Column of the mediator in the outcome design.
     pub outcome_mediator: usize,
+    /// Column of `treatment:mediator` in the outcome design, if added.
     pub outcome_interaction: Option<usize>,
 }
 
 /// Which treatment values to contrast.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Contrast {
+    /// Treatment value of the control condition `t0`.
     pub control: f64,
+    /// Treatment value of the treated condition `t1`.
     pub treat: f64,
     /// Whether the values were given (continuous treatment) or are the 0/1 default.
     pub explicit: bool,

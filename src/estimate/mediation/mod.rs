@@ -8,8 +8,8 @@
 //! Carlo of [`simulate`]; point estimates are draw means (medians for the
 //! proportion mediated), intervals the 2.5/97.5% quantiles of the draws.
 
-pub mod design;
-pub mod sensitivity;
+pub(crate) mod design;
+pub(crate) mod sensitivity;
 pub mod simulate;
 
 use serde_json::json;
@@ -25,8 +25,11 @@ pub use simulate::{EffectDraws, Link, MediationModels};
 /// The outcome model of a mediation analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutcomeModel {
+    /// Logit of a 0/1 outcome.
     Logit,
+    /// Probit of a 0/1 outcome.
     Probit,
+    /// OLS of a continuous outcome.
     Linear,
 }
 
@@ -44,7 +47,9 @@ impl OutcomeModel {
 /// Specification of a mediation analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mediation {
+    /// The treatment column `T`.
     pub treatment: String,
+    /// The mediator column `M` (continuous: its model is OLS).
     pub mediator: String,
     /// Default: logit.
     pub outcome_model: OutcomeModel,
@@ -57,6 +62,7 @@ pub struct Mediation {
     /// Control and treat values of a continuous treatment (default 0 and 1,
     /// and then the treatment must be 0/1).
     pub control_value: Option<f64>,
+    /// Treated value of a continuous treatment (default 1).
     pub treat_value: Option<f64>,
     /// Run the medsens sensitivity analysis. Default: false.
     pub sensitivity: bool,
@@ -287,7 +293,7 @@ impl Mediation {
 }
 
 /// The sensitivity analysis of a mediation fit as text, if it carries one.
-pub fn sensitivity_text(result: &FitResult) -> Option<String> {
+pub(crate) fn sensitivity_text(result: &FitResult) -> Option<String> {
     sensitivity::text(result.tables.get("sensitivity")?)
 }
 

@@ -40,7 +40,9 @@ pub struct MediationModels<'a> {
     pub mediator_treat: usize,
     /// Outcome model regressors (n x ky).
     pub outcome_x: MatRef<'a, f64>,
+    /// Column of the treatment in `outcome_x`.
     pub outcome_treat: usize,
+    /// Column of the mediator in `outcome_x`.
     pub outcome_mediator: usize,
     /// Column of treatment x mediator, if the outcome model has it.
     pub outcome_interaction: Option<usize>,
@@ -48,16 +50,22 @@ pub struct MediationModels<'a> {
     pub link: Option<Link>,
     /// Residual standard deviation of the mediator model (SSR / (n - k)).
     pub sigma: f64,
+    /// Treatment value of the control condition `t0`.
     pub control_value: f64,
+    /// Treatment value of the treated condition `t1`.
     pub treat_value: f64,
 }
 
 /// Per-draw effects, one entry per simulation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EffectDraws {
+    /// `ACME(t0) = E[Y(t0, M(t1)) - Y(t0, M(t0))]` per draw.
     pub acme_control: Vec<f64>,
+    /// `ACME(t1) = E[Y(t1, M(t1)) - Y(t1, M(t0))]` per draw.
     pub acme_treated: Vec<f64>,
+    /// `ADE(t0) = E[Y(t1, M(t0)) - Y(t0, M(t0))]` per draw.
     pub ade_control: Vec<f64>,
+    /// `ADE(t1) = E[Y(t1, M(t1)) - Y(t0, M(t1))]` per draw.
     pub ade_treated: Vec<f64>,
 }
 
@@ -268,7 +276,7 @@ pub fn summarise(name: &str, draws: &[f64], median: bool) -> ParamRow {
 const IQR_PER_SD: f64 = 1.348_979_500_392_163_5;
 
 /// Linear-interpolation quantile of sorted data (R's type 7, numpy's default).
-pub fn quantile_sorted(x: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile_sorted(x: &[f64], p: f64) -> f64 {
     let h = (x.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(x.len() - 1);

@@ -17,16 +17,22 @@ use crate::numeric::Link;
 /// Outcome categories (0..J-1) and regressors of an ordered model.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderedData<'a> {
+    /// Regressors, n x k (no constant: the cut points absorb it).
     pub x: &'a Mat<f64>,
+    /// Category `0..ncat` of each row.
     pub cat: &'a [usize],
+    /// Number of categories `J`.
     pub ncat: usize,
 }
 
 /// Log-likelihood, score and Hessian at one parameter vector.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
+    /// Log-likelihood `sum_i ln[F(k_{y_i} - x_i'b) - F(k_{y_i - 1} - x_i'b)]`.
     pub ll: f64,
+    /// Score in `(b, k_1..k_{J-1})`.
     pub grad: Vec<f64>,
+    /// Hessian in `(b, k_1..k_{J-1})`.
     pub hess: Mat<f64>,
 }
 

@@ -17,9 +17,9 @@
 //! cluster) and the fit statistics are the shared ones of `estimate::newton`,
 //! `estimate::linalg`, `estimate::covariance` and `estimate::binary`.
 
-pub mod brant;
+pub(crate) mod brant;
 mod cutpoints;
-pub mod likelihood;
+pub(crate) mod likelihood;
 mod separation_check;
 
 use faer::Mat;
@@ -30,22 +30,25 @@ use crate::estimate::newton::{self, Eval, LogLik, NewtonOptions, Termination};
 use crate::estimate::results::mle_stats;
 use crate::estimate::{EstimateError, FitInfo, FitOptions, FitResult, ParamRow, linalg};
 pub use crate::numeric::Link;
-pub use brant::{BrantTest, WaldRow};
+pub(crate) use brant::BrantTest;
 pub use likelihood::{Evaluation, OrderedData};
 
 /// Ordered logit (proportional odds) model.
 #[derive(Debug, Clone, Default)]
 pub struct OrderedLogit {
+    /// Standard errors, margins, Brant test and optimiser settings.
     pub options: FitOptions,
 }
 
 /// Ordered probit model.
 #[derive(Debug, Clone, Default)]
 pub struct OrderedProbit {
+    /// Standard errors, margins and optimiser settings.
     pub options: FitOptions,
 }
 
 impl OrderedLogit {
+    /// The estimator with these options.
     pub fn new(options: FitOptions) -> Self {
         OrderedLogit { options }
     }
@@ -57,6 +60,7 @@ impl OrderedLogit {
 }
 
 impl OrderedProbit {
+    /// The estimator with these options.
     pub fn new(options: FitOptions) -> Self {
         OrderedProbit { options }
     }

@@ -18,7 +18,7 @@ use super::window_sums::WindowSums;
 
 /// Donors sorted by score.
 #[derive(Debug, Clone)]
-pub struct Donors {
+pub(crate) struct Donors {
     /// Donor positions (into the caller's donor slice) in ascending score order.
     order: Vec<usize>,
     scores: Vec<f64>,
@@ -31,19 +31,6 @@ impl Donors {
         pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (scores, order) = pairs.into_iter().unzip();
         Donors { order, scores }
-    }
-
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// Smallest and largest donor score.
-    pub fn range(&self) -> Option<(f64, f64)> {
-        Some((*self.scores.first()?, *self.scores.last()?))
     }
 
     /// Donor positions of the k nearest to `s` (all ties at the k-th
@@ -102,16 +89,19 @@ impl Donors {
 
 /// Impute every target's counterfactual from the donors with `method`.
 ///
-/// * Epanechnikov and uniform kernels: O(log n) per target and per donor by
-///   [`WindowSums`] — the means from the donors' prefix sums, each donor's
-///   sum_i w_ij = sum_i K_ij / S0_i from the targets' prefix sums of 1 / S0_i
-///   (K is symmetric, so the same window predicate holds from either side).
+/// * Epanechnikov and uniform kernels, radius: O(log n) per target and per
+///   donor by `WindowSums` — the means from the donors' prefix sums, each
+///   donor's sum_i w_ij = sum_i K_ij / S0_i from the targets' prefix sums of
+///   1 / S0_i (K is symmetric, so the same window predicate holds from either
+///   side; radius matching is the uniform kernel on |p_j - s| <= caliper).
 ///   These methods' SEs come from the bootstrap, so `weight_sq` (read only
 ///   by the Abadie-Imbens variance of nearest-neighbour matching) is NaN.
+///   Against direct sums in target order the values move in the last digits
+///   only (compensated prefix sums; `WindowSums` bounds the error).
 /// * Tricube and Gaussian kernels and local linear: O((n + m) log n) window
-///   sums of [`super::smooth`], parallel over fixed groups of targets (the
+///   sums of `super::smooth`, parallel over fixed groups of targets (the
 ///   same result for any number of threads); `weight_sq` NaN as above.
-/// * Nearest neighbour, radius: direct sums in target order.
+/// * Nearest neighbour: direct sums in target order.
 ///
 /// Weights are accumulated in the donors' sorted order and put back into the
 /// caller's order at the end.
@@ -129,7 +119,7 @@ pub fn impute(
         };
         return spline::impute(targets, donor_scores, donor_y, knots).unwrap_or_else(unmatched);
     }
-    if matches!(method, Method::Kernel { .. }) && WindowSums::supports(method) {
+    if WindowSums::supports(method) {
         return window_impute(targets, donor_scores, donor_y, method);
     }
     let donors = Donors::new(donor_scores);
@@ -178,7 +168,8 @@ fn sequential_direct(donors: &Donors, y: &[f64], targets: &[f64], method: &Metho
     (imputed, weight, weight_sq)
 }
 
-/// The window-sum path of [`impute`] for the Epanechnikov and uniform kernels.
+/// The window-sum path of [`impute`] for the Epanechnikov and uniform kernels
+/// and radius matching.
 fn window_impute(
     targets: &[f64],
     donor_scores: &[f64],
@@ -207,9 +198,10 @@ fn window_impute(
 
 /// Only the targets' counterfactuals (no donor weights): what a bootstrap
 /// draw needs. The Epanechnikov and uniform kernels and radius matching take
-/// O(log n) per target ([`WindowSums`]), the other kernels and local linear
-/// the window sums of [`super::smooth`]; nearest neighbour and the spline go
-/// through [`impute`].
+/// O(log n) per target (`WindowSums`), the other kernels and local linear
+/// the window sums of `super::smooth`, the spline its fit without the donor
+/// weights (`spline::impute_means`, the same values); nearest neighbour
+/// goes through [`impute`].
 pub fn impute_means(
     targets: &[f64],
     donor_scores: &[f64],
@@ -217,6 +209,10 @@ pub fn impute_means(
     method: &Method,
 ) -> Vec<Option<f64>> {
     use rayon::prelude::*;
+    if let Method::Spline { knots } = *method {
+        return spline::impute_means(targets, donor_scores, donor_y, knots)
+            .unwrap_or_else(|| vec![None; targets.len()]);
+    }
     if !WindowSums::supports(method) {
         if smooth::handles(method).is_none() {
             return impute(targets, donor_scores, donor_y, method).imputed;

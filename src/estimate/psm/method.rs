@@ -45,19 +45,40 @@ pub enum Method {
     /// the k-th distance are included (as Stata's `teffects` and R's
     /// `Matching` with `ties = TRUE`); with a caliper, donors farther than it
     /// are dropped and a target with none left is unmatched.
-    Nearest { k: usize, caliper: Option<f64> },
+    Nearest {
+        /// Neighbours per target.
+        k: usize,
+        /// Largest score distance of a donor; `None`: no limit.
+        caliper: Option<f64>,
+    },
     /// Mean of all donors within `caliper` (psmatch2 `radius`).
-    Radius { caliper: f64 },
+    Radius {
+        /// Largest score distance of a donor.
+        caliper: f64,
+    },
     /// Kernel-weighted mean, w_ij = K(u_ij) / sum_j K(u_ij) (psmatch2 `kernel`).
-    Kernel { kernel: Kernel, bandwidth: f64 },
+    Kernel {
+        /// The kernel `K`.
+        kernel: Kernel,
+        /// Bandwidth `h`: `u_ij = (p_j - p_i) / h`.
+        bandwidth: f64,
+    },
     /// Intercept of the kernel-weighted local linear regression of Y_j on
     /// p_j - p_i: w_ij = K_ij (S2 - d_j S1) / (S0 S2 - S1^2), S_r = sum K d^r
     /// (Fan 1992; psmatch2 `llr`).
-    LocalLinear { kernel: Kernel, bandwidth: f64 },
+    LocalLinear {
+        /// The kernel `K`.
+        kernel: Kernel,
+        /// Bandwidth `h`: `K_ij = K((p_j - p_i) / h)`.
+        bandwidth: f64,
+    },
     /// Natural cubic regression spline of the donors' Y on their score,
     /// evaluated at the target's score (psmatch2 `spline`; see
-    /// [`super::spline`]). `knots: None` = max(3, round(n_donors^(1/4))).
-    Spline { knots: Option<usize> },
+    /// `super::spline`). `knots: None` = max(3, round(n_donors^(1/4))).
+    Spline {
+        /// Interior knots; `None`: `max(3, round(n_donors^(1/4)))`.
+        knots: Option<usize>,
+    },
 }
 
 /// Positions in ascending `sorted` scores with s - h <= p <= s + h (radius

@@ -11,22 +11,22 @@
 //!
 //! Standard errors: Abadie-Imbens (2006) for nearest neighbour unless a
 //! bootstrap is asked for; a seeded parallel bootstrap otherwise (default
-//! [`DEFAULT_BOOTSTRAP`] replications).
+//! `DEFAULT_BOOTSTRAP` replications).
 
-pub mod ai2016;
-pub mod balance;
+pub(crate) mod ai2016;
+pub(crate) mod balance;
 mod kernel_basis;
 mod kernel_sums;
 pub mod matching;
-pub mod method;
-pub mod score;
-pub mod sizes;
+pub(crate) mod method;
+pub(crate) mod score;
+pub(crate) mod sizes;
 mod smooth;
-pub mod spline;
-pub mod variance;
-pub mod window_sums;
+pub(crate) mod spline;
+pub(crate) mod variance;
+pub(crate) mod window_sums;
 
-pub use balance::Balance;
+pub(crate) use balance::Balance;
 pub use method::{Kernel, Method};
 
 use super::error::EstimateError;
@@ -38,7 +38,7 @@ use variance::UnitTerms;
 
 /// Bootstrap replications for kernel, radius and local linear matching when
 /// none are given.
-pub const DEFAULT_BOOTSTRAP: usize = 200;
+pub(crate) const DEFAULT_BOOTSTRAP: usize = 200;
 
 /// Binary model of the propensity score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,7 +57,7 @@ pub enum MatchingSe {
     #[default]
     Ai2006,
     /// Abadie & Imbens (2016): adjusted for the estimation of the score
-    /// (Stata `teffects psmatch`'s default); see [`ai2016`].
+    /// (Stata `teffects psmatch`'s default); see `ai2016`.
     Ai2016,
 }
 
@@ -66,7 +66,9 @@ pub enum MatchingSe {
 pub struct Psm {
     /// 0/1 treatment column of the design.
     pub treatment: String,
+    /// The propensity-score model (logit or probit of the treatment on the regressors).
     pub score: ScoreModel,
+    /// How each target's counterfactual is built from the donors.
     pub method: Method,
     /// Also report the ATE (matching controls to treated as well).
     pub ate: bool,
@@ -74,8 +76,9 @@ pub struct Psm {
     /// other arm's score range (psmatch2 `common`).
     pub common_support: bool,
     /// Bootstrap replications; `None` = Abadie-Imbens for nearest neighbour,
-    /// [`DEFAULT_BOOTSTRAP`] otherwise.
+    /// `DEFAULT_BOOTSTRAP` otherwise.
     pub bootstrap: Option<usize>,
+    /// Master seed of the bootstrap (replication `r` uses `seed::stream(seed, r, Bootstrap)`).
     pub seed: u64,
     /// Same-arm neighbours for the Abadie-Imbens conditional variance
     /// (`teffects ... vce(robust, nn(2))`).
@@ -321,7 +324,7 @@ impl Psm {
 }
 
 /// The balance table of a PSM fit as text, if the fit carries one.
-pub fn balance_text(result: &FitResult) -> Option<String> {
+pub(crate) fn balance_text(result: &FitResult) -> Option<String> {
     let table = result.tables.get("balance")?;
     serde_json::from_value::<Balance>(table.clone())
         .ok()
@@ -331,6 +334,7 @@ pub fn balance_text(result: &FitResult) -> Option<String> {
 /// Per-unit bookkeeping of a matching run (units on the common support).
 #[derive(Debug, Clone, Copy)]
 pub struct Unit {
+    /// Row of the design.
     pub row: usize,
     /// Matched treated unit (enters the ATT).
     pub target_att: bool,
@@ -340,19 +344,28 @@ pub struct Unit {
     pub effect: f64,
     /// Weight as a donor to the other arm (sum_i w_ij) and sum of squares.
     pub weight: f64,
+    /// Sum of squared donor weights, `sum_i w_ij^2` (the Abadie-Imbens `K_M` terms).
     pub weight_sq: f64,
 }
 
 /// Point estimates and what the SEs and the balance table need.
 #[derive(Debug, Clone)]
 pub struct Estimate {
+    /// Average treatment effect on the treated, `mean_{i treated} (Y_i - Y_hat_i(0))`.
     pub att: f64,
+    /// Average treatment effect, when asked for.
     pub ate: Option<f64>,
+    /// Treated units.
     pub n_treated: usize,
+    /// Control units.
     pub n_controls: usize,
+    /// Treated units with at least one donor.
     pub n_treated_matched: usize,
+    /// Units dropped for lying off the common support.
     pub n_off_support: usize,
+    /// Targets left without a donor (caliper or radius).
     pub n_unmatched: usize,
+    /// Per-unit bookkeeping of the units on the common support.
     pub units: Vec<Unit>,
     /// Weight of each row in the matched (ATT) sample: 1 for matched treated,
     /// sum_i w_ij for controls, 0 otherwise.

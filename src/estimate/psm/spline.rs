@@ -61,9 +61,14 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 pub fn knots(scores: &[f64], k: usize) -> Vec<f64> {
     let mut sorted = scores.to_vec();
     sorted.sort_by(f64::total_cmp);
+    knots_of_sorted(&sorted, k)
+}
+
+/// [`knots`] of scores already sorted ascending.
+fn knots_of_sorted(sorted: &[f64], k: usize) -> Vec<f64> {
     let mut t: Vec<f64> = knot_probs(k)
         .into_iter()
-        .map(|q| quantile(&sorted, q))
+        .map(|q| quantile(sorted, q))
         .collect();
     t.dedup();
     if t.len() < 3 { Vec::new() } else { t }
@@ -71,9 +76,18 @@ pub fn knots(scores: &[f64], k: usize) -> Vec<f64> {
 
 /// Basis row b(p) for knots `t` (1, p and the K - 2 restricted cubic terms).
 pub fn basis(p: f64, t: &[f64]) -> Vec<f64> {
-    let mut b = vec![1.0, p];
+    let mut b = Vec::with_capacity(t.len().max(2));
+    basis_into(p, t, &mut b);
+    b
+}
+
+/// [`basis`] written into `b` (cleared first), so that a caller evaluating
+/// many rows reuses one buffer.
+fn basis_into(p: f64, t: &[f64], b: &mut Vec<f64>) {
+    b.clear();
+    b.extend([1.0, p]);
     let Some((&tk, &tk1)) = t.last().zip(t.len().checked_sub(2).and_then(|i| t.get(i))) else {
-        return b;
+        return;
     };
     let cube = |v: f64| v.max(0.0).powi(3);
     let norm = (tk - t[0]).powi(2);
@@ -82,7 +96,78 @@ pub fn basis(p: f64, t: &[f64]) -> Vec<f64> {
             + cube(p - tk) * (tk1 - tj) / (tk - tk1);
         b.push(c / norm);
     }
-    b
+}
+
+/// The spline fitted to the donors: the scores' affine map to [0, 1], the
+/// knots, the donors' basis, the coefficients and (B'B)^-1.
+struct Fitted {
+    lo: f64,
+    scale: f64,
+    t: Vec<f64>,
+    bd: Mat<f64>,
+    beta: Vec<f64>,
+    g_inv: Mat<f64>,
+}
+
+impl Fitted {
+    /// Fit with K knots (default [`default_knots`]), K lowered until the
+    /// donors identify it, down to a straight line; `None` when not even a
+    /// line is identified.
+    fn new(donor_scores: &[f64], donor_y: &[f64], k: Option<usize>) -> Option<Self> {
+        if donor_scores.is_empty() {
+            return None;
+        }
+        let (lo, hi) = donor_scores
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let scale = if hi > lo { hi - lo } else { 1.0 };
+        let mut sorted: Vec<f64> = donor_scores.iter().map(|&p| (p - lo) / scale).collect();
+        sorted.sort_by(f64::total_cmp);
+        let n_distinct = 1 + sorted.windows(2).filter(|w| w[0] != w[1]).count();
+        let k = k
+            .unwrap_or_else(|| default_knots(donor_scores.len()))
+            .min(MAX_KNOTS)
+            .min(n_distinct);
+        (3..=k)
+            .rev()
+            .map(|kk| knots_of_sorted(&sorted, kk))
+            .chain(std::iter::once(Vec::new()))
+            .find_map(|t| {
+                let mut fit = Fitted {
+                    lo,
+                    scale,
+                    t,
+                    bd: Mat::zeros(0, 0),
+                    beta: Vec::new(),
+                    g_inv: Mat::zeros(0, 0),
+                };
+                fit.bd = fit.rows(donor_scores);
+                (fit.beta, fit.g_inv) = least_squares(&fit.bd, donor_y)?;
+                Some(fit)
+            })
+    }
+
+    /// Basis rows b((p - lo) / scale) of the scores `s`, one row each.
+    fn rows(&self, s: &[f64]) -> Mat<f64> {
+        let width = 2 + self.t.len().saturating_sub(2);
+        let mut out = Mat::<f64>::zeros(s.len(), width);
+        let mut b = Vec::with_capacity(width);
+        for (i, &p) in s.iter().enumerate() {
+            basis_into((p - self.lo) / self.scale, &self.t, &mut b);
+            for (j, v) in b.iter().enumerate() {
+                out[(i, j)] = *v;
+            }
+        }
+        out
+    }
+
+    /// The fitted value b(s)' beta at score `s`, with `b` as scratch.
+    fn mean(&self, s: f64, b: &mut Vec<f64>) -> f64 {
+        basis_into((s - self.lo) / self.scale, &self.t, b);
+        (0..b.len()).map(|j| b[j] * self.beta[j]).sum::<f64>()
+    }
 }
 
 /// Spline counterfactuals of the targets and the donors' weights. When the
@@ -96,53 +181,26 @@ pub fn impute(
     donor_y: &[f64],
     k: Option<usize>,
 ) -> Option<Imputation> {
-    if donor_scores.is_empty() {
-        return None;
-    }
-    let (lo, hi) = donor_scores
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let scale = if hi > lo { hi - lo } else { 1.0 };
-    let std = |p: f64| (p - lo) / scale;
-    let u: Vec<f64> = donor_scores.iter().map(|&p| std(p)).collect();
-    let rows = |s: &[f64], t: &[f64]| -> Mat<f64> {
-        let b: Vec<Vec<f64>> = s.iter().map(|&p| basis(std(p), t)).collect();
-        let width = b.first().map_or(2, Vec::len);
-        Mat::from_fn(s.len(), width, |i, j| b[i][j])
-    };
-    let mut distinct = u.clone();
-    distinct.sort_by(f64::total_cmp);
-    distinct.dedup();
-    let k = k
-        .unwrap_or_else(|| default_knots(donor_scores.len()))
-        .min(MAX_KNOTS)
-        .min(distinct.len());
-    let (t, bd, beta, g_inv) = (3..=k)
-        .rev()
-        .map(|kk| knots(&u, kk))
-        .chain(std::iter::once(Vec::new()))
-        .find_map(|t| {
-            let bd = rows(donor_scores, &t);
-            let (beta, g_inv) = least_squares(&bd, donor_y)?;
-            Some((t, bd, beta, g_inv))
-        })?;
-    let bt = rows(targets, &t);
+    let fit = Fitted::new(donor_scores, donor_y, k)?;
+    let (bd, g_inv) = (&fit.bd, &fit.g_inv);
+    let bt = fit.rows(targets);
     let column = |v: Vec<f64>| Mat::from_fn(v.len(), 1, |i, _| v[i]);
-    let a = &g_inv * column(linalg::xt_vec(&bt, &vec![1.0; bt.nrows()]));
-    let m = &g_inv * linalg::weighted_gram(&bt, &vec![1.0; bt.nrows()]) * &g_inv;
+    let a = g_inv * column(linalg::xt_vec(&bt, &vec![1.0; bt.nrows()]));
+    let m = g_inv * linalg::weighted_gram(&bt, &vec![1.0; bt.nrows()]) * g_inv;
     let dot =
         |x: &Mat<f64>, i: usize, v: &[f64]| (0..x.ncols()).map(|j| x[(i, j)] * v[j]).sum::<f64>();
     let a: Vec<f64> = a.col(0).iter().copied().collect();
-    let imputed = (0..bt.nrows()).map(|i| Some(dot(&bt, i, &beta))).collect();
-    let weight = (0..bd.nrows()).map(|i| dot(&bd, i, &a)).collect();
+    let imputed = (0..bt.nrows())
+        .map(|i| Some(dot(&bt, i, &fit.beta)))
+        .collect();
+    let weight = (0..bd.nrows()).map(|i| dot(bd, i, &a)).collect();
+    let mut mb = vec![0.0; m.nrows()];
     let weight_sq = (0..bd.nrows())
         .map(|i| {
-            let mb: Vec<f64> = (0..m.nrows())
-                .map(|r| (0..m.ncols()).map(|c| m[(r, c)] * bd[(i, c)]).sum())
-                .collect();
-            dot(&bd, i, &mb)
+            for (r, v) in mb.iter_mut().enumerate() {
+                *v = (0..m.ncols()).map(|c| m[(r, c)] * bd[(i, c)]).sum();
+            }
+            dot(bd, i, &mb)
         })
         .collect();
     Some(Imputation {
@@ -150,6 +208,20 @@ pub fn impute(
         weight,
         weight_sq,
     })
+}
+
+/// Only the targets' counterfactuals of [`impute`] (what a bootstrap draw
+/// needs): the same fit and the same values, without the donors' weights;
+/// `None` where [`impute`] gives `None`.
+pub fn impute_means(
+    targets: &[f64],
+    donor_scores: &[f64],
+    donor_y: &[f64],
+    k: Option<usize>,
+) -> Option<Vec<Option<f64>>> {
+    let fit = Fitted::new(donor_scores, donor_y, k)?;
+    let mut b = Vec::with_capacity(fit.beta.len());
+    Some(targets.iter().map(|&s| Some(fit.mean(s, &mut b))).collect())
 }
 
 /// Least squares of `y` on `b` by tall-skinny QR (`[B | y] = Q [R, Q'y]`):
@@ -191,6 +263,28 @@ mod tests {
         }
         let total: f64 = imp.weight.iter().sum();
         assert!((total - targets.len() as f64).abs() < 1e-9, "{total}");
+    }
+
+    /// The bootstrap's means-only path gives exactly the full imputation's
+    /// counterfactuals (the same fit, the same arithmetic), over many draws,
+    /// knot counts and the fallback to fewer knots.
+    #[test]
+    fn means_only_equal_full_imputation_bit_for_bit() {
+        use rand::{Rng, SeedableRng};
+        for seed in 0..40u64 {
+            let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+            let n = rng.random_range(2..400);
+            let levels = if seed % 5 == 0 { 3.0 } else { 1e9 };
+            let p: Vec<f64> = (0..n)
+                .map(|_| (rng.random::<f64>() * levels).floor() / levels)
+                .collect();
+            let y: Vec<f64> = p.iter().map(|v| v * v + rng.random::<f64>()).collect();
+            let targets: Vec<f64> = (0..50).map(|_| rng.random::<f64>()).collect();
+            let k = [None, Some(3), Some(7), Some(MAX_KNOTS)][(seed % 4) as usize];
+            let full = impute(&targets, &p, &y, k).map(|imp| imp.imputed);
+            let means = impute_means(&targets, &p, &y, k);
+            assert_eq!(full, means, "seed {seed}");
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The estimator-spec layer: one list of estimator names, one set of option
-//! spellings ([`spelling`]) and one set of option defaults and checks
-//! ([`options`]), shared by `migsim fit` and the recovery specs, which only
+//! spellings (`spelling`) and one set of option defaults and checks
+//! (`options`), shared by `migsim fit` and the recovery specs, which only
 //! translate their flags or keys into it.
 //!
 //! Every match over the crate's own enums here names each variant
@@ -9,8 +9,8 @@
 
 #![deny(clippy::wildcard_enum_match_arm)]
 
-pub mod options;
-pub mod spelling;
+pub(crate) mod options;
+pub(crate) mod spelling;
 
 use std::str::FromStr;
 

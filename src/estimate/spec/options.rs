@@ -23,21 +23,29 @@ pub enum SpecError {
     /// An option of another estimator.
     #[error("option `{option}` does not apply to {estimator} (it applies to: {applies})")]
     NotForEstimator {
+        /// The option's key.
         option: &'static str,
+        /// The estimator named.
         estimator: EstimatorName,
+        /// The estimators it applies to.
         applies: String,
     },
     /// A matching parameter of another method.
     #[error("option `{option}` does not apply to method `{method}` (only to {applies})")]
     NotForMethod {
+        /// The option's key.
         option: &'static str,
+        /// The matching method named.
         method: &'static str,
+        /// The methods it applies to.
         applies: &'static str,
     },
     /// A matching method without a parameter it needs.
     #[error("method `{method}` needs `{option}`")]
     MethodNeeds {
+        /// The matching method.
         method: &'static str,
+        /// The option it needs.
         option: &'static str,
     },
     /// Cluster errors without a cluster column.
@@ -46,19 +54,25 @@ pub enum SpecError {
     /// A column the estimator needs is not given.
     #[error("{estimator} needs `{field} = \"COL\"`")]
     NeedsColumn {
+        /// The spec key of the column (`treatment`, `mediator`, ...).
         field: &'static str,
+        /// The estimator named.
         estimator: EstimatorName,
     },
     /// A column of another estimator.
     #[error("`{field}` does not apply to {estimator}")]
     FieldNotFor {
+        /// The spec key of the column.
         field: &'static str,
+        /// The estimator named.
         estimator: EstimatorName,
     },
     /// An outcome model the estimator does not know.
     #[error("`outcome_model = \"{value}\"`: {source}")]
     OutcomeModel {
+        /// The value as written.
         value: String,
+        /// Why it was refused, and the models there are.
         source: super::OptionParseError,
     },
     /// The estimator's own check of its spec.
@@ -122,9 +136,9 @@ pub struct EstimatorOptions {
 
 impl EstimatorOptions {
     /// The psm matching method: `method` (default nearest) with `k` (default
-    /// [`NEAREST_K`]), `caliper` (radius: required), `kernel` (kernel:
+    /// `NEAREST_K`), `caliper` (radius: required), `kernel` (kernel:
     /// epanechnikov, llr: tricube), `bandwidth` (kernel:
-    /// [`KERNEL_BANDWIDTH`], llr: [`LLR_BANDWIDTH`]) and `knots`; a
+    /// `KERNEL_BANDWIDTH`, llr: `LLR_BANDWIDTH`) and `knots`; a
     /// parameter given to a method that does not use it is an error (checked
     /// in the order knots, k, kernel, bandwidth, caliper).
     pub fn psm_method(&self) -> Result<Method, SpecError> {

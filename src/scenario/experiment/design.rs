@@ -17,7 +17,7 @@ use rand::seq::SliceRandom;
 use crate::seed::{self, Component};
 
 /// Stream tag of the Latin-hypercube permutations and jitter.
-pub const LHS_STREAM: u64 = 0x0E7B_1A00;
+pub(crate) const LHS_STREAM: u64 = 0x0E7B_1A00;
 
 /// Every combination of `levels`, in mixed-radix order (last factor
 /// fastest). The caller has checked the product's size.

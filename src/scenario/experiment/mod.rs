@@ -23,7 +23,7 @@
 
 pub mod design;
 pub mod rows;
-pub mod summary;
+pub(crate) mod summary;
 
 use std::collections::BTreeMap;
 
@@ -32,9 +32,9 @@ use serde::Deserialize;
 use super::sensitivity_spec::RangeFile;
 
 /// Most design points an experiment may have.
-pub const MAX_POINTS: usize = 100_000;
+pub(crate) const MAX_POINTS: usize = 100_000;
 /// Most simulations (points × replications) an experiment may ask for.
-pub const MAX_RUNS: usize = 10_000_000;
+pub(crate) const MAX_RUNS: usize = 10_000_000;
 
 /// `[experiment]` as written.
 #[derive(Debug, Deserialize)]

@@ -20,13 +20,21 @@ pub struct Config {
     /// the drawn ones, one worker per row (as many rows as `n`); empty: every
     /// covariate drawn.
     pub population: String,
+    /// Table 1 controls: shares, means and spreads.
     pub demographics: Demographics,
+    /// Household assets and the housing-price policy's levels.
     pub assets: AssetParams,
+    /// The workers' social graph.
     pub network: NetworkParams,
+    /// The pessimism mediator.
     pub pessimism: PessimismParams,
+    /// The unfairness mediator.
     pub unfairness: UnfairnessParams,
+    /// The intention index (Table 2 model (5)).
     pub intention: IntentionParams,
+    /// The survey's measurement of the mediators.
     pub measurement: Measurement,
+    /// Cumulative causation over waves.
     pub waves: Waves,
     /// Loading of an unobserved standard-normal confounder (`true_confounder`)
     /// on both mediators' latents and on the intention index (mediator–outcome
@@ -34,6 +42,7 @@ pub struct Config {
     /// A swept assumption: scenarios/recovery/sweep_assets_confounding_k*.toml
     /// run the mediation estimator at 0, 0.25, 0.5 and 1.
     pub confounder_strength: f64,
+    /// The policy levers scenarios set.
     pub policy: Policy,
 }
 

@@ -24,9 +24,13 @@ use crate::seed::{self, Component};
 
 /// Mechanism shocks, drawn in this field order from their own stream.
 pub struct MechanismDraws {
+    /// Standard-normal shock of each worker's exposure slope.
     pub xi_shock: Vec<f64>,
+    /// Standard-normal error of latent pessimism.
     pub e_pessimism: Vec<f64>,
+    /// Standard-normal error of latent unfairness.
     pub e_unfairness: Vec<f64>,
+    /// The unobserved standard-normal confounder (`confounder_strength`).
     pub confounder: Vec<f64>,
     /// Tie-break of the housing ranking (rent-purchase rights).
     pub u_rank: Vec<f64>,
@@ -35,6 +39,7 @@ pub struct MechanismDraws {
 }
 
 impl MechanismDraws {
+    /// The draws for `n` workers from the `Engine` stream of `seed`, in field order.
     pub fn new(seed: u64, n: usize) -> Self {
         let mut rng = seed::stream(seed, 0, Component::Engine);
         let r = &mut rng;
@@ -58,9 +63,13 @@ impl MechanismDraws {
 /// Asset values after the housing-price policy, and their logs.
 #[derive(Debug, Clone)]
 pub struct Assets {
+    /// Housing value after the policy (million yuan).
     pub housing: Vec<f64>,
+    /// ln(1 + max(H + F + net other, 0)) ([`ln_total`]).
     pub ln_total: Vec<f64>,
+    /// ln(1 + housing value).
     pub ln_housing: Vec<f64>,
+    /// ln(1 + financial assets).
     pub ln_financial: Vec<f64>,
     /// Net other assets (other gross assets minus mortgage debt).
     pub net_other: Vec<f64>,
@@ -188,13 +197,16 @@ pub fn unfairness(cfg: &Config, deprivation: f64, access: bool, confounder: f64,
 /// A worker's asset and mediator values entering the intention index.
 #[derive(Debug, Clone, Copy)]
 pub struct IndexInputs {
+    /// ln(1 + max(H + F + net other, 0)) ([`ln_total`]).
     pub ln_total: f64,
     /// Financial and housing values (million yuan).
     pub financial: f64,
     pub housing: f64,
     /// Hukou-linked welfare access (owner or rent-purchase rights).
     pub access: bool,
+    /// Latent pessimism.
     pub pessimism: f64,
+    /// Latent unfairness perception.
     pub unfairness: f64,
 }
 
@@ -246,9 +258,13 @@ pub fn asset_index(p: &IntentionParams, x: &IndexInputs) -> f64 {
 /// (share of neighbours emigrated), emigration flags and the paths of the
 /// intention and emigration shares (wave 0 = before any departure).
 pub struct WaveOutcome {
+    /// Final exposure: the share of each worker's neighbours who emigrated.
     pub exposure: Vec<f64>,
+    /// Whether each worker emigrated.
     pub emigrated: Vec<bool>,
+    /// Share intending to emigrate, per wave (wave 0 first).
     pub intent_share: Vec<f64>,
+    /// Share emigrated, per wave.
     pub emigrated_share: Vec<f64>,
 }
 

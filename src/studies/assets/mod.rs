@@ -11,16 +11,16 @@
 //! Optional cumulative-causation waves let contacts' emigration raise
 //! intention. The survey layer measures it as the paper did.
 
-pub mod config;
-pub mod margins;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod policies;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod world;
+pub(crate) mod config;
+pub(crate) mod margins;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod policies;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod world;
 
 use std::collections::BTreeMap;
 

@@ -101,20 +101,30 @@ impl PopulationDraws {
 /// Table 1 controls of each worker.
 #[derive(Debug, Clone, Default)]
 pub struct Controls {
+    /// Male (0/1).
     pub male: Vec<f64>,
+    /// Age in years.
     pub age: Vec<f64>,
+    /// Communist Party member (0/1).
     pub party: Vec<f64>,
+    /// ln of annual income.
     pub ln_income: Vec<f64>,
+    /// Years of schooling.
     pub edu_years: Vec<f64>,
+    /// Parents' years of schooling.
     pub parent_edu: Vec<f64>,
+    /// Married (0/1).
     pub married: Vec<f64>,
+    /// Has a child (0/1).
     pub has_child: Vec<f64>,
 }
 
 /// Household asset levels in million yuan, before any policy.
 #[derive(Debug, Clone, Default)]
 pub struct Holdings {
+    /// Housing value.
     pub housing: Vec<f64>,
+    /// Financial assets.
     pub financial: Vec<f64>,
     /// Other gross assets.
     pub other: Vec<f64>,
@@ -126,7 +136,9 @@ pub struct Holdings {
 
 /// Workers before the mechanism runs.
 pub struct Population {
+    /// Table 1 controls.
     pub controls: Controls,
+    /// Household assets before any policy.
     pub holdings: Holdings,
 }
 

@@ -27,10 +27,15 @@ pub fn likert(x: f64, cuts: &[f64]) -> f64 {
 
 /// The measured cohort and the factor fit's first eigenvalue.
 pub struct Survey {
+    /// The measured cohort (the paper's survey columns and the `true_*` columns).
     pub cohort: Dataset,
+    /// First eigenvalue of the factor fit of the three outlook items.
     pub eigenvalue: f64,
+    /// Share of the items' variance the first factor explains.
     pub variance_share: f64,
+    /// Reported emigration intention (0/1) of each worker.
     pub intent: Vec<f64>,
+    /// Measured unfairness perception of each worker.
     pub unfair: Vec<f64>,
 }
 

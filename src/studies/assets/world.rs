@@ -10,22 +10,32 @@ use crate::studies::StudyError;
 
 /// Everything the survey and the truth need.
 pub struct World {
+    /// The workers' social graph.
     pub graph: SocialGraph,
+    /// Controls and holdings before any policy.
     pub pop: Population,
+    /// Asset values after the housing-price policy.
     pub assets: Assets,
+    /// The mechanism's shocks.
     pub draws: MechanismDraws,
     /// Exposure slopes `s_i` of pessimism on ln(1 + F).
     pub slopes: Vec<f64>,
+    /// Latent pessimism of each worker.
     pub pessimism: Vec<f64>,
+    /// Yitzhaki relative deprivation of each worker's ln housing among its
+    /// neighbours ([`super::mechanism::deprivation_at`]).
     pub deprivation: Vec<f64>,
     /// Rent-purchase equal rights (policy).
     pub rights: Vec<bool>,
+    /// Hukou-linked welfare access (owner or rent-purchase rights).
     pub access: Vec<bool>,
+    /// Latent unfairness perception of each worker.
     pub unfairness: Vec<f64>,
     /// Controls part of the index (with the constant).
     pub controls_index: Vec<f64>,
     /// Full latent index y* (with the logistic error and wave exposure).
     pub latent: Vec<f64>,
+    /// Exposure, emigration and the share paths over the waves.
     pub waves: WaveOutcome,
 }
 

@@ -1,26 +1,26 @@
 //! Study "enclave": hometown enclaves and the occupational mobility of
 //! rural-urban migrants (STUDIES.md; RUMiC 2016-2017, N = 7,762).
 //!
-//! Pipeline: [`population`] (provinces, cities, dyads, Table 1 covariates,
-//! ability, all random numbers) -> [`choice`] (endogenous enclave choice with
+//! Pipeline: `population` (provinces, cities, dyads, Table 1 covariates,
+//! ability, all random numbers) -> `choice` (endogenous enclave choice with
 //! the location quotient as exclusion restriction; omega* from the Zenou
-//! weak-tie choice with cost C(omega, x)) -> [`network`] (hometown-homophilous
-//! weak ties) -> [`mechanism`] (the exact Zenou engine over the years in the
-//! city) -> [`outcome`] (mobility index with Table 2 col. 5 covariate
-//! effects) -> [`survey`] (the measured cohort) and [`truth`] (potential
+//! weak-tie choice with cost C(omega, x)) -> `network` (hometown-homophilous
+//! weak ties) -> `mechanism` (the exact Zenou engine over the years in the
+//! city) -> `outcome` (mobility index with Table 2 col. 5 covariate
+//! effects) -> `survey` (the measured cohort) and `truth` (potential
 //! outcomes and effects); `crate::replicate::enclave` runs the paper's tables.
 
-pub mod belief;
-pub mod choice;
-pub mod config;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod outcome;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod world;
+pub(crate) mod belief;
+pub(crate) mod choice;
+pub(crate) mod config;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod outcome;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod world;
 
 use std::collections::BTreeMap;
 

@@ -54,7 +54,7 @@ pub fn range(name: &str) -> (fn(f64) -> bool, &'static str) {
 }
 
 /// Random-number streams of the study (`Component::Custom(k)`).
-pub mod streams {
+pub(crate) mod streams {
     pub const GEOGRAPHY: u64 = 1;
     pub const DYADS: u64 = 2;
     pub const COVARIATES: u64 = 3;
@@ -68,7 +68,6 @@ pub mod streams {
 #[derive(Debug, Clone)]
 pub struct Population {
     pub n: usize,
-    pub n_provinces: usize,
     pub province: Vec<u32>,
     pub city: Vec<u32>,
     /// Hometown group `city * provinces + province`; groups are contiguous,
@@ -226,7 +225,6 @@ pub fn draw(cfg: &Config, seed: u64) -> Result<Population, StudyError> {
     let latent = latent(cfg, seed, &cov[1])?;
     Ok(Population {
         n,
-        n_provinces: np,
         group_start: starts(&group, np * nc),
         city_start: starts(&city, nc),
         province,
@@ -355,10 +353,6 @@ impl Population {
             .enumerate()
             .map(|(k, (_, b))| b * self.centred(k, i))
             .sum()
-    }
-
-    pub fn n_groups(&self) -> usize {
-        self.group_start.len() - 1
     }
 }
 

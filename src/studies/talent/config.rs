@@ -366,7 +366,7 @@ pub struct Config {
     /// Mean of the exponential years in China beyond `years_min`.
     pub years_mean_extra: f64,
     /// The behavioural retention coefficients, one set for every city,
-    /// on what the measured items deliver (see [`Region`]).
+    /// on what the measured items deliver (see `Region`).
     pub index: Index,
     pub retention: Retention,
     pub changchun: Region,

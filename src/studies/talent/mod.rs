@@ -6,23 +6,23 @@
 //! whose co-national networks are denser in the South; arrival support
 //! (unit support concentrated in Changchun), family history, ties to
 //! locals, inter-ethnic willingness and participation follow from the
-//! network and individual shocks ([`mechanism`]); the survey layer records
-//! them as the questionnaire did ([`survey`]: 5-point items, softmax
+//! network and individual shocks (`mechanism`); the survey layer records
+//! them as the questionnaire did (`survey`: 5-point items, softmax
 //! reductions); retention is a logistic index with one set of coefficients
 //! in every city, to which the latent institutional embedding, ties to
 //! locals, the co-national community and a trader's market shock add
 //! (none of them in the survey): the regional slopes of Table 2 models 1
 //! and 3 are what the survey estimates from each region's structure.
 
-pub mod cohort;
-pub mod config;
-pub mod mechanism;
-pub mod metrics;
-pub mod network;
-pub mod population;
-pub mod survey;
-pub mod truth;
-pub mod validate;
+pub(crate) mod cohort;
+pub(crate) mod config;
+pub(crate) mod mechanism;
+pub(crate) mod metrics;
+pub(crate) mod network;
+pub(crate) mod population;
+pub(crate) mod survey;
+pub(crate) mod truth;
+pub(crate) mod validate;
 
 use std::collections::BTreeMap;
 
