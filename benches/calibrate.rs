@@ -29,6 +29,7 @@ fn bench_objective(c: &mut Criterion) {
             search: Search::default(),
             self_check: false,
             heldout: false,
+            geography_cohorts: 0,
         };
         let (objective, theta0, _) = setup(&opts).expect("default targets resolve");
         g.bench_with_input(

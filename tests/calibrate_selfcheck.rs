@@ -48,6 +48,7 @@ fn check(
             },
             self_check: true,
             heldout: false,
+            geography_cohorts: 0,
         };
         let r = match calibrate(&opts) {
             Ok(r) => r,

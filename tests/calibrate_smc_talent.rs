@@ -24,6 +24,7 @@ fn opts(targets: Option<std::path::PathBuf>) -> Options {
         search: Search::default(),
         self_check: false,
         heldout: false,
+        geography_cohorts: migsim::calibrate::geography::GEOGRAPHY_COHORTS,
     }
 }
 

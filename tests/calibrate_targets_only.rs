@@ -28,6 +28,7 @@ fn enclave_targets_only_evaluation_equals_the_full_tables() {
             search: Search::default(),
             self_check: false,
             heldout: false,
+            geography_cohorts: 0,
         };
         let (o, theta0, _) = setup(&opts).unwrap();
         let other: Vec<f64> = o

@@ -45,7 +45,7 @@ pub fn target_rows(o: &Objective, start: &Evaluation, end: &Evaluation) -> Vec<T
             published_se: Some(t.se),
             at_start: start.moments[i],
             calibrated: end.moments[i],
-            z: end.moments[i].map(|m| (m - t.published) / t.se),
+            z: end.moments[i].map(|m| (m - t.published) / t.sd()),
             failures: end.failures[i],
         })
         .collect()

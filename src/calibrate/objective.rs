@@ -1,8 +1,9 @@
 //! The simulated-minimum-distance objective
-//! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / se_pub²)`,
-//! with `m(θ)` the mean of each target row over R cohorts whose seeds are
-//! fixed across θ (common random numbers), so Q is a deterministic function
-//! of θ.
+//! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / σ²)` with
+//! `σ_j² = se_pub,j² + τ_j²` (the published SE and the target's
+//! between-geography variance, [`super::geography`]), with `m(θ)` the mean
+//! of each target row over R cohorts whose seeds are fixed across θ
+//! (common random numbers), so Q is a deterministic function of θ.
 //!
 //! [`Objective::evaluate_batch`] evaluates a batch of θ points (and each
 //! point's R cohorts) in parallel with rayon; every cohort depends only on
@@ -40,19 +41,32 @@ use crate::studies::{CheckedConfig, StudyError, StudyName};
 
 pub(crate) use crate::studies::calibrated::PENALTY;
 
-/// A resolved target: the replicate row it reads and the published value.
+/// A resolved target: the replicate row it reads, the published value and
+/// SE, and the between-geography variance added to it.
 #[derive(Debug, Clone)]
 pub struct Target {
+    /// The (table, spec prefix, term) the target was given as.
     pub key: TargetKey,
     /// The row's full spec text.
     pub spec: String,
+    /// The published value `y_j`.
     pub published: f64,
+    /// The published SE `se_pub,j`.
     pub se: f64,
+    /// `τ_j²`, the between-geography variance of the target
+    /// ([`super::geography`]); 0 when turned off.
+    pub geography_var: f64,
 }
 
 impl Target {
+    /// Whether replicate row `r` is this target's row.
     pub fn matches(&self, r: &ReplicationRow) -> bool {
         r.table == self.key.table && r.spec == self.spec && r.term == self.key.term
+    }
+
+    /// `σ_j = sqrt(se_pub,j² + τ_j²)`: the SD the objective weights by.
+    pub fn sd(&self) -> f64 {
+        super::geography::combined_se(self.se, self.geography_var)
     }
 }
 
@@ -61,13 +75,21 @@ impl Target {
 /// cohorts report to.
 #[derive(Debug, Clone)]
 pub struct Objective<'m> {
+    /// The study simulated.
     pub study: StudyName,
+    /// Fixed overrides every θ starts from.
     pub base: Table,
+    /// Cohort size (the paper's N by default).
     pub n: usize,
+    /// The free parameters θ, in order.
     pub free: Vec<FreeParam>,
+    /// The targets, in order (empty before they are resolved).
     pub targets: Vec<Target>,
+    /// The tables the targets read.
     pub tables: Vec<String>,
+    /// The R common-random-number cohort seeds.
     pub seeds: Vec<u64>,
+    /// Where cohorts report progress and learn of a cancel.
     pub monitor: Watched<'m>,
 }
 
@@ -76,8 +98,11 @@ pub struct Objective<'m> {
 /// below the count done).
 #[derive(Clone)]
 pub struct Watched<'m> {
+    /// The caller's monitor.
     pub monitor: &'m dyn Monitor,
+    /// Cohorts simulated so far (shared by clones).
     pub done: Arc<AtomicUsize>,
+    /// Cohorts the caller plans (the progress total).
     pub planned: usize,
 }
 
@@ -123,6 +148,7 @@ pub struct Evaluation {
     pub failures: Vec<usize>,
     /// Cohorts that failed as a whole (invalid config, ...), with the reason.
     pub errors: Vec<CohortError>,
+    /// `Q(θ)` of the moments (`PENALTY` when one is missing).
     pub q: f64,
 }
 
@@ -135,19 +161,27 @@ pub enum CohortError {
     /// The study rejected θ's config or its simulation failed.
     #[error("cohort with seed {seed}: {source}")]
     Study {
+        /// The cohort's seed.
         seed: u64,
+        /// The underlying error.
         #[source]
         source: Arc<StudyError>,
     },
     /// The caller cancelled the calibration before this cohort ran.
     #[error("cohort with seed {seed}: cancelled")]
-    Cancelled { seed: u64 },
+    Cancelled {
+        /// The cohort's seed.
+        seed: u64,
+    },
     /// A cohort that failed on another MPI rank: the error crosses ranks as
     /// its message.
     #[error("cohort with seed {seed} (on MPI rank {rank}): {message}")]
     Remote {
+        /// The cohort's seed.
         seed: u64,
+        /// The MPI rank.
         rank: usize,
+        /// What is wrong.
         message: String,
     },
 }
@@ -363,12 +397,13 @@ impl Objective<'_> {
         }
     }
 
-    /// Q of a moment vector; `PENALTY` if any moment is missing.
+    /// `Q = Σ_j ((m_j − y_j) / σ_j)²` of a moment vector, σ_j from
+    /// [`Target::sd`]; `PENALTY` if any moment is missing.
     pub fn q_of(&self, moments: &[Option<f64>]) -> f64 {
         let mut q = 0.0;
         for (m, t) in moments.iter().zip(&self.targets) {
             match m {
-                Some(v) => q += ((v - t.published) / t.se).powi(2),
+                Some(v) => q += ((v - t.published) / t.sd()).powi(2),
                 None => return PENALTY,
             }
         }

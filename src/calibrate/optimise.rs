@@ -35,7 +35,9 @@ pub fn to_u(free: &[FreeParam], theta: &[f64]) -> Vec<f64> {
 /// Settings of the search.
 #[derive(Debug, Clone, Copy)]
 pub struct Search {
+    /// Nelder–Mead starts (θ₀ first, then random points).
     pub starts: usize,
+    /// Iterations per start.
     pub max_iters: u64,
     /// Stop when the SD of Q over the simplex falls below this.
     pub q_tolerance: f64,
@@ -57,11 +59,17 @@ impl Default for Search {
 /// Result of one start.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StartResult {
+    /// Where this start began.
     pub start: Vec<f64>,
+    /// Its best θ.
     pub estimate: Vec<f64>,
+    /// Q at the estimate.
     pub q: f64,
+    /// Nelder–Mead iterations run.
     pub iterations: u64,
+    /// Objective evaluations (θ points).
     pub evaluations: u64,
+    /// Whether it stopped by the Q tolerance.
     pub converged: bool,
     /// Why the search stopped.
     pub status: String,

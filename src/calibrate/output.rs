@@ -91,6 +91,7 @@ impl fmt::Display for Calibration {
             )?;
         }
         rows(f, "Targets", &self.targets)?;
+        write!(f, "{}", self.geography)?;
         if !self.heldout.is_empty() {
             rows(f, "Held out (z on the combined SE)", &self.heldout)?;
         }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use super::CalibrateError;
 use super::endpoints::{endpoints, target_rows};
+use super::geography::GeographyReport;
 use super::inference::{
     CORRELATION_COHORTS, JTest, correlation, covariance, identify, j_statistic, j_test, jacobian,
     sandwich, target_draws,
@@ -12,7 +13,7 @@ use super::inference::{
 use super::objective::{Evaluation, Objective, PENALTY, Watched};
 use super::optimise::{best, search, start_points};
 pub use super::result::{Calibration, Fit, ParamRow, TargetRow};
-pub use super::setup::{Options, setup};
+pub use super::setup::{Options, geography_cohorts, setup};
 use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
 
@@ -114,7 +115,7 @@ fn over_identification(
         .zip(&o.targets)
         .map(|(m, t)| m.map(|m| m - t.published))
         .collect();
-    let se: Vec<f64> = o.targets.iter().map(|t| t.se).collect();
+    let se: Vec<f64> = o.targets.iter().map(|t| t.sd()).collect();
     j_statistic(&resid?, g, &se, corr, reps)
 }
 
@@ -137,7 +138,8 @@ fn finish(
     let (at_start, at_end, heldout) = endpoints(&o, &theta0, &theta, opts.heldout);
     let (g, jac_evals) = jacobian(&o, &theta);
     let names: Vec<String> = o.free.iter().map(|p| p.key.clone()).collect();
-    let se_pub: Vec<f64> = o.targets.iter().map(|t| t.se).collect();
+    // σ_j = sqrt(se_pub² + τ_j²): W = diag(1/σ²) and Σ = S_σ C S_σ.
+    let se_pub: Vec<f64> = o.targets.iter().map(|t| t.sd()).collect();
     let (ident, pinv) = identify(&g, &se_pub, &names);
     let k = names.len();
     let mut warnings = Vec::new();
@@ -243,5 +245,6 @@ fn finish(
         starts: results,
         warnings,
         target_set,
+        geography: GeographyReport::of(&o, geography_cohorts(opts)),
     })
 }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use super::CalibrateError;
+use super::geography::{MAX_GEOGRAPHY_COHORTS, estimate};
 use super::inference::{covariance, target_draws};
 use super::objective::{Objective, Target, Watched, cohort_seeds};
 use super::optimise::Search;
@@ -20,19 +21,27 @@ use crate::studies::settings::lookup;
 /// What to calibrate and how.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The study.
     pub study: StudyName,
+    /// A targets file (`--targets`), else the study's default targets.
     pub targets_file: Option<PathBuf>,
     /// `KEY[=LO:HI],...`; overrides the targets file's `[[free]]`.
     pub free: Option<String>,
+    /// R, cohorts per objective evaluation.
     pub reps: usize,
+    /// Master seed of the cohorts, starts and sampler.
     pub seed: u64,
     /// Cohort size (default: the paper's N).
     pub n: Option<usize>,
+    /// Nelder–Mead settings (`--method ii`).
     pub search: Search,
     /// Replace the published targets by the model's own at the start θ₀.
     pub self_check: bool,
     /// Also report the fit of every held-out row (runs every table).
     pub heldout: bool,
+    /// G: cohorts at θ₀ whose targets give the between-geography variance
+    /// added to the published SEs ([`super::geography`]); 0 turns it off.
+    pub geography_cohorts: usize,
 }
 
 fn free_params(
@@ -108,11 +117,13 @@ fn resolve(
             spec: row.spec.clone(),
             published,
             se,
+            geography_var: 0.0,
         });
     }
     Ok(out)
 }
 
+/// Refuse out-of-range sizes before any simulation.
 pub(crate) fn check_options(opts: &Options) -> Result<(), CalibrateError> {
     let bad = |option: &str, reason: &str| {
         Err(CalibrateError::Option {
@@ -128,6 +139,12 @@ pub(crate) fn check_options(opts: &Options) -> Result<(), CalibrateError> {
     }
     if !(1..=100_000).contains(&opts.search.max_iters) {
         return bad("--max-iters", "between 1 and 100000");
+    }
+    if opts.geography_cohorts > MAX_GEOGRAPHY_COHORTS || opts.geography_cohorts == 1 {
+        return bad(
+            "--geography-cohorts",
+            "0 (off) or between 2 and 10000 cohorts",
+        );
     }
     Ok(())
 }
@@ -194,7 +211,24 @@ pub fn setup(opts: &Options) -> Result<(Objective<'static>, Vec<f64>, String), C
         self_check_targets(&mut targets, &rows, &objective, &theta0, opts.seed)?;
     }
     objective.targets = targets;
+    if geography_cohorts(opts) > 0 {
+        let tau = estimate(&objective, &theta0, opts.seed, opts.geography_cohorts);
+        for (t, g) in objective.targets.iter_mut().zip(tau) {
+            t.geography_var = g.tau2;
+        }
+    }
     Ok((objective, theta0, file.unwrap_or_else(|| "default".into())))
+}
+
+/// The geography cohorts G a calibration runs: `opts.geography_cohorts`,
+/// or 0 in `--self-check` mode, whose target SEs are already the SD over
+/// independent cohorts (each its own geography).
+pub fn geography_cohorts(opts: &Options) -> usize {
+    if opts.self_check {
+        0
+    } else {
+        opts.geography_cohorts
+    }
 }
 
 /// Cohorts whose between-cohort SD gives the self-check's target SEs (32:

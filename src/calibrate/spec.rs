@@ -27,17 +27,24 @@ use crate::studies::settings::lookup;
 /// A target row, picked by table, spec prefix and term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetKey {
+    /// The table.
     pub table: String,
+    /// A prefix of the row's specification text.
     pub spec: String,
+    /// The term.
     pub term: String,
 }
 
 /// A free parameter: dotted config key, search bounds, start (its default).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FreeParam {
+    /// The dotted config key.
     pub key: String,
+    /// Lower search bound.
     pub lower: f64,
+    /// Upper search bound.
     pub upper: f64,
+    /// Start value (the config default).
     pub start: f64,
 }
 
@@ -204,7 +211,9 @@ pub(crate) fn line_of(src: &str, at: usize) -> usize {
 /// Targets and (optional) free parameters of a targets file; each target
 /// with the line it is on, for later errors (an unmatched row).
 pub(crate) struct TargetsFromFile {
+    /// Each target with its line.
     pub targets: Vec<(TargetKey, usize)>,
+    /// The `[[free]]` keys, if the file has any.
     pub free: Option<Vec<FreeParam>>,
     /// `[[prior]]` entries with their lines (checked by `--method smc`).
     pub priors: Vec<(PriorEntry, usize)>,

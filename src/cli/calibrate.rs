@@ -7,6 +7,7 @@ use clap::Args;
 
 use crate::calibrate::Options;
 use crate::calibrate::optimise::Search;
+use crate::columnar::RowFormat;
 use crate::io::check_writable;
 use crate::shard::Job;
 use crate::shard::calibration::{Ii, IiJob};
@@ -49,6 +50,10 @@ pub struct CalibrateArgs {
     /// Skip the held-out rows (every table of `migsim replicate`, slow for enclave).
     #[arg(long)]
     pub no_heldout: bool,
+    /// Cohorts at the defaults whose targets give each target's between-geography variance,
+    /// added to its published SE² in Q and in the synthetic likelihood (0: off).
+    #[arg(long, default_value_t = crate::calibrate::geography::GEOGRAPHY_COHORTS)]
+    pub geography_cohorts: usize,
     /// Print the result as one JSON object instead of the text.
     #[arg(long)]
     pub json: bool,
@@ -65,6 +70,9 @@ pub struct CalibrateArgs {
 /// Run `migsim calibrate`: indirect inference here, `--method smc` in [`super::calibrate_smc`]; under `mpirun` through the driver's collective path.
 pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     let study: StudyName = args.study.parse()?;
+    if args.bayes.format != RowFormat::Csv && !super::calibrate_smc::wanted(&args.bayes) {
+        anyhow::bail!("--format parquet writes posterior draws: it needs --method smc");
+    }
     if super::calibrate_smc::wanted(&args.bayes) {
         let opts = options(&args, study);
         return super::calibrate_smc::run(opts, &args.bayes, args.out.as_deref(), args.json);
@@ -96,7 +104,8 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     }
     let job = IiJob::load(Path::new(study.as_str()), (options(&args, study), Ii))?;
     // Under mpirun the ranks split each evaluation's cohorts; rank 0 writes.
-    let Some((result, paths)) = super::job::run_collective(&job, args.out.as_deref(), "cohorts")?
+    let Some((result, paths)) =
+        super::job::run_collective(&job, args.out.as_deref(), "cohorts", RowFormat::Csv)?
     else {
         return Ok(());
     };
@@ -138,5 +147,6 @@ pub fn options(args: &CalibrateArgs, study: StudyName) -> Options {
         },
         self_check: args.self_check,
         heldout: !args.no_heldout,
+        geography_cohorts: args.geography_cohorts,
     }
 }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use crate::calibrate::Options;
 use crate::calibrate::smc::SmcOptions;
+use crate::columnar::RowFormat;
 use crate::shard::Job;
 use crate::shard::calibration::{SbcDraws, SbcJob, Smc, SmcJob};
 
@@ -37,6 +38,9 @@ pub struct SmcArgs {
     /// With --method smc: posterior draws (one cohort each) of the predictive check.
     #[arg(long, default_value_t = 40)]
     pub predictive: usize,
+    /// With --method smc --out: the draws as DIR/posterior.csv or DIR/posterior.parquet.
+    #[arg(long, value_enum, default_value_t = RowFormat::Csv)]
+    pub format: RowFormat,
 }
 
 /// Whether `b` asks for the Bayesian path.
@@ -48,6 +52,11 @@ pub fn wanted(b: &SmcArgs) -> bool {
 pub fn smc_options(b: &SmcArgs) -> anyhow::Result<SmcOptions> {
     if b.method != Method::Smc {
         anyhow::bail!("--sbc K needs --method smc");
+    }
+    if b.format != RowFormat::Csv && b.sbc.is_some() {
+        anyhow::bail!(
+            "--format parquet writes posterior draws: it takes --method smc without --sbc"
+        );
     }
     let smc = SmcOptions {
         particles: b.particles,
@@ -69,13 +78,14 @@ pub fn run(opts: Options, b: &SmcArgs, out: Option<&Path>, json: bool) -> anyhow
     let study = Path::new(opts.study.as_str());
     if let Some(k) = b.sbc {
         let job = SbcJob::load(study, (opts, SbcDraws { smc, k }))?;
-        return match super::job::run_collective(&job, out, "cohorts")? {
+        return match super::job::run_collective(&job, out, "cohorts", RowFormat::Csv)? {
             Some((result, paths)) => print(&result, &paths, json),
             None => Ok(()),
         };
     }
     let job = SmcJob::load(study, (opts, Smc(smc)))?;
-    match super::job::run_collective(&job, out, "cohorts")? {
+    // `--format parquet`: the driver writes posterior.csv as posterior.parquet.
+    match super::job::run_collective(&job, out, "cohorts", b.format)? {
         Some((result, paths)) => print(&result, &paths, json),
         None => Ok(()),
     }

@@ -156,20 +156,21 @@ pub fn run_one<J: Front>(
 /// Run a [`Collective`] job (`calibrate`): under `mpirun` over the ranks,
 /// which split each batch (the output on rank 0, `None` on the others),
 /// otherwise in this process with the progress bar counting `units`; the
-/// files go into `out` when given.
+/// files go into `out` when given, their CSV files in `format`.
 pub fn run_collective<J: Collective>(
     job: &J,
     out: Option<&Path>,
     units: &str,
+    format: RowFormat,
 ) -> anyhow::Result<Option<driver::Written<J::Output>>>
 where
     J::Output: Send,
 {
     if let Some(world) = world() {
-        return Ok(driver::run_collective(&world, job, out, RowFormat::Csv)?);
+        return Ok(driver::run_collective(&world, job, out, format)?);
     }
     let bar = Progress::new(units, true);
-    let done = driver::run_whole_to(job, out, &bar, RowFormat::Csv);
+    let done = driver::run_whole_to(job, out, &bar, format);
     bar.finish();
     Ok(Some(done?))
 }

@@ -125,7 +125,7 @@ pub fn run(spec: &Spec, opts: &RunOptions<'_>) -> Result<Recovery, RecoveryError
 
 /// The replications with the given indices, in order (in parallel): the
 /// part of a run a shard or an MPI rank computes.
-pub(crate) fn replicate_indices(
+pub fn replicate_indices(
     spec: &Spec,
     indices: std::ops::Range<usize>,
     opts: &RunOptions<'_>,

@@ -111,10 +111,7 @@ pub fn heat_map(
                 let corners = [(x0, y0), (x0 + 2, y0 + 2)];
                 let fill = cell_colour(x, lo, hi, v.diverging);
                 chart
-                    .draw_series(std::iter::once(Rectangle::new(
-                        corners.clone(),
-                        fill.filled(),
-                    )))
+                    .draw_series(std::iter::once(Rectangle::new(corners, fill.filled())))
                     .map_err(err)?;
                 chart
                     .draw_series(std::iter::once(Rectangle::new(

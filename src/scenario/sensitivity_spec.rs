@@ -19,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::calibrate::smc::PosteriorSample;
+use crate::calibrate::smc::posterior_file::is_posterior_file;
 use crate::studies::calibrated::CalibrationTable;
 
 /// Sobol indices or Morris screening.
@@ -168,7 +169,7 @@ impl SensitivitySpec {
         let (keys, lower, upper, source) = match (f.from, f.params) {
             (Some(_), Some(_)) => return Err(SensitivitySpecError::Both),
             (None, None) => return Err(SensitivitySpecError::Neither),
-            (Some(from), None) if from.ends_with(".csv") => {
+            (Some(from), None) if is_posterior_file(&from) => {
                 let p = PosteriorSample::load(&dir.join(&from))
                     .map_err(|e| SensitivitySpecError::From(e.to_string()))?;
                 let lo = (0..p.params.len()).map(|j| p.quantile(j, 0.025)).collect();

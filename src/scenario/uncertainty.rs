@@ -6,7 +6,8 @@
 //! draws = 40                     # K parameter draws
 //! replications = 4               # per draw (default: the scenario's)
 //! from = "calibrated.toml"       # estimates, covariance and bounds of `migsim calibrate --out`
-//! # or from = "DIR/posterior.csv" (weighted draws of `migsim calibrate --method smc --out DIR`)
+//! # or from = "DIR/posterior.csv" (weighted draws of `migsim calibrate --method smc --out DIR`;
+//! #   "DIR/posterior.parquet" with `--format parquet`)
 //! # or, instead of `from`, independent truncated normals:
 //! params = { "zenou.lambda" = { mean = 0.3, sd = 0.05, lower = 0.1, upper = 0.5 } }
 //! ```
@@ -15,7 +16,7 @@
 //! its own stream `seed::derive(master, d, UNCERTAINTY_STREAM)`), with
 //! `Σ = L Lᵀ` factored through the symmetric eigendecomposition so a
 //! singular but positive semi-definite covariance is accepted and an
-//! indefinite one refused. With `from = "….csv"` (a posterior file,
+//! indefinite one refused. With `from = "….csv"` or `"….parquet"` (a posterior file,
 //! [`PosteriorSample`]) draw `d` is instead one of the posterior draws,
 //! picked with probability its weight by one uniform of the same stream.
 
@@ -27,6 +28,7 @@ use rand_distr::{Distribution, StandardNormal};
 use serde::Deserialize;
 
 use crate::calibrate::smc::PosteriorSample;
+use crate::calibrate::smc::posterior_file::is_posterior_file;
 use crate::seed::{self, Component};
 use crate::studies::calibrated::CalibrationTable;
 
@@ -96,7 +98,7 @@ impl Uncertainty {
         let (keys, mean, lower, upper, cov, source) = match (f.from, f.params) {
             (Some(_), Some(_)) => return Err(UncertaintyError::Both),
             (None, None) => return Err(UncertaintyError::Neither),
-            (Some(from), None) if from.ends_with(".csv") => {
+            (Some(from), None) if is_posterior_file(&from) => {
                 let p = PosteriorSample::load(&dir.join(&from))
                     .map_err(|e| UncertaintyError::From(e.to_string()))?;
                 let spec = from_posterior(&p, from);

@@ -209,7 +209,7 @@ mod tests {
         let (mut a, mut b, mut ab1, mut ab2) = (vec![], vec![], vec![], vec![]);
         for j in 0..64 {
             let (x, y) = ((j as f64 * 0.618).fract(), (j as f64 * 0.414).fract());
-            let (x2, y2) = ((j as f64 * 0.318).fract(), (j as f64 * 0.732).fract());
+            let (x2, y2) = ((j as f64 * 0.319).fract(), (j as f64 * 0.732).fract());
             a.push(f(x, y));
             b.push(f(x2, y2));
             ab1.push(f(x2, y));

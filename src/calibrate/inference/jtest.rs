@@ -26,8 +26,11 @@ use super::variance::scaled;
 /// A J statistic, its degrees of freedom and χ² p-value (None when df = 0).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct JTest {
+    /// `J = r' (Σ/…)⁺ r`, the over-identification statistic.
     pub j: f64,
+    /// Degrees of freedom: targets minus identified parameters.
     pub df: usize,
+    /// Upper tail of χ²(df) at J.
     pub p_value: Option<f64>,
 }
 

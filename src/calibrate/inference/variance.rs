@@ -9,8 +9,11 @@ use serde::Serialize;
 /// Identification diagnostics of `W^{1/2} G`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Identification {
+    /// Numerical rank of `W^{1/2} G`.
     pub rank: usize,
+    /// Largest over smallest singular value (∞ when one is 0).
     pub condition_number: f64,
+    /// Singular values of `W^{1/2} G`, one per parameter.
     pub singular_values: Vec<f64>,
     /// Free parameters the targets do not pin down (large weight on a null
     /// or near-null direction of G).

@@ -68,6 +68,7 @@ pub fn posterior_interval(run: &Run, j: usize, level: f64) -> (f64, f64) {
 pub struct Coverage {
     /// Draws whose interval contains the truth.
     pub covered: usize,
+    /// Draws with an interval.
     pub draws: usize,
     /// `covered / draws`.
     pub share: f64,
@@ -101,21 +102,30 @@ impl Coverage {
 /// One parameter's interval at one SBC draw.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DrawInterval {
+    /// The true θ_j of the draw.
     pub truth: f64,
+    /// 2.5% weighted quantile of the posterior.
     pub posterior_low: f64,
+    /// 97.5% weighted quantile of the posterior.
     pub posterior_high: f64,
     /// `--method ii`'s estimate and sandwich SE on the draw's table.
     pub estimate: f64,
+    /// Its sandwich SE.
     pub se: f64,
+    /// Lower end of the truncated-normal 95% interval.
     pub sandwich_low: f64,
+    /// Upper end of it.
     pub sandwich_high: f64,
 }
 
 /// One parameter's coverage by both methods.
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageParam {
+    /// The parameter's dotted key.
     pub name: String,
+    /// Coverage of the posterior intervals.
     pub posterior: Coverage,
+    /// Coverage of the sandwich intervals.
     pub sandwich: Coverage,
 }
 

@@ -1,15 +1,20 @@
 //! The synthetic likelihood of the published targets (Bayesian synthetic
 //! likelihood, Price et al. 2018, with the covariance fixed by the
-//! published SEs instead of estimated from simulations):
+//! published SEs and the between-geography variance instead of estimated
+//! from simulations):
 //!
-//! `y_pub,j ~ N(m_j(θ), (1 + 1/R) se_j²)` independently, `m_j(θ)` the mean
-//! of target j over the R common-random-number cohorts of the objective.
-//! A cohort at the published N estimates a target with variance se_j²,
-//! so `y_pub − m(θ)` has variance `se_j² (1 + 1/R)`; hence
-//! `ln L(θ) = −Q(θ) / (2 (1 + 1/R))` up to a constant, with Q the
-//! objective of indirect inference. Published tables give no covariances
-//! between rows, so the covariance is diagonal, as in Q. A θ at which a
-//! target cannot be computed on any cohort has `ln L = −∞`.
+//! `y_pub,j ~ N(m_j(θ), (1 + 1/R) σ_j²)` independently, with
+//! `σ_j² = se_pub,j² + τ_j²` ([`crate::calibrate::geography`]) and
+//! `m_j(θ)` the mean of target j over the R common-random-number cohorts
+//! of the objective. A cohort at the published N estimates a target with
+//! variance `se_j² + τ_j²` (its sample and its own geography), and so does
+//! the published table, so `y_pub − m(θ)` has variance `σ_j² (1 + 1/R)`;
+//! hence `ln L(θ) = −Q(θ) / (2 (1 + 1/R))` up to a constant, with Q the
+//! objective of indirect inference (weighted by `1/σ_j²`). With
+//! `--geography-cohorts 0`, `τ_j² = 0` and σ is the published SE. Published
+//! tables give no covariances between rows, so the covariance is diagonal,
+//! as in Q. A θ at which a target cannot be computed on any cohort has
+//! `ln L = −∞`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,13 +24,16 @@ use crate::calibrate::objective::{Objective, PENALTY};
 
 /// The posterior of a calibration: priors and the objective.
 pub struct StudyTarget<'a> {
+    /// The objective whose Q gives `ln L`.
     pub objective: &'a Objective<'a>,
+    /// The priors of its free parameters.
     pub priors: Priors,
     /// Cohorts simulated so far (points × R).
     pub simulations: AtomicU64,
 }
 
 impl<'a> StudyTarget<'a> {
+    /// The posterior of `objective` under `priors`, no cohort simulated yet.
     pub fn new(objective: &'a Objective<'a>, priors: Priors) -> StudyTarget<'a> {
         StudyTarget {
             objective,

@@ -30,43 +30,62 @@ pub(crate) mod result;
 pub mod sampler;
 pub mod sbc;
 
+pub use likelihood::ln_likelihood_of_q;
 pub use posterior::{SmcOptions, posterior, posterior_monitored};
 pub use posterior_file::{PosteriorFileError, PosteriorSample};
+pub use result::Posterior;
 
 use super::CalibrateError;
 
 /// Errors of a Bayesian calibration or its SBC.
 #[derive(Debug, thiserror::Error)]
 pub enum SmcError {
+    /// The calibration setup failed.
     #[error(transparent)]
     Calibrate(#[from] CalibrateError),
+    /// The sampler could not finish.
     #[error(transparent)]
     Sampler(#[from] sampler::SamplerError),
+    /// A `[[prior]]` of the targets file is invalid.
     #[error("{file}, line {line}: {source}")]
     Prior {
+        /// The file.
         file: String,
+        /// Its line, where known.
         line: usize,
+        /// The underlying error.
         #[source]
         source: prior::PriorError,
     },
+    /// An option is out of range.
     #[error("invalid option `{option}`: {reason}")]
     Option {
+        /// The option.
         option: &'static str,
+        /// Why it was refused.
         reason: String,
     },
+    /// No cohort at the drawn θ gives every target.
     #[error(
         "SBC draw {draw}: none of {tries} cohorts at the drawn θ = {theta:?} gives every target"
     )]
     SbcData {
+        /// The SBC draw.
         draw: usize,
+        /// Prior draws tried.
         tries: usize,
+        /// The last θ drawn.
         theta: Vec<f64>,
     },
+    /// The monitor cancelled the run.
     #[error("calibration cancelled")]
     Cancelled,
+    /// An output file could not be written.
     #[error("cannot write {file}: {source}")]
     Write {
+        /// The file.
         file: String,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },

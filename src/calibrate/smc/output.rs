@@ -86,6 +86,7 @@ impl fmt::Display for Posterior {
                 p.quantiles[at(0.975)],
             )?;
         }
+        write!(f, "{}", self.geography)?;
         writeln!(
             f,
             "\n  stage  temperature        ESS  acceptance   evaluations"
@@ -210,7 +211,9 @@ fn written(r: Result<Vec<PathBuf>, crate::io::WriteError>) -> Result<Vec<PathBuf
 }
 
 impl Posterior {
-    /// Write `dir/posterior.csv` and `dir/posterior.json`.
+    /// Write `dir/posterior.csv` and `dir/posterior.json` (the command
+    /// line writes through the job driver, which with `--format parquet`
+    /// turns `posterior.csv` into `posterior.parquet`).
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, SmcError> {
         written(write_dir_atomic(dir, &self.files(dir)?))
     }

@@ -12,8 +12,9 @@ use super::predictive::predictive;
 use super::prior::{Prior, Priors};
 use super::result::{ParamSummary, Posterior};
 use super::sampler::{self, Run, Settings};
+use crate::calibrate::geography::GeographyReport;
 use crate::calibrate::objective::{Objective, Watched};
-use crate::calibrate::setup::{Options, setup};
+use crate::calibrate::setup::{Options, geography_cohorts, setup};
 use crate::calibrate::spec::parse_targets_file;
 use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, derive};
@@ -24,7 +25,9 @@ pub(crate) const SEED_STREAM: u64 = 0x5AC0_0000;
 /// Sampler settings and the size of the predictive check.
 #[derive(Debug, Clone, Copy)]
 pub struct SmcOptions {
+    /// SMC particles (`--particles`).
     pub particles: usize,
+    /// Metropolis moves per stage (`--moves`).
     pub moves: usize,
     /// Posterior draws (one cohort each) of the predictive check.
     pub predictive: usize,
@@ -201,6 +204,7 @@ pub fn posterior_monitored(
         seed: opts.seed,
         n: o.n,
         target_set,
+        geography: GeographyReport::of(&o, geography_cohorts(opts)),
         elapsed_s: clock.elapsed().as_secs_f64(),
         warnings,
         sample,

@@ -24,9 +24,13 @@ use crate::numeric::normal;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriorEntry {
+    /// The free parameter's dotted key.
     pub key: String,
+    /// `uniform` or `normal`.
     pub dist: String,
+    /// Normal: the mean before truncation.
     pub mean: Option<f64>,
+    /// Normal: the SD before truncation.
     pub sd: Option<f64>,
 }
 
@@ -34,14 +38,22 @@ pub struct PriorEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Prior {
+    /// Uniform on `[lower, upper]`.
     Uniform {
+        /// Lower bound.
         lower: f64,
+        /// Upper bound.
         upper: f64,
     },
+    /// `N(mean, sd²)` truncated to `[lower, upper]`.
     Normal {
+        /// The normal's mean.
         mean: f64,
+        /// The normal's SD.
         sd: f64,
+        /// Lower bound.
         lower: f64,
+        /// Upper bound.
         upper: f64,
     },
 }
@@ -49,26 +61,54 @@ pub enum Prior {
 /// Why a `[[prior]]` entry is refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PriorError {
+    /// An unknown distribution name.
     #[error("[[prior]] `{key}`: unknown dist `{dist}`: expected uniform or normal")]
-    Dist { key: String, dist: String },
+    Dist {
+        /// The dotted key.
+        key: String,
+        /// The distribution as written.
+        dist: String,
+    },
+    /// A normal prior without a finite mean and a positive SD.
     #[error("[[prior]] `{key}`: a normal prior needs finite `mean` and `sd` > 0")]
-    Normal { key: String },
+    Normal {
+        /// The dotted key.
+        key: String,
+    },
+    /// A uniform prior given a mean or SD.
     #[error(
         "[[prior]] `{key}`: a uniform prior takes no `mean` or `sd` (it spans the [[free]] bounds)"
     )]
-    UniformArgs { key: String },
+    UniformArgs {
+        /// The dotted key.
+        key: String,
+    },
+    /// The key is not a free parameter.
     #[error("[[prior]] `{key}` is not a free parameter of this calibration")]
-    NotFree { key: String },
+    NotFree {
+        /// The dotted key.
+        key: String,
+    },
+    /// The key has two priors.
     #[error("[[prior]] `{key}` is given twice")]
-    Twice { key: String },
+    Twice {
+        /// The dotted key.
+        key: String,
+    },
+    /// The normal puts no mass in the bounds.
     #[error(
         "[[prior]] `{key}`: normal({mean}, {sd}) puts less than 1e-12 of its mass in the bounds [{lower}, {upper}]"
     )]
     NoMass {
+        /// The dotted key.
         key: String,
+        /// The normal's mean.
         mean: f64,
+        /// The normal's SD.
         sd: f64,
+        /// Lower bound.
         lower: f64,
+        /// Upper bound.
         upper: f64,
     },
 }
@@ -110,6 +150,7 @@ impl Prior {
         }
     }
 
+    /// `(lower, upper)`: the support.
     pub fn bounds(&self) -> (f64, f64) {
         match *self {
             Prior::Uniform { lower, upper } | Prior::Normal { lower, upper, .. } => (lower, upper),
@@ -165,10 +206,12 @@ impl Prior {
 pub struct Priors(pub Vec<Prior>);
 
 impl Priors {
+    /// `Σ_j ln p_j(x_j)` (−∞ outside the bounds).
     pub fn ln_density(&self, x: &[f64]) -> f64 {
         self.0.iter().zip(x).map(|(p, v)| p.ln_density(*v)).sum()
     }
 
+    /// One draw, each coordinate from its own prior.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Vec<f64> {
         self.0.iter().map(|p| p.sample(rng)).collect()
     }

@@ -32,6 +32,7 @@ pub(crate) const SMC_STREAM: u64 = 0x5AC0_0001;
 
 /// A posterior to sample: its prior and a batch log-likelihood.
 pub trait Target: Sync {
+    /// The prior `p(θ)` the sampler starts from.
     fn priors(&self) -> &Priors;
     /// `ln L` of each point, in order (`−∞` where the model gives nothing).
     fn ln_likelihood(&self, points: &[Vec<f64>]) -> Vec<f64>;
@@ -40,12 +41,15 @@ pub trait Target: Sync {
 /// Sampler settings.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Settings {
+    /// N, particles.
     pub particles: usize,
     /// Metropolis steps per stage.
     pub moves: usize,
     /// α: the ESS kept at each reweighting, as a share of the particles.
     pub ess_fraction: f64,
+    /// Stages before the sampler gives up reaching φ = 1.
     pub max_stages: usize,
+    /// Seed of the sampler's stream.
     pub seed: u64,
 }
 
@@ -64,11 +68,13 @@ impl Default for Settings {
 /// One stage of the schedule.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stage {
+    /// φ, the likelihood's exponent after this stage.
     pub temperature: f64,
     /// ESS after the reweighting to this temperature.
     pub ess: f64,
     /// Share of Metropolis proposals accepted at this stage.
     pub acceptance: f64,
+    /// Scale of the random-walk proposal (times the particle covariance).
     pub scale: f64,
     /// Likelihood evaluations so far (points, not cohorts).
     pub evaluations: u64,
@@ -77,30 +83,46 @@ pub struct Stage {
 /// The weighted particles at φ = 1 and how the sampler got there.
 #[derive(Debug, Clone, Serialize)]
 pub struct Run {
+    /// The particles, one θ each.
     pub particles: Vec<Vec<f64>>,
     /// Normalised weights.
     pub weights: Vec<f64>,
+    /// `ln L` of each particle.
     pub ln_likelihood: Vec<f64>,
+    /// The tempering schedule.
     pub stages: Vec<Stage>,
+    /// Likelihood evaluations (points).
     pub evaluations: u64,
+    /// `ln Z`, the sum of the stages' log mean incremental weights.
     pub ln_evidence: f64,
+    /// ESS of the final weights, `1 / Σ w²`.
     pub ess: f64,
 }
 
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SamplerError {
+    /// A sampler setting is out of range.
     #[error("invalid sampler setting `{option}`: {reason}")]
     Setting {
+        /// The option.
         option: &'static str,
+        /// Why it was refused.
         reason: String,
     },
+    /// Every prior particle has `ln L = −∞`.
     #[error("no particle of the prior sample has a finite likelihood (every one failed)")]
     NoLikelihood,
+    /// φ = 1 was not reached within the stage limit.
     #[error(
         "the temperature reached only {temperature:.3e} after {stages} stages; raise --particles"
     )]
-    Stages { temperature: f64, stages: usize },
+    Stages {
+        /// The temperature reached.
+        temperature: f64,
+        /// Stages run.
+        stages: usize,
+    },
 }
 
 /// Check settings before anything is allocated.

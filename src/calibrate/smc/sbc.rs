@@ -23,10 +23,11 @@ use super::SmcError;
 use super::coverage::{self, CoverageParam, DrawInterval, NOMINAL, truncated_interval};
 use super::posterior::{SmcOptions, planned_cohorts, priors_of, sample};
 use super::sampler::{Run, systematic};
+use crate::calibrate::geography::GeographyReport;
 use crate::calibrate::inference::{CORRELATION_COHORTS, target_draws};
 use crate::calibrate::objective::{Objective, Watched};
 use crate::calibrate::run::calibrate_objective;
-use crate::calibrate::setup::{Options, setup};
+use crate::calibrate::setup::{Options, geography_cohorts, setup};
 use crate::monitor::{Monitor, SILENT};
 use crate::seed::{Component, SimRng, derive, stream};
 use crate::studies::StudyName;
@@ -46,24 +47,36 @@ pub(crate) const LEVEL: f64 = 0.01;
 /// One parameter's rank statistics.
 #[derive(Debug, Clone, Serialize)]
 pub struct SbcParam {
+    /// The dotted key.
     pub name: String,
+    /// Rank of the truth at each draw, in 0..=L.
     pub ranks: Vec<usize>,
     /// Ranks per bin.
     pub counts: Vec<usize>,
+    /// χ² of the bin counts against uniform.
     pub chi2: f64,
+    /// Its degrees of freedom, bins − 1.
     pub df: usize,
+    /// Its upper-tail p-value.
     pub p_value: f64,
+    /// `p_value >= LEVEL`.
     pub passes: bool,
 }
 
 /// An SBC run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sbc {
+    /// The study (None for a toy).
     pub study: Option<StudyName>,
+    /// K, prior draws.
     pub draws: usize,
+    /// L, posterior draws per rank.
     pub rank_draws: usize,
+    /// B, bins of the χ² test.
     pub bins: usize,
+    /// The χ² test's level.
     pub level: f64,
+    /// Per parameter: ranks and χ².
     pub params: Vec<SbcParam>,
     /// The prior draws θ_k.
     pub truths: Vec<Vec<f64>>,
@@ -76,7 +89,12 @@ pub struct Sbc {
     pub ii_not_converged: usize,
     /// Evaluations and cohorts include those of `--method ii`.
     pub evaluations: u64,
+    /// Cohorts simulated.
     pub simulations: u64,
+    /// The between-geography variance added to the targets' SEs (estimated
+    /// once at θ₀ and kept for every draw).
+    pub geography: GeographyReport,
+    /// Wall-clock seconds.
     pub elapsed_s: f64,
 }
 
@@ -248,6 +266,7 @@ pub fn sbc_monitored(
         ii_not_converged,
         evaluations,
         simulations,
+        geography: GeographyReport::of(&o, geography_cohorts(opts)),
         elapsed_s: clock.elapsed().as_secs_f64(),
     })
 }

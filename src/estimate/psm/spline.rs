@@ -56,15 +56,9 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// Distinct knots at the default quantiles of the donor scores; fewer than
-/// three distinct values leave a straight line (no cubic terms).
-pub fn knots(scores: &[f64], k: usize) -> Vec<f64> {
-    let mut sorted = scores.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    knots_of_sorted(&sorted, k)
-}
-
-/// [`knots`] of scores already sorted ascending.
+/// Distinct knots at the default quantiles of donor scores already sorted
+/// ascending; fewer than three distinct values leave a straight line (no
+/// cubic terms).
 fn knots_of_sorted(sorted: &[f64], k: usize) -> Vec<f64> {
     let mut t: Vec<f64> = knot_probs(k)
         .into_iter()
@@ -75,13 +69,14 @@ fn knots_of_sorted(sorted: &[f64], k: usize) -> Vec<f64> {
 }
 
 /// Basis row b(p) for knots `t` (1, p and the K - 2 restricted cubic terms).
-pub fn basis(p: f64, t: &[f64]) -> Vec<f64> {
+#[cfg(test)]
+fn basis(p: f64, t: &[f64]) -> Vec<f64> {
     let mut b = Vec::with_capacity(t.len().max(2));
     basis_into(p, t, &mut b);
     b
 }
 
-/// [`basis`] written into `b` (cleared first), so that a caller evaluating
+/// `basis` written into `b` (cleared first), so that a caller evaluating
 /// many rows reuses one buffer.
 fn basis_into(p: f64, t: &[f64], b: &mut Vec<f64>) {
     b.clear();

@@ -37,6 +37,20 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len().max(1) as f64
 }
 
+impl Assets {
+    /// The survey cohort of one simulation, without its truth: what
+    /// `migsim replicate` and calibration read. The same data set as
+    /// `Assets::simulate(cfg, seed)?.cohort` (validating `cfg` first): the
+    /// truth only reads the world and draws no random numbers, and it is
+    /// more than half the cost of a cohort (the potential outcomes of every
+    /// worker under each contrast and policy).
+    pub fn cohort(cfg: &Config, seed: u64) -> Result<crate::data::Dataset, StudyError> {
+        cfg.validate()?;
+        let w = world::run(cfg, seed)?;
+        Ok(survey::measure(cfg, &w, seed)?.cohort)
+    }
+}
+
 impl Study for Assets {
     type Config = Config;
     const NAME: StudyName = StudyName::Assets;
