@@ -91,6 +91,7 @@ pub fn run(args: ReplicateArgs) -> anyhow::Result<()> {
                 },
                 self_check: false,
                 heldout: false,
+                geography_cohorts: crate::calibrate::geography::GEOGRAPHY_COHORTS,
             };
             Some(crate::calibrate::selection_sweep::sweep(
                 &opts, scales, &seeds,
