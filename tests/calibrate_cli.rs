@@ -247,7 +247,8 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
     }
     let file = out.join("calibrated.toml");
     let table = CalibrationTable::load(&file).unwrap();
-    assert_eq!(table.params.len(), 4);
+    // The talent default free set (replicate/talent.rs FREE).
+    assert_eq!(table.params.len(), 6);
     let sc = Scenario::load(&file).unwrap();
     // serde_json's default float parsing is not correctly rounded (it can
     // be one ulp off), so the JSON value is compared to 1e-12.
@@ -272,12 +273,12 @@ fn calibrated_file_is_a_scenario_and_a_baseline() {
         &out,
         "other.toml",
         "name = \"o\"\nstudy = \"talent\"\nreplications = 2\nseed = 1\nbaseline_from = \"calibrated.toml\"\n\
-         [baseline]\n\"changchun.danwei_support\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
+         [baseline]\n\"changchun.danwei_benefit\" = 0.123\n[[intervention]]\nname = \"x\"\nset = { \"policy.unit_support_south_boost\" = 1.0 }\n",
     );
     let sc = Scenario::load(Path::new(&other)).unwrap();
     assert_eq!(sc.baseline["index"]["unit_support"].as_float(), Some(base));
     assert_eq!(
-        sc.baseline["changchun"]["danwei_support"].as_float(),
+        sc.baseline["changchun"]["danwei_benefit"].as_float(),
         Some(0.123)
     );
     let wrong = write(

@@ -5,13 +5,13 @@
 //! 95% if the SEs are right), its SEs are positive and finite, and every
 //! search converges and moves (or, in at most the stated number of seeds,
 //! is reported failed, never converged, and counts as a miss). Talent runs
-//! its two identified default parameters at the published N over ten seeds;
+//! its two identified default parameters at twice the published N over ten seeds;
 //! the enclave and assets checks use two of their default parameters at a
 //! smaller N to stay cheap (the full default sets: an `#[ignore]`d test,
 //! minutes).
 
 use migsim::calibrate::optimise::Search;
-use migsim::calibrate::{Options, calibrate};
+use migsim::calibrate::{CalibrateError, Options, calibrate};
 use migsim::studies::StudyName;
 
 /// Share of parameters × seeds recovered within 2 SE that the check demands.
@@ -50,7 +50,19 @@ fn check(
             heldout: false,
             geography_cohorts: 0,
         };
-        let r = calibrate(&opts).unwrap();
+        let r = match calibrate(&opts) {
+            Ok(r) => r,
+            // The model's own target cannot be estimated on the one
+            // independent cohort at θ₀ (a separated regional logit): the
+            // seed fails, and counts as a miss of every parameter.
+            Err(e @ CalibrateError::SelfCheck { .. }) => {
+                failed.push(seed);
+                total += free.map_or(0, |f| f.split(',').count());
+                misses.push(format!("seed {seed}: {e}"));
+                continue;
+            }
+            Err(e) => panic!("{study} seed {seed}: {e}"),
+        };
         if r.fit.failed {
             assert!(
                 !r.fit.converged,
@@ -104,17 +116,21 @@ fn check(
 fn talent_default_set_recovers_its_truth() {
     // At the published N the Changchun logit separates in some cohorts
     // (issue 30): one seed in ten may fail, reported as failed, never as
-    // converged; its parameters count as misses. The default set's
-    // participation pair (`index.particip_behavior` and
-    // `changchun.particip_opportunity`) enters the model only as a product
-    // b x m and is not separately identified (z of -5.9 and -8.6 at seeds 6
-    // and 10 over ten seeds; issue 30 restructures it), so the check over
-    // ten seeds frees the two parameters the tables do pin.
+    // converged; its parameters count as misses. At twice the published N
+    // (Changchun about 375 agents): at 777 the Changchun logit separates on
+    // unit support in the model's own cohort at θ₀ in 2 of 10 seeds (1 and
+    // 4; the institutional package makes a supported danwei expert almost
+    // sure to stay), which leaves the self-check nothing to recover. The
+    // unit-support pair of
+    // the default set: the common coefficient `index.unit_support` (South
+    // slope, few units embed) and the Changchun danwei package
+    // `changchun.danwei_benefit` (what a Changchun unit's support adds
+    // through the latent embedding), pinned by models 3 and 1.
     let seeds: Vec<u64> = (1..=10).collect();
     check(
         StudyName::Talent,
-        Some("index.unit_support,changchun.danwei_support"),
-        None,
+        Some("index.unit_support,changchun.danwei_benefit"),
+        Some(1554),
         4,
         &seeds,
         1,

@@ -102,12 +102,11 @@ fn replicate_and_calibrate_cover_every_study() {
                 .iter()
                 .find(|r| r.table == t.table && r.spec.starts_with(&t.spec) && r.term == t.term)
                 .unwrap_or_else(|| panic!("{study}: no row for target {t:?}"));
-            // A declared target is a target row, unless its value is written
-            // into the model (an `input`, e.g. talent's Table 1 unit-support
-            // share, which the regional unit shares solve): then it is matched
-            // by construction and never counted as validation either way.
+            // A declared target is a target row: a value written into the
+            // model (an `input`) is matched by construction, so it is never
+            // a calibration target either.
             assert!(
-                matches!(row.role, replicate::Role::Target | replicate::Role::Input),
+                row.role == replicate::Role::Target,
                 "{study}: {t:?} is {:?}",
                 row.role
             );

@@ -61,6 +61,16 @@ pub(crate) fn calibrate_objective(
     finish(opts, objective, theta0, Instant::now(), target_set)
 }
 
+/// [`calibrate`] with fixed overrides `base` beneath the free parameters:
+/// one point of an assumption sweep (the assumption fixed, the free set
+/// refitted; `super::selection_sweep`).
+pub fn calibrate_at(opts: &Options, base: toml::Table) -> Result<Calibration, CalibrateError> {
+    let clock = Instant::now();
+    let (mut objective, theta0, target_set) = setup(opts)?;
+    objective.base = base;
+    finish(opts, objective, theta0, clock, target_set)
+}
+
 /// Correlation of the target estimates over [`CORRELATION_COHORTS`]
 /// independent cohorts at θ̂ (the C of `Σ = S C S`); the identity, with a
 /// warning, when too few cohorts give every target.

@@ -57,6 +57,11 @@ pub struct CalibrateArgs {
     /// Print the result as one JSON object instead of the text.
     #[arg(long)]
     pub json: bool,
+    /// Profile one setting outside the free set: `KEY=V1,V2,...` fixes it at
+    /// each value, refits the free set and reports the distance statistic
+    /// and the 95% profile set.
+    #[arg(long)]
+    pub profile: Option<String>,
     /// `--method smc`, `--sbc` and the sampler's options.
     #[command(flatten)]
     pub bayes: super::calibrate_smc::SmcArgs,
@@ -75,6 +80,27 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<()> {
     if let Some(dir) = &args.out {
         // Before the run, not after it: `--out` must be a folder we can write.
         check_writable(dir).context("--out")?;
+    }
+    if let Some(spec) = &args.profile {
+        let opts = options(&args, study);
+        let (key, list) = spec
+            .split_once('=')
+            .with_context(|| format!("--profile {spec:?}: expected KEY=V1,V2,..."))?;
+        let values = list
+            .split(',')
+            .map(|v| {
+                v.trim()
+                    .parse::<f64>()
+                    .with_context(|| format!("--profile {key}: {v:?} is not a number"))
+            })
+            .collect::<anyhow::Result<Vec<f64>>>()?;
+        let p = crate::calibrate::profile::profile(&opts, key.trim(), &values)?;
+        if args.json {
+            println!("{}", serde_json::to_string(&p)?);
+        } else {
+            print!("{p}");
+        }
+        return Ok(());
     }
     let job = IiJob::load(Path::new(study.as_str()), (options(&args, study), Ii))?;
     // Under mpirun the ranks split each evaluation's cohorts; rank 0 writes.

@@ -39,9 +39,13 @@ pub const INDEPENDENT_CORR: f64 = 0.6;
 /// One row over the cohorts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RowRates {
+    /// The row's table, e.g. `Table 2`.
     pub table: String,
+    /// The row's specification (full text).
     pub spec: String,
+    /// The row's term.
     pub term: String,
+    /// Its provenance ([`super::provenance`]).
     pub role: Role,
     /// Cohorts in which the row failed.
     pub failures: usize,
@@ -64,11 +68,17 @@ pub struct RowRates {
 /// A headline fact over the cohorts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadlineRate {
+    /// What the paper concludes from the row ([`super::headline`]).
     pub fact: String,
+    /// The row's table.
     pub table: String,
+    /// The row's specification (full text).
     pub spec: String,
+    /// The row's term.
     pub term: String,
+    /// The published estimate (its sign is the one required).
     pub published: Option<f64>,
+    /// Two-sided level the paper reports it significant at.
     pub level: f64,
     /// Share of cohorts in which it is significant at `level` with the
     /// published sign.
@@ -86,19 +96,26 @@ pub struct Reproduced {
     pub dependent: usize,
     /// The informative, independent rows counted.
     pub rows: usize,
-    /// Mean, smallest and largest share reproduced per cohort.
+    /// Mean share of the counted rows reproduced (agreeing) per cohort.
     pub mean_share: Option<f64>,
+    /// Smallest share over the cohorts.
     pub min_share: Option<f64>,
+    /// Largest share over the cohorts.
     pub max_share: Option<f64>,
 }
 
 /// The per-cohort summary of a replication.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CohortSummary {
+    /// Cohorts run (seeds `first_seed ..`).
     pub cohorts: usize,
+    /// Seed of the first cohort.
     pub first_seed: u64,
+    /// Each row over the cohorts, in row order.
     pub rows: Vec<RowRates>,
+    /// Each headline fact's per-cohort significance rate.
     pub headline: Vec<HeadlineRate>,
+    /// The informative, independent held-out rows reproduced per cohort.
     pub reproduced: Reproduced,
 }
 

@@ -5,9 +5,13 @@
 
 /// A headline fact: a row (table, spec prefix, term) and its level.
 pub struct Headline {
+    /// What the paper concludes from the row.
     pub fact: &'static str,
+    /// The row's table.
     pub table: &'static str,
+    /// The start of its specification's name.
     pub spec_prefix: &'static str,
+    /// The row's term.
     pub term: &'static str,
     /// Two-sided level the paper reports the estimate significant at.
     pub level: f64,

@@ -45,6 +45,8 @@ pub(crate) const REL_TOL: f64 = 1e-2;
 /// The joint χ² of the held-out rows given the targets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JointTest {
+    /// `d_H|T' V_H|T^+ d_H|T`: the held-out deviations given the targets'
+    /// ([`conditional_chi2`]).
     pub chi2: f64,
     /// The rank of `V_H|T` kept.
     pub df: usize,

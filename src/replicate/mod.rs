@@ -14,13 +14,17 @@
 //!   held-out rows tested jointly given the targets; `headline`: each
 //!   study's headline facts;
 //! * [`enclave`], `assets`, `talent` (with `talent_published`): each
-//!   paper's tables beside its published numbers.
+//!   paper's tables beside its published numbers;
+//! * [`decompose`]: the enclave column-5 penalty split into its channels.
 //!
 //! Layer: above `studies` and `estimate`, below `calibrate` and `cli`.
+
+#![deny(missing_docs)]
 
 pub(crate) mod analysis;
 pub(crate) mod assets;
 pub(crate) mod cohorts;
+pub mod decompose;
 pub mod enclave;
 pub(crate) mod headline;
 pub mod joint;

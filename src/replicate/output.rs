@@ -10,6 +10,7 @@
 
 use std::fmt::Write as _;
 
+use super::decompose::Decomposition;
 use super::rows::{Replication, ReplicationRow};
 use crate::studies::{StudyName, citation};
 
@@ -22,6 +23,23 @@ pub fn to_json(
     let mut v = serde_json::to_value(rep)?;
     if let Some(o) = v.as_object_mut() {
         o.insert("sources".into(), serde_json::json!(citation::of(study)));
+    }
+    Ok(v)
+}
+
+/// [`to_json`] with the enclave column-5 decomposition when there is one:
+/// top-level `decomposition` = [{`channel`, `share`, `se`, `effect`,
+/// `effect_se`}] and `decomposition_summary` (the penalty, its SE, the
+/// seeds used and those dropped).
+pub fn to_json_decomposed(
+    rep: &Replication,
+    study: StudyName,
+    decomposition: Option<&Decomposition>,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut v = to_json(rep, study)?;
+    if let (Some(o), Some(d)) = (v.as_object_mut(), decomposition) {
+        o.insert("decomposition".into(), serde_json::to_value(&d.channels)?);
+        o.insert("decomposition_summary".into(), serde_json::to_value(d)?);
     }
     Ok(v)
 }

@@ -158,7 +158,8 @@ const TALENT_TERMS: &[&str] = &[
     "const",
 ];
 
-const TALENT_REGIONAL_WHY: &str = "the common index coefficients and the regional structure were hand-set so the regional logits land near models 1 and 3 (studies/talent/config.rs default_index, default_changchun)";
+/// Why every coefficient of models 1 and 3 is a target.
+const TALENT_REGIONAL_WHY: &str = "the common index coefficients other than the calibrated unit-support and participation ones, and the regional structure's shares and trader selection, were hand-set so the regional logits land near models 1 and 3 (studies/talent/config.rs default_index, default_changchun, default_south)";
 
 /// The provenance rules of the talent study.
 pub(crate) const TALENT: [Rule; 6] = [

@@ -12,16 +12,20 @@ use crate::studies::StudyName;
 /// out-of-sample check). JSON: `"target"`, `"held out"`, `"input"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Role {
+    /// A calibration target, or a row that chose a hand-set value.
     #[serde(rename = "target")]
     Target,
+    /// Neither target nor input: the out-of-sample check.
     #[default]
     #[serde(rename = "held out")]
     HeldOut,
+    /// A published value written into the model: never validation.
     #[serde(rename = "input")]
     Input,
 }
 
 impl Role {
+    /// The JSON spelling: `target`, `held out` or `input`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Target => "target",
@@ -34,8 +38,11 @@ impl Role {
 /// A row picked by table, full spec text and term (a calibration target).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowKey {
+    /// e.g. "Table 2".
     pub table: String,
+    /// The specification's full text.
     pub spec: String,
+    /// The term.
     pub term: String,
 }
 
@@ -48,8 +55,11 @@ pub struct RowKey {
 /// them all).
 #[derive(Debug, Clone, Copy)]
 pub enum Tables<'a> {
+    /// Every table.
     All,
+    /// The tables named.
     Only(&'a [String]),
+    /// The specifications these rows belong to.
     Rows(&'a [RowKey]),
 }
 
@@ -80,10 +90,15 @@ pub struct ReplicationRow {
     pub table: String,
     /// e.g. "col 5: probit AME, city + year FE".
     pub spec: String,
+    /// The coefficient, effect or statistic, as the paper names it.
     pub term: String,
+    /// The paper's number (None where the paper gives none).
     pub published: Option<f64>,
+    /// The paper's standard error (None where it gives none).
     pub published_se: Option<f64>,
+    /// This cohort's estimate (None when the fit failed).
     pub synthetic: Option<f64>,
+    /// Its standard error on this cohort.
     pub synthetic_se: Option<f64>,
     /// Why a number is missing (a failed fit, ...) or a fit warning.
     pub note: Option<String>,
@@ -143,9 +158,14 @@ impl ReplicationRow {
 /// per-cohort reproduction rates (None for a single cohort).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Replication {
+    /// The study replicated.
     pub study: StudyName,
+    /// Cohort size.
     pub n: usize,
+    /// Seed of the cohort whose rows these are.
     pub seed: u64,
+    /// Its rows, Table 1 shares first; the count does not change with the
+    /// seed (failed fits keep their rows).
     pub rows: Vec<ReplicationRow>,
     /// The held-out rows tested jointly given the targets.
     pub heldout_joint: Option<JointTest>,

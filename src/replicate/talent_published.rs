@@ -1,17 +1,26 @@
-//! The paper's published numbers (STUDIES.md, study "talent").
+//! The paper's published numbers (STUDIES.md, study "talent"). Which of
+//! them are targets, held out or inputs: [`super::talent`].
 
 /// A published model: coefficients and standard errors in the order of
 /// `config::INDEX_TERMS`, pseudo R2 and log-likelihood where reported.
 pub struct Published {
+    /// `Table 2` or `Table 3`.
     pub table: &'static str,
+    /// The model's name, e.g. `model 1: logit, Changchun`.
     pub spec: &'static str,
-    /// `(outcome column, cities: None = all, Some(south))`.
+    /// The outcome column.
     pub outcome: &'static str,
+    /// Cities: None = all, Some(false) = Changchun, Some(true) = the South.
     pub south: Option<bool>,
+    /// An ordered logit (Table 3) rather than a binary one.
     pub ordered: bool,
+    /// Published coefficients, in `INDEX_TERMS` order.
     pub coef: &'static [f64],
+    /// Their published standard errors.
     pub se: &'static [f64],
+    /// McFadden's pseudo R2, `1 - ln L / ln L_0`.
     pub pseudo_r2: f64,
+    /// The log-likelihood where reported.
     pub log_likelihood: Option<f64>,
 }
 

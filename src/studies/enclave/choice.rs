@@ -16,8 +16,9 @@
 use super::config::Config;
 use super::population::{Population, aligned_intercept};
 use crate::studies::StudyError;
+use crate::zenou::analytic::e_star;
 use crate::zenou::choice::{ChoiceModel, Cost};
-use crate::zenou::horizon::Stay;
+use crate::zenou::horizon::{Stay, mean_up};
 
 /// Who chose an enclave and who lives in one after the dispersal policy.
 #[derive(Debug, Clone)]
@@ -89,12 +90,24 @@ const EDU_LEVELS: usize = 17;
 pub struct OmegaTable {
     /// `[edu][0]` outside an enclave, `[edu][1]` inside.
     omega: Vec<[f64; 2]>,
+    /// `m_T(omega*)` (or `e*(omega*)`), same layout.
+    expected: Vec<[f64; 2]>,
 }
 
 impl OmegaTable {
     /// Solve the choice problem for each schooling level and status, with the
     /// policy's information rate and cost slope.
     pub fn new(cfg: &Config) -> Result<Self, StudyError> {
+        Self::believing(cfg, [1.0, 1.0])
+    }
+
+    /// The choice when a migrant outside (`belief[0]`) or inside
+    /// (`belief[1]`) an enclave believes the information he will get is
+    /// `belief` times the model's `m_T(omega)`: `max_omega belief m_T(omega)
+    /// (y - s x) - C(omega, x)`, i.e. the model with `y` and `s` scaled by
+    /// the belief (`super::belief`, omega* against the engine's realised
+    /// information). `[1, 1]` is the model's own expectation.
+    pub fn believing(cfg: &Config, belief: [f64; 2]) -> Result<Self, StudyError> {
         let z = &cfg.zenou;
         let lambda = z.lambda * cfg.policy.platform_lambda_mult;
         let cost = Cost {
@@ -109,21 +122,40 @@ impl OmegaTable {
         } else {
             None
         };
-        let omega = (0..EDU_LEVELS)
-            .map(|edu| {
-                let y = z.y0 * (z.y_edu * (edu as f64 - 9.0)).exp();
-                let model = ChoiceModel::new(lambda, z.delta, y, z.s, cost)?;
-                let best = |x: f64| match stay {
-                    Some(stay) => model.best_omega_over(x, stay),
-                    None => model.best_omega(x),
+        let mut omega = Vec::with_capacity(EDU_LEVELS);
+        let mut expected = Vec::with_capacity(EDU_LEVELS);
+        for edu in 0..EDU_LEVELS {
+            let y = z.y0 * (z.y_edu * (edu as f64 - 9.0)).exp();
+            let mut w = [0.0; 2];
+            let mut m = [0.0; 2];
+            for (k, x) in [cfg.network.x_other, cfg.network.x_enclave]
+                .into_iter()
+                .enumerate()
+            {
+                let model =
+                    ChoiceModel::new(lambda, z.delta, belief[k] * y, belief[k] * z.s, cost)?;
+                let best = match stay {
+                    Some(stay) => model.best_omega_over(x, stay)?,
+                    None => model.best_omega(x)?,
                 };
-                Ok([
-                    best(cfg.network.x_other)?.omega,
-                    best(cfg.network.x_enclave)?.omega,
-                ])
-            })
-            .collect::<Result<_, StudyError>>()?;
-        Ok(Self { omega })
+                w[k] = best.omega;
+                let r = z.delta / lambda;
+                m[k] = match stay {
+                    Some(stay) => mean_up(r, z.delta, best.omega, stay),
+                    None => e_star(r, best.omega),
+                };
+            }
+            omega.push(w);
+            expected.push(m);
+        }
+        Ok(Self { omega, expected })
+    }
+
+    /// The model's expected information at omega* (`m_T(omega*)`, or
+    /// `e*(omega*)` in the steady-state choice), before any belief scaling.
+    pub fn expected(&self, edu_years: f64, enclave: bool) -> f64 {
+        let k = (edu_years.round().max(0.0) as usize).min(EDU_LEVELS - 1);
+        self.expected[k][usize::from(enclave)]
     }
 
     /// The job-arrival rate ω at `edu_years` (rounded, clamped to the table) with or without an enclave job.

@@ -337,6 +337,13 @@ pub struct Zenou {
     /// state `initial_up`, `zenou::horizon`); false: over the steady state
     /// e* alone, as in the paper's derivation.
     pub finite_stay: bool,
+    /// omega* against the information the engine realises: each status
+    /// group's belief `b_g` scales `m_T(omega)` and is solved as a fixed
+    /// point with the engine (`studies::enclave::belief`); false: against
+    /// the model's own `m_T` (b = 1), as in the paper.
+    pub realised_belief: bool,
+    /// Engine runs the fixed point may take (1 to 50).
+    pub belief_iterations: usize,
 }
 
 impl Default for Zenou {
@@ -353,6 +360,8 @@ impl Default for Zenou {
             years_scale: 3.5,
             max_years: 20,
             finite_stay: true,
+            realised_belief: false,
+            belief_iterations: 20,
         }
     }
 }
@@ -684,6 +693,11 @@ impl Config {
             (1..=60).contains(&z.max_years),
             "zenou.max_years",
             "1..=60 years",
+        )?;
+        need(
+            (1..=50).contains(&z.belief_iterations),
+            "zenou.belief_iterations",
+            "1..=50 engine runs",
         )?;
         let s = &self.survey;
         need(

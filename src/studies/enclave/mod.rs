@@ -10,6 +10,7 @@
 //! effects) -> `survey` (the measured cohort) and `truth` (potential
 //! outcomes and effects); `crate::replicate::enclave` runs the paper's tables.
 
+pub(crate) mod belief;
 pub(crate) mod choice;
 pub(crate) mod config;
 pub(crate) mod mechanism;
@@ -84,8 +85,13 @@ pub fn simulate(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
 fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
     let pop = population::draw(cfg, seed)?;
     let status = choice::enclave_status(cfg, &pop);
-    let omega_table = choice::OmegaTable::new(cfg)?;
     let base = outcome::base_index(cfg, &pop);
+    let (omega_table, belief) = if cfg.zenou.realised_belief {
+        let (t, b) = belief::solve(cfg, &pop, &status.enclave, &base, seed)?;
+        (t, Some(b))
+    } else {
+        (choice::OmegaTable::new(cfg)?, None)
+    };
     let inputs = Inputs {
         cfg,
         pop: &pop,
@@ -118,6 +124,38 @@ fn run(cfg: &Config, seed: u64) -> Result<Simulated, StudyError> {
             omega_table.get(cfg.covariates.edu_mean, in_enclave),
         );
     }
+    // The information omega* was chosen against and what the engine
+    // delivered, by status (issue 30; `belief`).
+    let mut info: Vec<(String, f64)> = Vec::new();
+    for (k, name) in ["other", "enclave"].iter().enumerate() {
+        let expected = mean(
+            pop.cov[3]
+                .iter()
+                .zip(&status.enclave)
+                .filter(|(_, g)| usize::from(**g) == k)
+                .map(|(&edu, _)| omega_table.expected(edu, k == 1)),
+        );
+        let realised = mean(
+            observed
+                .jobs
+                .job
+                .iter()
+                .zip(&status.enclave)
+                .filter(|(_, g)| usize::from(**g) == k)
+                .map(|(&j, _)| f(j)),
+        );
+        info.push((format!("expected_info_{name}"), expected));
+        info.push((format!("realised_info_{name}"), realised));
+        if let Some(b) = &belief {
+            info.push((format!("belief_{name}"), b.scale[k]));
+            info.push((format!("belief_tolerance_{name}"), b.tolerance[k]));
+        }
+    }
+    if let Some(b) = &belief {
+        info.push(("belief_iterations".into(), b.iterations as f64));
+        info.push(("belief_converged".into(), f(b.converged)));
+    }
+    truth.params.extend(info);
     if cfg.truth.potential_outcomes {
         let pot = truth::potential(&inputs, &status.enclave, &observed.up);
         truth.effects = pot.effects;

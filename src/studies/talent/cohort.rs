@@ -68,6 +68,7 @@ pub fn cohort(
         num("true_behavior_home", second(&a.behavior_counts)),
         num("true_considered_before", a.before.clone()),
         num("true_trader", a.trader.clone()),
+        num("true_embedded", a.embedded.clone()),
     ];
     Ok(Dataset::from_columns("talent cohort", columns)?)
 }

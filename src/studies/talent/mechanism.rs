@@ -12,20 +12,29 @@
 //! 4. Willingness `w = mu + sd z_w + l ln(1 + local)`; three 5-point items.
 //! 5. Cognition: attachment `mu + a z_w + l ln(1 + local) + sd z_a`; three
 //!    comparisons, counts, softmax pick.
-//! 6. Behaviour: propensity `z_p + a z_w + policy boost`; association with
-//!    log-odds `c_a + t d_i + propensity`, volunteering `c_v + v unit +
-//!    propensity`, home election / association Bernoulli; softmax pick.
-//! 7. Retention: `U* = x~'b + k ln(1 + d_i) + trader_i (t + m z_i) + e`, e
-//!    logistic, with ONE coefficient vector `b` for every city and `x~` what
-//!    the measured items deliver in the agent's region: unit support times
-//!    `danwei_support`, inter-ethnic willingness times
-//!    `contact_opportunity`, participation behaviour times
-//!    `particip_opportunity` (the other items as measured). `k` is the
-//!    value of co-national ties (`retention.community`), `trader_i` is drawn
-//!    with the region's `trader_share`, shifts a trader's index by
-//!    `retention.trader_shift` (sojourners) and `z_i` is the standard normal
-//!    market shock of sd `m = retention.market_noise`. Answers in
-//!    [`survey`].
+//! 6. Behaviour: propensity `z_p + a z_w + shift_r + policy boost`;
+//!    association with log-odds `c_a + t d_i + propensity`, volunteering
+//!    `c_v + v unit + propensity`, home election / association Bernoulli;
+//!    softmax pick. A volunteering event is unit-run with probability
+//!    `unit_events_r` (from `u_event`).
+//! 7. Institutional embedding (latent, not in the survey): `h_i = 1` if the
+//!    agent's unit provides its package (unit support and `u_benefit <
+//!    danwei_benefit_r`) or the agent took part in a unit-run event.
+//! 8. Retention: `U* = x'b + e_h h_i + l ln(1 + local_i) + k ln(1 + d_i) +
+//!    trader_i (t + m z_i) + e`, e logistic, with ONE coefficient vector
+//!    `b` on the measured items `x`, and ONE `e_h = retention.embedded`,
+//!    `l = retention.local_ties`, `k = retention.community` in every city:
+//!    nothing multiplies a behavioural coefficient by region. A region
+//!    changes what its agents have and meet: how many ties to locals they
+//!    choose (`local_tie_rate_r`, through willingness), how often unit
+//!    support or participation brings the institutional package
+//!    (`danwei_benefit_r`, `unit_events_r`), how many take part
+//!    (`particip_shift_r`) and how many are traders (`trader_share_r`,
+//!    shift `t = retention.trader_shift`, market shock of sd `m =
+//!    retention.market_noise`). The survey's logits omit `h`, the local
+//!    ties and the market shock, so its regional slopes on unit support,
+//!    participation and willingness are what those omitted quantities make
+//!    of the common `b`. Answers in [`survey`].
 
 use super::config::{Config, Region};
 use super::network::Community;
@@ -77,11 +86,13 @@ pub struct Agents {
     pub behavior_counts: Vec<(f64, f64)>,
     /// Participation behaviour coded China (1) or not (0).
     pub particip_behavior: Vec<f64>,
-    /// The retention index less its logistic error (includes the
-    /// community term and a trader's market shock).
+    /// The retention index less its logistic error (includes the latent
+    /// embedding, local-tie, community terms and a trader's market shock).
     pub index: Vec<f64>,
     /// Trade livelihood (selection into cities; not in the survey).
     pub trader: Vec<f64>,
+    /// Institutional embedding `h_i` (latent, not in the survey).
+    pub embedded: Vec<f64>,
     /// Intends to stay (0/1).
     pub retain: Vec<f64>,
     /// Decided to stay after arriving (0/1).
@@ -191,7 +202,7 @@ fn behavior(
     sh: &Shocks,
     i: usize,
     unit: bool,
-) -> (f64, f64) {
+) -> (f64, f64, bool) {
     let b = &cfg.behavior;
     let prop = sh.z_particip[i]
         + b.willingness_loading * sh.z_willing[i]
@@ -204,26 +215,19 @@ fn behavior(
     let china = f64::from(u8::from(assoc)) + f64::from(u8::from(volunteer));
     let home = f64::from(u8::from(u[2] < b.home_election))
         + f64::from(u8::from(u[3] < b.home_association));
-    (china, home)
+    (china, home, volunteer)
 }
 
-/// What one unit of each measured item delivers in region `r`, in
-/// [`super::config::INDEX_TERMS`] order: the structure multipliers.
-pub fn delivered(r: &Region) -> [f64; 11] {
-    let mut m = [1.0; 11];
-    m[4] = r.contact_opportunity;
-    m[7] = r.danwei_support;
-    m[8] = r.particip_opportunity;
-    m
+/// `x'b`: the common coefficients on the measured items.
+fn retention_index(cfg: &Config, x: &[f64; 11]) -> f64 {
+    x.iter().zip(cfg.index.values()).map(|(x, b)| x * b).sum()
 }
 
-/// `x~'b`: the common coefficients on what the items deliver in `r`.
-fn retention_index(cfg: &Config, r: &Region, x: &[f64; 11]) -> f64 {
-    x.iter()
-        .zip(delivered(r))
-        .zip(cfg.index.values())
-        .map(|((x, m), b)| x * m * b)
-        .sum()
+/// Institutional embedding `h_i`: the unit's package with unit support
+/// (`u_benefit < danwei_benefit_r`) or a unit-run volunteering event
+/// (`u_event < unit_events_r`).
+fn embedded(r: &Region, sh: &Shocks, i: usize, unit: bool, volunteer: bool) -> bool {
+    (unit && sh.u_benefit[i] < r.danwei_benefit) || (volunteer && sh.u_event[i] < r.unit_events)
 }
 
 /// Run the mechanism for every agent under `rule`.
@@ -250,7 +254,9 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
             .collect();
         let interethnic = survey::interethnic_scale([items[0], items[1], items[2]]);
         let cog = cognition(cfg, sh, i, local);
-        let beh = behavior(cfg, pop, net, sh, i, unit);
+        let (beh_china, beh_home, volunteer) = behavior(cfg, pop, net, sh, i, unit);
+        let beh = (beh_china, beh_home);
+        let h = embedded(r, sh, i, unit, volunteer);
         let x = [
             pop.age[i] * pop.age[i],
             pop.male[i],
@@ -265,10 +271,13 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
             1.0,
         ];
         let trader = sh.u_trader[i] < r.trader_share;
-        let index = retention_index(cfg, r, &x)
-            + cfg.retention.community * net.degree[i].ln_1p()
+        let ret = &cfg.retention;
+        let index = retention_index(cfg, &x)
+            + if h { ret.embedded } else { 0.0 }
+            + ret.local_ties * local.ln_1p()
+            + ret.community * net.degree[i].ln_1p()
             + if trader {
-                cfg.retention.trader_shift + cfg.retention.market_noise * sh.z_market[i]
+                ret.trader_shift + ret.market_noise * sh.z_market[i]
             } else {
                 0.0
             };
@@ -300,6 +309,7 @@ pub fn run(cfg: &Config, pop: &Population, net: &Community, sh: &Shocks, rule: U
         a.particip_behavior.push(x[8]);
         a.index.push(index);
         a.trader.push(f64::from(u8::from(trader)));
+        a.embedded.push(f64::from(u8::from(h)));
         a.retain.push(ans.retain);
         a.retain_after.push(ans.retain_after);
         a.retain3.push(ans.retain3);

@@ -8,8 +8,11 @@
 //! locals, inter-ethnic willingness and participation follow from the
 //! network and individual shocks (`mechanism`); the survey layer records
 //! them as the questionnaire did (`survey`: 5-point items, softmax
-//! reductions); retention is a logistic index with Changchun (Table 2
-//! model 1) and South (model 3) coefficients.
+//! reductions); retention is a logistic index with one set of coefficients
+//! in every city, to which the latent institutional embedding, ties to
+//! locals, the co-national community and a trader's market shock add
+//! (none of them in the survey): the regional slopes of Table 2 models 1
+//! and 3 are what the survey estimates from each region's structure.
 
 pub(crate) mod cohort;
 pub(crate) mod config;

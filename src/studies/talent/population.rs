@@ -80,6 +80,10 @@ pub struct Shocks {
     pub u_trader: Vec<f64>,
     /// Normal market shock of a trader.
     pub z_market: Vec<f64>,
+    /// Whether the unit provides its package, and whether a volunteering
+    /// event is unit-run (drawn last, after the earlier shocks).
+    pub u_benefit: Vec<f64>,
+    pub u_event: Vec<f64>,
 }
 
 /// City sizes by largest-remainder quotas of `shares` (sum 1) over `n`.
@@ -192,6 +196,8 @@ pub fn draw_shocks(n: usize, seed: u64) -> Shocks {
         s.u_before.push(rng.random());
         s.u_trader.push(rng.random());
         s.z_market.push(std_normal(&mut rng));
+        s.u_benefit.push(rng.random());
+        s.u_event.push(rng.random());
     }
     s
 }

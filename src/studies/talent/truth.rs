@@ -10,23 +10,33 @@ use super::population::{Population, Shocks};
 use crate::numeric::logistic;
 use crate::studies::Truth;
 
-/// `index.<term>`: the one set of behavioural retention coefficients;
-/// `changchun.<term>` and `south.<term>`: the coefficient each measured
-/// item carries in that region's index (`index.<term>` times what the item
-/// delivers there, [`mechanism::delivered`]), named as the logit design
-/// names its columns. They are conditional on the unmeasured community
-/// and market terms, so the regional logits of Table 2 (which omit them)
-/// estimate attenuated versions, more so in the South where traders are
-/// many: that attenuation is part of the mechanism.
+/// `index.<term>`: the one set of behavioural retention coefficients on
+/// the measured items; `retention.embedded` and `retention.local_ties`: the
+/// common coefficients of the latent embedding and of ties to locals;
+/// `changchun.<term>` and `south.<term>`: what one more unit of a measured
+/// item is worth on the index in that region including the latent package
+/// it brings directly: `unit_support` is `b_unit + e_h danwei_benefit_r`,
+/// every other item its `index.<term>` (no item's coefficient differs by
+/// region). They are conditional on the unmeasured terms, so the regional
+/// logits of Table 2 (which omit them) estimate attenuated versions where
+/// traders are many, and inflated ones where an item carries an omitted
+/// quantity (willingness the chosen local ties, participation the unit-run
+/// events): that is the mechanism.
 pub fn params(cfg: &Config) -> BTreeMap<String, f64> {
     let mut out = BTreeMap::new();
     for (term, b) in INDEX_TERMS.iter().zip(cfg.index.values()) {
         out.insert(format!("index.{term}"), b);
     }
+    out.insert("retention.embedded".into(), cfg.retention.embedded);
+    out.insert("retention.local_ties".into(), cfg.retention.local_ties);
     for (region, r) in [("changchun", &cfg.changchun), ("south", &cfg.south)] {
-        let m = mechanism::delivered(r);
-        for ((term, b), m) in INDEX_TERMS.iter().zip(cfg.index.values()).zip(m) {
-            out.insert(format!("{region}.{term}"), b * m);
+        for (term, b) in INDEX_TERMS.iter().zip(cfg.index.values()) {
+            let v = if *term == "unit_support" {
+                b + cfg.retention.embedded * r.danwei_benefit
+            } else {
+                b
+            };
+            out.insert(format!("{region}.{term}"), v);
         }
     }
     out

@@ -50,15 +50,8 @@ fn validate_region(name: &str, r: &Region) -> Result<(), StudyError> {
         ));
     }
     nonneg(&format!("{name}.local_tie_rate"), r.local_tie_rate)?;
-    nonneg(&format!("{name}.danwei_support"), r.danwei_support)?;
-    nonneg(
-        &format!("{name}.contact_opportunity"),
-        r.contact_opportunity,
-    )?;
-    nonneg(
-        &format!("{name}.particip_opportunity"),
-        r.particip_opportunity,
-    )?;
+    share(&format!("{name}.danwei_benefit"), r.danwei_benefit)?;
+    share(&format!("{name}.unit_events"), r.unit_events)?;
     share(&format!("{name}.trader_share"), r.trader_share)
 }
 
@@ -118,7 +111,12 @@ pub fn validate(cfg: &Config) -> Result<(), StudyError> {
     finite("index", &cfg.index.values())?;
     finite(
         "retention",
-        &[cfg.retention.community, cfg.retention.trader_shift],
+        &[
+            cfg.retention.community,
+            cfg.retention.trader_shift,
+            cfg.retention.embedded,
+            cfg.retention.local_ties,
+        ],
     )?;
     nonneg("retention.market_noise", cfg.retention.market_noise)?;
     validate_region("changchun", &cfg.changchun)?;
