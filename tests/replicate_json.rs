@@ -85,11 +85,10 @@ fn every_study_keeps_the_contract_and_its_rows_whatever_the_seed() {
     for (study, cohorts) in [("assets", "16"), ("talent", "36"), ("enclave", "16")] {
         let first = replicate(&[study, "--seed", "1", "--seeds", cohorts]);
         check_rows(study, &first);
-        for seed in ["23"] {
-            let other = replicate(&[study, "--seed", seed, "--seeds", cohorts]);
-            check_rows(study, &other);
-            assert_eq!(keys(&other), keys(&first), "{study}: rows at seed {seed}");
-        }
+        let seed = "23";
+        let other = replicate(&[study, "--seed", seed, "--seeds", cohorts]);
+        check_rows(study, &other);
+        assert_eq!(keys(&other), keys(&first), "{study}: rows at seed {seed}");
         assert!(
             first.get("decomposition").is_none(),
             "{study}: decomposition without --decompose"
