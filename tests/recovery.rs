@@ -294,10 +294,11 @@ fn every_shipped_spec_runs() {
 /// subsample (`subset`), omit the unmeasured community and market terms of
 /// the index, so they estimate attenuated coefficients, more in the South
 /// where traders (whose market shock the survey does not see) are many:
-/// the South's unit-support and inter-ethnic estimates fall short of the
-/// regional truth by many Monte Carlo SEs and proportionally more than
-/// Changchun's. The pooled logit falls short of the one behavioural
-/// coefficient `index.unit_support` it is scored against.
+/// the South's unit-support estimate falls short of the regional truth by
+/// many Monte Carlo SEs and proportionally more than Changchun's, while its
+/// inter-ethnic estimate, which also carries the omitted chosen local ties,
+/// is inflated. The pooled logit exceeds the one behavioural coefficient
+/// `index.unit_support` it is scored against (it carries the latent package).
 #[test]
 fn regional_logits_are_attenuated_by_unmeasured_heterogeneity() {
     let spec = Spec::load(Path::new("scenarios/recovery/talent_regional.toml")).unwrap();
@@ -309,15 +310,24 @@ fn regional_logits_are_attenuated_by_unmeasured_heterogeneity() {
             .find(|d| d.estimator == est && d.estimand == estimand)
             .unwrap_or_else(|| panic!("no row {est} / {estimand}"))
     };
-    for name in ["unit_support", "interethnic"] {
-        let d = &get("south logit", &format!("south.{name}")).d;
-        assert!(
-            d.bias < -4.0 * d.bias_mcse,
-            "south {name}: bias {} ({})",
-            d.bias,
-            d.bias_mcse
-        );
-    }
+    // Unit support omits the community and market terms: attenuated.
+    let d = &get("south logit", "south.unit_support").d;
+    assert!(
+        d.bias < -4.0 * d.bias_mcse,
+        "south unit_support: bias {} ({})",
+        d.bias,
+        d.bias_mcse
+    );
+    // Inter-ethnic willingness also drives the chosen ties to locals, which
+    // the logit omits (issue 30's structure, `studies/talent/truth.rs`): the
+    // estimate carries that path as well, so it is inflated.
+    let d = &get("south logit", "south.interethnic").d;
+    assert!(
+        d.bias > 4.0 * d.bias_mcse,
+        "south interethnic: bias {} ({})",
+        d.bias,
+        d.bias_mcse
+    );
     let (s, c) = (
         &get("south logit", "south.unit_support").d,
         &get("changchun logit", "changchun.unit_support").d,
@@ -330,9 +340,14 @@ fn regional_logits_are_attenuated_by_unmeasured_heterogeneity() {
         c.relative_bias,
         s.relative_bias
     );
+    // Against the one behavioural coefficient, the pooled logit's unit
+    // support also carries the latent embedding a unit's package brings
+    // (`e_h danwei_benefit_r` in `studies/talent/truth.rs`), which the
+    // survey does not see: inflated, not attenuated, under issue 30's
+    // structure.
     let pooled = &get("pooled logit", "index.unit_support").d;
     assert!(
-        pooled.bias < -4.0 * pooled.bias_mcse,
+        pooled.bias > 4.0 * pooled.bias_mcse,
         "pooled: bias {} ({})",
         pooled.bias,
         pooled.bias_mcse

@@ -110,6 +110,7 @@ pub fn check<M: Model>(scn: &Scenario, model: &M) -> Result<Vec<Arm>, ScenarioEr
             (&u.lower, &u.upper),
             u.line,
             "uncertainty",
+            u.posterior.is_none(),
         )?;
     }
     if let Some(e) = &scn.experiment {

@@ -242,6 +242,7 @@ pub fn design_of<M: Model>(
         (&spec.lower, &spec.upper),
         line,
         "sensitivity",
+        true,
     )?;
     let err = sens_err(scn, line);
     let bounds =

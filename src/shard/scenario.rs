@@ -241,6 +241,7 @@ impl Sharded for ScenarioInput {
                 (&u.lower, &u.upper),
                 u.line,
                 "uncertainty",
+                u.posterior.is_none(),
             )?;
         }
         let (metrics, by_rep) = if reps.is_empty() {
