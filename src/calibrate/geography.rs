@@ -37,6 +37,7 @@
 use serde::Serialize;
 
 use super::objective::Objective;
+pub use super::objective::combined_se;
 use crate::seed::{Component, derive};
 
 /// Default G: cohorts at θ₀ whose targets give τ̂² (as for the self-check's
@@ -95,11 +96,6 @@ pub fn target_geography(draws: &[Option<Draw>]) -> TargetGeography {
         sampling_variance,
         tau2: (total_variance - sampling_variance).max(0.0),
     }
-}
-
-/// `σ = sqrt(se² + τ²)`: a target's SD in Q and the synthetic likelihood.
-pub fn combined_se(se: f64, tau2: f64) -> f64 {
-    (se * se + tau2.max(0.0)).sqrt()
 }
 
 /// The seeds of the G geography cohorts of master `seed` (independent of

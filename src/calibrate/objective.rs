@@ -1,7 +1,7 @@
 //! The simulated-minimum-distance objective
 //! `Q(θ) = (m(θ) − m_pub)' W (m(θ) − m_pub)`, `W = diag(1 / σ²)` with
 //! `σ_j² = se_pub,j² + τ_j²` (the published SE and the target's
-//! between-geography variance, [`super::geography`]), with `m(θ)` the mean
+//! between-geography variance, `calibrate::geography`), with `m(θ)` the mean
 //! of each target row over R cohorts whose seeds are fixed across θ
 //! (common random numbers), so Q is a deterministic function of θ.
 //!
@@ -54,8 +54,14 @@ pub struct Target {
     /// The published SE `se_pub,j`.
     pub se: f64,
     /// `τ_j²`, the between-geography variance of the target
-    /// ([`super::geography`]); 0 when turned off.
+    /// (`calibrate::geography`); 0 when turned off.
     pub geography_var: f64,
+}
+
+/// `σ = sqrt(se² + τ²)`: a target's SD in Q and the synthetic likelihood
+/// (τ² from `calibrate::geography`; a negative τ² counts as 0).
+pub fn combined_se(se: f64, tau2: f64) -> f64 {
+    (se * se + tau2.max(0.0)).sqrt()
 }
 
 impl Target {
@@ -66,7 +72,7 @@ impl Target {
 
     /// `σ_j = sqrt(se_pub,j² + τ_j²)`: the SD the objective weights by.
     pub fn sd(&self) -> f64 {
-        super::geography::combined_se(self.se, self.geography_var)
+        combined_se(self.se, self.geography_var)
     }
 }
 
