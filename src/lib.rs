@@ -3,6 +3,7 @@
 //! Data flow: scenario -> population (agents on a petgraph network) -> engine
 //! -> survey measurement -> cohort -> estimators -> recovery diagnostics ->
 //! report. The `migsim` binary is a thin clap shell over this library.
+#![deny(missing_docs)]
 
 pub mod calibrate;
 pub mod cli;
