@@ -18,7 +18,7 @@ pub struct RunArgs {
     pub job: ShardedArgs<ScenarioInput>,
 }
 
-/// Run `migsim run` through the job driver ([`super::job::run`]).
+/// Run `migsim run` through the job driver (`super::job::run`).
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     super::job::run(&args.job, (), true)
 }

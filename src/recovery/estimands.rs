@@ -19,7 +19,7 @@ use crate::studies::{CheckedConfig, Simulated, StudyError};
 pub enum Cohorts<'a> {
     /// A registered study's checked config.
     Study(CheckedConfig),
-    /// The [logit] DGP and the rows per cohort.
+    /// The logit DGP and the rows per cohort.
     Logit {
         /// The DGP of the spec.
         dgp: &'a LogitDgp,

@@ -181,7 +181,7 @@ impl Uncertainty {
 /// value found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum UncertaintyError {
-    /// `draws` outside 2 to [`MAX_DRAWS`].
+    /// `draws` outside 2 to `MAX_DRAWS`.
     #[error("[uncertainty] `draws` = {0}: expected between 2 and {MAX_DRAWS}")]
     Draws(usize),
     /// `replications` is 0.
@@ -217,7 +217,7 @@ pub enum UncertaintyError {
     #[error(
         "[uncertainty]: fewer than 1 in {MAX_TRIES} draws fall within the bounds of {keys}; widen them or narrow the distribution"
     )]
-    /// The bounds keep fewer than 1 in [`MAX_TRIES`] draws.
+    /// The bounds keep fewer than 1 in `MAX_TRIES` draws.
     Truncation {
         /// The keys concerned.
         keys: String,

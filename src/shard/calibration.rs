@@ -8,7 +8,7 @@
 //! is not a list of independent units that `--shard K/N` could slice and
 //! `merge` pool. Each is a [`Collective`] job instead: under MPI every rank
 //! runs the same deterministic search, and the cohorts of each batch are
-//! split over the ranks ([`super::mpi_calibrate`]); the driver owns the
+//! split over the ranks (`super::mpi_calibrate`); the driver owns the
 //! rest (checking the output folder, the caller's [`Monitor`] for progress
 //! and cancellation in one process, writing the files as one set on rank 0).
 //!

@@ -80,7 +80,7 @@ pub(crate) fn run_whole_as<J: Job>(
     run_whole_to(job, Some(dir), monitor, format)
 }
 
-/// [`run_whole_as`] with the output folder optional: without one the job
+/// `run_whole_as` with the output folder optional: without one the job
 /// runs and nothing is written (`migsim calibrate` without `--out`).
 pub fn run_whole_to<J: Job>(
     job: &J,
@@ -138,7 +138,7 @@ pub fn merge<J: Sharded>(
 /// 0 gathers and pools the rows with the checks of `merge` and returns the
 /// output (`None` on the other ranks); its pooled elapsed seconds are the
 /// wall-clock time of the job. An error on any rank ends every rank
-/// ([`World::ok_or_abort`]). Rank 0 writes the files ([`write()`]).
+/// (`World::ok_or_abort`). Rank 0 writes the files ([`write()`]).
 pub(crate) fn run_ranks<J: Sharded>(
     world: &World,
     job: &J,
@@ -161,7 +161,7 @@ pub(crate) fn run_ranks<J: Sharded>(
 /// runs the whole job on a one-thread pool, so that every rank issues its
 /// collectives in the same order (a rank's share of each batch runs on the
 /// global pool from a thread outside it). A failure on any rank ends every
-/// rank ([`World::ok_or_abort`]). Rank 0 writes the files into `dir` and
+/// rank (`World::ok_or_abort`). Rank 0 writes the files into `dir` and
 /// returns the output and the paths written; the other ranks return
 /// `None`.
 pub fn run_collective<J: Collective>(

@@ -6,9 +6,9 @@
 //! of that word (`rand_xoshiro`), so serving words from a buffer filled by
 //! the same generator gives every distribution (`Exp1`, `random_range`,
 //! `random::<f64>`) the numbers it would have drawn directly: the output of
-//! a run is unchanged, bit for bit. The buffer is a ring of [`RING`] words
-//! refilled in chunks of [`CHUNK`]; the generator's state at the start of
-//! each chunk is kept, so [`Ahead::finish`] hands back the generator exactly
+//! a run is unchanged, bit for bit. The buffer is a ring of `RING` words
+//! refilled in chunks of `CHUNK`; the generator's state at the start of
+//! each chunk is kept, so `Ahead::finish` hands back the generator exactly
 //! where the consumer stopped (the chunk's state advanced by the words drawn
 //! from it), and the caller's next draw is the one it would have made.
 
@@ -18,7 +18,7 @@ use crate::seed::SimRng;
 
 /// Words generated at a time.
 pub const CHUNK: usize = 256;
-/// Words held (a power of two, a multiple of [`CHUNK`]).
+/// Words held (a power of two, a multiple of `CHUNK`).
 pub const RING: usize = 1024;
 /// Words always available to [`Ahead::peek`] after [`Ahead::ensure`].
 pub const LOOK: usize = 256;
@@ -35,12 +35,12 @@ pub struct Ahead {
     snaps: [SimRng; CHUNKS],
     /// Words drawn by the consumer (absolute count).
     head: usize,
-    /// Words generated (absolute count, a multiple of [`CHUNK`]).
+    /// Words generated (absolute count, a multiple of `CHUNK`).
     tail: usize,
 }
 
 impl Ahead {
-    /// Look ahead on `rng`'s stream; [`Ahead::finish`] returns the generator.
+    /// Look ahead on `rng`'s stream; `Ahead::finish` returns the generator.
     pub fn new(rng: SimRng) -> Self {
         let mut a = Self {
             snaps: std::array::from_fn(|_| rng.clone()),

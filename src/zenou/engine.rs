@@ -424,11 +424,11 @@ pub fn simulate_with<W: WeakTies, O: OmegaOf, L: OfferLog>(
     .unwrap_or_else(|stopped| stopped.events)
 }
 
-/// [`simulate_logged`] under a [`Monitor`]: every [`CHECK_EVERY`] events it
+/// `simulate_logged` under a [`Monitor`]: every `CHECK_EVERY` events it
 /// reports the thousandths of `t_end` reached (of [`PROGRESS_STEPS`]) and
 /// stops, with [`Stopped`], when the monitor says it is cancelled (`rng`
 /// then continues after the last word drawn). A run that is not stopped is
-/// exactly the run of [`simulate_logged`]: the monitor never touches the
+/// exactly the run of `simulate_logged`: the monitor never touches the
 /// random stream or the state.
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_monitored<W: WeakTies, O: OmegaOf, L: OfferLog>(

@@ -128,18 +128,18 @@ pub enum ExperimentError {
         /// Upper bound found.
         upper: f64,
     },
-    /// `points` outside 1 to [`MAX_POINTS`].
+    /// `points` outside 1 to `MAX_POINTS`.
     #[error("[experiment] `points` = {0}: expected between 1 and {MAX_POINTS}")]
     Points(usize),
     #[error(
         "[experiment] `levels`: {0} points (the product of the level counts) exceed {MAX_POINTS}"
     )]
-    /// The factorial has more than [`MAX_POINTS`] points.
+    /// The factorial has more than `MAX_POINTS` points.
     TooManyPoints(String),
     /// `replications` is 0.
     #[error("[experiment] `replications` = {0}: expected at least 1")]
     Replications(usize),
-    /// Points x replications exceed [`MAX_RUNS`].
+    /// Points x replications exceed `MAX_RUNS`.
     #[error("[experiment]: {points} points x {reps} replications = {runs} runs exceed {MAX_RUNS}")]
     TooManyRuns {
         /// Design points.
