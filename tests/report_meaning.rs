@@ -93,3 +93,40 @@ fn replicate_cites_its_paper() {
         "{s}"
     );
 }
+
+/// The README's list of sources names every paper the reports and
+/// `migsim replicate` cite (`CITATIONS`): each entry's author (where it
+/// has one), subject, journal and data set appear there.
+#[test]
+fn the_readme_cites_every_source() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let sources = readme
+        .split("## Sources")
+        .nth(1)
+        .expect("README has a Sources section");
+    for c in migsim::studies::citation::CITATIONS {
+        let mut anchors: Vec<String> = Vec::new();
+        if !c.starts_with("Authors") {
+            anchors.push(c.split(" (").next().unwrap().to_string());
+        }
+        for part in c.split("Journal of ").skip(1) {
+            let end = part.find(['.', '(', ',']).unwrap_or(part.len());
+            anchors.push(format!("Journal of {}", part[..end].trim()));
+        }
+        if let Some(sub) = c.split("subject").nth(1).and_then(|t| t.split(": ").nth(1)) {
+            let end = sub.find(['(', '.']).unwrap_or(sub.len());
+            anchors.push(sub[..end].trim().to_string());
+        }
+        if let Some(d) = c.split("Data: ").nth(1) {
+            let end = d.find([',', ';']).unwrap_or(d.len());
+            anchors.push(d[..end].trim_end_matches('.').trim().to_string());
+        }
+        assert!(anchors.len() >= 2, "{c}: {anchors:?}");
+        for a in anchors {
+            assert!(
+                sources.contains(&a),
+                "README's sources lack `{a}` (from {c})"
+            );
+        }
+    }
+}

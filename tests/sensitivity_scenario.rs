@@ -142,3 +142,63 @@ fn bad_tables_name_file_line_and_key() {
         assert!(e.contains(want) && at, "{table}: {e}");
     }
 }
+
+/// design.csv is tidy (item 3 of issue 29): one row per design row ×
+/// replication × arm, with the row's parameters, the replication's seed and
+/// every metric; each value is the fake study's closed form at that seed
+/// and those parameters (`level = level_mult · mean(u)`, doubled in the
+/// `double-level` arm; `share` = the share of u below `0.5 + boost`), and
+/// the wide design_outputs.csv holds their means over replications.
+#[test]
+fn design_csv_is_tidy_and_matches_the_closed_form() {
+    use migsim::seed::{self, Component};
+    use rand::Rng;
+    let s = scn(&format!(
+        "method = \"sobol\"\nn = 4\nreplications = 3\nbootstrap = 20\n{PARAMS}"
+    ));
+    let a = analyse(&s, &scenario_fake::model(), None, None, &|_, _| {}).unwrap();
+    let csv_text = migsim::report::sensitivity_files::design_csv(&a).unwrap();
+    let mut rd = csv::Reader::from_reader(csv_text.as_slice());
+    let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (row, rep, seed_c, arm) = (col("row"), col("replication"), col("seed"), col("arm"));
+    let (mult, boost) = (col("policy.level_mult"), col("policy.boost"));
+    let (level, share) = (col("level"), col("share"));
+    let rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        a.runs * 3 * 2,
+        "design rows x replications x arms"
+    );
+    let f = |x: &str| x.parse::<f64>().unwrap();
+    let mut sums = vec![0.0; a.runs];
+    for r in &rows {
+        let seed: u64 = r[seed_c].parse().unwrap();
+        let mut rng = seed::stream(seed, 0, Component::Custom(1));
+        let u: Vec<f64> = (0..200).map(|_| rng.random::<f64>()).collect();
+        let factor = if r[arm] == "double-level" { 2.0 } else { 1.0 };
+        let want_level = factor * f(&r[mult]) * u.iter().sum::<f64>() / 200.0;
+        let thr = 0.5 + f(&r[boost]);
+        let want_share = u.iter().filter(|&&x| x < thr).count() as f64 / 200.0;
+        assert!((f(&r[level]) - want_level).abs() < 1e-12, "{r:?}");
+        assert!((f(&r[share]) - want_share).abs() < 1e-12, "{r:?}");
+        // Replication r has the same seed in every design row and arm.
+        let rep_i: usize = r[rep].parse().unwrap();
+        assert_eq!(seed, migsim::scenario::replication_seed(4, rep_i));
+        if r[arm] == "baseline" {
+            sums[r[row].parse::<usize>().unwrap()] += f(&r[level]) / 3.0;
+        }
+    }
+    // The wide table's baseline level is the mean of the tidy rows.
+    let wide = migsim::report::sensitivity_files::design_outputs_csv(&a).unwrap();
+    let mut rd = csv::Reader::from_reader(wide.as_slice());
+    let whead: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let lc = whead.iter().position(|h| h == "level:baseline").unwrap();
+    for (i, r) in rd.records().enumerate() {
+        let v: f64 = r.unwrap()[lc].parse().unwrap();
+        assert!((v - sums[i]).abs() < 1e-12, "row {i}: {v} vs {}", sums[i]);
+    }
+}

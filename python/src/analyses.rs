@@ -11,8 +11,8 @@ use migsim::calibrate::smc::{SmcError, posterior_monitored};
 use migsim::calibrate::{CalibrateError, calibrate_monitored};
 use migsim::cli::Command;
 use migsim::report::rank_histogram::rank_histogram;
-use migsim::report::sensitivity_files;
-use migsim::scenario::StudyModel;
+use migsim::shard::job::Job;
+use migsim::shard::sensitivity::SensitivityInput;
 use migsim::studies::StudyName;
 use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
@@ -133,15 +133,20 @@ pub fn sensitivity(
         return Err(input_error("sensitivity: not a sensitivity command".into()));
     };
     let scn = load_scenario(kind, src)?;
-    let model = StudyModel {
-        study: scn.study,
-        n: scn.n,
+    // The `sensitivity` job itself, with the command's overrides.
+    let job = SensitivityInput {
+        file: scn.file.clone(),
+        text: String::new(),
+        scn,
+        method: args.method,
+        n: args.n,
     };
-    let a = jobs::run_job(py, progress.as_ref(), |m| {
-        migsim::sensitivity::analyse(&scn, &model, args.method, args.n, m)
+    let (a, files) = jobs::run_job(py, progress.as_ref(), |m| {
+        let a = job.run_whole(m)?;
+        let files = SensitivityInput::files(&a)?;
+        Ok::<_, migsim::shard::ShardError>((a, files))
     })?
-    .map_err(errors::scenario)?;
-    let files = sensitivity_files::files(&a).map_err(errors::scenario)?;
+    .map_err(errors::job)?;
     Ok((json(&a)?, files_of(py, files)))
 }
 

@@ -69,6 +69,17 @@ pub fn scenario(e: migsim::scenario::ScenarioError) -> PyErr {
     }
 }
 
+/// An error of a job run through the library's job trait
+/// (`migsim::shard::job::Job`); a cancelled job is the `KeyboardInterrupt`
+/// that cancelled it.
+pub fn job(e: migsim::shard::ShardError) -> PyErr {
+    if e.is_cancelled() {
+        PyKeyboardInterrupt::new_err("cancelled".to_string())
+    } else {
+        input(e)
+    }
+}
+
 /// A panic caught on a worker thread (a bug): never unwound into Python.
 pub fn panicked(payload: Box<dyn std::any::Any + Send>) -> PyErr {
     let text = payload

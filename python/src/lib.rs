@@ -16,8 +16,9 @@ use migsim::data::{
     ColumnRef, Dataset, LqColumns, Subset, build_design_borrowed, design_with, wanted_columns,
 };
 use migsim::estimate::{EstimateError, EstimatorName};
-use migsim::report::run_files;
-use migsim::scenario::{self, Scenario, ScenarioError, StudyModel, Summary};
+use migsim::scenario::{self, Scenario, ScenarioError};
+use migsim::shard::job::Job;
+use migsim::shard::scenario::ScenarioInput;
 use migsim::studies::{self, StudyName};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList};
@@ -247,16 +248,17 @@ fn run(
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(String, Py<PyBytes>)>> {
     let scn = load_scenario(kind, src)?;
-    let model = StudyModel {
-        study: scn.study,
-        n: scn.n,
+    // The `run` job itself (`migsim run`, the server): one process, no
+    // shard text to keep.
+    let job = ScenarioInput {
+        file: scn.file.clone(),
+        text: String::new(),
+        scn,
     };
     let files = jobs::run_job(py, progress.as_ref(), |m| {
-        let runs = scenario::run(&scn, &model, m)?;
-        let summary = Summary::of(&runs);
-        run_files::files(&runs, &summary)
+        ScenarioInput::files(&job.run_whole(m)?)
     })?
-    .map_err(errors::scenario)?;
+    .map_err(errors::job)?;
     Ok(files
         .into_iter()
         .map(|(name, bytes)| (name.to_string(), PyBytes::new(py, &bytes).unbind()))
@@ -282,27 +284,17 @@ fn recover(
     n: Option<usize>,
     progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<(String, Vec<(String, Py<PyBytes>)>)> {
-    use migsim::recovery::{self, RecoveryError, RunOptions};
-    let spec = migsim::shard::recovery::SpecInput::load(Path::new(path))
-        .map_err(input)?
-        .with_overrides(reps, seed, n)
+    use migsim::shard::recovery::{RecoverOptions, SpecInput};
+    // The `recover` job itself, loaded as `migsim recover` loads it.
+    let job = <SpecInput as Job>::load(Path::new(path), RecoverOptions { reps, seed, n })
         .map_err(input)?;
-    let rec = jobs::run_job(py, progress.as_ref(), |m| {
-        recovery::run(
-            &spec.spec,
-            &RunOptions {
-                threads: None,
-                progress: Some(m),
-            },
-        )
+    let (rec, files) = jobs::run_job(py, progress.as_ref(), |m| {
+        let rec = job.run_whole(m)?;
+        let files = SpecInput::files(&rec)?;
+        Ok::<_, migsim::shard::ShardError>((rec, files))
     })?
-    .map_err(|e| match e {
-        RecoveryError::Cancelled => {
-            pyo3::exceptions::PyKeyboardInterrupt::new_err("cancelled".to_string())
-        }
-        e => input(e),
-    })?;
-    let files = recovery::output_files(&rec)
+    .map_err(errors::job)?;
+    let files = files
         .into_iter()
         .map(|(name, bytes)| (name.to_string(), PyBytes::new(py, &bytes).unbind()))
         .collect();

@@ -162,6 +162,7 @@ pub enum Certainty {
 
 /// The reading sentence of every effect, in order (what `migsim run`
 /// prints and the explorer shows under its chart).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // used by `migsim serve` only
 pub fn readings(effects: &[Effect], window: impl Fn(&str) -> Option<String>) -> Vec<String> {
     effects
         .iter()

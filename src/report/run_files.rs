@@ -20,6 +20,7 @@ pub const FILE_NAMES: [&str; 5] = [
 
 /// Files only some runs write: draws.csv with `[uncertainty]`,
 /// experiment.csv with `[experiment]`.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // used by `migsim serve` only
 pub(crate) const OPTIONAL_FILE_NAMES: [&str; 2] = ["draws.csv", "experiment.csv"];
 
 /// The default output folder of a scenario: `outputs/<name>/`.

@@ -4,6 +4,7 @@
 
 /// (name, TOML text) of every shipped scenario, by name; the name is the
 /// file stem, `scenarios/<name>.toml`.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // used by `migsim serve` only
 pub const SHIPPED: [(&str, &str); 15] = [
     (
         "assets-downturn",
@@ -65,6 +66,7 @@ pub const SHIPPED: [(&str, &str); 15] = [
 ];
 
 /// The TOML text of shipped scenario `name`.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // used by `migsim serve` only
 pub fn shipped(name: &str) -> Option<&'static str> {
     SHIPPED
         .iter()

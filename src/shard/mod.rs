@@ -38,8 +38,8 @@ pub(crate) mod mpi;
 pub(crate) mod mpi_calibrate;
 pub(crate) mod power;
 pub mod recovery;
-pub(crate) mod scenario;
-pub(crate) mod sensitivity;
+pub mod scenario;
+pub mod sensitivity;
 pub(crate) mod slice;
 pub mod store;
 

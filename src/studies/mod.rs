@@ -14,7 +14,7 @@
 
 pub mod assets;
 pub(crate) mod calibrated;
-pub(crate) mod citation;
+pub mod citation;
 pub mod enclave;
 pub mod metric_info;
 pub(crate) mod overrides;
