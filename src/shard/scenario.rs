@@ -1,6 +1,6 @@
 //! `migsim run` as a [`Job`]: rows of a slice of the run's units of work,
 //! and the summary and reports of the pooled rows through the same
-//! [`crate::scenario::run::assemble`] and [`Summary::of`] a one-process run uses.
+//! `scenario::run::assemble` and [`Summary::of`] a one-process run uses.
 //!
 //! Units of work: a scenario with `R` replications and `K` `[uncertainty]`
 //! draws has one index space `0..R+K`: index `i < R` is replication `i`
