@@ -256,3 +256,61 @@ fn bad_options_are_refused_by_name() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--method smc"));
 }
+
+/// The predictive check's held-out rows are the rows `migsim replicate`
+/// marks held out: a value written into the model (talent's Table 1
+/// unit-support and cumulative-network shares, role `input`) matches by
+/// construction and a row that chose a value (role `target`) was fitted, so
+/// neither is counted as a held-out check.
+#[test]
+fn predictive_held_out_rows_exclude_inputs() {
+    use migsim::replicate::{Role, Tables, replicate_tables};
+    let mut o = opts(None);
+    o.heldout = true;
+    let post = posterior(&o, &SMALL).unwrap();
+    let rep = replicate_tables(
+        StudyName::Talent,
+        &toml::Table::new(),
+        None,
+        3,
+        &Tables::All,
+    )
+    .unwrap();
+    let role = |table: &str, spec: &str, term: &str| {
+        rep.rows
+            .iter()
+            .find(|r| r.table == table && r.spec == spec && r.term == term)
+            .map(|r| r.role)
+    };
+    let inputs = rep
+        .rows
+        .iter()
+        .filter(|r| r.role == Role::Input && r.published.is_some())
+        .count();
+    assert!(
+        inputs >= 2,
+        "talent writes its Table 1 shares into the model"
+    );
+    let held = &post.predictive.heldout;
+    assert!(!held.is_empty());
+    for r in held {
+        assert_eq!(
+            role(&r.table, &r.spec, &r.term),
+            Some(Role::HeldOut),
+            "{} / {} / {}",
+            r.table,
+            r.spec,
+            r.term
+        );
+    }
+    let want = rep
+        .rows
+        .iter()
+        .filter(|r| r.role == Role::HeldOut && r.published.is_some())
+        .count();
+    assert_eq!(
+        held.len(),
+        want,
+        "every held-out row with a published value"
+    );
+}

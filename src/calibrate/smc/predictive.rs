@@ -3,12 +3,16 @@
 //! and held-out row's estimates over the S cohorts give its 95%
 //! predictive interval (2.5% and 97.5% quantiles), which should hold the
 //! published value for about 95% of rows if the model and posterior fit.
+//! Held-out rows are the rows of every table that `migsim replicate` marks
+//! `held out`: neither calibration targets, nor rows that chose a hand-set
+//! value (role `target`), nor values written into the model (role
+//! `input`).
 
 use super::posterior_file::{PosteriorSample, weighted_quantile};
 use super::result::{Predictive, PredictiveRow};
 use super::sampler::systematic;
 use crate::calibrate::objective::Objective;
-use crate::replicate::{ReplicationRow, Tables};
+use crate::replicate::{ReplicationRow, Role, Tables};
 use crate::seed::{Component, derive, stream};
 
 /// Stream tag of the predictive draws and cohorts.
@@ -78,6 +82,10 @@ pub fn predictive(
         (true, Some(layout)) => layout
             .iter()
             .filter(|r| !o.targets.iter().any(|t| t.matches(r)))
+            // Only `migsim replicate`'s held-out rows: a value written into
+            // the model (role `input`) matches by construction, and a row
+            // that chose a hand-set value (role `target`) was fitted.
+            .filter(|r| r.role == Role::HeldOut)
             .filter_map(|r| {
                 let p = r.published?;
                 Some(row(&r.table, &r.spec, &r.term, p, r.published_se))
