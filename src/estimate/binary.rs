@@ -11,7 +11,9 @@ use super::EstimateError;
 use super::covariance::{self, Family, Scores};
 use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
 use super::results::mle_stats;
-use super::{FitInfo, FitOptions, FitResult, ParamRow, checks, linalg, margins, separation};
+use super::{
+    FitInfo, FitOptions, FitResult, ParamRow, binary_pass, checks, linalg, margins, separation,
+};
 use crate::data::Design;
 use crate::numeric::Link;
 
@@ -62,28 +64,11 @@ impl LogLik for BinaryLik<'_> {
         };
         linalg::map_blocks(
             self.y.len(),
-            |r| {
-                let eta = linalg::index_block(self.x, b, r.clone());
-                let y = &self.y[r.clone()];
-                let terms: Vec<_> = eta
-                    .iter()
-                    .zip(y)
-                    .zip(r.clone())
-                    .map(|((&e, &y), i)| (self.weight(i), self.link.obs(y, e)))
-                    .collect();
-                let score: Vec<f64> = terms.iter().map(|(f, t)| f * t.score).collect();
-                let w: Vec<f64> = terms.iter().map(|(f, t)| f * t.weight).collect();
-                let ll: f64 = terms.iter().map(|(f, t)| f * t.ll).sum();
-                (
-                    ll,
-                    linalg::xt_vec_block(self.x, &score, r.clone()),
-                    linalg::gram_block(self.x, &w, r),
-                )
-            },
-            |(ll, g, h)| {
-                out.ll += ll;
-                out.grad.iter_mut().zip(g).for_each(|(o, a)| *o += a);
-                out.hess -= h;
+            |r| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r),
+            |s| {
+                out.ll += s.ll;
+                out.grad.iter_mut().zip(s.grad).for_each(|(o, a)| *o += a);
+                out.hess -= s.gram;
             },
         );
         out
@@ -144,14 +129,14 @@ impl BinaryModel {
         checks::check_shape(d)?;
         checks::check_binary(d, name)?;
         checks::check_outcome_varies(d)?;
-        // The rank check (a sequential QR) runs beside the fit; its error
-        // still comes first, as if it had run before.
-        let (rank, solved) = rayon::join(
-            || checks::check_full_rank(d),
-            || self.solve(d, None, self.start(d)),
-        );
-        rank?;
-        let (out, eta) = solved?;
+        let start = self.start(d);
+        let start_eval = self.lik(d, None).eval(&start);
+        // The rank check: certified from the Hessian at the start, which is
+        // `-w X'X` there; the QR of X only where that cannot certify.
+        if !certifies_full_rank(d, &start, &start_eval.hess) {
+            checks::check_full_rank(d)?;
+        }
+        let (out, eta) = self.solve_from(d, None, start, Some(start_eval))?;
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
         let resid: Vec<f64> = eta
@@ -195,7 +180,7 @@ impl BinaryModel {
         start: Vec<f64>,
     ) -> Result<Vec<f64>, EstimateError> {
         checks::check_outcome_varies(d)?;
-        let (out, eta) = self.solve(d, w, start)?;
+        let (out, eta) = self.solve_from(d, w, start, None)?;
         // X'WX has the rank of X (every weight is positive), so its pivoted
         // QR finds the collinearity a resample can create, at O(k^3) instead
         // of a QR of X.
@@ -215,26 +200,33 @@ impl BinaryModel {
         Ok(eta)
     }
 
-    /// Newton from `start` with the separation checks before and after;
-    /// a singular or non-finite information matrix is an error.
-    fn solve(
-        &self,
-        d: &Design,
-        w: Option<&[f64]>,
-        start: Vec<f64>,
-    ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
-        separation::check_single_regressors(&d.x, &d.y, &d.names, &d.y_name)?;
-        let lik = BinaryLik {
+    fn lik<'a>(&self, d: &'a Design, w: Option<&'a [f64]>) -> BinaryLik<'a> {
+        BinaryLik {
             link: self.link,
             x: &d.x,
             y: &d.y,
             w,
-        };
+        }
+    }
+
+    /// Newton from `start` (its evaluation given or computed) with the
+    /// separation checks before and after; a singular or non-finite
+    /// information matrix is an error.
+    fn solve_from(
+        &self,
+        d: &Design,
+        w: Option<&[f64]>,
+        start: Vec<f64>,
+        start_eval: Option<Eval>,
+    ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
+        separation::check_single_regressors(&d.x, &d.y, &d.names, &d.y_name)?;
+        let lik = self.lik(d, w);
         let nopts = NewtonOptions {
             max_iter: self.opts.max_iter,
             tol: self.opts.tol,
         };
-        let out = newton::maximize(&lik, start, nopts);
+        let start_eval = start_eval.unwrap_or_else(|| lik.eval(&start));
+        let out = newton::maximize_from(&lik, start, start_eval, nopts);
         let eta = linalg::index(&d.x, &out.theta);
         separation::check_after_fit(&d.x, &eta, &out.theta, &d.names, &d.y_name, w)?;
         if matches!(
@@ -304,6 +296,46 @@ impl BinaryModel {
     }
 }
 
+/// Whether the Hessian `h` at `start` proves the design of full column rank,
+/// so that the QR of [`checks::check_full_rank`] would find no dependency.
+///
+/// At a start whose index is the same on every row (all coefficients zero
+/// but that of a constant column of ones), every row has the same weight,
+/// so `-h = w X'X`. Scaled to a unit diagonal, `S = D X'X D` is the Gram
+/// matrix of the unit-norm columns `X D`, and `lambda_min(S) = sigma_min(X D)^2`.
+/// The QR check declares a dependency only where a pivot of the R factor of
+/// `X D` falls below `n eps` times the largest, and every pivot is at least
+/// `sigma_min(X D)` while the largest is at most `sqrt(k)`. A Cholesky factor
+/// of `S - tau I` proves `lambda_min(S) > tau`, and with
+/// `tau = max(1e-8, 1e3 k (n / BLOCK + BLOCK) eps)`, far above both the
+/// rounding of the blocked sums behind `S` and `k (n eps)^2`, the QR would
+/// pass. `false` (the caller runs the QR) for any other start, or where the
+/// Cholesky fails: then the QR decides, as before.
+fn certifies_full_rank(d: &Design, start: &[f64], h: &Mat<f64>) -> bool {
+    let constant = d.col_index("const");
+    let index_is_constant = start
+        .iter()
+        .enumerate()
+        .all(|(j, &b)| b == 0.0 || Some(j) == constant)
+        && constant.is_none_or(|c| linalg::col(&d.x, c).iter().all(|&v| v == 1.0));
+    if !index_is_constant {
+        return false;
+    }
+    let k = d.k();
+    let diag: Vec<f64> = (0..k).map(|j| -h[(j, j)]).collect();
+    if diag.iter().any(|&v| !(v > 0.0 && v.is_finite())) {
+        return false;
+    }
+    let n = d.n() as f64;
+    let block = linalg::BLOCK as f64;
+    let tau = (1e3 * k as f64 * (n / block + block) * f64::EPSILON).max(1e-8);
+    let shifted = Mat::from_fn(k, k, |i, j| {
+        let s = -h[(i, j)] / (diag[i] * diag[j]).sqrt();
+        if i == j { s - tau } else { s }
+    });
+    shifted.as_ref().llt(faer::Side::Lower).is_ok()
+}
+
 /// Log-likelihood of the constant-only binary model (any link):
 /// `n [p ln p + (1 - p) ln(1 - p)]`, `p = mean y`.
 pub(crate) fn null_ll(y: &[f64]) -> f64 {
@@ -367,3 +399,76 @@ binary_estimator!(
     Probit,
     Link::Probit
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn design(x: Mat<f64>, names: Vec<&str>, seed: u64) -> Design {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let y = (0..x.nrows())
+            .map(|_| f64::from(u8::from(rng.random::<bool>())))
+            .collect();
+        Design {
+            y_name: "y".into(),
+            y,
+            x,
+            names: names.into_iter().map(String::from).collect(),
+            clusters: None,
+            n_dropped: 0,
+        }
+    }
+
+    /// The certificate's verdict on `d`, and the QR's.
+    fn verdicts(d: &Design) -> (bool, bool) {
+        let m = BinaryModel {
+            link: Link::Logit,
+            opts: FitOptions::default(),
+        };
+        let start = m.start(d);
+        let h = m.lik(d, None).eval(&start).hess;
+        (
+            certifies_full_rank(d, &start, &h),
+            checks::check_full_rank(d).is_ok(),
+        )
+    }
+
+    /// Over 20 seeds: well-conditioned designs are certified; an exact copy,
+    /// a near copy (1e-7 apart) and a column of zeros are not, and a design
+    /// whose `const` is not a column of ones is left to the QR. Wherever the
+    /// certificate holds, the QR agrees.
+    #[test]
+    fn the_start_hessian_certifies_rank_only_where_the_qr_would_pass() {
+        for seed in 0..20u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let n = 500 + 100 * seed as usize;
+            let z: Vec<[f64; 3]> = (0..n)
+                .map(|_| std::array::from_fn(|_| rng.random_range(-1.0..1.0)))
+                .collect();
+            let names = vec!["const", "a", "b", "c"];
+            let build = |third: &dyn Fn(usize) -> f64, one: f64| {
+                Mat::from_fn(n, 4, |i, j| match j {
+                    0 => one,
+                    3 => third(i),
+                    _ => z[i][j - 1],
+                })
+            };
+            let good = design(build(&|i| z[i][2], 1.0), names.clone(), seed);
+            assert_eq!(verdicts(&good), (true, true), "seed {seed}");
+            let copy = design(build(&|i| z[i][0], 1.0), names.clone(), seed);
+            assert_eq!(verdicts(&copy), (false, false), "seed {seed}");
+            let near = design(
+                build(&|i| z[i][0] + 1e-7 * z[i][2], 1.0),
+                names.clone(),
+                seed,
+            );
+            assert!(!verdicts(&near).0, "seed {seed}");
+            let zero = design(build(&|_| 0.0, 1.0), names.clone(), seed);
+            assert!(!verdicts(&zero).0, "seed {seed}");
+            let shifted = design(build(&|i| z[i][2], 2.0), names.clone(), seed);
+            assert!(!verdicts(&shifted).0, "seed {seed}");
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! Input checks shared by the design-matrix estimators, run before fitting.
 
+use rayon::prelude::*;
+
 use super::{EstimateError, linalg};
 use crate::data::Design;
 
@@ -26,13 +28,17 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
             i + 1
         )));
     }
-    for (j, name) in d.names.iter().enumerate() {
-        if let Some(i) = first_non_finite(linalg::col(&d.x, j)) {
-            return Err(EstimateError::Invalid(format!(
-                "regressor `{name}` is not finite in row {}",
-                i + 1
-            )));
-        }
+    // Columns scanned in parallel; the first bad column in design order is named.
+    let bad: Vec<Option<usize>> = (0..k)
+        .into_par_iter()
+        .map(|j| first_non_finite(linalg::col(&d.x, j)))
+        .collect();
+    if let Some((j, i)) = bad.iter().enumerate().find_map(|(j, i)| i.map(|i| (j, i))) {
+        return Err(EstimateError::Invalid(format!(
+            "regressor `{}` is not finite in row {}",
+            d.names[j],
+            i + 1
+        )));
     }
     if let Some(c) = &d.clusters
         && c.ids.len() != n

@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod binary;
+pub(crate) mod binary_pass;
 pub(crate) use crate::numeric::link as binary_link;
 pub(crate) mod checks;
 pub(crate) mod covariance;

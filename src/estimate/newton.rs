@@ -140,8 +140,20 @@ pub(crate) fn maximize<L: LogLik + ?Sized>(
     start: Vec<f64>,
     opts: NewtonOptions,
 ) -> NewtonOutcome {
+    let eval = f.eval(&start);
+    maximize_from(f, start, eval, opts)
+}
+
+/// [`maximize`] given the evaluation at `start` (a caller that needed it
+/// first, e.g. for a rank check on the Hessian there).
+pub(crate) fn maximize_from<L: LogLik + ?Sized>(
+    f: &L,
+    start: Vec<f64>,
+    start_eval: Eval,
+    opts: NewtonOptions,
+) -> NewtonOutcome {
     let mut theta = start;
-    let mut eval = f.eval(&theta);
+    let mut eval = start_eval;
     let stop = |theta, eval: Eval, it, term| {
         let decrement = direction(&eval).map_or(f64::INFINITY, |(_, d)| d);
         NewtonOutcome {

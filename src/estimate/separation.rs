@@ -15,6 +15,7 @@
 //! regressor; the largest such coefficient is named.
 
 use faer::Mat;
+use rayon::prelude::*;
 
 use super::EstimateError;
 use super::linalg::col;
@@ -30,7 +31,7 @@ pub const SATURATED_INDEX: f64 = 36.0;
 
 /// (min, max) of `c` among `y = 0` and among `y = 1`, in one pass.
 fn group_ranges(c: &[f64], y: &[f64]) -> [(f64, f64); 2] {
-    reduce::min_max_split(&c[..y.len().min(c.len())], |i| y[i] > 0.5)
+    reduce::min_max_split(c, y)
 }
 
 /// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all
@@ -55,35 +56,43 @@ pub fn check_single_regressors(
     names: &[String],
     outcome: &str,
 ) -> Result<(), EstimateError> {
-    for (j, name) in names.iter().enumerate() {
-        let c = col(x, j);
-        let [(lo0, hi0), (lo1, hi1)] = group_ranges(c, y);
-        if lo0.min(lo1) == hi0.max(hi1) {
-            continue;
-        }
-        let dummy = c.iter().all(|&v| v == 0.0 || v == 1.0);
-        let found = if hi0 <= lo1 {
-            Some((hi0 < lo1, describe(name, dummy, true, hi0, lo1)))
-        } else if hi1 <= lo0 {
-            Some((hi1 < lo0, describe(name, dummy, false, hi1, lo0)))
-        } else {
-            None
-        };
-        if let Some((complete, detail)) = found {
-            return Err(EstimateError::Separation {
-                kind: if complete {
-                    "complete"
-                } else {
-                    "quasi-complete"
-                }
-                .into(),
-                column: name.clone(),
-                outcome: outcome.to_string(),
-                detail,
-            });
-        }
+    // Each column on its own (in parallel); the first separating column in
+    // design order is reported, whatever the thread count.
+    let found: Vec<Option<EstimateError>> = (0..names.len())
+        .into_par_iter()
+        .map(|j| column_separation(col(x, j), y, &names[j], outcome))
+        .collect();
+    match found.into_iter().flatten().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The separation error of one regressor `c`, if it separates `y`.
+fn column_separation(c: &[f64], y: &[f64], name: &str, outcome: &str) -> Option<EstimateError> {
+    let [(lo0, hi0), (lo1, hi1)] = group_ranges(c, y);
+    if lo0.min(lo1) == hi0.max(hi1) {
+        return None;
+    }
+    let dummy = || c.iter().all(|&v| v == 0.0 || v == 1.0);
+    let (complete, detail) = if hi0 <= lo1 {
+        (hi0 < lo1, describe(name, dummy(), true, hi0, lo1))
+    } else if hi1 <= lo0 {
+        (hi1 < lo0, describe(name, dummy(), false, hi1, lo0))
+    } else {
+        return None;
+    };
+    Some(EstimateError::Separation {
+        kind: if complete {
+            "complete"
+        } else {
+            "quasi-complete"
+        }
+        .into(),
+        column: name.to_string(),
+        outcome: outcome.to_string(),
+        detail,
+    })
 }
 
 /// After a fit: quasi-complete separation by a combination of regressors.

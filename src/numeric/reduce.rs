@@ -31,34 +31,44 @@ pub fn min_max(v: &[f64]) -> (f64, f64) {
     out
 }
 
-/// `(min, max)` of `v` over the rows where `mask` holds and where it does
-/// not: `[(min, max) where !mask, (min, max) where mask]`, NaN skipped.
-pub fn min_max_split(v: &[f64], mask: impl Fn(usize) -> bool) -> [(f64, f64); 2] {
+/// `(min, max)` of `v` over the rows where `y > 0.5` holds and where it
+/// does not: `[(min, max) where y <= 0.5, (min, max) where y > 0.5]`, NaN
+/// skipped, over the common length.
+/// Eight lanes per group, each row widening its own group's lane and
+/// offering the other group's lane the empty range (`+inf`, `-inf`), so
+/// the loop is branch-free and vectorises.
+pub fn min_max_split(v: &[f64], y: &[f64]) -> [(f64, f64); 2] {
+    const L: usize = 8;
+    let n = v.len().min(y.len());
+    let (v, y) = (&v[..n], &y[..n]);
     let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
-    // Each value widens its own group; the other group sees -+inf and stays.
-    let mut lo = [[inf; 2]; 2];
-    let mut hi = [[ninf; 2]; 2];
-    let chunks = v.chunks_exact(2);
+    let mut lo = [[inf; L]; 2];
+    let mut hi = [[ninf; L]; 2];
+    let chunks = v.chunks_exact(L);
     let rest_start = v.len() - chunks.remainder().len();
-    for (c, pair) in chunks.enumerate() {
-        for l in 0..2 {
-            let x = pair[l];
-            let m = mask(2 * c + l);
-            let (x0, x1) = if m { (f64::NAN, x) } else { (x, f64::NAN) };
-            lo[0][l] = if x0 < lo[0][l] { x0 } else { lo[0][l] };
-            hi[0][l] = if x0 > hi[0][l] { x0 } else { hi[0][l] };
-            lo[1][l] = if x1 < lo[1][l] { x1 } else { lo[1][l] };
-            hi[1][l] = if x1 > hi[1][l] { x1 } else { hi[1][l] };
+    for (xs, ys) in chunks.zip(y.chunks_exact(L)) {
+        for l in 0..L {
+            let x = xs[l];
+            let m = ys[l] > 0.5;
+            let (l0, h0, l1, h1) = if m {
+                (inf, ninf, x, x)
+            } else {
+                (x, x, inf, ninf)
+            };
+            lo[0][l] = if l0 < lo[0][l] { l0 } else { lo[0][l] };
+            hi[0][l] = if h0 > hi[0][l] { h0 } else { hi[0][l] };
+            lo[1][l] = if l1 < lo[1][l] { l1 } else { lo[1][l] };
+            hi[1][l] = if h1 > hi[1][l] { h1 } else { hi[1][l] };
         }
     }
     let mut out = [(inf, ninf); 2];
     for (g, o) in out.iter_mut().enumerate() {
-        for l in 0..2 {
+        for l in 0..L {
             *o = (o.0.min(lo[g][l]), o.1.max(hi[g][l]));
         }
     }
     for (i, &x) in v.iter().enumerate().skip(rest_start) {
-        let o = &mut out[usize::from(mask(i))];
+        let o = &mut out[usize::from(y[i] > 0.5)];
         *o = (o.0.min(x), o.1.max(x));
     }
     out
@@ -109,7 +119,8 @@ mod tests {
         #[test]
         fn split_ranges_equal_the_ranges_of_each_group(v in values(), seed in 0u64..1000) {
             let mask = |i: usize| (i as u64 * 2654435761 + seed).is_multiple_of(3);
-            let got = min_max_split(&v, mask);
+            let y: Vec<f64> = (0..v.len()).map(|i| f64::from(u8::from(mask(i)))).collect();
+            let got = min_max_split(&v, &y);
             for (g, want_mask) in [false, true].into_iter().enumerate() {
                 let part: Vec<f64> = v.iter().enumerate().filter(|(i, _)| mask(*i) == want_mask).map(|(_, &x)| x).collect();
                 let want = min_max(&part);
