@@ -6,8 +6,9 @@ use super::{EstimateError, linalg};
 use crate::data::Design;
 
 /// Dimensions agree, values are finite and there are more observations than
-/// parameters.
-pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
+/// parameters. Returns each column's sum of squares `sum_i x_ij^2`, which
+/// the finiteness check computes on the way (finite sums: finite columns).
+pub fn check_shape(d: &Design) -> Result<Vec<f64>, EstimateError> {
     let (n, k) = (d.n(), d.k());
     if d.x.nrows() != n || d.names.len() != k {
         return Err(EstimateError::Invalid(format!(
@@ -28,12 +29,17 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
             i + 1
         )));
     }
-    // Columns scanned in parallel; the first bad column in design order is named.
-    let bad: Vec<Option<usize>> = (0..k)
+    // Columns summed in parallel; a non-finite sum is a non-finite cell (or
+    // an overflow), searched for in that column alone. The first bad column
+    // in design order is named.
+    let sq: Vec<f64> = (0..k)
         .into_par_iter()
-        .map(|j| first_non_finite(linalg::col(&d.x, j)))
+        .map(|j| sum_of_squares(linalg::col(&d.x, j)))
         .collect();
-    if let Some((j, i)) = bad.iter().enumerate().find_map(|(j, i)| i.map(|i| (j, i))) {
+    let bad = (0..k)
+        .filter(|&j| !sq[j].is_finite())
+        .find_map(|j| first_non_finite(linalg::col(&d.x, j)).map(|i| (j, i)));
+    if let Some((j, i)) = bad {
         return Err(EstimateError::Invalid(format!(
             "regressor `{}` is not finite in row {}",
             d.names[j],
@@ -49,7 +55,21 @@ pub fn check_shape(d: &Design) -> Result<(), EstimateError> {
             c.ids.len()
         )));
     }
-    Ok(())
+    Ok(sq)
+}
+
+/// `sum_i v_i^2` in eight independent lanes (vectorised; NaN or infinite if
+/// any value is).
+fn sum_of_squares(v: &[f64]) -> f64 {
+    let mut lanes = [0.0; 8];
+    let chunks = v.chunks_exact(8);
+    let tail: f64 = chunks.remainder().iter().map(|x| x * x).sum();
+    for c in chunks {
+        for l in 0..8 {
+            lanes[l] += c[l] * c[l];
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
 }
 
 /// Index of the first NaN or infinite value: a branch-free scan of fixed

@@ -18,7 +18,7 @@ use faer::Mat;
 use rayon::prelude::*;
 
 use super::EstimateError;
-use super::linalg::col;
+use super::linalg::{self, col};
 use crate::numeric::reduce;
 
 /// Index change per regressor SD beyond which a coefficient is taken to be
@@ -56,21 +56,42 @@ pub fn check_single_regressors(
     names: &[String],
     outcome: &str,
 ) -> Result<(), EstimateError> {
-    // Each column on its own (in parallel); the first separating column in
-    // design order is reported, whatever the thread count.
-    let found: Vec<Option<EstimateError>> = (0..names.len())
+    // Blocks of rows in parallel, every column of a block while its slice
+    // of `y` is in cache; minima and maxima fold exactly in any order. The
+    // first separating column in design order is reported.
+    let k = names.len();
+    let empty = [(f64::INFINITY, f64::NEG_INFINITY); 2];
+    let ranges = linalg::row_blocks(y.len())
         .into_par_iter()
-        .map(|j| column_separation(col(x, j), y, &names[j], outcome))
-        .collect();
-    match found.into_iter().flatten().next() {
+        .map(|r| {
+            (0..k)
+                .map(|j| group_ranges(&col(x, j)[r.clone()], &y[r.clone()]))
+                .collect::<Vec<_>>()
+        })
+        .reduce(
+            || vec![empty; k],
+            |a, b| a.iter().zip(&b).map(|(a, b)| widen(*a, *b)).collect(),
+        );
+    match (0..k).find_map(|j| column_separation(col(x, j), ranges[j], &names[j], outcome)) {
         Some(e) => Err(e),
         None => Ok(()),
     }
 }
 
-/// The separation error of one regressor `c`, if it separates `y`.
-fn column_separation(c: &[f64], y: &[f64], name: &str, outcome: &str) -> Option<EstimateError> {
-    let [(lo0, hi0), (lo1, hi1)] = group_ranges(c, y);
+/// The union of two per-group ranges.
+fn widen(a: [(f64, f64); 2], b: [(f64, f64); 2]) -> [(f64, f64); 2] {
+    [0, 1].map(|g| (a[g].0.min(b[g].0), a[g].1.max(b[g].1)))
+}
+
+/// The separation error of one regressor `c`, if its `ranges` over the rows
+/// with `y = 0` and with `y = 1` separate `y`.
+fn column_separation(
+    c: &[f64],
+    ranges: [(f64, f64); 2],
+    name: &str,
+    outcome: &str,
+) -> Option<EstimateError> {
+    let [(lo0, hi0), (lo1, hi1)] = ranges;
     if lo0.min(lo1) == hi0.max(hi1) {
         return None;
     }

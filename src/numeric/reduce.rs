@@ -31,13 +31,18 @@ pub fn min_max(v: &[f64]) -> (f64, f64) {
     out
 }
 
-/// `(min, max)` of `v` over the rows where `y > 0.5` holds and where it
-/// does not: `[(min, max) where y <= 0.5, (min, max) where y > 0.5]`, NaN
-/// skipped, over the common length.
-/// Eight lanes per group, each row widening its own group's lane and
-/// offering the other group's lane the empty range (`+inf`, `-inf`), so
-/// the loop is branch-free and vectorises.
-pub fn min_max_split(v: &[f64], y: &[f64]) -> [(f64, f64); 2] {
+crate::numeric::simd::dispatched!(
+    /// `(min, max)` of `v` over the rows where `y > 0.5` holds and where it
+    /// does not: `[(min, max) where y <= 0.5, (min, max) where y > 0.5]`, NaN
+    /// skipped, over the common length. Eight lanes per group, each row
+    /// widening its own group's lane and offering the other group's lane the
+    /// empty range (`+inf`, `-inf`), so the loop is branch-free and
+    /// vectorises (for the best instruction set of the CPU).
+    fn min_max_split(v: &[f64], y: &[f64]) -> [(f64, f64); 2] => min_max_split_body
+);
+
+#[inline(always)]
+fn min_max_split_body<const FAST: bool>(v: &[f64], y: &[f64]) -> [(f64, f64); 2] {
     const L: usize = 8;
     let n = v.len().min(y.len());
     let (v, y) = (&v[..n], &y[..n]);
