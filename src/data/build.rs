@@ -277,11 +277,30 @@ impl<'a, 'f> Builder<'a, 'f> {
         })?;
         advise_huge_pages(&mut x, n * k);
         let mut names = Vec::with_capacity(k);
-        if f.intercept {
+        let plain = self.checked_plain_terms();
+        if let Some(sources) = &plain {
+            // Every term a plain column already checked: all of them (and
+            // the constant) copied at once, columns and row chunks in parallel.
+            let mut all: Vec<Option<&[f64]>> = Vec::with_capacity(sources.len() + 1);
+            if f.intercept {
+                all.push(None);
+                names.push("const".to_string());
+            }
+            all.extend(sources.iter().map(|v| Some(&v[..])));
+            names.extend(f.x_terms.iter().map(|t| t.name.clone()));
+            fill_parallel(&mut x, n, &all);
+        } else if f.intercept {
             push_col(&mut x, n, |_| 1.0);
             names.push("const".to_string());
         }
-        for (t, term) in f.x_terms.iter().enumerate() {
+        let filled = plain.is_some();
+        drop(plain);
+        if let Some(last) = f.x_terms.len().checked_sub(1)
+            && filled
+        {
+            self.release_after(Stage::Term(last));
+        }
+        for (t, term) in f.x_terms.iter().enumerate().filter(|_| !filled) {
             if let [c] = &term.factors[..]
                 && let Some(Some((lo, hi))) = self.ranges.get(self.idx(c)).copied()
                 && lo.is_finite()
@@ -338,6 +357,25 @@ impl<'a, 'f> Builder<'a, 'f> {
             clusters,
             n_dropped: self.n_dropped,
         })
+    }
+
+    /// Each term's column when every term is a plain column whose range the
+    /// missing-value scan found finite and not constant (no row dropped);
+    /// `None` otherwise.
+    fn checked_plain_terms(&self) -> Option<Vec<Cow<'_, [f64]>>> {
+        self.formula
+            .x_terms
+            .iter()
+            .map(|term| match &term.factors[..] {
+                [c] => match self.ranges.get(self.idx(c)).copied() {
+                    Some(Some((lo, hi))) if lo.is_finite() && hi.is_finite() && lo < hi => {
+                        Some(self.gather(self.idx(c)))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
     }
 
     fn idx(&self, name: &str) -> usize {
@@ -649,6 +687,46 @@ fn advise_huge_pages(x: &mut Mat<f64>, len: usize) {
             }
         }
     }
+}
+
+/// The design's first columns, written in parallel into the still empty `x`
+/// (reserved for `n` rows and at least `cols.len()` columns): column `c`
+/// is `cols[c]` (`None`: the constant 1). Each worker writes chunks of one
+/// column, so the fresh pages are also first touched (and cleared by the
+/// kernel) on both cores.
+fn fill_parallel(x: &mut Mat<f64>, n: usize, cols: &[Option<&[f64]>]) {
+    const CHUNK: usize = 1 << 16;
+    /// The reserved buffer, written at disjoint places by the workers.
+    struct Buffer(*mut f64);
+    // SAFETY: the workers write disjoint elements and nothing reads the
+    // buffer until they have all finished.
+    unsafe impl Sync for Buffer {}
+    impl Buffer {
+        fn at(&self, i: usize) -> *mut f64 {
+            self.0.wrapping_add(i)
+        }
+    }
+    debug_assert!(
+        x.nrows() == 0 && x.ncols() == 0,
+        "fill_parallel needs an empty matrix"
+    );
+    let stride = x.col_stride().unsigned_abs();
+    let buf = Buffer(x.as_ptr_mut());
+    let chunks = n.div_ceil(CHUNK).max(1);
+    (0..cols.len() * chunks).into_par_iter().for_each(|t| {
+        let (c, r0) = (t / chunks, (t % chunks) * CHUNK);
+        let r1 = (r0 + CHUNK).min(n);
+        let dst = buf.at(c * stride + r0);
+        for r in r0..r1 {
+            let v = cols[c].map_or(1.0, |s| s[r]);
+            // SAFETY: `c < cols.len() <= ` the reserved columns and `r < n <=`
+            // the reserved rows, so the element lies inside the allocation.
+            unsafe { dst.add(r - r0).write(v) };
+        }
+    });
+    // SAFETY: every element of the first `cols.len()` columns and `n` rows
+    // was written above.
+    unsafe { x.set_dims(n, cols.len()) };
 }
 
 /// Append a column of `n` rows to `x`, touching only that column's memory.

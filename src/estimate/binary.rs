@@ -12,7 +12,8 @@ use super::covariance::{self, Family, Scores};
 use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
 use super::results::mle_stats;
 use super::{
-    FitInfo, FitOptions, FitResult, ParamRow, binary_pass, checks, linalg, margins, separation,
+    FitInfo, FitOptions, FitResult, ParamRow, SeKind, binary_pass, checks, linalg, margins,
+    separation,
 };
 use crate::data::Design;
 use crate::numeric::Link;
@@ -159,11 +160,15 @@ impl BinaryModel {
         let (out, eta) = self.solve_from(d, None, start)?;
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
-        let resid: Vec<f64> = eta
-            .iter()
-            .zip(&d.y)
-            .map(|(&e, &y)| self.link.obs(y, e).score)
-            .collect();
+        // Generalised residuals: only the sandwich errors use the scores.
+        let resid: Vec<f64> = if self.opts.se == SeKind::Classical {
+            Vec::new()
+        } else {
+            eta.iter()
+                .zip(&d.y)
+                .map(|(&e, &y)| self.link.obs(y, e).score)
+                .collect()
+        };
         let scores = Scores::Index {
             x: &d.x,
             resid: &resid,
@@ -293,9 +298,17 @@ impl BinaryModel {
             return None;
         }
         let chunks = WARM_ROWS / WARM_CHUNK;
-        let row = |i: usize| (i / WARM_CHUNK) * n / chunks + i % WARM_CHUNK;
-        let xs = Mat::from_fn(WARM_ROWS, k, |i, j| d.x[(row(i), j)]);
-        let ys: Vec<f64> = (0..WARM_ROWS).map(|i| d.y[row(i)]).collect();
+        let starts: Vec<usize> = (0..chunks).map(|c| c * n / chunks).collect();
+        let gather = |v: &[f64]| -> Vec<f64> {
+            starts
+                .iter()
+                .flat_map(|&s| &v[s..s + WARM_CHUNK])
+                .copied()
+                .collect()
+        };
+        let cols: Vec<Vec<f64>> = (0..k).map(|j| gather(linalg::col(&d.x, j))).collect();
+        let xs = Mat::from_fn(WARM_ROWS, k, |i, j| cols[j][i]);
+        let ys = gather(&d.y);
         let sub = Design {
             y_name: d.y_name.clone(),
             y: ys,

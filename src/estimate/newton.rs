@@ -13,7 +13,7 @@
 //! [`Termination`], never a panic: the caller turns it into an error (single
 //! fit) or a warning (one Monte Carlo replication).
 //!
-//! [`maximize_chord`] starts nearer: chord (simplified Newton) steps on a
+//! `maximize_chord` starts nearer: chord (simplified Newton) steps on a
 //! fixed approximation of the information, each needing only the value and
 //! gradient, then one full evaluation that must certify convergence, with
 //! the Newton iteration above taking over wherever it does not.
@@ -44,7 +44,7 @@ pub trait LogLik {
     /// Log-likelihood, analytic gradient and Hessian.
     fn eval(&self, theta: &[f64]) -> Eval;
     /// Log-likelihood and gradient alone (the chord steps of
-    /// [`maximize_chord`]); by default from [`LogLik::eval`].
+    /// `maximize_chord`); by default from [`LogLik::eval`].
     fn value_grad(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let e = self.eval(theta);
         (e.ll, e.grad)
