@@ -643,4 +643,71 @@ mod tests {
             }
         }
     }
+
+    /// A large design (past [`WARM_MIN_ROWS`]) and a column added to it,
+    /// over 4 seeds: a copy of a regressor is the collinearity error, a
+    /// regressor that separates the outcome is the separation error, as
+    /// without a warm start; a dummy set in only 40 scattered rows (a few of
+    /// them, or none, in the subsample) still fits, to the coefficients of
+    /// Newton from the usual start.
+    #[test]
+    fn large_designs_keep_their_errors_and_rare_dummies_fit() {
+        for seed in 0..4u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
+            let n = WARM_MIN_ROWS + 777 * seed as usize;
+            let z: Vec<[f64; 2]> = (0..n)
+                .map(|_| std::array::from_fn(|_| rng.random_range(-2.0..2.0)))
+                .collect();
+            let y: Vec<f64> = z
+                .iter()
+                .map(|r| {
+                    let e = 0.3 + 0.6 * r[0] - 0.4 * r[1];
+                    f64::from(u8::from(rng.random::<f64>() < 1.0 / (1.0 + (-e).exp())))
+                })
+                .collect();
+            let rare: Vec<usize> = (0..40).map(|_| rng.random_range(0..n)).collect();
+            let with = |third: &dyn Fn(usize) -> f64| {
+                let mut d = design(
+                    Mat::from_fn(n, 4, |i, j| match j {
+                        0 => 1.0,
+                        3 => third(i),
+                        _ => z[i][j - 1],
+                    }),
+                    vec!["const", "a", "b", "c"],
+                    seed,
+                );
+                d.y = y.clone();
+                d
+            };
+            let m = BinaryModel {
+                link: Link::Logit,
+                opts: FitOptions::default(),
+            };
+            let copy = m.fit_full(&with(&|i| z[i][0])).map(|_| ());
+            assert!(
+                matches!(&copy, Err(EstimateError::Collinear { columns }) if columns.len() == 2),
+                "seed {seed}: {copy:?}"
+            );
+            let sep = m
+                .fit_full(&with(&|i| y[i] * 3.0 + z[i][1] * 0.1))
+                .map(|_| ());
+            assert!(
+                matches!(&sep, Err(EstimateError::Separation { column, .. }) if column == "c"),
+                "seed {seed}: {sep:?}"
+            );
+            let d = with(&|i| f64::from(u8::from(rare.contains(&i))));
+            let got = m
+                .fit_full(&d)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            let (plain, _) = m
+                .solve_from(&d, None, Start::At(m.start(&d), None))
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            for (j, &b) in plain.theta.iter().enumerate() {
+                assert!(
+                    (got.beta[j] - b).abs() <= 1e-9 * b.abs().max(1.0),
+                    "seed {seed} b{j}"
+                );
+            }
+        }
+    }
 }
