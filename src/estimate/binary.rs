@@ -8,87 +8,17 @@
 use faer::{Col, Mat};
 
 use super::EstimateError;
+pub use super::binary_lik::BinaryLik;
+use super::binary_start::{Start, certifies_full_rank, warm_start};
 use super::covariance::{self, Family, Scores};
-use super::newton::{self, Eval, LogLik, NewtonOptions, NewtonOutcome, Termination};
+use super::newton::{self, LogLik, NewtonOptions, NewtonOutcome, Termination};
 use super::results::mle_stats;
 use super::{
-    FitInfo, FitOptions, FitResult, ParamRow, SeKind, binary_pass, checks, linalg, margins,
+    FitInfo, FitOptions, FitResult, ParamRow, SeKind, binary_start, checks, linalg, margins,
     separation,
 };
 use crate::data::Design;
 use crate::numeric::Link;
-
-/// The log-likelihood of a binary model on a design, optionally with
-/// frequency weights (`sum_i w_i ln F(q_i x_i'b)`: row i counted w_i times).
-pub struct BinaryLik<'a> {
-    /// Logit or probit `F`.
-    pub link: Link,
-    /// Regressors, n x k.
-    pub x: &'a Mat<f64>,
-    /// 0/1 outcome.
-    pub y: &'a [f64],
-    /// Frequency weights `w_i`; `None`: each row once.
-    pub w: Option<&'a [f64]>,
-}
-
-impl BinaryLik<'_> {
-    fn weight(&self, i: usize) -> f64 {
-        self.w.map_or(1.0, |w| w[i])
-    }
-}
-
-impl LogLik for BinaryLik<'_> {
-    fn value(&self, b: &[f64]) -> f64 {
-        let mut ll = 0.0;
-        linalg::map_blocks(
-            self.y.len(),
-            |r| {
-                let eta = linalg::index_block(self.x, b, r.clone());
-                let y = &self.y[r.clone()];
-                eta.iter()
-                    .zip(y)
-                    .zip(r)
-                    .map(|((&e, &y), i)| self.weight(i) * self.link.obs_ll(y, e))
-                    .sum::<f64>()
-            },
-            |p| ll += p,
-        );
-        ll
-    }
-
-    fn eval(&self, b: &[f64]) -> Eval {
-        let k = b.len();
-        let mut out = Eval {
-            ll: 0.0,
-            grad: vec![0.0; k],
-            hess: Mat::zeros(k, k),
-        };
-        linalg::map_blocks(
-            self.y.len(),
-            |r| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r),
-            |s| {
-                out.ll += s.ll;
-                out.grad.iter_mut().zip(s.grad).for_each(|(o, a)| *o += a);
-                out.hess -= s.gram;
-            },
-        );
-        out
-    }
-
-    fn value_grad(&self, b: &[f64]) -> (f64, Vec<f64>) {
-        let mut ll = 0.0;
-        let mut grad = vec![0.0; b.len()];
-        linalg::map_blocks(
-            self.y.len(),
-            |r| binary_pass::block_grad(self.link, self.x, self.y, self.w, b, r),
-            |(l, g)| {
-                ll += l;
-                grad.iter_mut().zip(g).for_each(|(o, a)| *o += a);
-            },
-        );
-        (ll, grad)
-    }
-}
 
 /// A fitted binary model: the shared result plus the pieces downstream
 /// estimators reuse.
@@ -144,10 +74,10 @@ impl BinaryModel {
         let sq = checks::check_shape(d)?;
         checks::check_binary(d, name)?;
         checks::check_outcome_varies(d)?;
-        let start = match self.warm_start(d, &sq) {
+        let start = match warm_start(self.link, d, &sq, self.newton_options()) {
             Some(warm) => Start::Warm(warm.beta, warm.info),
             None => {
-                let start = self.start(d);
+                let start = binary_start::start(self.link, d);
                 let eval = self.lik(d, None).eval(&start);
                 // The rank check: certified from the Hessian at the start,
                 // the QR of X only where that cannot certify.
@@ -271,74 +201,6 @@ impl BinaryModel {
         Ok((out, eta))
     }
 
-    /// Start at `b = 0` with the constant (if any) at `F^-1(mean y)`.
-    fn start(&self, d: &Design) -> Vec<f64> {
-        let mut b = vec![0.0; d.k()];
-        if let Some(c) = d.col_index("const") {
-            let p = d.y.iter().sum::<f64>() / d.n() as f64;
-            b[c] = self.link.inverse_cdf(p);
-        }
-        b
-    }
-
-    /// The warm start of a large fit: the estimate on [`WARM_ROWS`] rows
-    /// (chunks of [`WARM_CHUNK`] consecutive rows spread evenly over the
-    /// data, so sorted data are sampled throughout) and its information
-    /// scaled to the full sample, for [`newton::maximize_chord`]. It only
-    /// chooses where the full-data iteration starts, never the answer.
-    /// `None` (Newton from [`BinaryModel::start`] on all rows) for fewer
-    /// than [`WARM_MIN_ROWS`] rows, more than `WARM_ROWS / 200` columns, an
-    /// iteration cap below [`WARM_MIN_ITER`], where the subsample's fit does
-    /// not converge, or where the subsample's start Hessian does not certify
-    /// the full design's rank ([`certifies_full_rank`]; the full start
-    /// Hessian or the QR then decides).
-    fn warm_start(&self, d: &Design, sq: &[f64]) -> Option<WarmStart> {
-        let (n, k) = (d.n(), d.k());
-        if n < WARM_MIN_ROWS || k * 200 > WARM_ROWS || self.opts.max_iter < WARM_MIN_ITER {
-            return None;
-        }
-        let chunks = WARM_ROWS / WARM_CHUNK;
-        let starts: Vec<usize> = (0..chunks).map(|c| c * n / chunks).collect();
-        let gather = |v: &[f64]| -> Vec<f64> {
-            starts
-                .iter()
-                .flat_map(|&s| &v[s..s + WARM_CHUNK])
-                .copied()
-                .collect()
-        };
-        let cols: Vec<Vec<f64>> = (0..k).map(|j| gather(linalg::col(&d.x, j))).collect();
-        let xs = Mat::from_fn(WARM_ROWS, k, |i, j| cols[j][i]);
-        let ys = gather(&d.y);
-        let sub = Design {
-            y_name: d.y_name.clone(),
-            y: ys,
-            x: xs,
-            names: d.names.clone(),
-            clusters: None,
-            n_dropped: 0,
-        };
-        checks::check_outcome_varies(&sub).ok()?;
-        let lik = self.lik(&sub, None);
-        let start = self.start(&sub);
-        let eval = lik.eval(&start);
-        if !certifies_full_rank(&eval.hess, sq, n) {
-            return None;
-        }
-        let opts = NewtonOptions {
-            max_iter: WARM_MIN_ITER,
-            ..self.newton_options()
-        };
-        let out = newton::maximize_from(&lik, start, eval, opts);
-        if !out.converged() {
-            return None;
-        }
-        let scale = n as f64 / WARM_ROWS as f64;
-        Some(WarmStart {
-            beta: out.theta,
-            info: Mat::from_fn(k, k, |i, j| -scale * out.eval.hess[(i, j)]),
-        })
-    }
-
     fn singular(&self, d: &Design, eta: &[f64]) -> EstimateError {
         let sw: Vec<f64> = eta
             .iter()
@@ -385,61 +247,6 @@ impl BinaryModel {
         r.vcov = Some(linalg::row_major(&v.matrix));
         Ok(r)
     }
-}
-
-/// Rows of the warm start's subsample ([`BinaryModel::warm_start`]).
-const WARM_ROWS: usize = 16_384;
-/// Consecutive rows of one chunk of the subsample.
-const WARM_CHUNK: usize = 256;
-/// Fewest rows for a warm start: below, Newton on all rows costs little.
-const WARM_MIN_ROWS: usize = 8 * WARM_ROWS;
-/// Fewest allowed iterations for a warm start, and the subsample fit's cap
-/// (a lower `max_iter` keeps the plain Newton iteration it asks for).
-const WARM_MIN_ITER: usize = 25;
-
-/// Where the full-data iteration starts.
-enum Start {
-    /// Newton from these coefficients (their evaluation if already made).
-    At(Vec<f64>, Option<Eval>),
-    /// Chord steps from a subsample's estimate on its scaled information.
-    Warm(Vec<f64>, Mat<f64>),
-}
-
-/// A subsample's estimate and its information scaled to the full sample.
-struct WarmStart {
-    beta: Vec<f64>,
-    info: Mat<f64>,
-}
-
-/// Whether the Hessian `h` of a binary log-likelihood on some of the
-/// design's rows (any coefficients) proves the whole design of full column
-/// rank, so that the QR of [`checks::check_full_rank`] would find no
-/// dependency. `sq` holds the columns' sums of squares over all `n` rows.
-///
-/// `-h = X_s' W X_s` over a subset `s` of the rows, each weight in `[0, 1]`
-/// (the logit's `Lambda (1 - Lambda) <= 1/4`; the probit's observed
-/// `lambda (lambda + q x'b) < 1`). With `D = diag(sq)^(-1/2)` the unit-norm
-/// scaling of all of `X`, `D X'X D >= D X_s'X_s D >= D (-h) D` in the
-/// positive semidefinite order, so `lambda_min(D (-h) D) > tau` gives
-/// `sigma_min(X D)^2 > tau`. The QR check declares a dependency only where a
-/// pivot of the R factor of `X D` falls below `n eps` times the largest, and
-/// every pivot is at least `sigma_min(X D)` while the largest is at most
-/// `sqrt(k)`. A Cholesky factor of `D (-h) D - tau I` proves the bound, and
-/// with `tau = max(1e-8, 1e3 k (n / BLOCK + BLOCK) eps)`, far above both the
-/// rounding of the blocked sums behind `h` and `k (n eps)^2`, the QR would
-/// pass. `false` (the caller runs the QR) where the Cholesky fails.
-fn certifies_full_rank(h: &Mat<f64>, sq: &[f64], n: usize) -> bool {
-    let k = sq.len();
-    if h.nrows() != k || sq.iter().any(|&v| !(v > 0.0 && v.is_finite())) {
-        return false;
-    }
-    let block = linalg::BLOCK as f64;
-    let tau = (1e3 * k as f64 * (n as f64 / block + block) * f64::EPSILON).max(1e-8);
-    let shifted = Mat::from_fn(k, k, |i, j| {
-        let s = -h[(i, j)] / (sq[i] * sq[j]).sqrt();
-        if i == j { s - tau } else { s }
-    });
-    shifted.as_ref().llt(faer::Side::Lower).is_ok()
 }
 
 /// Log-likelihood of the constant-only binary model (any link):
@@ -533,7 +340,7 @@ mod tests {
             link: Link::Logit,
             opts: FitOptions::default(),
         };
-        let start = m.start(d);
+        let start = binary_start::start(m.link, d);
         let h = m.lik(d, None).eval(&start).hess;
         let sq = checks::check_shape(d).unwrap_or_default();
         (
@@ -579,7 +386,7 @@ mod tests {
         }
     }
 
-    /// Large designs (past [`WARM_MIN_ROWS`]) over 6 seeds, both links, one
+    /// Large designs (past [`binary_start::WARM_MIN_ROWS`]) over 6 seeds, both links, one
     /// of them sorted by the outcome: the warm start and its chord steps end
     /// where Newton from the usual start ends, to 1e-9 in every coefficient
     /// and standard error, converged.
@@ -587,7 +394,7 @@ mod tests {
     fn the_warm_start_ends_where_newton_from_the_start_ends() {
         for seed in 0..6u64 {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            let (n, k) = (WARM_MIN_ROWS + 1000 * seed as usize, 5);
+            let (n, k) = (binary_start::WARM_MIN_ROWS + 1000 * seed as usize, 5);
             let x = Mat::from_fn(n, k, |_, j| {
                 if j == 0 {
                     1.0
@@ -622,12 +429,12 @@ mod tests {
             };
             let sq = checks::check_shape(&d).unwrap_or_default();
             assert!(
-                m.warm_start(&d, &sq).is_some(),
+                warm_start(m.link, &d, &sq, m.newton_options()).is_some(),
                 "seed {seed}: no warm start"
             );
             let warm = m.fit_full(&d).map(|f| f.result);
             let (plain, _) = m
-                .solve_from(&d, None, Start::At(m.start(&d), None))
+                .solve_from(&d, None, Start::At(binary_start::start(m.link, &d), None))
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let warm = warm.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             assert!(warm.info.converged, "seed {seed}");
@@ -644,7 +451,7 @@ mod tests {
         }
     }
 
-    /// A large design (past [`WARM_MIN_ROWS`]) and a column added to it,
+    /// A large design (past [`binary_start::WARM_MIN_ROWS`]) and a column added to it,
     /// over 4 seeds: a copy of a regressor is the collinearity error, a
     /// regressor that separates the outcome is the separation error, as
     /// without a warm start; a dummy set in only 40 scattered rows (a few of
@@ -654,7 +461,7 @@ mod tests {
     fn large_designs_keep_their_errors_and_rare_dummies_fit() {
         for seed in 0..4u64 {
             let mut rng = ChaCha8Rng::seed_from_u64(100 + seed);
-            let n = WARM_MIN_ROWS + 777 * seed as usize;
+            let n = binary_start::WARM_MIN_ROWS + 777 * seed as usize;
             let z: Vec<[f64; 2]> = (0..n)
                 .map(|_| std::array::from_fn(|_| rng.random_range(-2.0..2.0)))
                 .collect();
@@ -700,7 +507,7 @@ mod tests {
                 .fit_full(&d)
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let (plain, _) = m
-                .solve_from(&d, None, Start::At(m.start(&d), None))
+                .solve_from(&d, None, Start::At(binary_start::start(m.link, &d), None))
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             for (j, &b) in plain.theta.iter().enumerate() {
                 assert!(

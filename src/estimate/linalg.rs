@@ -15,6 +15,7 @@ use faer::{Accum, Mat, MatRef, Par, Side};
 use rayon::prelude::*;
 
 use crate::numeric::reduce;
+use crate::numeric::simd::clear_upper_simd;
 
 /// Rows per block in the blocked passes over the data.
 pub const BLOCK: usize = 8192;
@@ -103,22 +104,6 @@ pub(crate) fn gram_block(x: &Mat<f64>, w: &[f64], r: Range<usize>) -> Mat<f64> {
     }
     clear_upper_simd();
     g
-}
-
-/// Zero the upper halves of the AVX registers (`vzeroupper`). faer's AVX-512
-/// kernels can return with them dirty, and then every legacy-SSE
-/// instruction of the code that follows on that thread (the baseline x86-64
-/// build, e.g. each libm `exp` call of the next block's likelihood) pays a
-/// transition penalty: measured 18x on the logit terms.
-#[inline]
-pub(crate) fn clear_upper_simd() {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is present (checked above); `vzeroupper` only clears
-        // the upper register halves, which the compiler treats as clobbered
-        // across this intrinsic, so no live value is lost.
-        unsafe { std::arch::x86_64::_mm256_zeroupper() }
-    }
 }
 
 /// `X' diag(w) X`, accumulated in row blocks.

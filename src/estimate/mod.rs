@@ -22,7 +22,9 @@
 #![deny(missing_docs)]
 
 pub mod binary;
+pub(crate) mod binary_lik;
 pub(crate) mod binary_pass;
+pub(crate) mod binary_start;
 pub(crate) use crate::numeric::link as binary_link;
 pub(crate) mod checks;
 pub(crate) mod covariance;

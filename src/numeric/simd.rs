@@ -5,7 +5,7 @@
 /// `pub(crate) fn $name(args) -> R` running `$body::<true>` compiled for
 /// AVX-512 or for AVX2 with FMA where the CPU has them (chosen at run time;
 /// `vzeroupper` after the AVX-512 code, see
-/// `estimate::linalg::clear_upper_simd`), else `$body::<false>` for the
+/// [`clear_upper_simd`]), else `$body::<false>` for the
 /// x86-64 baseline. Target features cannot be generic, hence the macro.
 macro_rules! dispatched {
     ($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty => $body:ident) => {
@@ -16,7 +16,7 @@ macro_rules! dispatched {
                 #[target_feature(enable = "avx512f,avx2,fma")]
                 unsafe fn avx512($($arg: $ty),*) -> $ret {
                     let out = $body::<true>($($arg),*);
-                    crate::estimate::linalg::clear_upper_simd();
+                    $crate::numeric::simd::clear_upper_simd();
                     out
                 }
                 #[target_feature(enable = "avx2,fma")]
@@ -39,3 +39,19 @@ macro_rules! dispatched {
 }
 
 pub(crate) use dispatched;
+
+/// Zero the upper halves of the AVX registers (`vzeroupper`). faer's AVX-512
+/// kernels can return with them dirty, and then every legacy-SSE
+/// instruction of the code that follows on that thread (the baseline x86-64
+/// build, e.g. each libm `exp` call of the next block's likelihood) pays a
+/// transition penalty: measured 18x on the logit terms.
+#[inline]
+pub(crate) fn clear_upper_simd() {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is present (checked above); `vzeroupper` only clears
+        // the upper register halves, which the compiler treats as clobbered
+        // across this intrinsic, so no live value is lost.
+        unsafe { std::arch::x86_64::_mm256_zeroupper() }
+    }
+}
