@@ -223,12 +223,14 @@ const REFRESH_BELOW: f64 = 1e-2;
 /// by the exact `-H` at the current point (one full evaluation, whose
 /// Newton step is taken next), after which the rate is that of the distance
 /// to the optimum (Shamanskii's method). The steps stop when the decrement
-/// falls below `tol^2 / 10`, when it shrinks by less than a factor 4, when
-/// a step lowers the log-likelihood, or after [`CHORD_STEPS`] (at most
-/// `max_iter`). One full evaluation then decides: the point is accepted as
-/// converged when its exact Newton decrement is at most `tol^2`, no looser
-/// than the point one full Newton step past a decrement of `tol` that
-/// [`maximize`] returns. Anywhere else (and where `A` is not positive
+/// falls below `tol^2 / 10` (or a step is predicted, at the last step's
+/// rate, to take it there: that step's point gets the full evaluation
+/// directly), when it shrinks by less than a factor 4, when a step lowers
+/// the log-likelihood, or after [`CHORD_STEPS`] (at most `max_iter`). One
+/// full evaluation then decides: the point is accepted as converged when
+/// its exact Newton decrement is at most `tol^2`, no looser than the point
+/// one full Newton step past a decrement of `tol` that [`maximize`]
+/// returns. Anywhere else (and where `A` is not positive
 /// definite) [`maximize_from`] continues from the last point with the
 /// iterations left; `iterations` counts the chord steps too.
 pub(crate) fn maximize_chord<L: LogLik + ?Sized>(
@@ -272,8 +274,18 @@ pub(crate) fn maximize_chord<L: LogLik + ?Sized>(
             continue;
         }
         let trial: Vec<f64> = theta.iter().zip(&d).map(|(a, b)| a + b).collect();
-        let (lt, gt) = f.value_grad(&trial);
         let slack = 16.0 * f64::EPSILON * ll.abs().max(1.0);
+        if last.is_finite() && dc * (dc / last) < opts.tol * opts.tol / 10.0 {
+            // At the last step's rate this one lands converged: the full
+            // evaluation that certifies it is made there directly.
+            let e = f.eval(&trial);
+            if e.ll >= ll - slack && finite(&e) {
+                (theta, here) = (trial, Some(e));
+                steps += 1;
+            }
+            break;
+        }
+        let (lt, gt) = f.value_grad(&trial);
         if !(lt >= ll - slack && gt.iter().all(|v| v.is_finite())) {
             break;
         }
