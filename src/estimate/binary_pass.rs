@@ -256,7 +256,9 @@ fn logit_terms(e: [f64; lanes::N], y: [f64; lanes::N]) -> Lanes3 {
         let inv = 1.0 / (1.0 + a[l]);
         let cdf = if e[l] >= 0.0 { inv } else { a[l] * inv };
         let minus_qe = e[l] - (y[l] + y[l]) * e[l];
-        ll[l] = -(minus_qe.max(0.0) + log1p[l]);
+        // `max(-q e, 0)` written so that a NaN index stays NaN.
+        let hinge = if minus_qe < 0.0 { 0.0 } else { minus_qe };
+        ll[l] = -(hinge + log1p[l]);
         score[l] = y[l] - cdf;
         w[l] = a[l] * inv * inv;
     }
@@ -435,6 +437,25 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A NaN coefficient gives a NaN log-likelihood in both passes (the
+    /// solver's non-finite check sees it), for both links.
+    #[test]
+    fn a_nan_index_is_not_hidden() {
+        let x = Mat::from_fn(40, 2, |i, j| if j == 0 { 1.0 } else { i as f64 / 10.0 });
+        let y: Vec<f64> = (0..40).map(|i| f64::from(u8::from(i % 3 == 0))).collect();
+        for link in [Link::Logit, Link::Probit] {
+            let b = [0.1, f64::NAN];
+            assert!(
+                block_sums(link, &x, &y, None, &b, 0..40).ll.is_nan(),
+                "{link:?}"
+            );
+            assert!(
+                block_grad(link, &x, &y, None, &b, 0..40).0.is_nan(),
+                "{link:?}"
+            );
         }
     }
 

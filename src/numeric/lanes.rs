@@ -25,7 +25,8 @@ const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
 const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
 
 /// `exp(x)` for `x <= 0` (inputs below -708 are taken as -708, whose
-/// `exp` is 3.3e-308; a logit term with so small an `a` is `a`-free).
+/// `exp` is 3.3e-308; a logit term with so small an `a` is `a`-free; NaN
+/// gives NaN).
 #[inline(always)]
 pub(crate) fn exp_nonpositive(x: [f64; N]) -> [f64; N] {
     const LOG2E: f64 = std::f64::consts::LOG2_E;
@@ -49,7 +50,8 @@ pub(crate) fn exp_nonpositive(x: [f64; N]) -> [f64; N] {
     ];
     let mut out = [0.0; N];
     for l in 0..N {
-        let x = x[l].max(-708.0);
+        // Written so that a NaN passes through (`f64::max` would drop it).
+        let x = if x[l] < -708.0 { -708.0 } else { x[l] };
         let t = x * LOG2E + MAGIC;
         let k = t - MAGIC;
         let r = (x - k * LN2_HI) - k * LN2_LO;
@@ -146,10 +148,13 @@ mod tests {
     }
 
     /// The edges: exp(0) = 1, exp(-708) is finite and positive,
-    /// ln(1 + 0) = 0, ln(1 + 1) = ln 2, ln(1 + a) = a below 1e-17.
+    /// ln(1 + 0) = 0, ln(1 + 1) = ln 2, ln(1 + a) = a below 1e-17, and a
+    /// NaN stays NaN.
     #[test]
     fn the_edges_are_exact() {
-        let ex = exp_nonpositive([0.0, -708.0, -1e-300, -800.0, -0.5, -1.0, -2.0, -3.0]);
+        let ex = exp_nonpositive([0.0, -708.0, -1e-300, -800.0, f64::NAN, -1.0, -2.0, -3.0]);
+        assert!(ex[4].is_nan());
+        assert!(ln_1p_unit([f64::NAN; N])[0].is_nan());
         assert_eq!(ex[0], 1.0);
         assert!(ex[1] > 0.0 && ex[1] < 1e-307);
         assert_eq!(ex[2], 1.0);
