@@ -123,29 +123,15 @@ impl Col<'_> {
     }
 
     /// Whether any cell is missing (NaN or the missing code), and a numeric
-    /// column's `(min, max)`: one pass in eight branch-free lanes
-    /// (vectorised; a NaN compares false, so it leaves the range alone).
+    /// column's `(min, max)`, in one pass ([`crate::numeric::reduce::min_max_nan`]).
     fn scan(&self) -> (bool, Option<(f64, f64)>) {
-        const L: usize = 8;
-        let Col::Num(v) = self else {
-            return (self.any_missing(), None);
-        };
-        let (mut lo, mut hi, mut nan) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L], [false; L]);
-        let chunks = v.chunks_exact(L);
-        let rest = chunks.remainder();
-        for c in chunks {
-            for l in 0..L {
-                lo[l] = if c[l] < lo[l] { c[l] } else { lo[l] };
-                hi[l] = if c[l] > hi[l] { c[l] } else { hi[l] };
-                nan[l] |= c[l].is_nan();
+        match self {
+            Col::Num(v) => {
+                let (lo, hi, nan) = crate::numeric::reduce::min_max_nan(v);
+                (nan, Some((lo, hi)))
             }
+            Col::Cat(_) => (self.any_missing(), None),
         }
-        let (mut a, mut b) = (f64::INFINITY, f64::NEG_INFINITY);
-        for (&x, &y) in lo.iter().zip(&hi).chain(rest.iter().zip(rest)) {
-            (a, b) = (if x < a { x } else { a }, if y > b { y } else { b });
-        }
-        let any_nan = nan.iter().any(|&m| m) || rest.iter().any(|x| x.is_nan());
-        (any_nan, Some((a, b)))
     }
 
     /// Whether any cell is missing (NaN or the missing code), scanned in

@@ -14,21 +14,30 @@ const LANES: usize = 4;
 /// `(min, max)` of the non-NaN values of `v` (`(+inf, -inf)` when there are
 /// none), as `fold(min)` and `fold(max)` give.
 pub fn min_max(v: &[f64]) -> (f64, f64) {
+    let (lo, hi, _) = min_max_nan(v);
+    (lo, hi)
+}
+
+/// [`min_max`] and whether any value is NaN, in one pass.
+pub fn min_max_nan(v: &[f64]) -> (f64, f64, bool) {
     let mut lo = [f64::INFINITY; LANES];
     let mut hi = [f64::NEG_INFINITY; LANES];
+    let mut nan = [false; LANES];
     let chunks = v.chunks_exact(LANES);
     let rest = chunks.remainder();
     for c in chunks {
         for l in 0..LANES {
             lo[l] = if c[l] < lo[l] { c[l] } else { lo[l] };
             hi[l] = if c[l] > hi[l] { c[l] } else { hi[l] };
+            nan[l] |= c[l].is_nan();
         }
     }
     let mut out = (f64::INFINITY, f64::NEG_INFINITY);
     for (&a, &b) in lo.iter().zip(&hi).chain(rest.iter().zip(rest)) {
         out = (out.0.min(a), out.1.max(b));
     }
-    out
+    let any_nan = nan.iter().any(|&m| m) || rest.iter().any(|x| x.is_nan());
+    (out.0, out.1, any_nan)
 }
 
 crate::numeric::simd::dispatched!(
@@ -119,6 +128,7 @@ mod tests {
             let got = min_max(&v);
             prop_assert_eq!(got.0.to_bits(), seq.0.to_bits());
             prop_assert_eq!(got.1.to_bits(), seq.1.to_bits());
+            prop_assert_eq!(min_max_nan(&v).2, v.iter().any(|x| x.is_nan()));
         }
 
         #[test]
