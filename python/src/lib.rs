@@ -13,7 +13,9 @@ use std::path::Path;
 
 use migsim::cli::Command;
 use migsim::data::{
-    ColumnRef, Dataset, LqColumns, Subset, build_design_borrowed, design_with, wanted_columns,
+    ColumnRef, Dataset, LentDesign, LqColumns, Subset, build_design_borrowed, build_design_lent,
+    design_with,
+    wanted_columns,
 };
 use migsim::estimate::{EstimateError, EstimatorName};
 use migsim::scenario::{self, Scenario, ScenarioError};
@@ -92,14 +94,19 @@ fn fit(
         .map(|c| Ok((c.to_string(), table.column(c)?)))
         .collect::<PyResult<Vec<(String, ColumnRef<'_>)>>>()?;
     let outcome = py.detach(|| {
-        let design = if subset.is_none() && lq.is_none() {
-            build_design_borrowed(DATA, cols, &formula)
+        let binary = matches!(est, EstimatorName::Logit | EstimatorName::Probit);
+        let design = if subset.is_none() && lq.is_none() && binary {
+            // The binary fits read the regressors where they lie.
+            build_design_lent(DATA, cols, &formula)
+        } else if subset.is_none() && lq.is_none() {
+            build_design_borrowed(DATA, cols, &formula).map(LentDesign::Matrix)
         } else {
             owned_dataset(cols)
                 .and_then(|ds| design_with(ds, &formula, lq.as_ref(), subset.as_ref()))
+                .map(LentDesign::Matrix)
         }
         .map_err(FitFailure::Data)?;
-        request.fit(est, &design).map_err(FitFailure::Estimate)
+        request.fit_lent(est, &design).map_err(FitFailure::Estimate)
     });
     match outcome {
         Ok(o) => Ok((o.result.to_json(), o.text())),

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use super::dataset::{Categorical, Column, Dataset, parse_number};
 use super::design::{Clusters, Design};
+use super::regressors::Columns;
 use super::error::{DataError, unknown_column};
 use super::formula::Formula;
 use super::lines::RowLines;
@@ -59,6 +60,40 @@ pub fn build_design_borrowed(
     columns: Vec<(String, ColumnRef<'_>)>,
     formula: &Formula,
 ) -> Result<Design, DataError> {
+    let cols = lent_cols(source, columns)?;
+    Builder::from_cols(source.to_string(), RowLines::Memory, cols, formula)?.build()
+}
+
+/// A design built from lent columns: its regressors where they lie
+/// ([`Columns`]) or, where that cannot be, as a matrix.
+#[derive(Debug)]
+pub enum LentDesign<'a> {
+    /// Every term a plain column of complete, finite, non-constant numbers,
+    /// no fixed effects: the columns used as they lie, the constant owned.
+    Columns(Design<Columns<'a>>),
+    /// Any other formula or data (products, fixed effects, dropped rows).
+    Matrix(Design),
+}
+
+/// Like [`build_design_borrowed`], but where every term is a plain column
+/// with no missing, infinite or constant values and the formula has no
+/// fixed effects, the design's regressors are the lent columns themselves
+/// (no copy; see [`LentDesign`]). The checks and errors are those of
+/// [`build_design_borrowed`].
+pub fn build_design_lent<'a>(
+    source: &str,
+    columns: Vec<(String, ColumnRef<'a>)>,
+    formula: &Formula,
+) -> Result<LentDesign<'a>, DataError> {
+    let cols = lent_cols(source, columns)?;
+    Builder::from_cols(source.to_string(), RowLines::Memory, cols, formula)?.build_lent()
+}
+
+/// The columns as the builder holds them, all of one length.
+fn lent_cols<'a>(
+    source: &str,
+    columns: Vec<(String, ColumnRef<'a>)>,
+) -> Result<Vec<(String, Col<'a>)>, DataError> {
     let n_rows = columns.first().map_or(0, |(_, c)| c.len());
     if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != n_rows) {
         return Err(DataError::LengthMismatch {
@@ -68,7 +103,7 @@ pub fn build_design_borrowed(
             found: c.len(),
         });
     }
-    let cols = columns
+    Ok(columns
         .into_iter()
         .map(|(name, c)| {
             let col = match c {
@@ -77,8 +112,7 @@ pub fn build_design_borrowed(
             };
             (name, col)
         })
-        .collect();
-    Builder::from_cols(source.to_string(), RowLines::Memory, cols, formula)?.build()
+        .collect())
 }
 
 impl ColumnRef<'_> {
@@ -343,6 +377,73 @@ impl<'a, 'f> Builder<'a, 'f> {
             clusters,
             n_dropped: self.n_dropped,
         })
+    }
+
+    /// [`build_design_lent`]: the lent columns as the regressors where
+    /// [`Self::lent_terms`] has them, else [`Self::build`].
+    fn build_lent(mut self) -> Result<LentDesign<'a>, DataError> {
+        let Some(terms) = self.lent_terms() else {
+            return self.build().map(LentDesign::Matrix);
+        };
+        let f = self.formula;
+        let y = self.gather(self.idx(&f.y)).into_owned();
+        self.check_finite(&y, &f.y, &f.y)?;
+        let n = self.n;
+        let mut cols = Vec::with_capacity(terms.len() + 1);
+        let mut names = Vec::with_capacity(terms.len() + 1);
+        if f.intercept {
+            cols.push(Cow::Owned(vec![1.0; n]));
+            names.push("const".to_string());
+        }
+        cols.extend(terms);
+        names.extend(f.x_terms.iter().map(|t| t.name.clone()));
+        check_unique_names(&self.file, &names)?;
+        let clusters = match &f.cluster {
+            Some(c) => Some(self.clusters(c)?),
+            None => None,
+        };
+        let x = Columns::new(n, cols).ok_or_else(|| DataError::LengthMismatch {
+            file: self.file.clone(),
+            column: f.y.clone(),
+            expected: n,
+            found: y.len(),
+        })?;
+        Ok(LentDesign::Columns(Design {
+            y_name: f.y.clone(),
+            y,
+            x,
+            names,
+            clusters,
+            n_dropped: self.n_dropped,
+        }))
+    }
+
+    /// Each term's column as lent (no copy) when there are no fixed
+    /// effects, no row was dropped and every term is a plain numeric column
+    /// whose range the missing-value scan found finite and not constant;
+    /// `None` otherwise.
+    fn lent_terms(&self) -> Option<Vec<Cow<'a, [f64]>>> {
+        if !self.formula.fe.is_empty() || self.rows.is_some() {
+            return None;
+        }
+        self.formula
+            .x_terms
+            .iter()
+            .map(|term| {
+                let [c] = &term.factors[..] else {
+                    return None;
+                };
+                let j = self.idx(c);
+                match (self.ranges.get(j).copied(), &self.cols[j]) {
+                    (Some(Some((lo, hi))), Col::Num(v))
+                        if lo.is_finite() && hi.is_finite() && lo < hi =>
+                    {
+                        Some(v.clone())
+                    }
+                    _ => None,
+                }
+            })
+            .collect()
     }
 
     /// Each term's column when every term is a plain column whose range the

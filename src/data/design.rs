@@ -2,16 +2,20 @@
 
 use faer::Mat;
 
+use super::regressors::Regressors;
+
 /// Outcome, regressors and (optionally) cluster ids of the complete cases of a
 /// model, ready for estimation.
+/// `X` is how the regressors are held: a matrix (the default, what every
+/// estimator takes) or [`super::Columns`] lent by a caller (the binary fits).
 #[derive(Debug, Clone)]
-pub struct Design {
+pub struct Design<X = Mat<f64>> {
     /// Outcome column name.
     pub y_name: String,
     /// Outcome, one value per complete case.
     pub y: Vec<f64>,
     /// Regressors, n x k, column-major; the constant (if any) is a column named `const`.
-    pub x: Mat<f64>,
+    pub x: X,
     /// Column names of `x`, as written in the formula (`a`, `a^2`, `a:b`, `COL=value`, `const`).
     pub names: Vec<String>,
     /// Dense cluster index (0..groups) per row, with the cluster variable's name.
@@ -31,7 +35,7 @@ pub struct Clusters {
     pub groups: usize,
 }
 
-impl Design {
+impl<X: Regressors> Design<X> {
     /// Number of observations.
     pub fn n(&self) -> usize {
         self.y.len()
@@ -39,7 +43,7 @@ impl Design {
 
     /// Number of regressors.
     pub fn k(&self) -> usize {
-        self.x.ncols()
+        self.x.n_cols()
     }
 
     /// Position of a named column.

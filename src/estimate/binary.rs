@@ -17,7 +17,7 @@ use super::{
     FitInfo, FitOptions, FitResult, ParamRow, SeKind, binary_start, checks, linalg, margins,
     separation,
 };
-use crate::data::Design;
+use crate::data::{Design, Regressors};
 use crate::numeric::Link;
 
 /// A fitted binary model: the shared result plus the pieces downstream
@@ -54,7 +54,7 @@ pub(crate) struct BinaryModel {
 
 impl BinaryModel {
     /// Fit; non-convergence is an error.
-    pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
+    pub fn fit<X: Regressors>(&self, d: &Design<X>) -> Result<FitResult, EstimateError> {
         let fit = self.fit_full(d)?;
         if !fit.result.info.converged {
             return Err(EstimateError::NotConverged {
@@ -69,7 +69,7 @@ impl BinaryModel {
     /// Fit; non-convergence (iteration cap, failed line search) is recorded
     /// as `info.converged = false` plus a warning, for Monte Carlo harnesses.
     /// Separation and a singular information matrix are errors.
-    pub fn fit_full(&self, d: &Design) -> Result<BinaryFit, EstimateError> {
+    pub fn fit_full<X: Regressors>(&self, d: &Design<X>) -> Result<BinaryFit, EstimateError> {
         let name = self.link.name();
         let sq = checks::check_shape(d)?;
         checks::check_binary(d, name)?;
@@ -128,9 +128,9 @@ impl BinaryModel {
     /// or statistics, and non-convergence, collinearity and separation are
     /// errors, as in [`BinaryModel::fit`]. The design is taken to have the
     /// shape and 0/1 outcome of the one first fitted.
-    pub fn refit(
+    pub fn refit<X: Regressors>(
         &self,
-        d: &Design,
+        d: &Design<X>,
         w: Option<&[f64]>,
         start: Vec<f64>,
     ) -> Result<Vec<f64>, EstimateError> {
@@ -155,7 +155,7 @@ impl BinaryModel {
         Ok(eta)
     }
 
-    fn lik<'a>(&self, d: &'a Design, w: Option<&'a [f64]>) -> BinaryLik<'a> {
+    fn lik<'a, X: Regressors>(&self, d: &'a Design<X>, w: Option<&'a [f64]>) -> BinaryLik<'a> {
         BinaryLik {
             link: self.link,
             x: &d.x,
@@ -174,9 +174,9 @@ impl BinaryModel {
     /// Newton from `start` (or chord steps, then Newton, from a warm start)
     /// with the separation checks before and after; a singular or
     /// non-finite information matrix is an error.
-    fn solve_from(
+    fn solve_from<X: Regressors>(
         &self,
-        d: &Design,
+        d: &Design<X>,
         w: Option<&[f64]>,
         start: Start,
     ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
@@ -201,21 +201,21 @@ impl BinaryModel {
         Ok((out, eta))
     }
 
-    fn singular(&self, d: &Design, eta: &[f64]) -> EstimateError {
+    fn singular<X: Regressors>(&self, d: &Design<X>, eta: &[f64]) -> EstimateError {
         let sw: Vec<f64> = eta
             .iter()
             .zip(&d.y)
             .map(|(&e, &y)| self.link.obs(y, e).weight.sqrt())
             .collect();
-        let xw = Mat::from_fn(d.n(), d.k(), |i, j| sw[i] * d.x[(i, j)]);
+        let xw = Mat::from_fn(d.n(), d.k(), |i, j| sw[i] * d.x.column(j)[i]);
         let r = linalg::tsqr_r(&xw, None);
         let columns = checks::collinear_names(&r, d).unwrap_or_else(|| d.names.clone());
         EstimateError::SingularInformation { columns }
     }
 
-    fn result(
+    fn result<X: Regressors>(
         &self,
-        d: &Design,
+        d: &Design<X>,
         out: &NewtonOutcome,
         eta: &[f64],
         v: &covariance::Vcov,
@@ -231,7 +231,7 @@ impl BinaryModel {
             .collect();
         if let Some(kind) = self.opts.margins {
             r.marginal_effects =
-                margins::binary_ame(self.link, &d.x, eta, &out.theta, &d.names, kind, &v.matrix);
+                margins::binary_ame(self.link, &d.x.to_mat(), eta, &out.theta, &d.names, kind, &v.matrix);
         }
         r.fit = likelihood_stats(out.eval.ll, null_ll(&d.y), d);
         r.info = FitInfo::from_newton(&d.y_name, v.kind.clone(), out, d.n_dropped);
@@ -259,10 +259,10 @@ pub(crate) fn null_ll(y: &[f64]) -> f64 {
 
 /// Likelihood-based fit statistics of a binary model: [`mle_stats`] with
 /// `k` parameters and df_model = k minus the constant.
-pub(crate) fn likelihood_stats(
+pub(crate) fn likelihood_stats<X: Regressors>(
     ll: f64,
     ll0: f64,
-    d: &Design,
+    d: &Design<X>,
 ) -> std::collections::BTreeMap<String, f64> {
     let k = d.k();
     let df = k - usize::from(d.col_index("const").is_some());
@@ -289,13 +289,13 @@ macro_rules! binary_estimator {
             }
 
             /// Fit; non-convergence is an error.
-            pub fn fit(&self, d: &Design) -> Result<FitResult, EstimateError> {
+            pub fn fit<X: Regressors>(&self, d: &Design<X>) -> Result<FitResult, EstimateError> {
                 self.model().fit(d)
             }
 
             /// Fit keeping coefficients, covariance and index; non-convergence
             /// is a warning on the result.
-            pub fn fit_full(&self, d: &Design) -> Result<BinaryFit, EstimateError> {
+            pub fn fit_full<X: Regressors>(&self, d: &Design<X>) -> Result<BinaryFit, EstimateError> {
                 self.model().fit_full(d)
             }
         }

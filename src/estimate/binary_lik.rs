@@ -4,6 +4,7 @@
 
 use faer::Mat;
 
+use crate::data::Regressors;
 use super::newton::{Eval, LogLik};
 use super::{binary_pass, linalg};
 use crate::numeric::Link;
@@ -14,7 +15,7 @@ pub struct BinaryLik<'a> {
     /// Logit or probit `F`.
     pub link: Link,
     /// Regressors, n x k.
-    pub x: &'a Mat<f64>,
+    pub x: &'a dyn Regressors,
     /// 0/1 outcome.
     pub y: &'a [f64],
     /// Frequency weights `w_i`; `None`: each row once.

@@ -29,7 +29,7 @@ use std::ops::Range;
 
 use faer::Mat;
 
-use super::linalg::col;
+use crate::data::Regressors;
 use crate::numeric::simd::dispatched;
 use crate::numeric::{Link, lanes};
 
@@ -57,7 +57,7 @@ dispatched!(
     /// (`None`: each row once; indexed like `y`).
     fn block_sums(
         link: Link,
-        x: &Mat<f64>,
+        x: &dyn Regressors,
         y: &[f64],
         f: Option<&[f64]>,
         b: &[f64],
@@ -70,7 +70,7 @@ dispatched!(
     /// tenth of the arithmetic of [`block_sums`], one read of the rows).
     fn block_grad(
         link: Link,
-        x: &Mat<f64>,
+        x: &dyn Regressors,
         y: &[f64],
         f: Option<&[f64]>,
         b: &[f64],
@@ -99,13 +99,13 @@ struct Scratch {
 #[inline(always)]
 fn block_sums_body<const FMA: bool>(
     link: Link,
-    x: &Mat<f64>,
+    x: &dyn Regressors,
     y: &[f64],
     f: Option<&[f64]>,
     b: &[f64],
     r: Range<usize>,
 ) -> BlockSums {
-    let k = x.ncols();
+    let k = x.n_cols();
     let kp = k.div_ceil(TILE) * TILE;
     let tiles = (kp / TILE) * (kp / TILE + 1) / 2;
     let mut acc = vec![[[0.0; LANES]; TILE * TILE]; tiles];
@@ -139,13 +139,13 @@ fn block_sums_body<const FMA: bool>(
 #[inline(always)]
 fn grad_body<const FMA: bool>(
     link: Link,
-    x: &Mat<f64>,
+    x: &dyn Regressors,
     y: &[f64],
     f: Option<&[f64]>,
     b: &[f64],
     r: Range<usize>,
 ) -> (f64, Vec<f64>) {
-    let k = x.ncols();
+    let k = x.n_cols();
     let mut grad = vec![0.0; k];
     let mut ll = 0.0;
     let mut s = Scratch {
@@ -160,7 +160,7 @@ fn grad_body<const FMA: bool>(
         let len = rows.len();
         s.eta.fill(0.0);
         for (j, &bj) in b.iter().enumerate() {
-            for (e, &v) in s.eta.iter_mut().zip(&col(x, j)[rows.clone()]) {
+            for (e, &v) in s.eta.iter_mut().zip(&x.column(j)[rows.clone()]) {
                 *e = madd::<FMA>(v, bj, *e);
             }
         }
@@ -172,7 +172,7 @@ fn grad_body<const FMA: bool>(
             len,
         );
         for (j, g) in grad.iter_mut().enumerate() {
-            let xj = &col(x, j)[rows.clone()];
+            let xj = &x.column(j)[rows.clone()];
             let mut lanes = [0.0; LANES];
             let full = len / LANES * LANES;
             for (c, sc) in xj[..full]
@@ -195,11 +195,11 @@ fn grad_body<const FMA: bool>(
 /// Copy the sub-block's columns into `s.xs` (zeroing the tail rows) and
 /// form `s.eta = X b` on them.
 #[inline(always)]
-fn load_index<const FMA: bool>(x: &Mat<f64>, b: &[f64], rows: Range<usize>, s: &mut Scratch) {
+fn load_index<const FMA: bool>(x: &dyn Regressors, b: &[f64], rows: Range<usize>, s: &mut Scratch) {
     let len = rows.len();
     s.eta.fill(0.0);
     for (j, &bj) in b.iter().enumerate() {
-        let src = &col(x, j)[rows.clone()];
+        let src = &x.column(j)[rows.clone()];
         let dst = &mut s.xs[j * SUB..(j + 1) * SUB];
         dst[..len].copy_from_slice(src);
         dst[len..].fill(0.0);

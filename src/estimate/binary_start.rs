@@ -7,7 +7,7 @@ use faer::Mat;
 use super::binary_lik::BinaryLik;
 use super::newton::{self, Eval, LogLik, NewtonOptions};
 use super::{checks, linalg};
-use crate::data::Design;
+use crate::data::{Design, Regressors};
 use crate::numeric::Link;
 
 /// Rows of the warm start's subsample ([`warm_start`]).
@@ -68,7 +68,7 @@ pub(super) fn certifies_full_rank(h: &Mat<f64>, sq: &[f64], n: usize) -> bool {
 }
 
 /// Start at `b = 0` with the constant (if any) at `F^-1(mean y)`.
-pub(super) fn start(link: Link, d: &Design) -> Vec<f64> {
+pub(super) fn start<X: Regressors>(link: Link, d: &Design<X>) -> Vec<f64> {
     let mut b = vec![0.0; d.k()];
     if let Some(c) = d.col_index("const") {
         let p = d.y.iter().sum::<f64>() / d.n() as f64;
@@ -88,9 +88,9 @@ pub(super) fn start(link: Link, d: &Design) -> Vec<f64> {
 /// start Hessian does not certify the full design's rank
 /// ([`certifies_full_rank`]; the full start Hessian or the QR then decides).
 /// `sq`: the columns' sums of squares over all rows.
-pub(super) fn warm_start(
+pub(super) fn warm_start<X: Regressors>(
     link: Link,
-    d: &Design,
+    d: &Design<X>,
     sq: &[f64],
     opts: NewtonOptions,
 ) -> Option<WarmStart> {
@@ -107,7 +107,7 @@ pub(super) fn warm_start(
             .copied()
             .collect()
     };
-    let cols: Vec<Vec<f64>> = (0..k).map(|j| gather(linalg::col(&d.x, j))).collect();
+    let cols: Vec<Vec<f64>> = (0..k).map(|j| gather(d.x.column(j))).collect();
     let sub = Design {
         y_name: d.y_name.clone(),
         y: gather(&d.y),

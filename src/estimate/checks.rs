@@ -3,17 +3,17 @@
 use rayon::prelude::*;
 
 use super::{EstimateError, linalg};
-use crate::data::Design;
+use crate::data::{Design, Regressors};
 
 /// Dimensions agree, values are finite and there are more observations than
 /// parameters. Returns each column's sum of squares `sum_i x_ij^2`, which
 /// the finiteness check computes on the way (finite sums: finite columns).
-pub fn check_shape(d: &Design) -> Result<Vec<f64>, EstimateError> {
+pub fn check_shape<X: Regressors>(d: &Design<X>) -> Result<Vec<f64>, EstimateError> {
     let (n, k) = (d.n(), d.k());
-    if d.x.nrows() != n || d.names.len() != k {
+    if d.x.n_rows() != n || d.names.len() != k {
         return Err(EstimateError::Invalid(format!(
             "design has {} rows, {} outcome values, {} columns and {} names",
-            d.x.nrows(),
+            d.x.n_rows(),
             n,
             k,
             d.names.len()
@@ -34,11 +34,11 @@ pub fn check_shape(d: &Design) -> Result<Vec<f64>, EstimateError> {
     // in design order is named.
     let sq: Vec<f64> = (0..k)
         .into_par_iter()
-        .map(|j| sum_of_squares(linalg::col(&d.x, j)))
+        .map(|j| sum_of_squares(d.x.column(j)))
         .collect();
     let bad = (0..k)
         .filter(|&j| !sq[j].is_finite())
-        .find_map(|j| first_non_finite(linalg::col(&d.x, j)).map(|i| (j, i)));
+        .find_map(|j| first_non_finite(d.x.column(j)).map(|i| (j, i)));
     if let Some((j, i)) = bad {
         return Err(EstimateError::Invalid(format!(
             "regressor `{}` is not finite in row {}",
@@ -90,7 +90,7 @@ fn first_non_finite(v: &[f64]) -> Option<usize> {
 }
 
 /// The outcome takes more than one value.
-pub fn check_outcome_varies(d: &Design) -> Result<(), EstimateError> {
+pub fn check_outcome_varies<X: Regressors>(d: &Design<X>) -> Result<(), EstimateError> {
     let first = d.y[0];
     if d.y.iter().all(|&v| v == first) {
         return Err(EstimateError::OutcomeConstant {
@@ -102,7 +102,7 @@ pub fn check_outcome_varies(d: &Design) -> Result<(), EstimateError> {
 }
 
 /// The outcome is 0/1 (row numbers count complete cases from 1).
-pub fn check_binary(d: &Design, estimator: &str) -> Result<(), EstimateError> {
+pub fn check_binary<X: Regressors>(d: &Design<X>, estimator: &str) -> Result<(), EstimateError> {
     match d.y.iter().position(|&v| v != 0.0 && v != 1.0) {
         Some(i) => Err(EstimateError::OutcomeNotBinary {
             estimator: estimator.into(),
@@ -116,15 +116,15 @@ pub fn check_binary(d: &Design, estimator: &str) -> Result<(), EstimateError> {
 
 /// Names of the first exactly collinear set of columns, from the R factor of
 /// a QR decomposition of the design (`r'r = X'X`).
-pub fn collinear_names(r: &faer::Mat<f64>, d: &Design) -> Option<Vec<String>> {
+pub fn collinear_names<X: Regressors>(r: &faer::Mat<f64>, d: &Design<X>) -> Option<Vec<String>> {
     let k = d.k();
     linalg::first_dependency(r.as_ref().get(..k, ..k), d.n())
         .map(|cols| cols.into_iter().map(|j| d.names[j].clone()).collect())
 }
 
 /// No exact collinearity among the regressors (rank-revealing QR).
-pub fn check_full_rank(d: &Design) -> Result<(), EstimateError> {
-    let r = linalg::tsqr_r(&d.x, None);
+pub fn check_full_rank<X: Regressors>(d: &Design<X>) -> Result<(), EstimateError> {
+    let r = linalg::tsqr_r(&d.x.to_mat(), None);
     match collinear_names(&r, d) {
         Some(columns) => Err(EstimateError::Collinear { columns }),
         None => Ok(()),

@@ -24,7 +24,7 @@ use faer::{Accum, Mat, Par};
 
 use super::linalg;
 use super::{CovarianceType, EstimateError, SeKind};
-use crate::data::Clusters;
+use crate::data::{Clusters, Regressors};
 
 /// Which small-sample factors apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,10 @@ pub enum Family {
 #[derive(Debug, Clone, Copy)]
 pub enum Scores<'a> {
     /// `s_i = r_i x_i` (single-index models: OLS residuals, GLM generalised residuals).
-    Index { x: &'a Mat<f64>, resid: &'a [f64] },
+    Index {
+        x: &'a dyn Regressors,
+        resid: &'a [f64],
+    },
     /// `s_i` = row `i` of an n x p matrix.
     Dense(&'a Mat<f64>),
 }
@@ -47,7 +50,7 @@ pub enum Scores<'a> {
 impl Scores<'_> {
     fn dim(&self) -> (usize, usize) {
         match self {
-            Scores::Index { x, .. } => x.shape(),
+            Scores::Index { x, .. } => (x.n_rows(), x.n_cols()),
             Scores::Dense(s) => s.shape(),
         }
     }
@@ -55,7 +58,7 @@ impl Scores<'_> {
     /// `s_ij`.
     fn at(&self, i: usize, j: usize) -> f64 {
         match self {
-            Scores::Index { x, resid } => resid[i] * x[(i, j)],
+            Scores::Index { x, resid } => resid[i] * x.column(j)[i],
             Scores::Dense(s) => s[(i, j)],
         }
     }
@@ -66,7 +69,7 @@ pub fn meat(scores: &Scores<'_>) -> Mat<f64> {
     match scores {
         Scores::Index { x, resid } => {
             let w: Vec<f64> = resid.iter().map(|r| r * r).collect();
-            linalg::weighted_gram(x, &w)
+            linalg::weighted_gram(&x.to_mat(), &w)
         }
         Scores::Dense(s) => linalg::weighted_gram(s, &vec![1.0; s.nrows()]),
     }

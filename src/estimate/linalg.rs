@@ -14,6 +14,7 @@ use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::{Accum, Mat, MatRef, Par, Side};
 use rayon::prelude::*;
 
+use crate::data::Regressors;
 use crate::numeric::reduce;
 use crate::numeric::simd::clear_upper_simd;
 
@@ -50,10 +51,10 @@ pub fn col(x: &Mat<f64>, j: usize) -> &[f64] {
 }
 
 /// Linear index `X b` restricted to the rows `r`.
-pub(crate) fn index_block(x: &Mat<f64>, b: &[f64], r: Range<usize>) -> Vec<f64> {
+pub(crate) fn index_block(x: &dyn Regressors, b: &[f64], r: Range<usize>) -> Vec<f64> {
     let mut eta = vec![0.0; r.len()];
     for (j, &bj) in b.iter().enumerate() {
-        for (e, &v) in eta.iter_mut().zip(&col(x, j)[r.clone()]) {
+        for (e, &v) in eta.iter_mut().zip(&x.column(j)[r.clone()]) {
             *e += v * bj;
         }
     }
@@ -61,9 +62,9 @@ pub(crate) fn index_block(x: &Mat<f64>, b: &[f64], r: Range<usize>) -> Vec<f64> 
 }
 
 /// Linear index `X b` for all rows.
-pub fn index(x: &Mat<f64>, b: &[f64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(x.nrows());
-    map_blocks(x.nrows(), |r| index_block(x, b, r), |v| out.extend(v));
+pub fn index(x: &dyn Regressors, b: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(x.n_rows());
+    map_blocks(x.n_rows(), |r| index_block(x, b, r), |v| out.extend(v));
     out
 }
 

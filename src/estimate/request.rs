@@ -5,7 +5,9 @@
 
 use super::interaction::{self, InteractionOptions};
 use super::{EstimateError, EstimatorName, FitOptions, FitResult, Margins, SeKind};
-use crate::data::Design;
+use super::binary::BinaryModel;
+use crate::data::{Design, LentDesign};
+use crate::numeric::Link;
 
 /// The choices of a design fit, named as the CLI's flags.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,11 +109,53 @@ impl FitRequest {
     ) -> Result<FitOutcome, EstimateError> {
         self.check(estimator)?;
         let name = estimator.as_str();
-        let mut result = super::fit_by_name(name, design, &self.options())?;
+        let result = super::fit_by_name(name, design, &self.options())?;
+        self.finish(estimator, result, Some(design))
+    }
+
+    /// Fit `estimator` on a design of lent columns: a logit or probit (no
+    /// interaction effect) reads them where they lie; any other fit gets
+    /// the regressors copied into a matrix first. The answer is that of
+    /// [`Self::fit`] on the same data.
+    pub fn fit_lent(
+        &self,
+        estimator: EstimatorName,
+        design: &LentDesign<'_>,
+    ) -> Result<FitOutcome, EstimateError> {
+        let d = match design {
+            LentDesign::Matrix(d) => return self.fit(estimator, d),
+            LentDesign::Columns(d) => d,
+        };
+        let link = match estimator {
+            EstimatorName::Logit => Link::Logit,
+            EstimatorName::Probit => Link::Probit,
+            _ => return self.fit(estimator, &copied(d)),
+        };
+        if self.interaction_effect.is_some() {
+            return self.fit(estimator, &copied(d));
+        }
+        self.check(estimator)?;
+        let model = BinaryModel {
+            link,
+            opts: self.options(),
+        };
+        let result = model.fit(d)?;
+        self.finish(estimator, result, None)
+    }
+
+    /// The warnings, interaction effect (from `design`, which a fit with
+    /// one always passes) and text that follow a fit.
+    fn finish(
+        &self,
+        estimator: EstimatorName,
+        mut result: FitResult,
+        design: Option<&Design>,
+    ) -> Result<FitOutcome, EstimateError> {
+        let name = estimator.as_str();
         if let Some(w) = super::checks::few_clusters_warning(&result.info) {
             result.info.warnings.push(w);
         }
-        if let Some(term) = &self.interaction_effect {
+        if let (Some(term), Some(design)) = (&self.interaction_effect, design) {
             let link = if name == "logit" {
                 interaction::Link::Logit
             } else {
@@ -127,6 +171,18 @@ impl FitRequest {
         }
         let extra = super::ordered::brant_text(&result);
         Ok(FitOutcome { result, extra })
+    }
+}
+
+/// A design of lent columns with its regressors copied into a matrix.
+fn copied(d: &Design<crate::data::Columns<'_>>) -> Design {
+    Design {
+        y_name: d.y_name.clone(),
+        y: d.y.clone(),
+        x: crate::data::Regressors::to_mat(&d.x).into_owned(),
+        names: d.names.clone(),
+        clusters: d.clusters.clone(),
+        n_dropped: d.n_dropped,
     }
 }
 

@@ -14,11 +14,11 @@
 //! index by more than [`DIVERGED_INDEX`] per standard deviation of its
 //! regressor; the largest such coefficient is named.
 
-use faer::Mat;
 use rayon::prelude::*;
 
 use super::EstimateError;
-use super::linalg::{self, col};
+use super::linalg;
+use crate::data::Regressors;
 use crate::numeric::reduce;
 
 /// Index change per regressor SD beyond which a coefficient is taken to be
@@ -51,7 +51,7 @@ fn describe(name: &str, dummy: bool, up: bool, hi_low_group: f64, lo_high_group:
 
 /// Check each regressor on its own for separation of `y`.
 pub fn check_single_regressors(
-    x: &Mat<f64>,
+    x: &dyn Regressors,
     y: &[f64],
     names: &[String],
     outcome: &str,
@@ -65,14 +65,14 @@ pub fn check_single_regressors(
         .into_par_iter()
         .map(|r| {
             (0..k)
-                .map(|j| group_ranges(&col(x, j)[r.clone()], &y[r.clone()]))
+                .map(|j| group_ranges(&x.column(j)[r.clone()], &y[r.clone()]))
                 .collect::<Vec<_>>()
         })
         .reduce(
             || vec![empty; k],
             |a, b| a.iter().zip(&b).map(|(a, b)| widen(*a, *b)).collect(),
         );
-    match (0..k).find_map(|j| column_separation(col(x, j), ranges[j], &names[j], outcome)) {
+    match (0..k).find_map(|j| column_separation(x.column(j), ranges[j], &names[j], outcome)) {
         Some(e) => Err(e),
         None => Ok(()),
     }
@@ -118,7 +118,7 @@ fn column_separation(
 
 /// After a fit: quasi-complete separation by a combination of regressors.
 pub fn check_after_fit(
-    x: &Mat<f64>,
+    x: &dyn Regressors,
     eta: &[f64],
     beta: &[f64],
     names: &[String],
@@ -150,18 +150,18 @@ pub fn check_after_fit(
 /// `threshold`: the diverging coefficient to blame for separation.
 /// With frequency weights `w`, the SD is that of the rows repeated w_i times.
 pub fn diverging_column(
-    x: &Mat<f64>,
+    x: &dyn Regressors,
     beta: &[f64],
     names: &[String],
     threshold: f64,
     w: Option<&[f64]>,
 ) -> Option<(usize, f64)> {
     let wt = |i: usize| w.map_or(1.0, |w| w[i]);
-    let n: f64 = (0..x.nrows()).map(wt).sum();
-    (0..x.ncols())
+    let n: f64 = (0..x.n_rows()).map(wt).sum();
+    (0..x.n_cols())
         .filter(|&j| names[j] != "const")
         .map(|j| {
-            let c = col(x, j);
+            let c = x.column(j);
             let m = c.iter().enumerate().map(|(i, v)| wt(i) * v).sum::<f64>() / n;
             let ss: f64 = c
                 .iter()
