@@ -85,11 +85,10 @@ fn madd<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
     if FMA { a.mul_add(b, c) } else { a * b + c }
 }
 
-/// A sub-block's working copies: `x` and `w x`, column after column, each
-/// column [`SUB`] rows long and zero past the sub-block's rows and past
-/// the design's columns (to a multiple of [`TILE`]).
+/// A sub-block's working values: `w x`, column after column, each column
+/// [`SUB`] rows long and zero past the sub-block's rows and past the
+/// design's columns (to a multiple of [`TILE`]), and the per-row terms.
 struct Scratch {
-    xs: Vec<f64>,
     wx: Vec<f64>,
     eta: [f64; SUB],
     score: [f64; SUB],
@@ -112,19 +111,20 @@ fn block_sums_body<const FMA: bool>(
     let mut grad = vec![0.0; k];
     let mut ll = 0.0;
     let mut s = Scratch {
-        xs: vec![0.0; kp * SUB],
         wx: vec![0.0; kp * SUB],
         eta: [0.0; SUB],
         score: [0.0; SUB],
         w: [0.0; SUB],
     };
+    let mut tail = Vec::new();
     for start in r.clone().step_by(SUB) {
         let rows = start..(start + SUB).min(r.end);
         let len = rows.len();
-        load_index::<FMA>(x, b, rows.clone(), &mut s);
+        let cols = sub_columns(x, kp, rows.clone(), &mut tail);
+        index_into::<FMA>(&cols[..k], b, &mut s.eta);
         ll += terms(link, &y[rows.clone()], f.map(|f| &f[rows]), &mut s, len);
-        weigh::<FMA>(k, len, &mut s, &mut grad);
-        tiles_update::<FMA>(kp, &s, &mut acc);
+        weigh::<FMA>(&cols[..k], len, &mut s, &mut grad);
+        tiles_update::<FMA>(&cols, &s.wx, &mut acc);
     }
     BlockSums {
         ll,
@@ -149,7 +149,6 @@ fn grad_body<const FMA: bool>(
     let mut grad = vec![0.0; k];
     let mut ll = 0.0;
     let mut s = Scratch {
-        xs: Vec::new(),
         wx: Vec::new(),
         eta: [0.0; SUB],
         score: [0.0; SUB],
@@ -192,18 +191,43 @@ fn grad_body<const FMA: bool>(
     (ll, grad)
 }
 
-/// Copy the sub-block's columns into `s.xs` (zeroing the tail rows) and
-/// form `s.eta = X b` on them.
+/// Zeros standing in for the columns past the design's (to a multiple of
+/// [`TILE`]) and for the rows past a short sub-block.
+static ZEROS: [f64; SUB] = [0.0; SUB];
+
+/// The sub-block's `kp` columns, each [`SUB`] rows long: a full sub-block's
+/// read where they lie, a short one's copied into `tail` with zeros after
+/// its rows; the columns past the design's are [`ZEROS`].
 #[inline(always)]
-fn load_index<const FMA: bool>(x: &dyn Regressors, b: &[f64], rows: Range<usize>, s: &mut Scratch) {
-    let len = rows.len();
-    s.eta.fill(0.0);
-    for (j, &bj) in b.iter().enumerate() {
-        let src = &x.column(j)[rows.clone()];
-        let dst = &mut s.xs[j * SUB..(j + 1) * SUB];
-        dst[..len].copy_from_slice(src);
-        dst[len..].fill(0.0);
-        for (e, &v) in s.eta.iter_mut().zip(&dst[..]) {
+fn sub_columns<'a>(
+    x: &'a dyn Regressors,
+    kp: usize,
+    rows: Range<usize>,
+    tail: &'a mut Vec<f64>,
+) -> Vec<&'a [f64]> {
+    let (k, len) = (x.n_cols(), rows.len());
+    if len == SUB {
+        return (0..kp)
+            .map(|j| if j < k { &x.column(j)[rows.clone()] } else { &ZEROS[..] })
+            .collect();
+    }
+    tail.clear();
+    tail.resize(k * SUB, 0.0);
+    for j in 0..k {
+        tail[j * SUB..j * SUB + len].copy_from_slice(&x.column(j)[rows.clone()]);
+    }
+    let tail: &'a [f64] = tail;
+    (0..kp)
+        .map(|j| if j < k { &tail[j * SUB..(j + 1) * SUB] } else { &ZEROS[..] })
+        .collect()
+}
+
+/// `eta = X b` on the sub-block's columns.
+#[inline(always)]
+fn index_into<const FMA: bool>(cols: &[&[f64]], b: &[f64], eta: &mut [f64; SUB]) {
+    eta.fill(0.0);
+    for (c, &bj) in cols.iter().zip(b) {
+        for (e, &v) in eta.iter_mut().zip(c.iter()) {
             *e = madd::<FMA>(v, bj, *e);
         }
     }
@@ -250,10 +274,10 @@ fn terms(link: Link, y: &[f64], f: Option<&[f64]>, s: &mut Scratch, len: usize) 
 #[inline(always)]
 fn logit_terms(e: [f64; lanes::N], y: [f64; lanes::N]) -> Lanes3 {
     let a = lanes::exp_nonpositive(e.map(|v| -v.abs()));
-    let log1p = lanes::ln_1p_unit(a);
+    let (log1p, recip) = lanes::ln_1p_unit_recip(a);
     let (mut ll, mut score, mut w) = ([0.0; lanes::N], [0.0; lanes::N], [0.0; lanes::N]);
     for l in 0..lanes::N {
-        let inv = 1.0 / (1.0 + a[l]);
+        let inv = recip[l];
         let cdf = if e[l] >= 0.0 { inv } else { a[l] * inv };
         let minus_qe = e[l] - (y[l] + y[l]) * e[l];
         // `max(-q e, 0)` written so that a NaN index stays NaN.
@@ -271,9 +295,8 @@ type Lanes3 = ([f64; lanes::N], [f64; lanes::N], [f64; lanes::N]);
 /// Gradient `grad_j += sum_i score_i x_ij` and the weighted copy
 /// `wx_j = w x_j` of each column.
 #[inline(always)]
-fn weigh<const FMA: bool>(k: usize, len: usize, s: &mut Scratch, grad: &mut [f64]) {
-    for (j, g) in grad.iter_mut().enumerate().take(k) {
-        let xj = &s.xs[j * SUB..(j + 1) * SUB];
+fn weigh<const FMA: bool>(cols: &[&[f64]], len: usize, s: &mut Scratch, grad: &mut [f64]) {
+    for (j, (g, &xj)) in grad.iter_mut().zip(cols).enumerate() {
         let mut lanes = [0.0; LANES];
         for (c, sc) in xj[..len.div_ceil(LANES) * LANES]
             .chunks_exact(LANES)
@@ -294,8 +317,12 @@ fn weigh<const FMA: bool>(k: usize, len: usize, s: &mut Scratch, grad: &mut [f64
 /// Add the sub-block's `sum_i wx_ij x_il` to each lower tile's 16 lane
 /// accumulators (rows past the sub-block are zero in both copies).
 #[inline(always)]
-fn tiles_update<const FMA: bool>(kp: usize, s: &Scratch, acc: &mut [[[f64; LANES]; TILE * TILE]]) {
-    let nt = kp / TILE;
+fn tiles_update<const FMA: bool>(
+    cols: &[&[f64]],
+    wx: &[f64],
+    acc: &mut [[[f64; LANES]; TILE * TILE]],
+) {
+    let nt = cols.len() / TILE;
     let mut t = 0;
     for tj in 0..nt {
         for tl in 0..=tj {
@@ -305,9 +332,8 @@ fn tiles_update<const FMA: bool>(kp: usize, s: &Scratch, acc: &mut [[[f64; LANES
                 let mut xl = [[0.0; LANES]; TILE];
                 for u in 0..TILE {
                     let at = (tj * TILE + u) * SUB + i;
-                    wj[u].copy_from_slice(&s.wx[at..at + LANES]);
-                    let at = (tl * TILE + u) * SUB + i;
-                    xl[u].copy_from_slice(&s.xs[at..at + LANES]);
+                    wj[u].copy_from_slice(&wx[at..at + LANES]);
+                    xl[u].copy_from_slice(&cols[tl * TILE + u][i..i + LANES]);
                 }
                 for u in 0..TILE {
                     for v in 0..TILE {

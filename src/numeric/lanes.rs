@@ -69,6 +69,14 @@ pub(crate) fn exp_nonpositive(x: [f64; N]) -> [f64; N] {
 /// `ln(1 + a)` for `0 <= a <= 1`.
 #[inline(always)]
 pub(crate) fn ln_1p_unit(a: [f64; N]) -> [f64; N] {
+    ln_1p_unit_recip(a).0
+}
+
+/// `ln(1 + a)` for `0 <= a <= 1` and `1 / (1 + a)`: the reciprocal, which
+/// the correction term needs anyway, comes for the logit's `Lambda` too
+/// (one division fewer a lane than computing it apart).
+#[inline(always)]
+pub(crate) fn ln_1p_unit_recip(a: [f64; N]) -> ([f64; N], [f64; N]) {
     const SQRT2: f64 = std::f64::consts::SQRT_2;
     const LG: [f64; 7] = [
         6.666_666_666_666_735_130e-1,
@@ -80,11 +88,15 @@ pub(crate) fn ln_1p_unit(a: [f64; N]) -> [f64; N] {
         1.479_819_860_511_658_591e-1,
     ];
     let mut out = [0.0; N];
+    let mut recip = [0.0; N];
     for l in 0..N {
         let a = a[l];
         let u = 1.0 + a;
-        // Rounding of u, carried as a first-order correction.
-        let c = (a - (u - 1.0)) / u;
+        recip[l] = 1.0 / u;
+        // Rounding of u, carried as a first-order correction (a few ulp of
+        // u at most, so its own rounding through the reciprocal is far
+        // below the result's ulp).
+        let c = (a - (u - 1.0)) * recip[l];
         let high = u > SQRT2;
         let e = if high { 1.0 } else { 0.0 };
         let m = if high { 0.5 * u } else { u };
@@ -99,7 +111,7 @@ pub(crate) fn ln_1p_unit(a: [f64; N]) -> [f64; N] {
         let hfsq = 0.5 * f * f;
         out[l] = e * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (e * LN2_LO + c))));
     }
-    out
+    (out, recip)
 }
 
 #[cfg(test)]
