@@ -82,7 +82,8 @@ def fit(data, estimator, y=None, x=None, fe=None, cluster=None, robust=False,
     Rows with a missing value (NaN, None, pd.NA) in a used column are dropped
     listwise and counted in ``fit_stats``/``to_dict()['info']['n_dropped']``.
     The design estimators read float64 columns in place (the design matrix
-    is the first copy); the fit runs with the GIL released.
+    is the first copy; logit and probit on plain complete columns copy
+    none); the fit runs with the GIL released.
     """
     opts = {"y": y, "x": x, "fe": fe, "cluster": cluster, "robust": bool(robust),
             "margins": bool(margins), "subset": subset}

@@ -14,8 +14,7 @@ use std::path::Path;
 use migsim::cli::Command;
 use migsim::data::{
     ColumnRef, Dataset, LentDesign, LqColumns, Subset, build_design_borrowed, build_design_lent,
-    design_with,
-    wanted_columns,
+    design_with, wanted_columns,
 };
 use migsim::estimate::{EstimateError, EstimatorName};
 use migsim::scenario::{self, Scenario, ScenarioError};
@@ -39,7 +38,8 @@ enum FitFailure {
 
 /// Fit `estimator` on an Arrow-exporting table with the keyword options
 /// (JSON) of `migsim fit`'s flags; returns the CLI's JSON and table text.
-/// The design estimators read float64 columns in place; the others get the
+/// The design estimators read float64 columns in place, logit and probit
+/// without copying them at all (`build_design_lent`); the others get the
 /// table's columns as a data set and run the command's own code.
 #[pyfunction]
 fn fit(

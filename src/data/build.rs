@@ -17,10 +17,10 @@ use rayon::prelude::*;
 
 use super::dataset::{Categorical, Column, Dataset, parse_number};
 use super::design::{Clusters, Design};
-use super::regressors::Columns;
 use super::error::{DataError, unknown_column};
 use super::formula::Formula;
 use super::lines::RowLines;
+use super::regressors::Columns;
 use crate::resources::{AllocError, Bytes};
 
 /// Read only the columns `formula` uses from a CSV file and build its design.

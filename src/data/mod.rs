@@ -16,22 +16,22 @@ pub(crate) mod dataset;
 pub(crate) mod design;
 pub(crate) mod error;
 pub(crate) mod formula;
-pub(crate) mod regressors;
 mod lines;
 pub mod lq_columns;
 mod plain_csv;
+pub(crate) mod regressors;
 mod source;
 pub(crate) mod subset;
 
 pub use build::{
-    ColumnRef, LentDesign, build_design, build_design_borrowed, build_design_lent, build_design_owned,
-    load_design,
+    ColumnRef, LentDesign, build_design, build_design_borrowed, build_design_lent,
+    build_design_owned, load_design,
 };
 pub use dataset::{Categorical, Column, Dataset, MISSING_TOKENS};
 pub use design::{Clusters, Design};
 pub use error::{DataError, RowLoc};
 pub use formula::{Formula, Term};
-pub use regressors::{Columns, Regressors};
 pub(crate) use lq_columns::append_lq_column;
 pub use lq_columns::{LqColumns, design_with, wanted_columns};
+pub use regressors::{Columns, Regressors};
 pub use subset::Subset;

@@ -67,7 +67,9 @@ impl Regressors for Columns<'_> {
         &self.cols[j]
     }
     fn to_mat(&self) -> Cow<'_, Mat<f64>> {
-        Cow::Owned(Mat::from_fn(self.n, self.cols.len(), |i, j| self.cols[j][i]))
+        Cow::Owned(Mat::from_fn(self.n, self.cols.len(), |i, j| {
+            self.cols[j][i]
+        }))
     }
 }
 
@@ -78,8 +80,11 @@ mod tests {
     #[test]
     fn columns_read_as_the_matrix_they_copy_to() {
         let a = [1.0, 2.0, 3.0];
-        let cols = Columns::new(3, vec![Cow::Borrowed(&a[..]), Cow::Owned(vec![4.0, 5.0, 6.0])])
-            .expect("equal lengths");
+        let cols = Columns::new(
+            3,
+            vec![Cow::Borrowed(&a[..]), Cow::Owned(vec![4.0, 5.0, 6.0])],
+        )
+        .expect("equal lengths");
         let m = cols.to_mat();
         assert_eq!((m.n_rows(), m.n_cols()), (3, 2));
         for j in 0..2 {

@@ -230,8 +230,15 @@ impl BinaryModel {
             .map(|((n, &b), &s)| ParamRow::normal(n.clone(), b, s))
             .collect();
         if let Some(kind) = self.opts.margins {
-            r.marginal_effects =
-                margins::binary_ame(self.link, &d.x.to_mat(), eta, &out.theta, &d.names, kind, &v.matrix);
+            r.marginal_effects = margins::binary_ame(
+                self.link,
+                &d.x.to_mat(),
+                eta,
+                &out.theta,
+                &d.names,
+                kind,
+                &v.matrix,
+            );
         }
         r.fit = likelihood_stats(out.eval.ll, null_ll(&d.y), d);
         r.info = FitInfo::from_newton(&d.y_name, v.kind.clone(), out, d.n_dropped);

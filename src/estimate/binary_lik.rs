@@ -4,9 +4,9 @@
 
 use faer::Mat;
 
-use crate::data::Regressors;
 use super::newton::{Eval, LogLik};
 use super::{binary_pass, linalg};
+use crate::data::Regressors;
 use crate::numeric::Link;
 
 /// The log-likelihood of a binary model on a design, optionally with

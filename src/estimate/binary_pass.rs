@@ -208,7 +208,13 @@ fn sub_columns<'a>(
     let (k, len) = (x.n_cols(), rows.len());
     if len == SUB {
         return (0..kp)
-            .map(|j| if j < k { &x.column(j)[rows.clone()] } else { &ZEROS[..] })
+            .map(|j| {
+                if j < k {
+                    &x.column(j)[rows.clone()]
+                } else {
+                    &ZEROS[..]
+                }
+            })
             .collect();
     }
     tail.clear();
@@ -218,7 +224,13 @@ fn sub_columns<'a>(
     }
     let tail: &'a [f64] = tail;
     (0..kp)
-        .map(|j| if j < k { &tail[j * SUB..(j + 1) * SUB] } else { &ZEROS[..] })
+        .map(|j| {
+            if j < k {
+                &tail[j * SUB..(j + 1) * SUB]
+            } else {
+                &ZEROS[..]
+            }
+        })
         .collect()
 }
 

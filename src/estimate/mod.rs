@@ -55,6 +55,7 @@ pub use binary_link::Link;
 pub use error::EstimateError;
 pub use ols::{Ols, OlsFit};
 pub use options::{FitOptions, Margins, SeKind};
+pub use request::{FitOutcome, FitRequest};
 pub use results::{CovarianceType, FitInfo, FitResult, ParamRow};
 pub use spec::{Estimator, EstimatorName, EstimatorSpec};
 

@@ -3,9 +3,9 @@
 //! choices read from the flags, the fit, and the optional Ai-Norton
 //! interaction effect or Brant test, with the text that follows the table.
 
+use super::binary::BinaryModel;
 use super::interaction::{self, InteractionOptions};
 use super::{EstimateError, EstimatorName, FitOptions, FitResult, Margins, SeKind};
-use super::binary::BinaryModel;
 use crate::data::{Design, LentDesign};
 use crate::numeric::Link;
 
@@ -24,7 +24,9 @@ pub struct FitRequest {
     pub brant: bool,
     /// The `a:b` term whose Ai-Norton interaction effect to add (logit, probit).
     pub interaction_effect: Option<String>,
+    /// Newton iteration cap.
     pub max_iter: usize,
+    /// Newton convergence tolerance (on the decrement's square root).
     pub tol: f64,
 }
 
@@ -47,7 +49,9 @@ impl Default for FitRequest {
 /// A fit and the text printed after its table (Brant test, interaction effect).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitOutcome {
+    /// The fit.
     pub result: FitResult,
+    /// Text printed after the table, if any.
     pub extra: Option<String>,
 }
 
