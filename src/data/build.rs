@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use super::dataset::{Categorical, Column, Dataset, parse_number};
 use super::design::{Clusters, Design};
 use super::error::{DataError, unknown_column};
-use super::formula::Formula;
+use super::formula::{Formula, Term};
 use super::lines::RowLines;
 use super::regressors::Columns;
 use crate::resources::{AllocError, Bytes};
@@ -321,15 +321,10 @@ impl<'a, 'f> Builder<'a, 'f> {
             self.release_after(Stage::Term(last));
         }
         for (t, term) in f.x_terms.iter().enumerate().filter(|_| !filled) {
-            if let [c] = &term.factors[..]
-                && let Some(Some((lo, hi))) = self.ranges.get(self.idx(c)).copied()
-                && lo.is_finite()
-                && hi.is_finite()
-                && lo < hi
-            {
+            if let Some(j) = self.checked_plain(term) {
                 // A plain column whose range the missing-value scan found:
                 // finite and not constant already, so only the copy is left.
-                let v = self.gather(self.idx(c));
+                let v = self.gather(j);
                 push_col(&mut x, n, |i| v[i]);
                 drop(v);
                 names.push(term.name.clone());
@@ -402,11 +397,11 @@ impl<'a, 'f> Builder<'a, 'f> {
             Some(c) => Some(self.clusters(c)?),
             None => None,
         };
-        let x = Columns::new(n, cols).ok_or_else(|| DataError::LengthMismatch {
+        let x = Columns::new(n, cols).map_err(|(j, found)| DataError::LengthMismatch {
             file: self.file.clone(),
-            column: f.y.clone(),
+            column: names[j].clone(),
             expected: n,
-            found: y.len(),
+            found,
         })?;
         Ok(LentDesign::Columns(Design {
             y_name: f.y.clone(),
@@ -429,21 +424,24 @@ impl<'a, 'f> Builder<'a, 'f> {
         self.formula
             .x_terms
             .iter()
-            .map(|term| {
-                let [c] = &term.factors[..] else {
-                    return None;
-                };
-                let j = self.idx(c);
-                match (self.ranges.get(j).copied(), &self.cols[j]) {
-                    (Some(Some((lo, hi))), Col::Num(v))
-                        if lo.is_finite() && hi.is_finite() && lo < hi =>
-                    {
-                        Some(v.clone())
-                    }
-                    _ => None,
-                }
+            .map(|term| match &self.cols[self.checked_plain(term)?] {
+                Col::Num(v) => Some(v.clone()),
+                Col::Cat(_) => None,
             })
             .collect()
+    }
+
+    /// The column of `term` when it is a plain column whose range the
+    /// missing-value scan found finite and not constant.
+    fn checked_plain(&self, term: &Term) -> Option<usize> {
+        let [c] = &term.factors[..] else {
+            return None;
+        };
+        let j = self.idx(c);
+        match self.ranges.get(j).copied() {
+            Some(Some((lo, hi))) if lo.is_finite() && hi.is_finite() && lo < hi => Some(j),
+            _ => None,
+        }
     }
 
     /// Each term's column when every term is a plain column whose range the
@@ -453,15 +451,7 @@ impl<'a, 'f> Builder<'a, 'f> {
         self.formula
             .x_terms
             .iter()
-            .map(|term| match &term.factors[..] {
-                [c] => match self.ranges.get(self.idx(c)).copied() {
-                    Some(Some((lo, hi))) if lo.is_finite() && hi.is_finite() && lo < hi => {
-                        Some(self.gather(self.idx(c)))
-                    }
-                    _ => None,
-                },
-                _ => None,
-            })
+            .map(|term| self.checked_plain(term).map(|j| self.gather(j)))
             .collect()
     }
 

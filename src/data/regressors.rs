@@ -48,11 +48,13 @@ pub struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
-    /// The columns `cols`, each of `n` values; `None` if one has another length.
-    pub fn new(n: usize, cols: Vec<Cow<'a, [f64]>>) -> Option<Self> {
-        cols.iter()
-            .all(|c| c.len() == n)
-            .then_some(Columns { n, cols })
+    /// The columns `cols`, each of `n` values; else the position and
+    /// length of the first column of another length.
+    pub fn new(n: usize, cols: Vec<Cow<'a, [f64]>>) -> Result<Self, (usize, usize)> {
+        match cols.iter().position(|c| c.len() != n) {
+            Some(j) => Err((j, cols[j].len())),
+            None => Ok(Columns { n, cols }),
+        }
     }
 }
 
@@ -91,6 +93,9 @@ mod tests {
             assert_eq!(m.column(j), cols.column(j));
         }
         assert_eq!(m[(2, 1)], 6.0);
-        assert!(Columns::new(2, vec![Cow::Borrowed(&a[..])]).is_none());
+        assert_eq!(
+            Columns::new(3, vec![Cow::Borrowed(&a[..]), Cow::Borrowed(&a[..2])]).err(),
+            Some((1, 2))
+        );
     }
 }
