@@ -9,6 +9,7 @@ use faer::{Col, Mat};
 
 use super::EstimateError;
 pub use super::binary_lik::BinaryLik;
+use super::binary_lik::IndexKeeping;
 use super::binary_start::{Start, certifies_full_rank, warm_start};
 use super::covariance::{self, Family, Scores};
 use super::newton::{self, LogLik, NewtonOptions, NewtonOutcome, Termination};
@@ -71,23 +72,24 @@ impl BinaryModel {
     /// Separation and a singular information matrix are errors.
     pub fn fit_full<X: Regressors>(&self, d: &Design<X>) -> Result<BinaryFit, EstimateError> {
         let name = self.link.name();
-        let sq = checks::check_shape(d)?;
+        let scan = checks::check_binary_shape(d)?;
+        let sq = &scan.sq;
         checks::check_binary(d, name)?;
         checks::check_outcome_varies(d)?;
-        let start = match warm_start(self.link, d, &sq, self.newton_options()) {
+        let start = match warm_start(self.link, d, sq, self.newton_options()) {
             Some(warm) => Start::Warm(warm.beta, warm.info),
             None => {
                 let start = binary_start::start(self.link, d);
                 let eval = self.lik(d, None).eval(&start);
                 // The rank check: certified from the Hessian at the start,
                 // the QR of X only where that cannot certify.
-                if !certifies_full_rank(&eval.hess, &sq, d.n()) {
+                if !certifies_full_rank(&eval.hess, sq, d.n()) {
                     checks::check_full_rank(d)?;
                 }
                 Start::At(start, Some(eval))
             }
         };
-        let (out, eta) = self.solve_from(d, None, start)?;
+        let (out, eta) = self.solve_from(d, None, start, Some(&scan.ranges))?;
         let neg_h = -&out.eval.hess;
         let bread = linalg::spd_inverse(neg_h.as_ref()).ok_or_else(|| self.singular(d, &eta))?;
         // Generalised residuals: only the sandwich errors use the scores.
@@ -135,7 +137,7 @@ impl BinaryModel {
         start: Vec<f64>,
     ) -> Result<Vec<f64>, EstimateError> {
         checks::check_outcome_varies(d)?;
-        let (out, eta) = self.solve_from(d, w, Start::At(start, None))?;
+        let (out, eta) = self.solve_from(d, w, Start::At(start, None), None)?;
         // X'WX has the rank of X (every weight is positive), so its pivoted
         // QR finds the collinearity a resample can create, at O(k^3) instead
         // of a QR of X.
@@ -172,16 +174,22 @@ impl BinaryModel {
     }
 
     /// Newton from `start` (or chord steps, then Newton, from a warm start)
-    /// with the separation checks before and after; a singular or
-    /// non-finite information matrix is an error.
+    /// with the separation checks before and after (the one before from the
+    /// columns' `ranges` on either side of the outcome where the caller has
+    /// them, [`separation::scan_columns`]); a singular or non-finite
+    /// information matrix is an error.
     fn solve_from<X: Regressors>(
         &self,
         d: &Design<X>,
         w: Option<&[f64]>,
         start: Start,
+        ranges: Option<&[[(f64, f64); 2]]>,
     ) -> Result<(NewtonOutcome, Vec<f64>), EstimateError> {
-        separation::check_single_regressors(&d.x, &d.y, &d.names, &d.y_name)?;
-        let lik = self.lik(d, w);
+        match ranges {
+            Some(r) => separation::check_ranges(&d.x, r, &d.names, &d.y_name)?,
+            None => separation::check_single_regressors(&d.x, &d.y, &d.names, &d.y_name)?,
+        }
+        let lik = IndexKeeping::new(self.lik(d, w));
         let nopts = self.newton_options();
         let out = match start {
             Start::At(b, eval) => {
@@ -190,7 +198,7 @@ impl BinaryModel {
             }
             Start::Warm(b, info) => newton::maximize_chord(&lik, b, info, nopts),
         };
-        let eta = linalg::index(&d.x, &out.theta);
+        let eta = lik.index_at(&out.theta);
         separation::check_after_fit(&d.x, &eta, &out.theta, &d.names, &d.y_name, w)?;
         if matches!(
             out.termination,
@@ -441,7 +449,12 @@ mod tests {
             );
             let warm = m.fit_full(&d).map(|f| f.result);
             let (plain, _) = m
-                .solve_from(&d, None, Start::At(binary_start::start(m.link, &d), None))
+                .solve_from(
+                    &d,
+                    None,
+                    Start::At(binary_start::start(m.link, &d), None),
+                    None,
+                )
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let warm = warm.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             assert!(warm.info.converged, "seed {seed}");
@@ -514,7 +527,12 @@ mod tests {
                 .fit_full(&d)
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             let (plain, _) = m
-                .solve_from(&d, None, Start::At(binary_start::start(m.link, &d), None))
+                .solve_from(
+                    &d,
+                    None,
+                    Start::At(binary_start::start(m.link, &d), None),
+                    None,
+                )
                 .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             for (j, &b) in plain.theta.iter().enumerate() {
                 assert!(

@@ -2,6 +2,8 @@
 //! sees it: value, value and gradient, and the full evaluation, each one
 //! blocked pass over the rows ([`super::binary_pass`]).
 
+use std::sync::Mutex;
+
 use faer::Mat;
 
 use super::newton::{Eval, LogLik};
@@ -25,6 +27,88 @@ pub struct BinaryLik<'a> {
 impl BinaryLik<'_> {
     fn weight(&self, i: usize) -> f64 {
         self.w.map_or(1.0, |w| w[i])
+    }
+
+    /// [`LogLik::eval`], with the index `x_i'b` of every row written to
+    /// `eta` (`n` long) on the way.
+    pub(crate) fn eval_into(&self, b: &[f64], eta: &mut [f64]) -> Eval {
+        let k = b.len();
+        let mut out = Eval {
+            ll: 0.0,
+            grad: vec![0.0; k],
+            hess: Mat::zeros(k, k),
+        };
+        linalg::map_blocks_into(
+            eta,
+            |r, e| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r, Some(e)),
+            |s| out.add(s),
+        );
+        out
+    }
+}
+
+/// A [`BinaryLik`] whose full evaluations keep the index `x_i'b` of their
+/// point, so that a fit ending on one (the evaluation that certifies
+/// convergence) has its fitted index without another pass over the rows.
+pub(crate) struct IndexKeeping<'a> {
+    lik: BinaryLik<'a>,
+    /// The point of the last full evaluation and its index (one buffer,
+    /// reused by every evaluation).
+    last: Mutex<(Vec<f64>, Vec<f64>)>,
+}
+
+impl<'a> IndexKeeping<'a> {
+    pub(crate) fn new(lik: BinaryLik<'a>) -> Self {
+        IndexKeeping {
+            lik,
+            last: Mutex::new((Vec::new(), Vec::new())),
+        }
+    }
+
+    /// The index `X theta`: the last full evaluation's where it was made at
+    /// `theta`, else computed.
+    pub(crate) fn index_at(self, theta: &[f64]) -> Vec<f64> {
+        let (at, eta) = self
+            .last
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if at == theta && eta.len() == self.lik.y.len() {
+            eta
+        } else {
+            linalg::index(self.lik.x, theta)
+        }
+    }
+}
+
+impl LogLik for IndexKeeping<'_> {
+    fn value(&self, b: &[f64]) -> f64 {
+        self.lik.value(b)
+    }
+
+    fn eval(&self, b: &[f64]) -> Eval {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (at, eta) = &mut *last;
+        eta.resize(self.lik.y.len(), 0.0);
+        at.clear();
+        let e = self.lik.eval_into(b, eta);
+        at.extend_from_slice(b);
+        e
+    }
+
+    fn value_grad(&self, b: &[f64]) -> (f64, Vec<f64>) {
+        self.lik.value_grad(b)
+    }
+}
+
+impl Eval {
+    /// Add one block's sums (`-X'WX` to the Hessian).
+    fn add(&mut self, s: binary_pass::BlockSums) {
+        self.ll += s.ll;
+        self.grad.iter_mut().zip(s.grad).for_each(|(o, a)| *o += a);
+        self.hess -= s.gram;
     }
 }
 
@@ -56,12 +140,8 @@ impl LogLik for BinaryLik<'_> {
         };
         linalg::map_blocks(
             self.y.len(),
-            |r| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r),
-            |s| {
-                out.ll += s.ll;
-                out.grad.iter_mut().zip(s.grad).for_each(|(o, a)| *o += a);
-                out.hess -= s.gram;
-            },
+            |r| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r, None),
+            |s| out.add(s),
         );
         out
     }

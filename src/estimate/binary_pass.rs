@@ -54,14 +54,16 @@ pub(crate) struct BlockSums {
 
 dispatched!(
     /// The sums of rows `r` at coefficients `b`, with frequency weights `f`
-    /// (`None`: each row once; indexed like `y`).
+    /// (`None`: each row once; indexed like `y`), and the rows' index
+    /// `x_i'b` written to `eta` where given (`r.len()` long).
     fn block_sums(
         link: Link,
         x: &dyn Regressors,
         y: &[f64],
         f: Option<&[f64]>,
         b: &[f64],
-        r: Range<usize>
+        r: Range<usize>,
+        eta: Option<&mut [f64]>
     ) -> BlockSums => block_sums_body
 );
 
@@ -103,6 +105,7 @@ fn block_sums_body<const FMA: bool>(
     f: Option<&[f64]>,
     b: &[f64],
     r: Range<usize>,
+    mut eta: Option<&mut [f64]>,
 ) -> BlockSums {
     let k = x.n_cols();
     let kp = k.div_ceil(TILE) * TILE;
@@ -122,6 +125,9 @@ fn block_sums_body<const FMA: bool>(
         let len = rows.len();
         let cols = sub_columns(x, kp, rows.clone(), &mut tail);
         index_into::<FMA>(&cols[..k], b, &mut s.eta);
+        if let Some(out) = eta.as_deref_mut() {
+            out[start - r.start..][..len].copy_from_slice(&s.eta[..len]);
+        }
         ll += terms(link, &y[rows.clone()], f.map(|f| &f[rows]), &mut s, len);
         weigh::<FMA>(&cols[..k], len, &mut s, &mut grad);
         tiles_update::<FMA>(&cols, &s.wx, &mut acc);
@@ -446,7 +452,7 @@ mod tests {
                 .collect();
             for link in [Link::Logit, Link::Probit] {
                 for w in [None, Some(&f[..])] {
-                    let got = block_sums(link, &x, &y, w, &b, 0..n);
+                    let got = block_sums(link, &x, &y, w, &b, 0..n, None);
                     let want = naive(link, &x, &y, w, &b);
                     let s = want.ll.abs();
                     assert!(
@@ -487,7 +493,7 @@ mod tests {
         for link in [Link::Logit, Link::Probit] {
             let b = [0.1, f64::NAN];
             assert!(
-                block_sums(link, &x, &y, None, &b, 0..40).ll.is_nan(),
+                block_sums(link, &x, &y, None, &b, 0..40, None).ll.is_nan(),
                 "{link:?}"
             );
             assert!(
@@ -507,7 +513,7 @@ mod tests {
             .map(|_| f64::from(u8::from(rng.random::<bool>())))
             .collect();
         let b = vec![0.3; k];
-        let got = block_sums(Link::Logit, &x, &y, None, &b, 200..531);
+        let got = block_sums(Link::Logit, &x, &y, None, &b, 200..531, None);
         let sub = Mat::from_fn(331, k, |i, j| x[(200 + i, j)]);
         let want = naive(Link::Logit, &sub, &y[200..531], None, &b);
         assert!(close(got.ll, want.ll, want.ll.abs()));

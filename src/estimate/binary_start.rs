@@ -2,12 +2,15 @@
 //! lets it skip the QR of the design: the usual start, the warm start of a
 //! large fit from a subsample, and the rank certificate from a Hessian.
 
+use std::borrow::Cow;
+
 use faer::Mat;
+use rayon::prelude::*;
 
 use super::binary_lik::BinaryLik;
 use super::newton::{self, Eval, LogLik, NewtonOptions};
 use super::{checks, linalg};
-use crate::data::{Design, Regressors};
+use crate::data::{Columns, Design, Regressors};
 use crate::numeric::Link;
 
 /// Rows of the warm start's subsample ([`warm_start`]).
@@ -107,11 +110,16 @@ pub(super) fn warm_start<X: Regressors>(
             .copied()
             .collect()
     };
-    let cols: Vec<Vec<f64>> = (0..k).map(|j| gather(d.x.column(j))).collect();
+    // Each column gathered once, straight into its own vector (the columns
+    // in parallel).
+    let cols: Vec<Cow<'_, [f64]>> = (0..k)
+        .into_par_iter()
+        .map(|j| Cow::Owned(gather(d.x.column(j))))
+        .collect();
     let sub = Design {
         y_name: d.y_name.clone(),
         y: gather(&d.y),
-        x: Mat::from_fn(WARM_ROWS, k, |i, j| cols[j][i]),
+        x: Columns::new(WARM_ROWS, cols).ok()?,
         names: d.names.clone(),
         clusters: None,
         n_dropped: 0,

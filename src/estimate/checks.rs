@@ -2,13 +2,42 @@
 
 use rayon::prelude::*;
 
-use super::{EstimateError, linalg};
+use super::{EstimateError, linalg, separation};
 use crate::data::{Design, Regressors};
 
 /// Dimensions agree, values are finite and there are more observations than
 /// parameters. Returns each column's sum of squares `sum_i x_ij^2`, which
 /// the finiteness check computes on the way (finite sums: finite columns).
 pub fn check_shape<X: Regressors>(d: &Design<X>) -> Result<Vec<f64>, EstimateError> {
+    check_shape_by(d, || {
+        (0..d.k())
+            .into_par_iter()
+            .map(|j| sum_of_squares(d.x.column(j)))
+            .collect()
+    })
+}
+
+/// [`check_shape`] of a binary model's design, whose one read of the
+/// regressors also finds their ranges on either side of the outcome for the
+/// separation check ([`separation::scan_columns`]).
+pub(crate) fn check_binary_shape<X: Regressors>(
+    d: &Design<X>,
+) -> Result<separation::ColumnScan, EstimateError> {
+    let mut ranges = Vec::new();
+    let sq = check_shape_by(d, || {
+        let scan = separation::scan_columns(&d.x, &d.y);
+        ranges = scan.ranges;
+        scan.sq
+    })?;
+    Ok(separation::ColumnScan { sq, ranges })
+}
+
+/// [`check_shape`] with the columns' sums of squares from `sq_of`, called
+/// once the dimensions and the outcome have passed.
+fn check_shape_by<X: Regressors>(
+    d: &Design<X>,
+    sq_of: impl FnOnce() -> Vec<f64>,
+) -> Result<Vec<f64>, EstimateError> {
     let (n, k) = (d.n(), d.k());
     if d.x.n_rows() != n || d.names.len() != k {
         return Err(EstimateError::Invalid(format!(
@@ -32,10 +61,7 @@ pub fn check_shape<X: Regressors>(d: &Design<X>) -> Result<Vec<f64>, EstimateErr
     // Columns summed in parallel; a non-finite sum is a non-finite cell (or
     // an overflow), searched for in that column alone. The first bad column
     // in design order is named.
-    let sq: Vec<f64> = (0..k)
-        .into_par_iter()
-        .map(|j| sum_of_squares(d.x.column(j)))
-        .collect();
+    let sq = sq_of();
     let bad = (0..k)
         .filter(|&j| !sq[j].is_finite())
         .find_map(|j| first_non_finite(d.x.column(j)).map(|i| (j, i)));
@@ -103,7 +129,18 @@ pub fn check_outcome_varies<X: Regressors>(d: &Design<X>) -> Result<(), Estimate
 
 /// The outcome is 0/1 (row numbers count complete cases from 1).
 pub fn check_binary<X: Regressors>(d: &Design<X>, estimator: &str) -> Result<(), EstimateError> {
-    match d.y.iter().position(|&v| v != 0.0 && v != 1.0) {
+    // Fixed chunks scanned without a branch per value (a random 0/1 outcome
+    // mispredicts a short-circuit test on every other row), then the
+    // position inside the first failing chunk.
+    const CHUNK: usize = 256;
+    let not01 = |v: f64| (v != 0.0) & (v != 1.0);
+    let bad = d.y.chunks(CHUNK).enumerate().find_map(|(c, chunk)| {
+        chunk
+            .iter()
+            .fold(false, |any, &v| any | not01(v))
+            .then(|| c * CHUNK + chunk.iter().position(|&v| not01(v)).unwrap_or(0))
+    });
+    match bad {
         Some(i) => Err(EstimateError::OutcomeNotBinary {
             estimator: estimator.into(),
             column: d.y_name.clone(),

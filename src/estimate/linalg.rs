@@ -45,6 +45,25 @@ pub(crate) fn map_blocks<T: Send>(
     parts.into_iter().for_each(&mut fold);
 }
 
+/// [`map_blocks`] with each block's slice of `out` (`n` long), for `map`
+/// to fill.
+pub(crate) fn map_blocks_into<T: Send>(
+    out: &mut [f64],
+    map: impl Fn(Range<usize>, &mut [f64]) -> T + Sync + Send,
+    mut fold: impl FnMut(T),
+) {
+    let blocks = row_blocks(out.len());
+    let parts: Vec<T> = out
+        .par_chunks_mut(BLOCK)
+        .zip(blocks)
+        .map(|(o, r)| {
+            clear_upper_simd();
+            map(r, o)
+        })
+        .collect();
+    parts.into_iter().for_each(&mut fold);
+}
+
 /// Column `j` of a column-major matrix as a slice.
 pub fn col(x: &Mat<f64>, j: usize) -> &[f64] {
     x.col_as_slice(j)

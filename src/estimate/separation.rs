@@ -14,8 +14,6 @@
 //! index by more than [`DIVERGED_INDEX`] per standard deviation of its
 //! regressor; the largest such coefficient is named.
 
-use rayon::prelude::*;
-
 use super::EstimateError;
 use super::linalg;
 use crate::data::Regressors;
@@ -28,11 +26,6 @@ pub const DIVERGED_INDEX: f64 = 20.0;
 /// Index magnitude at which a fitted probability is numerically 0 or 1
 /// (logit: 1 - Lambda(36) < 2.4e-16).
 pub const SATURATED_INDEX: f64 = 36.0;
-
-/// (min, max) of `c` among `y = 0` and among `y = 1`, in one pass.
-fn group_ranges(c: &[f64], y: &[f64]) -> [(f64, f64); 2] {
-    reduce::min_max_split(c, y)
-}
 
 /// Detail for regressor `name` when all `y = 0` lie at or below `hi0` and all
 /// `y = 1` at or above `lo1` (`up = true`), or the mirror image.
@@ -49,6 +42,46 @@ fn describe(name: &str, dummy: bool, up: bool, hi_low_group: f64, lo_high_group:
     }
 }
 
+/// What one read of every regressor before a binary fit gives: each
+/// column's sum of squares (its finiteness, and the scale of
+/// [`super::binary_start::certifies_full_rank`]) and its `(min, max)` among
+/// `y = 0` and among `y = 1` (the single-regressor separation check).
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnScan {
+    /// `sum_i x_ij^2` of each column (NaN or infinite where a cell is).
+    pub sq: Vec<f64>,
+    /// `[(min, max) where y = 0, (min, max) where y = 1]` of each column, NaN skipped.
+    pub ranges: Vec<[(f64, f64); 2]>,
+}
+
+/// [`ColumnScan`] of `x` against `y`: blocks of rows in parallel, every
+/// column of a block while its slice of `y` is in cache, folded in block
+/// order (minima and maxima are exact in any order; the sums of squares
+/// then do not depend on the thread count).
+pub(crate) fn scan_columns(x: &dyn Regressors, y: &[f64]) -> ColumnScan {
+    let k = x.n_cols();
+    let empty = [(f64::INFINITY, f64::NEG_INFINITY); 2];
+    let mut scan = ColumnScan {
+        sq: vec![0.0; k],
+        ranges: vec![empty; k],
+    };
+    linalg::map_blocks(
+        y.len(),
+        |r| {
+            (0..k)
+                .map(|j| reduce::sq_min_max_split(&x.column(j)[r.clone()], &y[r.clone()]))
+                .collect::<Vec<_>>()
+        },
+        |part| {
+            for (j, (sq, ranges)) in part.into_iter().enumerate() {
+                scan.sq[j] += sq;
+                scan.ranges[j] = widen(scan.ranges[j], ranges);
+            }
+        },
+    );
+    scan
+}
+
 /// Check each regressor on its own for separation of `y`.
 pub fn check_single_regressors(
     x: &dyn Regressors,
@@ -56,23 +89,21 @@ pub fn check_single_regressors(
     names: &[String],
     outcome: &str,
 ) -> Result<(), EstimateError> {
-    // Blocks of rows in parallel, every column of a block while its slice
-    // of `y` is in cache; minima and maxima fold exactly in any order. The
-    // first separating column in design order is reported.
-    let k = names.len();
-    let empty = [(f64::INFINITY, f64::NEG_INFINITY); 2];
-    let ranges = linalg::row_blocks(y.len())
-        .into_par_iter()
-        .map(|r| {
-            (0..k)
-                .map(|j| group_ranges(&x.column(j)[r.clone()], &y[r.clone()]))
-                .collect::<Vec<_>>()
-        })
-        .reduce(
-            || vec![empty; k],
-            |a, b| a.iter().zip(&b).map(|(a, b)| widen(*a, *b)).collect(),
-        );
-    match (0..k).find_map(|j| column_separation(x.column(j), ranges[j], &names[j], outcome)) {
+    check_ranges(x, &scan_columns(x, y).ranges, names, outcome)
+}
+
+/// [`check_single_regressors`] from the columns' ranges on either side of
+/// the outcome ([`scan_columns`]): the first separating column in design
+/// order is reported.
+pub(crate) fn check_ranges(
+    x: &dyn Regressors,
+    ranges: &[[(f64, f64); 2]],
+    names: &[String],
+    outcome: &str,
+) -> Result<(), EstimateError> {
+    match (0..names.len())
+        .find_map(|j| column_separation(x.column(j), ranges[j], &names[j], outcome))
+    {
         Some(e) => Err(e),
         None => Ok(()),
     }

@@ -41,28 +41,37 @@ pub fn min_max_nan(v: &[f64]) -> (f64, f64, bool) {
 }
 
 crate::numeric::simd::dispatched!(
-    /// `(min, max)` of `v` over the rows where `y > 0.5` holds and where it
-    /// does not: `[(min, max) where y <= 0.5, (min, max) where y > 0.5]`, NaN
-    /// skipped, over the common length. Eight lanes per group, each row
-    /// widening its own group's lane and offering the other group's lane the
-    /// empty range (`+inf`, `-inf`), so the loop is branch-free and
-    /// vectorises (for the best instruction set of the CPU).
-    fn min_max_split(v: &[f64], y: &[f64]) -> [(f64, f64); 2] => min_max_split_body
+    /// `sum_i v_i^2` and the `(min, max)` of `v` over the rows where
+    /// `y > 0.5` holds and where it does not:
+    /// `(sum of squares, [(min, max) where y <= 0.5, (min, max) where y > 0.5])`,
+    /// over the common length, in one read of `v`. The ranges skip NaN; the
+    /// sum is NaN or infinite when a value is (or the squares overflow).
+    /// Eight lanes per group, each row widening its own group's lane and
+    /// offering the other group's lane the empty range (`+inf`, `-inf`), so
+    /// the loop is branch-free and vectorises (for the best instruction set of
+    /// the CPU); the squares add in eight lanes, a fixed order.
+    fn sq_min_max_split(v: &[f64], y: &[f64]) -> (f64, [(f64, f64); 2]) => sq_min_max_split_body
 );
 
 #[inline(always)]
-fn min_max_split_body<const FAST: bool>(v: &[f64], y: &[f64]) -> [(f64, f64); 2] {
+fn sq_min_max_split_body<const FMA: bool>(v: &[f64], y: &[f64]) -> (f64, [(f64, f64); 2]) {
     const L: usize = 8;
     let n = v.len().min(y.len());
     let (v, y) = (&v[..n], &y[..n]);
     let (inf, ninf) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut lo = [[inf; L]; 2];
     let mut hi = [[ninf; L]; 2];
+    let mut sq = [0.0; L];
     let chunks = v.chunks_exact(L);
     let rest_start = v.len() - chunks.remainder().len();
     for (xs, ys) in chunks.zip(y.chunks_exact(L)) {
         for l in 0..L {
             let x = xs[l];
+            sq[l] = if FMA {
+                x.mul_add(x, sq[l])
+            } else {
+                x * x + sq[l]
+            };
             let m = ys[l] > 0.5;
             let (l0, h0, l1, h1) = if m {
                 (inf, ninf, x, x)
@@ -81,11 +90,13 @@ fn min_max_split_body<const FAST: bool>(v: &[f64], y: &[f64]) -> [(f64, f64); 2]
             *o = (o.0.min(lo[g][l]), o.1.max(hi[g][l]));
         }
     }
+    let mut total = sq.iter().sum::<f64>();
     for (i, &x) in v.iter().enumerate().skip(rest_start) {
+        total += x * x;
         let o = &mut out[usize::from(y[i] > 0.5)];
         *o = (o.0.min(x), o.1.max(x));
     }
-    out
+    (total, out)
 }
 
 /// `sum_i a_i b_i` over the common length, in [`LANES`] interleaved partial
@@ -132,10 +143,16 @@ mod tests {
         }
 
         #[test]
-        fn split_ranges_equal_the_ranges_of_each_group(v in values(), seed in 0u64..1000) {
+        fn split_ranges_equal_the_ranges_of_each_group_and_the_squares_their_sum(v in values(), seed in 0u64..1000) {
             let mask = |i: usize| (i as u64 * 2654435761 + seed).is_multiple_of(3);
             let y: Vec<f64> = (0..v.len()).map(|i| f64::from(u8::from(mask(i)))).collect();
-            let got = min_max_split(&v, &y);
+            let (sq, got) = sq_min_max_split(&v, &y);
+            let want_sq: f64 = v.iter().map(|x| x * x).sum();
+            if want_sq.is_nan() {
+                prop_assert!(sq.is_nan());
+            } else {
+                prop_assert!((sq - want_sq).abs() <= 16.0 * f64::EPSILON * want_sq);
+            }
             for (g, want_mask) in [false, true].into_iter().enumerate() {
                 let part: Vec<f64> = v.iter().enumerate().filter(|(i, _)| mask(*i) == want_mask).map(|(_, &x)| x).collect();
                 let want = min_max(&part);
