@@ -404,7 +404,8 @@ mod tests {
     /// Large designs (past [`binary_start::WARM_MIN_ROWS`]) over 6 seeds, both links, one
     /// of them sorted by the outcome: the warm start and its chord steps end
     /// where Newton from the usual start ends, to 1e-9 in every coefficient
-    /// and standard error, converged.
+    /// and standard error, converged; the fitted index the fit keeps from its
+    /// certifying evaluation is `X b` at the estimate, to rounding.
     #[test]
     fn the_warm_start_ends_where_newton_from_the_start_ends() {
         for seed in 0..6u64 {
@@ -447,7 +448,18 @@ mod tests {
                 warm_start(m.link, &d, &sq, m.newton_options()).is_some(),
                 "seed {seed}: no warm start"
             );
-            let warm = m.fit_full(&d).map(|f| f.result);
+            let warm = m.fit_full(&d).map(|f| {
+                let b: Vec<f64> = f.beta.iter().copied().collect();
+                let want = linalg::index(&d.x, &b);
+                for (i, (&got, &w)) in f.eta.iter().zip(&want).enumerate() {
+                    assert!(
+                        (got - w).abs() <= 1e-12 * w.abs().max(1.0),
+                        "seed {seed} row {i}"
+                    );
+                }
+                assert_eq!(f.eta.len(), d.n(), "seed {seed}");
+                f.result
+            });
             let (plain, _) = m
                 .solve_from(
                     &d,

@@ -187,3 +187,45 @@ pub fn few_clusters_warning(info: &super::FitInfo) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// Over 20 seeds: a value other than 0 and 1 placed anywhere in a
+    /// random 0/1 outcome (inside the first chunk, past it, in the last
+    /// row) is reported at its own row with its value, the first of two;
+    /// a clean outcome passes.
+    #[test]
+    fn a_non_binary_outcome_is_named_at_its_first_row() {
+        for seed in 0..20u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let n = rng.random_range(300..3000);
+            let y: Vec<f64> = (0..n)
+                .map(|_| f64::from(u8::from(rng.random::<bool>())))
+                .collect();
+            let mut d = Design {
+                y_name: "y".into(),
+                y,
+                x: faer::Mat::from_fn(n, 1, |_, _| 1.0),
+                names: vec!["const".into()],
+                clusters: None,
+                n_dropped: 0,
+            };
+            assert!(check_binary(&d, "logit").is_ok(), "seed {seed}");
+            let at = [rng.random_range(0..256), rng.random_range(256..n), n - 1][seed as usize % 3];
+            let later = rng.random_range(at..n);
+            d.y[later] = 0.5;
+            d.y[at] = if seed % 2 == 0 { 2.0 } else { f64::NAN };
+            match check_binary(&d, "logit") {
+                Err(EstimateError::OutcomeNotBinary { row, value, .. }) => {
+                    assert_eq!(row, at + 1, "seed {seed}");
+                    assert!(value.to_bits() == d.y[at].to_bits(), "seed {seed}");
+                }
+                other => panic!("seed {seed}: {other:?}"),
+            }
+        }
+    }
+}
