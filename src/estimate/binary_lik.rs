@@ -32,12 +32,7 @@ impl BinaryLik<'_> {
     /// [`LogLik::eval`], with the index `x_i'b` of every row written to
     /// `eta` (`n` long) on the way.
     pub(crate) fn eval_into(&self, b: &[f64], eta: &mut [f64]) -> Eval {
-        let k = b.len();
-        let mut out = Eval {
-            ll: 0.0,
-            grad: vec![0.0; k],
-            hess: Mat::zeros(k, k),
-        };
+        let mut out = Eval::zero(b.len());
         linalg::map_blocks_into(
             eta,
             |r, e| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r, Some(e)),
@@ -104,6 +99,15 @@ impl LogLik for IndexKeeping<'_> {
 }
 
 impl Eval {
+    /// Nothing summed yet, for `k` coefficients.
+    fn zero(k: usize) -> Self {
+        Eval {
+            ll: 0.0,
+            grad: vec![0.0; k],
+            hess: Mat::zeros(k, k),
+        }
+    }
+
     /// Add one block's sums (`-X'WX` to the Hessian).
     fn add(&mut self, s: binary_pass::BlockSums) {
         self.ll += s.ll;
@@ -132,12 +136,7 @@ impl LogLik for BinaryLik<'_> {
     }
 
     fn eval(&self, b: &[f64]) -> Eval {
-        let k = b.len();
-        let mut out = Eval {
-            ll: 0.0,
-            grad: vec![0.0; k],
-            hess: Mat::zeros(k, k),
-        };
+        let mut out = Eval::zero(b.len());
         linalg::map_blocks(
             self.y.len(),
             |r| binary_pass::block_sums(self.link, self.x, self.y, self.w, b, r, None),
